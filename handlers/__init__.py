@@ -1,0 +1,12 @@
+"""The Slack edge. Each capability module has ``register(app, deps)``."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.deps import Deps
+from handlers import kudos
+
+
+def register_all(app: App, deps: Deps) -> None:
+    kudos.register(app, deps)

@@ -47,7 +47,9 @@ class Kudos(SQLModel, table=True):
         Index("ix_kudos_team_batch", "team_id", "batch_id"),
         Index("ix_kudos_team_source", "team_id", "source_ref"),
     )
-    id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True))
+    id: int | None = Field(
+        default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True)
+    )
     team_id: str = Field(max_length=32)
     batch_id: str = Field(max_length=36)
     giver_id: str = Field(max_length=32)

@@ -1,0 +1,142 @@
+"""The ``bravo`` command line; also ``python -m bot``. The only place that reads the environment."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from dotenv import load_dotenv
+
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def _settings() -> Settings:
+    load_dotenv(os.environ.get("BRAVO_ENV_FILE", ".env"), override=False)
+    return load_settings(os.environ)
+
+
+def _logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings()
+    settings.require_for_run(http=args.http)
+    _logging(settings.log_level)
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    db = Database.from_url(settings.database_url)
+    upgrade(db.engine)
+    db.dispose()
+    if args.http:
+        return _run_http(settings, args)
+    return _run_socket(settings)
+
+
+def _serve_app(settings: Settings) -> tuple[object, object]:
+    from bot.app import build_app
+    from bot.deps import build_deps
+    from storage.db import Database
+
+    db = Database.from_url(settings.database_url)
+    deps = build_deps(settings, db)
+    app = build_app(deps, http=True)
+    deps.deliverer.start()
+    return app, deps
+
+
+def _run_http(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.server import GunicornServer
+    from bot.web import make_wsgi
+
+    def load() -> object:
+        app, deps = _serve_app(settings)
+        return make_wsgi(app, deps.db)  # type: ignore[arg-type, attr-defined]
+
+    logging.getLogger("bravo").info("Bravo listening on http://%s:%s/slack/events",
+                                    args.host, args.port)
+    GunicornServer(load, host=args.host, port=args.port, workers=args.workers,
+                   threads=args.threads, log_level=settings.log_level).run()
+    return 0
+
+
+def _run_socket(settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import build_app
+    from bot.deps import build_deps
+    from storage.db import Database
+
+    deps = build_deps(settings, Database.from_url(settings.database_url))
+    app = build_app(deps, http=False)
+    deps.deliverer.start()
+    logging.getLogger("bravo").info("Bravo connected in Socket Mode")
+    SocketModeHandler(app, settings.slack_app_token).start()
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    settings = _settings()
+    _logging(settings.log_level)
+    from storage.db import Database
+    from storage.migrate import current, upgrade
+
+    db = Database.from_url(settings.database_url)
+    if args.action == "upgrade":
+        upgrade(db.engine)
+    print(f"database at revision {current(db.engine)}")
+    return 0
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from bot.sandbox.server import serve
+
+    serve(args.port)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return run_demo(keep=args.keep)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="bravo", description="Bravo: recognition for Slack")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    run = sub.add_parser("run", help="run Bravo (Socket Mode, or --http)")
+    run.add_argument("--http", action="store_true", help="serve Slack's HTTP requests")
+    run.add_argument("--host", default="0.0.0.0")
+    run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    run.add_argument("--workers", type=int, default=1, help="HTTP worker processes")
+    run.add_argument("--threads", type=int, default=32, help="HTTP threads per worker")
+    run.set_defaults(func=cmd_run)
+    db = sub.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade", "current"])
+    db.set_defaults(func=cmd_db)
+    sb = sub.add_parser("sandbox", help="run the local fake Slack Web API")
+    sb.add_argument("--port", type=int, default=3999)
+    sb.set_defaults(func=cmd_sandbox)
+    demo = sub.add_parser("demo", help="play the offline demo scenario and print a transcript")
+    demo.add_argument("--keep", action="store_true", help="keep the demo database")
+    demo.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except SettingsError as err:
+        print(err, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

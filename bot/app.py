@@ -1,0 +1,49 @@
+"""Building the Bolt app: listener pool, request verification, listeners, one error handler."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+
+from bot.deps import Deps
+
+log = logging.getLogger(__name__)
+
+# Bolt runs listeners on a pool of 5 by default; slow work (Slack calls, the database) behind a
+# few clicks would then delay other people's acks past Slack's 3 seconds.
+LISTENER_THREADS = 64
+SORRY = ("Sorry, something went wrong on my side and nothing was saved. "
+         "Please try again in a minute.")
+
+
+def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> App:
+    from handlers import register_all
+
+    settings = deps.settings
+    app = App(
+        client=deps.client,
+        signing_secret=settings.slack_signing_secret if http else None,
+        request_verification_enabled=http,
+        token_verification_enabled=verify_token,
+        listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="bravo-listener"),
+        logger=logging.getLogger("bravo.bolt"),
+    )
+    register_all(app, deps)
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse | None:
+        log.exception("unhandled error in a listener", exc_info=error)
+        text = SORRY
+        if body.get("command") and body.get("text"):
+            text += f"\nWhat you typed, to try again: `{body['command']} {body['text']}`"
+        if respond is not None and body.get("response_url"):
+            try:
+                respond(text=text, response_type="ephemeral", replace_original=False)
+            except Exception:  # the apology itself failed; the log line above is what remains
+                log.warning("could not tell the user about the error")
+        return None
+
+    return app

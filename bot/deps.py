@@ -1,0 +1,57 @@
+"""What handlers and jobs need, built once at start-up (the composition root's output)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.web import WebClient
+
+from bot.delivery import Clock, Deliverer, Outbox, SlackSender, utcnow
+from bot.settings import Settings
+from bot.users import UserDirectory
+from storage.db import Database
+
+
+def make_client(settings: Settings) -> WebClient:
+    """The Web API client for calls made while a person waits (views.open, ephemeral replies):
+    it retries 429s (after Retry-After), server errors and dropped connections, briefly."""
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=1),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def make_delivery_client(settings: Settings) -> WebClient:
+    """The outbox decides itself when to retry, so its client does not retry in-line."""
+    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    db: Database
+    client: WebClient
+    directory: UserDirectory
+    deliverer: Deliverer
+    outbox: Outbox = field(default_factory=Outbox)
+    clock: Clock = utcnow
+
+
+def build_deps(settings: Settings, db: Database, *, clock: Clock = utcnow) -> Deps:
+    client = make_client(settings)
+    sender = SlackSender(make_delivery_client(settings))
+    return Deps(
+        settings=settings, db=db, client=client, directory=UserDirectory(db, client),
+        deliverer=Deliverer(db, sender, clock=clock), clock=clock,
+    )

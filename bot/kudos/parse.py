@@ -1,0 +1,204 @@
+"""Parsing ``/kudos`` text into a typed request. Pure: no Slack, no database."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.errors import (
+    MissingReasonError,
+    NoRecipientError,
+    TextTooLongError,
+    UnknownCommandError,
+    UnknownValueError,
+)
+from bot.text import Token, escape, plain, safe_mrkdwn, tokenize, visible_length
+
+HASHTAG_RE = re.compile(r"(?<![\w&])#([A-Za-z][A-Za-z0-9_-]*)")
+TRAILING_TAGS_RE = re.compile(r"(?:\s*#[A-Za-z][A-Za-z0-9_-]*[.,!]?)+\s*$")
+BARE_AT_RE = re.compile(r"(?<![\w<])@([\w.\-]+)")
+LEAD_WORDS = {"for", "because", "thanks", "thank", "you"}
+JOINERS = {"and", "&amp;", "&", ",", "+"}
+PERIODS = ("week", "month", "all")
+
+
+@dataclass(frozen=True)
+class GiveKudos:
+    user_ids: tuple[str, ...]
+    group_ids: tuple[str, ...]
+    reason: str  # mrkdwn, already safe to post
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OpenModal:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowHelp:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowStats:
+    user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ShowLeaderboard:
+    period: str = "week"
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class SetLeaderboardOptOut:
+    opt_out: bool
+
+
+@dataclass(frozen=True)
+class KudosLimits:
+    values: tuple[str, ...]
+    max_reason_chars: int = 1000
+    max_text_chars: int = 3000
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+KudosCommand = GiveKudos | OpenModal | ShowHelp | ShowStats | ShowLeaderboard | SetLeaderboardOptOut
+
+
+def parse_kudos_command(text: str, limits: KudosLimits) -> KudosCommand:
+    """Turn the text after ``/kudos`` into a command, or raise a ``BravoError`` saying why not."""
+    stripped = text.strip()
+    if not stripped:
+        return OpenModal()
+    if len(stripped) > limits.max_text_chars:
+        raise TextTooLongError("text", limits.max_text_chars, len(stripped))
+    first, _, rest = stripped.partition(" ")
+    word = first.lower()
+    if word in {"help", "?"}:
+        return ShowHelp()
+    if word == "stats":
+        return _stats(rest)
+    if word in {"leaderboard", "top", "board"}:
+        return _leaderboard(rest, limits.values)
+    if word in {"optout", "opt-out"}:
+        return SetLeaderboardOptOut(True)
+    if word in {"optin", "opt-in"}:
+        return SetLeaderboardOptOut(False)
+    return _give(stripped, limits)
+
+
+def _stats(rest: str) -> ShowStats:
+    tokens = [t for t in tokenize(rest.strip()) if t.kind != "text" or t.raw.strip()]
+    if not tokens:
+        return ShowStats()
+    if len(tokens) == 1 and tokens[0].kind == "user":
+        return ShowStats(tokens[0].id)
+    raise NoRecipientError(unresolved=tuple(BARE_AT_RE.findall(rest)))
+
+
+def _leaderboard(rest: str, values: tuple[str, ...]) -> ShowLeaderboard:
+    period, value = "week", None
+    for word in rest.lower().split():
+        if word in PERIODS:
+            period = word
+        elif word.startswith("#") and word[1:] in values:
+            value = word[1:]
+        elif word.startswith("#"):
+            raise UnknownValueError((word[1:],), values)
+        else:
+            raise UnknownCommandError(word)
+    return ShowLeaderboard(period, value)
+
+
+def _give(text: str, limits: KudosLimits) -> GiveKudos:
+    tokens = tokenize(text)
+    users: list[str] = []
+    groups: list[str] = []
+    index = 0
+    # Recipients are the mentions at the start ("@ana @ben and @cy for ..."); mentions later on
+    # belong to the reason.
+    while index < len(tokens):
+        tok = tokens[index]
+        if tok.kind == "user":
+            if tok.id not in users:
+                users.append(tok.id)
+        elif tok.kind == "group":
+            if tok.id not in groups:
+                groups.append(tok.id)
+        elif tok.kind == "text" and all(w.lower() in JOINERS for w in tok.raw.split()):
+            pass
+        else:
+            break
+        index += 1
+    if not users and not groups:
+        raise NoRecipientError(unresolved=tuple(BARE_AT_RE.findall(plain(text))))
+
+    reason_tokens, values = _split_values(tokens[index:], limits.values)
+    reason_tokens = _trim_lead(reason_tokens)
+    if not reason_tokens or not "".join(t.raw for t in reason_tokens).strip():
+        raise MissingReasonError()
+    length = visible_length(reason_tokens)
+    if length > limits.max_reason_chars:
+        raise TextTooLongError("reason", limits.max_reason_chars, length)
+    return GiveKudos(tuple(users), tuple(groups), safe_mrkdwn(reason_tokens).strip(), values)
+
+
+def _split_values(
+    tokens: list[Token], allowed: tuple[str, ...]
+) -> tuple[list[Token], tuple[str, ...]]:
+    """Pull ``#value`` tags out of the reason. Tags at the end are dropped from the text; a tag
+    mid-sentence keeps its word ("great #empathy on the call")."""
+    found: list[str] = []
+    unknown: list[str] = []
+
+    def note(name: str) -> None:
+        name = name.lower()
+        bucket = found if name in allowed else unknown
+        if name not in bucket:
+            bucket.append(name)
+
+    tokens = list(tokens)
+    if tokens and tokens[-1].kind == "text":
+        last = tokens[-1].raw
+        tail = TRAILING_TAGS_RE.search(last)
+        if tail:
+            for match in HASHTAG_RE.finditer(tail.group(0)):
+                note(match.group(1))
+            tokens[-1] = Token("text", last[: tail.start()])
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.kind == "channel" and tok.label.lower() in allowed:
+            # Slack turned "#empathy" into a channel link because such a channel exists.
+            note(tok.label)
+            out.append(Token("text", tok.label))
+        elif tok.kind == "text":
+            for match in HASHTAG_RE.finditer(tok.raw):
+                note(match.group(1))
+            out.append(Token("text", HASHTAG_RE.sub(lambda m: m.group(1), tok.raw)))
+        else:
+            out.append(tok)
+    if unknown:
+        raise UnknownValueError(tuple(unknown), allowed)
+    return out, tuple(found)
+
+
+def _trim_lead(tokens: list[Token]) -> list[Token]:
+    if not tokens or tokens[0].kind != "text":
+        return tokens
+    words = tokens[0].raw.lstrip(" :,-–—").split(" ")
+    while words and words[0].lower() in LEAD_WORDS and len(words) > 1:
+        words.pop(0)
+    head = " ".join(words).lstrip(" :,-–—")
+    return [Token("text", head), *tokens[1:]] if head else tokens[1:]
+
+
+def modal_reason(text: str, limit: int) -> str:
+    """A reason typed in the modal is plain text: escape all of it."""
+    text = text.strip()
+    if not text:
+        raise MissingReasonError()
+    if len(text) > limit:
+        raise TextTooLongError("reason", limit, len(text))
+    return escape(text)

@@ -1,0 +1,101 @@
+"""Friendly words for every domain error (shown as an ephemeral reply or a modal field error)."""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from bot import errors as e
+from bot.render.common import mentions
+
+
+@singledispatch
+def error_text(err: e.BravoError) -> str:
+    return "Sorry, that didn't work. Try `/kudos help`."
+
+
+@error_text.register
+def _(err: e.NoRecipientError) -> str:
+    if err.unresolved:
+        names = ", ".join("@" + n for n in err.unresolved)
+        return (f"I couldn't tell who {names} is. Pick people from Slack's @-autocomplete so they "
+                "become real mentions, e.g. `/kudos @ana for calming an angry caller`.")
+    return "Who gets the kudos? Start with one or more @mentions: `/kudos @ana for ...`"
+
+
+@error_text.register
+def _(err: e.MissingReasonError) -> str:
+    return ("Kudos need a reason, so people know what to keep doing: "
+            "`/kudos @ana for calming an angry caller #empathy`")
+
+
+@error_text.register
+def _(err: e.TextTooLongError) -> str:
+    return (f"That {err.field} is {err.length} characters; please keep it under {err.limit}. "
+            "Nothing was sent.")
+
+
+@error_text.register
+def _(err: e.TooManyRecipientsError) -> str:
+    return f"That's {err.count} people; kudos can go to at most {err.limit} at once."
+
+
+@error_text.register
+def _(err: e.UnknownValueError) -> str:
+    unknown = ", ".join("#" + v for v in err.unknown)
+    allowed = " ".join("`#" + v + "`" for v in err.allowed)
+    return f"I don't know the value {unknown}. Choose from: {allowed}"
+
+
+@error_text.register
+def _(err: e.SelfKudosError) -> str:
+    return ("Nice try! Kudos are for recognising others, so you can't give them to yourself. "
+            "Your allowance is untouched.")
+
+
+@error_text.register
+def _(err: e.BotRecipientError) -> str:
+    return f"{mentions(list(err.user_ids))} is a bot; kudos are for people."
+
+
+@error_text.register
+def _(err: e.InactiveRecipientError) -> str:
+    return f"{mentions(list(err.user_ids))} is no longer active in this workspace."
+
+
+@error_text.register
+def _(err: e.UnknownUserError) -> str:
+    return f"I couldn't find {mentions(list(err.user_ids))} in this workspace."
+
+
+@error_text.register
+def _(err: e.UnknownUserGroupError) -> str:
+    return "I couldn't find that user group. Mention people or an existing @group."
+
+
+@error_text.register
+def _(err: e.AllowanceExceededError) -> str:
+    if err.remaining == 0:
+        return (f"You've given all {err.allowance} of today's kudos. Your allowance refills at "
+                "midnight your time. Nothing was sent.")
+    return (f"That would be {err.requested} kudos, but you have {err.remaining} of "
+            f"{err.allowance} left today. Nothing was sent; try fewer people.")
+
+
+@error_text.register
+def _(err: e.RecipientCapError) -> str:
+    return (f"You've already given <@{err.recipient_id}> {err.cap} kudos today, the most one "
+            "person can get from you in a day. Spread the love!")
+
+
+@error_text.register
+def _(err: e.UndoNotAllowedError) -> str:
+    return {
+        "expired": "Too late to undo: kudos can be withdrawn only in the first 10 minutes.",
+        "not_giver": "Only the person who gave a kudos can undo it.",
+        "already_undone": "That kudos was already withdrawn.",
+    }.get(err.why, "I couldn't find that kudos any more.")
+
+
+@error_text.register
+def _(err: e.UnknownCommandError) -> str:
+    return f"I don't understand `{err.word}`. Try `/kudos help`."

@@ -1,0 +1,220 @@
+"""Block Kit for kudos: posts, DMs, replies, stats, leaderboards and the modal. Pure functions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.delivery import OutMessage
+from bot.kudos import ids
+from bot.kudos.service import Board, Celebration, KudosResult, Stats
+from bot.render.common import (
+    Block,
+    button,
+    clip,
+    context,
+    header,
+    mentions,
+    message,
+    quote,
+    section,
+)
+
+MEDALS = {1: ":first_place_medal:", 2: ":second_place_medal:", 3: ":third_place_medal:"}
+PERIOD_LABEL = {"week": "the past 7 days", "month": "the past 30 days", "all": "all time"}
+
+
+def _values(values: tuple[str, ...]) -> str:
+    return "  ".join(f"`#{v}`" for v in values)
+
+
+def celebration_line(c: Celebration) -> str:
+    if c.kind == "received":
+        if c.threshold == 1:
+            return f":tada: This is <@{c.user_id}>'s first kudos!"
+        return f":tada: <@{c.user_id}> has now received {c.threshold} kudos!"
+    return f":fire: <@{c.user_id}> has given kudos {c.threshold} weeks in a row!"
+
+
+def kudos_post(result: KudosResult, permalink: str | None = None) -> dict[str, Any]:
+    who = mentions(result.recipient_ids)
+    blocks: list[Block] = [
+        section(f":clap: <@{result.giver_id}> gave kudos to {who}\n{quote(result.reason)}")
+    ]
+    notes = []
+    if result.values:
+        notes.append(_values(result.values))
+    if permalink:
+        notes.append(f"<{permalink}|the message>")
+    if notes:
+        blocks.append(context(*notes))
+    for c in result.celebrations:
+        blocks.append(context(celebration_line(c)))
+    return message(f"<@{result.giver_id}> gave kudos to {who}", blocks)
+
+
+def recipient_dm(result: KudosResult, recipient_id: str) -> dict[str, Any]:
+    where = f" in <#{result.channel_id}>" if result.channel_id else ""
+    lines = [f":sparkles: <@{result.giver_id}> gave you kudos{where}!", quote(result.reason)]
+    blocks: list[Block] = [section("\n".join(lines))]
+    if result.values:
+        blocks.append(context("For " + _values(result.values)))
+    return {"channel": recipient_id, **message(f"<@{result.giver_id}> gave you kudos", blocks)}
+
+
+def celebration_dm(c: Celebration) -> dict[str, Any]:
+    if c.kind == "received":
+        text = ("You received your first kudos. Welcome to the wall of fame!" if c.threshold == 1
+                else f"You have received {c.threshold} kudos. People notice what you do.")
+    else:
+        text = (f"You have recognised someone {c.threshold} weeks in a row. "
+                "That habit makes your team better.")
+    return {"channel": c.user_id, **message(text, [section(":tada: " + text)])}
+
+
+def withdrawn(giver_id: str) -> dict[str, Any]:
+    text = f"<@{giver_id}> withdrew this kudos."
+    return message(text, [context(":leftwards_arrow_with_hook: " + text)])
+
+
+def announcements(result: KudosResult, post_channel: str | None,
+                  permalink: str | None = None) -> list[OutMessage]:
+    """Everything a kudos sends: the channel post, a DM to each recipient, celebrations."""
+    out: list[OutMessage] = []
+    if post_channel:
+        out.append(OutMessage(
+            kind=ids.POST, method="chat.postMessage",
+            payload={"channel": post_channel, "unfurl_links": False,
+                     **kudos_post(result, permalink)},
+            ref=result.batch_id, notify_user=result.giver_id,
+        ))
+    for uid in result.recipient_ids:
+        out.append(OutMessage(kind=ids.DM, method="chat.postMessage",
+                              payload=recipient_dm(result, uid), ref=result.batch_id))
+    for c in result.celebrations:
+        out.append(OutMessage(
+            kind=ids.CELEBRATION, method="chat.postMessage", payload=celebration_dm(c),
+            dedupe_key=f"milestone:{result.team_id}:{c.user_id}:{c.kind}:{c.threshold}",
+        ))
+    return out
+
+
+def withdraw_edit(giver_id: str) -> Any:
+    def edit(row: Any) -> OutMessage:
+        return OutMessage(kind="kudos_withdrawn", method="chat.update",
+                          payload=withdrawn(giver_id), ref=row.ref, update_of=row.id)
+    return edit
+
+
+def _allowance(remaining: int, allowance: int) -> str:
+    if remaining <= 0:
+        return f"That was the last of your {allowance} kudos for today."
+    return f"You have {remaining} of {allowance} kudos left today."
+
+
+def giver_confirmation(result: KudosResult, undo_minutes: int) -> dict[str, Any]:
+    who = mentions(result.recipient_ids)
+    where = f" in <#{result.channel_id}>" if result.channel_id else ""
+    lines = [f":white_check_mark: Kudos sent to {who}{where}. "
+             + _allowance(result.remaining_today, result.allowance)]
+    if result.streak_weeks > 1:
+        lines.append(f":fire: {result.streak_weeks}-week giving streak.")
+    blocks: list[Block] = [
+        section("\n".join(lines)),
+        {"type": "actions", "block_id": "kudos_undo",
+         "elements": [button("Undo", ids.UNDO_ACTION, result.batch_id)]},
+        context(f"You can undo this for {undo_minutes} minutes."),
+    ]
+    return message(lines[0], blocks)
+
+
+def undone(count: int, remaining: int, allowance: int) -> dict[str, Any]:
+    what = "kudos" if count == 1 else f"{count} kudos"
+    text = f"Done: your {what} were withdrawn. " + _allowance(remaining, allowance)
+    return message(text, [section(":leftwards_arrow_with_hook: " + text)])
+
+
+def stats_blocks(stats: Stats, *, self_view: bool) -> dict[str, Any]:
+    who = "Your" if self_view else f"<@{stats.user_id}>'s"
+    lines = [
+        f"*{who} kudos*",
+        f"Received: *{stats.received}* ({stats.received_this_week} in the past 7 days)",
+        f"Given: *{stats.given}*",
+    ]
+    if stats.streak_weeks:
+        lines.append(f"Giving streak: *{stats.streak_weeks}* weeks (best {stats.best_streak})")
+    elif stats.best_streak:
+        lines.append(f"Best giving streak: {stats.best_streak} weeks")
+    if stats.remaining_today is not None:
+        lines.append(f"Left to give today: *{stats.remaining_today}*")
+    blocks: list[Block] = [section("\n".join(lines))]
+    if stats.by_value:
+        top = ", ".join(f"#{v} ×{n}" for v, n in list(stats.by_value.items())[:8])
+        blocks.append(context("Recognised for " + top))
+    return message(lines[0].strip("*"), blocks)
+
+
+def leaderboard_blocks(board: Board) -> dict[str, Any]:
+    scope = f" for #{board.value}" if board.value else ""
+    title = f"Kudos leaderboard{scope}: {PERIOD_LABEL.get(board.period, board.period)}"
+    if not board.rows:
+        text = "No kudos yet for this period. Be the first: `/kudos @someone for ...`"
+        return message(text, [header(title), section(text)])
+    lines = [f"{MEDALS.get(i, f'{i}.')} <@{r.user_id}>  {r.count}"
+             for i, r in enumerate(board.rows, 1)]
+    blocks = [header(title), section("\n".join(lines)),
+              context("Not listed? People can leave leaderboards with `/kudos optout`.")]
+    return message(title, blocks)
+
+
+def opt_out_reply(opt_out: bool) -> dict[str, Any]:
+    text = ("You are off the leaderboards. Your kudos still count and reach you. "
+            "`/kudos optin` brings you back." if opt_out
+            else "You are back on the leaderboards.")
+    return message(text, [section(text)])
+
+
+def kudos_modal(*, values: tuple[str, ...], private_metadata: str,
+                initial_users: list[str] | None = None, channel_id: str | None = None,
+                linked: str | None = None) -> dict[str, Any]:
+    recipients: Block = {"type": "multi_users_select", "action_id": ids.RECIPIENTS_ACTION,
+                         "placeholder": {"type": "plain_text", "text": "Who did great work?"},
+                         "max_selected_items": 20}
+    if initial_users:
+        recipients["initial_users"] = initial_users
+    channel: Block = {"type": "conversations_select", "action_id": ids.CHANNEL_ACTION,
+                      "filter": {"include": ["public", "private"],
+                                 "exclude_bot_users": True, "exclude_external_shared_channels": True},
+                      "default_to_current_conversation": True}
+    if channel_id:
+        channel["initial_conversation"] = channel_id
+    options = [{"text": {"type": "plain_text", "text": "#" + v}, "value": v} for v in values[:100]]
+    blocks: list[Block] = []
+    if linked:
+        blocks.append(context(f"About this message: {clip(linked, 2000)}"))
+    blocks += [
+        {"type": "input", "block_id": ids.RECIPIENTS_BLOCK,
+         "label": {"type": "plain_text", "text": "People"}, "element": recipients},
+        {"type": "input", "block_id": ids.VALUE_BLOCK, "optional": True,
+         "label": {"type": "plain_text", "text": "Value"},
+         "element": {"type": "static_select", "action_id": ids.VALUE_ACTION,
+                     "placeholder": {"type": "plain_text", "text": "Which value did they show?"},
+                     "options": options}},
+        {"type": "input", "block_id": ids.REASON_BLOCK,
+         "label": {"type": "plain_text", "text": "What did they do?"},
+         "hint": {"type": "plain_text",
+                  "text": "Be specific: what happened, and why it mattered."},
+         "element": {"type": "plain_text_input", "action_id": ids.REASON_ACTION,
+                     "multiline": True, "max_length": 1000}},
+        {"type": "input", "block_id": ids.CHANNEL_BLOCK, "optional": True,
+         "label": {"type": "plain_text", "text": "Share in"}, "element": channel},
+    ]
+    return {"type": "modal", "callback_id": ids.MODAL_CALLBACK,
+            "title": {"type": "plain_text", "text": "Give kudos"},
+            "submit": {"type": "plain_text", "text": "Send kudos"},
+            "close": {"type": "plain_text", "text": "Cancel"},
+            "private_metadata": private_metadata[:3000], "blocks": blocks}
+
+
+def local_time(at: datetime, tz: Any) -> str:
+    return at.astimezone(tz).strftime("%H:%M")

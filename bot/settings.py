@@ -1,0 +1,175 @@
+"""Bravo's settings: one typed object built from the environment (and ``.env``).
+
+Every problem is collected and reported at once, in words a new user understands.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_VALUES = (
+    "empathy",
+    "active-listening",
+    "problem-solving",
+    "communication",
+    "personalization",
+    "professionalism",
+)
+DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("data") / "bravo.db")
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+VALUE_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+EMOJI_RE = re.compile(r"^[a-z0-9_+\-']{1,64}$")
+
+
+class SettingsError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+    def __str__(self) -> str:
+        lines = ["Bravo's settings need attention:"]
+        lines += [f"  - {p}" for p in self.problems]
+        lines.append("See .env.example for what each setting means.")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class KudosRules:
+    values: tuple[str, ...] = DEFAULT_VALUES
+    emoji: str = "clap"
+    daily_allowance: int = 5
+    per_recipient_daily_cap: int = 0  # 0: no cap
+    kudos_channel: str | None = None
+    undo_minutes: int = 10
+    max_reason_chars: int = 1000
+    max_recipients: int = 20
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    log_level: str = "INFO"
+    kudos: KudosRules = field(default_factory=KudosRules)
+
+    def require_for_run(self, *, http: bool) -> None:
+        """Raise ``SettingsError`` listing everything missing for the chosen run mode."""
+        problems: list[str] = []
+        if not self.slack_bot_token:
+            problems.append(
+                "SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-...) from your "
+                "Slack app's OAuth & Permissions page."
+            )
+        if http and not self.slack_signing_secret:
+            problems.append(
+                "SLACK_SIGNING_SECRET is missing: HTTP mode needs it to check that requests "
+                "come from Slack (Basic Information > App Credentials)."
+            )
+        if not http and not self.slack_app_token:
+            problems.append(
+                "SLACK_APP_TOKEN is missing: Socket Mode needs an app-level token (xapp-...) "
+                "with connections:write; or run `bravo run --http` instead."
+            )
+        if problems:
+            raise SettingsError(problems)
+
+
+def _int(
+    env: Mapping[str, str], name: str, default: int, lo: int, hi: int, problems: list[str]
+) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        problems.append(f"{name} must be a whole number, got {raw!r}.")
+        return default
+    if not lo <= value <= hi:
+        problems.append(f"{name} must be between {lo} and {hi}, got {value}.")
+        return default
+    return value
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Build settings from an environment mapping; raise ``SettingsError`` with every problem."""
+    problems: list[str] = []
+
+    def text(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    bot_token = text("SLACK_BOT_TOKEN")
+    if bot_token and not bot_token.startswith("xoxb-"):
+        problems.append("SLACK_BOT_TOKEN should start with xoxb- (the Bot User OAuth Token).")
+    app_token = text("SLACK_APP_TOKEN")
+    if app_token and not app_token.startswith("xapp-"):
+        problems.append("SLACK_APP_TOKEN should start with xapp- (an app-level token).")
+
+    database_url = text("DATABASE_URL") or DEFAULT_DATABASE_URL
+    if not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?://", database_url):
+        problems.append(
+            "DATABASE_URL must be a sqlite:/// or postgresql:// URL, "
+            f"got {database_url.split('://')[0]!r}."
+        )
+
+    api_url = text("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+    if not re.match(r"^https?://", api_url):
+        problems.append(f"SLACK_API_URL must be an http(s) URL, got {api_url!r}.")
+    elif not api_url.endswith("/"):
+        api_url += "/"
+
+    values = DEFAULT_VALUES
+    raw_values = text("BRAVO_VALUES")
+    if raw_values:
+        parsed = tuple(v.strip().lower().lstrip("#") for v in raw_values.split(",") if v.strip())
+        bad = [v for v in parsed if not VALUE_RE.match(v)]
+        if bad or not parsed:
+            problems.append(
+                "BRAVO_VALUES must be a comma-separated list of short lowercase words "
+                f"(letters, digits, dashes), got {raw_values!r}."
+            )
+        elif len(set(parsed)) != len(parsed) or len(parsed) > 50:
+            problems.append("BRAVO_VALUES must list at most 50 values, each once.")
+        else:
+            values = parsed
+
+    emoji = (text("BRAVO_KUDOS_EMOJI") or "clap").strip(":")
+    if not EMOJI_RE.match(emoji):
+        problems.append(f"BRAVO_KUDOS_EMOJI must be an emoji name like clap, got {emoji!r}.")
+
+    kudos_channel = text("BRAVO_KUDOS_CHANNEL")
+    if kudos_channel and not re.match(r"^[CG][A-Z0-9]{2,}$", kudos_channel):
+        problems.append(
+            "BRAVO_KUDOS_CHANNEL must be a channel id like C0123ABCD "
+            "(in Slack: channel details > About, at the bottom)."
+        )
+
+    log_level = (text("LOG_LEVEL") or "INFO").upper()
+    if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        problems.append(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}.")
+
+    rules = KudosRules(
+        values=values,
+        emoji=emoji,
+        daily_allowance=_int(env, "BRAVO_DAILY_ALLOWANCE", 5, 1, 1000, problems),
+        per_recipient_daily_cap=_int(env, "BRAVO_PER_RECIPIENT_DAILY_CAP", 0, 0, 1000, problems),
+        kudos_channel=kudos_channel,
+    )
+    if problems:
+        raise SettingsError(problems)
+    return Settings(
+        slack_bot_token=bot_token,
+        slack_signing_secret=text("SLACK_SIGNING_SECRET"),
+        slack_app_token=app_token,
+        database_url=database_url,
+        slack_api_url=api_url,
+        log_level=log_level,
+        kudos=rules,
+    )

@@ -1,0 +1,96 @@
+"""Slack text in and out: escaping user text for mrkdwn and parsing entity tokens.
+
+Slack escapes ``&``, ``<`` and ``>`` typed by a person and sends real mentions as entities
+(``<@U123|ana>``, ``<!subteam^S1|@team>``, ``<#C1|general>``). Whatever Bravo posts is mrkdwn, so
+anything a person wrote is re-escaped here: a ``<!channel>`` in a reason can never ping anyone.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+ENTITY_RE = re.compile(r"<([^<>]*)>")
+USER_RE = re.compile(r"^@([UW][A-Z0-9]+)(?:\|[^>]*)?$")
+GROUP_RE = re.compile(r"^!subteam\^([A-Z0-9]+)(?:\|([^>]*))?$")
+CHANNEL_RE = re.compile(r"^#([CG][A-Z0-9]+)(?:\|([^>]*))?$")
+LINK_RE = re.compile(r"^(https?://[^|\s]+)(?:\|([^>]*))?$")
+
+
+def escape(text: str) -> str:
+    """Escape plain text for mrkdwn: control characters only, as Slack documents."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plain(text: str) -> str:
+    """Undo Slack's escaping of a typed text (``&lt;`` back to ``<``)."""
+    return html.unescape(text)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "user" | "group" | "channel" | "link" | "special" | "text"
+    raw: str
+    id: str = ""
+    label: str = ""
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split slash-command text into entity tokens and text runs."""
+    tokens: list[Token] = []
+    pos = 0
+    for match in ENTITY_RE.finditer(text):
+        if match.start() > pos:
+            tokens.append(Token("text", text[pos : match.start()]))
+        inner = match.group(1)
+        tokens.append(_entity(match.group(0), inner))
+        pos = match.end()
+    if pos < len(text):
+        tokens.append(Token("text", text[pos:]))
+    return tokens
+
+
+def _entity(raw: str, inner: str) -> Token:
+    if m := USER_RE.match(inner):
+        return Token("user", raw, id=m.group(1))
+    if m := GROUP_RE.match(inner):
+        return Token("group", raw, id=m.group(1), label=(m.group(2) or "").lstrip("@"))
+    if m := CHANNEL_RE.match(inner):
+        return Token("channel", raw, id=m.group(1), label=m.group(2) or "")
+    if m := LINK_RE.match(inner):
+        return Token("link", raw, id=m.group(1), label=m.group(2) or "")
+    return Token("special", raw, label=inner)
+
+
+def safe_mrkdwn(tokens: list[Token]) -> str:
+    """Re-assemble tokens as mrkdwn that mentions only real people and pings no one at large.
+
+    Real user mentions and channel links stay live; links keep their address; user-group and
+    special mentions (``<!channel>``, ``<!here>``) become harmless text.
+    """
+    out: list[str] = []
+    for tok in tokens:
+        if tok.kind == "user":
+            out.append(f"<@{tok.id}>")
+        elif tok.kind == "channel":
+            out.append(f"<#{tok.id}>")
+        elif tok.kind == "link":
+            label = plain(tok.label) if tok.label else ""
+            out.append(f"<{tok.id}|{escape(label)}>" if label else f"<{tok.id}>")
+        elif tok.kind == "group":
+            out.append(escape("@" + plain(tok.label or "group")))
+        else:
+            out.append(escape(plain(tok.raw)))
+    return "".join(out)
+
+
+def visible_length(tokens: list[Token]) -> int:
+    """Roughly how long the text reads (a mention counts as a short name)."""
+    total = 0
+    for tok in tokens:
+        if tok.kind == "text" or tok.kind == "special":
+            total += len(plain(tok.raw))
+        else:
+            total += max(4, len(tok.label))
+    return total

@@ -1,0 +1,133 @@
+"""Who people are: names, time zones, bots and deactivated accounts, from Slack's users.info.
+
+Looked up before a request opens its writing transaction (never call Slack while holding a
+database lock) and cached in ``slack_user`` for a day.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import WebClient
+
+from bot.errors import UnknownUserGroupError
+from storage import users as user_store
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+CACHE_TTL = timedelta(hours=24)
+SLACKBOT = "USLACKBOT"
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    name: str = ""
+    tz: str = "UTC"
+    is_bot: bool = False
+    deleted: bool = False
+    known: bool = True
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone_or_utc(self.tz)
+
+
+def zone_or_utc(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def person_from_slack(user: dict[str, Any]) -> Person:
+    profile = user.get("profile") or {}
+    name = profile.get("display_name") or user.get("real_name") or user.get("name") or ""
+    return Person(
+        user_id=user["id"],
+        name=name,
+        tz=user.get("tz") or "UTC",
+        is_bot=bool(user.get("is_bot")) or user["id"] == SLACKBOT or bool(user.get("is_app_user")),
+        deleted=bool(user.get("deleted")),
+    )
+
+
+class UserDirectory:
+    def __init__(self, db: Database, client: WebClient) -> None:
+        self._db = db
+        self._client = client
+
+    def people(self, team_id: str, user_ids: Iterable[str], now: datetime) -> dict[str, Person]:
+        ids = list(dict.fromkeys(user_ids))
+        with self._db.read() as session:
+            cached = user_store.cached_people(session, team_id, ids, now - CACHE_TTL)
+        found: dict[str, Person] = {
+            uid: Person(r.user_id, r.name, r.tz, r.is_bot, r.deleted) for uid, r in cached.items()
+        }
+        fresh: list[Person] = []
+        for uid in ids:
+            if uid in found:
+                continue
+            person = self._fetch(uid)
+            found[uid] = person
+            if person.known:
+                fresh.append(person)
+        if fresh:
+            with self._db.write() as session:
+                for p in fresh:
+                    user_store.remember_person(
+                        session,
+                        team_id,
+                        p.user_id,
+                        name=p.name,
+                        tz=p.tz,
+                        is_bot=p.is_bot,
+                        deleted=p.deleted,
+                        now=now,
+                    )
+        return found
+
+    def person(self, team_id: str, user_id: str, now: datetime) -> Person:
+        return self.people(team_id, [user_id], now)[user_id]
+
+    def _fetch(self, user_id: str) -> Person:
+        try:
+            response = self._client.users_info(user=user_id)
+        except SlackApiError as err:
+            if err.response.get("error") in {"user_not_found", "user_not_visible"}:
+                return Person(user_id, known=False)
+            raise
+        return person_from_slack(response["user"])
+
+    def group_members(self, group_ids: Iterable[str]) -> list[str]:
+        members: list[str] = []
+        missing: list[str] = []
+        for gid in group_ids:
+            try:
+                response = self._client.usergroups_users_list(usergroup=gid)
+            except SlackApiError as err:
+                if err.response.get("error") in {"no_such_subteam", "subteam_not_found"}:
+                    missing.append(gid)
+                    continue
+                raise
+            members.extend(u for u in response.get("users", []) if u not in members)
+        if missing:
+            raise UnknownUserGroupError(tuple(missing))
+        return members
+
+
+def local_day_bounds(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The start and end (as aware datetimes) of the local calendar day containing ``now``.
+
+    Computed through the calendar date, so days of 23 or 25 hours (DST changes) are right."""
+    local = now.astimezone(zone)
+    start = datetime(local.year, local.month, local.day, tzinfo=zone)
+    next_day = (start + timedelta(days=1)).date()
+    end = datetime(next_day.year, next_day.month, next_day.day, tzinfo=zone)
+    return start, end

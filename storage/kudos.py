@@ -1,0 +1,270 @@
+"""Queries over the kudos ledger and its rollups."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import exists, func, text
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    GivingStreak,
+    Kudos,
+    KudosRevocation,
+    KudosTally,
+    KudosTotal,
+    Milestone,
+    ProcessedEvent,
+)
+from storage.upsert import add_counts, insert_ignore
+
+ALL = ""  # the tally/total row that counts every kudos once, whatever its values
+
+
+def _not_revoked() -> object:
+    return ~exists().where(KudosRevocation.kudos_id == Kudos.id)
+
+
+def lock_giver(session: Session, team_id: str, giver_id: str) -> None:
+    """Serialise one giver's kudos so two quick commands cannot both pass the allowance check.
+
+    SQLite writers are already serialised by BEGIN IMMEDIATE; PostgreSQL takes a transaction
+    advisory lock on the giver."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"kudos:{team_id}:{giver_id}"}
+        )
+
+
+def count_given(
+    session: Session,
+    team_id: str,
+    giver_id: str,
+    since: datetime,
+    *,
+    recipient_id: str | None = None,
+) -> int:
+    query = (
+        select(func.count())
+        .select_from(Kudos)
+        .where(
+            Kudos.team_id == team_id,
+            Kudos.giver_id == giver_id,
+            col(Kudos.created_at) >= since,
+            _not_revoked(),
+        )
+    )
+    if recipient_id is not None:
+        query = query.where(Kudos.recipient_id == recipient_id)
+    return int(session.exec(query).one())
+
+
+def add_kudos(session: Session, rows: Sequence[Kudos]) -> None:
+    """Append kudos to the ledger and count them in the rollups, in the caller's transaction."""
+    session.add_all(rows)
+    session.flush()
+    for row in rows:
+        _count(session, row, +1)
+
+
+def _count(session: Session, row: Kudos, sign: int) -> None:
+    day = row.created_at.date()  # UTC day
+    values = [ALL, *[v for v in row.values.split(",") if v]]
+    for value in values:
+        add_counts(
+            session,
+            KudosTally,
+            {"team_id": row.team_id, "day": day, "value": value, "user_id": row.recipient_id},
+            {"received": sign},
+        )
+        add_counts(
+            session,
+            KudosTotal,
+            {"team_id": row.team_id, "user_id": row.recipient_id, "value": value},
+            {"received": sign, "given": 0},
+        )
+    add_counts(
+        session,
+        KudosTotal,
+        {"team_id": row.team_id, "user_id": row.giver_id, "value": ALL},
+        {"received": 0, "given": sign},
+    )
+
+
+def revoke(
+    session: Session, rows: Sequence[Kudos], *, by: str, why: str, now: datetime
+) -> list[Kudos]:
+    """Take kudos back (append a revocation, uncount them). Returns the ones this call revoked."""
+    revoked: list[Kudos] = []
+    for row in rows:
+        assert row.id is not None
+        values = {
+            "kudos_id": row.id,
+            "team_id": row.team_id,
+            "revoked_by": by,
+            "why": why,
+            "revoked_at": now,
+        }
+        if insert_ignore(session, KudosRevocation, values, ["kudos_id"]):
+            _count(session, row, -1)
+            revoked.append(row)
+    return revoked
+
+
+def batch(session: Session, team_id: str, batch_id: str) -> list[Kudos]:
+    return list(
+        session.exec(
+            select(Kudos)
+            .where(Kudos.team_id == team_id, Kudos.batch_id == batch_id)
+            .order_by(col(Kudos.id))
+        ).all()
+    )
+
+
+def revoked_ids(session: Session, ids: Sequence[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(
+        session.exec(
+            select(KudosRevocation.kudos_id).where(col(KudosRevocation.kudos_id).in_(list(ids)))
+        ).all()
+    )
+
+
+def active_by_source(session: Session, team_id: str, giver_id: str, source_ref: str) -> list[Kudos]:
+    return list(
+        session.exec(
+            select(Kudos).where(
+                Kudos.team_id == team_id,
+                Kudos.source_ref == source_ref,
+                Kudos.giver_id == giver_id,
+                _not_revoked(),
+            )
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    user_id: str
+    count: int
+
+
+def leaderboard(
+    session: Session,
+    team_id: str,
+    *,
+    value: str = ALL,
+    since: date | None = None,
+    exclude: set[str] | frozenset[str] = frozenset(),
+    limit: int = 10,
+) -> list[BoardRow]:
+    """Top recipients. With ``since`` it sums the daily tally (rows for the window only);
+    without, it reads the all-time totals. Never touches the ledger."""
+    fetch = limit + len(exclude)
+    if since is None:
+        total_rows = session.exec(
+            select(KudosTotal.user_id, KudosTotal.received)
+            .where(
+                KudosTotal.team_id == team_id,
+                KudosTotal.value == value,
+                col(KudosTotal.received) > 0,
+            )
+            .order_by(col(KudosTotal.received).desc(), col(KudosTotal.user_id))
+            .limit(fetch)
+        ).all()
+        rows = [(u, int(n)) for u, n in total_rows]
+    else:
+        total = func.sum(KudosTally.received).label("n")
+        tally_rows = session.exec(
+            select(KudosTally.user_id, total)
+            .where(
+                KudosTally.team_id == team_id,
+                KudosTally.value == value,
+                col(KudosTally.day) >= since,
+            )
+            .group_by(col(KudosTally.user_id))
+            .having(total > 0)
+            .order_by(total.desc(), col(KudosTally.user_id))
+            .limit(fetch)
+        ).all()
+        rows = [(u, int(n)) for u, n in tally_rows]
+    return [BoardRow(u, n) for u, n in rows if u not in exclude][:limit]
+
+
+@dataclass(frozen=True)
+class Totals:
+    received: int
+    given: int
+    by_value: dict[str, int]
+
+
+def totals(session: Session, team_id: str, user_id: str) -> Totals:
+    rows = session.exec(
+        select(KudosTotal).where(KudosTotal.team_id == team_id, KudosTotal.user_id == user_id)
+    ).all()
+    received = given = 0
+    by_value: dict[str, int] = {}
+    for row in rows:
+        if row.value == ALL:
+            received, given = row.received, row.given
+        elif row.received > 0:
+            by_value[row.value] = row.received
+    return Totals(received, given, dict(sorted(by_value.items(), key=lambda kv: (-kv[1], kv[0]))))
+
+
+def received_since(session: Session, team_id: str, user_id: str, since: date) -> int:
+    n = session.exec(
+        select(func.coalesce(func.sum(KudosTally.received), 0)).where(
+            KudosTally.team_id == team_id,
+            KudosTally.value == ALL,
+            KudosTally.user_id == user_id,
+            col(KudosTally.day) >= since,
+        )
+    ).one()
+    return int(n)
+
+
+def received_count(session: Session, team_id: str, user_id: str) -> int:
+    row = session.get(KudosTotal, (team_id, user_id, ALL))
+    return row.received if row else 0
+
+
+def streak(session: Session, team_id: str, user_id: str) -> GivingStreak | None:
+    return session.get(GivingStreak, (team_id, user_id))
+
+
+def save_streak(session: Session, row: GivingStreak) -> None:
+    session.add(row)
+    session.flush()
+
+
+def reach_milestone(
+    session: Session, team_id: str, user_id: str, kind: str, threshold: int, now: datetime
+) -> bool:
+    """Record a milestone; True only the first time it is reached (celebrate exactly once)."""
+    values = {
+        "team_id": team_id,
+        "user_id": user_id,
+        "kind": kind,
+        "threshold": threshold,
+        "reached_at": now,
+    }
+    return insert_ignore(session, Milestone, values, ["team_id", "user_id", "kind", "threshold"])
+
+
+def claim_event(session: Session, team_id: str, event_id: str, now: datetime) -> bool:
+    """True when this Events API delivery is new; a retry of it returns False."""
+    values = {"event_id": event_id, "team_id": team_id, "received_at": now}
+    return insert_ignore(session, ProcessedEvent, values, ["event_id"])
+
+
+def forget_events_before(session: Session, cutoff: datetime) -> int:
+    rows = session.exec(
+        select(ProcessedEvent).where(col(ProcessedEvent.received_at) < cutoff)
+    ).all()
+    for row in rows:
+        session.delete(row)
+    return len(rows)

@@ -1,0 +1,104 @@
+"""Queries for the outbox: enqueue, claim, finish, reschedule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
+
+from storage.models import Outbox
+from storage.upsert import insert_ignore
+
+
+def add(
+    session: Session, *, team_id: str, kind: str, method: str, payload: str, ref: str | None,
+    dedupe_key: str | None, notify_user: str | None, now: datetime,
+) -> Outbox | None:
+    """Queue a message; with a ``dedupe_key`` already queued, nothing is added (returns None)."""
+    values = {
+        "team_id": team_id, "kind": kind, "method": method, "payload": payload, "ref": ref,
+        "dedupe_key": dedupe_key, "notify_user": notify_user, "status": "pending",
+        "attempts": 0, "created_at": now, "next_attempt_at": now,
+    }
+    if dedupe_key is not None:
+        if not insert_ignore(session, Outbox, values, ["dedupe_key"]):
+            return None
+        return session.exec(select(Outbox).where(Outbox.dedupe_key == dedupe_key)).one()
+    row = Outbox(**values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def due(session: Session, now: datetime, limit: int) -> list[tuple[int, str]]:
+    rows = session.exec(
+        select(Outbox.id, Outbox.team_id)
+        .where(Outbox.status == "pending", col(Outbox.next_attempt_at) <= now,
+               or_(col(Outbox.claimed_until).is_(None), col(Outbox.claimed_until) < now))
+        .order_by(col(Outbox.next_attempt_at), col(Outbox.id))
+        .limit(limit)
+    ).all()
+    return [(int(i or 0), t) for i, t in rows]
+
+
+def claim(session: Session, row_id: int, now: datetime, until: datetime) -> Outbox | None:
+    """Atomically take a due row for sending; None when another worker took it first."""
+    result = session.execute(
+        update(Outbox)
+        .where(col(Outbox.id) == row_id, col(Outbox.status) == "pending",
+               or_(col(Outbox.claimed_until).is_(None), col(Outbox.claimed_until) < now))
+        .values(claimed_until=until, attempts=Outbox.attempts + 1)
+    )
+    if not result.rowcount:
+        return None
+    return session.get(Outbox, row_id, populate_existing=True)
+
+
+def finish(
+    session: Session, row_id: int, status: str, now: datetime, *, error: str | None,
+    channel: str | None, ts: str | None,
+) -> None:
+    session.execute(
+        update(Outbox).where(col(Outbox.id) == row_id).values(
+            status=status, sent_at=now if status == "sent" else None, last_error=error,
+            result_channel=channel, result_ts=ts, claimed_until=None)
+    )
+
+
+def reschedule(
+    session: Session, row_id: int, at: datetime, error: str, *, count_attempt: bool
+) -> None:
+    values: dict[str, object] = {"next_attempt_at": at, "last_error": error, "claimed_until": None}
+    if not count_attempt:
+        values["attempts"] = Outbox.attempts - 1
+    session.execute(update(Outbox).where(col(Outbox.id) == row_id).values(**values))
+
+
+def get(session: Session, row_id: int) -> Outbox | None:
+    return session.get(Outbox, row_id)
+
+
+def by_ref(session: Session, team_id: str, ref: str, kinds: Sequence[str]) -> list[Outbox]:
+    return list(session.exec(
+        select(Outbox).where(Outbox.team_id == team_id, Outbox.ref == ref,
+                             col(Outbox.kind).in_(list(kinds))).order_by(col(Outbox.id))
+    ).all())
+
+
+def cancel_if_unclaimed(session: Session, row_id: int, now: datetime) -> bool:
+    result = session.execute(
+        update(Outbox)
+        .where(col(Outbox.id) == row_id, col(Outbox.status) == "pending",
+               or_(col(Outbox.claimed_until).is_(None), col(Outbox.claimed_until) < now))
+        .values(status="cancelled", last_error="withdrawn before delivery")
+    )
+    return bool(result.rowcount)
+
+
+def counts(session: Session) -> dict[str, int]:
+    from sqlalchemy import func
+
+    rows = session.exec(select(Outbox.status, func.count()).group_by(col(Outbox.status))).all()
+    return {s: int(n) for s, n in rows}
