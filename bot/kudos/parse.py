@@ -188,7 +188,7 @@ def _trim_lead(tokens: list[Token]) -> list[Token]:
     if not tokens or tokens[0].kind != "text":
         return tokens
     words = tokens[0].raw.lstrip(" :,-–—").split(" ")
-    while words and words[0].lower() in LEAD_WORDS and len(words) > 1:
+    while words and words[0].lower() in LEAD_WORDS:
         words.pop(0)
     head = " ".join(words).lstrip(" :,-–—")
     return [Token("text", head), *tokens[1:]] if head else tokens[1:]

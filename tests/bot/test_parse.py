@@ -1,0 +1,129 @@
+"""Parsing /kudos text, and escaping whatever people write."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot import errors
+from bot.kudos.parse import (
+    GiveKudos,
+    KudosLimits,
+    OpenModal,
+    SetLeaderboardOptOut,
+    ShowHelp,
+    ShowLeaderboard,
+    ShowStats,
+    modal_reason,
+    parse_kudos_command,
+)
+from bot.settings import DEFAULT_VALUES
+
+LIMITS = KudosLimits(values=DEFAULT_VALUES, max_reason_chars=200)
+
+
+def give(text: str) -> GiveKudos:
+    result = parse_kudos_command(text, LIMITS)
+    assert isinstance(result, GiveKudos)
+    return result
+
+
+def test_the_example_from_the_docs() -> None:
+    k = give("<@U0ANA|ana> <@U0BEN|ben> for calming an angry caller #empathy")
+    assert k.user_ids == ("U0ANA", "U0BEN")
+    assert k.reason == "calming an angry caller"
+    assert k.values == ("empathy",)
+
+
+def test_groups_joiners_and_several_values() -> None:
+    k = give("<@U1|a>, <@U2|b> and <!subteam^S1|@support> thanks for the fix #problem-solving "
+             "#communication")
+    assert (k.user_ids, k.group_ids) == (("U1", "U2"), ("S1",))
+    assert k.values == ("problem-solving", "communication")
+    assert k.reason == "the fix"
+
+
+def test_mid_sentence_value_keeps_its_word_and_numbers_are_not_values() -> None:
+    assert give("<@U1> great #empathy on ticket #123").reason == "great empathy on ticket #123"
+
+
+def test_channel_link_named_like_a_value_counts_as_the_value() -> None:
+    assert give("<@U1> for listening <#C9|active-listening>").values == ("active-listening",)
+
+
+def test_mentions_in_the_reason_are_not_recipients() -> None:
+    k = give("<@U1> for covering for <@U2|ben>")
+    assert k.user_ids == ("U1",)
+    assert k.reason == "covering for <@U2>"
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("for nothing", errors.NoRecipientError),
+        ("@ana for typing her name", errors.NoRecipientError),
+        ("<@U1>", errors.MissingReasonError),
+        ("<@U1> for", errors.MissingReasonError),
+        ("<@U1> #empathy", errors.MissingReasonError),
+        ("<@U1> for x #bravery", errors.UnknownValueError),
+        ("<@U1> for " + "x" * 201, errors.TextTooLongError),
+        ("leaderboard yesterday", errors.UnknownCommandError),
+        ("leaderboard #bravery", errors.UnknownValueError),
+    ],
+)
+def test_bad_input_is_explained(text: str, error: type) -> None:
+    with pytest.raises(error):
+        parse_kudos_command(text, LIMITS)
+
+
+def test_bare_at_name_is_reported_back() -> None:
+    with pytest.raises(errors.NoRecipientError) as info:
+        parse_kudos_command("@ana for help", LIMITS)
+    assert info.value.unresolved == ("ana",)
+
+
+def test_subcommands() -> None:
+    assert parse_kudos_command("", LIMITS) == OpenModal()
+    assert parse_kudos_command("help", LIMITS) == ShowHelp()
+    assert parse_kudos_command("stats", LIMITS) == ShowStats()
+    assert parse_kudos_command("stats <@U7|x>", LIMITS) == ShowStats("U7")
+    assert parse_kudos_command("leaderboard", LIMITS) == ShowLeaderboard("week", None)
+    assert parse_kudos_command("leaderboard all #empathy", LIMITS) == ShowLeaderboard("all", "empathy")
+    assert parse_kudos_command("optout", LIMITS) == SetLeaderboardOptOut(True)
+    assert parse_kudos_command("optin", LIMITS) == SetLeaderboardOptOut(False)
+
+
+@pytest.mark.parametrize("nasty", ["<!channel>", "<!here>", "<!everyone>", "<!subteam^S1|@all>"])
+def test_broadcasts_in_a_reason_never_ping(nasty: str) -> None:
+    reason = give(f"<@U1> for {nasty} shouting").reason
+    assert "<!" not in reason
+    assert "&lt;!" in reason or "@all" in reason
+
+
+def test_typed_fake_mention_stays_text() -> None:
+    # Slack escapes what people type: a typed "<@U2>" arrives as "&lt;@U2&gt;".
+    assert give("<@U1> for &lt;@U2&gt; &amp; co").reason == "&lt;@U2&gt; &amp; co"
+
+
+@given(st.text(max_size=300))
+def test_command_reasons_never_carry_broadcasts_or_raw_brackets(text: str) -> None:
+    try:
+        result = parse_kudos_command("<@U1> for " + text, KudosLimits(values=DEFAULT_VALUES))
+    except errors.BravoError:
+        return
+    assert isinstance(result, GiveKudos)
+    stripped = result.reason
+    for live in ("<@U", "<#C", "<http"):
+        stripped = stripped.replace(live, "")
+    assert "<!" not in result.reason
+    assert "<" not in stripped.replace("&lt;", "")
+
+
+@given(st.text(min_size=1, max_size=300).filter(lambda t: t.strip()))
+def test_modal_reason_is_fully_escaped(text: str) -> None:
+    out = modal_reason(text, 1000)
+    assert "<" not in out and ">" not in out
+    assert html.unescape(out) == text.strip()  # nothing lost, only escaped

@@ -1,0 +1,54 @@
+"""manifest.yml is a valid Slack app manifest and matches what Bravo registers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from bot.commands import REGISTRY, SHORTCUTS
+from bot.kudos import ids
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict:
+    return yaml.safe_load((ROOT / "manifest.yml").read_text())
+
+
+def test_manifest_validates_against_slacks_schema(manifest) -> None:
+    if not SCHEMA.exists():
+        pytest.skip(f"Slack's manifest schema not found at {SCHEMA}")
+    schema = json.loads(SCHEMA.read_text())
+    jsonschema.validate(manifest, schema)
+
+
+def test_manifest_schema_rejects_a_broken_manifest(manifest) -> None:
+    if not SCHEMA.exists():
+        pytest.skip(f"Slack's manifest schema not found at {SCHEMA}")
+    broken = dict(manifest, display_information={"description": "no name"})
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, json.loads(SCHEMA.read_text()))
+
+
+def test_every_registered_command_and_shortcut_is_in_the_manifest(manifest) -> None:
+    commands = {c["command"] for c in manifest["features"]["slash_commands"]}
+    assert {c.command for c in REGISTRY} == commands
+    shortcuts = {s["callback_id"] for s in manifest["features"]["shortcuts"]}
+    assert shortcuts == {ids.SHORTCUT_CALLBACK}
+    assert len(SHORTCUTS) == len(shortcuts)
+    assert all(c["should_escape"] for c in manifest["features"]["slash_commands"])
+
+
+def test_scopes_are_least_privilege(manifest) -> None:
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert scopes == {"commands", "chat:write", "users:read", "usergroups:read", "reactions:read"}
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
+        "reaction_added", "reaction_removed"}
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
