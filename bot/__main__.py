@@ -57,10 +57,17 @@ def _run_http(settings: Settings, args: argparse.Namespace) -> int:
         app, deps = _serve_app(settings)
         return make_wsgi(app, deps.db)  # type: ignore[arg-type, attr-defined]
 
-    logging.getLogger("bravo").info("Bravo listening on http://%s:%s/slack/events",
-                                    args.host, args.port)
-    GunicornServer(load, host=args.host, port=args.port, workers=args.workers,
-                   threads=args.threads, log_level=settings.log_level).run()
+    logging.getLogger("bravo").info(
+        "Bravo listening on http://%s:%s/slack/events", args.host, args.port
+    )
+    GunicornServer(
+        load,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        threads=args.threads,
+        log_level=settings.log_level,
+    ).run()
     return 0
 
 

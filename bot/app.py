@@ -15,8 +15,9 @@ log = logging.getLogger(__name__)
 # Bolt runs listeners on a pool of 5 by default; slow work (Slack calls, the database) behind a
 # few clicks would then delay other people's acks past Slack's 3 seconds.
 LISTENER_THREADS = 64
-SORRY = ("Sorry, something went wrong on my side and nothing was saved. "
-         "Please try again in a minute.")
+SORRY = (
+    "Sorry, something went wrong on my side and nothing was saved. Please try again in a minute."
+)
 
 
 def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> App:

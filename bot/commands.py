@@ -14,19 +14,26 @@ class CommandHelp:
 
 
 REGISTRY: tuple[CommandHelp, ...] = (
-    CommandHelp("/kudos", "/kudos @ana @ben for calming an angry caller #empathy",
-                "Recognise one or more people (or an @group) with a reason and optional #values."),
+    CommandHelp(
+        "/kudos",
+        "/kudos @ana @ben for calming an angry caller #empathy",
+        "Recognise one or more people (or an @group) with a reason and optional #values.",
+    ),
     CommandHelp("/kudos", "/kudos", "Open the kudos form: people, value, reason and channel."),
     CommandHelp("/kudos", "/kudos stats [@someone]", "Kudos received and given, streak, values."),
-    CommandHelp("/kudos", "/kudos leaderboard [week|month|all] [#value]",
-                "Who has been recognised most."),
+    CommandHelp(
+        "/kudos", "/kudos leaderboard [week|month|all] [#value]", "Who has been recognised most."
+    ),
     CommandHelp("/kudos", "/kudos optout | optin", "Leave or rejoin the leaderboards."),
     CommandHelp("/kudos", "/kudos help", "This help."),
 )
 
 SHORTCUTS: tuple[CommandHelp, ...] = (
-    CommandHelp("Give kudos", "Message menu (⋯) > Give kudos",
-                "Recognise the author of a message, with the message linked."),
+    CommandHelp(
+        "Give kudos",
+        "Message menu (⋯) > Give kudos",
+        "Recognise the author of a message, with the message linked.",
+    ),
 )
 
 
@@ -38,7 +45,9 @@ def help_text(emoji: str, values: tuple[str, ...]) -> str:
     lines = ["*Bravo: recognition that sticks*"]
     lines += [f"• `{c.usage}`: {c.description}" for c in REGISTRY]
     lines += [f"• {s.usage}: {s.description}" for s in SHORTCUTS]
-    lines.append(f"• React with :{emoji}: to a message to give its author kudos "
-                 "(remove the reaction to take it back).")
+    lines.append(
+        f"• React with :{emoji}: to a message to give its author kudos "
+        "(remove the reaction to take it back)."
+    )
     lines.append("Values: " + " ".join(f"`#{v}`" for v in values))
     return "\n".join(lines)

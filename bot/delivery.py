@@ -22,14 +22,18 @@ from slack_sdk.web import WebClient
 
 from storage import outbox as store
 from storage.db import Database
-from storage.models import Outbox
+from storage.models import OutboxRow
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 # Errors worth trying again; anything else Slack says ``ok: false`` about is final.
 TRANSIENT_ERRORS = {
-    "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout",
+    "ratelimited",
+    "internal_error",
+    "fatal_error",
+    "service_unavailable",
+    "request_timeout",
     "team_added_to_org",
 }
 MAX_BACKOFF = timedelta(minutes=30)
@@ -89,23 +93,36 @@ class OutMessage:
 class Outbox:
     def enqueue(
         self, session: Any, team_id: str, messages: Iterable[OutMessage], now: datetime
-    ) -> list[Outbox]:
+    ) -> list[OutboxRow]:
         rows = []
         for msg in messages:
             payload = dict(msg.payload)
             if msg.update_of is not None:
                 payload["_update_of"] = msg.update_of
             row = store.add(
-                session, team_id=team_id, kind=msg.kind, method=msg.method,
-                payload=json.dumps(payload), ref=msg.ref, dedupe_key=msg.dedupe_key,
-                notify_user=msg.notify_user, now=now,
+                session,
+                team_id=team_id,
+                kind=msg.kind,
+                method=msg.method,
+                payload=json.dumps(payload),
+                ref=msg.ref,
+                dedupe_key=msg.dedupe_key,
+                notify_user=msg.notify_user,
+                now=now,
             )
             if row is not None:
                 rows.append(row)
         return rows
 
-    def withdraw(self, session: Any, team_id: str, ref: str, kinds: Sequence[str],
-                 replacement: Callable[[Outbox], OutMessage], now: datetime) -> int:
+    def withdraw(
+        self,
+        session: Any,
+        team_id: str,
+        ref: str,
+        kinds: Sequence[str],
+        replacement: Callable[[OutboxRow], OutMessage],
+        now: datetime,
+    ) -> int:
         """Cancel what is still queued for ``ref``; queue ``replacement(row)`` edits for what was
         already posted (or is being posted). Returns how many were cancelled before sending."""
         cancelled = 0
@@ -121,8 +138,9 @@ class Deliverer:
     """Sends due outbox rows. ``deliver_due`` is synchronous (tests, CLI); ``start`` runs it in a
     background thread woken by ``kick`` after every commit that queued something."""
 
-    def __init__(self, db: Database, sender: SlackSender, clock: Clock = utcnow,
-                 poll_seconds: float = 2.0) -> None:
+    def __init__(
+        self, db: Database, sender: SlackSender, clock: Clock = utcnow, poll_seconds: float = 2.0
+    ) -> None:
         self._db = db
         self._sender = sender
         self._clock = clock
@@ -183,7 +201,7 @@ class Deliverer:
             if not self.deliver_due():
                 return
 
-    def _deliver(self, row: Outbox) -> None:
+    def _deliver(self, row: OutboxRow) -> None:
         payload = json.loads(row.payload)
         update_of = payload.pop("_update_of", None)
         if update_of is not None:
@@ -202,8 +220,12 @@ class Deliverer:
         elif outcome.retry_after is not None:
             now = self._clock()
             self._paused_until[row.team_id] = now + timedelta(seconds=outcome.retry_after)
-            self._retry(row, outcome.error or "ratelimited", timedelta(seconds=outcome.retry_after),
-                        count_attempt=False)
+            self._retry(
+                row,
+                outcome.error or "ratelimited",
+                timedelta(seconds=outcome.retry_after),
+                count_attempt=False,
+            )
         elif outcome.transient and self._clock() - row.created_at < GIVE_UP_AFTER:
             backoff = min(MAX_BACKOFF, timedelta(seconds=2 ** min(row.attempts, 11)))
             self._retry(row, outcome.error or "transient", backoff)
@@ -211,8 +233,14 @@ class Deliverer:
             log.warning("Slack refused outbox row %s (%s): %s", row.id, row.method, outcome.error)
             self._finish(row, "failed", error=outcome.error)
 
-    def _finish(self, row: Outbox, status: str, *, response: dict[str, Any] | None = None,
-                error: str | None = None) -> None:
+    def _finish(
+        self,
+        row: OutboxRow,
+        status: str,
+        *,
+        response: dict[str, Any] | None = None,
+        error: str | None = None,
+    ) -> None:
         now = self._clock()
         response = response or {}
         channel = response.get("channel")
@@ -222,15 +250,16 @@ class Deliverer:
             if status == "failed" and row.notify_user:
                 self._notify_failure(session, row, error or "unknown", now)
 
-    def _notify_failure(self, session: Any, row: Outbox, error: str, now: datetime) -> None:
+    def _notify_failure(self, session: Any, row: OutboxRow, error: str, now: datetime) -> None:
         from bot.render.delivery import delivery_failed_dm
 
         payload = json.loads(row.payload)
         message = delivery_failed_dm(row.notify_user or "", payload.get("channel"), error)
         Outbox().enqueue(session, row.team_id, [message], now)
 
-    def _retry(self, row: Outbox, error: str, delay: timedelta, *, count_attempt: bool = True
-               ) -> None:
+    def _retry(
+        self, row: OutboxRow, error: str, delay: timedelta, *, count_attempt: bool = True
+    ) -> None:
         now = self._clock()
         with self._db.write() as session:
             store.reschedule(session, row.id or 0, now + delay, error, count_attempt=count_attempt)

@@ -44,7 +44,7 @@ class Deps:
     client: WebClient
     directory: UserDirectory
     deliverer: Deliverer
-    outbox: Outbox = field(default_factory=Outbox)
+    outbox: Outbox = field(default_factory=lambda: Outbox())
     clock: Clock = utcnow
 
 
@@ -52,6 +52,10 @@ def build_deps(settings: Settings, db: Database, *, clock: Clock = utcnow) -> De
     client = make_client(settings)
     sender = SlackSender(make_delivery_client(settings))
     return Deps(
-        settings=settings, db=db, client=client, directory=UserDirectory(db, client),
-        deliverer=Deliverer(db, sender, clock=clock), clock=clock,
+        settings=settings,
+        db=db,
+        client=client,
+        directory=UserDirectory(db, client),
+        deliverer=Deliverer(db, sender, clock=clock),
+        clock=clock,
     )

@@ -8,12 +8,20 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 
-class GunicornServer(BaseApplication):  # type: ignore[misc]
+class GunicornServer(BaseApplication):
     """Runs a WSGI app built by ``load_app`` inside each worker (after the fork, so database
     connections and the delivery thread belong to the worker)."""
 
-    def __init__(self, load_app: Callable[[], Any], *, host: str, port: int, workers: int = 1,
-                 threads: int = 32, log_level: str = "info") -> None:
+    def __init__(
+        self,
+        load_app: Callable[[], Any],
+        *,
+        host: str,
+        port: int,
+        workers: int = 1,
+        threads: int = 32,
+        log_level: str = "info",
+    ) -> None:
         self._load_app = load_app
         self._options = {
             "bind": f"{host}:{port}",

@@ -22,9 +22,17 @@ DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("data") / "bravo.db")
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 # Every variable Bravo reads; .env.example documents exactly these (a test checks).
 ENV_VARS = (
-    "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL", "SLACK_API_URL",
-    "LOG_LEVEL", "BRAVO_VALUES", "BRAVO_KUDOS_EMOJI", "BRAVO_DAILY_ALLOWANCE",
-    "BRAVO_PER_RECIPIENT_DAILY_CAP", "BRAVO_KUDOS_CHANNEL",
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "DATABASE_URL",
+    "SLACK_API_URL",
+    "LOG_LEVEL",
+    "BRAVO_VALUES",
+    "BRAVO_KUDOS_EMOJI",
+    "BRAVO_DAILY_ALLOWANCE",
+    "BRAVO_PER_RECIPIENT_DAILY_CAP",
+    "BRAVO_KUDOS_CHANNEL",
 )
 VALUE_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 EMOJI_RE = re.compile(r"^[a-z0-9_+\-']{1,64}$")
@@ -131,7 +139,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     elif not api_url.endswith("/"):
         api_url += "/"
 
-    values = DEFAULT_VALUES
+    values: tuple[str, ...] = DEFAULT_VALUES
     raw_values = text("BRAVO_VALUES")
     if raw_values:
         parsed = tuple(v.strip().lower().lstrip("#") for v in raw_values.split(",") if v.strip())

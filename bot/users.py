@@ -116,7 +116,8 @@ class UserDirectory:
                     missing.append(gid)
                     continue
                 raise
-            members.extend(u for u in response.get("users", []) if u not in members)
+            users: list[str] = list(response.get("users") or [])
+            members.extend(u for u in users if u not in members)
         if missing:
             raise UnknownUserGroupError(tuple(missing))
         return members

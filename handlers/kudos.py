@@ -65,28 +65,38 @@ def give(deps: Deps, gift: Gift) -> kudos.KudosResult | None:
     Returns None when ``event_id`` was already handled (a retried event)."""
     now = deps.clock()
     rules = deps.settings.kudos
-    from_groups = [
-        u for u in deps.directory.group_members(gift.group_ids) if u not in gift.user_ids
-    ] if gift.group_ids else []
-    people = deps.directory.people(gift.team_id, [gift.giver_id, *gift.user_ids, *from_groups],
-                                   now)
+    from_groups = (
+        [u for u in deps.directory.group_members(gift.group_ids) if u not in gift.user_ids]
+        if gift.group_ids
+        else []
+    )
+    people = deps.directory.people(gift.team_id, [gift.giver_id, *gift.user_ids, *from_groups], now)
     # Named people must all be valid; a group's bots, departed members and the giver are skipped.
     recipients = [people[u] for u in gift.user_ids] + [
-        p for p in (people[u] for u in from_groups)
+        p
+        for p in (people[u] for u in from_groups)
         if p.known and not p.is_bot and not p.deleted and p.user_id != gift.giver_id
     ]
     post_channel = rules.kudos_channel or gift.channel_id
     if post_channel and post_channel.startswith("D"):
         post_channel = None  # given in a DM: the recipients hear by DM, nothing is posted
     with deps.db.write() as session:
-        if not events.first_delivery(session=session, team_id=gift.team_id,
-                                     event_id=gift.event_id, now=now):
+        if not events.first_delivery(
+            session=session, team_id=gift.team_id, event_id=gift.event_id, now=now
+        ):
             return None
         result = kudos.give_kudos(
-            session=session, team_id=gift.team_id, giver=people[gift.giver_id],
-            recipients=recipients, reason=gift.reason, values=gift.values,
-            channel_id=gift.channel_id, source=gift.source, source_ref=gift.source_ref,
-            rules=rules, now=now,
+            session=session,
+            team_id=gift.team_id,
+            giver=people[gift.giver_id],
+            recipients=recipients,
+            reason=gift.reason,
+            values=gift.values,
+            channel_id=gift.channel_id,
+            source=gift.source,
+            source_ref=gift.source_ref,
+            rules=rules,
+            now=now,
         )
         messages = render.announcements(result, post_channel, gift.permalink)
         if gift.thread_ts and not rules.kudos_channel:
@@ -100,8 +110,14 @@ def give(deps: Deps, gift: Gift) -> kudos.KudosResult | None:
 
 def withdraw(deps: Deps, team_id: str, batch_id: str, giver_id: str) -> None:
     with deps.db.write() as session:
-        deps.outbox.withdraw(session, team_id, batch_id, [ids.POST, ids.DM],
-                             render.withdraw_edit(giver_id), deps.clock())
+        deps.outbox.withdraw(
+            session,
+            team_id,
+            batch_id,
+            [ids.POST, ids.DM],
+            render.withdraw_edit(giver_id),
+            deps.clock(),
+        )
     deps.deliverer.kick()
 
 
@@ -117,31 +133,53 @@ def register(app: App, deps: Deps) -> None:
             parsed = parse_kudos_command(command.get("text") or "", limits)
             if isinstance(parsed, OpenModal):
                 meta = json.dumps({"channel": channel})
-                client.views_open(trigger_id=command["trigger_id"], view=render.kudos_modal(
-                    values=rules.values, private_metadata=meta, channel_id=channel))
+                client.views_open(
+                    trigger_id=command["trigger_id"],
+                    view=render.kudos_modal(
+                        values=rules.values, private_metadata=meta, channel_id=channel
+                    ),
+                )
             elif isinstance(parsed, ShowHelp):
                 respond(ephemeral(help_text(rules.emoji, rules.values)))
             elif isinstance(parsed, ShowStats):
                 respond({"response_type": "ephemeral", **stats(deps, team, user, parsed.user_id)})
             elif isinstance(parsed, ShowLeaderboard):
                 with deps.db.read() as session:
-                    board = kudos.kudos_leaderboard(session=session, team_id=team,
-                                                    period=parsed.period, value=parsed.value,
-                                                    now=deps.clock())
+                    board = kudos.kudos_leaderboard(
+                        session=session,
+                        team_id=team,
+                        period=parsed.period,
+                        value=parsed.value,
+                        now=deps.clock(),
+                    )
                 respond({"response_type": "ephemeral", **render.leaderboard_blocks(board)})
             elif isinstance(parsed, SetLeaderboardOptOut):
                 with deps.db.write() as session:
-                    kudos.set_leaderboard_opt_out(session=session, team_id=team, user_id=user,
-                                                  opt_out=parsed.opt_out)
+                    kudos.set_leaderboard_opt_out(
+                        session=session, team_id=team, user_id=user, opt_out=parsed.opt_out
+                    )
                 respond({"response_type": "ephemeral", **render.opt_out_reply(parsed.opt_out)})
             elif isinstance(parsed, GiveKudos):
-                result = give(deps, Gift(
-                    team_id=team, giver_id=user, user_ids=parsed.user_ids,
-                    group_ids=parsed.group_ids, reason=parsed.reason, values=parsed.values,
-                    channel_id=channel, source="command"))
+                result = give(
+                    deps,
+                    Gift(
+                        team_id=team,
+                        giver_id=user,
+                        user_ids=parsed.user_ids,
+                        group_ids=parsed.group_ids,
+                        reason=parsed.reason,
+                        values=parsed.values,
+                        channel_id=channel,
+                        source="command",
+                    ),
+                )
                 if result is not None:
-                    respond({"response_type": "ephemeral",
-                             **render.giver_confirmation(result, rules.undo_minutes)})
+                    respond(
+                        {
+                            "response_type": "ephemeral",
+                            **render.giver_confirmation(result, rules.undo_minutes),
+                        }
+                    )
         except BravoError as err:
             respond(ephemeral(error_text(err)))
 
@@ -159,26 +197,36 @@ def register(app: App, deps: Deps) -> None:
         channel = (shortcut.get("channel") or {}).get("id")
         meta = json.dumps({"channel": channel, "msg_channel": channel, "msg_ts": msg.get("ts")})
         snippet = (msg.get("text") or "").replace("\n", " ")[:150]
-        client.views_open(trigger_id=shortcut["trigger_id"], view=render.kudos_modal(
-            values=rules.values, private_metadata=meta, initial_users=[author],
-            channel_id=channel, linked=snippet))
+        client.views_open(
+            trigger_id=shortcut["trigger_id"],
+            view=render.kudos_modal(
+                values=rules.values,
+                private_metadata=meta,
+                initial_users=[author],
+                channel_id=channel,
+                linked=snippet,
+            ),
+        )
 
     @app.view(ids.MODAL_CALLBACK)
     def on_modal(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
         state = view["state"]["values"]
         meta = json.loads(view.get("private_metadata") or "{}")
         team, user = body["team"]["id"], body["user"]["id"]
-        users = tuple(_field(state, ids.RECIPIENTS_BLOCK, ids.RECIPIENTS_ACTION,
-                             "selected_users") or ())
-        value = (_field(state, ids.VALUE_BLOCK, ids.VALUE_ACTION, "selected_option") or {})
-        channel = (_field(state, ids.CHANNEL_BLOCK, ids.CHANNEL_ACTION, "selected_conversation")
-                   or meta.get("channel"))
+        users = tuple(
+            _field(state, ids.RECIPIENTS_BLOCK, ids.RECIPIENTS_ACTION, "selected_users") or ()
+        )
+        value = _field(state, ids.VALUE_BLOCK, ids.VALUE_ACTION, "selected_option") or {}
+        channel = _field(
+            state, ids.CHANNEL_BLOCK, ids.CHANNEL_ACTION, "selected_conversation"
+        ) or meta.get("channel")
         errors: dict[str, str] = {}
         reason = ""
         try:
             reason = modal_reason(
                 _field(state, ids.REASON_BLOCK, ids.REASON_ACTION, "value") or "",
-                rules.max_reason_chars)
+                rules.max_reason_chars,
+            )
         except BravoError as err:
             errors[ids.REASON_BLOCK] = error_text(err)
         if not users:
@@ -188,12 +236,22 @@ def register(app: App, deps: Deps) -> None:
             return
         permalink = _permalink(client, meta.get("msg_channel"), meta.get("msg_ts"))
         try:
-            result = give(deps, Gift(
-                team_id=team, giver_id=user, user_ids=users, reason=reason,
-                values=(value["value"],) if value.get("value") else (), channel_id=channel,
-                source="shortcut" if meta.get("msg_ts") else "modal",
-                source_ref=f"{meta['msg_channel']}:{meta['msg_ts']}" if meta.get("msg_ts")
-                else None, permalink=permalink))
+            result = give(
+                deps,
+                Gift(
+                    team_id=team,
+                    giver_id=user,
+                    user_ids=users,
+                    reason=reason,
+                    values=(value["value"],) if value.get("value") else (),
+                    channel_id=channel,
+                    source="shortcut" if meta.get("msg_ts") else "modal",
+                    source_ref=f"{meta['msg_channel']}:{meta['msg_ts']}"
+                    if meta.get("msg_ts")
+                    else None,
+                    permalink=permalink,
+                ),
+            )
         except BravoError as err:
             ack(response_action="errors", errors={ids.RECIPIENTS_BLOCK: error_text(err)})
             return
@@ -207,17 +265,32 @@ def register(app: App, deps: Deps) -> None:
         team, user = body["team"]["id"], body["user"]["id"]
         try:
             with deps.db.write() as session:
-                revoked = kudos.undo_kudos(session=session, team_id=team,
-                                           batch_id=action["value"], user_id=user,
-                                           rules=rules, now=deps.clock())
+                revoked = kudos.undo_kudos(
+                    session=session,
+                    team_id=team,
+                    batch_id=action["value"],
+                    user_id=user,
+                    rules=rules,
+                    now=deps.clock(),
+                )
             withdraw(deps, team, action["value"], user)
         except BravoError as err:
-            respond({"response_type": "ephemeral", "replace_original": False,
-                     **ephemeral(error_text(err))})
+            respond(
+                {
+                    "response_type": "ephemeral",
+                    "replace_original": False,
+                    **ephemeral(error_text(err)),
+                }
+            )
             return
         remaining = stats(deps, team, user, None, raw=True)
-        respond({"response_type": "ephemeral", "replace_original": True,
-                 **render.undone(len(revoked), remaining, rules.daily_allowance)})
+        respond(
+            {
+                "response_type": "ephemeral",
+                "replace_original": True,
+                **render.undone(len(revoked), remaining, rules.daily_allowance),
+            }
+        )
 
     @app.event("reaction_added")
     def on_reaction(body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
@@ -231,11 +304,21 @@ def register(app: App, deps: Deps) -> None:
         permalink = _permalink(client, item["channel"], item["ts"])
         source_ref = f"{item['channel']}:{item['ts']}"
         try:
-            give(deps, Gift(
-                team_id=team, giver_id=giver, user_ids=(author,),
-                reason=f"for <{permalink}|this message>" if permalink else "for their message",
-                values=(), channel_id=item["channel"], source="reaction",
-                source_ref=source_ref, thread_ts=item["ts"], event_id=body.get("event_id")))
+            give(
+                deps,
+                Gift(
+                    team_id=team,
+                    giver_id=giver,
+                    user_ids=(author,),
+                    reason=f"for <{permalink}|this message>" if permalink else "for their message",
+                    values=(),
+                    channel_id=item["channel"],
+                    source="reaction",
+                    source_ref=source_ref,
+                    thread_ts=item["ts"],
+                    event_id=body.get("event_id"),
+                ),
+            )
         except BravoError as err:
             _tell(client, item["channel"], giver, error_text(err))
 
@@ -245,12 +328,17 @@ def register(app: App, deps: Deps) -> None:
             return
         team, giver, item = body.get("team_id") or "", event["user"], event["item"]
         with deps.db.write() as session:
-            if not events.first_delivery(session=session, team_id=team,
-                                         event_id=body.get("event_id"), now=deps.clock()):
+            if not events.first_delivery(
+                session=session, team_id=team, event_id=body.get("event_id"), now=deps.clock()
+            ):
                 return
             revoked = kudos.take_back_reaction(
-                session=session, team_id=team, giver_id=giver,
-                source_ref=f"{item.get('channel')}:{item.get('ts')}", now=deps.clock())
+                session=session,
+                team_id=team,
+                giver_id=giver,
+                source_ref=f"{item.get('channel')}:{item.get('ts')}",
+                now=deps.clock(),
+            )
         for batch_id in dict.fromkeys(k.batch_id for k in revoked):
             withdraw(deps, team, batch_id, giver)
 
@@ -259,8 +347,14 @@ def stats(deps: Deps, team: str, viewer: str, user_id: str | None, raw: bool = F
     now = deps.clock()
     person = deps.directory.person(team, user_id or viewer, now)
     with deps.db.read() as session:
-        result = kudos.kudos_stats(session=session, team_id=team, person=person,
-                                   viewer_id=viewer, rules=deps.settings.kudos, now=now)
+        result = kudos.kudos_stats(
+            session=session,
+            team_id=team,
+            person=person,
+            viewer_id=viewer,
+            rules=deps.settings.kudos,
+            now=now,
+        )
     if raw:
         return result.remaining_today or 0
     return render.stats_blocks(result, self_view=person.user_id == viewer)
@@ -274,9 +368,18 @@ def confirm(deps: Deps, client: Any, result: kudos.KudosResult) -> None:
     with deps.db.write() as session:
         from bot.delivery import OutMessage
 
-        deps.outbox.enqueue(session, result.team_id, [OutMessage(
-            kind="kudos_confirm", method="chat.postMessage",
-            payload={"channel": result.giver_id, **body})], deps.clock())
+        deps.outbox.enqueue(
+            session,
+            result.team_id,
+            [
+                OutMessage(
+                    kind="kudos_confirm",
+                    method="chat.postMessage",
+                    payload={"channel": result.giver_id, **body},
+                )
+            ],
+            deps.clock(),
+        )
     deps.deliverer.kick()
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import exists, func, text
+from sqlalchemy import ColumnElement, exists, func, text
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -23,8 +23,8 @@ from storage.upsert import add_counts, insert_ignore
 ALL = ""  # the tally/total row that counts every kudos once, whatever its values
 
 
-def _not_revoked() -> object:
-    return ~exists().where(KudosRevocation.kudos_id == Kudos.id)
+def _not_revoked() -> ColumnElement[bool]:
+    return ~exists().where(col(KudosRevocation.kudos_id) == col(Kudos.id))
 
 
 def lock_giver(session: Session, team_id: str, giver_id: str) -> None:

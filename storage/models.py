@@ -18,7 +18,7 @@ from storage.types import UtcDateTime
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
-def _utc_column(nullable: bool = False, index: bool = False) -> Column:  # type: ignore[type-arg]
+def _utc_column(nullable: bool = False, index: bool = False) -> Column:
     return Column(UtcDateTime(), nullable=nullable, index=index)
 
 
@@ -137,7 +137,7 @@ class ProcessedEvent(SQLModel, table=True):
     received_at: datetime = Field(sa_column=_utc_column(index=True))
 
 
-class Outbox(SQLModel, table=True):
+class OutboxRow(SQLModel, table=True):
     """Everything Bravo sends to Slack that must not be lost: written in the same transaction as
     the record it announces, delivered (and retried) by ``bot.delivery``."""
 

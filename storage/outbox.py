@@ -8,25 +8,41 @@ from datetime import datetime
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from storage.models import Outbox
+from storage.models import OutboxRow
 from storage.upsert import insert_ignore
 
 
 def add(
-    session: Session, *, team_id: str, kind: str, method: str, payload: str, ref: str | None,
-    dedupe_key: str | None, notify_user: str | None, now: datetime,
-) -> Outbox | None:
+    session: Session,
+    *,
+    team_id: str,
+    kind: str,
+    method: str,
+    payload: str,
+    ref: str | None,
+    dedupe_key: str | None,
+    notify_user: str | None,
+    now: datetime,
+) -> OutboxRow | None:
     """Queue a message; with a ``dedupe_key`` already queued, nothing is added (returns None)."""
     values = {
-        "team_id": team_id, "kind": kind, "method": method, "payload": payload, "ref": ref,
-        "dedupe_key": dedupe_key, "notify_user": notify_user, "status": "pending",
-        "attempts": 0, "created_at": now, "next_attempt_at": now,
+        "team_id": team_id,
+        "kind": kind,
+        "method": method,
+        "payload": payload,
+        "ref": ref,
+        "dedupe_key": dedupe_key,
+        "notify_user": notify_user,
+        "status": "pending",
+        "attempts": 0,
+        "created_at": now,
+        "next_attempt_at": now,
     }
     if dedupe_key is not None:
-        if not insert_ignore(session, Outbox, values, ["dedupe_key"]):
+        if not insert_ignore(session, OutboxRow, values, ["dedupe_key"]):
             return None
-        return session.exec(select(Outbox).where(Outbox.dedupe_key == dedupe_key)).one()
-    row = Outbox(**values)
+        return session.exec(select(OutboxRow).where(OutboxRow.dedupe_key == dedupe_key)).one()
+    row = OutboxRow.model_validate(values)
     session.add(row)
     session.flush()
     return row
@@ -34,36 +50,55 @@ def add(
 
 def due(session: Session, now: datetime, limit: int) -> list[tuple[int, str]]:
     rows = session.exec(
-        select(Outbox.id, Outbox.team_id)
-        .where(Outbox.status == "pending", col(Outbox.next_attempt_at) <= now,
-               or_(col(Outbox.claimed_until).is_(None), col(Outbox.claimed_until) < now))
-        .order_by(col(Outbox.next_attempt_at), col(Outbox.id))
+        select(OutboxRow.id, OutboxRow.team_id)
+        .where(
+            OutboxRow.status == "pending",
+            col(OutboxRow.next_attempt_at) <= now,
+            or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
+        )
+        .order_by(col(OutboxRow.next_attempt_at), col(OutboxRow.id))
         .limit(limit)
     ).all()
     return [(int(i or 0), t) for i, t in rows]
 
 
-def claim(session: Session, row_id: int, now: datetime, until: datetime) -> Outbox | None:
+def claim(session: Session, row_id: int, now: datetime, until: datetime) -> OutboxRow | None:
     """Atomically take a due row for sending; None when another worker took it first."""
     result = session.execute(
-        update(Outbox)
-        .where(col(Outbox.id) == row_id, col(Outbox.status) == "pending",
-               or_(col(Outbox.claimed_until).is_(None), col(Outbox.claimed_until) < now))
-        .values(claimed_until=until, attempts=Outbox.attempts + 1)
+        update(OutboxRow)
+        .where(
+            col(OutboxRow.id) == row_id,
+            col(OutboxRow.status) == "pending",
+            or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
+        )
+        .values(claimed_until=until, attempts=OutboxRow.attempts + 1)
     )
-    if not result.rowcount:
+    if not getattr(result, "rowcount", 0):
         return None
-    return session.get(Outbox, row_id, populate_existing=True)
+    return session.get(OutboxRow, row_id, populate_existing=True)
 
 
 def finish(
-    session: Session, row_id: int, status: str, now: datetime, *, error: str | None,
-    channel: str | None, ts: str | None,
+    session: Session,
+    row_id: int,
+    status: str,
+    now: datetime,
+    *,
+    error: str | None,
+    channel: str | None,
+    ts: str | None,
 ) -> None:
     session.execute(
-        update(Outbox).where(col(Outbox.id) == row_id).values(
-            status=status, sent_at=now if status == "sent" else None, last_error=error,
-            result_channel=channel, result_ts=ts, claimed_until=None)
+        update(OutboxRow)
+        .where(col(OutboxRow.id) == row_id)
+        .values(
+            status=status,
+            sent_at=now if status == "sent" else None,
+            last_error=error,
+            result_channel=channel,
+            result_ts=ts,
+            claimed_until=None,
+        )
     )
 
 
@@ -72,33 +107,42 @@ def reschedule(
 ) -> None:
     values: dict[str, object] = {"next_attempt_at": at, "last_error": error, "claimed_until": None}
     if not count_attempt:
-        values["attempts"] = Outbox.attempts - 1
-    session.execute(update(Outbox).where(col(Outbox.id) == row_id).values(**values))
+        values["attempts"] = OutboxRow.attempts - 1
+    session.execute(update(OutboxRow).where(col(OutboxRow.id) == row_id).values(**values))
 
 
-def get(session: Session, row_id: int) -> Outbox | None:
-    return session.get(Outbox, row_id)
+def get(session: Session, row_id: int) -> OutboxRow | None:
+    return session.get(OutboxRow, row_id)
 
 
-def by_ref(session: Session, team_id: str, ref: str, kinds: Sequence[str]) -> list[Outbox]:
-    return list(session.exec(
-        select(Outbox).where(Outbox.team_id == team_id, Outbox.ref == ref,
-                             col(Outbox.kind).in_(list(kinds))).order_by(col(Outbox.id))
-    ).all())
+def by_ref(session: Session, team_id: str, ref: str, kinds: Sequence[str]) -> list[OutboxRow]:
+    return list(
+        session.exec(
+            select(OutboxRow)
+            .where(OutboxRow.team_id == team_id, OutboxRow.ref == ref)
+            .where(col(OutboxRow.kind).in_(list(kinds)))
+            .order_by(col(OutboxRow.id))
+        ).all()
+    )
 
 
 def cancel_if_unclaimed(session: Session, row_id: int, now: datetime) -> bool:
     result = session.execute(
-        update(Outbox)
-        .where(col(Outbox.id) == row_id, col(Outbox.status) == "pending",
-               or_(col(Outbox.claimed_until).is_(None), col(Outbox.claimed_until) < now))
+        update(OutboxRow)
+        .where(
+            col(OutboxRow.id) == row_id,
+            col(OutboxRow.status) == "pending",
+            or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
+        )
         .values(status="cancelled", last_error="withdrawn before delivery")
     )
-    return bool(result.rowcount)
+    return bool(getattr(result, "rowcount", 0))
 
 
 def counts(session: Session) -> dict[str, int]:
     from sqlalchemy import func
 
-    rows = session.exec(select(Outbox.status, func.count()).group_by(col(Outbox.status))).all()
+    rows = session.exec(
+        select(OutboxRow.status, func.count()).group_by(col(OutboxRow.status))
+    ).all()
     return {s: int(n) for s, n in rows}

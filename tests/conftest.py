@@ -13,7 +13,9 @@ from sqlalchemy import create_engine, text
 from storage.db import Database
 from storage.migrate import upgrade
 
-PG_ADMIN_URL = os.environ.get("BRAVO_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "BRAVO_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

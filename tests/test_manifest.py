@@ -49,6 +49,8 @@ def test_scopes_are_least_privilege(manifest) -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert scopes == {"commands", "chat:write", "users:read", "usergroups:read", "reactions:read"}
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
-        "reaction_added", "reaction_removed"}
+        "reaction_added",
+        "reaction_removed",
+    }
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True

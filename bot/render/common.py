@@ -17,17 +17,26 @@ def section(text: str) -> Block:
 
 
 def context(*texts: str) -> Block:
-    return {"type": "context",
-            "elements": [{"type": "mrkdwn", "text": clip(t, 3000)} for t in texts[:10]]}
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": clip(t, 3000)} for t in texts[:10]],
+    }
 
 
 def header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, 150), "emoji": True}}
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": clip(text, 150), "emoji": True},
+    }
 
 
 def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
-    element: Block = {"type": "button", "text": {"type": "plain_text", "text": clip(text, 75)},
-                      "action_id": action_id, "value": value[:2000]}
+    element: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": clip(text, 75)},
+        "action_id": action_id,
+        "value": value[:2000],
+    }
     if style:
         element["style"] = style
     return element

@@ -15,5 +15,8 @@ HINTS = {
 def delivery_failed_dm(user_id: str, channel: str | None, error: str) -> OutMessage:
     hint = HINTS.get(error, "Slack said: `{error}`.").format(channel=channel, error=error)
     text = f"Your kudos is saved, but I couldn't post it in <#{channel}>. {hint}"
-    return OutMessage(kind="delivery_failed", method="chat.postMessage",
-                      payload={"channel": user_id, **message(text, [section(":warning: " + text)])})
+    return OutMessage(
+        kind="delivery_failed",
+        method="chat.postMessage",
+        payload={"channel": user_id, **message(text, [section(":warning: " + text)])},
+    )

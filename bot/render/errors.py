@@ -17,21 +17,27 @@ def error_text(err: e.BravoError) -> str:
 def _(err: e.NoRecipientError) -> str:
     if err.unresolved:
         names = ", ".join("@" + n for n in err.unresolved)
-        return (f"I couldn't tell who {names} is. Pick people from Slack's @-autocomplete so they "
-                "become real mentions, e.g. `/kudos @ana for calming an angry caller`.")
+        return (
+            f"I couldn't tell who {names} is. Pick people from Slack's @-autocomplete so they "
+            "become real mentions, e.g. `/kudos @ana for calming an angry caller`."
+        )
     return "Who gets the kudos? Start with one or more @mentions: `/kudos @ana for ...`"
 
 
 @error_text.register
 def _(err: e.MissingReasonError) -> str:
-    return ("Kudos need a reason, so people know what to keep doing: "
-            "`/kudos @ana for calming an angry caller #empathy`")
+    return (
+        "Kudos need a reason, so people know what to keep doing: "
+        "`/kudos @ana for calming an angry caller #empathy`"
+    )
 
 
 @error_text.register
 def _(err: e.TextTooLongError) -> str:
-    return (f"That {err.field} is {err.length} characters; please keep it under {err.limit}. "
-            "Nothing was sent.")
+    return (
+        f"That {err.field} is {err.length} characters; please keep it under {err.limit}. "
+        "Nothing was sent."
+    )
 
 
 @error_text.register
@@ -48,8 +54,10 @@ def _(err: e.UnknownValueError) -> str:
 
 @error_text.register
 def _(err: e.SelfKudosError) -> str:
-    return ("Nice try! Kudos are for recognising others, so you can't give them to yourself. "
-            "Your allowance is untouched.")
+    return (
+        "Nice try! Kudos are for recognising others, so you can't give them to yourself. "
+        "Your allowance is untouched."
+    )
 
 
 @error_text.register
@@ -75,16 +83,22 @@ def _(err: e.UnknownUserGroupError) -> str:
 @error_text.register
 def _(err: e.AllowanceExceededError) -> str:
     if err.remaining == 0:
-        return (f"You've given all {err.allowance} of today's kudos. Your allowance refills at "
-                "midnight your time. Nothing was sent.")
-    return (f"That would be {err.requested} kudos, but you have {err.remaining} of "
-            f"{err.allowance} left today. Nothing was sent; try fewer people.")
+        return (
+            f"You've given all {err.allowance} of today's kudos. Your allowance refills at "
+            "midnight your time. Nothing was sent."
+        )
+    return (
+        f"That would be {err.requested} kudos, but you have {err.remaining} of "
+        f"{err.allowance} left today. Nothing was sent; try fewer people."
+    )
 
 
 @error_text.register
 def _(err: e.RecipientCapError) -> str:
-    return (f"You've already given <@{err.recipient_id}> {err.cap} kudos today, the most one "
-            "person can get from you in a day. Spread the love!")
+    return (
+        f"You've already given <@{err.recipient_id}> {err.cap} kudos today, the most one "
+        "person can get from you in a day. Spread the love!"
+    )
 
 
 @error_text.register

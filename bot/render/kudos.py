@@ -64,11 +64,16 @@ def recipient_dm(result: KudosResult, recipient_id: str) -> dict[str, Any]:
 
 def celebration_dm(c: Celebration) -> dict[str, Any]:
     if c.kind == "received":
-        text = ("You received your first kudos. Welcome to the wall of fame!" if c.threshold == 1
-                else f"You have received {c.threshold} kudos. People notice what you do.")
+        text = (
+            "You received your first kudos. Welcome to the wall of fame!"
+            if c.threshold == 1
+            else f"You have received {c.threshold} kudos. People notice what you do."
+        )
     else:
-        text = (f"You have recognised someone {c.threshold} weeks in a row. "
-                "That habit makes your team better.")
+        text = (
+            f"You have recognised someone {c.threshold} weeks in a row. "
+            "That habit makes your team better."
+        )
     return {"channel": c.user_id, **message(text, [section(":tada: " + text)])}
 
 
@@ -77,32 +82,56 @@ def withdrawn(giver_id: str) -> dict[str, Any]:
     return message(text, [context(":leftwards_arrow_with_hook: " + text)])
 
 
-def announcements(result: KudosResult, post_channel: str | None,
-                  permalink: str | None = None) -> list[OutMessage]:
+def announcements(
+    result: KudosResult, post_channel: str | None, permalink: str | None = None
+) -> list[OutMessage]:
     """Everything a kudos sends: the channel post, a DM to each recipient, celebrations."""
     out: list[OutMessage] = []
     if post_channel:
-        out.append(OutMessage(
-            kind=ids.POST, method="chat.postMessage",
-            payload={"channel": post_channel, "unfurl_links": False,
-                     **kudos_post(result, permalink)},
-            ref=result.batch_id, notify_user=result.giver_id,
-        ))
+        out.append(
+            OutMessage(
+                kind=ids.POST,
+                method="chat.postMessage",
+                payload={
+                    "channel": post_channel,
+                    "unfurl_links": False,
+                    **kudos_post(result, permalink),
+                },
+                ref=result.batch_id,
+                notify_user=result.giver_id,
+            )
+        )
     for uid in result.recipient_ids:
-        out.append(OutMessage(kind=ids.DM, method="chat.postMessage",
-                              payload=recipient_dm(result, uid), ref=result.batch_id))
+        out.append(
+            OutMessage(
+                kind=ids.DM,
+                method="chat.postMessage",
+                payload=recipient_dm(result, uid),
+                ref=result.batch_id,
+            )
+        )
     for c in result.celebrations:
-        out.append(OutMessage(
-            kind=ids.CELEBRATION, method="chat.postMessage", payload=celebration_dm(c),
-            dedupe_key=f"milestone:{result.team_id}:{c.user_id}:{c.kind}:{c.threshold}",
-        ))
+        out.append(
+            OutMessage(
+                kind=ids.CELEBRATION,
+                method="chat.postMessage",
+                payload=celebration_dm(c),
+                dedupe_key=f"milestone:{result.team_id}:{c.user_id}:{c.kind}:{c.threshold}",
+            )
+        )
     return out
 
 
 def withdraw_edit(giver_id: str) -> Any:
     def edit(row: Any) -> OutMessage:
-        return OutMessage(kind="kudos_withdrawn", method="chat.update",
-                          payload=withdrawn(giver_id), ref=row.ref, update_of=row.id)
+        return OutMessage(
+            kind="kudos_withdrawn",
+            method="chat.update",
+            payload=withdrawn(giver_id),
+            ref=row.ref,
+            update_of=row.id,
+        )
+
     return edit
 
 
@@ -115,14 +144,19 @@ def _allowance(remaining: int, allowance: int) -> str:
 def giver_confirmation(result: KudosResult, undo_minutes: int) -> dict[str, Any]:
     who = mentions(result.recipient_ids)
     where = f" in <#{result.channel_id}>" if result.channel_id else ""
-    lines = [f":white_check_mark: Kudos sent to {who}{where}. "
-             + _allowance(result.remaining_today, result.allowance)]
+    lines = [
+        f":white_check_mark: Kudos sent to {who}{where}. "
+        + _allowance(result.remaining_today, result.allowance)
+    ]
     if result.streak_weeks > 1:
         lines.append(f":fire: {result.streak_weeks}-week giving streak.")
     blocks: list[Block] = [
         section("\n".join(lines)),
-        {"type": "actions", "block_id": "kudos_undo",
-         "elements": [button("Undo", ids.UNDO_ACTION, result.batch_id)]},
+        {
+            "type": "actions",
+            "block_id": "kudos_undo",
+            "elements": [button("Undo", ids.UNDO_ACTION, result.batch_id)],
+        },
         context(f"You can undo this for {undo_minutes} minutes."),
     ]
     return message(lines[0], blocks)
@@ -160,32 +194,53 @@ def leaderboard_blocks(board: Board) -> dict[str, Any]:
     if not board.rows:
         text = "No kudos yet for this period. Be the first: `/kudos @someone for ...`"
         return message(text, [header(title), section(text)])
-    lines = [f"{MEDALS.get(i, f'{i}.')} <@{r.user_id}>  {r.count}"
-             for i, r in enumerate(board.rows, 1)]
-    blocks = [header(title), section("\n".join(lines)),
-              context("Not listed? People can leave leaderboards with `/kudos optout`.")]
+    lines = [
+        f"{MEDALS.get(i, f'{i}.')} <@{r.user_id}>  {r.count}" for i, r in enumerate(board.rows, 1)
+    ]
+    blocks = [
+        header(title),
+        section("\n".join(lines)),
+        context("Not listed? People can leave leaderboards with `/kudos optout`."),
+    ]
     return message(title, blocks)
 
 
 def opt_out_reply(opt_out: bool) -> dict[str, Any]:
-    text = ("You are off the leaderboards. Your kudos still count and reach you. "
-            "`/kudos optin` brings you back." if opt_out
-            else "You are back on the leaderboards.")
+    text = (
+        "You are off the leaderboards. Your kudos still count and reach you. "
+        "`/kudos optin` brings you back."
+        if opt_out
+        else "You are back on the leaderboards."
+    )
     return message(text, [section(text)])
 
 
-def kudos_modal(*, values: tuple[str, ...], private_metadata: str,
-                initial_users: list[str] | None = None, channel_id: str | None = None,
-                linked: str | None = None) -> dict[str, Any]:
-    recipients: Block = {"type": "multi_users_select", "action_id": ids.RECIPIENTS_ACTION,
-                         "placeholder": {"type": "plain_text", "text": "Who did great work?"},
-                         "max_selected_items": 20}
+def kudos_modal(
+    *,
+    values: tuple[str, ...],
+    private_metadata: str,
+    initial_users: list[str] | None = None,
+    channel_id: str | None = None,
+    linked: str | None = None,
+) -> dict[str, Any]:
+    recipients: Block = {
+        "type": "multi_users_select",
+        "action_id": ids.RECIPIENTS_ACTION,
+        "placeholder": {"type": "plain_text", "text": "Who did great work?"},
+        "max_selected_items": 20,
+    }
     if initial_users:
         recipients["initial_users"] = initial_users
-    channel: Block = {"type": "conversations_select", "action_id": ids.CHANNEL_ACTION,
-                      "filter": {"include": ["public", "private"],
-                                 "exclude_bot_users": True, "exclude_external_shared_channels": True},
-                      "default_to_current_conversation": True}
+    channel: Block = {
+        "type": "conversations_select",
+        "action_id": ids.CHANNEL_ACTION,
+        "filter": {
+            "include": ["public", "private"],
+            "exclude_bot_users": True,
+            "exclude_external_shared_channels": True,
+        },
+        "default_to_current_conversation": True,
+    }
     if channel_id:
         channel["initial_conversation"] = channel_id
     options = [{"text": {"type": "plain_text", "text": "#" + v}, "value": v} for v in values[:100]]
@@ -193,27 +248,56 @@ def kudos_modal(*, values: tuple[str, ...], private_metadata: str,
     if linked:
         blocks.append(context(f"About this message: {clip(linked, 2000)}"))
     blocks += [
-        {"type": "input", "block_id": ids.RECIPIENTS_BLOCK,
-         "label": {"type": "plain_text", "text": "People"}, "element": recipients},
-        {"type": "input", "block_id": ids.VALUE_BLOCK, "optional": True,
-         "label": {"type": "plain_text", "text": "Value"},
-         "element": {"type": "static_select", "action_id": ids.VALUE_ACTION,
-                     "placeholder": {"type": "plain_text", "text": "Which value did they show?"},
-                     "options": options}},
-        {"type": "input", "block_id": ids.REASON_BLOCK,
-         "label": {"type": "plain_text", "text": "What did they do?"},
-         "hint": {"type": "plain_text",
-                  "text": "Be specific: what happened, and why it mattered."},
-         "element": {"type": "plain_text_input", "action_id": ids.REASON_ACTION,
-                     "multiline": True, "max_length": 1000}},
-        {"type": "input", "block_id": ids.CHANNEL_BLOCK, "optional": True,
-         "label": {"type": "plain_text", "text": "Share in"}, "element": channel},
+        {
+            "type": "input",
+            "block_id": ids.RECIPIENTS_BLOCK,
+            "label": {"type": "plain_text", "text": "People"},
+            "element": recipients,
+        },
+        {
+            "type": "input",
+            "block_id": ids.VALUE_BLOCK,
+            "optional": True,
+            "label": {"type": "plain_text", "text": "Value"},
+            "element": {
+                "type": "static_select",
+                "action_id": ids.VALUE_ACTION,
+                "placeholder": {"type": "plain_text", "text": "Which value did they show?"},
+                "options": options,
+            },
+        },
+        {
+            "type": "input",
+            "block_id": ids.REASON_BLOCK,
+            "label": {"type": "plain_text", "text": "What did they do?"},
+            "hint": {
+                "type": "plain_text",
+                "text": "Be specific: what happened, and why it mattered.",
+            },
+            "element": {
+                "type": "plain_text_input",
+                "action_id": ids.REASON_ACTION,
+                "multiline": True,
+                "max_length": 1000,
+            },
+        },
+        {
+            "type": "input",
+            "block_id": ids.CHANNEL_BLOCK,
+            "optional": True,
+            "label": {"type": "plain_text", "text": "Share in"},
+            "element": channel,
+        },
     ]
-    return {"type": "modal", "callback_id": ids.MODAL_CALLBACK,
-            "title": {"type": "plain_text", "text": "Give kudos"},
-            "submit": {"type": "plain_text", "text": "Send kudos"},
-            "close": {"type": "plain_text", "text": "Cancel"},
-            "private_metadata": private_metadata[:3000], "blocks": blocks}
+    return {
+        "type": "modal",
+        "callback_id": ids.MODAL_CALLBACK,
+        "title": {"type": "plain_text", "text": "Give kudos"},
+        "submit": {"type": "plain_text", "text": "Send kudos"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "private_metadata": private_metadata[:3000],
+        "blocks": blocks,
+    }
 
 
 def local_time(at: datetime, tz: Any) -> str:

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot.delivery import Deliverer, Outbox, OutMessage, Outcome
-from storage.models import Outbox as OutboxRow
+from bot.delivery import Deliverer, Outbox, Outcome, OutMessage
+from storage.models import OutboxRow
 
 T = "T1"
 
@@ -50,8 +50,9 @@ def rows(db) -> list[OutboxRow]:
 
 
 def post(text: str = "hi", **kw: Any) -> OutMessage:
-    return OutMessage(kind="kudos_post", method="chat.postMessage",
-                      payload={"channel": "C1", "text": text}, **kw)
+    return OutMessage(
+        kind="kudos_post", method="chat.postMessage", payload={"channel": "C1", "text": text}, **kw
+    )
 
 
 def test_delivers_and_records_ts(db) -> None:
@@ -124,8 +125,9 @@ def test_withdraw_cancels_pending_and_edits_sent(db) -> None:
     queue(db, clock, post("queued one", ref="batch-1"))
 
     def edit(row: OutboxRow) -> OutMessage:
-        return OutMessage(kind="edit", method="chat.update", payload={"text": "withdrawn"},
-                          update_of=row.id)
+        return OutMessage(
+            kind="edit", method="chat.update", payload={"text": "withdrawn"}, update_of=row.id
+        )
 
     with db.write() as s:
         cancelled = Outbox().withdraw(s, T, "batch-1", ["kudos_post"], edit, clock())

@@ -26,9 +26,18 @@ RULES = KudosRules(daily_allowance=5)
 def give(db, giver=ANA, recipients=(BEN,), now=None, rules=RULES, values=("empathy",), **kw):
     with db.write() as s:
         return kudos.give_kudos(
-            session=s, team_id=T, giver=giver, recipients=list(recipients), reason="for help",
-            values=values, channel_id="C1", source="command", rules=rules,
-            now=now or datetime(2026, 11, 23, 15, tzinfo=UTC), **kw)
+            session=s,
+            team_id=T,
+            giver=giver,
+            recipients=list(recipients),
+            reason="for help",
+            values=values,
+            channel_id="C1",
+            source="command",
+            rules=rules,
+            now=now or datetime(2026, 11, 23, 15, tzinfo=UTC),
+            **kw,
+        )
 
 
 def count(db, model) -> int:
@@ -84,8 +93,14 @@ def test_allowance_counts_in_the_givers_time_zone(db) -> None:
 def test_undone_kudos_give_the_allowance_back(db) -> None:
     first = give(db, recipients=(BEN, CY))
     with db.write() as s:
-        kudos.undo_kudos(session=s, team_id=T, batch_id=first.batch_id, user_id="UANA",
-                         rules=RULES, now=first.created_at + timedelta(minutes=1))
+        kudos.undo_kudos(
+            session=s,
+            team_id=T,
+            batch_id=first.batch_id,
+            user_id="UANA",
+            rules=RULES,
+            now=first.created_at + timedelta(minutes=1),
+        )
     assert give(db, recipients=(BEN,)).remaining_today == 4
 
 
@@ -102,19 +117,38 @@ def test_undo_rules(db) -> None:
     result = give(db)
     later = result.created_at + timedelta(minutes=11)
     with db.write() as s, pytest.raises(errors.UndoNotAllowedError) as info:
-        kudos.undo_kudos(session=s, team_id=T, batch_id=result.batch_id, user_id="UBEN",
-                         rules=RULES, now=result.created_at)
+        kudos.undo_kudos(
+            session=s,
+            team_id=T,
+            batch_id=result.batch_id,
+            user_id="UBEN",
+            rules=RULES,
+            now=result.created_at,
+        )
     assert info.value.why == "not_giver"
     with db.write() as s, pytest.raises(errors.UndoNotAllowedError) as info:
-        kudos.undo_kudos(session=s, team_id=T, batch_id=result.batch_id, user_id="UANA",
-                         rules=RULES, now=later)
+        kudos.undo_kudos(
+            session=s, team_id=T, batch_id=result.batch_id, user_id="UANA", rules=RULES, now=later
+        )
     assert info.value.why == "expired"
     with db.write() as s:
-        kudos.undo_kudos(session=s, team_id=T, batch_id=result.batch_id, user_id="UANA",
-                         rules=RULES, now=result.created_at + timedelta(minutes=9))
+        kudos.undo_kudos(
+            session=s,
+            team_id=T,
+            batch_id=result.batch_id,
+            user_id="UANA",
+            rules=RULES,
+            now=result.created_at + timedelta(minutes=9),
+        )
     with db.write() as s, pytest.raises(errors.UndoNotAllowedError) as info:
-        kudos.undo_kudos(session=s, team_id=T, batch_id=result.batch_id, user_id="UANA",
-                         rules=RULES, now=result.created_at + timedelta(minutes=9))
+        kudos.undo_kudos(
+            session=s,
+            team_id=T,
+            batch_id=result.batch_id,
+            user_id="UANA",
+            rules=RULES,
+            now=result.created_at + timedelta(minutes=9),
+        )
     assert info.value.why == "already_undone"
     # Append-only: the kudos row is still there, with a revocation beside it.
     assert count(db, Kudos) == 1 and count(db, KudosRevocation) == 1
@@ -142,8 +176,13 @@ def test_leaderboard_periods_values_and_opt_out(db) -> None:
 def test_leaderboard_is_scoped_by_team(db) -> None:
     give(db)
     with db.read() as s:
-        other = kudos.kudos_leaderboard(session=s, team_id="T2", period="all", value=None,
-                                        now=datetime(2026, 11, 23, tzinfo=UTC))
+        other = kudos.kudos_leaderboard(
+            session=s,
+            team_id="T2",
+            period="all",
+            value=None,
+            now=datetime(2026, 11, 23, tzinfo=UTC),
+        )
     assert other.rows == ()
 
 
@@ -153,13 +192,20 @@ def test_received_milestones_are_celebrated_once(db) -> None:
     givers = [Person(f"UG{i}", tz="UTC") for i in range(12)]
     for i, giver in enumerate(givers):
         result = give(db, giver=giver, recipients=(BEN,), now=start + timedelta(minutes=i))
-        seen += [(c.user_id, c.kind, c.threshold) for c in result.celebrations
-                 if c.kind == "received"]
+        seen += [
+            (c.user_id, c.kind, c.threshold) for c in result.celebrations if c.kind == "received"
+        ]
     assert seen == [("UBEN", "received", 1), ("UBEN", "received", 10)]
     # Undo the 10th and give it again: no second party.
     with db.write() as s:
-        kudos.undo_kudos(session=s, team_id=T, batch_id=result.batch_id, user_id="UG11",
-                         rules=RULES, now=start + timedelta(minutes=12))
+        kudos.undo_kudos(
+            session=s,
+            team_id=T,
+            batch_id=result.batch_id,
+            user_id="UG11",
+            rules=RULES,
+            now=start + timedelta(minutes=12),
+        )
     again = give(db, giver=givers[0], recipients=(BEN,), now=start + timedelta(minutes=13))
     assert [c for c in again.celebrations if c.kind == "received"] == []
 
@@ -170,14 +216,22 @@ def test_giving_streak_counts_local_weeks_and_celebrates_four(db) -> None:
     weeks = []
     for n in range(5):
         result = give(db, giver=CY, recipients=(BEN,), now=sunday + timedelta(weeks=n))
-        weeks.append((result.streak_weeks, [c.threshold for c in result.celebrations
-                                            if c.kind == "giving_streak"]))
+        weeks.append(
+            (
+                result.streak_weeks,
+                [c.threshold for c in result.celebrations if c.kind == "giving_streak"],
+            )
+        )
     assert weeks == [(1, []), (2, []), (3, []), (4, [4]), (5, [])]
     # A gap of two weeks starts over.
     assert give(db, giver=CY, recipients=(BEN,), now=sunday + timedelta(weeks=7)).streak_weeks == 1
     with db.read() as s:
-        assert s.exec(select(func.count()).select_from(Milestone).where(
-            Milestone.kind == "giving_streak")).one() == 1
+        assert (
+            s.exec(
+                select(func.count()).select_from(Milestone).where(Milestone.kind == "giving_streak")
+            ).one()
+            == 1
+        )
 
 
 def test_same_week_kudos_do_not_extend_streak(db) -> None:
@@ -191,10 +245,12 @@ def test_stats(db) -> None:
     give(db, recipients=(BEN,), now=now - timedelta(days=10), values=("empathy", "communication"))
     give(db, recipients=(BEN,), now=now, values=("empathy",))
     with db.read() as s:
-        ben = kudos.kudos_stats(session=s, team_id=T, person=BEN, viewer_id="UANA", rules=RULES,
-                                now=now)
-        ana = kudos.kudos_stats(session=s, team_id=T, person=ANA, viewer_id="UANA", rules=RULES,
-                                now=now)
+        ben = kudos.kudos_stats(
+            session=s, team_id=T, person=BEN, viewer_id="UANA", rules=RULES, now=now
+        )
+        ana = kudos.kudos_stats(
+            session=s, team_id=T, person=ANA, viewer_id="UANA", rules=RULES, now=now
+        )
     assert (ben.received, ben.given, ben.received_this_week) == (2, 0, 1)
     assert ben.by_value == {"empathy": 2, "communication": 1}
     assert ben.remaining_today is None  # someone else's allowance is not shown
@@ -204,10 +260,23 @@ def test_stats(db) -> None:
 def test_reaction_take_back(db) -> None:
     give(db, source_ref="C1:123.456")
     with db.write() as s:
-        revoked = kudos.take_back_reaction(session=s, team_id=T, giver_id="UANA",
-                                           source_ref="C1:123.456",
-                                           now=datetime(2026, 11, 30, tzinfo=UTC))
+        revoked = kudos.take_back_reaction(
+            session=s,
+            team_id=T,
+            giver_id="UANA",
+            source_ref="C1:123.456",
+            now=datetime(2026, 11, 30, tzinfo=UTC),
+        )
     assert len(revoked) == 1
     with db.read() as s:
-        assert kudos.kudos_stats(session=s, team_id=T, person=BEN, viewer_id="UBEN", rules=RULES,
-                                 now=datetime(2026, 11, 30, tzinfo=UTC)).received == 0
+        assert (
+            kudos.kudos_stats(
+                session=s,
+                team_id=T,
+                person=BEN,
+                viewer_id="UBEN",
+                rules=RULES,
+                now=datetime(2026, 11, 30, tzinfo=UTC),
+            ).received
+            == 0
+        )

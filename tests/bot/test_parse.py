@@ -39,8 +39,10 @@ def test_the_example_from_the_docs() -> None:
 
 
 def test_groups_joiners_and_several_values() -> None:
-    k = give("<@U1|a>, <@U2|b> and <!subteam^S1|@support> thanks for the fix #problem-solving "
-             "#communication")
+    k = give(
+        "<@U1|a>, <@U2|b> and <!subteam^S1|@support> thanks for the fix #problem-solving "
+        "#communication"
+    )
     assert (k.user_ids, k.group_ids) == (("U1", "U2"), ("S1",))
     assert k.values == ("problem-solving", "communication")
     assert k.reason == "the fix"
@@ -91,7 +93,9 @@ def test_subcommands() -> None:
     assert parse_kudos_command("stats", LIMITS) == ShowStats()
     assert parse_kudos_command("stats <@U7|x>", LIMITS) == ShowStats("U7")
     assert parse_kudos_command("leaderboard", LIMITS) == ShowLeaderboard("week", None)
-    assert parse_kudos_command("leaderboard all #empathy", LIMITS) == ShowLeaderboard("all", "empathy")
+    assert parse_kudos_command("leaderboard all #empathy", LIMITS) == ShowLeaderboard(
+        "all", "empathy"
+    )
     assert parse_kudos_command("optout", LIMITS) == SetLeaderboardOptOut(True)
     assert parse_kudos_command("optin", LIMITS) == SetLeaderboardOptOut(False)
 

@@ -20,14 +20,27 @@ def test_defaults() -> None:
 
 def test_all_problems_are_reported_at_once() -> None:
     with pytest.raises(SettingsError) as info:
-        load_settings({"SLACK_BOT_TOKEN": "xoxp-user", "DATABASE_URL": "mysql://x",
-                       "BRAVO_DAILY_ALLOWANCE": "lots", "BRAVO_VALUES": "Empathy!,",
-                       "SLACK_API_URL": "ftp://x", "BRAVO_KUDOS_CHANNEL": "#general"})
+        load_settings(
+            {
+                "SLACK_BOT_TOKEN": "xoxp-user",
+                "DATABASE_URL": "mysql://x",
+                "BRAVO_DAILY_ALLOWANCE": "lots",
+                "BRAVO_VALUES": "Empathy!,",
+                "SLACK_API_URL": "ftp://x",
+                "BRAVO_KUDOS_CHANNEL": "#general",
+            }
+        )
     problems = info.value.problems
     assert len(problems) == 6
     text = str(info.value)
-    for name in ("SLACK_BOT_TOKEN", "DATABASE_URL", "BRAVO_DAILY_ALLOWANCE", "BRAVO_VALUES",
-                 "SLACK_API_URL", "BRAVO_KUDOS_CHANNEL"):
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "DATABASE_URL",
+        "BRAVO_DAILY_ALLOWANCE",
+        "BRAVO_VALUES",
+        "SLACK_API_URL",
+        "BRAVO_KUDOS_CHANNEL",
+    ):
         assert name in text
 
 
@@ -35,7 +48,10 @@ def test_run_mode_requirements() -> None:
     s = load_settings({})
     with pytest.raises(SettingsError) as info:
         s.require_for_run(http=True)
-    assert [p.split()[0] for p in info.value.problems] == ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
+    assert [p.split()[0] for p in info.value.problems] == [
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+    ]
     with pytest.raises(SettingsError) as info:
         s.require_for_run(http=False)
     assert "SLACK_APP_TOKEN" in str(info.value)
@@ -44,8 +60,13 @@ def test_run_mode_requirements() -> None:
 
 
 def test_custom_values_and_api_url() -> None:
-    s = load_settings({"BRAVO_VALUES": "#Kindness, speed", "SLACK_API_URL": "http://127.0.0.1:9/api",
-                       "BRAVO_KUDOS_EMOJI": ":taco:"})
+    s = load_settings(
+        {
+            "BRAVO_VALUES": "#Kindness, speed",
+            "SLACK_API_URL": "http://127.0.0.1:9/api",
+            "BRAVO_KUDOS_EMOJI": ":taco:",
+        }
+    )
     assert s.kudos.values == ("kindness", "speed")
     assert s.slack_api_url == "http://127.0.0.1:9/api/"
     assert s.kudos.emoji == "taco"
