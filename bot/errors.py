@@ -83,6 +83,13 @@ class RecipientCapError(BravoError):
 
 
 @dataclass
+class DuplicateKudosError(BravoError):
+    """The giver already recognised these people for this very message."""
+
+    user_ids: tuple[str, ...]
+
+
+@dataclass
 class UndoNotAllowedError(BravoError):
     why: str  # "expired" | "not_giver" | "already_undone" | "not_found"
 

@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot import events
 from bot.commands import help_text
 from bot.deps import Deps
-from bot.errors import BotRecipientError, BravoError, SelfKudosError
+from bot.errors import BotRecipientError, BravoError, DuplicateKudosError, SelfKudosError
 from bot.kudos import ids
 from bot.kudos import service as kudos
 from bot.kudos.parse import (
@@ -108,17 +108,11 @@ def give(deps: Deps, gift: Gift) -> kudos.KudosResult | None:
     return result
 
 
-def withdraw(deps: Deps, team_id: str, batch_id: str, giver_id: str) -> None:
-    with deps.db.write() as session:
-        deps.outbox.withdraw(
-            session,
-            team_id,
-            batch_id,
-            [ids.POST, ids.DM],
-            render.withdraw_edit(giver_id),
-            deps.clock(),
-        )
-    deps.deliverer.kick()
+def withdraw(deps: Deps, session: Any, team_id: str, batch_id: str, giver_id: str) -> None:
+    """Queue the edits that mark a batch's post and DMs withdrawn (or cancel them if unsent),
+    in the caller's transaction, so a revocation and its announcement stand or fall together."""
+    edit = render.withdraw_edit(giver_id)
+    deps.outbox.withdraw(session, team_id, batch_id, [ids.POST, ids.DM], edit, deps.clock())
 
 
 def register(app: App, deps: Deps) -> None:
@@ -263,34 +257,25 @@ def register(app: App, deps: Deps) -> None:
     def on_undo(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         team, user = body["team"]["id"], body["user"]["id"]
+        now = deps.clock()
+        giver = deps.directory.person(team, user, now)
         try:
             with deps.db.write() as session:
-                revoked = kudos.undo_kudos(
+                undone = kudos.undo_kudos(
                     session=session,
                     team_id=team,
                     batch_id=action["value"],
-                    user_id=user,
+                    giver=giver,
                     rules=rules,
-                    now=deps.clock(),
+                    now=now,
                 )
-            withdraw(deps, team, action["value"], user)
+                withdraw(deps, session, team, action["value"], user)
         except BravoError as err:
-            respond(
-                {
-                    "response_type": "ephemeral",
-                    "replace_original": False,
-                    **ephemeral(error_text(err)),
-                }
-            )
+            respond({"replace_original": False, **ephemeral(error_text(err))})
             return
-        remaining = stats(deps, team, user, None, raw=True)
-        respond(
-            {
-                "response_type": "ephemeral",
-                "replace_original": True,
-                **render.undone(len(revoked), remaining, rules.daily_allowance),
-            }
-        )
+        deps.deliverer.kick()
+        reply = render.undone(len(undone.revoked), undone.remaining_today, rules.daily_allowance)
+        respond({"response_type": "ephemeral", "replace_original": True, **reply})
 
     @app.event("reaction_added")
     def on_reaction(body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
@@ -319,6 +304,8 @@ def register(app: App, deps: Deps) -> None:
                     event_id=body.get("event_id"),
                 ),
             )
+        except DuplicateKudosError:
+            return  # a second kudos reaction (another skin tone) on the same message
         except BravoError as err:
             _tell(client, item["channel"], giver, error_text(err))
 
@@ -327,9 +314,10 @@ def register(app: App, deps: Deps) -> None:
         if not _is_kudos_reaction(event, rules.emoji):
             return
         team, giver, item = body.get("team_id") or "", event["user"], event["item"]
+        now = deps.clock()
         with deps.db.write() as session:
             if not events.first_delivery(
-                session=session, team_id=team, event_id=body.get("event_id"), now=deps.clock()
+                session=session, team_id=team, event_id=body.get("event_id"), now=now
             ):
                 return
             revoked = kudos.take_back_reaction(
@@ -337,13 +325,14 @@ def register(app: App, deps: Deps) -> None:
                 team_id=team,
                 giver_id=giver,
                 source_ref=f"{item.get('channel')}:{item.get('ts')}",
-                now=deps.clock(),
+                now=now,
             )
-        for batch_id in dict.fromkeys(k.batch_id for k in revoked):
-            withdraw(deps, team, batch_id, giver)
+            for batch_id in dict.fromkeys(k.batch_id for k in revoked):
+                withdraw(deps, session, team, batch_id, giver)
+        deps.deliverer.kick()
 
 
-def stats(deps: Deps, team: str, viewer: str, user_id: str | None, raw: bool = False) -> Any:
+def stats(deps: Deps, team: str, viewer: str, user_id: str | None) -> dict[str, Any]:
     now = deps.clock()
     person = deps.directory.person(team, user_id or viewer, now)
     with deps.db.read() as session:
@@ -355,8 +344,6 @@ def stats(deps: Deps, team: str, viewer: str, user_id: str | None, raw: bool = F
             rules=deps.settings.kudos,
             now=now,
         )
-    if raw:
-        return result.remaining_today or 0
     return render.stats_blocks(result, self_view=person.user_id == viewer)
 
 

@@ -74,14 +74,19 @@ class KudosRevocation(SQLModel, table=True):
 
 
 class KudosTally(SQLModel, table=True):
-    """Kudos received per UTC day, person and value (``value == ""`` counts every kudos once)."""
+    """Kudos received per UTC day, person and value (``value == ""`` counts every kudos once).
+
+    The key leads with the person (their own recent counts are one range read); the board index
+    covers ``received`` so a leaderboard is read from the index alone."""
 
     __tablename__ = "kudos_tally"
-    __table_args__ = (Index("ix_kudos_tally_board", "team_id", "value", "day", "user_id"),)
+    __table_args__ = (
+        Index("ix_kudos_tally_board", "team_id", "value", "day", "user_id", "received"),
+    )
     team_id: str = Field(primary_key=True, max_length=32)
-    day: date = Field(primary_key=True)
-    value: str = Field(primary_key=True, max_length=64)
     user_id: str = Field(primary_key=True, max_length=32)
+    value: str = Field(primary_key=True, max_length=64)
+    day: date = Field(primary_key=True)
     received: int = 0
 
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from bot.errors import (
     AllowanceExceededError,
     BotRecipientError,
+    DuplicateKudosError,
     InactiveRecipientError,
     MissingReasonError,
     NoRecipientError,
@@ -95,6 +96,13 @@ def give_kudos(
         raise UnknownValueError(unknown, rules.values)
 
     ledger.lock_giver(session, team_id, giver.user_id)
+    if source_ref:
+        earlier = {
+            k.recipient_id
+            for k in ledger.active_by_source(session, team_id, giver.user_id, source_ref)
+        }
+        if again := tuple(p.user_id for p in recipients if p.user_id in earlier):
+            raise DuplicateKudosError(again)
     day_start, day_end = local_day_bounds(now, giver.zone)
     used = ledger.count_given(session, team_id, giver.user_id, day_start)
     if used + len(recipients) > rules.daily_allowance:
@@ -192,26 +200,34 @@ def _received_milestones(
     return party
 
 
+@dataclass(frozen=True)
+class Undone:
+    revoked: tuple[Kudos, ...]
+    remaining_today: int
+
+
 def undo_kudos(
     *,
     session: Session,
     team_id: str,
     batch_id: str,
-    user_id: str,
+    giver: Person,
     rules: KudosRules,
     now: datetime,
-) -> list[Kudos]:
+) -> Undone:
     rows = ledger.batch(session, team_id, batch_id)
     if not rows:
         raise UndoNotAllowedError("not_found")
-    if rows[0].giver_id != user_id:
+    if rows[0].giver_id != giver.user_id:
         raise UndoNotAllowedError("not_giver")
     if now - rows[0].created_at > timedelta(minutes=rules.undo_minutes):
         raise UndoNotAllowedError("expired")
-    revoked = ledger.revoke(session, rows, by=user_id, why="undo", now=now)
+    revoked = ledger.revoke(session, rows, by=giver.user_id, why="undo", now=now)
     if not revoked:
         raise UndoNotAllowedError("already_undone")
-    return revoked
+    day_start, _ = local_day_bounds(now, giver.zone)
+    used = ledger.count_given(session, team_id, giver.user_id, day_start)
+    return Undone(tuple(revoked), max(0, rules.daily_allowance - used))
 
 
 def take_back_reaction(

@@ -102,6 +102,11 @@ def _(err: e.RecipientCapError) -> str:
 
 
 @error_text.register
+def _(err: e.DuplicateKudosError) -> str:
+    return f"You already gave {mentions(list(err.user_ids))} kudos for this message."
+
+
+@error_text.register
 def _(err: e.UndoNotAllowedError) -> str:
     return {
         "expired": "Too late to undo: kudos can be withdrawn only in the first 10 minutes.",

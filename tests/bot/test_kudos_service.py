@@ -97,7 +97,7 @@ def test_undone_kudos_give_the_allowance_back(db) -> None:
             session=s,
             team_id=T,
             batch_id=first.batch_id,
-            user_id="UANA",
+            giver=ANA,
             rules=RULES,
             now=first.created_at + timedelta(minutes=1),
         )
@@ -121,14 +121,14 @@ def test_undo_rules(db) -> None:
             session=s,
             team_id=T,
             batch_id=result.batch_id,
-            user_id="UBEN",
+            giver=BEN,
             rules=RULES,
             now=result.created_at,
         )
     assert info.value.why == "not_giver"
     with db.write() as s, pytest.raises(errors.UndoNotAllowedError) as info:
         kudos.undo_kudos(
-            session=s, team_id=T, batch_id=result.batch_id, user_id="UANA", rules=RULES, now=later
+            session=s, team_id=T, batch_id=result.batch_id, giver=ANA, rules=RULES, now=later
         )
     assert info.value.why == "expired"
     with db.write() as s:
@@ -136,7 +136,7 @@ def test_undo_rules(db) -> None:
             session=s,
             team_id=T,
             batch_id=result.batch_id,
-            user_id="UANA",
+            giver=ANA,
             rules=RULES,
             now=result.created_at + timedelta(minutes=9),
         )
@@ -145,7 +145,7 @@ def test_undo_rules(db) -> None:
             session=s,
             team_id=T,
             batch_id=result.batch_id,
-            user_id="UANA",
+            giver=ANA,
             rules=RULES,
             now=result.created_at + timedelta(minutes=9),
         )
@@ -202,7 +202,7 @@ def test_received_milestones_are_celebrated_once(db) -> None:
             session=s,
             team_id=T,
             batch_id=result.batch_id,
-            user_id="UG11",
+            giver=givers[11],
             rules=RULES,
             now=start + timedelta(minutes=12),
         )
@@ -255,6 +255,15 @@ def test_stats(db) -> None:
     assert ben.by_value == {"empathy": 2, "communication": 1}
     assert ben.remaining_today is None  # someone else's allowance is not shown
     assert (ana.given, ana.remaining_today) == (2, 4)
+
+
+def test_same_message_cannot_be_recognised_twice_by_one_giver(db) -> None:
+    give(db, source_ref="C1:1.2")
+    with pytest.raises(errors.DuplicateKudosError):
+        give(db, source_ref="C1:1.2")
+    give(db, recipients=(CY,), source_ref="C1:1.2")  # someone else for the same message is fine
+    give(db, giver=CY, source_ref="C1:1.2")  # and so is another giver
+    assert count(db, Kudos) == 3
 
 
 def test_reaction_take_back(db) -> None:

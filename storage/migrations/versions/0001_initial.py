@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 09:28:40.477566
+Create Date: 2026-11-23 10:23:12.808882
 """
 
 from collections.abc import Sequence
@@ -61,14 +61,14 @@ def upgrade() -> None:
     )
     op.create_table('kudos_tally',
     sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-    sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('value', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('value', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
     sa.Column('received', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('team_id', 'day', 'value', 'user_id')
+    sa.PrimaryKeyConstraint('team_id', 'user_id', 'value', 'day')
     )
     with op.batch_alter_table('kudos_tally', schema=None) as batch_op:
-        batch_op.create_index('ix_kudos_tally_board', ['team_id', 'value', 'day', 'user_id'], unique=False)
+        batch_op.create_index('ix_kudos_tally_board', ['team_id', 'value', 'day', 'user_id', 'received'], unique=False)
 
     op.create_table('kudos_total',
     sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),

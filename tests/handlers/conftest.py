@@ -1,0 +1,109 @@
+"""Bravo over real HTTP: the WSGI app on 127.0.0.1, the fake Slack Web API, signed requests."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+
+from bot.app import build_app
+from bot.deps import Deps, build_deps
+from bot.sandbox.server import FakeSlack
+from bot.sandbox.signing import SlackRequester
+from bot.settings import load_settings
+from bot.web import make_wsgi
+from storage.db import Database
+
+TEAM = "T0SANDBOX"
+SECRET = "test-signing-secret"
+CHANNEL = "C0KUDOS"
+NO_BOT_CHANNEL = "C0NOBOT"
+
+
+class _Server(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.at = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@dataclass
+class Bravo:
+    url: str
+    deps: Deps
+    slack: FakeSlack
+    send: SlackRequester
+    clock: Clock
+
+    def deliver(self) -> None:
+        self.deps.deliverer.drain()
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack(team_id=TEAM, bot_user_id="UBRAVO")
+    fake.start()
+    fake.add_user("UBRAVO", "bravo", is_bot=True)
+    fake.add_user("UANA", "ana", tz="America/New_York")
+    fake.add_user("UBEN", "ben", tz="Europe/Berlin")
+    fake.add_user("UCY", "cy", tz="Asia/Tokyo")
+    fake.add_user("UROBOT", "deploybot", is_bot=True)
+    fake.add_user("UGONE", "gone", deleted=True)
+    fake.add_channel(CHANNEL, "kudos", members=("UBRAVO", "UANA", "UBEN", "UCY"))
+    fake.add_channel(NO_BOT_CHANNEL, "random", members=("UANA", "UBEN"))
+    fake.add_usergroup("S0SUPPORT", "support", ("UBEN", "UCY", "UANA", "UROBOT"))
+    yield fake
+    fake.stop()
+
+
+def start_bravo(
+    slack: FakeSlack, db: Database, env: dict[str, str] | None = None
+) -> Iterator[Bravo]:
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-sandbox",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": slack.base_url,
+            **(env or {}),
+        }
+    )
+    clock = Clock()
+    deps = build_deps(settings, db, clock=clock)
+    app = build_app(deps, http=True)
+    server = make_server(
+        "127.0.0.1", 0, make_wsgi(app, db), server_class=_Server, handler_class=_Quiet
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        yield Bravo(
+            url,
+            deps,
+            slack,
+            SlackRequester(url + "/slack/events", SECRET, team_id=TEAM, fake=slack),
+            clock,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def bravo(slack: FakeSlack, db: Database) -> Iterator[Bravo]:
+    yield from start_bravo(slack, db)

@@ -1,0 +1,354 @@
+"""Kudos end to end: signed requests in, what Slack was asked to show out."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlmodel import func, select
+
+from storage.models import Kudos, KudosRevocation, OutboxRow
+from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, Bravo
+
+
+def kudos_rows(bravo: Bravo) -> list[Kudos]:
+    with bravo.deps.db.read() as s:
+        return list(s.exec(select(Kudos).order_by(Kudos.id)).all())
+
+
+def revocations(bravo: Bravo) -> int:
+    with bravo.deps.db.read() as s:
+        return int(s.exec(select(func.count()).select_from(KudosRevocation)).one())
+
+
+def reply(bravo: Bravo, count: int = 1) -> dict:
+    """The latest ephemeral reply sent through a response_url."""
+    calls = bravo.slack.wait_for("response_url", count=count)
+    return calls[-1].args
+
+
+def posts(bravo: Bravo, channel: str | None = None) -> list[dict]:
+    return [
+        c.args
+        for c in bravo.slack.calls("chat.postMessage", ok=True)
+        if channel is None or c.args.get("channel") == channel
+    ]
+
+
+def command(bravo: Bravo, text: str, user: str = "UANA", channel: str = CHANNEL):
+    result = bravo.send.slash_command(user, "/kudos", text, channel_id=channel)
+    assert result.status == 200, result.body
+    return result
+
+
+def test_kudos_by_command_posts_dms_and_confirms(bravo: Bravo) -> None:
+    command(bravo, "<@UBEN|ben> <@UCY|cy> for calming an angry caller #empathy")
+    confirmation = reply(bravo)
+    assert confirmation["response_type"] == "ephemeral"
+    assert "3 of 5 kudos left today" in confirmation["text"] or "3 of 5" in json.dumps(confirmation)
+    bravo.deliver()
+    [post] = posts(bravo, CHANNEL)
+    assert "<@UANA> gave kudos to <@UBEN> and <@UCY>" in post["text"]
+    assert "calming an angry caller" in json.dumps(post["blocks"])
+    assert "#empathy" in json.dumps(post["blocks"])
+    dms = {p["channel"] for p in posts(bravo) if p["channel"] in {"UBEN", "UCY"}}
+    assert dms == {"UBEN", "UCY"}
+    assert len(kudos_rows(bravo)) == 2
+
+
+def test_self_kudos_is_refused_kindly_and_nothing_is_stored(bravo: Bravo) -> None:
+    command(bravo, "<@UANA|ana> for being me")
+    text = reply(bravo)["text"]
+    assert "yourself" in text
+    bravo.deliver()
+    assert kudos_rows(bravo) == []
+    assert posts(bravo) == []
+
+
+def test_bad_inputs_each_get_a_clear_message(bravo: Bravo) -> None:
+    cases = [
+        ("<@UBEN|ben>", "need a reason"),
+        ("for nothing", "Who gets the kudos"),
+        ("<@UBEN|ben> for x #bravery", "#bravery"),
+        ("<@UROBOT|deploybot> for deploying", "bot"),
+        ("<@UGONE|gone> for everything", "no longer active"),
+        ("<@UNOPE|nope> for existing", "couldn't find"),
+        ("<@UBEN|ben> for " + "a" * 1200, "keep it under 1000"),
+    ]
+    for n, (text, expected) in enumerate(cases, 1):
+        command(bravo, text)
+        assert expected in reply(bravo, n)["text"], text
+    bravo.deliver()
+    assert kudos_rows(bravo) == [] and posts(bravo) == []
+
+
+def test_allowance_refusal_says_what_is_left(bravo: Bravo) -> None:
+    command(bravo, "<@UBEN|ben> <@UCY|cy> for a")
+    command(bravo, "<@UBEN|ben> <@UCY|cy> for b")
+    command(bravo, "<@UBEN|ben> <@UCY|cy> for c")
+    assert "you have 1 of 5 left today" in reply(bravo, 3)["text"]
+    assert len(kudos_rows(bravo)) == 4
+
+
+def test_user_group_expands_to_people_skipping_giver_and_bots(bravo: Bravo) -> None:
+    command(bravo, "<!subteam^S0SUPPORT|@support> for the launch")
+    reply(bravo)
+    assert sorted(k.recipient_id for k in kudos_rows(bravo)) == ["UBEN", "UCY"]
+
+
+def test_broadcast_in_a_reason_pings_nobody(bravo: Bravo) -> None:
+    command(bravo, "<@UBEN|ben> for <!channel> <!here> &lt;@UCY&gt; help")
+    reply(bravo)
+    bravo.deliver()
+    [post] = posts(bravo, CHANNEL)
+    dumped = json.dumps(post)
+    assert "<!channel>" not in dumped and "<!here>" not in dumped and "<@UCY>" not in dumped
+
+
+def test_forged_and_stale_signatures_get_401(bravo: Bravo) -> None:
+    forged = bravo.send.slash_command(
+        "UANA", "/kudos", "<@UBEN> for x", channel_id=CHANNEL, bad_signature=True
+    )
+    stale = bravo.send.slash_command(
+        "UANA", "/kudos", "<@UBEN> for x", channel_id=CHANNEL, timestamp_offset=-600
+    )
+    assert (forged.status, stale.status) == (401, 401)
+    assert kudos_rows(bravo) == []
+
+
+def test_slack_outage_keeps_the_kudos_and_delivers_later(bravo: Bravo) -> None:
+    bravo.slack.fail_next("chat.postMessage", status=503, times=3)
+    command(bravo, "<@UBEN|ben> for staying late")
+    reply(bravo)
+    bravo.deliver()
+    with bravo.deps.db.read() as s:
+        pending = s.exec(select(OutboxRow).where(OutboxRow.status == "pending")).all()
+    assert len(pending) >= 1 and all(r.last_error for r in pending)
+    bravo.clock.at += timedelta(minutes=10)
+    bravo.deliver()
+    bravo.clock.at += timedelta(minutes=10)
+    bravo.deliver()
+    assert len(posts(bravo, CHANNEL)) == 1
+    dms = [p["text"] for p in posts(bravo, "UBEN")]
+    assert sorted(dms) == [
+        "<@UANA> gave you kudos",
+        "You received your first kudos. Welcome to the wall of fame!",
+    ]
+
+
+def test_rate_limited_post_waits_for_retry_after(bravo: Bravo) -> None:
+    bravo.slack.fail_next("chat.postMessage", status=429, retry_after=7)
+    command(bravo, "<@UBEN|ben> for patience")
+    reply(bravo)
+    bravo.deliver()
+    assert posts(bravo) == []
+    bravo.clock.at += timedelta(seconds=8)
+    bravo.deliver()
+    assert len(posts(bravo, CHANNEL)) == 1
+
+
+def test_bot_not_in_channel_tells_the_giver_and_keeps_the_kudos(bravo: Bravo) -> None:
+    command(bravo, "<@UBEN|ben> for the save", channel=NO_BOT_CHANNEL)
+    reply(bravo)
+    bravo.deliver()
+    warnings = [p for p in posts(bravo) if p["channel"] == "UANA"]
+    assert warnings and "/invite" in warnings[0]["text"]
+    assert len(kudos_rows(bravo)) == 1
+
+
+def test_undo_withdraws_the_post(bravo: Bravo) -> None:
+    command(bravo, "<@UBEN|ben> for the save")
+    confirmation = reply(bravo)
+    bravo.deliver()
+    batch = kudos_rows(bravo)[0].batch_id
+    assert batch in json.dumps(confirmation["blocks"])  # the Undo button carries the batch
+    result = bravo.send.block_action("UANA", "kudos_undo", batch, channel_id=CHANNEL)
+    assert result.status == 200
+    assert "withdrawn" in reply(bravo, 2)["text"]
+    bravo.deliver()
+    updates = bravo.slack.calls("chat.update")
+    assert len(updates) == 2  # the channel post and Ben's DM
+    assert revocations(bravo) == 1
+
+
+def test_undo_by_someone_else_or_too_late_is_refused(bravo: Bravo) -> None:
+    command(bravo, "<@UBEN|ben> for the save")
+    reply(bravo)
+    batch = kudos_rows(bravo)[0].batch_id
+    bravo.send.block_action("UBEN", "kudos_undo", batch, channel_id=CHANNEL)
+    assert "Only the person" in reply(bravo, 2)["text"]
+    bravo.clock.at += timedelta(minutes=11)
+    bravo.send.block_action("UANA", "kudos_undo", batch, channel_id=CHANNEL)
+    assert "Too late" in reply(bravo, 3)["text"]
+    assert revocations(bravo) == 0
+
+
+def reaction(
+    bravo: Bravo,
+    kind: str,
+    user: str = "UANA",
+    author: str = "UBEN",
+    reaction_name: str = "clap",
+    event_id: str | None = None,
+    retry: int | None = None,
+):
+    event = {
+        "type": kind,
+        "user": user,
+        "reaction": reaction_name,
+        "item_user": author,
+        "item": {"type": "message", "channel": CHANNEL, "ts": "1732350000.000100"},
+        "event_ts": "1732350001.000200",
+    }
+    result = bravo.send.event(
+        event, event_id=event_id, retry_num=retry, retry_reason="http_timeout" if retry else None
+    )
+    assert result.status == 200
+    return result
+
+
+def wait_rows(bravo: Bravo, n: int) -> list[Kudos]:
+    import time
+
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        rows = kudos_rows(bravo)
+        if len(rows) >= n:
+            return rows
+        time.sleep(0.02)
+    raise AssertionError(f"expected {n} kudos rows, have {len(kudos_rows(bravo))}")
+
+
+def test_reaction_gives_kudos_once_even_when_slack_retries(bravo: Bravo) -> None:
+    reaction(bravo, "reaction_added", event_id="Ev1")
+    reaction(bravo, "reaction_added", event_id="Ev1", retry=1)
+    reaction(bravo, "reaction_added", reaction_name="clap::skin-tone-3", event_id="Ev2")
+    reaction(bravo, "reaction_added", reaction_name="tada", event_id="Ev3")
+    [row] = wait_rows(bravo, 1)
+    assert (row.giver_id, row.recipient_id, row.source) == ("UANA", "UBEN", "reaction")
+    import time
+
+    time.sleep(0.3)  # give the retried and the other deliveries time to (not) act
+    assert len(kudos_rows(bravo)) == 1
+
+
+def test_removing_the_reaction_takes_the_kudos_back(bravo: Bravo) -> None:
+    reaction(bravo, "reaction_added", event_id="Ev1")
+    wait_rows(bravo, 1)
+    bravo.deliver()
+    reaction(bravo, "reaction_removed", event_id="Ev2")
+    import time
+
+    deadline = time.time() + 5
+    while revocations(bravo) < 1 and time.time() < deadline:
+        time.sleep(0.02)
+    assert revocations(bravo) == 1
+    bravo.deliver()
+    assert bravo.slack.calls("chat.update")
+
+
+def test_reacting_to_your_own_message_is_explained(bravo: Bravo) -> None:
+    reaction(bravo, "reaction_added", author="UANA", event_id="Ev1")
+    calls = bravo.slack.wait_for("chat.postEphemeral")
+    assert calls[0].args["user"] == "UANA" and "yourself" in calls[0].args["text"]
+    assert kudos_rows(bravo) == []
+
+
+def test_modal_flow(bravo: Bravo) -> None:
+    command(bravo, "")
+    [opened] = bravo.slack.wait_for("views.open")
+    view = opened.args["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["callback_id"] == "kudos_modal"
+    values = {
+        "kudos_recipients": {
+            "recipients": {"type": "multi_users_select", "selected_users": ["UBEN"]}
+        },
+        "kudos_value": {
+            "value": {"type": "static_select", "selected_option": {"value": "communication"}}
+        },
+        "kudos_reason": {"reason": {"type": "plain_text_input", "value": "Clear <!channel> notes"}},
+        "kudos_channel": {
+            "channel": {"type": "conversations_select", "selected_conversation": CHANNEL}
+        },
+    }
+    result = bravo.send.view_submission("UANA", view, values)
+    assert result.status == 200 and not result.body.strip()  # plain ack closes the modal
+    [row] = kudos_rows(bravo)
+    assert (row.recipient_id, row.values, row.source) == ("UBEN", "communication", "modal")
+    assert row.reason == "Clear &lt;!channel&gt; notes"
+    bravo.slack.wait_for("chat.postEphemeral")  # the giver's confirmation
+
+
+def test_modal_mistakes_come_back_as_field_errors(bravo: Bravo) -> None:
+    command(bravo, "")
+    [opened] = bravo.slack.wait_for("views.open")
+    view = opened.args["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    values = {
+        "kudos_recipients": {
+            "recipients": {"type": "multi_users_select", "selected_users": ["UANA"]}
+        },
+        "kudos_reason": {"reason": {"type": "plain_text_input", "value": "   "}},
+    }
+    result = bravo.send.view_submission("UANA", view, values)
+    body = result.json()
+    assert body["response_action"] == "errors"
+    assert set(body["errors"]) == {"kudos_reason"}
+    values["kudos_reason"]["reason"]["value"] = "me!"
+    body = bravo.send.view_submission("UANA", view, values).json()
+    assert "yourself" in body["errors"]["kudos_recipients"]
+    assert kudos_rows(bravo) == []
+
+
+def test_message_shortcut_opens_the_modal_for_the_author(bravo: Bravo) -> None:
+    message = {
+        "type": "message",
+        "user": "UBEN",
+        "ts": "1732350000.000100",
+        "text": "I rebuilt the FAQ for the new plan",
+    }
+    bravo.send.message_shortcut("UANA", "give_kudos", channel_id=CHANNEL, message=message)
+    [opened] = bravo.slack.wait_for("views.open")
+    view = opened.args["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["blocks"][1]["element"]["initial_users"] == ["UBEN"]
+    values = {
+        "kudos_recipients": {
+            "recipients": {"type": "multi_users_select", "selected_users": ["UBEN"]}
+        },
+        "kudos_reason": {"reason": {"type": "plain_text_input", "value": "Great FAQ"}},
+    }
+    bravo.send.view_submission("UANA", view, values)
+    [row] = kudos_rows(bravo)
+    assert row.source == "shortcut" and row.source_ref == f"{CHANNEL}:1732350000.000100"
+    bravo.deliver()
+    [post] = posts(bravo, CHANNEL)
+    assert "sandbox.slack.com/archives" in json.dumps(post["blocks"])
+
+
+def test_stats_leaderboard_help_and_opt_out(bravo: Bravo) -> None:
+    command(bravo, "<@UBEN|ben> for a #empathy")
+    command(bravo, "<@UBEN|ben> <@UANA|ana> for b", user="UCY")
+    reply(bravo, 2)
+    command(bravo, "leaderboard")
+    board = json.dumps(reply(bravo, 3)["blocks"])
+    assert board.index("UBEN") < board.index("UANA") if "UANA" in board else "UBEN" in board
+    command(bravo, "stats <@UBEN|ben>")
+    assert "Received: *2*" in json.dumps(reply(bravo, 4)["blocks"])
+    command(bravo, "optout", user="UBEN")
+    reply(bravo, 5)
+    command(bravo, "leaderboard")
+    assert "UBEN" not in json.dumps(reply(bravo, 6)["blocks"])
+    command(bravo, "help")
+    help_text = reply(bravo, 7)["text"]
+    for usage in ("/kudos stats", "/kudos leaderboard", "optout", "Give kudos", ":clap:"):
+        assert usage in help_text
+
+
+def test_healthz(bravo: Bravo) -> None:
+    import urllib.request
+
+    with urllib.request.urlopen(bravo.url + "/healthz") as response:
+        body = json.loads(response.read())
+    assert response.status == 200 and body["ok"] is True
