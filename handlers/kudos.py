@@ -295,7 +295,11 @@ def register(app: App, deps: Deps) -> None:
                     team_id=team,
                     giver_id=giver,
                     user_ids=(author,),
-                    reason=f"for <{permalink}|this message>" if permalink else "for their message",
+                    reason=(
+                        f":{rules.emoji}: on <{permalink}|this message>"
+                        if permalink
+                        else f":{rules.emoji}: on a message in <#{item['channel']}>"
+                    ),
                     values=(),
                     channel_id=item["channel"],
                     source="reaction",

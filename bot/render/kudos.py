@@ -163,9 +163,13 @@ def giver_confirmation(result: KudosResult, undo_minutes: int) -> dict[str, Any]
 
 
 def undone(count: int, remaining: int, allowance: int) -> dict[str, Any]:
-    what = "kudos" if count == 1 else f"{count} kudos"
-    text = f"Done: your {what} were withdrawn. " + _allowance(remaining, allowance)
+    what = "your kudos was" if count == 1 else f"your {count} kudos were"
+    text = f"Done: {what} withdrawn. " + _allowance(remaining, allowance)
     return message(text, [section(":leftwards_arrow_with_hook: " + text)])
+
+
+def _weeks(n: int) -> str:
+    return "1 week" if n == 1 else f"{n} weeks"
 
 
 def stats_blocks(stats: Stats, *, self_view: bool) -> dict[str, Any]:
@@ -176,7 +180,7 @@ def stats_blocks(stats: Stats, *, self_view: bool) -> dict[str, Any]:
         f"Given: *{stats.given}*",
     ]
     if stats.streak_weeks:
-        lines.append(f"Giving streak: *{stats.streak_weeks}* weeks (best {stats.best_streak})")
+        lines.append(f"Giving streak: *{_weeks(stats.streak_weeks)}* (best {stats.best_streak})")
     elif stats.best_streak:
         lines.append(f"Best giving streak: {stats.best_streak} weeks")
     if stats.remaining_today is not None:
