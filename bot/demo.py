@@ -163,7 +163,7 @@ def _play(scene: Scene, slack: SlackRequester) -> None:
     scene.step(
         "@ben types: /kudos @dee for <!channel> ... (a broadcast in a reason pings nobody)",
         cmd("U0BEN", "<@U0DEE|dee> for the <!channel> heads-up about the outage #communication"),
-        posts(9),
+        posts(8),
     )
 
     def open_modal() -> None:
@@ -210,7 +210,7 @@ def _play(scene: Scene, slack: SlackRequester) -> None:
             slack.event(event, event_id="Ev0DEMO1"),
             slack.event(event, event_id="Ev0DEMO1", retry_num=1, retry_reason="http_timeout"),
         ),
-        posts(13),
+        posts(12),
     )
     scene.step(
         "@ben thanks the whole @support group: /kudos @support for covering the phones",
