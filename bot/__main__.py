@@ -40,12 +40,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _serve_app(settings: Settings) -> tuple[object, object]:
     from bot.app import build_app
     from bot.deps import build_deps
+    from bot.housekeeping import start_housekeeping
     from storage.db import Database
 
     db = Database.from_url(settings.database_url)
     deps = build_deps(settings, db)
     app = build_app(deps, http=True)
     deps.deliverer.start()
+    start_housekeeping(deps)
     return app, deps
 
 
@@ -76,11 +78,13 @@ def _run_socket(settings: Settings) -> int:
 
     from bot.app import build_app
     from bot.deps import build_deps
+    from bot.housekeeping import start_housekeeping
     from storage.db import Database
 
     deps = build_deps(settings, Database.from_url(settings.database_url))
     app = build_app(deps, http=False)
     deps.deliverer.start()
+    start_housekeeping(deps)
     logging.getLogger("bravo").info("Bravo connected in Socket Mode")
     SocketModeHandler(app, settings.slack_app_token).start()
     return 0

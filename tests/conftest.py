@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from storage.db import Database
 from storage.migrate import upgrade
@@ -46,8 +46,13 @@ def require_pg() -> None:
     if problem is None:
         return
     if IN_CI:
-        pytest.fail(f"CI=true but PostgreSQL at 127.0.0.1:5432 is not reachable ({problem})")
-    pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432, skipping ({problem})")
+        pytest.fail(f"CI=true but PostgreSQL at {_pg_where()} is not reachable ({problem})")
+    pytest.skip(f"PostgreSQL not reachable at {_pg_where()}, skipping ({problem})")
+
+
+def _pg_where() -> str:
+    url = make_url(PG_ADMIN_URL)
+    return f"{url.host}:{url.port or 5432}"
 
 
 def create_pg_database() -> tuple[str, str]:

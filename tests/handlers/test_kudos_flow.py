@@ -352,3 +352,26 @@ def test_healthz(bravo: Bravo) -> None:
     with urllib.request.urlopen(bravo.url + "/healthz") as response:
         body = json.loads(response.read())
     assert response.status == 200 and body["ok"] is True
+
+
+def test_url_verification_is_answered(bravo: Bravo) -> None:
+    result = bravo.send.url_verification("challenge-123")
+    assert result.status == 200 and "challenge-123" in result.body
+
+
+def test_an_internal_failure_apologises_and_echoes_what_was_typed(bravo: Bravo) -> None:
+    bravo.slack.fail_next("users.info", status=500, times=20)  # Slack's user lookup is down
+    command(bravo, "<@UBEN|ben> for the thing")
+    text = reply(bravo)["text"]
+    assert "nothing was saved" in text
+    assert "/kudos <@UBEN|ben> for the thing" in text
+    assert kudos_rows(bravo) == []
+
+
+def test_housekeeping_forgets_old_event_ids(bravo: Bravo) -> None:
+    from bot.housekeeping import forget_events
+
+    reaction(bravo, "reaction_added", event_id="EvOld")
+    wait_rows(bravo, 1)
+    bravo.clock.at += timedelta(days=2)
+    assert forget_events(bravo.deps) == 1
