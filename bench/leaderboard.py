@@ -102,7 +102,7 @@ KUDOS_COLS = (
     "created_at",
 )
 REVOCATION_COLS = ("kudos_id", "team_id", "revoked_by", "why", "revoked_at")
-TALLY_COLS = ("team_id", "day", "value", "user_id", "received")
+TALLY_COLS = ("team_id", "user_id", "value", "day", "received")  # the table's column order
 TOTAL_COLS = ("team_id", "user_id", "value", "received", "given")
 STREAK_COLS = ("team_id", "user_id", "last_week", "current", "best")
 REASONS = tuple(
@@ -221,7 +221,7 @@ class Rollups:
         }
 
     def take_tally(self) -> list[tuple[Any, ...]]:
-        rows = [(t, d, v, u, n) for (t, d, v, u), n in self.day_tally.items()]
+        rows = [(t, u, v, d, n) for (t, d, v, u), n in self.day_tally.items()]
         self.day_tally = {}
         return rows
 

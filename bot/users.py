@@ -66,15 +66,25 @@ class UserDirectory:
     def people(self, team_id: str, user_ids: Iterable[str], now: datetime) -> dict[str, Person]:
         ids = list(dict.fromkeys(user_ids))
         with self._db.read() as session:
-            cached = user_store.cached_people(session, team_id, ids, now - CACHE_TTL)
-        found: dict[str, Person] = {
-            uid: Person(r.user_id, r.name, r.tz, r.is_bot, r.deleted) for uid, r in cached.items()
-        }
+            cached = user_store.cached_people(session, team_id, ids)
+        found: dict[str, Person] = {}
+        stale: dict[str, Person] = {}
+        for uid, row in cached.items():
+            person = Person(row.user_id, row.name, row.tz, row.is_bot, row.deleted)
+            (found if row.fetched_at > now - CACHE_TTL else stale)[uid] = person
         fresh: list[Person] = []
         for uid in ids:
             if uid in found:
                 continue
-            person = self._fetch(uid)
+            try:
+                person = self._fetch(uid)
+            except SlackApiError:
+                if uid not in stale:
+                    raise
+                # Slack is having trouble; what we knew yesterday beats refusing the kudos.
+                log.warning("users.info failed for %s; using the cached profile", uid)
+                found[uid] = stale[uid]
+                continue
             found[uid] = person
             if person.known:
                 fresh.append(person)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, exists, func, text
 from sqlmodel import Session, col, select
@@ -65,32 +66,29 @@ def add_kudos(session: Session, rows: Sequence[Kudos]) -> None:
     """Append kudos to the ledger and count them in the rollups, in the caller's transaction."""
     session.add_all(rows)
     session.flush()
+    _count(session, rows, +1)
+
+
+def _count(session: Session, rows: Sequence[Kudos], sign: int) -> None:
+    """Add (or, with ``sign=-1``, remove) kudos from the daily tally and the all-time totals."""
+    tally: dict[tuple[Any, ...], dict[str, int]] = {}
+    totals: dict[tuple[Any, ...], dict[str, int]] = {}
+
+    def bump(
+        table: dict[tuple[Any, ...], dict[str, int]], key: tuple[Any, ...], **inc: int
+    ) -> None:
+        entry = table.setdefault(key, dict.fromkeys(inc, 0))
+        for name, n in inc.items():
+            entry[name] += n
+
     for row in rows:
-        _count(session, row, +1)
-
-
-def _count(session: Session, row: Kudos, sign: int) -> None:
-    day = row.created_at.date()  # UTC day
-    values = [ALL, *[v for v in row.values.split(",") if v]]
-    for value in values:
-        add_counts(
-            session,
-            KudosTally,
-            {"team_id": row.team_id, "day": day, "value": value, "user_id": row.recipient_id},
-            {"received": sign},
-        )
-        add_counts(
-            session,
-            KudosTotal,
-            {"team_id": row.team_id, "user_id": row.recipient_id, "value": value},
-            {"received": sign, "given": 0},
-        )
-    add_counts(
-        session,
-        KudosTotal,
-        {"team_id": row.team_id, "user_id": row.giver_id, "value": ALL},
-        {"received": 0, "given": sign},
-    )
+        day = row.created_at.date()  # UTC day
+        for value in [ALL, *[v for v in row.values.split(",") if v]]:
+            bump(tally, (row.team_id, row.recipient_id, value, day), received=sign)
+            bump(totals, (row.team_id, row.recipient_id, value), received=sign, given=0)
+        bump(totals, (row.team_id, row.giver_id, ALL), received=0, given=sign)
+    add_counts(session, KudosTally, ("team_id", "user_id", "value", "day"), tally)
+    add_counts(session, KudosTotal, ("team_id", "user_id", "value"), totals)
 
 
 def revoke(
@@ -108,8 +106,8 @@ def revoke(
             "revoked_at": now,
         }
         if insert_ignore(session, KudosRevocation, values, ["kudos_id"]):
-            _count(session, row, -1)
             revoked.append(row)
+    _count(session, revoked, -1)
     return revoked
 
 

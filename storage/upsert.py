@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -14,13 +15,23 @@ def _insert(session: Session, table: Any) -> Any:
 
 
 def add_counts(
-    session: Session, model: Any, keys: dict[str, Any], increments: dict[str, int]
+    session: Session,
+    model: Any,
+    key_names: Sequence[str],
+    counts: Mapping[tuple[Any, ...], Mapping[str, int]],
 ) -> None:
-    """Insert a counter row or add to it, atomically (no read-then-write race)."""
+    """Insert counter rows or add to them, atomically (no read-then-write race), in one
+    statement. Rows go in key order so concurrent transactions lock them in the same order."""
+    if not counts:
+        return
     table = model.__table__
-    stmt = _insert(session, table).values(**keys, **increments)
+    increments = list(next(iter(counts.values())))
+    rows = [
+        {**dict(zip(key_names, key, strict=True)), **inc} for key, inc in sorted(counts.items())
+    ]
+    stmt = _insert(session, table).values(rows)
     stmt = stmt.on_conflict_do_update(
-        index_elements=list(keys),
+        index_elements=list(key_names),
         set_={name: table.c[name] + stmt.excluded[name] for name in increments},
     )
     session.execute(stmt)

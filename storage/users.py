@@ -10,17 +10,11 @@ from storage.models import SlackUser, UserPref
 from storage.upsert import upsert
 
 
-def cached_people(
-    session: Session, team_id: str, user_ids: list[str], fresh_after: datetime
-) -> dict[str, SlackUser]:
+def cached_people(session: Session, team_id: str, user_ids: list[str]) -> dict[str, SlackUser]:
     if not user_ids:
         return {}
     rows = session.exec(
-        select(SlackUser).where(
-            SlackUser.team_id == team_id,
-            col(SlackUser.user_id).in_(user_ids),
-            col(SlackUser.fetched_at) > fresh_after,
-        )
+        select(SlackUser).where(SlackUser.team_id == team_id, col(SlackUser.user_id).in_(user_ids))
     ).all()
     return {r.user_id: r for r in rows}
 

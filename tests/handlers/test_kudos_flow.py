@@ -21,9 +21,9 @@ def revocations(bravo: Bravo) -> int:
         return int(s.exec(select(func.count()).select_from(KudosRevocation)).one())
 
 
-def reply(bravo: Bravo, count: int = 1) -> dict:
+def reply(bravo: Bravo, count: int = 1, timeout: float = 5.0) -> dict:
     """The latest ephemeral reply sent through a response_url."""
-    calls = bravo.slack.wait_for("response_url", count=count)
+    calls = bravo.slack.wait_for("response_url", count=count, timeout=timeout)
     return calls[-1].args
 
 
@@ -362,7 +362,7 @@ def test_url_verification_is_answered(bravo: Bravo) -> None:
 def test_an_internal_failure_apologises_and_echoes_what_was_typed(bravo: Bravo) -> None:
     bravo.slack.fail_next("users.info", status=500, times=20)  # Slack's user lookup is down
     command(bravo, "<@UBEN|ben> for the thing")
-    text = reply(bravo)["text"]
+    text = reply(bravo, timeout=15)["text"]
     assert "nothing was saved" in text
     assert "/kudos <@UBEN|ben> for the thing" in text
     assert kudos_rows(bravo) == []
@@ -375,3 +375,13 @@ def test_housekeeping_forgets_old_event_ids(bravo: Bravo) -> None:
     wait_rows(bravo, 1)
     bravo.clock.at += timedelta(days=2)
     assert forget_events(bravo.deps) == 1
+
+
+def test_stale_profiles_are_used_when_slack_cannot_answer(bravo: Bravo) -> None:
+    command(bravo, "<@UBEN|ben> for a")  # caches Ana and Ben
+    reply(bravo)
+    bravo.clock.at += timedelta(days=2)  # the cache is stale now
+    bravo.slack.fail_next("users.info", status=500, times=20)
+    command(bravo, "<@UBEN|ben> for b")
+    assert "Kudos sent" in reply(bravo, 2, timeout=15)["text"]
+    assert len(kudos_rows(bravo)) == 2
