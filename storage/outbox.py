@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, and_, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxRow
@@ -48,14 +48,18 @@ def add(
     return row
 
 
+def _free_to_take(now: datetime) -> ColumnElement[bool]:
+    """Still queued and not claimed by a worker (or its claim has lapsed: it died mid-send)."""
+    return and_(
+        col(OutboxRow.status) == "pending",
+        or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
+    )
+
+
 def due(session: Session, now: datetime, limit: int) -> list[tuple[int, str]]:
     rows = session.exec(
         select(OutboxRow.id, OutboxRow.team_id)
-        .where(
-            OutboxRow.status == "pending",
-            col(OutboxRow.next_attempt_at) <= now,
-            or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
-        )
+        .where(_free_to_take(now), col(OutboxRow.next_attempt_at) <= now)
         .order_by(col(OutboxRow.next_attempt_at), col(OutboxRow.id))
         .limit(limit)
     ).all()
@@ -66,11 +70,7 @@ def claim(session: Session, row_id: int, now: datetime, until: datetime) -> Outb
     """Atomically take a due row for sending; None when another worker took it first."""
     result = session.execute(
         update(OutboxRow)
-        .where(
-            col(OutboxRow.id) == row_id,
-            col(OutboxRow.status) == "pending",
-            or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
-        )
+        .where(col(OutboxRow.id) == row_id, _free_to_take(now))
         .values(claimed_until=until, attempts=OutboxRow.attempts + 1)
     )
     if not getattr(result, "rowcount", 0):
@@ -129,11 +129,7 @@ def by_ref(session: Session, team_id: str, ref: str, kinds: Sequence[str]) -> li
 def cancel_if_unclaimed(session: Session, row_id: int, now: datetime) -> bool:
     result = session.execute(
         update(OutboxRow)
-        .where(
-            col(OutboxRow.id) == row_id,
-            col(OutboxRow.status) == "pending",
-            or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
-        )
+        .where(col(OutboxRow.id) == row_id, _free_to_take(now))
         .values(status="cancelled", last_error="withdrawn before delivery")
     )
     return bool(getattr(result, "rowcount", 0))

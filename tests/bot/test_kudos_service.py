@@ -40,6 +40,13 @@ def give(db, giver=ANA, recipients=(BEN,), now=None, rules=RULES, values=("empat
         )
 
 
+def undo(db, result, giver, now):
+    with db.write() as s:
+        return kudos.undo_kudos(
+            session=s, team_id=T, batch_id=result.batch_id, giver=giver, rules=RULES, now=now
+        )
+
+
 def count(db, model) -> int:
     with db.read() as s:
         return int(s.exec(select(func.count()).select_from(model)).one())
@@ -92,15 +99,7 @@ def test_allowance_counts_in_the_givers_time_zone(db) -> None:
 
 def test_undone_kudos_give_the_allowance_back(db) -> None:
     first = give(db, recipients=(BEN, CY))
-    with db.write() as s:
-        kudos.undo_kudos(
-            session=s,
-            team_id=T,
-            batch_id=first.batch_id,
-            giver=ANA,
-            rules=RULES,
-            now=first.created_at + timedelta(minutes=1),
-        )
+    undo(db, first, ANA, first.created_at + timedelta(minutes=1))
     assert give(db, recipients=(BEN,)).remaining_today == 4
 
 
@@ -115,40 +114,18 @@ def test_per_recipient_cap(db) -> None:
 
 def test_undo_rules(db) -> None:
     result = give(db)
-    later = result.created_at + timedelta(minutes=11)
-    with db.write() as s, pytest.raises(errors.UndoNotAllowedError) as info:
-        kudos.undo_kudos(
-            session=s,
-            team_id=T,
-            batch_id=result.batch_id,
-            giver=BEN,
-            rules=RULES,
-            now=result.created_at,
-        )
-    assert info.value.why == "not_giver"
-    with db.write() as s, pytest.raises(errors.UndoNotAllowedError) as info:
-        kudos.undo_kudos(
-            session=s, team_id=T, batch_id=result.batch_id, giver=ANA, rules=RULES, now=later
-        )
-    assert info.value.why == "expired"
-    with db.write() as s:
-        kudos.undo_kudos(
-            session=s,
-            team_id=T,
-            batch_id=result.batch_id,
-            giver=ANA,
-            rules=RULES,
-            now=result.created_at + timedelta(minutes=9),
-        )
-    with db.write() as s, pytest.raises(errors.UndoNotAllowedError) as info:
-        kudos.undo_kudos(
-            session=s,
-            team_id=T,
-            batch_id=result.batch_id,
-            giver=ANA,
-            rules=RULES,
-            now=result.created_at + timedelta(minutes=9),
-        )
+    start = result.created_at
+    for who, when, why in [
+        (BEN, start, "not_giver"),
+        (ANA, start + timedelta(minutes=11), "expired"),
+    ]:
+        with pytest.raises(errors.UndoNotAllowedError) as info:
+            undo(db, result, who, when)
+        assert info.value.why == why
+    undone = undo(db, result, ANA, start + timedelta(minutes=9))
+    assert (len(undone.revoked), undone.remaining_today) == (1, 5)
+    with pytest.raises(errors.UndoNotAllowedError) as info:
+        undo(db, result, ANA, start + timedelta(minutes=9))
     assert info.value.why == "already_undone"
     # Append-only: the kudos row is still there, with a revocation beside it.
     assert count(db, Kudos) == 1 and count(db, KudosRevocation) == 1
@@ -197,15 +174,7 @@ def test_received_milestones_are_celebrated_once(db) -> None:
         ]
     assert seen == [("UBEN", "received", 1), ("UBEN", "received", 10)]
     # Undo the 10th and give it again: no second party.
-    with db.write() as s:
-        kudos.undo_kudos(
-            session=s,
-            team_id=T,
-            batch_id=result.batch_id,
-            giver=givers[11],
-            rules=RULES,
-            now=start + timedelta(minutes=12),
-        )
+    undo(db, result, givers[11], start + timedelta(minutes=12))
     again = give(db, giver=givers[0], recipients=(BEN,), now=start + timedelta(minutes=13))
     assert [c for c in again.celebrations if c.kind == "received"] == []
 
