@@ -102,6 +102,8 @@ def start_bravo(
     finally:
         server.shutdown()
         server.server_close()
+        # Let listeners still working after their ack finish before the fake Slack goes away.
+        app.listener_runner.listener_executor.shutdown(wait=True)
 
 
 @pytest.fixture

@@ -385,3 +385,27 @@ def test_stale_profiles_are_used_when_slack_cannot_answer(bravo: Bravo) -> None:
     command(bravo, "<@UBEN|ben> for b")
     assert "Kudos sent" in reply(bravo, 2, timeout=15)["text"]
     assert len(kudos_rows(bravo)) == 2
+
+
+def test_slow_slack_never_delays_an_ack(bravo: Bravo) -> None:
+    """Bolt's default pool of 5 listeners would make the later of 20 slow commands miss Slack's
+    3-second ack deadline; Bravo's pool acks them all at once."""
+    import concurrent.futures
+
+    for i in range(20):
+        bravo.slack.add_user(f"UG{i}", f"giver{i}")
+    bravo.slack.set_latency(1.0)  # every Web API call now takes a second
+    try:
+        with concurrent.futures.ThreadPoolExecutor(20) as pool:
+            results = list(
+                pool.map(
+                    lambda i: bravo.send.slash_command(
+                        f"UG{i}", "/kudos", "<@UBEN|ben> for x", channel_id=CHANNEL
+                    ),
+                    range(20),
+                )
+            )
+    finally:
+        bravo.slack.set_latency(0)
+    assert all(r.status == 200 for r in results)
+    assert max(r.elapsed for r in results) < 2.0  # Slack allows 3; a 5-thread pool takes 4+
