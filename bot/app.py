@@ -15,13 +15,11 @@ log = logging.getLogger(__name__)
 # Bolt runs listeners on a pool of 5 by default; slow work (Slack calls, the database) behind a
 # few clicks would then delay other people's acks past Slack's 3 seconds.
 LISTENER_THREADS = 64
-SORRY = (
-    "Sorry, something went wrong on my side and nothing was saved. Please try again in a minute."
-)
 
 
 def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> App:
     from handlers import register_all
+    from handlers.common import apologise
 
     settings = deps.settings
     app = App(
@@ -37,14 +35,7 @@ def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> Ap
     @app.error
     def on_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse | None:
         log.exception("unhandled error in a listener", exc_info=error)
-        text = SORRY
-        if body.get("command") and body.get("text"):
-            text += f"\nWhat you typed, to try again: `{body['command']} {body['text']}`"
-        if respond is not None and body.get("response_url"):
-            try:
-                respond(text=text, response_type="ephemeral", replace_original=False)
-            except Exception:  # the apology itself failed; the log line above is what remains
-                log.warning("could not tell the user about the error")
+        apologise(body, respond)
         return None
 
     return app

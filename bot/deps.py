@@ -14,6 +14,7 @@ from slack_sdk.web import WebClient
 from bot.delivery import Clock, Deliverer, Outbox, SlackSender, utcnow
 from bot.settings import Settings
 from bot.users import UserDirectory
+from bot.work import WorkQueue
 from storage.db import Database
 
 
@@ -45,6 +46,7 @@ class Deps:
     directory: UserDirectory
     deliverer: Deliverer
     outbox: Outbox = field(default_factory=lambda: Outbox())
+    work: WorkQueue = field(default_factory=lambda: WorkQueue())
     clock: Clock = utcnow
 
 

@@ -22,6 +22,7 @@ from bot.kudos import ids
 from bot.kudos import service as kudos
 from bot.kudos.parse import (
     GiveKudos,
+    KudosCommand,
     KudosLimits,
     OpenModal,
     SetLeaderboardOptOut,
@@ -32,14 +33,10 @@ from bot.kudos.parse import (
     parse_kudos_command,
 )
 from bot.render import kudos as render
-from bot.render.common import message, section
 from bot.render.errors import error_text
+from handlers.common import ephemeral, later, later_or_now
 
 log = logging.getLogger(__name__)
-
-
-def ephemeral(text: str) -> dict[str, Any]:
-    return {"response_type": "ephemeral", **message(text, [section(text)])}
 
 
 @dataclass(frozen=True)
@@ -122,9 +119,21 @@ def register(app: App, deps: Deps) -> None:
     @app.command(ids.COMMAND)
     def on_kudos(ack: Ack, command: dict[str, Any], respond: Respond, client: Any) -> None:
         ack()
-        team, user, channel = command["team_id"], command["user_id"], command.get("channel_id")
         try:
             parsed = parse_kudos_command(command.get("text") or "", limits)
+        except BravoError as err:
+            respond(ephemeral(error_text(err)))
+            return
+        if isinstance(parsed, OpenModal):  # now: the trigger_id expires in 3 seconds
+            run_command(command, parsed, respond, client)
+        else:
+            later(deps, command, respond, lambda: run_command(command, parsed, respond, client))
+
+    def run_command(
+        command: dict[str, Any], parsed: KudosCommand, respond: Respond, client: Any
+    ) -> None:
+        team, user, channel = command["team_id"], command["user_id"], command.get("channel_id")
+        try:
             if isinstance(parsed, OpenModal):
                 meta = json.dumps({"channel": channel})
                 client.views_open(
@@ -256,6 +265,9 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ids.UNDO_ACTION)
     def on_undo(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
+        later(deps, body, respond, lambda: undo(body, action, respond))
+
+    def undo(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         team, user = body["team"]["id"], body["user"]["id"]
         now = deps.clock()
         giver = deps.directory.person(team, user, now)
@@ -279,8 +291,10 @@ def register(app: App, deps: Deps) -> None:
 
     @app.event("reaction_added")
     def on_reaction(body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
-        if not _is_kudos_reaction(event, rules.emoji):
-            return
+        if _is_kudos_reaction(event, rules.emoji):
+            later_or_now(deps, lambda: reaction_added(body, event, client))
+
+    def reaction_added(body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
         team = body.get("team_id") or ""
         giver, item = event["user"], event["item"]
         author = event.get("item_user")
@@ -315,8 +329,10 @@ def register(app: App, deps: Deps) -> None:
 
     @app.event("reaction_removed")
     def on_reaction_removed(body: dict[str, Any], event: dict[str, Any]) -> None:
-        if not _is_kudos_reaction(event, rules.emoji):
-            return
+        if _is_kudos_reaction(event, rules.emoji):
+            later_or_now(deps, lambda: reaction_removed(body, event))
+
+    def reaction_removed(body: dict[str, Any], event: dict[str, Any]) -> None:
         team, giver, item = body.get("team_id") or "", event["user"], event["item"]
         now = deps.clock()
         with deps.db.write() as session:

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from functools import singledispatch
+from typing import Any
 
 from bot import errors as e
 from bot.render.common import mentions
+
+SORRY = (
+    "Sorry, something went wrong on my side and nothing was saved. Please try again in a minute."
+)
+BUSY = "I'm swamped right now and couldn't take that. Nothing was saved; please try again."
+
+
+def echo(body: dict[str, Any]) -> str:
+    """What the person typed, so a failure never loses it."""
+    if body.get("command") and body.get("text"):
+        return f"\nWhat you typed, to try again: `{body['command']} {body['text']}`"
+    return ""
 
 
 @singledispatch

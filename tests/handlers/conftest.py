@@ -104,6 +104,7 @@ def start_bravo(
         server.server_close()
         # Let listeners still working after their ack finish before the fake Slack goes away.
         app.listener_runner.listener_executor.shutdown(wait=True)
+        deps.work.shutdown(wait=True)
 
 
 @pytest.fixture

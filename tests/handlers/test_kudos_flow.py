@@ -409,3 +409,15 @@ def test_slow_slack_never_delays_an_ack(bravo: Bravo) -> None:
         bravo.slack.set_latency(0)
     assert all(r.status == 200 for r in results)
     assert max(r.elapsed for r in results) < 2.0  # Slack allows 3; a 5-thread pool takes 4+
+
+
+def test_when_overloaded_a_command_is_refused_kindly_not_lost(bravo: Bravo) -> None:
+    from bot.work import WorkQueue
+
+    bravo.deps.work = WorkQueue(threads=1, max_pending=0)  # a queue that is always full
+    command(bravo, "<@UBEN|ben> for holding the fort")
+    text = reply(bravo)["text"]
+    assert "try again" in text and "/kudos <@UBEN|ben> for holding the fort" in text
+    assert kudos_rows(bravo) == []
+    reaction(bravo, "reaction_added", event_id="EvBusy")  # events still run, in place
+    assert len(wait_rows(bravo, 1)) == 1

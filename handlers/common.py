@@ -1,0 +1,39 @@
+"""Pieces every listener shares: ephemeral replies, the apology, handing work to the queue."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from bot.deps import Deps
+from bot.render.common import message, section
+from bot.render.errors import BUSY, SORRY, echo
+
+log = logging.getLogger(__name__)
+
+
+def ephemeral(text: str) -> dict[str, Any]:
+    return {"response_type": "ephemeral", **message(text, [section(text)])}
+
+
+def apologise(body: dict[str, Any], respond: Any) -> None:
+    """Tell the person something broke on our side, echoing what they typed."""
+    if respond is None or not body.get("response_url"):
+        return
+    try:
+        respond({"replace_original": False, **ephemeral(SORRY + echo(body))})
+    except Exception:  # the apology itself failed; the error is already logged
+        log.warning("could not tell the user about the error")
+
+
+def later(deps: Deps, body: dict[str, Any], respond: Any, fn: Callable[[], None]) -> None:
+    """Run a person's request after the ack; if Bravo is overloaded, say so instead."""
+    if not deps.work.submit(fn, on_error=lambda _err: apologise(body, respond)):
+        respond(ephemeral(BUSY + echo(body)))
+
+
+def later_or_now(deps: Deps, fn: Callable[[], None]) -> None:
+    """Run an event's work after the ack; when the queue is full, run it here (never drop it)."""
+    if not deps.work.submit(fn, on_error=lambda _err: None):
+        fn()
