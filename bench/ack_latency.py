@@ -12,7 +12,7 @@ gthread through ``bot.server.GunicornServer`` with the same workers and threads:
    does all its work after the ack: users.info lookups, the ledger write, outbox rows, the
    response_url confirmation and the channel post and DMs delivered by the outbox thread.
 2. A bare Bolt ``App`` whose ``/kudos`` listener only calls ``ack()``, built with Bravo's signing
-   secret and listener pool size and wrapped by ``bot.web.make_wsgi``
+   secret (Bolt's defaults otherwise) and wrapped by ``bot.web.make_wsgi``
    (``python -m bench.ack_latency --serve-baseline --port N`` serves it alone).
 
 ``--clients`` threads each keep one HTTP/1.1 connection open and send signed slash commands
@@ -77,18 +77,16 @@ REASONS = (
 
 def serve_baseline(port: int, workers: int, threads: int) -> None:
     """A Bolt app with a no-op ``/kudos`` listener, served exactly as ``bravo run --http``:
-    ``GunicornServer`` (gthread), ``make_wsgi`` (``/slack/events`` and ``/healthz``), Bravo's
-    listener pool size and request verification. Like Bravo it checks its token once with
-    auth.test at start-up against ``SLACK_API_URL`` (the fake Slack); without that variable it
+    ``GunicornServer`` (gthread), ``make_wsgi`` (``/slack/events`` and ``/healthz``) and request
+    verification; Bolt's own defaults otherwise (a bare app). Like Bravo it checks its token once
+    with auth.test at start-up against ``SLACK_API_URL`` (the fake Slack); without that variable it
     authorizes every request locally instead, so it never needs a network."""
     import logging
-    from concurrent.futures import ThreadPoolExecutor
 
     from slack_bolt import Ack, App
     from slack_bolt.authorization import AuthorizeResult
     from slack_sdk.web import WebClient
 
-    from bot.app import LISTENER_THREADS
     from bot.server import GunicornServer
     from bot.web import make_wsgi
     from storage.db import Database
@@ -103,16 +101,14 @@ def serve_baseline(port: int, workers: int, threads: int) -> None:
         )
 
     def load() -> Any:
-        pool = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="bare-listener")
         logger = logging.getLogger("bare.bolt")
         if api_url:
             client = WebClient(token=TOKEN, base_url=api_url, timeout=10)
-            app = App(client=client, signing_secret=secret, listener_executor=pool, logger=logger)
+            app = App(client=client, signing_secret=secret, logger=logger)
         else:
             app = App(
                 authorize=local_authorize,
                 signing_secret=secret,
-                listener_executor=pool,
                 logger=logger,
             )
 

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 class WorkQueue:
-    def __init__(self, threads: int = 6, max_pending: int = 5000) -> None:
+    def __init__(self, threads: int = 4, max_pending: int = 5000) -> None:
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="bravo-work")
         self._slots = threading.BoundedSemaphore(max_pending)
 
