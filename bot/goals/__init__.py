@@ -1,0 +1,1 @@
+"""Goals, check-ins and coaching."""
