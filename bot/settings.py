@@ -33,6 +33,9 @@ ENV_VARS = (
     "BRAVO_DAILY_ALLOWANCE",
     "BRAVO_PER_RECIPIENT_DAILY_CAP",
     "BRAVO_KUDOS_CHANNEL",
+    "BRAVO_CHECKIN_GRACE_HOURS",
+    "BRAVO_REMINDER_WORKING_HOURS",
+    "BRAVO_POSTS_PER_MINUTE",
 )
 VALUE_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 EMOJI_RE = re.compile(r"^[a-z0-9_+\-']{1,64}$")
@@ -63,6 +66,18 @@ class KudosRules:
 
 
 @dataclass(frozen=True)
+class GoalRules:
+    # A check-in that came due while Bravo was down is still sent (once) if Bravo is back within
+    # this many hours; later than that it is skipped and the next one is scheduled.
+    grace_hours: int = 12
+    # An unanswered prompt gets one reminder after this many working hours (Mon-Fri 09-17 local).
+    reminder_working_hours: int = 4
+    # Two missed check-ins in a row tell the coach (when the goal is shared with one).
+    missed_before_coach_alert: int = 2
+    max_text_chars: int = 1000
+
+
+@dataclass(frozen=True)
 class Settings:
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
@@ -71,6 +86,9 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL
     log_level: str = "INFO"
     kudos: KudosRules = field(default_factory=KudosRules)
+    goals: GoalRules = field(default_factory=GoalRules)
+    # Pacing of everything Bravo posts, per workspace (Slack allows several hundred a minute).
+    posts_per_minute: int = 300
 
     def require_for_run(self, *, http: bool) -> None:
         """Raise ``SettingsError`` listing everything missing for the chosen run mode."""
@@ -176,6 +194,11 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         per_recipient_daily_cap=_int(env, "BRAVO_PER_RECIPIENT_DAILY_CAP", 0, 0, 1000, problems),
         kudos_channel=kudos_channel,
     )
+    goals = GoalRules(
+        grace_hours=_int(env, "BRAVO_CHECKIN_GRACE_HOURS", 12, 0, 24 * 14, problems),
+        reminder_working_hours=_int(env, "BRAVO_REMINDER_WORKING_HOURS", 4, 1, 40, problems),
+    )
+    posts_per_minute = _int(env, "BRAVO_POSTS_PER_MINUTE", 300, 10, 100_000, problems)
     if problems:
         raise SettingsError(problems)
     return Settings(
@@ -186,4 +209,6 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         slack_api_url=api_url,
         log_level=log_level,
         kudos=rules,
+        goals=goals,
+        posts_per_minute=posts_per_minute,
     )
