@@ -20,7 +20,11 @@ from storage.models import Kudos, KudosTotal, ProcessedEvent
 
 
 def test_migrations_create_exactly_the_models(db: Database) -> None:
-    assert current(db.engine) == "0001"
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import alembic_config
+
+    assert current(db.engine) == ScriptDirectory.from_config(alembic_config()).get_current_head()
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata())
     assert diff == []
