@@ -97,3 +97,61 @@ class UndoNotAllowedError(BravoError):
 @dataclass
 class UnknownCommandError(BravoError):
     word: str
+
+
+# Goals, check-ins and coaching -----------------------------------------------------------------
+
+
+@dataclass
+class GoalNotFoundError(BravoError):
+    """The goal was deleted, archived, or belongs to another workspace."""
+
+
+@dataclass
+class NotYourGoalError(BravoError):
+    pass
+
+
+@dataclass
+class GoalClosedError(BravoError):
+    status: str  # completed | archived
+
+
+@dataclass
+class PromptClosedError(BravoError):
+    status: str  # answered | missed | closed
+
+
+@dataclass
+class InvalidPauseError(BravoError):
+    why: str  # "past" | "too_far"
+
+
+@dataclass
+class CoachSelfError(BravoError):
+    pass
+
+
+@dataclass
+class CoachPersonError(BravoError):
+    user_id: str
+    why: str  # "bot" | "deactivated" | "unknown"
+
+
+@dataclass
+class PairingExistsError(BravoError):
+    status: str  # pending | active
+    coach_id: str
+    coachee_id: str
+
+
+@dataclass
+class PairingNotFoundError(BravoError):
+    pass
+
+
+@dataclass
+class NotShared(BravoError):
+    """Someone asked to see goals that were not shared with them."""
+
+    owner_id: str

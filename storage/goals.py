@@ -1,0 +1,355 @@
+"""Queries for goals, check-ins, prompts, tips, coach pairings and delivery records."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, delete, func, select
+
+from storage.models import (
+    CheckIn,
+    CheckInPrompt,
+    CoachPairing,
+    Goal,
+    Kudos,
+    KudosRevocation,
+    ScheduledSend,
+    TipSeen,
+    UserPref,
+)
+from storage.upsert import insert_ignore, upsert
+
+SCHEDULED = ("active", "paused")  # goals that have check-ins coming
+
+
+# Goals ---------------------------------------------------------------------------------------
+
+
+def add_goal(session: Session, goal: Goal) -> Goal:
+    session.add(goal)
+    session.flush()
+    return goal
+
+
+def get_goal(session: Session, team_id: str, goal_id: int, *, lock: bool = False) -> Goal | None:
+    stmt = select(Goal).where(Goal.team_id == team_id, Goal.id == goal_id)
+    if lock:
+        stmt = stmt.with_for_update()  # PostgreSQL row lock; SQLite writes are serialised anyway
+    return session.exec(stmt).first()
+
+
+def goals_of(session: Session, team_id: str, owner_id: str, statuses: Sequence[str]) -> list[Goal]:
+    return list(
+        session.exec(
+            select(Goal)
+            .where(Goal.team_id == team_id, Goal.owner_id == owner_id)
+            .where(col(Goal.status).in_(list(statuses)))
+            .order_by(col(Goal.target_date), col(Goal.id))
+        ).all()
+    )
+
+
+def due_goal_ids(session: Session, at: datetime, limit: int) -> list[int]:
+    rows = session.exec(
+        select(Goal.id)
+        .where(col(Goal.status).in_(SCHEDULED), col(Goal.next_due_at) <= at)
+        .order_by(col(Goal.next_due_at), col(Goal.id))
+        .limit(limit)
+    ).all()
+    return [int(r) for r in rows if r is not None]
+
+
+def next_goal_due(session: Session) -> datetime | None:
+    return session.exec(
+        select(func.min(Goal.next_due_at)).where(col(Goal.status).in_(SCHEDULED))
+    ).one()
+
+
+def count_due(session: Session, at: datetime) -> int:
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Goal)
+            .where(col(Goal.status).in_(SCHEDULED), col(Goal.next_due_at) <= at)
+        ).one()
+    )
+
+
+def save(session: Session, row: object) -> None:
+    session.add(row)
+    session.flush()
+
+
+# Check-ins and prompts -------------------------------------------------------------------------
+
+
+def add_checkin(session: Session, checkin: CheckIn) -> CheckIn:
+    session.add(checkin)
+    session.flush()
+    return checkin
+
+
+def checkins_of(session: Session, goal_id: int, since: datetime | None = None) -> list[CheckIn]:
+    stmt = select(CheckIn).where(CheckIn.goal_id == goal_id)
+    if since is not None:
+        stmt = stmt.where(col(CheckIn.created_at) >= since)
+    return list(session.exec(stmt.order_by(col(CheckIn.created_at).desc(), col(CheckIn.id))).all())
+
+
+def add_prompt(session: Session, values: dict[str, object]) -> CheckInPrompt | None:
+    """Create the prompt for (goal, due time); None when it already exists."""
+    if not insert_ignore(session, CheckInPrompt, values, ["goal_id", "due_at"]):
+        return None
+    return session.exec(
+        select(CheckInPrompt).where(
+            CheckInPrompt.goal_id == values["goal_id"], CheckInPrompt.due_at == values["due_at"]
+        )
+    ).one()
+
+
+def get_prompt(session: Session, team_id: str, prompt_id: int) -> CheckInPrompt | None:
+    return session.exec(
+        select(CheckInPrompt).where(CheckInPrompt.team_id == team_id, CheckInPrompt.id == prompt_id)
+    ).first()
+
+
+def open_prompts(session: Session, goal_id: int) -> list[CheckInPrompt]:
+    return list(
+        session.exec(
+            select(CheckInPrompt)
+            .where(CheckInPrompt.goal_id == goal_id, CheckInPrompt.status == "open")
+            .order_by(col(CheckInPrompt.due_at))
+        ).all()
+    )
+
+
+def close_prompt(
+    session: Session, prompt_id: int, status: str, now: datetime, *, answered: bool
+) -> bool:
+    """Move an open prompt to ``status``; False when it was no longer open (answered twice)."""
+    values: dict[str, object] = {"status": status}
+    if answered:
+        values["answered_at"] = now
+    result = session.execute(
+        update(CheckInPrompt)
+        .where(col(CheckInPrompt.id) == prompt_id, col(CheckInPrompt.status) == "open")
+        .values(**values)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def missed_since(session: Session, goal_id: int, since: datetime) -> int:
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(CheckInPrompt)
+            .where(CheckInPrompt.goal_id == goal_id, CheckInPrompt.status == "missed")
+            .where(col(CheckInPrompt.due_at) >= since)
+        ).one()
+    )
+
+
+def prompts_to_remind(session: Session, at: datetime, limit: int) -> list[CheckInPrompt]:
+    return list(
+        session.exec(
+            select(CheckInPrompt)
+            .where(CheckInPrompt.status == "open", col(CheckInPrompt.remind_at) <= at)
+            .where(col(CheckInPrompt.reminded_at).is_(None))
+            .order_by(col(CheckInPrompt.remind_at), col(CheckInPrompt.id))
+            .limit(limit)
+        ).all()
+    )
+
+
+def next_reminder(session: Session) -> datetime | None:
+    return session.exec(
+        select(func.min(CheckInPrompt.remind_at)).where(
+            CheckInPrompt.status == "open", col(CheckInPrompt.reminded_at).is_(None)
+        )
+    ).one()
+
+
+def mark_reminded(session: Session, prompt_id: int, now: datetime) -> bool:
+    result = session.execute(
+        update(CheckInPrompt)
+        .where(col(CheckInPrompt.id) == prompt_id, col(CheckInPrompt.reminded_at).is_(None))
+        .where(col(CheckInPrompt.status) == "open")
+        .values(reminded_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+# Tips ------------------------------------------------------------------------------------------
+
+
+def tips_seen(session: Session, team_id: str, user_id: str, skill: str) -> list[TipSeen]:
+    return list(
+        session.exec(
+            select(TipSeen)
+            .where(TipSeen.team_id == team_id, TipSeen.user_id == user_id, TipSeen.skill == skill)
+            .order_by(col(TipSeen.seen_at), col(TipSeen.tip_id))
+        ).all()
+    )
+
+
+def remember_tip(
+    session: Session,
+    team_id: str,
+    user_id: str,
+    skill: str,
+    tip_id: str,
+    now: datetime,
+    *,
+    new_round: bool,
+) -> None:
+    if new_round:
+        session.execute(
+            delete(TipSeen).where(
+                col(TipSeen.team_id) == team_id,
+                col(TipSeen.user_id) == user_id,
+                col(TipSeen.skill) == skill,
+            )
+        )
+    values = {"team_id": team_id, "user_id": user_id, "skill": skill, "tip_id": tip_id}
+    upsert(session, TipSeen, {**values, "seen_at": now}, list(values))
+
+
+# People ----------------------------------------------------------------------------------------
+
+
+def away_until(session: Session, team_id: str, user_id: str) -> date | None:
+    pref = session.get(UserPref, (team_id, user_id))
+    return pref.away_until if pref else None
+
+
+def set_away(session: Session, team_id: str, user_id: str, until: date | None) -> None:
+    upsert(
+        session,
+        UserPref,
+        {"team_id": team_id, "user_id": user_id, "away_until": until},
+        ["team_id", "user_id"],
+    )
+
+
+def kudos_received_since(
+    session: Session, team_id: str, user_id: str, since: datetime
+) -> list[Kudos]:
+    revoked = select(KudosRevocation.kudos_id)
+    return list(
+        session.exec(
+            select(Kudos)
+            .where(Kudos.team_id == team_id, Kudos.recipient_id == user_id)
+            .where(col(Kudos.created_at) >= since, col(Kudos.id).not_in(revoked))
+            .order_by(col(Kudos.created_at).desc())
+            .limit(20)
+        ).all()
+    )
+
+
+# Coaching --------------------------------------------------------------------------------------
+
+
+def pairing(session: Session, team_id: str, coach_id: str, coachee_id: str) -> CoachPairing | None:
+    return session.exec(
+        select(CoachPairing).where(
+            CoachPairing.team_id == team_id,
+            CoachPairing.coach_id == coach_id,
+            CoachPairing.coachee_id == coachee_id,
+        )
+    ).first()
+
+
+def get_pairing(session: Session, team_id: str, pairing_id: int) -> CoachPairing | None:
+    return session.exec(
+        select(CoachPairing).where(CoachPairing.team_id == team_id, CoachPairing.id == pairing_id)
+    ).first()
+
+
+def pairings_of(session: Session, team_id: str, user_id: str) -> list[CoachPairing]:
+    """Every pairing where ``user_id`` is coach or coachee (any status)."""
+    return list(
+        session.exec(
+            select(CoachPairing)
+            .where(CoachPairing.team_id == team_id)
+            .where(
+                (col(CoachPairing.coach_id) == user_id) | (col(CoachPairing.coachee_id) == user_id)
+            )
+            .order_by(col(CoachPairing.id))
+        ).all()
+    )
+
+
+def coaches_of(session: Session, team_id: str, coachee_id: str) -> list[str]:
+    return list(
+        session.exec(
+            select(CoachPairing.coach_id).where(
+                CoachPairing.team_id == team_id,
+                CoachPairing.coachee_id == coachee_id,
+                CoachPairing.status == "active",
+            )
+        ).all()
+    )
+
+
+def coachees_of(session: Session, team_id: str, coach_id: str) -> list[str]:
+    return list(
+        session.exec(
+            select(CoachPairing.coachee_id).where(
+                CoachPairing.team_id == team_id,
+                CoachPairing.coach_id == coach_id,
+                CoachPairing.status == "active",
+            )
+        ).all()
+    )
+
+
+def active_coaches(session: Session) -> list[tuple[str, str]]:
+    """(team_id, coach_id) for everyone coaching someone, in every workspace."""
+    rows = session.exec(
+        select(CoachPairing.team_id, CoachPairing.coach_id)
+        .where(CoachPairing.status == "active")
+        .distinct()
+        .order_by(col(CoachPairing.team_id), col(CoachPairing.coach_id))
+    ).all()
+    return [(t, c) for t, c in rows]
+
+
+# Delivery records ------------------------------------------------------------------------------
+
+
+def record_send(
+    session: Session,
+    *,
+    key: str,
+    team_id: str,
+    kind: str,
+    user_id: str,
+    due_at: datetime,
+    now: datetime,
+) -> bool:
+    """Write the delivery record for a scheduled message; False when it already exists (it was
+    sent, or is being sent, by this or another process)."""
+    values = {
+        "key": key,
+        "team_id": team_id,
+        "kind": kind,
+        "user_id": user_id,
+        "due_at": due_at,
+        "created_at": now,
+    }
+    return insert_ignore(session, ScheduledSend, values, ["key"])
+
+
+def link_send(session: Session, key: str, outbox_id: int | None) -> None:
+    session.execute(
+        update(ScheduledSend).where(col(ScheduledSend.key) == key).values(outbox_id=outbox_id)
+    )
+
+
+def sends(session: Session, kind: str | None = None) -> list[ScheduledSend]:
+    stmt = select(ScheduledSend)
+    if kind:
+        stmt = stmt.where(ScheduledSend.kind == kind)
+    return list(session.exec(stmt.order_by(col(ScheduledSend.due_at))).all())
