@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 from dotenv import load_dotenv
 
@@ -20,6 +21,7 @@ def _settings() -> Settings:
 
 def _logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -40,14 +42,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _serve_app(settings: Settings) -> tuple[object, object]:
     from bot.app import build_app
     from bot.deps import build_deps
-    from bot.housekeeping import start_housekeeping
+    from bot.housekeeping import start_scheduler
     from storage.db import Database
 
     db = Database.from_url(settings.database_url)
     deps = build_deps(settings, db)
     app = build_app(deps, http=True)
     deps.deliverer.start()
-    start_housekeeping(deps)
+    start_scheduler(deps)
     return app, deps
 
 
@@ -78,13 +80,13 @@ def _run_socket(settings: Settings) -> int:
 
     from bot.app import build_app
     from bot.deps import build_deps
-    from bot.housekeeping import start_housekeeping
+    from bot.housekeeping import start_scheduler
     from storage.db import Database
 
     deps = build_deps(settings, Database.from_url(settings.database_url))
     app = build_app(deps, http=False)
     deps.deliverer.start()
-    start_housekeeping(deps)
+    start_scheduler(deps)
     logging.getLogger("bravo").info("Bravo connected in Socket Mode")
     SocketModeHandler(app, settings.slack_app_token).start()
     return 0
@@ -101,6 +103,55 @@ def cmd_db(args: argparse.Namespace) -> int:
         upgrade(db.engine)
     print(f"database at revision {current(db.engine)}")
     return 0
+
+
+def _parse_at(text: str | None) -> datetime:
+    if not text:
+        return datetime.now(UTC)
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as err:
+        raise SystemExit(f"--at must be an ISO time like 2026-11-30T09:31Z, got {text!r}") from err
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def cmd_jobs(args: argparse.Namespace) -> int:
+    """``jobs list``: each job and when its next work is due; ``jobs run NAME [--at]``: do that
+    job's due work as of a time (default now) and deliver what it queued."""
+    settings = _settings()
+    _logging(settings.log_level)
+    from bot.deps import build_deps
+    from bot.jobs import BY_NAME, JOBS
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    at = _parse_at(args.at)
+    db = Database.from_url(settings.database_url)
+    upgrade(db.engine)
+    deps = build_deps(settings, db, clock=lambda: at)
+    if args.action == "list":
+        print(f"as of {at.isoformat()}:")
+        for job in JOBS:
+            nxt = job.next_due(deps, at)
+            due = f"(checks every {_every(job.poll)})" if nxt is None else nxt.isoformat()
+            print(f"  {job.name:<15} next: {due:<32} {job.description}")
+        return 0
+    if args.name not in BY_NAME:
+        print(f"unknown job {args.name!r}; jobs: {', '.join(BY_NAME)}", file=sys.stderr)
+        return 2
+    counts = BY_NAME[args.name].run(deps, at)
+    if settings.slack_bot_token:
+        deps.deliverer.drain()
+    print(
+        f"{args.name} as of {at.isoformat()}: "
+        + (", ".join(f"{k} {v}" for k, v in sorted(dict(counts).items())) or "nothing due")
+    )
+    return 0
+
+
+def _every(poll: timedelta) -> str:
+    seconds = int(poll.total_seconds())
+    return f"{seconds // 3600} h" if seconds >= 3600 else f"{seconds // 60} min"
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -129,6 +180,11 @@ def parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "current"])
     db.set_defaults(func=cmd_db)
+    jobs = sub.add_parser("jobs", help="scheduled jobs: list them, or run one's due work now")
+    jobs.add_argument("action", choices=["list", "run"])
+    jobs.add_argument("name", nargs="?", help="the job to run (see `bravo jobs list`)")
+    jobs.add_argument("--at", help="as of this ISO time instead of now, e.g. 2026-11-30T09:31Z")
+    jobs.set_defaults(func=cmd_jobs)
     sb = sub.add_parser("sandbox", help="run the local fake Slack Web API")
     sb.add_argument("--port", type=int, default=3999)
     sb.set_defaults(func=cmd_sandbox)

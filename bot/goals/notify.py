@@ -1,0 +1,136 @@
+"""What goals and check-ins send, as outbox messages (pure: results in, messages out)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.delivery import OutMessage
+from bot.goals import ids
+from bot.goals.service import CheckInResult, Closed, Due
+from bot.render import goals as render
+from storage.models import CheckInPrompt, Goal
+
+POST = "chat.postMessage"
+UPDATE = "chat.update"
+
+
+def prompt_key(goal: Goal, due_iso: str) -> str:
+    return f"checkin:{goal.team_id}:{goal.id}:{due_iso}"
+
+
+def prompt_edit(prompt: CheckInPrompt, payload: dict[str, object]) -> list[OutMessage]:
+    """Edit a prompt's DM (so its buttons are gone); nothing if it was never queued."""
+    if prompt.outbox_id is None:
+        return []
+    return [
+        OutMessage(
+            kind=ids.PROMPT_EDIT,
+            method=UPDATE,
+            payload=dict(payload),
+            update_of=prompt.outbox_id,
+        )
+    ]
+
+
+def due_messages(due: Due, zone: ZoneInfo) -> list[OutMessage]:
+    """A due goal's prompt (its key is the delivery record), edits that close missed prompts,
+    and the coach alert after missed check-ins in a row."""
+    goal = due.goal
+    out: list[OutMessage] = []
+    for missed in due.missed:
+        out += prompt_edit(missed, render.prompt_missed(goal))
+    if due.prompt is not None:
+        tip = due.tip.text if due.tip else None
+        out.append(
+            OutMessage(
+                kind=ids.PROMPT,
+                method=POST,
+                payload=render.prompt_dm(goal, due.prompt, tip, zone),
+                dedupe_key=prompt_key(goal, due.due_at.isoformat()),
+            )
+        )
+    for coach in due.alert_coaches:
+        out.append(
+            OutMessage(
+                kind=ids.COACH_ALERT,
+                method=POST,
+                payload=render.missed_alert(goal, coach, goal.missed_in_row),
+                dedupe_key=f"coach-missed:{goal.team_id}:{goal.id}:{due.due_at.isoformat()}:{coach}",
+            )
+        )
+    return out
+
+
+def closed_messages(closed: Closed, celebration_channel: str | None) -> list[OutMessage]:
+    """A goal completed (celebrated: owner, coaches when shared, the channel when public) or
+    archived; either way its open prompts lose their buttons."""
+    goal = closed.goal
+    out: list[OutMessage] = []
+    for prompt in closed.closed_prompts:
+        out += prompt_edit(prompt, render.prompt_closed(goal))
+    if goal.status != "completed":
+        return out
+    key = f"goal-done:{goal.team_id}:{goal.id}"
+    out.append(
+        OutMessage(
+            kind=ids.GOAL_DONE,
+            method=POST,
+            payload=render.completed_dm_owner(goal, closed.streak_milestone),
+            dedupe_key=f"{key}:owner",
+        )
+    )
+    if goal.visibility in {"coach", "public"}:
+        for coach in closed.coaches:
+            out.append(
+                OutMessage(
+                    kind=ids.GOAL_DONE,
+                    method=POST,
+                    payload=render.completed_dm_coach(goal, coach),
+                    dedupe_key=f"{key}:coach:{coach}",
+                )
+            )
+    channel = celebration_channel or goal.channel_id
+    if goal.visibility == "public" and channel:
+        out.append(
+            OutMessage(
+                kind=ids.GOAL_DONE,
+                method=POST,
+                payload={"unfurl_links": False, **render.completed_post(goal, channel)},
+                dedupe_key=f"{key}:post",
+                notify_user=goal.owner_id,
+            )
+        )
+    return out
+
+
+def checkin_messages(
+    result: CheckInResult, celebration_channel: str | None, *, from_prompt_buttons: bool
+) -> list[OutMessage]:
+    goal, checkin = result.goal, result.checkin
+    out: list[OutMessage] = []
+    if result.prompt is not None and not from_prompt_buttons:
+        # Answered from a note or on their own: the waiting prompt shows it was answered.
+        out += prompt_edit(result.prompt, render.prompt_answered(goal, checkin.status, goal.streak))
+    if checkin.status == "blocked":
+        for coach in result.coaches:
+            out.append(
+                OutMessage(
+                    kind=ids.COACH_ALERT,
+                    method=POST,
+                    payload=render.blocked_alert(goal, checkin, coach),
+                    dedupe_key=f"blocked:{goal.team_id}:{checkin.id}:{coach}",
+                )
+            )
+    if result.streak_milestone and result.completed is None:
+        out.append(
+            OutMessage(
+                kind=ids.MILESTONE,
+                method=POST,
+                payload=render.milestone_dm(goal.owner_id, result.streak_milestone),
+                dedupe_key=f"milestone:{goal.team_id}:{goal.owner_id}:checkin_streak:"
+                f"{result.streak_milestone}",
+            )
+        )
+    if result.completed is not None:
+        out += closed_messages(result.completed, celebration_channel)
+    return out

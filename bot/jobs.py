@@ -1,0 +1,59 @@
+"""Every scheduled job Bravo runs, by name (``bravo jobs list``, ``bravo jobs run NAME``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.goals import jobs as goal_jobs
+from bot.housekeeping import forget_events
+from bot.scheduler import Job
+
+
+def _forget_events(deps: Any, at: datetime) -> Counter[str]:
+    return Counter({"forgotten": forget_events(deps, at)})
+
+
+def _hourly(deps: Any, at: datetime) -> datetime | None:
+    return None  # no due time of its own: runs every poll interval
+
+
+JOBS: tuple[Job, ...] = (
+    Job(
+        "checkins",
+        "check-in prompts at each goal's local time (with a coaching tip)",
+        goal_jobs.run_checkins,
+        goal_jobs.next_checkin,
+        timedelta(seconds=60),
+    ),
+    Job(
+        "reminders",
+        "one gentle reminder for a prompt unanswered after the reminder delay",
+        goal_jobs.run_reminders,
+        goal_jobs.next_reminder,
+        timedelta(minutes=5),
+    ),
+    Job(
+        "coach_digests",
+        "coaches' weekly digest, Friday 15:00 in each coach's time zone",
+        goal_jobs.run_coach_digests,
+        goal_jobs.next_digest,
+        timedelta(minutes=10),
+    ),
+    Job(
+        "refresh_people",
+        "re-read stale Slack profiles of goal owners and coaches (time zones, departures)",
+        goal_jobs.refresh_people,
+        _hourly,
+        timedelta(hours=1),
+    ),
+    Job(
+        "forget_events",
+        "forget handled Events API ids once Slack can no longer retry them",
+        _forget_events,
+        _hourly,
+        timedelta(hours=1),
+    ),
+)
+BY_NAME = {job.name: job for job in JOBS}

@@ -1,0 +1,246 @@
+"""Running the jobs in ``bot.jobs`` on time, in one process at a time (APScheduler 3).
+
+The database says what is due; the scheduler only decides when to look. After each run a job
+is rescheduled for its next due time from the database (or its polling interval, whichever is
+sooner), so the schedule is rebuilt from the tables at every start and after every run.
+
+Only the leader runs jobs: on PostgreSQL, the process holding an advisory lock on a connection
+of its own (if it dies, the connection closes, the lock is freed and another process takes
+over); on a SQLite file, the process holding an exclusive lock on a file beside it. Even so,
+jobs are safe to run twice: every message has a unique delivery record.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import IO, Any, Protocol
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.delivery import Clock, utcnow
+
+log = logging.getLogger(__name__)
+LOCK_KEY = 0x62726176_6F6A6F62  # "bravojob": the advisory lock id every Bravo process agrees on
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    description: str
+    run: Callable[[Any, datetime], Any]  # (deps, as_of) -> Counter of outcomes
+    next_due: Callable[[Any, datetime], datetime | None]  # what the database says is next
+    poll: timedelta  # look at least this often (work can become due from another process)
+
+
+class Leadership(Protocol):
+    def acquire(self) -> bool: ...
+    def held(self) -> bool: ...
+    def release(self) -> None: ...
+
+
+class Solo:
+    """One process, nothing to coordinate (an in-memory database, tests)."""
+
+    def acquire(self) -> bool:
+        return True
+
+    def held(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass
+
+
+class FileLeader:
+    """An exclusive ``flock`` on a file next to the SQLite database."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._file: IO[str] | None = None
+
+    def acquire(self) -> bool:
+        import fcntl
+
+        if self._file is not None:
+            return True
+        handle = open(self.path, "a")  # noqa: SIM115  (held open while leading)
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        self._file = handle
+        return True
+
+    def held(self) -> bool:
+        return self._file is not None
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()  # closing drops the lock
+            self._file = None
+
+
+class PgLeader:
+    """``pg_try_advisory_lock`` held on a dedicated autocommit connection."""
+
+    def __init__(self, conninfo: str, key: int = LOCK_KEY) -> None:
+        self.conninfo = conninfo
+        self.key = key
+        self._conn: Any = None
+
+    def acquire(self) -> bool:
+        import psycopg
+
+        if self._conn is not None:
+            return self.held()
+        try:
+            conn = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5)
+        except psycopg.Error as err:
+            log.warning("scheduler: cannot reach PostgreSQL for the leader lock: %s", err)
+            return False
+        got = conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
+        if not got or not got[0]:
+            conn.close()
+            return False
+        self._conn = conn
+        return True
+
+    def held(self) -> bool:
+        if self._conn is None:
+            return False
+        try:
+            self._conn.execute("SELECT 1")
+            return True
+        except Exception:  # the connection (and with it the lock) is gone
+            self.release()
+            return False
+
+    def release(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:
+                log.debug("closing the leader connection failed", exc_info=True)
+            self._conn = None
+
+
+def leadership_for(url: str) -> Leadership:
+    """PgLeader for PostgreSQL, FileLeader for a SQLite file, Solo for in-memory SQLite."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        plain = parsed.set(drivername="postgresql")
+        return PgLeader(plain.render_as_string(hide_password=False))
+    database = parsed.database or ""
+    if not database or database == ":memory:" or database.startswith("file::memory"):
+        return Solo()
+    return FileLeader(database + ".scheduler.lock")
+
+
+class Scheduler:
+    def __init__(
+        self,
+        deps: Any,
+        jobs: Sequence[Job],
+        leadership: Leadership,
+        *,
+        clock: Clock = utcnow,
+        leader_check: timedelta = timedelta(seconds=15),
+    ) -> None:
+        self.deps = deps
+        self.jobs = {job.name: job for job in jobs}
+        self.leadership = leadership
+        self.clock = clock
+        self.leader_check = leader_check
+        self.leading = False
+        self._lock = threading.Lock()
+        # Lateness is judged by the jobs themselves (grace periods), never by APScheduler's
+        # 1-second default misfire grace, which would silently skip a run after a busy second.
+        self._aps = BackgroundScheduler(
+            timezone=UTC,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+
+    def start(self) -> None:
+        self._aps.add_job(
+            self._check_leadership,
+            "interval",
+            seconds=self.leader_check.total_seconds(),
+            id="_leadership",
+            next_run_time=datetime.now(UTC),
+        )
+        self._aps.start()
+
+    def stop(self) -> None:
+        if self._aps.running:
+            self._aps.shutdown(wait=True)
+        self.leadership.release()
+        self.leading = False
+
+    def _check_leadership(self) -> None:
+        with self._lock:
+            if self.leading and not self.leadership.held():
+                log.warning("scheduler: lost the leader lock; another process takes over")
+                self.leading = False
+                for name in self.jobs:
+                    if self._aps.get_job(name):
+                        self._aps.remove_job(name)
+            elif not self.leading and self.leadership.acquire():
+                log.info("scheduler: this process runs the scheduled jobs")
+                self.leading = True
+                for job in self.jobs.values():
+                    self._aps.add_job(
+                        self._run,
+                        "interval",
+                        seconds=job.poll.total_seconds(),
+                        args=[job.name],
+                        id=job.name,
+                        next_run_time=datetime.now(UTC),
+                        replace_existing=True,
+                    )
+
+    def _run(self, name: str) -> None:
+        job = self.jobs[name]
+        now = self.clock()
+        try:
+            counts = job.run(self.deps, now)
+            if counts:
+                log.info("job %s: %s", name, dict(counts))
+        except Exception:  # logged; the job runs again at its next time
+            log.exception("job %s failed", name)
+        self._reschedule(job)
+
+    def _reschedule(self, job: Job) -> None:
+        now = self.clock()
+        when = now + job.poll
+        try:
+            nxt = job.next_due(self.deps, now)
+        except Exception:
+            log.exception("job %s: could not read its next due time", job.name)
+            nxt = None
+        if nxt is not None:
+            when = min(when, max(nxt, now + timedelta(seconds=1)))
+        if self._aps.get_job(job.name):
+            self._aps.modify_job(job.name, next_run_time=when)
+
+    def wake(self, name: str) -> None:
+        """Look at ``name``'s due work now (after a change that may have moved it earlier)."""
+        if self.leading and self._aps.get_job(name):
+            self._aps.modify_job(name, next_run_time=datetime.now(UTC))
+
+    def planned(self) -> dict[str, datetime | None]:
+        """When this process will next run each job (None: not the leader)."""
+        out: dict[str, datetime | None] = {}
+        for name in self.jobs:
+            job = self._aps.get_job(name)
+            out[name] = job.next_run_time if job else None
+        return out
