@@ -16,6 +16,7 @@ from storage.models import (
     Kudos,
     KudosRevocation,
     ScheduledSend,
+    SlackUser,
     TipSeen,
     UserPref,
 )
@@ -51,14 +52,37 @@ def goals_of(session: Session, team_id: str, owner_id: str, statuses: Sequence[s
     )
 
 
-def due_goal_ids(session: Session, at: datetime, limit: int) -> list[int]:
+def due_goals(session: Session, at: datetime, limit: int) -> list[tuple[str, int]]:
+    """(team_id, goal id) of goals whose check-in is due at ``at``, oldest first."""
     rows = session.exec(
-        select(Goal.id)
+        select(Goal.team_id, Goal.id)
         .where(col(Goal.status).in_(SCHEDULED), col(Goal.next_due_at) <= at)
         .order_by(col(Goal.next_due_at), col(Goal.id))
         .limit(limit)
     ).all()
-    return [int(r) for r in rows if r is not None]
+    return [(t, int(i)) for t, i in rows if i is not None]
+
+
+def stale_people(session: Session, before: datetime, limit: int) -> list[tuple[str, str]]:
+    """Goal owners and coaches whose cached Slack profile is missing or older than ``before``."""
+    found: list[tuple[str, str]] = []
+    for team_col, user_col, where in (
+        (Goal.team_id, Goal.owner_id, col(Goal.status).in_(SCHEDULED)),
+        (CoachPairing.team_id, CoachPairing.coach_id, col(CoachPairing.status) == "active"),
+    ):
+        rows = session.exec(
+            select(team_col, user_col)
+            .outerjoin(
+                SlackUser,
+                (col(SlackUser.team_id) == team_col) & (col(SlackUser.user_id) == user_col),
+            )
+            .where(where)
+            .where(col(SlackUser.fetched_at).is_(None) | (col(SlackUser.fetched_at) < before))
+            .distinct()
+            .limit(limit)
+        ).all()
+        found += [(t, u) for t, u in rows if (t, u) not in found]
+    return found[:limit]
 
 
 def next_goal_due(session: Session) -> datetime | None:
