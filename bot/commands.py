@@ -26,6 +26,16 @@ REGISTRY: tuple[CommandHelp, ...] = (
     ),
     CommandHelp("/kudos", "/kudos optout | optin", "Leave or rejoin the leaderboards."),
     CommandHelp("/kudos", "/kudos help", "This help."),
+    CommandHelp("/goal", "/goal", "Set a SMART goal with check-ins at your local time."),
+    CommandHelp("/goal", "/goal list", "Your goals: check in, edit, pause, complete, archive."),
+    CommandHelp("/goal", "/goal list @someone", "Goals someone you coach shared with you."),
+    CommandHelp(
+        "/goal", "/goal away until 2026-12-24 | back", "No check-ins while you're away."
+    ),
+    CommandHelp("/goal", "/goal help", "Help with goals."),
+    CommandHelp("/coach", "/coach @ana", "Offer to coach Ana; she accepts or declines."),
+    CommandHelp("/coach", "/coach list", "Who you coach and who coaches you; end a pairing."),
+    CommandHelp("/coach", "/coach help", "Help with coaching."),
 )
 
 SHORTCUTS: tuple[CommandHelp, ...] = (
@@ -43,11 +53,19 @@ def commands() -> set[str]:
 
 def help_text(emoji: str, values: tuple[str, ...]) -> str:
     lines = ["*Bravo: recognition that sticks*"]
-    lines += [f"• `{c.usage}`: {c.description}" for c in REGISTRY]
+    lines += [f"• `{c.usage}`: {c.description}" for c in REGISTRY if c.command == "/kudos"]
     lines += [f"• {s.usage}: {s.description}" for s in SHORTCUTS]
     lines.append(
         f"• React with :{emoji}: to a message to give its author kudos "
         "(remove the reaction to take it back)."
     )
     lines.append("Values: " + " ".join(f"`#{v}`" for v in values))
+    lines.append("Goals and coaching: `/goal help`, `/coach help`.")
+    return "\n".join(lines)
+
+
+def command_help(command: str) -> str:
+    """Help for one command (``/goal``, ``/coach``), from the registry."""
+    lines = [f"*{command}*"]
+    lines += [f"• `{c.usage}`: {c.description}" for c in REGISTRY if c.command == command]
     return "\n".join(lines)

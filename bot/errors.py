@@ -155,3 +155,8 @@ class NotShared(BravoError):
     """Someone asked to see goals that were not shared with them."""
 
     owner_id: str
+
+
+@dataclass
+class BadDateError(BravoError):
+    text: str

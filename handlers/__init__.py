@@ -5,8 +5,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import kudos
+from handlers import goals, kudos
 
 
 def register_all(app: App, deps: Deps) -> None:
     kudos.register(app, deps)
+    goals.register(app, deps)

@@ -169,9 +169,11 @@ def create_goal(
     return store.add_goal(session, goal)
 
 
-def own_goal(session: Session, team_id: str, goal_id: int, actor_id: str) -> Goal:
-    """The actor's goal, or the reason they cannot act on it."""
-    goal = store.get_goal(session, team_id, goal_id, lock=True)
+def own_goal(
+    session: Session, team_id: str, goal_id: int, actor_id: str, *, lock: bool = True
+) -> Goal:
+    """The actor's goal (row-locked for a change unless ``lock=False``), or why they can't."""
+    goal = store.get_goal(session, team_id, goal_id, lock=lock)
     if goal is None:
         raise GoalNotFoundError()
     if goal.owner_id != actor_id:
@@ -179,7 +181,7 @@ def own_goal(session: Session, team_id: str, goal_id: int, actor_id: str) -> Goa
     return goal
 
 
-def _open(goal: Goal) -> None:
+def ensure_open(goal: Goal) -> None:
     if goal.status in {"completed", "archived"}:
         raise GoalClosedError(goal.status)
 
@@ -194,7 +196,7 @@ def update_goal(
     now: datetime,
 ) -> Goal:
     goal = own_goal(session, team_id, goal_id, owner.user_id)
-    _open(goal)
+    ensure_open(goal)
     goal.what, goal.measure, goal.skill = spec.what, spec.measure, spec.skill
     goal.target_date, goal.visibility = spec.target_date, spec.visibility
     changed = (goal.cadence, goal.cadence_day, goal.cadence_minute) != (
@@ -240,7 +242,7 @@ def pause_goal(
     if until > today + timedelta(days=MAX_PAUSE_DAYS):
         raise InvalidPauseError("too_far")
     goal = own_goal(session, team_id, goal_id, owner.user_id)
-    _open(goal)
+    ensure_open(goal)
     goal.status, goal.paused_until, goal.tz = "paused", until, owner.tz
     goal.next_due_at = _resume_at(goal, owner.zone, now)
     goal.updated_at = now
@@ -252,7 +254,7 @@ def resume_goal(
     session: Session, *, team_id: str, goal_id: int, owner: Person, now: datetime
 ) -> Goal:
     goal = own_goal(session, team_id, goal_id, owner.user_id)
-    _open(goal)
+    ensure_open(goal)
     goal.status, goal.paused_until, goal.tz = "active", None, owner.tz
     goal.next_due_at = next_due(cadence_of(goal), owner.zone, now)
     goal.updated_at = now
@@ -286,7 +288,7 @@ def complete_goal(
     session: Session, *, team_id: str, goal_id: int, actor_id: str, now: datetime
 ) -> Closed:
     goal = own_goal(session, team_id, goal_id, actor_id)
-    _open(goal)
+    ensure_open(goal)
     closed = _close_goal(session, goal, "completed", now)
     milestone = _best_milestone_reached(session, goal, now)
     return Closed(
@@ -355,7 +357,7 @@ def record_checkin(
             raise NotYourGoalError()
         goal_id = prompt.goal_id
     goal = own_goal(session, team_id, goal_id or 0, actor_id)
-    _open(goal)
+    ensure_open(goal)
     if prompt is not None:
         if not store.close_prompt(session, prompt.id or 0, "answered", now, answered=True):
             session.refresh(prompt)

@@ -131,3 +131,79 @@ def _(err: e.UndoNotAllowedError) -> str:
 @error_text.register
 def _(err: e.UnknownCommandError) -> str:
     return f"I don't understand `{err.word}`. Try `/kudos help`."
+
+
+@error_text.register
+def _(err: e.BadDateError) -> str:
+    return (
+        f"I couldn't read `{err.text}` as a date. Use YYYY-MM-DD, "
+        "e.g. `/goal away until 2026-12-24`."
+    )
+
+
+@error_text.register
+def _(err: e.GoalNotFoundError) -> str:
+    return "I can't find that goal any more; it may have been archived. See `/goal list`."
+
+
+@error_text.register
+def _(err: e.NotYourGoalError) -> str:
+    return "That goal isn't yours, so you can't change it or check in on it."
+
+
+@error_text.register
+def _(err: e.GoalClosedError) -> str:
+    return f"That goal is already {err.status}; nothing to do. See `/goal list`."
+
+
+@error_text.register
+def _(err: e.PromptClosedError) -> str:
+    return {
+        "answered": "You already answered this check-in. Thanks!",
+        "missed": "This check-in has closed; the next one will come on schedule. "
+        "You can check in any time from `/goal list`.",
+    }.get(err.status, "This check-in is closed: the goal was completed or archived.")
+
+
+@error_text.register
+def _(err: e.InvalidPauseError) -> str:
+    if err.why == "past":
+        return "Pick today or a later date to pause until."
+    return "Pauses can last up to a year; archive the goal if it no longer matters."
+
+
+@error_text.register
+def _(err: e.CoachSelfError) -> str:
+    return "You can't coach yourself, though reflecting on your own goals is a great habit."
+
+
+@error_text.register
+def _(err: e.CoachPersonError) -> str:
+    why = {
+        "bot": "is a bot",
+        "deactivated": "has left the workspace",
+        "unknown": "isn't someone I can find",
+    }[err.why]
+    return f"<@{err.user_id}> {why}, so they can't be coached."
+
+
+@error_text.register
+def _(err: e.PairingExistsError) -> str:
+    if err.status == "active":
+        return f"<@{err.coach_id}> already coaches <@{err.coachee_id}>. See `/coach list`."
+    if err.status == "pending":
+        return f"<@{err.coachee_id}> hasn't answered the request yet. See `/coach list`."
+    return "That request was already answered."
+
+
+@error_text.register
+def _(err: e.PairingNotFoundError) -> str:
+    return "That coaching request or pairing no longer exists, or it isn't yours."
+
+
+@error_text.register
+def _(err: e.NotShared) -> str:
+    return (
+        f"<@{err.owner_id}> hasn't shared goals with you. Coaches see the goals their coachees "
+        "share with them: try `/coach @name`."
+    )
