@@ -109,7 +109,7 @@ def test_bad_drafts_come_back_as_field_errors(change: dict[str, object], field: 
         draft(**change), skills=SKILLS, today=date(2026, 11, 23), max_chars=1000
     )
     assert result is None
-    assert field in errs and errs[field]
+    assert errs.get(field)
 
 
 def test_a_good_draft_becomes_a_goal_due_at_the_owners_local_time(db: Database) -> None:
@@ -282,9 +282,8 @@ def test_done_completes_the_goal_and_celebrates_a_streak_milestone(db: Database)
         assert g is not None and g.next_due_at is None and g.completed_at is not None
         assert len(s.exec(select(Milestone).where(Milestone.kind == "checkin_streak")).all()) == 1
     assert due(db, goal, at + timedelta(weeks=5)) is None  # no more prompts
-    with pytest.raises(errors.GoalClosedError):
-        with db.write() as s:
-            goals.complete_goal(s, team_id=T, goal_id=goal.id or 0, actor_id="UANA", now=at)
+    with pytest.raises(errors.GoalClosedError), db.write() as s:
+        goals.complete_goal(s, team_id=T, goal_id=goal.id or 0, actor_id="UANA", now=at)
 
 
 def test_the_owner_moving_time_zone_moves_the_check_in(db: Database) -> None:
