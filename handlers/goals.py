@@ -285,11 +285,6 @@ def register(app: App, deps: Deps) -> None:
                 messages = notify.checkin_messages(
                     result, celebration_channel(), from_prompt_buttons=False
                 )
-                if isinstance(prompt_id, int) and result.prompt is not None:
-                    messages += notify.prompt_edit(
-                        result.prompt,
-                        render.prompt_answered(result.goal, status, result.goal.streak),
-                    )
                 saved = render.checkin_saved(result.goal, status, counted=result.counted)
                 messages.append(
                     OutMessage(
