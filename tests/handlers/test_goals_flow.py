@@ -112,7 +112,7 @@ def test_the_goal_modal_refuses_bad_input_then_saves_and_confirms(bravo: Bravo) 
     view = view_of(opened)
     assert view["callback_id"] == "goal_modal"
     bad = goal_values(target="2026-11-20", measure="  ")
-    body = bravo.send.view_submission("UANA", view, bad).json()
+    body = bravo.send.view_submission("UANA", view, bad).json() or {}
     assert body["response_action"] == "errors"
     assert set(body["errors"]) == {"target", "measure"}
     assert count(bravo, Goal) == 0  # nothing half-saved
@@ -204,7 +204,7 @@ def test_the_note_modal_records_progress_and_closes_the_prompt(bravo: Bravo) -> 
     empty = {
         "status": {"input": {"type": "static_select", "selected_option": {"value": "at_risk"}}}
     }
-    body = bravo.send.view_submission("UANA", view, empty).json()
+    body = bravo.send.view_submission("UANA", view, empty).json() or {}
     assert body["response_action"] == "errors" and "progress" in body["errors"]
     values = {
         **empty,
