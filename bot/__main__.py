@@ -105,13 +105,13 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_at(text: str | None) -> datetime:
+def _parse_at(text: str | None) -> datetime | None:
     if not text:
         return datetime.now(UTC)
     try:
         at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as err:
-        raise SystemExit(f"--at must be an ISO time like 2026-11-30T09:31Z, got {text!r}") from err
+    except ValueError:
+        return None
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
@@ -126,6 +126,12 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     from storage.migrate import upgrade
 
     at = _parse_at(args.at)
+    if at is None:
+        print(f"--at must be an ISO time like 2026-11-30T09:31Z, got {args.at!r}", file=sys.stderr)
+        return 2
+    if args.action == "run" and args.name not in BY_NAME:
+        print(f"unknown job {args.name!r}; jobs: {', '.join(BY_NAME)}", file=sys.stderr)
+        return 2
     db = Database.from_url(settings.database_url)
     upgrade(db.engine)
     deps = build_deps(settings, db, clock=lambda: at)
@@ -136,9 +142,6 @@ def cmd_jobs(args: argparse.Namespace) -> int:
             due = f"(checks every {_every(job.poll)})" if nxt is None else nxt.isoformat()
             print(f"  {job.name:<15} next: {due:<32} {job.description}")
         return 0
-    if args.name not in BY_NAME:
-        print(f"unknown job {args.name!r}; jobs: {', '.join(BY_NAME)}", file=sys.stderr)
-        return 2
     counts = BY_NAME[args.name].run(deps, at)
     if settings.slack_bot_token:
         deps.deliverer.drain()

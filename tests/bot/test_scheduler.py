@@ -1,0 +1,158 @@
+"""The scheduler: one leader at a time, jobs rescheduled from the database, and the CLI that
+runs a job's due work as of a given time."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.scheduler import FileLeader, Job, PgLeader, Scheduler, Solo, leadership_for
+
+
+def test_leadership_follows_the_database_url(tmp_path: Path) -> None:
+    assert isinstance(leadership_for("sqlite://"), Solo)
+    assert isinstance(leadership_for(f"sqlite:///{tmp_path}/b.db"), FileLeader)
+    pg = leadership_for("postgresql+psycopg://postgres@127.0.0.1:5432/bravo")
+    assert isinstance(pg, PgLeader) and pg.conninfo.startswith("postgresql://")
+
+
+def test_only_one_process_holds_the_file_lock(tmp_path: Path) -> None:
+    path = str(tmp_path / "bravo.db.scheduler.lock")
+    first, second = FileLeader(path), FileLeader(path)
+    assert first.acquire() and first.held()
+    assert not second.acquire()
+    first.release()
+    assert second.acquire()
+    second.release()
+
+
+@pytest.mark.postgres
+def test_only_one_process_holds_the_advisory_lock_and_another_takes_over(pg_url: str) -> None:
+    from sqlalchemy import make_url
+
+    conninfo = make_url(pg_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    key = 4242_0001
+    first, second = PgLeader(conninfo, key), PgLeader(conninfo, key)
+    assert first.acquire() and first.held()
+    assert not second.acquire()
+    # The leader dies: its connection goes away and PostgreSQL frees the lock.
+    first._conn.close()
+    assert not first.held()
+    assert second.acquire()
+    second.release()
+
+
+class Counting:
+    def __init__(self, next_in: timedelta | None) -> None:
+        self.runs: list[datetime] = []
+        self.next_in = next_in
+        self.ran = threading.Event()
+
+    def run(self, deps: Any, at: datetime) -> Counter[str]:
+        self.runs.append(at)
+        self.ran.set()
+        return Counter({"ran": 1})
+
+    def next_due(self, deps: Any, at: datetime) -> datetime | None:
+        return at + self.next_in if self.next_in is not None else None
+
+
+def test_the_leader_runs_jobs_and_reschedules_them_for_their_next_due_time() -> None:
+    soon = Counting(next_in=timedelta(seconds=1))
+    idle = Counting(next_in=None)
+    jobs = [
+        Job("soon", "due again in a second", soon.run, soon.next_due, timedelta(hours=1)),
+        Job("idle", "nothing due", idle.run, idle.next_due, timedelta(hours=1)),
+    ]
+    scheduler = Scheduler(None, jobs, Solo(), leader_check=timedelta(seconds=30))
+    scheduler.start()
+    try:
+        deadline = time.monotonic() + 5
+        while len(soon.runs) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(soon.runs) >= 2  # ran at start, then again at its next due time
+        assert len(idle.runs) == 1  # ran at start; next run only after its hour of polling
+        planned = scheduler.planned()
+        assert planned["idle"] is not None
+        assert planned["idle"] > datetime.now(UTC) + timedelta(minutes=59)
+    finally:
+        scheduler.stop()
+
+
+def test_a_process_that_is_not_the_leader_runs_nothing(tmp_path: Path) -> None:
+    path = str(tmp_path / "lock")
+    holder = FileLeader(path)
+    assert holder.acquire()
+    job = Counting(next_in=None)
+    scheduler = Scheduler(
+        None,
+        [Job("x", "x", job.run, job.next_due, timedelta(seconds=1))],
+        FileLeader(path),
+        leader_check=timedelta(seconds=0.2),
+    )
+    scheduler.start()
+    try:
+        assert not job.ran.wait(1.0)
+        assert not scheduler.leading
+        holder.release()  # the leader goes away: this one takes over
+        assert job.ran.wait(3.0)
+        assert scheduler.leading
+    finally:
+        scheduler.stop()
+
+
+def test_bravo_jobs_run_and_list_from_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import main
+    from bot.goals import service as goals
+    from bot.goals.schedule import Cadence
+    from bot.sandbox.server import FakeSlack
+    from bot.users import Person
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'bravo.db'}"
+    db = Database.from_url(url)
+    upgrade(db.engine)
+    spec = goals.GoalSpec(
+        "Answer chats within 2 minutes",
+        "Median under 2 min",
+        "empathy",
+        date(2027, 1, 1),
+        Cadence("weekly", weekday=0, minute=570),
+        "coach",
+    )
+    with db.write() as s:
+        goals.create_goal(
+            s,
+            team_id="T0SANDBOX",
+            owner=Person("UANA", tz="America/New_York"),
+            spec=spec,
+            channel_id=None,
+            now=datetime(2026, 11, 22, tzinfo=UTC),
+        )
+    db.dispose()
+    with FakeSlack(team_id="T0SANDBOX") as fake:
+        fake.add_user("UANA", "ana", tz="America/New_York")
+        monkeypatch.setenv("BRAVO_ENV_FILE", str(tmp_path / "none.env"))
+        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-sandbox")
+        monkeypatch.setenv("SLACK_API_URL", fake.base_url)
+        assert main(["jobs", "list", "--at", "2026-11-23T00:00Z"]) == 0
+        listing = capsys.readouterr().out
+        assert "checkins" in listing and "2026-11-23T14:30:00+00:00" in listing
+        assert main(["jobs", "run", "checkins", "--at", "2026-11-23T14:31Z"]) == 0
+        assert "prompt 1" in capsys.readouterr().out
+        assert main(["jobs", "run", "checkins", "--at", "2026-11-23T14:31Z"]) == 0
+        assert "nothing due" in capsys.readouterr().out
+        [prompt] = fake.calls("chat.postMessage", ok=True)
+        assert prompt.args["channel"] == "UANA" and "Time to check in" in prompt.args["text"]
+        assert main(["jobs", "run", "nope"]) == 2
+        assert main(["jobs", "run", "checkins", "--at", "yesterday"]) != 0
