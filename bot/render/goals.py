@@ -309,7 +309,7 @@ def checkin_prompt(
     blocks.append(
         context(f"Due {when(prompt.due_at, zone)} your time · target {goal.target_date:%d %b}")
     )
-    return message(f"Time to check in: {clip(goal.what, 100)}", blocks)
+    return message(f"Time to check in: {_text(goal.what, 100)}", blocks)
 
 
 def prompt_answered(goal: Goal, status: str, streak: int) -> dict[str, Any]:

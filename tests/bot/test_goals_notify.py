@@ -1,0 +1,95 @@
+"""Who each goal message goes to: the privacy of completions, alerts and prompts (pure)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.goals import notify
+from bot.goals.service import CheckInResult, Closed, Due
+from bot.render import goals as render
+from storage.models import CheckIn, CheckInPrompt, Goal
+
+AT = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
+
+
+def goal(
+    visibility: str, status: str = "completed", what: str = "Call back <!channel> fast"
+) -> Goal:
+    return Goal(
+        id=7,
+        team_id="T1",
+        owner_id="UANA",
+        what=what,
+        measure="<@UBOSS> happy",
+        skill="empathy",
+        target_date=date(2027, 1, 1),
+        cadence_anchor=date(2026, 11, 23),
+        visibility=visibility,
+        status=status,
+        channel_id="C1",
+        created_at=AT,
+        updated_at=AT,
+    )
+
+
+def recipients(messages: list[notify.OutMessage]) -> set[str]:
+    return {str(m.payload["channel"]) for m in messages if m.method == "chat.postMessage"}
+
+
+@pytest.mark.parametrize(
+    ("visibility", "expected"),
+    [
+        ("private", {"UANA"}),
+        ("coach", {"UANA", "UBEN"}),
+        ("public", {"UANA", "UBEN", "C1"}),
+    ],
+)
+def test_a_completed_goal_is_celebrated_only_where_its_visibility_allows(
+    visibility: str, expected: set[str]
+) -> None:
+    closed = Closed(goal(visibility), (), ("UBEN",), None)
+    assert recipients(notify.closed_messages(closed, None)) == expected
+
+
+def test_the_celebration_channel_setting_wins_for_public_goals() -> None:
+    closed = Closed(goal("public"), (), (), None)
+    assert recipients(notify.closed_messages(closed, "CKUDOS")) == {"UANA", "CKUDOS"}
+
+
+def test_an_archived_goal_is_announced_to_no_one_and_its_prompt_loses_its_buttons() -> None:
+    prompt = CheckInPrompt(
+        id=3, team_id="T1", goal_id=7, user_id="UANA", due_at=AT, outbox_id=41, created_at=AT
+    )
+    out = notify.closed_messages(Closed(goal("public", "archived"), (prompt,), ("UBEN",)), "C9")
+    assert [(m.method, m.update_of) for m in out] == [("chat.update", 41)]
+
+
+def test_a_blocked_check_in_alerts_only_the_coaches_the_service_names() -> None:
+    checkin = CheckIn(
+        id=5,
+        team_id="T1",
+        goal_id=7,
+        user_id="UANA",
+        status="blocked",
+        source="prompt",
+        created_at=AT,
+    )
+    shared = CheckInResult(goal("coach", "active"), checkin, None, True, None, None, ("UBEN",))
+    private = CheckInResult(goal("private", "active"), checkin, None, True, None, None, ())
+    assert recipients(notify.checkin_messages(shared, None, from_prompt_buttons=True)) == {"UBEN"}
+    assert recipients(notify.checkin_messages(private, None, from_prompt_buttons=True)) == set()
+
+
+def test_prompts_go_to_the_owner_only_and_escape_what_people_typed() -> None:
+    g = goal("coach", "active")
+    prompt = CheckInPrompt(id=3, team_id="T1", goal_id=7, user_id="UANA", due_at=AT, created_at=AT)
+    due = Due(g, AT, "prompt", prompt=prompt, tip=None)
+    [message] = notify.due_messages(due, render.ZoneInfo("America/New_York"))
+    assert message.payload["channel"] == "UANA"
+    assert message.dedupe_key == f"checkin:T1:7:{AT.isoformat()}"
+    text = json.dumps(message.payload)
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text
+    assert "<@UBOSS>" not in text  # a mention typed into a goal pings no one
