@@ -114,8 +114,13 @@ def run_reminders(deps: Deps, at: datetime) -> Counter[str]:
                 counts["taken"] += 1
                 continue
             goal = store.get_goal(session, team_id, prompt.goal_id)
-            if goal is None or goal.status not in store.SCHEDULED:
+            if goal is None or goal.status != "active":
                 counts["closed"] += 1
+                continue
+            owner = _cached_person(session, team_id, goal.owner_id, goal.tz)
+            away = store.away_until(session, team_id, goal.owner_id)
+            if away is not None and away >= at.astimezone(owner.zone).date():
+                counts["away"] += 1
                 continue
             key = f"reminder:{team_id}:{prompt_id}"
             if not store.record_send(

@@ -39,6 +39,8 @@ def due_messages(due: Due, zone: ZoneInfo) -> list[OutMessage]:
     out: list[OutMessage] = []
     for missed in due.missed:
         out += prompt_edit(missed, render.prompt_missed(goal))
+    for skipped in due.skipped:
+        out += prompt_edit(skipped, render.prompt_set_aside(goal))
     if due.prompt is not None:
         tip = due.tip.text if due.tip else None
         out.append(

@@ -428,6 +428,7 @@ class Due:
     prompt: CheckInPrompt | None = None
     tip: tips.Tip | None = None
     missed: tuple[CheckInPrompt, ...] = ()
+    skipped: tuple[CheckInPrompt, ...] = ()  # open prompts set aside by a pause or vacation
     alert_coaches: tuple[str, ...] = ()  # missed in a row: tell these coaches
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -470,13 +471,11 @@ def process_due(
     today = at.astimezone(zone).date()
     if goal.status == "paused":
         if goal.paused_until is not None and goal.paused_until >= today:
-            store.save(session, goal)
-            return Due(goal, due, "paused")
+            return Due(goal, due, "paused", skipped=_set_aside(session, goal, at))
         goal.status, goal.paused_until = "active", None
     away = store.away_until(session, team_id, goal.owner_id)
     if away is not None and away >= today:
-        store.save(session, goal)
-        return Due(goal, due, "away")
+        return Due(goal, due, "away", skipped=_set_aside(session, goal, at))
     if at - due > timedelta(hours=rules.grace_hours):
         store.save(session, goal)
         return Due(goal, due, "late")
@@ -528,6 +527,17 @@ def process_due(
         return Due(goal, due, "taken", missed=missed, alert_coaches=alert)
     store.remember_tip(session, team_id, goal.owner_id, goal.skill, tip.id, at, new_round=new_round)
     return Due(goal, due, "prompt", prompt=prompt, tip=tip, missed=missed, alert_coaches=alert)
+
+
+def _set_aside(session: Session, goal: Goal, at: datetime) -> tuple[CheckInPrompt, ...]:
+    """A pause or vacation closes the prompt still waiting without counting it as missed, so
+    the streak survives the time away."""
+    store.save(session, goal)
+    return tuple(
+        p
+        for p in store.open_prompts(session, goal.id or 0)
+        if store.close_prompt(session, p.id or 0, "closed", at, answered=False)
+    )
 
 
 def _salt(user_id: str) -> int:

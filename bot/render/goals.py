@@ -323,6 +323,11 @@ def prompt_missed(goal: Goal) -> dict[str, Any]:
     return message(text, [section(f"{goal_line(goal)}\n:hourglass: {text}")])
 
 
+def prompt_set_aside(goal: Goal) -> dict[str, Any]:
+    text = "Set aside while you're away; your streak is safe. Check in any time from /goal list."
+    return message(text, [section(f"{goal_line(goal)}\n:palm_tree: {text}")])
+
+
 def prompt_closed(goal: Goal) -> dict[str, Any]:
     label = "completed" if goal.status == "completed" else "archived"
     text = f"This goal is {label}; no check-in needed."

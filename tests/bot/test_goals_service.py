@@ -232,6 +232,11 @@ def test_paused_goals_and_people_away_get_no_prompt_and_keep_their_streak(db: Da
         goals.set_away(s, team_id=T, user_id="UANA", until=date(2026, 12, 20))
     away = due(db, goal, datetime(2026, 12, 14, 14, 31, tzinfo=UTC))
     assert away is not None and away.outcome == "away" and away.goal.streak == 1
+    assert [p.id for p in away.skipped] == [back.prompt.id if back.prompt else None]
+    # Back from vacation: prompted again, and the prompt set aside did not count as missed.
+    returned = due(db, goal, datetime(2026, 12, 21, 14, 31, tzinfo=UTC))
+    assert returned is not None and returned.outcome == "prompt"
+    assert returned.missed == () and returned.goal.streak == 1
 
 
 def test_a_recent_check_in_of_their_own_skips_the_prompt_and_counts(db: Database) -> None:
