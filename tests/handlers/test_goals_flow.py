@@ -338,3 +338,21 @@ def test_goal_commands_explain_mistakes(bravo: Bravo) -> None:
     assert "No check-ins through" in bravo.slack.wait_for("response_url", count=5)[-1].args["text"]
     bravo.send.slash_command("UANA", "/goal", "help", channel_id=CHANNEL)
     assert "/goal list" in bravo.slack.wait_for("response_url", count=6)[-1].args["text"]
+
+
+def test_nobody_else_can_open_a_goals_note_or_edit_form(bravo: Bravo) -> None:
+    goal = make_goal(bravo, visibility="coach")
+    jobs.run_checkins(bravo.deps, NY_MONDAY_0930)
+    bravo.deliver()
+    [post] = prompts_to(bravo, "UANA")
+    with bravo.deps.db.read() as s:
+        [prompt] = s.exec(select(CheckInPrompt)).all()
+    click(bravo, "UBEN", post, "checkin_note", str(prompt.id))
+    assert "isn't yours" in bravo.slack.wait_for("response_url")[-1].args["text"]
+    for verb in ("edit", "checkin", "pause"):
+        menu(bravo, "UBEN", f"{verb}:{goal.id}")
+    bravo.slack.wait_for("response_url", count=4)
+    assert bravo.slack.calls("views.open") == []  # no form with Ana's goal opened for Ben
+    menu(bravo, "UANA", f"edit:{goal.id}")
+    [opened] = bravo.slack.wait_for("views.open")
+    assert view_of(opened)["blocks"][0]["element"]["initial_value"] == goal.what
