@@ -2,14 +2,51 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+
 import pytest
 
-from bot.demo import run_demo
+from bot.demo import ANA, BEN, CHANNEL, CY, DEE, TEAM, run_demo
+from bot.sandbox.server import Call, FakeSlack
 
 
-def test_demo_plays_the_whole_scenario(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_demo() == 0
-    out = capsys.readouterr().out
+@dataclass
+class Played:
+    code: int
+    out: str
+    slack: FakeSlack
+
+    def posts(self, words: str) -> list[Call]:
+        return [c for c in self.slack.calls("chat.postMessage", ok=True) if words in c.args["text"]]
+
+
+@pytest.fixture(scope="module")
+def played() -> Played:
+    """The demo, played once for this module's tests (it takes a few seconds)."""
+    slack = FakeSlack(team_id=TEAM, bot_user_id="UBRAVO")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = run_demo(fake=slack)
+    return Played(code, out.getvalue(), slack)
+
+
+def due_line(call: Call) -> str:
+    return next(
+        e["text"]
+        for b in call.args["blocks"]
+        if b["type"] == "context"
+        for e in b["elements"]
+        if e.get("text", "").startswith("Due ")
+    )
+
+
+def test_demo_plays_the_whole_scenario(played: Played) -> None:
+    out = played.out
+    assert played.code == 0
     assert "#team-wins  Bravo: :clap: @ana gave kudos to @ben and @cy" in out
     assert "only @ben sees  Bravo: Nice try!" in out
     assert '@cy sees a modal "Give kudos"' in out
@@ -19,3 +56,46 @@ def test_demo_plays_the_whole_scenario(capsys: pytest.CaptureFixture[str]) -> No
     assert "(updated) Bravo: :leftwards_arrow_with_hook: @ana withdrew this kudos." in out
     assert ":first_place_medal: @dee  3" in out
     assert "0 refused by Slack" in out
+
+
+def test_the_fortnight_shows_goals_checkins_and_coaching(played: Played) -> None:
+    out = played.out.split("Part two", 1)[1]
+    # The same local 09:30 goes out at four different times in UTC.
+    utc = {
+        re.findall(rf"Day 1 · Mon [^\n]*09:30 in {city} \(([^)]*) UTC\)", out)[0]
+        for city in ("Tokyo", "Berlin", "London", "New York")
+    }
+    assert len(utc) == 4
+    assert ":bulb: *Tip for #active-listening:*" in out  # a prompt comes with a coaching tip
+    # Answers replace the prompt's buttons (with a click, or with a note).
+    assert "@ana presses [On track]\n    only @ana sees  (updated) Bravo: *Summarise" in out
+    assert "Checked in: :large_green_circle: On track" in out
+    assert "DM to @ana  (updated) Bravo: *Summarise" in out
+    assert "Checked in: :large_yellow_circle: At risk" in out
+    assert "DM to @ana  Bravo: :seedling: A gentle nudge" in out
+    assert ":hourglass: This check-in was missed." in out
+    assert "DM to @ben  Bravo: :red_circle: @ana is blocked on *Summarise" in out
+    assert "@cy is off next Monday" in out and ": away 1)" in out
+    assert out.count("DM to @ben  Bravo: *Your coaching digest, week of") == 2
+    assert "· missed 1" in out
+    assert "DM to @ana  Bravo: :trophy: You completed your goal *Summarise" in out
+    assert "DM to @ben  Bravo: :trophy: @ana completed a goal" in out
+    assert "#team-wins  Bravo: :trophy: @ana just completed a goal" in out
+    assert "#team-wins  Bravo: :clap: @ben gave kudos to @ana" in out
+    assert "$ bravo jobs run checkins --at" in out and ": nothing due" in out
+    assert "(none twice)" in out
+
+
+def test_the_fortnight_sends_nothing_twice(played: Played) -> None:
+    prompts = played.posts("Time to check in")
+    per_due = Counter((c.args["channel"], due_line(c)) for c in prompts)
+    assert set(per_due.values()) == {1}
+    per_person = Counter(c.args["channel"] for c in prompts)
+    assert per_person == {ANA: 6, BEN: 2, CY: 1, DEE: 2}  # Cy was away in week two
+    assert len(played.posts("gentle nudge")) == 1
+    assert len(played.posts("is blocked")) == 1
+    assert [c.args["channel"] for c in played.posts("coaching digest")] == [BEN, BEN]
+    done = played.posts("completed a goal")  # the owner, the coach and the channel, once each
+    assert sorted(c.args["channel"] for c in done) == sorted([ANA, BEN, CHANNEL])
+    updates = played.slack.calls("chat.update", ok=True)
+    assert len([c for c in updates if "was missed" in c.args["text"]]) == 1
