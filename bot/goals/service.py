@@ -385,8 +385,7 @@ def record_checkin(
     counted = prompt is not None
     milestone = _count_answer(session, goal, now) if counted else None
     goal.last_status, goal.last_checkin_at, goal.updated_at = status, now, now
-    if progress.strip():
-        goal.last_progress = progress.strip()
+    goal.last_progress = progress.strip() or None  # a note belongs to its own status only
     store.save(session, goal)
     coaches = (
         tuple(store.coaches_of(session, team_id, goal.owner_id)) if shared_with_coach(goal) else ()

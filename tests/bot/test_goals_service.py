@@ -366,3 +366,28 @@ def test_coaching_rules(db: Database) -> None:
     with db.write() as s:  # asking again after a decline reuses the pair's row
         again = coaching.request_coaching(s, team_id=T, coach=BEN, coachee=ANA, now=MONDAY)
         assert again.id == row.id and again.status == "pending"
+
+
+def test_the_last_progress_note_belongs_to_the_last_check_in(db: Database) -> None:
+    goal = new_goal(db)
+    with db.write() as s:
+        goals.record_checkin(
+            s,
+            team_id=T,
+            actor_id="UANA",
+            goal_id=goal.id,
+            prompt_id=None,
+            status="at_risk",
+            progress="3 of 5 calls",
+            now=MONDAY,
+        )
+        after = goals.record_checkin(
+            s,
+            team_id=T,
+            actor_id="UANA",
+            goal_id=goal.id,
+            prompt_id=None,
+            status="blocked",
+            now=MONDAY,
+        )
+    assert after.goal.last_status == "blocked" and after.goal.last_progress is None
