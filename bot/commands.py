@@ -29,9 +29,7 @@ REGISTRY: tuple[CommandHelp, ...] = (
     CommandHelp("/goal", "/goal", "Set a SMART goal with check-ins at your local time."),
     CommandHelp("/goal", "/goal list", "Your goals: check in, edit, pause, complete, archive."),
     CommandHelp("/goal", "/goal list @someone", "Goals someone you coach shared with you."),
-    CommandHelp(
-        "/goal", "/goal away until 2026-12-24 | back", "No check-ins while you're away."
-    ),
+    CommandHelp("/goal", "/goal away until 2026-12-24 | back", "No check-ins while you're away."),
     CommandHelp("/goal", "/goal help", "Help with goals."),
     CommandHelp("/coach", "/coach @ana", "Offer to coach Ana; she accepts or declines."),
     CommandHelp("/coach", "/coach list", "Who you coach and who coaches you; end a pairing."),
