@@ -2,23 +2,30 @@
 
 ``SlackSender`` makes a Web API call and classifies the outcome (sent, retry later, give up).
 ``Outbox`` queues messages in the same database transaction as the record they announce, and
-``Deliverer`` sends them: it honours 429 ``Retry-After`` (pausing the whole workspace), retries
-server and connection errors with backoff, records every failure on the row, and never drops a
-message because Slack failed. Claims are atomic, so several processes may deliver at once.
+``Deliverer`` sends them: it paces messages under Slack's limits (``Pacer``: so many a minute per
+workspace, one a second per channel), honours 429 ``Retry-After`` (pausing the whole workspace),
+retries server and connection errors with backoff, records every failure on the row, and never
+drops a message because Slack failed. Claims are atomic, so several processes may deliver at once.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 import logging
+import math
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import WebClient
+from sqlmodel import Session
 
 from storage import outbox as store
 from storage.db import Database
@@ -39,6 +46,29 @@ TRANSIENT_ERRORS = {
 MAX_BACKOFF = timedelta(minutes=30)
 GIVE_UP_AFTER = timedelta(days=2)
 CLAIM_FOR = timedelta(seconds=60)
+
+# Pacing. Slack tolerates short bursts; a small one lets a kudos post and its DMs go at once,
+# and lets delivery catch up after a moment at the database without falling behind the pace.
+PACING_BURST = 3
+# A little over Slack's one message a second per channel, so network jitter cannot make two posts
+# look closer together than that when they arrive.
+CHANNEL_SPACING = 1.05
+# A claimed row whose sending slot is at most this far off waits in memory (still claimed, so no
+# other process takes it); one due later goes back to the queue until its slot.
+HOLD_FOR = 3.0
+# Results are written in batches (one transaction per batch, not per row); a crash in between
+# resends at most this many rows, which at-least-once delivery allows.
+WRITE_EVERY = 20
+# Rows claimed per transaction. Small, because slots falling due while we are at the database
+# wait for it: at 100 posts a second a 100-row claim would hold them back 100-150 ms.
+CLAIM_BATCH = 20
+MAX_HELD = 2_000
+# Web API calls in flight at once: Slack takes 100-300 ms to answer, so one at a time would not
+# even reach the default pace of 300 a minute.
+SENDERS = 4
+WAKE_SLACK = 0.002  # sleep a hair past a slot, so the row is due when we look
+PACING_NOTE = "waiting for a sending slot (pacing)"
+PAUSED_NOTE = "waiting: Slack rate limited this workspace"
 
 
 def utcnow() -> datetime:
@@ -134,28 +164,180 @@ class Outbox:
         return cancelled
 
 
-class Deliverer:
-    """Sends due outbox rows. ``deliver_due`` is synchronous (tests, CLI); ``start`` runs it in a
-    background thread woken by ``kick`` after every commit that queued something."""
+def paced(method: str) -> bool:
+    """chat.* calls post or edit messages and count against Slack's message limits; views.* and
+    response_url posts have limits of their own and are never held back."""
+    return method.startswith("chat.") and method != "chat.getPermalink"
+
+
+@dataclass
+class _Slot:
+    team: str
+    at: float
+    token: bool  # a workspace token is booked too (else only the channel's turn)
+
+
+class Pacer:
+    """When each message may go: at most ``per_minute`` per workspace (a token bucket with a
+    small ``burst``), and ``spacing`` seconds or more between two messages in one channel.
+
+    ``admit(key, team, channel)`` answers 0.0 (go now; counted as sent) or the seconds to wait.
+    A wait books that slot for ``key``: the row that comes back at its time goes, and rows asked
+    about later line up behind it instead of taking its place. The bucket is kept as a theoretical
+    arrival time per workspace (GCRA), which is what lets slots be booked ahead, in order. A row
+    held up by its channel books only the channel's turn, so it never delays other channels.
+    Times come from ``now``, monotonic seconds. Besides the booked slots, what actually goes out
+    is held to the same bucket, so rows that come late (the process was busy) do not leave as
+    one big burst. Pacing is per process: two processes delivering for one workspace each keep
+    to the rate, so together they may go faster (Slack's 429s then slow them down).
+    """
 
     def __init__(
-        self, db: Database, sender: SlackSender, clock: Clock = utcnow, poll_seconds: float = 2.0
+        self,
+        per_minute: float,
+        *,
+        burst: int = PACING_BURST,
+        spacing: float = CHANNEL_SPACING,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if per_minute <= 0:
+            raise ValueError("per_minute must be positive")
+        self.interval = 60.0 / per_minute
+        self._tolerance = (max(1, burst) - 1) * self.interval
+        self._spacing = spacing
+        self._now = now
+        self._tat: dict[str, float] = {}  # workspace -> theoretical arrival time of its next post
+        self._sent_tat: dict[str, float] = {}  # the same, counting only posts that went
+        self._sent: dict[tuple[str, str], float] = {}  # channel -> last time a message went
+        self._turns: dict[tuple[str, str], float] = {}  # channel -> first turn nobody has booked
+        self._slots: dict[int, _Slot] = {}
+        self._pruned = -math.inf
+
+    def admit(self, key: int, team: str, channel: str | None) -> float:
+        now = self._now()
+        self._prune(now)
+        slot = self._slots.get(key)
+        if slot is not None and slot.at > now:
+            return slot.at - now
+        where = (team, channel) if channel else None
+        if where is not None:
+            free = self._sent.get(where, -math.inf) + self._spacing
+            if slot is None:  # rows that already booked this channel go first
+                free = max(free, self._turns.get(where, -math.inf))
+            if now < free:
+                at = max(free, self._turns.get(where, -math.inf))
+                self._turns[where] = at + self._spacing
+                self._slots[key] = _Slot(team, at, token=False)
+                return at - now
+        if slot is None or not slot.token:
+            tat = self._tat.get(team, now)
+            at = max(now, tat - self._tolerance)
+            self._tat[team] = max(tat, now) + self.interval
+            self._slots[key] = _Slot(team, at, token=True)
+            if at > now:
+                if where is not None:
+                    self._turns[where] = max(self._turns.get(where, -math.inf), at + self._spacing)
+                return at - now
+        # The slot has come; what actually goes out keeps to the bucket too.
+        sent = self._sent_tat.get(team, now)
+        if sent - self._tolerance > now:
+            return sent - self._tolerance - now
+        self._sent_tat[team] = max(sent, now) + self.interval
+        self._slots.pop(key, None)
+        if where is not None:
+            self._sent[where] = now
+        return 0.0
+
+    def forget(self, team: str) -> None:
+        """After a 429: drop the workspace's booked slots and start its bucket afresh."""
+        self._tat.pop(team, None)
+        self._sent_tat.pop(team, None)
+        self._slots = {k: s for k, s in self._slots.items() if s.team != team}
+        self._turns = {w: t for w, t in self._turns.items() if w[0] != team}
+
+    def _prune(self, now: float) -> None:
+        """Forget what no longer constrains anything (once a second; 10,000 DMs leave 10,000
+        channels behind). A slot nobody came for in a minute was taken by another process."""
+        if now - self._pruned < 1.0:
+            return
+        self._pruned = now
+        self._tat = {t: v for t, v in self._tat.items() if v > now}
+        self._sent_tat = {t: v for t, v in self._sent_tat.items() if v > now}
+        self._sent = {w: v for w, v in self._sent.items() if v + self._spacing > now}
+        self._turns = {w: v for w, v in self._turns.items() if v > now}
+        self._slots = {k: s for k, s in self._slots.items() if s.at > now - 60}
+
+
+@dataclass(order=True)
+class _Held:
+    """A claimed row waiting in memory for its slot (monotonic time); ordered by slot."""
+
+    slot: float
+    seq: int
+    row: OutboxRow = field(compare=False)
+    payload: dict[str, Any] = field(compare=False)
+
+
+Write = Callable[[Session], None]
+
+
+class Deliverer:
+    """Sends due outbox rows. ``deliver_due`` is synchronous (tests, CLI); ``start`` runs it in a
+    background thread woken by ``kick`` after every commit that queued something.
+
+    A pass reads the due rows and claims them ``CLAIM_BATCH`` to a transaction. For each row: a
+    workspace paused by a 429 puts it back until the pause ends; a chat.* row asks the ``Pacer``
+    and, when it must wait, is held in memory (slot within ``HOLD_FOR``) or put back in the queue
+    until its slot, so the rows behind it, other workspaces' included, are read next; the rest
+    go to up to ``senders`` calls in flight. Held rows go as their slots come, between database
+    work. Results and put-backs are written in batches. Putting a row back never counts an
+    attempt. ``clock`` dates rows; ``monotonic`` and ``sleep`` drive pacing (inject them in tests).
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        sender: SlackSender,
+        clock: Clock = utcnow,
+        poll_seconds: float = 2.0,
+        *,
+        posts_per_minute: int = 300,
+        burst: int = PACING_BURST,
+        channel_spacing: float = CHANNEL_SPACING,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        senders: int = SENDERS,
     ) -> None:
         self._db = db
         self._sender = sender
         self._clock = clock
         self._poll = poll_seconds
+        self._mono = monotonic
+        self._sleep = sleep
+        self._pacer = Pacer(posts_per_minute, burst=burst, spacing=channel_spacing, now=monotonic)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._paused_until: dict[str, datetime] = {}
-        self._lock = threading.Lock()
+        self._held: list[_Held] = []  # heap
+        self._seq = itertools.count()
+        self._wakes: list[float] = []  # heap: when rows put back for pacing come due (monotonic)
+        self._resume_at: dict[str, float] = {}  # when paused workspaces may post again
+        self._writes: list[Write] = []
+        self._senders = max(1, senders)
+        self._pool: ThreadPoolExecutor | None = None
+        self._in_flight: dict[Future[Outcome], OutboxRow] = {}
+        # Workspaces whose latest answer was not a 429. Until Slack has answered a workspace (at
+        # start, after a pause) it gets one call at a time, so a 429 stops everything after it.
+        self._answered: set[str] = set()
+        self._lock = threading.RLock()
 
     def kick(self) -> None:
         self._wake.set()
 
     def start(self) -> None:
         if self._thread is None:
+            self._stop.clear()
             self._thread = threading.Thread(target=self._run, name="bravo-delivery", daemon=True)
             self._thread.start()
 
@@ -165,61 +347,195 @@ class Deliverer:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        with self._lock:  # let another process have the rows held for a slot right away
+            now = self._clock()
+            for held in self._held:
+                self._put_back(held.row, now, PACING_NOTE)
+            self._held = []
+            self._write()
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
 
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                sent = self.deliver_due()
+                handled = self.deliver_due()
             except Exception:  # keep the loop alive; the rows stay queued
                 log.exception("delivery pass failed")
-                sent = 0
-            if not sent:
-                self._wake.wait(self._poll)
+                handled = 0
+            if not handled:
+                self._wake.wait(self._idle_wait())
                 self._wake.clear()
 
-    def deliver_due(self, limit: int = 100) -> int:
-        """One pass: claim and send what is due. Returns how many rows were handled."""
+    def _idle_wait(self) -> float:
+        """Until the next slot or the end of a 429 pause, at most ``poll_seconds``."""
+        waits = [self._poll]
+        pacing = self._pacing_wait()
+        if pacing is not None:
+            waits.append(pacing)
         with self._lock:
-            now = self._clock()
-            with self._db.read() as session:
-                due = store.due(session, now, limit)
-            handled = 0
-            for row_id, team_id in due:
-                if self._paused_until.get(team_id, now) > now:
-                    continue
-                with self._db.write() as session:
-                    row = store.claim(session, row_id, now, now + CLAIM_FOR)
-                if row is None:
-                    continue  # another process has it
-                self._deliver(row)
-                handled += 1
-            return handled
+            now = self._mono()
+            self._resume_at = {t: at for t, at in self._resume_at.items() if at > now}
+            waits += [at - now + WAKE_SLACK for at in self._resume_at.values()]
+        return min(waits)
 
-    def drain(self, max_passes: int = 50) -> None:
-        """Deliver until nothing more is due now (for tests and the demo)."""
+    def deliver_due(self, limit: int = 100) -> int:
+        """One pass: send held rows whose slot came, then claim and handle what is due. Returns
+        how many rows were handled (sent, retried, finished, held or put back)."""
+        with self._lock:
+            try:
+                handled = self._send_held()
+                if len(self._held) < MAX_HELD:
+                    handled += self._take_due(limit)
+                return handled
+            finally:
+                self._settle(until=0)
+                self._write()
+
+    def drain(self, max_passes: int = 100_000) -> None:
+        """Deliver until nothing more is due, sleeping (``sleep``) through pacing waits but not
+        through Retry-After pauses or backoffs (for tests, the demo and benchmarks)."""
         for _ in range(max_passes):
-            if not self.deliver_due():
+            if self.deliver_due():
+                continue
+            wait = self._pacing_wait()
+            if wait is None:
                 return
+            self._sleep(wait)
 
-    def _deliver(self, row: OutboxRow) -> None:
-        payload = json.loads(row.payload)
+    def _pacing_wait(self) -> float | None:
+        """Seconds until a held row's slot or a put-back row comes due; None when none will."""
+        with self._lock:
+            now = self._mono()
+            while self._wakes and self._wakes[0] <= now:
+                heapq.heappop(self._wakes)
+            times = [h.slot for h in self._held[:1]] + self._wakes[:1]
+            return max(0.0, min(times) - now) + WAKE_SLACK if times else None
+
+    def _send_held(self) -> int:
+        """Handle the held rows whose slot has come, earliest first."""
+        now = self._mono()
+        ready = []
+        while self._held and self._held[0].slot <= now:
+            ready.append(heapq.heappop(self._held))
+        for held in ready:
+            self._process(held.row, held.payload)
+        return len(ready)
+
+    def _take_due(self, limit: int) -> int:
+        with self._db.read() as session:
+            due = [row_id for row_id, _ in store.due(session, self._clock(), limit)]
+        handled = 0
+        for start in range(0, len(due), CLAIM_BATCH):
+            handled += self._claim_and_process(due[start : start + CLAIM_BATCH])
+            handled += self._send_held()  # slots that came while we were at the database
+        return handled
+
+    def _claim_and_process(self, row_ids: list[int]) -> int:
+        now = self._clock()
+        with self._db.write() as session:  # one transaction claims the batch
+            claimed = [store.claim(session, row_id, now, now + CLAIM_FOR) for row_id in row_ids]
+        rows = [row for row in claimed if row is not None]  # None: another process has it
+        started = self._mono()
+        for n, row in enumerate(rows):
+            if self._mono() - started > CLAIM_FOR.total_seconds() / 2:
+                # Slack is slow today: hand back what is left before our claims run out.
+                for rest in rows[n:]:
+                    self._put_back(rest, self._clock(), rest.last_error or "claim handed back")
+                break
+            self._process(row)
+            self._send_held()  # a slot may have come while we were busy
+            if len(self._writes) >= WRITE_EVERY:
+                self._write()
+        return len(rows)
+
+    def _process(self, row: OutboxRow, payload: dict[str, Any] | None = None) -> None:
+        """A claimed row: put it back while its workspace is paused, wait for its slot, or send."""
+        self._settle(until=self._senders - 1)  # a sender is free before the pacer is asked
+        if row.team_id not in self._answered:
+            self._settle_workspace(row.team_id)
+        paused = self._paused_until.get(row.team_id)
+        if paused is not None and paused > self._clock():
+            self._put_back(row, paused, PAUSED_NOTE)
+            return
+        if payload is None:
+            payload = self._payload(row)
+            if payload is None:
+                return
+        if paced(row.method):
+            channel = payload.get("channel")
+            wait = self._pacer.admit(row.id or 0, row.team_id, str(channel) if channel else None)
+            if wait > 0:
+                self._wait(row, payload, wait)
+                return
+        self._send(row, payload)
+
+    def _payload(self, row: OutboxRow) -> dict[str, Any] | None:
+        """The call's arguments; for an edit, with the channel and ts of the message it edits
+        (None when the row was settled instead)."""
+        payload: dict[str, Any] = json.loads(row.payload)
         update_of = payload.pop("_update_of", None)
-        if update_of is not None:
-            with self._db.read() as session:
-                target = store.get(session, int(update_of))
-            if target is None or target.status in {"cancelled", "failed"}:
-                self._finish(row, "cancelled", error="nothing to update")
-                return
-            if target.status != "sent":
-                self._retry(row, "waiting for the message it edits", timedelta(seconds=2))
-                return
-            payload["channel"], payload["ts"] = target.result_channel, target.result_ts
-        outcome = self._sender.call(row.method, payload)
+        if update_of is None:
+            return payload
+        self._settle(until=0)  # the message it edits may have been sent earlier in this pass
+        self._write()
+        with self._db.read() as session:
+            target = store.get(session, int(update_of))
+        if target is None or target.status in {"cancelled", "failed"}:
+            self._finish(row, "cancelled", error="nothing to update")
+            return None
+        if target.status != "sent":
+            self._retry(row, "waiting for the message it edits", timedelta(seconds=2))
+            return None
+        payload["channel"], payload["ts"] = target.result_channel, target.result_ts
+        return payload
+
+    def _wait(self, row: OutboxRow, payload: dict[str, Any], wait: float) -> None:
+        if wait <= HOLD_FOR:
+            heapq.heappush(self._held, _Held(self._mono() + wait, next(self._seq), row, payload))
+            return
+        heapq.heappush(self._wakes, self._mono() + wait)
+        self._put_back(row, self._clock() + timedelta(seconds=wait), PACING_NOTE)
+
+    def _send(self, row: OutboxRow, payload: dict[str, Any]) -> None:
+        if self._senders == 1:
+            self._handle(row, self._sender.call(row.method, payload))
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._senders, thread_name_prefix="bravo-send")
+        self._in_flight[self._pool.submit(self._sender.call, row.method, payload)] = row
+
+    def _settle(self, *, until: int) -> None:
+        """Handle finished calls; wait while more than ``until`` are still in flight."""
+        while self._in_flight:
+            done = [f for f in self._in_flight if f.done()]
+            if not done:
+                if len(self._in_flight) <= until:
+                    return
+                done = list(wait(self._in_flight, return_when=FIRST_COMPLETED).done)
+            for future in done:
+                row = self._in_flight.pop(future)
+                try:
+                    outcome = future.result()
+                except Exception as err:  # a bug in the sender: treat it as transient
+                    log.exception("sending outbox row %s failed", row.id)
+                    outcome = Outcome(False, transient=True, error=f"bravo: {err}")
+                self._handle(row, outcome)
+
+    def _settle_workspace(self, team_id: str) -> None:
+        """Wait until no call for this workspace is in flight (handling what finishes)."""
+        while mine := [f for f, r in self._in_flight.items() if r.team_id == team_id]:
+            wait(mine, return_when=FIRST_COMPLETED)
+            self._settle(until=len(self._in_flight))
+
+    def _handle(self, row: OutboxRow, outcome: Outcome) -> None:
+        if outcome.retry_after is None:
+            self._answered.add(row.team_id)
         if outcome.ok:
             self._finish(row, "sent", response=outcome.response)
         elif outcome.retry_after is not None:
-            now = self._clock()
-            self._paused_until[row.team_id] = now + timedelta(seconds=outcome.retry_after)
+            self._pause(row.team_id, outcome.retry_after)
             self._retry(
                 row,
                 outcome.error or "ratelimited",
@@ -233,6 +549,23 @@ class Deliverer:
             log.warning("Slack refused outbox row %s (%s): %s", row.id, row.method, outcome.error)
             self._finish(row, "failed", error=outcome.error)
 
+    def _pause(self, team_id: str, seconds: float) -> None:
+        """Slack said 429: nothing more for this workspace until Retry-After has passed."""
+        until = self._clock() + timedelta(seconds=seconds)
+        self._paused_until[team_id] = until
+        self._answered.discard(team_id)
+        self._resume_at[team_id] = self._mono() + seconds
+        self._pacer.forget(team_id)
+        for held in [h for h in self._held if h.row.team_id == team_id]:
+            self._put_back(held.row, until, PAUSED_NOTE)
+        self._held = [h for h in self._held if h.row.team_id != team_id]
+        heapq.heapify(self._held)
+
+    def _put_back(self, row: OutboxRow, at: datetime, note: str) -> None:
+        """Unclaim a row without counting an attempt; it is due again at ``at``."""
+        row_id, error = row.id or 0, row.last_error or note
+        self._writes.append(lambda s: store.reschedule(s, row_id, at, error, count_attempt=False))
+
     def _finish(
         self,
         row: OutboxRow,
@@ -245,10 +578,13 @@ class Deliverer:
         response = response or {}
         channel = response.get("channel")
         ts = response.get("ts") or response.get("message_ts")
-        with self._db.write() as session:
+
+        def write(session: Session) -> None:
             store.finish(session, row.id or 0, status, now, error=error, channel=channel, ts=ts)
             if status == "failed" and row.notify_user:
                 self._notify_failure(session, row, error or "unknown", now)
+
+        self._writes.append(write)
 
     def _notify_failure(self, session: Any, row: OutboxRow, error: str, now: datetime) -> None:
         from bot.render.delivery import delivery_failed_dm
@@ -260,6 +596,16 @@ class Deliverer:
     def _retry(
         self, row: OutboxRow, error: str, delay: timedelta, *, count_attempt: bool = True
     ) -> None:
-        now = self._clock()
+        row_id, at = row.id or 0, self._clock() + delay
+        self._writes.append(
+            lambda s: store.reschedule(s, row_id, at, error, count_attempt=count_attempt)
+        )
+
+    def _write(self) -> None:
+        """Write the queued results and put-backs in one transaction."""
+        if not self._writes:
+            return
+        writes, self._writes = self._writes, []
         with self._db.write() as session:
-            store.reschedule(session, row.id or 0, now + delay, error, count_attempt=count_attempt)
+            for write in writes:
+                write(session)

@@ -58,6 +58,6 @@ def build_deps(settings: Settings, db: Database, *, clock: Clock = utcnow) -> De
         db=db,
         client=client,
         directory=UserDirectory(db, client),
-        deliverer=Deliverer(db, sender, clock=clock),
+        deliverer=Deliverer(db, sender, clock=clock, posts_per_minute=settings.posts_per_minute),
         clock=clock,
     )

@@ -42,6 +42,12 @@ MAX_TEXT = 40_000
 RESPONSE_URL_POSTS = 5
 RESPONSE_URL_TTL = 30 * 60
 READ_ONLY_LIMIT = 1000
+# The calls that count against a workspace-wide message limit (set_workspace_rate_limit). Slack
+# documents that limit for chat.postMessage; the fake picks the stricter reading and counts every
+# call that posts or changes a message.
+WORKSPACE_PACED = frozenset(
+    {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.delete", "chat.scheduleMessage"}
+)
 
 
 @dataclass
@@ -198,20 +204,27 @@ def _tz_offset(tz: str) -> tuple[int, str]:
 
 
 class _Bucket:
-    """A token bucket: `rate` calls per second, bursts up to max(1, rate)."""
+    """A token bucket: `rate` calls per second, bursts up to `capacity` (default max(1, rate))."""
 
-    def __init__(self, rate: float, now: float) -> None:
-        self.rate, self.capacity = rate, max(1.0, rate)
+    def __init__(self, rate: float, now: float, capacity: float | None = None) -> None:
+        self.rate = rate
+        self.capacity = max(1.0, rate if capacity is None else capacity)
         self.tokens, self.at = self.capacity, now
 
-    def take(self, now: float) -> int:
-        """0 if the call may go ahead, else the seconds to wait (at least 1)."""
+    def wait(self, now: float) -> int:
+        """0 if a call may go ahead now, else the seconds to wait (at least 1); takes nothing."""
         self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
         self.at = now
         if self.tokens >= 1:
-            self.tokens -= 1
             return 0
         return max(1, math.ceil((1 - self.tokens) / self.rate))
+
+    def take(self, now: float) -> int:
+        """0 if the call may go ahead (a token is taken), else the seconds to wait."""
+        wait = self.wait(now)
+        if not wait:
+            self.tokens -= 1
+        return wait
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -284,6 +297,7 @@ class FakeSlack:
         self._dms: dict[str, str] = {}  # user id -> D channel id
         self._dm_users: dict[str, str] = {}  # D channel id -> user id
         self._rate_limits: dict[str, float] = {}
+        self._workspace_limit: tuple[float, int] | None = None  # (per second, burst)
         self._latency = 0.0
         self._clear_activity()
         self._methods: dict[str, Handler] = {
@@ -326,6 +340,7 @@ class FakeSlack:
         self._reactions: dict[tuple[str, str], list[str]] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._buckets: dict[tuple[str, str], _Bucket] = {}
+        self._workspace_bucket: _Bucket | None = None
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -498,6 +513,18 @@ class FakeSlack:
             else:
                 self._rate_limits.pop(method, None)
             self._buckets = {k: v for k, v in self._buckets.items() if k[0] != method}
+
+    def set_workspace_rate_limit(self, per_minute: float | None, burst: int = 5) -> None:
+        """Answer 429 (with Retry-After) when the workspace as a whole posts or changes messages
+        (the WORKSPACE_PACED methods, all channels together) faster than `per_minute`, after a
+        burst of `burst`; as Slack's "several hundred a minute per workspace" does. None: off.
+        Works alongside the per-channel `set_rate_limit`; a refused call uses up neither limit."""
+        with self._lock:
+            if per_minute:
+                self._workspace_limit = (float(per_minute) / 60.0, max(1, int(burst)))
+            else:
+                self._workspace_limit = None
+            self._workspace_bucket = None
 
     def set_latency(self, seconds: float) -> None:
         """Delay every answer by `seconds`."""
@@ -730,13 +757,23 @@ class FakeSlack:
             raise SlackError("invalid_auth")
 
     def _rate_limited(self, method: str, args: dict[str, Any]) -> int:
-        rate = self._rate_limits.get(method)
-        if not rate:
-            return 0
-        key = (method, str(args.get("channel") or args.get("channel_id") or ""))
+        """0 when the call may go ahead (taking from every limit it is under), else Retry-After."""
         now = time.monotonic()
-        bucket = self._buckets.setdefault(key, _Bucket(rate, now))
-        return bucket.take(now)
+        buckets = []
+        rate = self._rate_limits.get(method)
+        if rate:
+            key = (method, str(args.get("channel") or args.get("channel_id") or ""))
+            buckets.append(self._buckets.setdefault(key, _Bucket(rate, now)))
+        if self._workspace_limit is not None and method in WORKSPACE_PACED:
+            if self._workspace_bucket is None:
+                per_second, burst = self._workspace_limit
+                self._workspace_bucket = _Bucket(per_second, now, capacity=burst)
+            buckets.append(self._workspace_bucket)
+        wait = max((b.wait(now) for b in buckets), default=0)
+        if not wait:
+            for bucket in buckets:
+                bucket.take(now)
+        return wait
 
     # ---- workspace helpers -----------------------------------------------------------------
 
@@ -1440,6 +1477,7 @@ class FakeSlack:
             "messages": self.add_message,
             "fail_next": self.fail_next,
             "rate_limit": self.set_rate_limit,
+            "workspace_rate_limit": self.set_workspace_rate_limit,
             "latency": self.set_latency,
             "response_urls": self.new_response_url,
             "trigger_ids": self.new_trigger_id,
