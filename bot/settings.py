@@ -36,6 +36,7 @@ ENV_VARS = (
     "BRAVO_CHECKIN_GRACE_HOURS",
     "BRAVO_REMINDER_WORKING_HOURS",
     "BRAVO_POSTS_PER_MINUTE",
+    "BRAVO_ADMINS",
 )
 VALUE_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 EMOJI_RE = re.compile(r"^[a-z0-9_+\-']{1,64}$")
@@ -89,6 +90,8 @@ class Settings:
     goals: GoalRules = field(default_factory=GoalRules)
     # Pacing of everything Bravo posts, per workspace (Slack allows several hundred a minute).
     posts_per_minute: int = 300
+    # Bravo admins besides the workspace's own admins and owners (Slack user ids).
+    admins: tuple[str, ...] = ()
 
     def require_for_run(self, *, http: bool) -> None:
         """Raise ``SettingsError`` listing everything missing for the chosen run mode."""
@@ -199,6 +202,13 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         reminder_working_hours=_int(env, "BRAVO_REMINDER_WORKING_HOURS", 4, 1, 40, problems),
     )
     posts_per_minute = _int(env, "BRAVO_POSTS_PER_MINUTE", 300, 10, 100_000, problems)
+    admins = tuple(a.strip() for a in (text("BRAVO_ADMINS") or "").split(",") if a.strip())
+    bad_admins = [a for a in admins if not re.match(r"^[UW][A-Z0-9]{2,}$", a)]
+    if bad_admins:
+        problems.append(
+            "BRAVO_ADMINS must be a comma-separated list of Slack user ids like U0123ABCD "
+            f"(in Slack: profile > ⋯ > Copy member ID), got {', '.join(bad_admins)!r}."
+        )
     if problems:
         raise SettingsError(problems)
     return Settings(
@@ -211,4 +221,5 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         kudos=rules,
         goals=goals,
         posts_per_minute=posts_per_minute,
+        admins=admins,
     )

@@ -392,6 +392,8 @@ class FakeSlack:
         is_bot: bool = False,
         deleted: bool = False,
         real_name: str | None = None,
+        is_admin: bool = False,
+        is_owner: bool = False,
     ) -> dict[str, Any]:
         """Add or replace a member of the workspace; returns the users.info shape."""
         with self._lock:
@@ -402,6 +404,8 @@ class FakeSlack:
                 "tz": tz,
                 "is_bot": is_bot,
                 "deleted": deleted,
+                "is_admin": is_admin,
+                "is_owner": is_owner,
             }
             return self._user_json(user_id)
 
@@ -910,8 +914,8 @@ class FakeSlack:
             "tz": u["tz"],
             "tz_label": label,
             "tz_offset": offset,
-            "is_admin": False,
-            "is_owner": False,
+            "is_admin": u["is_admin"] or u["is_owner"],
+            "is_owner": u["is_owner"],
             "is_bot": u["is_bot"],
             "is_app_user": False,
             "updated": self._ts_start,

@@ -1,0 +1,30 @@
+"""Who may change Bravo's workspace settings: Slack's own admins and owners, plus the people
+named in ``BRAVO_ADMINS``.
+
+Slack is asked at the moment of an admin action (users.info, never the day-old cache), so a
+person who lost their admin role cannot use it again; admin actions are rare enough for that.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import WebClient
+
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def is_admin(client: WebClient, settings: Settings, user_id: str) -> bool:
+    if user_id in settings.admins:
+        return True
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except SlackApiError as err:
+        log.warning("users.info failed while checking admin rights: %s", err.response.get("error"))
+        return False
+    if user.get("deleted") or user.get("is_bot"):
+        return False
+    return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))

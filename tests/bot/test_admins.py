@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from slack_sdk.web import WebClient
+
+from bot.admins import is_admin
+from bot.sandbox.server import FakeSlack
+from bot.settings import SettingsError, load_settings
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    slack = FakeSlack(team_id="T0ADMIN", bot_user_id="UBRAVO")
+    slack.start()
+    slack.add_user("UBRAVO", "bravo", is_bot=True)
+    slack.add_user("UADMIN", "ada", is_admin=True)
+    slack.add_user("UOWNER", "olu", is_owner=True)
+    slack.add_user("UPLAIN", "pat")
+    slack.add_user("UNAMED", "nia")
+    slack.add_user("UGONE", "gus", is_admin=True, deleted=True)
+    yield slack
+    slack.stop()
+
+
+def test_workspace_admins_owners_and_named_people_are_admins(fake: FakeSlack) -> None:
+    settings = load_settings({"BRAVO_ADMINS": "UNAMED", "SLACK_API_URL": fake.base_url})
+    client = WebClient(token="xoxb-sandbox", base_url=fake.base_url)
+    assert is_admin(client, settings, "UADMIN")
+    assert is_admin(client, settings, "UOWNER")
+    assert is_admin(client, settings, "UNAMED")
+    assert not is_admin(client, settings, "UPLAIN")
+    assert not is_admin(client, settings, "UGONE")  # a deactivated admin is no admin
+    assert not is_admin(client, settings, "UBRAVO")
+    assert not is_admin(client, settings, "UNOSUCH")  # users.info says user_not_found
+
+
+def test_bravo_admins_must_be_user_ids() -> None:
+    with pytest.raises(SettingsError) as info:
+        load_settings({"BRAVO_ADMINS": "U0GOOD, @ana"})
+    assert "BRAVO_ADMINS" in str(info.value) and "@ana" in str(info.value)
+    assert load_settings({"BRAVO_ADMINS": "U0AAA, W0BBB"}).admins == ("U0AAA", "W0BBB")
