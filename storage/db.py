@@ -6,8 +6,9 @@ transactions (pysqlite's deferred default lets two threads read-then-write and l
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -65,12 +66,52 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
     return engine
 
 
+class FairLock:
+    """A first-come, first-served lock, re-entrant per thread.
+
+    SQLite lets one writer at a time in, and a writer that finds the database locked sleeps and
+    polls (the busy handler) rather than queueing, so a thread that commits back to back (a
+    scheduled job) can keep another (the outbox) out for a minute (measured in bench/). Threads
+    of one process therefore queue here, in order, before they ask SQLite."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._next_ticket = 0
+        self._serving = 0
+        self._owner: int | None = None
+        self._depth = 0
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._cond:
+            if self._owner == me:
+                self._depth += 1
+            else:
+                ticket = self._next_ticket
+                self._next_ticket += 1
+                while self._serving != ticket:
+                    self._cond.wait()
+                self._owner, self._depth = me, 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._owner = None
+                    self._serving += 1
+                    self._cond.notify_all()
+
+
 class Database:
     """Owns the engine; hands out short-lived sessions."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._writer = engine.execution_options(bravo_write=True)
+        # PostgreSQL queues writers itself (row locks); SQLite's one writer is taken in turn.
+        self._turn: FairLock | None = FairLock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Database:
@@ -83,7 +124,8 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A writing transaction: committed when the block ends, rolled back on any error."""
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+        turn = self._turn.held() if self._turn else nullcontext()
+        with turn, Session(self._writer, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager

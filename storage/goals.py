@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import update
@@ -20,7 +21,7 @@ from storage.models import (
     TipSeen,
     UserPref,
 )
-from storage.upsert import insert_ignore, upsert
+from storage.upsert import insert_ignore, insert_returning, upsert
 
 SCHEDULED = ("active", "paused")  # goals that have check-ins coming
 
@@ -37,8 +38,28 @@ def add_goal(session: Session, goal: Goal) -> Goal:
 def get_goal(session: Session, team_id: str, goal_id: int, *, lock: bool = False) -> Goal | None:
     stmt = select(Goal).where(Goal.team_id == team_id, Goal.id == goal_id)
     if lock:
-        stmt = stmt.with_for_update()  # PostgreSQL row lock; SQLite writes are serialised anyway
+        # PostgreSQL row lock (SQLite writes are serialised anyway). populate_existing: a copy
+        # loaded earlier in this session must not hide what another transaction committed while
+        # this one waited for the lock.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     return session.exec(stmt).first()
+
+
+def lock_due_goals(session: Session, goal_ids: Sequence[int], at: datetime) -> list[Goal]:
+    """The goals among ``goal_ids`` still due at ``at``, locked for this transaction. On
+    PostgreSQL, goals another process is handling right now are skipped (SKIP LOCKED), so two
+    schedulers split the work instead of queueing behind each other."""
+    if not goal_ids:
+        return []
+    stmt = (
+        select(Goal)
+        .where(col(Goal.id).in_(list(goal_ids)), col(Goal.status).in_(SCHEDULED))
+        .where(col(Goal.next_due_at) <= at)
+        .order_by(col(Goal.id))
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    return list(session.exec(stmt).all())
 
 
 def goals_of(session: Session, team_id: str, owner_id: str, statuses: Sequence[str]) -> list[Goal]:
@@ -124,13 +145,7 @@ def checkins_of(session: Session, goal_id: int, since: datetime | None = None) -
 
 def add_prompt(session: Session, values: dict[str, object]) -> CheckInPrompt | None:
     """Create the prompt for (goal, due time); None when it already exists."""
-    if not insert_ignore(session, CheckInPrompt, values, ["goal_id", "due_at"]):
-        return None
-    return session.exec(
-        select(CheckInPrompt).where(
-            CheckInPrompt.goal_id == values["goal_id"], CheckInPrompt.due_at == values["due_at"]
-        )
-    ).one()
+    return insert_returning(session, CheckInPrompt, values, ["goal_id", "due_at"])
 
 
 def get_prompt(session: Session, team_id: str, prompt_id: int) -> CheckInPrompt | None:
@@ -352,6 +367,7 @@ def record_send(
     user_id: str,
     due_at: datetime,
     now: datetime,
+    outbox_id: int | None = None,
 ) -> bool:
     """Write the delivery record for a scheduled message; False when it already exists (it was
     sent, or is being sent, by this or another process)."""
@@ -362,6 +378,7 @@ def record_send(
         "user_id": user_id,
         "due_at": due_at,
         "created_at": now,
+        "outbox_id": outbox_id,
     }
     return insert_ignore(session, ScheduledSend, values, ["key"])
 
@@ -377,3 +394,59 @@ def sends(session: Session, kind: str | None = None) -> list[ScheduledSend]:
     if kind:
         stmt = stmt.where(ScheduledSend.kind == kind)
     return list(session.exec(stmt.order_by(col(ScheduledSend.due_at))).all())
+
+
+# What a batch of due goals needs, read at once -------------------------------------------------
+
+
+@dataclass
+class DueLookups:
+    """Rows that handling a batch of due goals reads, loaded with one query per table instead of
+    one per goal. Only what the job itself may change (tips seen) is updated as it goes."""
+
+    away: dict[tuple[str, str], date | None] = field(default_factory=dict)
+    open_prompts: dict[int, list[CheckInPrompt]] = field(default_factory=dict)
+    checkins: dict[int, list[CheckIn]] = field(default_factory=dict)
+    checkins_since: datetime | None = None
+    tips: dict[tuple[str, str, str], list[TipSeen]] = field(default_factory=dict)
+
+
+def due_lookups(session: Session, goals: Sequence[Goal], checkins_since: datetime) -> DueLookups:
+    found = DueLookups(checkins_since=checkins_since)
+    if not goals:
+        return found
+    ids = [g.id or 0 for g in goals]
+    owners = {(g.team_id, g.owner_id) for g in goals}
+    teams = sorted({t for t, _ in owners})
+    users = sorted({u for _, u in owners})
+    found.away = dict.fromkeys(owners)
+    for pref in session.exec(
+        select(UserPref).where(col(UserPref.team_id).in_(teams), col(UserPref.user_id).in_(users))
+    ).all():
+        if (pref.team_id, pref.user_id) in owners:
+            found.away[(pref.team_id, pref.user_id)] = pref.away_until
+    found.open_prompts = {i: [] for i in ids}
+    for prompt in session.exec(
+        select(CheckInPrompt)
+        .where(col(CheckInPrompt.goal_id).in_(ids), CheckInPrompt.status == "open")
+        .order_by(col(CheckInPrompt.due_at))
+    ).all():
+        found.open_prompts[prompt.goal_id].append(prompt)
+    found.checkins = {i: [] for i in ids}
+    for checkin in session.exec(
+        select(CheckIn)
+        .where(col(CheckIn.goal_id).in_(ids), col(CheckIn.created_at) >= checkins_since)
+        .order_by(col(CheckIn.created_at).desc(), col(CheckIn.id))
+    ).all():
+        found.checkins[checkin.goal_id].append(checkin)
+    wanted = {(g.team_id, g.owner_id, g.skill) for g in goals}
+    found.tips = {k: [] for k in wanted}
+    for seen in session.exec(
+        select(TipSeen)
+        .where(col(TipSeen.team_id).in_(teams), col(TipSeen.user_id).in_(users))
+        .order_by(col(TipSeen.seen_at), col(TipSeen.tip_id))
+    ).all():
+        key = (seen.team_id, seen.user_id, seen.skill)
+        if key in found.tips:
+            found.tips[key].append(seen)
+    return found

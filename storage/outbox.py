@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, and_, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxRow
-from storage.upsert import insert_ignore
+from storage.upsert import insert_returning
 
 
 def add(
@@ -39,9 +39,8 @@ def add(
         "next_attempt_at": now,
     }
     if dedupe_key is not None:
-        if not insert_ignore(session, OutboxRow, values, ["dedupe_key"]):
-            return None
-        return session.exec(select(OutboxRow).where(OutboxRow.dedupe_key == dedupe_key)).one()
+        row: OutboxRow | None = insert_returning(session, OutboxRow, values, ["dedupe_key"])
+        return row
     row = OutboxRow.model_validate(values)
     session.add(row)
     session.flush()

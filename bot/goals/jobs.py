@@ -11,6 +11,8 @@ import logging
 from collections import Counter
 from datetime import datetime, timedelta
 
+from sqlmodel import Session
+
 from bot.deps import Deps
 from bot.goals import coaching, notify
 from bot.goals import ids as goal_ids
@@ -24,6 +26,7 @@ from storage.models import Goal
 
 log = logging.getLogger(__name__)
 BATCH = 200
+CHUNK = 25  # goals per transaction: short enough that the outbox gets its turn at the database
 # Coaches get their digest on Friday at 15:00 in their own time zone.
 DIGEST = Cadence("weekly", weekday=4, minute=15 * 60)
 
@@ -39,8 +42,12 @@ def _cached_person(session: object, team_id: str, user_id: str, fallback_tz: str
 
 
 def run_checkins(deps: Deps, at: datetime) -> Counter[str]:
-    """Prompt every goal whose check-in time is at or before ``at`` (or skip it for a reason);
-    each goal in its own transaction, so one bad goal cannot hold up the rest."""
+    """Prompt every goal whose check-in time is at or before ``at`` (or skip it for a reason).
+
+    Goals go in transactions of ``CHUNK``: one locking read, one read per table for what they
+    need, then each goal's writes; the outbox is woken after each, so delivery starts while the
+    job goes on. If a chunk fails, its goals are retried one per transaction, so one bad goal
+    cannot hold up the rest (it stays due and is tried again next run)."""
     counts: Counter[str] = Counter()
     tried: set[int] = set()
     while True:
@@ -48,53 +55,106 @@ def run_checkins(deps: Deps, at: datetime) -> Counter[str]:
             due = [d for d in store.due_goals(session, at, BATCH) if d[1] not in tried]
         if not due:
             break
-        for team_id, goal_id in due:
-            tried.add(goal_id)
-            try:
-                outcome = _checkin_one(deps, team_id, goal_id, at)
-            except Exception:  # logged; the goal stays due and is tried again next run
-                log.exception("check-in for goal %s failed", goal_id)
-                outcome = "error"
-            counts[outcome] += 1
-        deps.deliverer.kick()
+        tried.update(goal_id for _, goal_id in due)
+        for start in range(0, len(due), CHUNK):
+            counts += _checkin_chunk(deps, [g for _, g in due[start : start + CHUNK]], at)
+            deps.deliverer.kick()
     return counts
 
 
-def _checkin_one(deps: Deps, team_id: str, goal_id: int, at: datetime) -> str:
+def _checkin_chunk(deps: Deps, goal_ids: list[int], at: datetime) -> Counter[str]:
+    try:
+        return _checkin_goals(deps, goal_ids, at)
+    except Exception:
+        if len(goal_ids) == 1:
+            log.exception("check-in for goal %s failed", goal_ids[0])
+            return Counter(error=1)
+        log.warning("a batch of %d check-ins failed; retrying goal by goal", len(goal_ids))
+    counts: Counter[str] = Counter()
+    for goal_id in goal_ids:
+        counts += _checkin_chunk(deps, [goal_id], at)
+    return counts
+
+
+def _checkin_goals(deps: Deps, goal_ids: list[int], at: datetime) -> Counter[str]:
+    counts: Counter[str] = Counter()
     with deps.db.write() as session:
-        goal = session.get(Goal, goal_id)
-        if goal is None:
-            return "gone"
-        owner = _cached_person(session, team_id, goal.owner_id, goal.tz)
-        due = goals.process_due(
-            session,
-            team_id=team_id,
-            goal_id=goal_id,
-            owner=owner,
-            at=at,
-            rules=deps.settings.goals,
-        )
-        if due is None:
-            return "not_due"
-        messages = notify.due_messages(due, owner.zone)
-        rows = deps.outbox.enqueue(session, team_id, messages, at)
-        if due.prompt is not None:
-            key = notify.prompt_key(due.goal, due.due_at.isoformat())
-            store.record_send(
-                session,
-                key=key,
-                team_id=team_id,
-                kind="checkin",
-                user_id=due.goal.owner_id,
-                due_at=due.due_at,
-                now=at,
+        goals = store.lock_due_goals(session, goal_ids, at)
+        # Not due any more (another process moved it on), or being handled by another process.
+        counts["not_due"] += len(goal_ids) - len(goals)
+        if not goals:
+            return counts
+        earliest = min(g.next_due_at or at for g in goals)
+        # Wide enough for any cadence's "checked in recently" window, and a time zone move.
+        pre = store.due_lookups(session, goals, earliest - timedelta(days=9))
+        owners = _cached_owners(session, goals)
+        for goal in goals:
+            owner = owners[(goal.team_id, goal.owner_id)]
+            counts[_checkin_one(deps, session, goal, owner, pre, at)] += 1
+    return counts
+
+
+def _cached_owners(session: object, goals: list[Goal]) -> dict[tuple[str, str], Person]:
+    """Who owns each goal, from the profile cache only (a job never waits on Slack for each
+    person; ``refresh_people`` keeps the cache fresh)."""
+    by_team: dict[str, list[str]] = {}
+    for g in goals:
+        by_team.setdefault(g.team_id, []).append(g.owner_id)
+    found: dict[tuple[str, str], Person] = {}
+    for team_id, users in by_team.items():
+        rows = user_store.cached_people(session, team_id, users)  # type: ignore[arg-type]
+        for g in goals:
+            if g.team_id != team_id or (team_id, g.owner_id) in found:
+                continue
+            row = rows.get(g.owner_id)
+            found[(team_id, g.owner_id)] = (
+                Person(row.user_id, row.name, row.tz, row.is_bot, row.deleted)
+                if row is not None
+                else Person(g.owner_id, tz=g.tz)
             )
-            sent = next((r for r in rows if r.dedupe_key == key), None)
-            if sent is not None:
-                due.prompt.outbox_id = sent.id
-                store.link_send(session, key, sent.id)
-                store.save(session, due.prompt)
-        return due.outcome
+    return found
+
+
+def _checkin_one(
+    deps: Deps,
+    session: Session,
+    goal: Goal,
+    owner: Person,
+    pre: store.DueLookups,
+    at: datetime,
+) -> str:
+    team_id = goal.team_id
+    due = goals.process_due(
+        session,
+        team_id=team_id,
+        goal_id=goal.id or 0,
+        owner=owner,
+        at=at,
+        rules=deps.settings.goals,
+        locked=goal,
+        pre=pre,
+    )
+    if due is None:
+        return "not_due"
+    messages = notify.due_messages(due, owner.zone)
+    rows = deps.outbox.enqueue(session, team_id, messages, at)
+    if due.prompt is not None:
+        key = notify.prompt_key(due.goal, due.due_at.isoformat())
+        sent = next((r for r in rows if r.dedupe_key == key), None)
+        store.record_send(
+            session,
+            key=key,
+            team_id=team_id,
+            kind="checkin",
+            user_id=due.goal.owner_id,
+            due_at=due.due_at,
+            now=at,
+            outbox_id=sent.id if sent is not None else None,
+        )
+        if sent is not None:
+            due.prompt.outbox_id = sent.id
+            store.save(session, due.prompt)
+    return due.outcome
 
 
 def next_checkin(deps: Deps, at: datetime) -> datetime | None:

@@ -34,7 +34,7 @@ from bot.settings import GoalRules
 from bot.users import Person, zone_or_utc
 from storage import goals as store
 from storage import kudos as ledger
-from storage.models import CheckIn, CheckInPrompt, Goal
+from storage.models import CheckIn, CheckInPrompt, Goal, TipSeen
 
 VISIBILITIES = ("private", "coach", "public")
 CHECKIN_STATUSES = ("on_track", "at_risk", "blocked", "done")
@@ -440,12 +440,18 @@ def process_due(
     owner: Person | None,
     at: datetime,
     rules: GoalRules,
+    locked: Goal | None = None,
+    pre: store.DueLookups | None = None,
 ) -> Due | None:
     """Handle one goal whose check-in time has come, as of ``at``: prompt its owner (once), or
     skip this time for a pause, a vacation, a recent check-in of their own, a departed owner, or
     a due time older than the grace period. Always moves ``next_due_at`` past ``at``, so a
-    process that was down sends one late prompt, never a burst. None when it is not due."""
-    goal = store.get_goal(session, team_id, goal_id, lock=True)
+    process that was down sends one late prompt, never a burst. None when it is not due.
+
+    A batch passes the goal it has already ``locked`` and the rows it read for all its goals
+    (``pre``); alone, the goal and those rows are read here."""
+    pre = pre or store.DueLookups()
+    goal = locked if locked is not None else store.get_goal(session, team_id, goal_id, lock=True)
     if goal is None or goal.status not in store.SCHEDULED or goal.next_due_at is None:
         return None
     due = goal.next_due_at
@@ -470,18 +476,18 @@ def process_due(
     today = at.astimezone(zone).date()
     if goal.status == "paused":
         if goal.paused_until is not None and goal.paused_until >= today:
-            return Due(goal, due, "paused", skipped=_set_aside(session, goal, at))
+            return Due(goal, due, "paused", skipped=_set_aside(session, goal, at, pre))
         goal.status, goal.paused_until = "active", None
-    away = store.away_until(session, team_id, goal.owner_id)
+    away = _away_until(session, pre, team_id, goal.owner_id)
     if away is not None and away >= today:
-        return Due(goal, due, "away", skipped=_set_aside(session, goal, at))
+        return Due(goal, due, "away", skipped=_set_aside(session, goal, at, pre))
     if at - due > timedelta(hours=rules.grace_hours):
         store.save(session, goal)
         return Due(goal, due, "late")
     # The previous prompt was not answered before this one came due: missed.
     missed = tuple(
         p
-        for p in store.open_prompts(session, goal.id or 0)
+        for p in _open_prompts(session, pre, goal.id or 0)
         if p.due_at < due and store.close_prompt(session, p.id or 0, "missed", at, answered=False)
     )
     alert: tuple[str, ...] = ()
@@ -492,14 +498,14 @@ def process_due(
             alert = tuple(store.coaches_of(session, team_id, goal.owner_id))
     recent = [
         c
-        for c in store.checkins_of(session, goal.id or 0, since=due - cadence.period / 2)
+        for c in _checkins_since(session, pre, goal.id or 0, due - cadence.period / 2)
         if c.prompt_id is None
     ]
     if recent:
         _count_answer(session, goal, at)
         store.save(session, goal)
         return Due(goal, due, "recent", missed=missed, alert_coaches=alert)
-    seen = store.tips_seen(session, team_id, goal.owner_id, goal.skill)
+    seen = _tips_seen(session, pre, team_id, goal.owner_id, goal.skill)
     tip, new_round = tips.choose_tip(
         goal.skill,
         {s.tip_id for s in seen},
@@ -525,18 +531,70 @@ def process_due(
     if prompt is None:
         return Due(goal, due, "taken", missed=missed, alert_coaches=alert)
     store.remember_tip(session, team_id, goal.owner_id, goal.skill, tip.id, at, new_round=new_round)
+    _note_tip(pre, team_id, goal.owner_id, goal.skill, tip.id, at, new_round=new_round)
     return Due(goal, due, "prompt", prompt=prompt, tip=tip, missed=missed, alert_coaches=alert)
 
 
-def _set_aside(session: Session, goal: Goal, at: datetime) -> tuple[CheckInPrompt, ...]:
+def _set_aside(
+    session: Session, goal: Goal, at: datetime, pre: store.DueLookups
+) -> tuple[CheckInPrompt, ...]:
     """A pause or vacation closes the prompt still waiting without counting it as missed, so
     the streak survives the time away."""
     store.save(session, goal)
     return tuple(
         p
-        for p in store.open_prompts(session, goal.id or 0)
+        for p in _open_prompts(session, pre, goal.id or 0)
         if store.close_prompt(session, p.id or 0, "closed", at, answered=False)
     )
+
+
+# Each reads from the batch's lookups when it holds the answer, else from the database.
+
+
+def _away_until(session: Session, pre: store.DueLookups, team_id: str, user_id: str) -> date | None:
+    if (team_id, user_id) in pre.away:
+        return pre.away[(team_id, user_id)]
+    return store.away_until(session, team_id, user_id)
+
+
+def _open_prompts(session: Session, pre: store.DueLookups, goal_id: int) -> list[CheckInPrompt]:
+    if goal_id in pre.open_prompts:
+        return pre.open_prompts[goal_id]
+    return store.open_prompts(session, goal_id)
+
+
+def _checkins_since(
+    session: Session, pre: store.DueLookups, goal_id: int, since: datetime
+) -> list[CheckIn]:
+    if goal_id in pre.checkins and pre.checkins_since is not None and pre.checkins_since <= since:
+        return [c for c in pre.checkins[goal_id] if c.created_at >= since]
+    return store.checkins_of(session, goal_id, since=since)
+
+
+def _tips_seen(
+    session: Session, pre: store.DueLookups, team_id: str, user_id: str, skill: str
+) -> list[TipSeen]:
+    if (team_id, user_id, skill) in pre.tips:
+        return pre.tips[(team_id, user_id, skill)]
+    return store.tips_seen(session, team_id, user_id, skill)
+
+
+def _note_tip(
+    pre: store.DueLookups,
+    team_id: str,
+    user_id: str,
+    skill: str,
+    tip_id: str,
+    at: datetime,
+    *,
+    new_round: bool,
+) -> None:
+    """Keep the batch's tips in step with what ``remember_tip`` wrote (two goals of one person
+    in one batch must not get the same tip)."""
+    key = (team_id, user_id, skill)
+    if key in pre.tips:
+        seen = TipSeen(team_id=team_id, user_id=user_id, skill=skill, tip_id=tip_id, seen_at=at)
+        pre.tips[key] = [seen] if new_round else [*pre.tips[key], seen]
 
 
 def _salt(user_id: str) -> int:

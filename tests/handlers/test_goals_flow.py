@@ -176,6 +176,34 @@ def test_jobs_run_twice_and_at_once_send_each_prompt_once(bravo: Bravo) -> None:
     assert len(keys) == len(set(keys)) == 5
 
 
+def test_one_broken_goal_does_not_hold_up_the_others_in_its_batch(bravo: Bravo) -> None:
+    made = [make_goal(bravo, what=f"Goal {i}") for i in range(4)]
+    with bravo.deps.db.write() as s:
+        broken = s.get(Goal, made[1].id)
+        assert broken is not None
+        broken.cadence = "hourly"  # a row no release of Bravo writes: handling it raises
+        s.add(broken)
+    at = NY_MONDAY_0930 + timedelta(minutes=1)
+    counts = jobs.run_checkins(bravo.deps, at)
+    assert counts == {"prompt": 3, "error": 1}
+    bravo.deliver()
+    assert len(prompts_to(bravo, "UANA")) == 3
+    with bravo.deps.db.read() as s:
+        still = s.get(Goal, made[1].id)
+        assert still is not None and still.next_due_at is not None and still.next_due_at <= at
+        prompted = s.exec(select(CheckInPrompt.goal_id)).all()
+    assert sorted(prompted) == sorted(g.id for i, g in enumerate(made) if i != 1)
+
+
+def test_two_goals_of_one_person_in_one_batch_get_different_tips(bravo: Bravo) -> None:
+    for i in range(3):
+        make_goal(bravo, what=f"Empathy goal {i}")  # same owner, same skill, same due time
+    jobs.run_checkins(bravo.deps, NY_MONDAY_0930)
+    with bravo.deps.db.read() as s:
+        tips = s.exec(select(CheckInPrompt.tip_id)).all()
+    assert len(tips) == 3 and len(set(tips)) == 3
+
+
 def test_an_unanswered_prompt_gets_one_gentle_reminder(bravo: Bravo) -> None:
     make_goal(bravo)
     jobs.run_checkins(bravo.deps, NY_MONDAY_0930)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 from alembic.autogenerate import compare_metadata
@@ -14,7 +15,7 @@ from bot.events import first_delivery, forget_old_events
 from bot.kudos import service as kudos
 from bot.settings import KudosRules
 from bot.users import Person
-from storage.db import Database
+from storage.db import Database, FairLock
 from storage.migrate import current, metadata
 from storage.models import Kudos, KudosTotal, ProcessedEvent
 
@@ -145,3 +146,26 @@ def test_a_failed_transaction_leaves_nothing_half_written(db: Database) -> None:
     with db.read() as s:
         assert s.exec(select(func.count()).select_from(Kudos)).one() == 0
         assert s.exec(select(func.count()).select_from(KudosTotal)).one() == 0
+
+
+def test_sqlite_writers_of_one_process_take_turns_in_arrival_order() -> None:
+    lock = FairLock()
+    order: list[int] = []
+
+    def take(n: int) -> None:
+        with lock.held():
+            order.append(n)
+
+    with lock.held():
+        with lock.held():  # re-entrant for the thread that holds it
+            pass
+        waiters = []
+        for n in range(5):
+            waiters.append(threading.Thread(target=take, args=(n,)))
+            waiters[-1].start()
+            deadline = time.monotonic() + 5
+            while lock._next_ticket < n + 2 and time.monotonic() < deadline:
+                time.sleep(0.001)  # each one queued before the next arrives
+    for t in waiters:
+        t.join(5)
+    assert order == [0, 1, 2, 3, 4]
