@@ -55,26 +55,44 @@ def _free_to_take(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def due(session: Session, now: datetime, limit: int) -> list[tuple[int, str]]:
-    rows = session.exec(
-        select(OutboxRow.id, OutboxRow.team_id)
-        .where(_free_to_take(now), col(OutboxRow.next_attempt_at) <= now)
-        .order_by(col(OutboxRow.next_attempt_at), col(OutboxRow.id))
-        .limit(limit)
-    ).all()
-    return [(int(i or 0), t) for i, t in rows]
-
-
-def claim(session: Session, row_id: int, now: datetime, until: datetime) -> OutboxRow | None:
-    """Atomically take a due row for sending; None when another worker took it first."""
-    result = session.execute(
-        update(OutboxRow)
-        .where(col(OutboxRow.id) == row_id, _free_to_take(now))
-        .values(claimed_until=until, attempts=OutboxRow.attempts + 1)
+def due(
+    session: Session, now: datetime, limit: int, *, held_back: Sequence[str] = ()
+) -> list[tuple[int, str, str]]:
+    """(id, team, method) of rows to send now, oldest first. Messages of the workspaces in
+    ``held_back`` (their pace is booked up) are left for later, so they cannot crowd out other
+    workspaces' rows or their replies that are not paced."""
+    stmt = select(OutboxRow.id, OutboxRow.team_id, OutboxRow.method).where(
+        _free_to_take(now), col(OutboxRow.next_attempt_at) <= now
     )
-    if not getattr(result, "rowcount", 0):
-        return None
-    return session.get(OutboxRow, row_id, populate_existing=True)
+    if held_back:
+        stmt = stmt.where(
+            ~(
+                col(OutboxRow.team_id).in_(list(held_back))
+                & col(OutboxRow.method).startswith("chat.")
+                & (col(OutboxRow.method) != "chat.getPermalink")
+            )
+        )
+    rows = session.exec(
+        stmt.order_by(col(OutboxRow.next_attempt_at), col(OutboxRow.id)).limit(limit)
+    ).all()
+    return [(int(i or 0), t, m) for i, t, m in rows]
+
+
+def claim(
+    session: Session, row_ids: Sequence[int], now: datetime, until: datetime
+) -> list[OutboxRow]:
+    """Atomically take due rows for sending, in one statement; rows another worker took first
+    are left out. In id order."""
+    if not row_ids:
+        return []
+    rows = session.scalars(
+        update(OutboxRow)
+        .where(col(OutboxRow.id).in_(list(row_ids)), _free_to_take(now))
+        .values(claimed_until=until, attempts=OutboxRow.attempts + 1)
+        .returning(OutboxRow),
+        execution_options={"synchronize_session": False, "populate_existing": True},
+    ).all()
+    return sorted(rows, key=lambda r: r.id or 0)
 
 
 def finish(
