@@ -136,7 +136,7 @@ def test_vague_feedback_gets_a_nudge_then_goes_privately_to_the_recipient(bravo:
     bravo.deliver()
     assert count(bravo, Feedback) == 1
     [dm] = posts_to(bravo, RECIPIENT, "sent you feedback")
-    actions = [b for b in dm.args["blocks"] if b["type"] == "actions"][0]["elements"]
+    actions = next(b for b in dm.args["blocks"] if b["type"] == "actions")["elements"]
     assert {a["action_id"] for a in actions} == {
         "feedback_thank",
         "feedback_goal",
