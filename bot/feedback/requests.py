@@ -14,6 +14,7 @@ from sqlmodel import Session
 from bot.feedback.errors import AlreadyAskedError, RequestClosedError, TooManyAskedError
 from bot.feedback.parse import MAX_ASKED
 from bot.feedback.service import check_person
+from bot.goals.schedule import WORKDAY_END, WORKDAY_START, local_time
 from bot.users import Person
 from storage import feedback as store
 from storage.models import FeedbackRequest
@@ -23,13 +24,21 @@ EXPIRES_AFTER = timedelta(days=7)
 
 
 def add_working_days(start: datetime, days: int, zone: ZoneInfo) -> datetime:
-    """The same local time ``days`` working days (Monday-Friday in ``zone``) after ``start``."""
+    """``days`` working days (Monday-Friday in ``zone``) after ``start``, at the same local time
+    moved into working hours (09:00-17:00): nobody is reminded in the middle of their night."""
     local = start.astimezone(zone)
     day, left = local.date(), days
     while left:
         day += timedelta(days=1)
         if day.weekday() < 5:
             left -= 1
+    minute = local.hour * 60 + local.minute
+    if minute >= WORKDAY_END:  # after hours: first thing the next working day
+        day += timedelta(days=1)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+    if not WORKDAY_START <= minute < WORKDAY_END:
+        return local_time(day, WORKDAY_START, zone).astimezone(start.tzinfo)
     moment = datetime.combine(day, local.time().replace(tzinfo=None), zone)
     return moment.astimezone(start.tzinfo)
 

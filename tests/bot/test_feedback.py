@@ -134,9 +134,12 @@ def test_working_days_skip_the_weekend_in_the_persons_zone() -> None:
     assert requests.add_working_days(friday, 2, tokyo) == datetime(2026, 12, 1, 10, tzinfo=tokyo)
     saturday = datetime(2026, 11, 28, 10, tzinfo=tokyo)
     assert requests.add_working_days(saturday, 2, tokyo).date() == date(2026, 12, 1)
-    # Friday 20:00 UTC is already Saturday in Tokyo: Tuesday there, not Tuesday UTC evening.
+    # Friday 20:00 UTC is Saturday 05:00 in Tokyo: Tuesday there, moved to 09:00.
     late = datetime(2026, 11, 27, 20, tzinfo=UTC)
-    assert requests.add_working_days(late, 2, tokyo).astimezone(tokyo).date() == date(2026, 12, 1)
+    assert requests.add_working_days(late, 2, tokyo) == datetime(2026, 12, 1, 9, tzinfo=tokyo)
+    # Thursday 18:00: after hours, so first thing on the next working day after two (Tuesday).
+    evening = datetime(2026, 11, 26, 18, tzinfo=tokyo)
+    assert requests.add_working_days(evening, 2, tokyo) == datetime(2026, 12, 1, 9, tzinfo=tokyo)
 
 
 def test_the_quota_key_is_keyed_per_person_and_day() -> None:

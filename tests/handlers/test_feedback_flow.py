@@ -295,11 +295,14 @@ def test_a_request_is_answered_reminded_once_and_expires(bravo: Bravo) -> None:
     [answer] = posts_to(bravo, RECIPIENT, "in answer to your request")
     assert "Q3 onboarding" in answer.args["text"]
     assert "answered" in bravo.slack.messages(GIVER)[0]["text"]  # the ask lost its button
-    # Monday 15:00 UTC + two working days in Tokyo (Cy) = Wednesday; run twice, remind once.
-    wednesday = datetime(2026, 11, 25, 15, 1, tzinfo=UTC)
-    bravo.clock.at = wednesday
-    assert jobs.run_feedback_requests(bravo.deps, wednesday)["reminded"] == 1
-    assert jobs.run_feedback_requests(bravo.deps, wednesday)["reminded"] == 0
+    # Monday 15:00 UTC is Tuesday 00:00 in Tokyo (Cy): two working days on is Thursday,
+    # 09:00 there (00:00 UTC). Not a minute before; run twice, remind once.
+    early = datetime(2026, 11, 25, 23, 59, tzinfo=UTC)
+    assert jobs.run_feedback_requests(bravo.deps, early)["reminded"] == 0
+    thursday = datetime(2026, 11, 26, 0, 1, tzinfo=UTC)
+    bravo.clock.at = thursday
+    assert jobs.run_feedback_requests(bravo.deps, thursday)["reminded"] == 1
+    assert jobs.run_feedback_requests(bravo.deps, thursday)["reminded"] == 0
     bravo.deliver()
     assert len(posts_to(bravo, COACH, "gentle reminder")) == 1
     assert not posts_to(bravo, GIVER, "gentle reminder")  # answered: no reminder
