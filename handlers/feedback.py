@@ -406,4 +406,3 @@ def register(app: App, deps: Deps) -> None:
             with deps.db.write() as session:
                 customer.link_kudos(session, team_id=team, row_id=row_id, batch_id=result.batch_id)
         _tell(respond, f":clap: Kudos sent to <@{row.teammate_id}> for the customer's praise.")
-

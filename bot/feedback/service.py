@@ -145,6 +145,9 @@ def give_feedback(
             raise TextTooLongError(FIELD_NAMES[block], MAX_CHARS, len(text))
         raise MissingFieldError(block)
     request = None
+    if request_id is None:  # feedback given on one's own still answers an open request
+        waiting = store.open_requests_between(session, team_id, recipient.user_id, [giver.user_id])
+        request_id = waiting[0].id if waiting else None
     if request_id is not None:
         request = store.get_request(session, team_id, request_id)
         if request is None or request.giver_id != giver.user_id:

@@ -21,6 +21,7 @@ from bot.text import escape
 from storage.models import CustomerFeedback, Feedback, FeedbackRequest, Goal, Suggestion
 
 VISIBILITY = {"recipient": "Only them", "coach": "Them and their coach"}
+BUTTON_VALUE_LIMIT = 2000
 
 
 def meta(**values: Any) -> str:
@@ -452,15 +453,12 @@ def small_workspace_warning(text: str, people: int) -> dict[str, Any]:
     """Before posting from ``/suggest text`` in a small workspace; the text rides in the
     button (never stored)."""
     warning = weak_anonymity(people) + " Post it anyway?"
-    blocks = [
-        section(warning),
-        section(quote(text)),
-        {
-            "type": "actions",
-            "block_id": "suggest_confirm",
-            "elements": [button("Post anonymously", ids.SUGGEST_ANYWAY, text, "danger")],
-        },
-    ]
+    blocks = [section(warning), section(quote(text))]
+    if len(text) <= BUTTON_VALUE_LIMIT:
+        anyway = button("Post anonymously", ids.SUGGEST_ANYWAY, text, "danger")
+        blocks.append({"type": "actions", "block_id": "suggest_confirm", "elements": [anyway]})
+    else:  # too long to ride in a button without being cut: the form takes it whole
+        blocks.append(context("To post it, open the form with `/suggest` and paste it there."))
     return message(warning, blocks)
 
 

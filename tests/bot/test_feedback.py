@@ -306,3 +306,21 @@ def test_the_daily_suggestion_limit_counts_per_key(db: Database) -> None:
     with db.write() as s:
         suggestions.count_one(s, key="k2", day=day)
         assert suggestions.forget_old_quota(s, today=day + timedelta(days=1)) == 2
+
+
+def test_feedback_given_unasked_answers_an_open_request(db: Database, now: datetime) -> None:
+    with db.write() as s:
+        requests.request_feedback(s, team_id=T, requester=BEN, asked=[ANA], topic="", now=now)
+    given = _give(db, now)  # Ana gives Ben feedback with /feedback @ben, not the button
+    assert given.request is not None and given.request.status == "answered"
+    assert given.request.feedback_id == given.feedback.id
+
+
+def test_a_long_suggestion_is_not_cut_to_fit_a_button() -> None:
+    from bot.render.feedback import small_workspace_warning
+
+    short = small_workspace_warning("more snacks", 3)
+    assert any(b["type"] == "actions" for b in short["blocks"])
+    long = small_workspace_warning("&amp;" * 450, 3)  # 2250 characters once escaped
+    assert not any(b["type"] == "actions" for b in long["blocks"])
+    assert "open the form" in str(long["blocks"])

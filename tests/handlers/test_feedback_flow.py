@@ -403,3 +403,33 @@ def test_complaints_count_in_the_average_but_cannot_become_kudos(bravo: Bravo) -
     assert "1 praise · 1 complaints · average rating 3.5/5" in inbox(bravo, RECIPIENT)
     pair(bravo)
     assert "average rating 3.5/5" in inbox(bravo, COACH, RECIPIENT)
+
+
+def test_concurrent_job_runs_remind_and_expire_once(bravo: Bravo) -> None:
+    import threading
+
+    request(bravo, f"request <@{GIVER}|ana> <@{COACH}|cy> <@{OUTSIDER}|dev>")
+    results: list[Any] = []
+
+    def run_all(at: datetime) -> None:
+        bravo.clock.at = at
+        barrier = threading.Barrier(4)
+
+        def one() -> None:
+            barrier.wait()
+            results.append(jobs.run_feedback_requests(bravo.deps, at))
+
+        threads = [threading.Thread(target=one) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        bravo.deliver()
+
+    run_all(datetime(2026, 11, 27, 0, 0, tzinfo=UTC))  # Friday: everyone is due a reminder
+    assert sum(r["reminded"] for r in results) == 3
+    for user in (GIVER, COACH, OUTSIDER):
+        assert len(posts_to(bravo, user, "gentle reminder")) == 1, user
+    run_all(datetime(2026, 12, 1, 0, 0, tzinfo=UTC))
+    assert sum(r["expired"] for r in results) == 3
+    assert len(posts_to(bravo, RECIPIENT, "closed after a week")) == 3
