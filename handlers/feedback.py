@@ -8,6 +8,7 @@ queue. Each service call runs in one transaction with the messages it queues.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -18,7 +19,7 @@ from bot.deps import Deps
 from bot.errors import BravoError, DuplicateKudosError
 from bot.feedback import customer, ids, requests
 from bot.feedback import service as feedback
-from bot.feedback.errors import FeedbackPersonError, RequestClosedError, SelfFeedbackError
+from bot.feedback.errors import FeedbackPersonError, SelfFeedbackError
 from bot.feedback.parse import (
     FeedbackHelp,
     OpenFeedbackModal,
@@ -31,16 +32,14 @@ from bot.render.errors import error_text
 from bot.render.goals import goal_modal
 from bot.render.goals import meta as goal_meta
 from bot.text import plain
-from handlers.common import ephemeral, later
+from handlers.common import ephemeral, later, tell, view_input
 from handlers.kudos import Gift, give
 
 POST, UPDATE = "chat.postMessage", "chat.update"
 
 
 def _state(view: dict[str, Any], block: str, key: str) -> Any:
-    return (
-        ((view.get("state") or {}).get("values") or {}).get(block, {}).get(ids.INPUT, {}).get(key)
-    )
+    return view_input(view, block, key, ids.INPUT)
 
 
 def _option(view: dict[str, Any], block: str) -> str:
@@ -50,10 +49,6 @@ def _option(view: dict[str, Any], block: str) -> str:
 def _int(text: Any) -> int | None:
     text = str(text or "")
     return int(text) if text.isdigit() and len(text) <= 12 else None
-
-
-def _tell(respond: Respond, text: str) -> None:
-    respond({"replace_original": False, **ephemeral(text)})
 
 
 def _dm(kind: str, payload: dict[str, Any], **extra: Any) -> OutMessage:
@@ -216,30 +211,37 @@ def register(app: App, deps: Deps) -> None:
             )
         return out
 
+    def open_checked(
+        body: dict[str, Any], respond: Respond, client: Any, build: Callable[[Any], dict[str, Any]]
+    ) -> None:
+        """Open a modal from a button, once ``build`` (reading the database) says this person
+        may: a foreign or stale button gets words instead of a form."""
+        try:
+            with deps.db.read() as session:
+                view = build(session)
+        except BravoError as err:
+            tell(respond, error_text(err))
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
     @app.action(ids.ANSWER)
     def on_answer(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: Any, respond: Respond
     ) -> None:
         ack()
-        team, user = body["team"]["id"], body["user"]["id"]
-        try:
-            with deps.db.read() as session:
-                row = requests.open_request_for(
-                    session,
-                    team_id=team,
-                    request_id=_int(action.get("value")) or 0,
-                    giver_id=user,
-                    now=deps.clock(),
-                )
-        except RequestClosedError as err:
-            _tell(respond, error_text(err))
-            return
-        client.views_open(
-            trigger_id=body["trigger_id"],
-            view=render.feedback_modal(
-                skills=skills, private_metadata=render.meta(request=row.id), request=row
-            ),
-        )
+
+        def build(session: Any) -> dict[str, Any]:
+            row = requests.open_request_for(
+                session,
+                team_id=body["team"]["id"],
+                request_id=_int(action.get("value")) or 0,
+                giver_id=body["user"]["id"],
+                now=deps.clock(),
+            )
+            meta = render.meta(request=row.id)
+            return render.feedback_modal(skills=skills, private_metadata=meta, request=row)
+
+        open_checked(body, respond, client, build)
 
     # The recipient's buttons ------------------------------------------------------------------
 
@@ -279,38 +281,32 @@ def register(app: App, deps: Deps) -> None:
                     )
                     text = ":white_check_mark: Marked as acted on. Nice work following through."
         except BravoError as err:
-            _tell(respond, error_text(err))
+            tell(respond, error_text(err))
             return
         deps.deliverer.kick()
-        _tell(respond, text)
+        tell(respond, text)
 
     @app.action(ids.TO_GOAL)
     def on_to_goal(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: Any, respond: Respond
     ) -> None:
         ack()
-        team, user = body["team"]["id"], body["user"]["id"]
-        try:
-            with deps.db.read() as session:
-                fb = feedback.received_feedback(
-                    session,
-                    team_id=team,
-                    feedback_id=_int(action.get("value")) or 0,
-                    actor_id=user,
-                    action="goal",
-                )
-        except BravoError as err:
-            _tell(respond, error_text(err))
-            return
-        today = deps.clock().date()
-        client.views_open(
-            trigger_id=body["trigger_id"],
-            view=goal_modal(
+
+        def build(session: Any) -> dict[str, Any]:
+            fb = feedback.received_feedback(
+                session,
+                team_id=body["team"]["id"],
+                feedback_id=_int(action.get("value")) or 0,
+                actor_id=body["user"]["id"],
+                action="goal",
+            )
+            return goal_modal(
                 skills=skills,
                 private_metadata=goal_meta(channel=None),
-                draft=render.goal_draft(fb, today),
-            ),
-        )
+                draft=render.goal_draft(fb, deps.clock().date()),
+            )
+
+        open_checked(body, respond, client, build)
 
     # Customer feedback ------------------------------------------------------------------------
 
@@ -397,12 +393,12 @@ def register(app: App, deps: Deps) -> None:
                 ),
             )
         except DuplicateKudosError:
-            _tell(respond, "This praise was already turned into kudos.")
+            tell(respond, "This praise was already turned into kudos.")
             return
         except BravoError as err:
-            _tell(respond, error_text(err))
+            tell(respond, error_text(err))
             return
         if result is not None:
             with deps.db.write() as session:
                 customer.link_kudos(session, team_id=team, row_id=row_id, batch_id=result.batch_id)
-        _tell(respond, f":clap: Kudos sent to <@{row.teammate_id}> for the customer's praise.")
+        tell(respond, f":clap: Kudos sent to <@{row.teammate_id}> for the customer's praise.")

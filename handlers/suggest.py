@@ -34,15 +34,14 @@ from bot.render import feedback as render
 from bot.render.errors import error_text
 from bot.text import escape
 from bot.users import SLACKBOT
-from handlers.common import ephemeral, later
+from handlers.common import ephemeral, later, tell, view_input
 from storage import outbox as outbox_store
 
 PEOPLE_TTL = 3600.0
 
 
 def _state(view: dict[str, Any], block: str) -> str:
-    values = ((view.get("state") or {}).get("values") or {}).get(block, {})
-    return str(values.get(ids.INPUT, {}).get("value") or "")
+    return str(view_input(view, block, "value", ids.INPUT) or "")
 
 
 def register(app: App, deps: Deps) -> None:
@@ -171,7 +170,7 @@ def register(app: App, deps: Deps) -> None:
             text = suggestion_text(str(action.get("value") or ""), escaped=True)
             post(team, user, text)
         except BravoError as err:
-            respond({"replace_original": False, **ephemeral(error_text(err))})
+            tell(respond, error_text(err))
             return
         respond({"replace_original": True, **ephemeral(posted)})
 
@@ -208,7 +207,7 @@ def register(app: App, deps: Deps) -> None:
             if row is None:
                 raise suggestions.SuggestionNotFoundError()
         except BravoError as err:
-            respond({"replace_original": False, **ephemeral(error_text(err))})
+            tell(respond, error_text(err))
             return
         client.views_open(
             trigger_id=body["trigger_id"],

@@ -52,11 +52,6 @@ def received(
     return list(session.exec(stmt.order_by(col(Feedback.created_at).desc(), col(Feedback.id))))
 
 
-def save(session: Session, row: object) -> None:
-    session.add(row)
-    session.flush()
-
-
 # Feedback requests -----------------------------------------------------------------------------
 
 

@@ -17,12 +17,13 @@ from bot.feedback.errors import (
     BadRatingError,
     DuplicateCustomerFeedbackError,
     FeedbackNotFoundError,
-    FeedbackPersonError,
     MissingFieldError,
     NotPraiseError,
 )
+from bot.feedback.service import check_person
 from bot.users import Person
 from storage import feedback as store
+from storage import goals as goal_store
 from storage.models import CustomerFeedback
 
 KINDS = {"praise": "Praise", "complaint": "Complaint"}
@@ -79,12 +80,7 @@ def log_customer_feedback(
         if block == ids.CF_TEXT and draft.text.strip():
             raise TextTooLongError("customer feedback", MAX_TEXT, len(draft.text))
         raise MissingFieldError(block)
-    if not teammate.known:
-        raise FeedbackPersonError(teammate.user_id, "unknown")
-    if teammate.is_bot:
-        raise FeedbackPersonError(teammate.user_id, "bot")
-    if teammate.deleted:
-        raise FeedbackPersonError(teammate.user_id, "deactivated")
+    check_person(logger, teammate, allow_self=True)  # your own praise, pasted, is fine
     row = store.add_customer_feedback(
         session,
         {
@@ -120,4 +116,4 @@ def link_kudos(session: Session, *, team_id: str, row_id: int, batch_id: str) ->
     row = store.get_customer_feedback(session, team_id, row_id)
     if row is not None and row.kudos_batch_id is None:
         row.kudos_batch_id = batch_id
-        store.save(session, row)
+        goal_store.save(session, row)

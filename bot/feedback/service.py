@@ -99,8 +99,9 @@ def vague_parts(draft: FeedbackDraft) -> list[str]:
     return hints
 
 
-def check_person(giver: Person, recipient: Person) -> None:
-    if recipient.user_id == giver.user_id:
+def check_person(giver: Person, recipient: Person, *, allow_self: bool = False) -> None:
+    """Feedback (and customer feedback, ``allow_self``) is about a real, active person."""
+    if recipient.user_id == giver.user_id and not allow_self:
         raise SelfFeedbackError()
     if not recipient.known:
         raise FeedbackPersonError(recipient.user_id, "unknown")
@@ -234,7 +235,7 @@ def thank_giver(
     first = row.thanked_at is None
     if first:
         row.thanked_at = now
-        store.save(session, row)
+        goal_store.save(session, row)
     return row, first
 
 
@@ -251,7 +252,7 @@ def share_with_coach(
     if row.shared_with_coach:
         return row, coaches, False
     row.shared_with_coach = True
-    store.save(session, row)
+    goal_store.save(session, row)
     return row, coaches, True
 
 
@@ -263,7 +264,7 @@ def mark_acted_on(
     )
     if row.acted_on_at is None:
         row.acted_on_at = now
-        store.save(session, row)
+        goal_store.save(session, row)
     return row
 
 
