@@ -227,7 +227,10 @@ def test_access_matrix_after_the_recipient_shares_with_the_coach(bravo: Bravo) -
     bravo.deliver()
     [coach_dm] = posts_to(bravo, COACH, "shared feedback")
     assert SPECIFIC["behaviour"][:30] in json.dumps(coach_dm.args["blocks"])
-    assert SPECIFIC["behaviour"][:30] in inbox(bravo, COACH, RECIPIENT)
+    coach_inbox = inbox(bravo, COACH, RECIPIENT)
+    assert SPECIFIC["behaviour"][:30] in coach_inbox
+    assert "feedback_acted_on" not in coach_inbox  # the coach reads; only Ben acts
+    assert "feedback_acted_on" in inbox(bravo, RECIPIENT)
     for user in (ADMIN, OUTSIDER, GIVER):
         assert SPECIFIC["behaviour"][:30] not in inbox(bravo, user, RECIPIENT)
         assert not posts_to(bravo, user, "shared feedback")
@@ -377,7 +380,8 @@ def test_customer_praise_is_logged_seen_and_turned_into_kudos_once(bravo: Bravo)
         assert s.exec(select(CustomerFeedback)).one().kudos_batch_id == kudos.batch_id
     stats = inbox(bravo, RECIPIENT)
     assert "1 praise · 0 complaints · average rating 5.0/5" in stats
-    assert "From customers" not in inbox(bravo, OUTSIDER, RECIPIENT)
+    for user in (OUTSIDER, ADMIN, GIVER):  # not even the person who logged it
+        assert "From customers" not in inbox(bravo, user, RECIPIENT), user
     assert logged.args["blocks"]
 
 

@@ -100,6 +100,12 @@ def test_a_suggestion_leaves_no_trace_of_its_author(
     assert set(SuggestionQuota.model_fields) == {"key", "day", "used"}  # no id, no time
     assert quota.key != AUTHOR and len(quota.key) == 64 and quota.used == 1
     assert out.notify_user is None
+    if bravo.deps.db.dialect == "sqlite":  # stored in key order, not in the order of arrival
+        with bravo.deps.db.engine.connect() as conn:
+            ddl = conn.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = 'suggestion_quota'")
+            ).scalar_one()
+        assert "WITHOUT ROWID" in ddl
     # The logs, at DEBUG, never carry the author together with the text.
     both = [r.getMessage() for r in caplog.records if AUTHOR in r.getMessage()]
     assert not [m for m in both if IDEA[:20] in m]
