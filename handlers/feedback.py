@@ -284,6 +284,10 @@ def register(app: App, deps: Deps) -> None:
             tell(respond, error_text(err))
             return
         deps.deliverer.kick()
+        original = body.get("message") or {}
+        if verb in {ids.SHARE, ids.THANK} and original.get("blocks"):  # the used button goes
+            blocks = render.without_button(original["blocks"], str(verb), text)
+            respond({"replace_original": True, "text": original.get("text", ""), "blocks": blocks})
         tell(respond, text)
 
     @app.action(ids.TO_GOAL)

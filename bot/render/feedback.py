@@ -215,6 +215,21 @@ def thanks_dm(fb: Feedback) -> dict[str, Any]:
     return {"channel": fb.giver_id, **message(text, [section(text)])}
 
 
+def without_button(blocks: Sequence[Block], action_id: str, note: str) -> list[Block]:
+    """A posted message's blocks with one button gone (it was used), and a note in its place."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.get("type") == "actions":
+            kept = [e for e in block.get("elements", []) if e.get("action_id") != action_id]
+            if len(kept) < len(block.get("elements", [])):
+                out.append(context(note))
+            if kept:
+                out.append({**block, "elements": kept})
+        else:
+            out.append(block)
+    return out
+
+
 def shared_note(coaches: Sequence[str]) -> str:
     names = ", ".join(f"<@{c}>" for c in coaches)
     return f":handshake: Shared with your coach {names}."

@@ -223,7 +223,18 @@ def test_access_matrix_for_dms_buttons_and_inbox_without_sharing(bravo: Bravo) -
 def test_access_matrix_after_the_recipient_shares_with_the_coach(bravo: Bravo) -> None:
     pair(bravo)
     fb = give(bravo, share=False)
-    assert "Shared with your coach" in press(bravo, RECIPIENT, "feedback_share", str(fb.id))
+    [dm] = posts_to(bravo, RECIPIENT, "sent you feedback")
+    message = {"type": "message", "ts": dm.response["ts"], "text": dm.args["text"]}
+    message["blocks"] = dm.args["blocks"]
+    bravo.send.block_action(
+        RECIPIENT, "feedback_share", str(fb.id), channel_id=dm.response["channel"], message=message
+    )
+    shared = bravo.slack.wait_for("response_url", predicate=lambda c: "Shared" in str(c.args))
+    assert "Shared with your coach" in shared[-1].args["text"]
+    [now_dm] = bravo.slack.messages(RECIPIENT)[-1:]
+    buttons = json.dumps(now_dm["blocks"])
+    assert "feedback_share" not in buttons and "feedback_thank" in buttons
+    assert "Shared with your coach" in buttons
     bravo.deliver()
     [coach_dm] = posts_to(bravo, COACH, "shared feedback")
     assert SPECIFIC["behaviour"][:30] in json.dumps(coach_dm.args["blocks"])
