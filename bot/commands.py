@@ -34,6 +34,19 @@ REGISTRY: tuple[CommandHelp, ...] = (
     CommandHelp("/coach", "/coach @ana", "Offer to coach Ana; she accepts or declines."),
     CommandHelp("/coach", "/coach list", "Who you coach and who coaches you; end a pairing."),
     CommandHelp("/coach", "/coach help", "Help with coaching."),
+    CommandHelp("/feedback", "/feedback @ben", "Give Ben private, specific feedback (a form)."),
+    CommandHelp(
+        "/feedback",
+        "/feedback request @ana @ben [about the Q3 onboarding calls]",
+        "Ask up to 10 people for feedback; one reminder, closes after a week.",
+    ),
+    CommandHelp("/feedback", "/feedback inbox", "What you received, by skill; mark it acted on."),
+    CommandHelp("/feedback", "/feedback inbox @someone", "Feedback a coachee shared with you."),
+    CommandHelp("/feedback", "/feedback help", "Help with feedback."),
+    CommandHelp("/suggest", "/suggest more quiet hours on Fridays", "An anonymous suggestion."),
+    CommandHelp("/suggest", "/suggest", "The anonymous suggestion form."),
+    CommandHelp("/suggest", "/suggest setup", "Admins: make this channel the suggestion box."),
+    CommandHelp("/suggest", "/suggest help", "Help with the suggestion box."),
 )
 
 SHORTCUTS: tuple[CommandHelp, ...] = (
@@ -41,6 +54,11 @@ SHORTCUTS: tuple[CommandHelp, ...] = (
         "Give kudos",
         "Message menu (⋯) > Give kudos",
         "Recognise the author of a message, with the message linked.",
+    ),
+    CommandHelp(
+        "Log customer feedback",
+        "Message menu (⋯) > Log customer feedback",
+        "Record a customer's praise or complaint about a teammate, with a 1-5 rating.",
     ),
 )
 

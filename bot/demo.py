@@ -191,6 +191,9 @@ def run_demo(keep: bool = False, *, fake: FakeSlack | None = None) -> int:
         scene = Scene(fake)
         _play(scene, SlackRequester(url + "/slack/events", SECRET, team_id=TEAM, fake=fake))
         _fortnight(scene, env)
+        from bot.feedback.demo import play_feedback
+
+        play_feedback(scene, env)
         failed = [c for c in fake.calls() if not c.ok and c.method != "users.info"]
         print(f"\nDone: {len(fake.calls())} Slack API calls, {len(failed)} refused by Slack.")
         return 0 if not failed else 1

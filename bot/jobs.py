@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.feedback import jobs as feedback_jobs
 from bot.goals import jobs as goal_jobs
 from bot.housekeeping import forget_events
 from bot.scheduler import Job
@@ -52,6 +53,20 @@ JOBS: tuple[Job, ...] = (
         "forget_events",
         "forget handled Events API ids once Slack can no longer retry them",
         _forget_events,
+        _hourly,
+        timedelta(hours=1),
+    ),
+    Job(
+        "feedback_requests",
+        "one reminder for a feedback request after two working days; close it after a week",
+        feedback_jobs.run_feedback_requests,
+        feedback_jobs.next_feedback_request,
+        timedelta(minutes=10),
+    ),
+    Job(
+        "forget_suggestion_counts",
+        "delete the per-person suggestion counts of days that are over",
+        feedback_jobs.forget_suggestion_counts,
         _hourly,
         timedelta(hours=1),
     ),

@@ -5,9 +5,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import goals, kudos
+from handlers import feedback, goals, kudos, suggest
 
 
 def register_all(app: App, deps: Deps) -> None:
     kudos.register(app, deps)
     goals.register(app, deps)
+    feedback.register(app, deps)
+    suggest.register(app, deps)

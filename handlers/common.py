@@ -37,3 +37,14 @@ def later_or_now(deps: Deps, fn: Callable[[], None]) -> None:
     """Run an event's work after the ack; when the queue is full, run it here (never drop it)."""
     if not deps.work.submit(fn, on_error=lambda _err: None):
         fn()
+
+
+def tell(respond: Any, text: str) -> None:
+    """An ephemeral answer to a button press, leaving the message pressed on as it is."""
+    respond({"replace_original": False, **ephemeral(text)})
+
+
+def view_input(view: dict[str, Any], block: str, key: str, action: str = "input") -> Any:
+    """A submitted modal's value: ``key`` ("value", "selected_user"...) of one input element."""
+    values = ((view.get("state") or {}).get("values") or {}).get(block) or {}
+    return (values.get(action) or {}).get(key)

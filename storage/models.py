@@ -295,3 +295,116 @@ class ScheduledSend(SQLModel, table=True):
     due_at: datetime = Field(sa_column=_utc_column())
     outbox_id: int | None = None
     created_at: datetime = Field(sa_column=_utc_column())
+
+
+class Feedback(SQLModel, table=True):
+    """Private feedback from a giver to a recipient. Never posted in a channel: visible to the
+    giver, the recipient and, once ``shared_with_coach``, the recipient's active coaches.
+    ``fingerprint`` (of giver, recipient and text) makes a duplicate submission a no-op."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        UniqueConstraint("team_id", "giver_id", "fingerprint"),
+        Index("ix_feedback_recipient", "team_id", "recipient_id", "created_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    giver_id: str = Field(max_length=32)
+    recipient_id: str = Field(max_length=32)
+    situation: str = Field(sa_column=Column(Text, nullable=False))
+    behaviour: str = Field(sa_column=Column(Text, nullable=False))
+    impact: str = Field(sa_column=Column(Text, nullable=False))
+    suggestion: str = Field(default="", sa_column=Column(Text, nullable=False))
+    skill: str = Field(max_length=64)
+    shared_with_coach: bool = False
+    request_id: int | None = None
+    fingerprint: str = Field(max_length=64)
+    thanked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    acted_on_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    created_at: datetime = Field(sa_column=_utc_column())
+
+
+class FeedbackRequest(SQLModel, table=True):
+    """``requester_id`` asked ``giver_id`` for feedback; one row per person asked (a request
+    naming three people writes three rows sharing a ``batch_id``)."""
+
+    __tablename__ = "feedback_request"
+    __table_args__ = (
+        Index("ix_feedback_request_due", "status", "remind_at"),
+        Index("ix_feedback_request_expiry", "status", "expires_at"),
+        Index("ix_feedback_request_pair", "team_id", "requester_id", "giver_id", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    batch_id: str = Field(max_length=36)
+    requester_id: str = Field(max_length=32)
+    giver_id: str = Field(max_length=32)
+    topic: str = Field(default="", sa_column=Column(Text, nullable=False))
+    status: str = Field(default="open", max_length=16)  # open | answered | expired
+    remind_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    reminded_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    expires_at: datetime = Field(sa_column=_utc_column())
+    answered_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    feedback_id: int | None = None
+    outbox_id: int | None = None
+    created_at: datetime = Field(sa_column=_utc_column())
+
+
+class CustomerFeedback(SQLModel, table=True):
+    """What a customer said about a teammate (praise or complaint), logged from a message."""
+
+    __tablename__ = "customer_feedback"
+    __table_args__ = (
+        UniqueConstraint("team_id", "teammate_id", "source_ref"),
+        Index("ix_customer_feedback_teammate", "team_id", "teammate_id", "created_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    logged_by: str = Field(max_length=32)
+    teammate_id: str = Field(max_length=32)
+    kind: str = Field(max_length=16)  # praise | complaint
+    rating: int
+    source: str = Field(max_length=16)  # email | chat | phone | survey | review
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    source_ref: str | None = Field(default=None, max_length=128)  # "<channel>:<ts>"
+    kudos_batch_id: str | None = Field(default=None, max_length=36)
+    created_at: datetime = Field(sa_column=_utc_column())
+
+
+class SuggestionBox(SQLModel, table=True):
+    """The channel anonymous suggestions go to, set by an admin."""
+
+    __tablename__ = "suggestion_box"
+    team_id: str = Field(primary_key=True, max_length=32)
+    channel_id: str = Field(max_length=32)
+    set_by: str = Field(max_length=32)
+    set_at: datetime = Field(sa_column=_utc_column())
+
+
+class Suggestion(SQLModel, table=True):
+    """An anonymous suggestion. No author, and only the day it was made: nothing here can be
+    joined to ``SuggestionQuota`` or to anything else about a person."""
+
+    __tablename__ = "suggestion"
+    __table_args__ = (Index("ix_suggestion_done", "team_id", "status", "done_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    day: date
+    channel_id: str = Field(max_length=32)
+    status: str = Field(default="open", max_length=16)  # open | done
+    done_note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    done_on: date | None = None
+    outbox_id: int | None = None
+
+
+class SuggestionQuota(SQLModel, table=True):
+    """Suggestions per person per day, keyed by a keyed hash of (team, person, day) so the
+    person cannot be read back; no id, no time, nothing shared with ``Suggestion``. Rows of
+    past days are deleted. SQLite stores it WITHOUT ROWID (in key order, not insertion order)."""
+
+    __tablename__ = "suggestion_quota"
+    __table_args__ = {"sqlite_with_rowid": False}
+    key: str = Field(primary_key=True, max_length=64)
+    day: date
+    used: int = 0

@@ -99,3 +99,27 @@ def test_the_fortnight_sends_nothing_twice(played: Played) -> None:
     assert sorted(c.args["channel"] for c in done) == sorted([ANA, BEN, CHANNEL])
     updates = played.slack.calls("chat.update", ok=True)
     assert len([c for c in updates if "was missed" in c.args["text"]]) == 1
+
+
+def test_part_three_shows_feedback_customer_praise_and_the_suggestion_box(played: Played) -> None:
+    out = played.out.split("Part three", 1)[1]
+    assert "DM to @ben  Bravo: :raised_hand: @ana would value your feedback about the Q3" in out
+    assert "Could this be more specific?" in out  # the nudge
+    assert "@ben sent you feedback in answer to your request about the Q3 onboarding" in out
+    assert "DM to @ben  Bravo: :pray: @ana thanked you" in out
+    assert '@ana sees a modal "Set a goal"' in out  # turned into a goal
+    assert "DM to @ben  Bravo: :speech_balloon: @ana shared feedback from @dee with you" in out
+    assert "(feedback_requests as of" in out and ": reminded 1)" in out
+    assert len(played.posts("A gentle reminder: @ana asked")) == 0  # the text uses ids
+    assert len(played.posts("A gentle reminder: <@U0ANA> asked")) == 1  # sent once
+    assert "closed after a week without an answer" in out
+    assert "Bravo: :star2: A customer praised you (email" in out
+    assert "#team-wins  Bravo: :clap: @dee gave kudos to @cy" in out
+    assert "anonymity is weak" in out
+    assert "#suggestions  Bravo: *:bulb: New anonymous suggestion*" in out
+    assert "#suggestions (in thread)  Bravo: :white_check_mark: Done: Fridays" in out
+    assert "You said: Quiet hours on Friday afternoons" in out
+    feedback_dms = [c for c in played.posts("sent you feedback")]
+    assert feedback_dms and all(c.args["channel"].startswith("U") for c in feedback_dms)
+    anonymous = played.posts("New anonymous suggestion")
+    assert [c.args["channel"] for c in anonymous] == ["C0IDEAS"]

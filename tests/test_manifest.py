@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from bot.commands import REGISTRY, SHORTCUTS
+from bot.feedback import ids as feedback_ids
 from bot.kudos import ids
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +41,7 @@ def test_every_registered_command_and_shortcut_is_in_the_manifest(manifest) -> N
     commands = {c["command"] for c in manifest["features"]["slash_commands"]}
     assert {c.command for c in REGISTRY} == commands
     shortcuts = {s["callback_id"] for s in manifest["features"]["shortcuts"]}
-    assert shortcuts == {ids.SHORTCUT_CALLBACK}
+    assert shortcuts == {ids.SHORTCUT_CALLBACK, feedback_ids.CUSTOMER_SHORTCUT}
     assert len(SHORTCUTS) == len(shortcuts)
     assert all(c["should_escape"] for c in manifest["features"]["slash_commands"])
 

@@ -105,18 +105,25 @@ def _select(options: list[dict[str, Any]], initial: str | None) -> Block:
 
 
 def goal_modal(
-    *, skills: Sequence[str], private_metadata: str, goal: Goal | None = None
+    *,
+    skills: Sequence[str],
+    private_metadata: str,
+    goal: Goal | None = None,
+    draft: Goal | None = None,
 ) -> dict[str, Any]:
-    """Set (or edit) a SMART goal. Defaults: weekly, Monday 09:30, shared with my coach."""
+    """Set (or edit) a SMART goal. Defaults: weekly, Monday 09:30, shared with my coach.
+    ``draft``: an unsaved goal to start a new one from (feedback turned into an action plan)."""
     what: Block = {"type": "plain_text_input", "multiline": True, "max_length": 1000}
     measure: Block = {"type": "plain_text_input", "max_length": 1000}
     target: Block = {"type": "datepicker"}
     time_: Block = {"type": "timepicker", "initial_time": "09:30"}
-    if goal is not None:
-        what["initial_value"] = goal.what
-        measure["initial_value"] = goal.measure
-        target["initial_date"] = goal.target_date.isoformat()
-        time_["initial_time"] = f"{goal.cadence_minute // 60:02d}:{goal.cadence_minute % 60:02d}"
+    seed = goal or draft
+    if seed is not None:
+        what["initial_value"] = seed.what
+        if seed.measure:
+            measure["initial_value"] = seed.measure
+        target["initial_date"] = seed.target_date.isoformat()
+        time_["initial_time"] = f"{seed.cadence_minute // 60:02d}:{seed.cadence_minute % 60:02d}"
     skill_opts = [_option("#" + s, s) for s in skills[:100]]
     cadence_opts = [_option(label, key) for key, label in CADENCE_LABELS.items()]
     day_opts = [_option(name, str(i)) for i, name in enumerate(WEEKDAYS)]
@@ -137,7 +144,7 @@ def goal_modal(
             measure,
             "A number or a clear sign, e.g. 'CSAT on my chats at 4.6 or more'.",
         ),
-        _input(ids.SKILL, "Skill area", _select(skill_opts, goal.skill if goal else None)),
+        _input(ids.SKILL, "Skill area", _select(skill_opts, seed.skill if seed else None)),
         _input(ids.TARGET, "Target date", target),
         _input(
             ids.CADENCE,

@@ -1,0 +1,1 @@
+"""Peer feedback, feedback requests, customer feedback and the anonymous suggestion box."""

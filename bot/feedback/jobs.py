@@ -1,0 +1,113 @@
+"""Scheduled work for feedback requests and the suggestion box, each as of a given time.
+
+A reminder or an expiry notice is written with a delivery record (a unique key) in the same
+transaction as its outbox row, so a job run twice, or by two processes at once, sends once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import datetime
+
+from bot.delivery import OutMessage
+from bot.deps import Deps
+from bot.feedback import ids
+from bot.feedback.suggestions import forget_old_quota
+from bot.render import feedback as render
+from storage import feedback as store
+from storage import goals as goal_store
+
+log = logging.getLogger(__name__)
+BATCH = 500
+POST, UPDATE = "chat.postMessage", "chat.update"
+
+
+def run_feedback_requests(deps: Deps, at: datetime) -> Counter[str]:
+    """One reminder for each request unanswered two working days on; expire week-old ones."""
+    counts: Counter[str] = Counter()
+    with deps.db.read() as session:
+        expiring = [(r.team_id, r.id or 0) for r in store.requests_to_expire(session, at, BATCH)]
+        waiting = [(r.team_id, r.id or 0) for r in store.requests_to_remind(session, at, BATCH)]
+    for team_id, request_id in expiring:
+        counts[_expire_one(deps, team_id, request_id, at)] += 1
+    for team_id, request_id in waiting:
+        counts[_remind_one(deps, team_id, request_id, at)] += 1
+    deps.deliverer.kick()
+    return counts
+
+
+def _remind_one(deps: Deps, team_id: str, request_id: int, at: datetime) -> str:
+    with deps.db.write() as session:
+        row = store.get_request(session, team_id, request_id)
+        if row is None or row.status != "open" or not store.mark_reminded(session, request_id, at):
+            return "taken"
+        key = f"fbreminder:{team_id}:{request_id}"
+        if not goal_store.record_send(
+            session,
+            key=key,
+            team_id=team_id,
+            kind="feedback_reminder",
+            user_id=row.giver_id,
+            due_at=row.remind_at or at,
+            now=at,
+        ):
+            return "taken"
+        message = OutMessage(
+            kind=ids.REQUEST_REMINDER,
+            method=POST,
+            payload=render.request_reminder(row),
+            dedupe_key=key,
+        )
+        rows = deps.outbox.enqueue(session, team_id, [message], at)
+        goal_store.link_send(session, key, rows[0].id if rows else None)
+        return "reminded"
+
+
+def _expire_one(deps: Deps, team_id: str, request_id: int, at: datetime) -> str:
+    with deps.db.write() as session:
+        row = store.get_request(session, team_id, request_id)
+        if row is None or not store.expire_request(session, request_id):
+            return "taken"
+        key = f"fbexpired:{team_id}:{request_id}"
+        if not goal_store.record_send(
+            session,
+            key=key,
+            team_id=team_id,
+            kind="feedback_expired",
+            user_id=row.requester_id,
+            due_at=row.expires_at,
+            now=at,
+        ):
+            return "taken"
+        messages = []
+        if row.outbox_id is not None:  # the asked person's DM loses its button
+            messages.append(
+                OutMessage(
+                    kind=ids.REQUEST_EDIT,
+                    method=UPDATE,
+                    payload=render.request_expired_edit(row),
+                    update_of=row.outbox_id,
+                )
+            )
+        messages.append(
+            OutMessage(
+                kind=ids.FEEDBACK_NOTE,
+                method=POST,
+                payload=render.request_expired_note(row),
+                dedupe_key=key,
+            )
+        )
+        deps.outbox.enqueue(session, team_id, messages, at)
+        return "expired"
+
+
+def next_feedback_request(deps: Deps, at: datetime) -> datetime | None:
+    with deps.db.read() as session:
+        return store.next_request_due(session)
+
+
+def forget_suggestion_counts(deps: Deps, at: datetime) -> Counter[str]:
+    """Delete the per-person suggestion counts of days that are over."""
+    with deps.db.write() as session:
+        return Counter({"forgotten": forget_old_quota(session, today=at.date())})

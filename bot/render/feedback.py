@@ -1,0 +1,650 @@
+"""Block Kit for feedback, feedback requests, customer feedback and suggestions. Pure functions.
+
+Everything a person typed in a modal is escaped (``bot.text.escape``) before it goes into
+mrkdwn; suggestion texts and request topics are stored as safe mrkdwn already.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from bot.feedback import errors as fe
+from bot.feedback import ids
+from bot.feedback.customer import KINDS, SOURCES
+from bot.feedback.service import FeedbackDraft, Inbox
+from bot.render.common import Block, button, clip, context, message, quote, section
+from bot.render.errors import error_text
+from bot.text import escape
+from storage.models import CustomerFeedback, Feedback, FeedbackRequest, Goal, Suggestion
+
+VISIBILITY = {"recipient": "Only them", "coach": "Them and their coach"}
+BUTTON_VALUE_LIMIT = 2000
+
+
+def meta(**values: Any) -> str:
+    return json.dumps(values, separators=(",", ":"))
+
+
+def _text(value: str, limit: int = 1000) -> str:
+    return escape(clip(value, limit))
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": clip(text, 75)}, "value": value}
+
+
+def _input(
+    block_id: str,
+    label: str,
+    element: Block,
+    hint: str | None = None,
+    *,
+    optional: bool = False,
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": {"type": "plain_text", "text": label},
+        "element": {"action_id": ids.INPUT, **element},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = {"type": "plain_text", "text": hint}
+    return block
+
+
+def _text_input(initial: str = "", *, multiline: bool = True, max_length: int = 1000) -> Block:
+    element: Block = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    return element
+
+
+def _select(
+    options: list[dict[str, Any]], initial: str | None, kind: str = "static_select"
+) -> Block:
+    element: Block = {"type": kind, "options": options}
+    chosen = [o for o in options if o["value"] == initial]
+    if chosen:
+        element["initial_option"] = chosen[0]
+    return element
+
+
+def _modal(
+    callback: str, title: str, submit: str, meta_: str, blocks: list[Block]
+) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": callback,
+        "private_metadata": meta_,
+        "title": {"type": "plain_text", "text": title},
+        "submit": {"type": "plain_text", "text": submit},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks[:100],
+    }
+
+
+# Giving feedback -------------------------------------------------------------------------------
+
+
+def feedback_modal(
+    *,
+    skills: Sequence[str],
+    private_metadata: str,
+    recipient_id: str | None = None,
+    request: FeedbackRequest | None = None,
+    draft: FeedbackDraft | None = None,
+    nudges: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Feedback built to be acted on: situation, behaviour, impact, a suggestion, the skill and
+    who may see it. From a request, the recipient is fixed (the person who asked)."""
+    blocks: list[Block] = []
+    if nudges:
+        blocks.append(
+            section(
+                ":mag: *Could this be more specific?* Specific feedback is easier to act on.\n"
+                + "\n".join("• " + n for n in nudges)
+                + "\nEdit below, or press *Send* again to send it as it is."
+            )
+        )
+    if request is not None:
+        about = f" about {request.topic}" if request.topic else ""
+        blocks.append(section(f"<@{request.requester_id}> asked for your feedback{about}."))
+    else:
+        person: Block = {"type": "users_select"}
+        if recipient_id:
+            person["initial_user"] = recipient_id
+        blocks.append(_input(ids.RECIPIENT, "Feedback for", person))
+    d = draft or FeedbackDraft("", "", "", "", "", False)
+    blocks += [
+        _input(
+            ids.SITUATION,
+            "The situation",
+            _text_input(d.situation),
+            "When and where? e.g. 'Tuesday's call with the Acme billing team'.",
+        ),
+        _input(
+            ids.BEHAVIOUR,
+            "What they did",
+            _text_input(d.behaviour),
+            "The behaviour you saw or heard, not a judgement: 'you paused and summarised...'.",
+        ),
+        _input(
+            ids.IMPACT,
+            "Its impact",
+            _text_input(d.impact),
+            "What it changed for the customer, the team or you.",
+        ),
+        _input(
+            ids.SUGGESTION,
+            "A suggestion (optional)",
+            _text_input(d.suggestion),
+            "One thing to try next time, if you have one.",
+            optional=True,
+        ),
+        _input(ids.SKILL, "Skill", _select([_option("#" + s, s) for s in skills[:100]], d.skill)),
+        _input(
+            ids.VISIBILITY,
+            "Who may see it",
+            _select(
+                [_option(label, key) for key, label in VISIBILITY.items()],
+                "coach" if d.share_with_coach else "recipient",
+                "radio_buttons",
+            ),
+            "Never posted in a channel. Their coach sees it only if you (or they) share it.",
+        ),
+    ]
+    return _modal(ids.FEEDBACK_MODAL, "Give feedback", "Send", private_metadata, blocks)
+
+
+def feedback_body(fb: Feedback) -> str:
+    lines = [
+        f"*Situation:* {_text(fb.situation)}",
+        f"*What you did:* {_text(fb.behaviour)}",
+        f"*Impact:* {_text(fb.impact)}",
+    ]
+    if fb.suggestion:
+        lines.append(f"*Suggestion:* {_text(fb.suggestion)}")
+    return "\n".join(lines)
+
+
+def _about(fb: Feedback) -> str:
+    return f"`#{fb.skill}` · {fb.created_at:%d %b %Y}"
+
+
+def feedback_dm(fb: Feedback, request: FeedbackRequest | None = None) -> dict[str, Any]:
+    """To the recipient: the feedback and what they can do with it."""
+    answer = ""
+    if request is not None:
+        about = f" about {request.topic}" if request.topic else ""
+        answer = f" in answer to your request{about}"
+    text = f":speech_balloon: <@{fb.giver_id}> sent you feedback{answer}"
+    actions = [
+        button("Thank them", ids.THANK, str(fb.id), "primary"),
+        button("Turn this into a goal", ids.TO_GOAL, str(fb.id)),
+    ]
+    if not fb.shared_with_coach:
+        actions.append(button("Share with my coach", ids.SHARE, str(fb.id)))
+    seen = "your coach can see it too" if fb.shared_with_coach else "only you and the giver see it"
+    blocks = [
+        section(text + "."),
+        section(feedback_body(fb)),
+        context(_about(fb) + f" · Private: {seen}."),
+        {"type": "actions", "block_id": f"feedback_{fb.id}", "elements": actions},
+    ]
+    return {"channel": fb.recipient_id, **message(text, blocks)}
+
+
+def giver_sent(fb: Feedback) -> dict[str, Any]:
+    who = "them and their coach" if fb.shared_with_coach else "only them"
+    text = f":white_check_mark: Your feedback for <@{fb.recipient_id}> is on its way (to {who})."
+    return {"channel": fb.giver_id, **message(text, [section(text), section(feedback_body(fb))])}
+
+
+def coach_dm(fb: Feedback, coach_id: str) -> dict[str, Any]:
+    text = f":speech_balloon: <@{fb.recipient_id}> shared feedback from <@{fb.giver_id}> with you"
+    blocks = [section(text + "."), section(feedback_body(fb)), context(_about(fb))]
+    return {"channel": coach_id, **message(text, blocks)}
+
+
+def thanks_dm(fb: Feedback) -> dict[str, Any]:
+    text = f":pray: <@{fb.recipient_id}> thanked you for your feedback (`#{fb.skill}`)."
+    return {"channel": fb.giver_id, **message(text, [section(text)])}
+
+
+def without_button(blocks: Sequence[Block], action_id: str, note: str) -> list[Block]:
+    """A posted message's blocks with one button gone (it was used), and a note in its place."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.get("type") == "actions":
+            kept = [e for e in block.get("elements", []) if e.get("action_id") != action_id]
+            if len(kept) < len(block.get("elements", [])):
+                out.append(context(note))
+            if kept:
+                out.append({**block, "elements": kept})
+        else:
+            out.append(block)
+    return out
+
+
+def shared_note(coaches: Sequence[str]) -> str:
+    names = ", ".join(f"<@{c}>" for c in coaches)
+    return f":handshake: Shared with your coach {names}."
+
+
+def goal_draft(fb: Feedback, today: date) -> Goal:
+    """An unsaved goal to open the goal modal with: the feedback as an action plan."""
+    plan = fb.suggestion or f"Build on this: {fb.behaviour}"
+    return Goal(
+        team_id=fb.team_id,
+        owner_id=fb.recipient_id,
+        what=clip(plan, 1000),
+        measure="",
+        skill=fb.skill,
+        target_date=today + timedelta(days=28),
+        cadence_anchor=today,
+        created_at=datetime.min,
+        updated_at=datetime.min,
+    )
+
+
+# Asking for feedback ---------------------------------------------------------------------------
+
+
+def request_dm(row: FeedbackRequest) -> dict[str, Any]:
+    about = f" about {row.topic}" if row.topic else ""
+    text = f":raised_hand: <@{row.requester_id}> would value your feedback{about}"
+    blocks = [
+        section(text + "."),
+        context("Specific and kind beats long: a situation, what they did, its impact."),
+        {
+            "type": "actions",
+            "block_id": f"feedback_request_{row.id}",
+            "elements": [button("Give feedback", ids.ANSWER, str(row.id), "primary")],
+        },
+    ]
+    return {"channel": row.giver_id, **message(text, blocks)}
+
+
+def request_reminder(row: FeedbackRequest) -> dict[str, Any]:
+    about = f" about {row.topic}" if row.topic else ""
+    text = (
+        f":hourglass_flowing_sand: A gentle reminder: <@{row.requester_id}> asked for your "
+        f"feedback{about}"
+    )
+    blocks = [
+        section(text + ". The request closes in a few days."),
+        {
+            "type": "actions",
+            "block_id": f"feedback_reminder_{row.id}",
+            "elements": [button("Give feedback", ids.ANSWER, str(row.id), "primary")],
+        },
+    ]
+    return {"channel": row.giver_id, **message(text, blocks)}
+
+
+def request_expired_edit(row: FeedbackRequest) -> dict[str, Any]:
+    text = f"<@{row.requester_id}>'s feedback request has closed."
+    return message(text, [section(":lock: " + text)])
+
+
+def request_expired_note(row: FeedbackRequest) -> dict[str, Any]:
+    text = (
+        f":lock: Your feedback request to <@{row.giver_id}> closed after a week without an answer."
+    )
+    return {"channel": row.requester_id, **message(text, [section(text)])}
+
+
+def request_answered_edit(row: FeedbackRequest) -> dict[str, Any]:
+    text = f"You answered <@{row.requester_id}>'s feedback request. Thank you!"
+    return message(text, [section(":white_check_mark: " + text)])
+
+
+def requests_sent(user_ids: Sequence[str], topic: str) -> str:
+    names = ", ".join(f"<@{u}>" for u in user_ids)
+    about = f" about {topic}" if topic else ""
+    return (
+        f":outbox_tray: I asked {names} for feedback{about}. You'll get a DM as answers arrive; "
+        "one reminder goes out after two working days, and requests close after a week."
+    )
+
+
+# The inbox -------------------------------------------------------------------------------------
+
+
+def inbox_blocks(box: Inbox) -> dict[str, Any]:
+    mine = box.owner_id == box.viewer_id
+    title = "Your feedback inbox" if mine else f"Feedback <@{box.owner_id}> shared with you"
+    blocks: list[Block] = [section(f"*{title}*")]
+    if box.total == 0:
+        blocks.append(
+            section(
+                "Nothing yet. Ask for some: `/feedback request @ana @ben about the Q3 calls`."
+                if mine
+                else "Nothing shared with you yet."
+            )
+        )
+    else:
+        lines = [
+            f"`#{skill}`: {c.total} in all · {c.last_30_days} in 30 days · "
+            f"{c.last_90_days} in 90 days · {c.acted_on} acted on"
+            for skill, c in box.by_skill.items()
+        ]
+        blocks.append(section("*By skill*\n" + "\n".join(lines[:20])))
+        months = " · ".join(f"{m}: {n}" for m, n in box.months.items())
+        blocks.append(context(f"Received by month: {months}"))
+        for fb in box.items:
+            item = section(
+                f"*From <@{fb.giver_id}>* · {_about(fb)}\n{clip(feedback_body(fb), 2800)}"
+            )
+            if mine and fb.acted_on_at is None:
+                item["accessory"] = button("Mark acted on", ids.ACTED_ON, str(fb.id))
+            elif fb.acted_on_at is not None:
+                item["text"]["text"] += f"\n:white_check_mark: Acted on {fb.acted_on_at:%d %b}"
+            blocks.append(item)
+        if box.total > len(box.items):
+            blocks.append(context(f"The {len(box.items)} most recent of {box.total}."))
+    c = box.customer
+    if c.praise or c.complaints:
+        avg = f" · average rating {c.average_rating:.1f}/5" if c.average_rating else ""
+        blocks.append(
+            section(f"*From customers:* {c.praise} praise · {c.complaints} complaints{avg}")
+        )
+    blocks.append(context(":lock: Feedback is private: never posted, never on a leaderboard."))
+    return message(title, blocks)
+
+
+# Customer feedback -----------------------------------------------------------------------------
+
+
+def customer_modal(*, private_metadata: str, text: str) -> dict[str, Any]:
+    blocks = [
+        _input(ids.CF_TEAMMATE, "About which teammate?", {"type": "users_select"}),
+        _input(
+            ids.CF_KIND,
+            "Kind",
+            _select([_option(v, k) for k, v in KINDS.items()], "praise", "radio_buttons"),
+        ),
+        _input(
+            ids.CF_RATING,
+            "Rating",
+            _select([_option("★" * n + f" ({n})", str(n)) for n in range(1, 6)], None),
+        ),
+        _input(
+            ids.CF_SOURCE,
+            "Came by",
+            _select([_option(v, k) for k, v in SOURCES.items()], None),
+        ),
+        _input(
+            ids.CF_TEXT,
+            "What the customer said",
+            _text_input(text, max_length=2000),
+            "Trim anything private (names, order numbers) before saving.",
+        ),
+    ]
+    return _modal(ids.CUSTOMER_MODAL, "Log customer feedback", "Save", private_metadata, blocks)
+
+
+def _stars(rating: int) -> str:
+    return "★" * rating + "☆" * (5 - rating)
+
+
+def customer_dm(row: CustomerFeedback) -> dict[str, Any]:
+    if row.kind == "praise":
+        text = (
+            f":star2: A customer praised you ({SOURCES[row.source].lower()}, {_stars(row.rating)})"
+        )
+    else:
+        text = (
+            f":memo: A customer raised a concern about a conversation with you "
+            f"({SOURCES[row.source].lower()}, {_stars(row.rating)})"
+        )
+    blocks = [
+        section(text + "."),
+        section(quote(_text(row.text, 2000))),
+        context(f"Logged by <@{row.logged_by}>. Your counts are in `/feedback inbox`."),
+    ]
+    return {"channel": row.teammate_id, **message(text, blocks)}
+
+
+def customer_logged(row: CustomerFeedback) -> dict[str, Any]:
+    kind = KINDS[row.kind].lower()
+    text = f":inbox_tray: Logged customer {kind} for <@{row.teammate_id}> ({_stars(row.rating)})."
+    blocks: list[Block] = [section(text + " They've been told by DM.")]
+    if row.kind == "praise":
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"customer_{row.id}",
+                "elements": [button("Turn into kudos", ids.CUSTOMER_KUDOS, str(row.id), "primary")],
+            }
+        )
+    return {"channel": row.logged_by, **message(text, blocks)}
+
+
+def praise_reason(row: CustomerFeedback) -> str:
+    """The kudos reason for praise turned into kudos (safe mrkdwn)."""
+    how = f"{SOURCES[row.source].lower()}, {_stars(row.rating)}"
+    return f"a customer's praise ({how}): “{_text(row.text, 600)}”"
+
+
+# The suggestion box -----------------------------------------------------------------------------
+
+ANONYMITY = (
+    "Anonymous: the post comes from Bravo, and nothing Bravo keeps links it to you "
+    "(the date only, no name, no exact time)."
+)
+
+
+def weak_anonymity(people: int) -> str:
+    return (
+        f":warning: This workspace has only {people} people, so anonymity is weak: others may "
+        "guess who wrote it."
+    )
+
+
+def suggest_modal(*, private_metadata: str, people: int | None) -> dict[str, Any]:
+    blocks: list[Block] = []
+    if people is not None:
+        blocks.append(section(weak_anonymity(people)))
+    blocks += [
+        _input(
+            ids.SUGGEST_TEXT,
+            "Your suggestion",
+            _text_input(max_length=1500),
+            "What would make work better? Be specific; be kind.",
+        ),
+        context(ANONYMITY),
+    ]
+    return _modal(
+        ids.SUGGEST_MODAL, "Anonymous suggestion", "Post anonymously", private_metadata, blocks
+    )
+
+
+def small_workspace_warning(text: str, people: int) -> dict[str, Any]:
+    """Before posting from ``/suggest text`` in a small workspace; the text rides in the
+    button (never stored)."""
+    warning = weak_anonymity(people) + " Post it anyway?"
+    blocks = [section(warning), section(quote(text))]
+    if len(text) <= BUTTON_VALUE_LIMIT:
+        anyway = button("Post anonymously", ids.SUGGEST_ANYWAY, text, "danger")
+        blocks.append({"type": "actions", "block_id": "suggest_confirm", "elements": [anyway]})
+    else:  # too long to ride in a button without being cut: the form takes it whole
+        blocks.append(context("To post it, open the form with `/suggest` and paste it there."))
+    return message(warning, blocks)
+
+
+def suggestion_post(row: Suggestion) -> dict[str, Any]:
+    text = ":bulb: New anonymous suggestion"
+    blocks = [
+        section(f"*{text}*"),
+        section(quote(row.text)),
+        context("Reply in the thread. Admins: mark it done when it's acted on."),
+        {
+            "type": "actions",
+            "block_id": f"suggestion_{row.id}",
+            "elements": [button("Mark done", ids.SUGGEST_DONE, str(row.id))],
+        },
+    ]
+    return {"channel": row.channel_id, **message(text, blocks)}
+
+
+def suggestion_done_edit(row: Suggestion) -> dict[str, Any]:
+    text = ":white_check_mark: Anonymous suggestion: done"
+    blocks = [section(f"*{text}*"), section(quote(row.text))]
+    if row.done_note:
+        blocks.append(section(f"*What we did:* {row.done_note}"))
+    return message(text, blocks)
+
+
+def suggestion_done_reply(row: Suggestion, channel: str, thread_ts: str | None) -> dict[str, Any]:
+    text = ":white_check_mark: Done" + (f": {row.done_note}" if row.done_note else ".")
+    payload: dict[str, Any] = {"channel": channel, **message(text, [section(text)])}
+    if thread_ts:
+        payload["thread_ts"] = thread_ts
+    return payload
+
+
+def done_modal(row: Suggestion, private_metadata: str) -> dict[str, Any]:
+    blocks = [
+        section(quote(row.text)),
+        _input(
+            ids.DONE_NOTE,
+            "What we did",
+            _text_input(max_length=1000),
+            'Shown in the thread and in the weekly "you said, we did".',
+            optional=True,
+        ),
+    ]
+    return _modal(ids.DONE_MODAL, "Mark suggestion done", "Mark done", private_metadata, blocks)
+
+
+def box_ready(channel: str) -> dict[str, Any]:
+    text = (
+        ":mailbox_with_mail: This channel is now Bravo's anonymous suggestion box. Anyone can "
+        "post with `/suggest your idea`; Bravo posts it with no name attached."
+    )
+    return {"channel": channel, **message(text, [section(text)])}
+
+
+# Errors ---------------------------------------------------------------------------------------
+
+_PERSON = {
+    "bot": "is a bot",
+    "deactivated": "has left the workspace",
+    "unknown": "isn't someone I can find",
+}
+
+
+@error_text.register
+def _(err: fe.SelfFeedbackError) -> str:
+    return "Feedback is for someone else. For yourself, try setting a goal with `/goal`."
+
+
+@error_text.register
+def _(err: fe.FeedbackPersonError) -> str:
+    return (
+        f"<@{err.user_id}> {_PERSON.get(err.why, 'is not available')}, so they can't get feedback."
+    )
+
+
+@error_text.register
+def _(err: fe.MissingFieldError) -> str:
+    return "Please fill in every required field. Nothing was sent."
+
+
+@error_text.register
+def _(err: fe.DuplicateFeedbackError) -> str:
+    return "You already sent exactly this feedback to this person. Nothing was sent twice."
+
+
+@error_text.register
+def _(err: fe.FeedbackNotFoundError) -> str:
+    return "I can't find that feedback, or it isn't yours to see."
+
+
+@error_text.register
+def _(err: fe.NotRecipientError) -> str:
+    return "Only the person who received this feedback can do that."
+
+
+@error_text.register
+def _(err: fe.NoCoachError) -> str:
+    return "You don't have a coach yet. Someone can offer with `/coach @you`."
+
+
+@error_text.register
+def _(err: fe.TooManyAskedError) -> str:
+    return (
+        f"That's {err.count} people; ask at most {err.limit} at once, so each request gets "
+        "real attention. Nothing was sent."
+    )
+
+
+@error_text.register
+def _(err: fe.AlreadyAskedError) -> str:
+    names = ", ".join(f"<@{u}>" for u in err.user_ids)
+    return f"You already have an open request with {names}. Nothing was sent."
+
+
+@error_text.register
+def _(err: fe.RequestClosedError) -> str:
+    return {
+        "answered": "You already answered this request. Thank you!",
+        "expired": "This request has closed (requests stay open for a week).",
+    }.get(err.status, "This request was sent to someone else.")
+
+
+@error_text.register
+def _(err: fe.FeedbackNotSharedError) -> str:
+    return (
+        f"<@{err.owner_id}>'s feedback is private. Coaches see what their coachees share with them."
+    )
+
+
+@error_text.register
+def _(err: fe.BadRatingError) -> str:
+    return "Pick a rating from 1 to 5."
+
+
+@error_text.register
+def _(err: fe.DuplicateCustomerFeedbackError) -> str:
+    return f"This message was already logged for <@{err.user_id}>."
+
+
+@error_text.register
+def _(err: fe.NotPraiseError) -> str:
+    return "Only praise can be turned into kudos."
+
+
+@error_text.register
+def _(err: fe.NoSuggestionBoxError) -> str:
+    return (
+        "The suggestion box isn't set up yet. An admin can run `/suggest setup` in the "
+        "channel where suggestions should go. Nothing was posted."
+    )
+
+
+@error_text.register
+def _(err: fe.SuggestionLimitError) -> str:
+    return f"You've reached today's limit of {err.limit} suggestions. Please try again tomorrow."
+
+
+@error_text.register
+def _(err: fe.NotAdminError) -> str:
+    return "Only workspace admins (or Bravo admins) can do that."
+
+
+@error_text.register
+def _(err: fe.SuggestionNotFoundError) -> str:
+    return "I can't find that suggestion any more."
+
+
+@error_text.register
+def _(err: fe.BoxChannelError) -> str:
+    if err.why == "dm":
+        return "Run `/suggest setup` in the channel (not a DM) where suggestions should go."
+    return "I'm not in this channel yet: `/invite @Bravo` first, then `/suggest setup` again."
