@@ -315,7 +315,7 @@ class Deliverer:
         db: Database,
         sender: SlackSender,
         clock: Clock = utcnow,
-        poll_seconds: float = 2.0,
+        poll_seconds: float = 0.5,
         *,
         posts_per_minute: int = 300,
         burst: int = PACING_BURST,
@@ -348,6 +348,10 @@ class Deliverer:
         self._answered: set[str] = set()
         self._lock = threading.RLock()
         self._next_look = 0.0  # monotonic: when to read the queue again if not kicked
+        # Whether this process sends paced (chat.*) messages. Pacing is per process, so where
+        # several processes deliver (gunicorn workers) only the scheduler's leader sends them,
+        # and the workspace's pace holds; the others send what is not paced (replies, views).
+        self.paces: Callable[[], bool] = lambda: True
         self._teams_seen: set[str] = set()
 
     def kick(self) -> None:
@@ -428,7 +432,7 @@ class Deliverer:
 
     def _anything_due(self) -> bool:
         with self._db.read() as session:
-            return bool(store.due(session, self._clock(), 1))
+            return bool(store.due(session, self._clock(), 1, paced_too=self.paces()))
 
     def _pacing_wait(self) -> float | None:
         """Seconds until a held row's slot or a put-back row comes due; None when none will."""
@@ -460,10 +464,11 @@ class Deliverer:
         room = {team: self._room(team, now) for team in self._teams_seen}
         take: list[int] = []
         full = True
+        paces = self.paces()
         for _ in range(3):  # again without the workspaces this pass has filled, if any
             held_back = sorted(team for team, free in room.items() if free <= 0)
             with self._db.read() as session:
-                due = [d for d in store.due(session, now, limit, held_back=held_back)]
+                due = store.due(session, now, limit, held_back=held_back, paced_too=paces)
             skipped = False
             for row_id, team, method in due:
                 if paced(method):

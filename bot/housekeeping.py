@@ -25,5 +25,7 @@ def start_scheduler(deps: Any) -> Any:
     from bot.scheduler import Scheduler, leadership_for
 
     scheduler = Scheduler(deps, JOBS, leadership_for(deps.settings.database_url), clock=deps.clock)
+    # One process paces each workspace's messages: the leader (see Deliverer.paces).
+    deps.deliverer.paces = lambda: scheduler.leading
     scheduler.start()
     return scheduler

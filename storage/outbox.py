@@ -56,22 +56,26 @@ def _free_to_take(now: datetime) -> ColumnElement[bool]:
 
 
 def due(
-    session: Session, now: datetime, limit: int, *, held_back: Sequence[str] = ()
+    session: Session,
+    now: datetime,
+    limit: int,
+    *,
+    held_back: Sequence[str] = (),
+    paced_too: bool = True,
 ) -> list[tuple[int, str, str]]:
     """(id, team, method) of rows to send now, oldest first. Messages of the workspaces in
-    ``held_back`` (their pace is booked up) are left for later, so they cannot crowd out other
-    workspaces' rows or their replies that are not paced."""
+    ``held_back`` (their pace is booked up), or of every workspace without ``paced_too``, are
+    left for later, so they cannot crowd out other rows, such as replies that are not paced."""
     stmt = select(OutboxRow.id, OutboxRow.team_id, OutboxRow.method).where(
         _free_to_take(now), col(OutboxRow.next_attempt_at) <= now
     )
-    if held_back:
-        stmt = stmt.where(
-            ~(
-                col(OutboxRow.team_id).in_(list(held_back))
-                & col(OutboxRow.method).startswith("chat.")
-                & (col(OutboxRow.method) != "chat.getPermalink")
-            )
-        )
+    is_paced = col(OutboxRow.method).startswith("chat.") & (
+        col(OutboxRow.method) != "chat.getPermalink"
+    )
+    if not paced_too:
+        stmt = stmt.where(~is_paced)
+    elif held_back:
+        stmt = stmt.where(~(col(OutboxRow.team_id).in_(list(held_back)) & is_paced))
     rows = session.exec(
         stmt.order_by(col(OutboxRow.next_attempt_at), col(OutboxRow.id)).limit(limit)
     ).all()

@@ -295,6 +295,30 @@ def test_views_are_not_paced(db) -> None:
     assert sender.times == [start] * 10
 
 
+def test_a_process_that_does_not_pace_sends_only_what_is_not_paced(db) -> None:
+    """With several processes, only the scheduler's leader sends chat.* messages, so the
+    workspace's pace holds; the others still send replies and views at once."""
+    clock = Clock(datetime(2026, 11, 23, tzinfo=UTC))
+    sender = ScriptedSender(clock=clock)
+    home = {"user_id": "UBEN", "view": {"type": "home", "blocks": []}}
+    queue(
+        db,
+        clock,
+        dm("UBEN", "posted"),
+        OutMessage(kind="home", method="views.publish", payload=home),
+    )
+    follower = make_deliverer(db, sender, clock)
+    follower.paces = lambda: False
+    follower.drain()
+    assert [c[0] for c in sender.calls] == ["views.publish"]
+    with db.read() as s:
+        [waiting] = s.exec(select(OutboxRow).where(OutboxRow.method == "chat.postMessage")).all()
+    assert (waiting.status, waiting.attempts, waiting.claimed_until) == ("pending", 0, None)
+    leader = make_deliverer(db, sender, clock)
+    leader.drain()
+    assert [c[0] for c in sender.calls] == ["views.publish", "chat.postMessage"]
+
+
 class RateLimitedOnce(ScriptedSender):
     """Answers 429 (Retry-After ``after``) to the ``nth`` call, from ``team``'s point of view."""
 
