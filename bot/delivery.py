@@ -27,6 +27,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import WebClient
 from sqlmodel import Session
 
+from bot.uploads import UPLOAD, upload
 from storage import outbox as store
 from storage.db import Database
 from storage.models import OutboxRow
@@ -92,7 +93,10 @@ class SlackSender:
 
     def call(self, method: str, payload: dict[str, Any]) -> Outcome:
         try:
-            response = self.client.api_call(method, json=payload)
+            if method == UPLOAD:
+                response = upload(self.client, payload)
+            else:
+                response = self.client.api_call(method, json=payload)
             return Outcome(True, dict(response.data) if isinstance(response.data, dict) else {})
         except SlackApiError as err:
             status = err.response.status_code

@@ -9,6 +9,7 @@ from typing import Any
 from bot.goals import jobs as goal_jobs
 from bot.housekeeping import forget_events
 from bot.scheduler import Job
+from bot.shoutouts import jobs as shoutout_jobs
 
 
 def _forget_events(deps: Any, at: datetime) -> Counter[str]:
@@ -54,6 +55,20 @@ JOBS: tuple[Job, ...] = (
         _forget_events,
         _hourly,
         timedelta(hours=1),
+    ),
+    Job(
+        "shoutouts",
+        "each team channel's weekly shout-out at its local time (and leads' fairness notes)",
+        shoutout_jobs.run_shoutouts,
+        shoutout_jobs.next_shoutout,
+        timedelta(minutes=10),
+    ),
+    Job(
+        "celebrations",
+        "birthdays and work anniversaries at 09:00 channel time; milestones in team channels",
+        shoutout_jobs.run_celebrations,
+        shoutout_jobs.next_celebration,
+        timedelta(minutes=5),
     ),
 )
 BY_NAME = {job.name: job for job in JOBS}

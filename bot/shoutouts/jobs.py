@@ -1,0 +1,308 @@
+"""Scheduled shout-outs and celebrations, each as of a given time (``bravo jobs run NAME --at``).
+
+What is due comes from the database (team channels and their local schedule). Each message has
+a delivery record with a unique key (kind, channel, local date) written in the same transaction
+as its outbox row, so a job run twice, by a retry, a restart or a second process, posts once. A
+post missed while Bravo was down goes out once, late, within ``shoutout_grace_hours``; later
+than that, that week's (or day's) is skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.delivery import OutMessage
+from bot.deps import Deps
+from bot.goals.schedule import Cadence, next_due, previous_due
+from bot.render import shoutouts as render
+from bot.shoutouts import ids
+from bot.shoutouts.celebrate import CELEBRATE_AT, dates_to_celebrate
+from bot.shoutouts.chart import chart_png
+from bot.shoutouts.team import fetch_members
+from bot.shoutouts.week import Reached, Week, build_week, unrecognised
+from bot.uploads import UPLOAD, upload_payload
+from bot.users import zone_or_utc
+from storage import goals as sends
+from storage import shoutouts as store
+from storage import users as user_store
+from storage.models import ScheduledSend, ShoutoutChannel
+
+log = logging.getLogger(__name__)
+POST = "chat.postMessage"
+MEMBERS_TTL = timedelta(hours=6)
+FAIRNESS_WEEKS = 4
+DAILY = Cadence("weekdays", minute=CELEBRATE_AT)
+
+
+def weekly(cfg: ShoutoutChannel) -> Cadence:
+    return Cadence("weekly", weekday=cfg.weekday, minute=cfg.minute)
+
+
+def week_key(cfg: ShoutoutChannel, due: datetime) -> str:
+    day = due.astimezone(zone_or_utc(cfg.tz)).date().isoformat()
+    return f"shoutout:{cfg.team_id}:{cfg.channel_id}:{day}"
+
+
+def refresh_members(deps: Deps, team_id: str, channel_id: str, at: datetime) -> bool:
+    """Re-read the team from Slack (paginated); on trouble the members we knew stay."""
+    try:
+        people = fetch_members(deps.client, channel_id)
+    except Exception as err:  # Slack trouble: last known members are good enough this week
+        log.warning("could not refresh the members of %s: %s", channel_id, err)
+        return False
+    with deps.db.write() as session:
+        store.replace_members(session, team_id, channel_id, people, at)
+    return True
+
+
+def _channels(deps: Deps) -> list[tuple[str, str]]:
+    with deps.db.read() as session:
+        return [(c.team_id, c.channel_id) for c in store.enabled_channels(session)]
+
+
+def run_shoutouts(deps: Deps, at: datetime) -> Counter[str]:
+    """The weekly shout-out (and fairness note) of every team channel whose time has come."""
+    counts: Counter[str] = Counter()
+    for team_id, channel_id in _channels(deps):
+        try:
+            outcome = _shoutout_one(deps, team_id, channel_id, at)
+        except Exception:  # logged; this channel is tried again at the next run
+            log.exception("weekly shout-out for %s failed", channel_id)
+            outcome = "error"
+        counts[outcome] += 1
+    deps.deliverer.kick()
+    return counts
+
+
+def _due_week(deps: Deps, cfg: ShoutoutChannel, at: datetime) -> tuple[str, datetime | None]:
+    due = previous_due(weekly(cfg), zone_or_utc(cfg.tz), at)
+    if due < cfg.since:
+        return "not_due", None
+    if at - due > timedelta(hours=deps.settings.shoutout_grace_hours):
+        return "missed", None
+    return "due", due
+
+
+def _shoutout_one(deps: Deps, team_id: str, channel_id: str, at: datetime) -> str:
+    with deps.db.read() as session:
+        cfg = store.get_channel(session, team_id, channel_id)
+        if cfg is None or not cfg.enabled:
+            return "off"
+        outcome, due = _due_week(deps, cfg, at)
+        if due is None:
+            return outcome
+        key = week_key(cfg, due)
+        if session.get(ScheduledSend, key) is not None:
+            return "already_sent"
+        stale = cfg.members_at is None or at - cfg.members_at > MEMBERS_TTL
+    if stale:
+        refresh_members(deps, team_id, channel_id, at)
+    with deps.db.read() as session:
+        members = store.members(session, team_id, channel_id)
+        week = build_week(
+            session=session,
+            team_id=team_id,
+            channel_id=channel_id,
+            members=members,
+            tz=cfg.tz,
+            end=due,
+        )
+    png = chart_png(week)  # drawn outside the writing transaction
+    with deps.db.write() as session:
+        if not sends.record_send(
+            session,
+            key=key,
+            team_id=team_id,
+            kind="shoutout",
+            user_id=channel_id,
+            due_at=due,
+            now=at,
+        ):
+            return "already_sent"
+        rows = deps.outbox.enqueue(session, team_id, [_week_message(week, key)], at)
+        post = next((r for r in rows if r.dedupe_key == key), None)
+        sends.link_send(session, key, post.id if post else None)
+        if post is not None and png is not None:
+            deps.outbox.enqueue(session, team_id, [_chart_message(week, key, png, post.id)], at)
+        if cfg.fairness_to:
+            _fairness(deps, session, cfg, members, due, at)
+    return "sent"
+
+
+def _week_message(week: Week, key: str) -> OutMessage:
+    return OutMessage(
+        kind=ids.WEEKLY, method=POST, payload=render.weekly_post(week), dedupe_key=key
+    )
+
+
+def _chart_message(week: Week, key: str, png: bytes, post_id: int | None) -> OutMessage:
+    """The chart goes after the post it belongs to (and not at all if the post failed)."""
+    payload = upload_payload(
+        channel=week.channel_id,
+        filename=f"kudos-week-{week.per_day[-1][0].isoformat()}.png",
+        title="This week's kudos",
+        alt_text=render.chart_alt_text(week),
+        content=png,
+    )
+    return OutMessage(
+        kind=ids.CHART, method=UPLOAD, payload=payload, dedupe_key=key + ":chart", update_of=post_id
+    )
+
+
+def _fairness(
+    deps: Deps,
+    session: Session,
+    cfg: ShoutoutChannel,
+    members: list[str],
+    due: datetime,
+    at: datetime,
+) -> None:
+    """The lead's private note: a DM, never a channel post."""
+    lead = cfg.fairness_to or ""
+    key = f"fairness:{cfg.team_id}:{cfg.channel_id}:{week_key(cfg, due).rsplit(':', 1)[1]}:{lead}"
+    if not sends.record_send(
+        session,
+        key=key,
+        team_id=cfg.team_id,
+        kind="fairness",
+        user_id=lead,
+        due_at=due,
+        now=at,
+    ):
+        return
+    people = [m for m in members if m != lead and not _is_bot(session, cfg.team_id, m)]
+    quiet = unrecognised(
+        session=session,
+        team_id=cfg.team_id,
+        members=people,
+        now=due,
+        weeks=FAIRNESS_WEEKS,
+    )
+    note = render.fairness_note(lead, cfg.channel_id, quiet, FAIRNESS_WEEKS)
+    message = OutMessage(kind=ids.FAIRNESS, method=POST, payload=note, dedupe_key=key)
+    rows = deps.outbox.enqueue(session, cfg.team_id, [message], at)
+    sends.link_send(session, key, rows[0].id if rows else None)
+
+
+def _is_bot(session: Session, team_id: str, user_id: str) -> bool:
+    row = user_store.cached_people(session, team_id, [user_id]).get(user_id)
+    return row is not None and (row.is_bot or row.deleted)
+
+
+def next_shoutout(deps: Deps, at: datetime) -> datetime | None:
+    with deps.db.read() as session:
+        channels = store.enabled_channels(session)
+    times = [next_due(weekly(c), zone_or_utc(c.tz), at) for c in channels]
+    return min(times) if times else None
+
+
+# Celebrations ----------------------------------------------------------------------------------
+
+
+def run_celebrations(deps: Deps, at: datetime) -> Counter[str]:
+    """Birthdays and work anniversaries at 09:00 (channel time) on working days, and
+    milestones announced in the team channel for people who asked for that."""
+    counts: Counter[str] = Counter()
+    for team_id, channel_id in _channels(deps):
+        try:
+            counts[_dates_one(deps, team_id, channel_id, at)] += 1
+        except Exception:
+            log.exception("celebrations for %s failed", channel_id)
+            counts["error"] += 1
+    for team_id in sorted({t for t, _ in _channels(deps)}):
+        counts.update(_milestones(deps, team_id, at))
+    deps.deliverer.kick()
+    return counts
+
+
+def _dates_one(deps: Deps, team_id: str, channel_id: str, at: datetime) -> str:
+    with deps.db.write() as session:
+        cfg = store.get_channel(session, team_id, channel_id)
+        if cfg is None or not cfg.enabled:
+            return "off"
+        zone = zone_or_utc(cfg.tz)
+        due = previous_due(DAILY, zone, at)
+        if due < cfg.since:
+            return "not_due"
+        if at - due > timedelta(hours=deps.settings.shoutout_grace_hours):
+            return "missed"
+        today = due.astimezone(zone).date()
+        key = f"celebrate:{team_id}:{channel_id}:{today.isoformat()}"
+        if session.get(ScheduledSend, key) is not None:
+            return "already_sent"
+        members = store.members(session, team_id, channel_id)
+        items = dates_to_celebrate(session=session, team_id=team_id, members=members, today=today)
+        if not items:
+            return "nothing"
+        if not sends.record_send(
+            session,
+            key=key,
+            team_id=team_id,
+            kind="celebrate",
+            user_id=channel_id,
+            due_at=due,
+            now=at,
+        ):
+            return "already_sent"
+        payload = render.celebration_post(channel_id, items, today)
+        message = OutMessage(kind=ids.CELEBRATE, method=POST, payload=payload, dedupe_key=key)
+        rows = deps.outbox.enqueue(session, team_id, [message], at)
+        sends.link_send(session, key, rows[0].id if rows else None)
+        return "celebrated"
+
+
+def home_channel(session: Session, team_id: str, user_id: str) -> str | None:
+    """The team channel a person's news belongs in: the smallest team they are part of."""
+    channels = store.team_channels_of(session, team_id, user_id)
+    sized = [(len(store.members(session, team_id, c.channel_id)), c.channel_id) for c in channels]
+    return min(sized)[1] if sized else None
+
+
+def _milestones(deps: Deps, team_id: str, at: datetime) -> Counter[str]:
+    """Milestones of people who chose ``/bravo celebrate milestones channel``, posted once in
+    their team channel (the DM they always get comes from kudos and goals)."""
+    counts: Counter[str] = Counter()
+    since = at - timedelta(hours=deps.settings.shoutout_grace_hours)
+    with deps.db.write() as session:
+        reached = store.milestones_between(session, team_id, since, at + timedelta(seconds=1))
+        prefs = store.prefs(session, team_id, sorted({m.user_id for m in reached}))
+        for m in reached:
+            if prefs.get(m.user_id) is None or prefs[m.user_id].milestones != "channel":
+                continue
+            channel = home_channel(session, team_id, m.user_id)
+            if channel is None:
+                continue
+            key = f"milestone-post:{team_id}:{m.id}"
+            if not sends.record_send(
+                session,
+                key=key,
+                team_id=team_id,
+                kind="milestone",
+                user_id=m.user_id,
+                due_at=m.reached_at,
+                now=at,
+            ):
+                continue
+            payload = render.milestone_post(channel, Reached(m.user_id, m.kind, m.threshold))
+            message = OutMessage(
+                kind=ids.MILESTONE,
+                method=POST,
+                payload=payload,
+                dedupe_key=key,
+                notify_user=m.user_id,
+            )
+            rows = deps.outbox.enqueue(session, team_id, [message], at)
+            sends.link_send(session, key, rows[0].id if rows else None)
+            counts["milestone"] += 1
+    return counts
+
+
+def next_celebration(deps: Deps, at: datetime) -> datetime | None:
+    with deps.db.read() as session:
+        zones = {c.tz for c in store.enabled_channels(session)}
+    times = [next_due(DAILY, zone_or_utc(tz), at) for tz in zones]
+    return min(times) if times else None
