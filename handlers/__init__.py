@@ -5,9 +5,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import goals, kudos
+from handlers import goals, kudos, shoutouts
 
 
 def register_all(app: App, deps: Deps) -> None:
     kudos.register(app, deps)
     goals.register(app, deps)
+    shoutouts.register(app, deps)
