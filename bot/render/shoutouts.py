@@ -18,7 +18,7 @@ from bot.shoutouts import errors as e
 from bot.shoutouts import ids
 from bot.shoutouts.celebrate import DateToCelebrate
 from bot.shoutouts.week import REASON_CHARS, Moment, Reached, Week
-from bot.text import escape
+from bot.text import escape, safe_mrkdwn, tokenize
 from storage.models import ShoutoutChannel
 
 MAX_NAMES = 25
@@ -68,10 +68,16 @@ def milestone_line(r: Reached) -> str:
     return f"{emoji} <@{r.user_id}> checked in on a goal {r.threshold} times in a row"
 
 
+def reason_text(reason: str, limit: int) -> str:
+    """A stored reason, made safe again (idempotent on safe text: a ``<!channel>`` that got in
+    some other way pings nobody), clipped without breaking a mention."""
+    return clip_mrkdwn(safe_mrkdwn(tokenize(reason)), limit)
+
+
 def _moment(m: Moment) -> str:
     tags = " ".join(f"`#{v}`" for v in m.values)
     who = f"<@{m.giver_id}> → {names(m.recipient_ids, 8)}"
-    return f"{who}{'  ' + tags if tags else ''}\n{quote(clip_mrkdwn(m.reason, REASON_CHARS))}"
+    return f"{who}{'  ' + tags if tags else ''}\n{quote(reason_text(m.reason, REASON_CHARS))}"
 
 
 def _period(week: Week) -> str:
@@ -156,7 +162,7 @@ def week_list(week: Week) -> dict[str, Any]:
         return {"response_type": "ephemeral", **message(text, [section(text)])}
     blocks: list[Block] = [section(f"*All {len(week.moments)} kudos moments, {_period(week)}*")]
     lines = [
-        f"• <@{m.giver_id}> → {names(m.recipient_ids, 8)}: {clip_mrkdwn(m.reason, 200)}"
+        f"• <@{m.giver_id}> → {names(m.recipient_ids, 8)}: {reason_text(m.reason, 200)}"
         for m in week.moments
     ]
     chunk: list[str] = []

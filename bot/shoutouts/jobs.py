@@ -25,7 +25,7 @@ from bot.shoutouts.chart import chart_png
 from bot.shoutouts.team import fetch_members
 from bot.shoutouts.week import Reached, Week, build_week, unrecognised
 from bot.uploads import UPLOAD, upload_payload
-from bot.users import zone_or_utc
+from bot.users import Person, zone_or_utc
 from storage import goals as sends
 from storage import shoutouts as store
 from storage import users as user_store
@@ -103,6 +103,8 @@ def _shoutout_one(deps: Deps, team_id: str, channel_id: str, at: datetime) -> st
         refresh_members(deps, team_id, channel_id, at)
     with deps.db.read() as session:
         members = store.members(session, team_id, channel_id)
+    people = _people(deps, team_id, members, at) if cfg.fairness_to else members
+    with deps.db.read() as session:
         week = build_week(
             session=session,
             team_id=team_id,
@@ -129,7 +131,7 @@ def _shoutout_one(deps: Deps, team_id: str, channel_id: str, at: datetime) -> st
         if post is not None and png is not None:
             deps.outbox.enqueue(session, team_id, [_chart_message(week, key, png, post.id)], at)
         if cfg.fairness_to:
-            _fairness(deps, session, cfg, members, due, at)
+            _fairness(deps, session, cfg, people, due, at)
     return "sent"
 
 
@@ -174,11 +176,10 @@ def _fairness(
         now=at,
     ):
         return
-    people = [m for m in members if m != lead and not _is_bot(session, cfg.team_id, m)]
     quiet = unrecognised(
         session=session,
         team_id=cfg.team_id,
-        members=people,
+        members=[m for m in members if m != lead],
         now=due,
         weeks=FAIRNESS_WEEKS,
     )
@@ -188,9 +189,21 @@ def _fairness(
     sends.link_send(session, key, rows[0].id if rows else None)
 
 
-def _is_bot(session: Session, team_id: str, user_id: str) -> bool:
-    row = user_store.cached_people(session, team_id, [user_id]).get(user_id)
-    return row is not None and (row.is_bot or row.deleted)
+def _people(deps: Deps, team_id: str, members: list[str], at: datetime) -> list[str]:
+    """Members who are people (not bots, not deactivated), from the day-old profile cache and
+    Slack for the rest; if Slack is unreachable, what the cache says."""
+    try:
+        found = deps.directory.people(team_id, members, at)
+        return [m for m in members if m in found and _human(found[m])]
+    except Exception as err:  # Slack trouble: leave out only those we know are not people
+        log.warning("could not read the members of a team: %s", err)
+    with deps.db.read() as session:
+        cached = user_store.cached_people(session, team_id, members)
+    return [m for m in members if m not in cached or not (cached[m].is_bot or cached[m].deleted)]
+
+
+def _human(person: Person) -> bool:
+    return person.known and not person.is_bot and not person.deleted
 
 
 def next_shoutout(deps: Deps, at: datetime) -> datetime | None:
