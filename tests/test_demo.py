@@ -99,3 +99,19 @@ def test_the_fortnight_sends_nothing_twice(played: Played) -> None:
     assert sorted(c.args["channel"] for c in done) == sorted([ANA, BEN, CHANNEL])
     updates = played.slack.calls("chat.update", ok=True)
     assert len([c for c in updates if "was missed" in c.args["text"]]) == 1
+
+
+def test_the_fortnight_ends_with_the_teams_weekly_shout_out(played: Played) -> None:
+    out = played.out
+    assert "@dee makes #team-wins a team channel: /bravo shoutouts on" in out
+    assert "#team-wins  Bravo: :birthday: Happy birthday, @dee! (on Saturday)" in out
+    [post] = played.posts("This week in the team")
+    assert post.args["channel"] == CHANNEL
+    body = str(post.args["blocks"])
+    assert "untangling the billing outage" in body and "turning a furious caller" in body
+    assert "(shoutouts as of" in out and "already_sent 1" in out  # the rerun posted nothing
+    [chart] = [f for f in played.slack.files() if f["completed"]]
+    assert chart["channels"] == [CHANNEL] and chart["content"].startswith(b"\x89PNG")
+    shout = out.index("This week in the team")
+    assert out.index("Sunday night: the fortnight is over") > shout
+    assert "check-in prompt" not in out[shout:].split("Sunday night")[0]  # nothing after it

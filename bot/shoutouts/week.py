@@ -58,7 +58,7 @@ class Week:
     moments: tuple[Moment, ...]  # every moment, oldest first
     best: tuple[Moment, ...]  # the ones worth quoting
     values: tuple[tuple[str, int], ...]  # most recognised first
-    per_day: tuple[tuple[date, int], ...]  # seven local days
+    per_day: tuple[tuple[date, int], ...]  # the local days the week touches
     first_timers: tuple[str, ...]
     milestones: tuple[Reached, ...]
     goals: tuple[Completed, ...]
@@ -98,6 +98,8 @@ def build_week(
     earlier = store.recognised_before(session, team_id, recognised, start)
     days = Counter(k.created_at.astimezone(zone).date() for k in rows)
     first_day = start.astimezone(zone).date()
+    last_day = (end - timedelta(microseconds=1)).astimezone(zone).date()
+    span = range((last_day - first_day).days + 1)  # 8 calendar days, the first and last partly
     reached = [
         Reached(m.user_id, m.kind, m.threshold)
         for m in store.milestones_between(session, team_id, start, end)
@@ -117,7 +119,7 @@ def build_week(
         best=tuple(best_moments(moments)),
         values=tuple(sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))),
         per_day=tuple(
-            (first_day + timedelta(days=i), days[first_day + timedelta(days=i)]) for i in range(7)
+            (first_day + timedelta(days=i), days[first_day + timedelta(days=i)]) for i in span
         ),
         first_timers=tuple(u for u in recognised if u not in earlier),
         milestones=tuple(_highest(reached)),
