@@ -360,3 +360,7 @@ class CelebrationPref(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=32)
     opt_out: bool = False
     milestones: str = Field(default="dm", max_length=16)  # dm | channel
+
+
+# A team's milestones of a week (the weekly shout-out) are a range read, however many there are.
+Index("ix_milestone_team_reached", Milestone.team_id, Milestone.reached_at)  # type: ignore[arg-type]
