@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import exists
+from sqlalchemy import bindparam, exists, text
+from sqlalchemy import select as sa_select  # sqlmodel's select types at most four columns
 from sqlmodel import Session, col, delete, select
 
 from storage.kudos import ALL
@@ -26,6 +28,7 @@ from storage.models import (
     ShoutoutMember,
     TeamLead,
 )
+from storage.types import UtcDateTime
 from storage.upsert import insert_ignore, upsert
 
 # Team channels ---------------------------------------------------------------------------------
@@ -123,34 +126,61 @@ def add_lead(
 # A week's recognition --------------------------------------------------------------------------
 
 
-def week_kudos(session: Session, team_id: str, start: datetime, end: datetime) -> list[Kudos]:
-    """The workspace's kudos in [start, end), not taken back, oldest first (a range read)."""
+class WeekKudos(NamedTuple):
+    id: int
+    batch_id: str
+    giver_id: str
+    recipient_id: str
+    reason: str
+    values: str
+    created_at: datetime
+
+
+def week_kudos(session: Session, team_id: str, start: datetime, end: datetime) -> list[WeekKudos]:
+    """The workspace's kudos in [start, end), not taken back, oldest first (a range read on
+    ``ix_kudos_team_created``; plain rows, not ORM objects: a busy week has thousands)."""
     revoked = exists().where(col(KudosRevocation.kudos_id) == col(Kudos.id))
-    return list(
-        session.exec(
-            select(Kudos)
-            .where(Kudos.team_id == team_id)
-            .where(col(Kudos.created_at) >= start, col(Kudos.created_at) < end)
-            .where(~revoked)
-            .order_by(col(Kudos.created_at), col(Kudos.id))
-        ).all()
-    )
+    rows = session.execute(
+        sa_select(
+            col(Kudos.id),
+            col(Kudos.batch_id),
+            col(Kudos.giver_id),
+            col(Kudos.recipient_id),
+            col(Kudos.reason),
+            col(Kudos.values),
+            col(Kudos.created_at),
+        )
+        .where(col(Kudos.team_id) == team_id)
+        .where(col(Kudos.created_at) >= start, col(Kudos.created_at) < end)
+        .where(~revoked)
+        .order_by(col(Kudos.created_at), col(Kudos.id))
+    ).all()
+    return [WeekKudos(*row) for row in rows]
+
+
+PROBE_CHUNK = 400
 
 
 def recognised_before(
     session: Session, team_id: str, user_ids: Iterable[str], before: datetime
 ) -> set[str]:
-    """Who among ``user_ids`` received a kudos before ``before``: one index probe each."""
+    """Who among ``user_ids`` received a kudos before ``before``. One statement per 400 people,
+    each person an ``EXISTS`` probe on ``ix_kudos_team_recipient_created`` (its first entry
+    answers it), so the cost follows the week's recipients, never their history."""
+    ids = list(dict.fromkeys(user_ids))
     found: set[str] = set()
-    for user_id in dict.fromkeys(user_ids):
-        hit = session.exec(
-            select(Kudos.id)
-            .where(Kudos.team_id == team_id, Kudos.recipient_id == user_id)
-            .where(col(Kudos.created_at) < before)
-            .limit(1)
-        ).first()
-        if hit is not None:
-            found.add(user_id)
+    for start in range(0, len(ids), PROBE_CHUNK):
+        chunk = ids[start : start + PROBE_CHUNK]
+        rows = ", ".join(f"(:u{i})" for i in range(len(chunk)))
+        stmt = text(
+            f"WITH u(id) AS (VALUES {rows}) SELECT id FROM u WHERE EXISTS ("
+            "SELECT 1 FROM kudos k WHERE k.team_id = :team AND k.recipient_id = u.id "
+            "AND k.created_at < :before)"
+        ).bindparams(bindparam("before", type_=UtcDateTime()))
+        params: dict[str, object] = {f"u{i}": u for i, u in enumerate(chunk)}
+        found |= {
+            r[0] for r in session.execute(stmt, {**params, "team": team_id, "before": before})
+        }
     return found
 
 

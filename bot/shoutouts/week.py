@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from bot.goals.schedule import local_time
 from storage import shoutouts as store
-from storage.models import Kudos
+from storage.shoutouts import WeekKudos
 
 BEST_MOMENTS = 5
 TOP_VALUES = 3
@@ -127,8 +127,8 @@ def build_week(
     )
 
 
-def _moments(rows: list[Kudos]) -> list[Moment]:
-    batches: dict[str, list[Kudos]] = {}
+def _moments(rows: list[WeekKudos]) -> list[Moment]:
+    batches: dict[str, list[WeekKudos]] = {}
     for row in rows:
         batches.setdefault(row.batch_id, []).append(row)
     moments = [
