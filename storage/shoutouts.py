@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, exists, text
+from sqlalchemy import TextClause, bindparam, exists, text
 from sqlalchemy import select as sa_select  # sqlmodel's select types at most four columns
 from sqlmodel import Session, col, delete, select
 
@@ -161,6 +161,16 @@ def week_kudos(session: Session, team_id: str, start: datetime, end: datetime) -
 PROBE_CHUNK = 400
 
 
+def probe_statement(n: int) -> TextClause:
+    """People ``:u0``..``:u{n-1}`` who have a kudos in ``:team`` before ``:before``."""
+    rows = ", ".join(f"(:u{i})" for i in range(n))
+    return text(
+        f"WITH u(id) AS (VALUES {rows}) SELECT id FROM u WHERE EXISTS ("
+        "SELECT 1 FROM kudos k WHERE k.team_id = :team AND k.recipient_id = u.id "
+        "AND k.created_at < :before)"
+    ).bindparams(bindparam("before", type_=UtcDateTime()))
+
+
 def recognised_before(
     session: Session, team_id: str, user_ids: Iterable[str], before: datetime
 ) -> set[str]:
@@ -171,12 +181,7 @@ def recognised_before(
     found: set[str] = set()
     for start in range(0, len(ids), PROBE_CHUNK):
         chunk = ids[start : start + PROBE_CHUNK]
-        rows = ", ".join(f"(:u{i})" for i in range(len(chunk)))
-        stmt = text(
-            f"WITH u(id) AS (VALUES {rows}) SELECT id FROM u WHERE EXISTS ("
-            "SELECT 1 FROM kudos k WHERE k.team_id = :team AND k.recipient_id = u.id "
-            "AND k.created_at < :before)"
-        ).bindparams(bindparam("before", type_=UtcDateTime()))
+        stmt = probe_statement(len(chunk))
         params: dict[str, object] = {f"u{i}": u for i, u in enumerate(chunk)}
         found |= {
             r[0] for r in session.execute(stmt, {**params, "team": team_id, "before": before})
