@@ -23,6 +23,7 @@ from storage.models import ShoutoutChannel
 
 MAX_NAMES = 25
 LIST_LINES_PER_SECTION = 12
+MAX_LIST_SECTIONS = 47  # with the title and the "more" note: 49 blocks
 FULL_LIST = "`/bravo shoutouts list`"
 MILESTONE_EMOJI = {"received": ":tada:", "giving_streak": ":fire:", "checkin_streak": ":dart:"}
 
@@ -165,20 +166,17 @@ def week_list(week: Week) -> dict[str, Any]:
         f"• <@{m.giver_id}> → {names(m.recipient_ids, 8)}: {reason_text(m.reason, 200)}"
         for m in week.moments
     ]
-    chunk: list[str] = []
+    sections: list[list[str]] = []
     for line in lines:
-        if len(blocks) >= 48:
+        last = sections[-1] if sections else []
+        if last and len(last) < LIST_LINES_PER_SECTION and len("\n".join([*last, line])) <= 2900:
+            last.append(line)
+        elif len(sections) < MAX_LIST_SECTIONS:
+            sections.append([line])
+        else:
             break
-        if chunk and (
-            len(chunk) >= LIST_LINES_PER_SECTION or len("\n".join([*chunk, line])) > 2900
-        ):
-            blocks.append(section("\n".join(chunk)))
-            chunk = []
-        chunk.append(line)
-    shown = sum(len(b["text"]["text"].split("\n• ")) for b in blocks[1:])
-    if chunk and len(blocks) < 49:
-        blocks.append(section("\n".join(chunk)))
-        shown += len(chunk)
+    blocks += [section("\n".join(part)) for part in sections]
+    shown = sum(len(part) for part in sections)
     if shown < len(lines):
         blocks.append(context(f"…and {len(lines) - shown} more (Slack shows 50 blocks at most)."))
     return {"response_type": "ephemeral", **message("This week's kudos", blocks)}

@@ -43,8 +43,10 @@ def weekly(cfg: ShoutoutChannel) -> Cadence:
 
 
 def week_key(cfg: ShoutoutChannel, due: datetime) -> str:
-    day = due.astimezone(zone_or_utc(cfg.tz)).date().isoformat()
-    return f"shoutout:{cfg.team_id}:{cfg.channel_id}:{day}"
+    """One post per channel and (ISO) week: moving the day after this week's post went out
+    does not post the week again."""
+    year, week, _ = due.astimezone(zone_or_utc(cfg.tz)).date().isocalendar()
+    return f"shoutout:{cfg.team_id}:{cfg.channel_id}:{year}-W{week:02d}"
 
 
 def refresh_members(deps: Deps, team_id: str, channel_id: str, at: datetime) -> bool:
@@ -220,20 +222,21 @@ def run_celebrations(deps: Deps, at: datetime) -> Counter[str]:
     """Birthdays and work anniversaries at 09:00 (channel time) on working days, and
     milestones announced in the team channel for people who asked for that."""
     counts: Counter[str] = Counter()
-    for team_id, channel_id in _channels(deps):
+    channels = _channels(deps)
+    for team_id, channel_id in channels:
         try:
             counts[_dates_one(deps, team_id, channel_id, at)] += 1
-        except Exception:
+        except Exception:  # logged; this channel is tried again at the next run
             log.exception("celebrations for %s failed", channel_id)
             counts["error"] += 1
-    for team_id in sorted({t for t, _ in _channels(deps)}):
+    for team_id in sorted({t for t, _ in channels}):
         counts.update(_milestones(deps, team_id, at))
     deps.deliverer.kick()
     return counts
 
 
 def _dates_one(deps: Deps, team_id: str, channel_id: str, at: datetime) -> str:
-    with deps.db.write() as session:
+    with deps.db.read() as session:  # most runs find nothing: no writing transaction for that
         cfg = store.get_channel(session, team_id, channel_id)
         if cfg is None or not cfg.enabled:
             return "off"
@@ -249,8 +252,9 @@ def _dates_one(deps: Deps, team_id: str, channel_id: str, at: datetime) -> str:
             return "already_sent"
         members = store.members(session, team_id, channel_id)
         items = dates_to_celebrate(session=session, team_id=team_id, members=members, today=today)
-        if not items:
-            return "nothing"
+    if not items:
+        return "nothing"
+    with deps.db.write() as session:
         if not sends.record_send(
             session,
             key=key,
@@ -280,12 +284,14 @@ def _milestones(deps: Deps, team_id: str, at: datetime) -> Counter[str]:
     their team channel (the DM they always get comes from kudos and goals)."""
     counts: Counter[str] = Counter()
     since = at - timedelta(hours=deps.settings.shoutout_grace_hours)
-    with deps.db.write() as session:
+    with deps.db.read() as session:
         reached = store.milestones_between(session, team_id, since, at + timedelta(seconds=1))
         prefs = store.prefs(session, team_id, sorted({m.user_id for m in reached}))
-        for m in reached:
-            if prefs.get(m.user_id) is None or prefs[m.user_id].milestones != "channel":
-                continue
+    wanted = [m for m in reached if m.user_id in prefs and prefs[m.user_id].milestones == "channel"]
+    if not wanted:
+        return counts
+    with deps.db.write() as session:
+        for m in wanted:
             channel = home_channel(session, team_id, m.user_id)
             if channel is None:
                 continue

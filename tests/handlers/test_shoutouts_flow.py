@@ -321,3 +321,14 @@ def test_help_lists_every_bravo_command(bravo: Bravo, text: str) -> None:
     bravo_cmd(bravo, text)
     reply = last_reply(bravo, 1)
     assert "/bravo shoutouts on" in reply and "/bravo celebrate import" in reply
+
+
+def test_moving_the_day_after_this_weeks_post_does_not_post_the_week_again(bravo: Bravo) -> None:
+    turn_on(bravo)
+    assert jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN) == {"sent": 1}
+    bravo.clock.at = FRIDAY_1600_BERLIN + timedelta(hours=1)
+    assert "Saturdays at 10:00" in bravo_cmd(bravo, "shoutouts on saturday 10:00 Europe/Berlin")
+    saturday_1000_berlin = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+    assert jobs.run_shoutouts(bravo.deps, saturday_1000_berlin) == {"already_sent": 1}
+    next_saturday = saturday_1000_berlin + timedelta(days=7)
+    assert jobs.run_shoutouts(bravo.deps, next_saturday) == {"sent": 1}
