@@ -8,8 +8,8 @@ an ephemeral reply. Every domain error becomes a friendly reply; nothing is half
 
 from __future__ import annotations
 
-import calendar
-import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,40 +20,25 @@ from bot.commands import command_help
 from bot.delivery import OutMessage
 from bot.deps import Deps
 from bot.errors import BravoError
-from bot.goals.schedule import next_due
 from bot.render import shoutouts as render
 from bot.render.errors import error_text
 from bot.shoutouts import ids, service
 from bot.shoutouts import parse as p
 from bot.shoutouts.errors import CsvRejectedError, NotAChannelError, NotAllowedError
-from bot.shoutouts.jobs import MEMBERS_TTL, refresh_members, weekly
+from bot.shoutouts.jobs import MEMBERS_TTL, next_post, refresh_members
 from bot.shoutouts.team import check_channel, fetch_members
-from bot.shoutouts.week import build_week
-from bot.users import zone_or_utc
+from bot.shoutouts.week import Week, build_week
 from handlers.common import ephemeral, later
 from storage import shoutouts as store
-
-log = logging.getLogger(__name__)
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+from storage.models import ShoutoutChannel
 
 
-def _next_text(cfg: Any, now: datetime) -> str:
-    zone = zone_or_utc(cfg.tz)
-    at = next_due(weekly(cfg), zone, now).astimezone(zone)
-    return f"on {at:%a} {at.day} {at:%b} at {at:%H:%M} ({cfg.tz})"
+@dataclass(frozen=True)
+class Asked:
+    team: str
+    user: str
+    channel: str
+    now: datetime
 
 
 def register(app: App, deps: Deps) -> None:
@@ -73,176 +58,147 @@ def register(app: App, deps: Deps) -> None:
                 return
             client.views_open(trigger_id=command["trigger_id"], view=render.import_modal())
         else:
-            later(deps, command, respond, lambda: bravo_command(command, parsed, respond))
+            later(deps, command, respond, lambda: answer(command, parsed, respond))
 
-    def run(command: dict[str, Any], parsed: Any) -> str:
-        team, user, channel = command["team_id"], command["user_id"], command["channel_id"]
-        now = deps.clock()
-        if isinstance(parsed, p.ShoutoutsOn):
-            return shoutouts_on(team, user, channel, parsed, now)
-        if isinstance(parsed, p.ShoutoutsOff):
-            admin = is_admin(deps.client, deps.settings, user)
-            with deps.db.write() as session:
-                service.turn_off(
-                    session=session,
-                    team_id=team,
-                    channel_id=channel,
-                    user_id=user,
-                    admin=admin,
-                    now=now,
-                )
-            return "Weekly shout-outs are off for this channel. `/bravo shoutouts on` any time."
-        if isinstance(parsed, p.SetDate):
-            with deps.db.write() as session:
-                service.set_date(
-                    session=session,
-                    team_id=team,
-                    user_id=user,
-                    kind=parsed.kind,
-                    month=parsed.month,
-                    day=parsed.day,
-                    year=parsed.year,
-                    now=now,
-                )
-            when = f"{parsed.day} {calendar.month_name[parsed.month]}"
-            if parsed.kind == "birthday":
-                return (
-                    f":birthday: Saved: your birthday is on {when}. Your team channels celebrate "
-                    "it at 09:00 (weekends on the Friday before); no year is kept or shown. "
-                    "`/bravo celebrate optout` to skip celebrations."
-                )
-            return (
-                f":confetti_ball: Saved: you started on {when} {parsed.year}. Your team channels "
-                "celebrate each anniversary at 09:00."
-            )
-        if isinstance(parsed, p.ForgetDate):
-            with deps.db.write() as session:
-                gone = service.forget_date(
-                    session=session, team_id=team, user_id=user, kind=parsed.kind
-                )
-            word = "birthday" if parsed.kind == "birthday" else "start date"
-            return f"Forgotten: your {word}." if gone else f"I didn't have your {word}."
-        if isinstance(parsed, p.CelebrateOptOut):
-            with deps.db.write() as session:
-                service.set_opt_out(
-                    session=session, team_id=team, user_id=user, opt_out=parsed.opt_out
-                )
-            if parsed.opt_out:
-                return (
-                    "Done: no birthday or anniversary celebrations for you. "
-                    "`/bravo celebrate optin` to undo."
-                )
-            return "Welcome back: your birthday and anniversaries will be celebrated again."
-        if isinstance(parsed, p.MilestonesWhere):
-            with deps.db.write() as session:
-                service.set_milestones_where(
-                    session=session, team_id=team, user_id=user, where=parsed.where
-                )
-            if parsed.where == "channel":
-                return "Your milestones will also be announced in your team channel."
-            return "Your milestones will reach you by DM only."
-        if isinstance(parsed, p.NameLead):
-            if channel[:1] not in "CG":
-                raise NotAChannelError()
-            admin = is_admin(deps.client, deps.settings, user)
-            with deps.db.write() as session:
-                service.name_lead(
-                    session=session,
-                    team_id=team,
-                    channel_id=channel,
-                    lead_id=parsed.user_id,
-                    by=user,
-                    admin=admin,
-                    now=now,
-                )
-            return f"<@{parsed.user_id}> is a team lead for <#{channel}>."
-        if isinstance(parsed, p.Fairness):
-            with deps.db.write() as session:
-                service.set_fairness(
-                    session=session,
-                    team_id=team,
-                    channel_id=channel,
-                    user_id=user,
-                    on=parsed.on,
-                    now=now,
-                )
-            if parsed.on:
-                return (
-                    ":mag: Fairness note on. With each weekly shout-out you get a private DM "
-                    "listing members nobody has recognised for four weeks. It is never posted "
-                    "in the channel."
-                )
-            return "Fairness note off."
-        raise AssertionError(f"unhandled {parsed!r}")
+    def answer(command: dict[str, Any], parsed: Any, respond: Respond) -> None:
+        asked = Asked(command["team_id"], command["user_id"], command["channel_id"], deps.clock())
+        try:
+            if isinstance(parsed, p.ShoutoutsPreview | p.ShoutoutsList):
+                cfg, week = week_so_far(asked)
+                if isinstance(parsed, p.ShoutoutsPreview):
+                    respond(render.preview(week, cfg, next_post(cfg, asked.now)))
+                else:
+                    respond(render.week_list(week))
+                return
+            respond(ephemeral(ACTIONS[type(parsed)](asked, parsed)))
+        except BravoError as err:
+            respond(ephemeral(error_text(err)))
 
-    def shoutouts_on(
-        team: str, user: str, channel: str, parsed: p.ShoutoutsOn, now: datetime
-    ) -> str:
+    def shoutouts_on(asked: Asked, parsed: p.ShoutoutsOn) -> str:
         # Slack first, outside any transaction: can Bravo post here, and who is the team?
-        info = check_channel(deps.client, channel)
-        members = fetch_members(deps.client, channel)
+        info = check_channel(deps.client, asked.channel)
+        members = fetch_members(deps.client, asked.channel)
         # Slack has no workspace time zone for bots: default to the time zone of the person
         # turning shout-outs on (the time-zone argument overrides it).
-        tz = parsed.tz or deps.directory.person(team, user, now).tz
-        admin = is_admin(deps.client, deps.settings, user)
+        tz = parsed.tz or deps.directory.person(asked.team, asked.user, asked.now).tz
+        admin = is_admin(deps.client, deps.settings, asked.user)
         with deps.db.write() as session:
             cfg = service.turn_on(
                 session=session,
-                team_id=team,
-                channel_id=channel,
-                user_id=user,
+                team_id=asked.team,
+                channel_id=asked.channel,
+                user_id=asked.user,
                 request=parsed,
                 tz=tz,
                 creator_id=info.get("creator") or None,
                 members=members,
                 admin=admin,
-                now=now,
+                now=asked.now,
             )
-            text = (
-                f":star2: Weekly shout-outs are on for <#{channel}>: "
-                f"{render.schedule_text(cfg)}, first {_next_text(cfg, now)}. The team is the "
-                f"channel's {len(members)} members. `/bravo shoutouts preview` shows the post "
-                "so far; `/bravo shoutouts off` stops it."
-            )
-        return text
+            return render.turned_on(cfg, next_post(cfg, asked.now), len(members))
 
-    def week_so_far(team: str, channel: str, now: datetime) -> tuple[Any, Any]:
+    def shoutouts_off(asked: Asked, parsed: p.ShoutoutsOff) -> str:
+        admin = is_admin(deps.client, deps.settings, asked.user)
+        with deps.db.write() as session:
+            service.turn_off(
+                session=session,
+                team_id=asked.team,
+                channel_id=asked.channel,
+                user_id=asked.user,
+                admin=admin,
+                now=asked.now,
+            )
+        return render.TURNED_OFF
+
+    def set_date(asked: Asked, parsed: p.SetDate) -> str:
+        with deps.db.write() as session:
+            service.set_date(
+                session=session,
+                team_id=asked.team,
+                user_id=asked.user,
+                kind=parsed.kind,
+                month=parsed.month,
+                day=parsed.day,
+                year=parsed.year,
+                now=asked.now,
+            )
+        return render.date_saved(parsed.kind, parsed.month, parsed.day, parsed.year)
+
+    def forget_date(asked: Asked, parsed: p.ForgetDate) -> str:
+        with deps.db.write() as session:
+            gone = service.forget_date(
+                session=session, team_id=asked.team, user_id=asked.user, kind=parsed.kind
+            )
+        return render.date_forgotten(parsed.kind, gone)
+
+    def opt_out(asked: Asked, parsed: p.CelebrateOptOut) -> str:
+        with deps.db.write() as session:
+            service.set_opt_out(
+                session=session, team_id=asked.team, user_id=asked.user, opt_out=parsed.opt_out
+            )
+        return render.opted_out(parsed.opt_out)
+
+    def milestones_where(asked: Asked, parsed: p.MilestonesWhere) -> str:
+        with deps.db.write() as session:
+            service.set_milestones_where(
+                session=session, team_id=asked.team, user_id=asked.user, where=parsed.where
+            )
+        return render.milestones_where(parsed.where)
+
+    def name_lead(asked: Asked, parsed: p.NameLead) -> str:
+        if asked.channel[:1] not in "CG":
+            raise NotAChannelError()
+        admin = is_admin(deps.client, deps.settings, asked.user)
+        with deps.db.write() as session:
+            service.name_lead(
+                session=session,
+                team_id=asked.team,
+                channel_id=asked.channel,
+                lead_id=parsed.user_id,
+                by=asked.user,
+                admin=admin,
+                now=asked.now,
+            )
+        return render.lead_named(parsed.user_id, asked.channel)
+
+    def fairness(asked: Asked, parsed: p.Fairness) -> str:
+        with deps.db.write() as session:
+            service.set_fairness(
+                session=session,
+                team_id=asked.team,
+                channel_id=asked.channel,
+                user_id=asked.user,
+                on=parsed.on,
+                now=asked.now,
+            )
+        return render.fairness_set(parsed.on)
+
+    ACTIONS: dict[type, Callable[[Asked, Any], str]] = {
+        p.ShoutoutsOn: shoutouts_on,
+        p.ShoutoutsOff: shoutouts_off,
+        p.SetDate: set_date,
+        p.ForgetDate: forget_date,
+        p.CelebrateOptOut: opt_out,
+        p.MilestonesWhere: milestones_where,
+        p.NameLead: name_lead,
+        p.Fairness: fairness,
+    }
+
+    def week_so_far(asked: Asked) -> tuple[ShoutoutChannel, Week]:
         with deps.db.read() as session:
-            cfg = service.team_channel(session, team, channel)
-        if cfg.members_at is None or now - cfg.members_at > MEMBERS_TTL:
-            refresh_members(deps, team, channel, now)
+            cfg = service.team_channel(session, asked.team, asked.channel)
+        if cfg.members_at is None or asked.now - cfg.members_at > MEMBERS_TTL:
+            refresh_members(deps, asked.team, asked.channel, asked.now)
         with deps.db.read() as session:
-            members = store.members(session, team, channel)
             week = build_week(
                 session=session,
-                team_id=team,
-                channel_id=channel,
-                members=members,
+                team_id=asked.team,
+                channel_id=asked.channel,
+                members=store.members(session, asked.team, asked.channel),
                 tz=cfg.tz,
-                end=now,
+                end=asked.now,
             )
         return cfg, week
-
-    def rich(command: dict[str, Any], parsed: Any, respond: Respond) -> None:
-        team, channel, now = command["team_id"], command["channel_id"], deps.clock()
-        try:
-            cfg, week = week_so_far(team, channel, now)
-        except BravoError as err:
-            respond(ephemeral(error_text(err)))
-            return
-        if isinstance(parsed, p.ShoutoutsPreview):
-            respond(render.preview(week, cfg, _next_text(cfg, now)))
-        else:
-            respond(render.week_list(week))
-
-    def bravo_command(command: dict[str, Any], parsed: Any, respond: Respond) -> None:
-        if isinstance(parsed, (p.ShoutoutsPreview, p.ShoutoutsList)):
-            rich(command, parsed, respond)
-        else:
-            try:
-                respond(ephemeral(run(command, parsed)))
-            except BravoError as err:
-                respond(ephemeral(error_text(err)))
 
     @app.view(ids.IMPORT_CALLBACK)
     def on_import(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -7,7 +7,8 @@ blocks (never one per kudos), each section clipped under 3,000 characters, long 
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+from datetime import date, datetime
 from typing import Any
 
 from bot.errors import BravoError
@@ -146,9 +147,12 @@ def chart_alt_text(week: Week) -> str:
     return f"Kudos per day this week: {parts}"
 
 
-def preview(week: Week, cfg: ShoutoutChannel, next_at: str) -> dict[str, Any]:
+def preview(week: Week, cfg: ShoutoutChannel, next_at: datetime) -> dict[str, Any]:
     post = weekly_post(week)
-    note = f":eyes: Preview (only you see this): <#{cfg.channel_id}> gets it {next_at}."
+    note = (
+        f":eyes: Preview (only you see this): <#{cfg.channel_id}> gets it "
+        f"{when_text(next_at, cfg.tz)}, with a chart when Bravo may upload files."
+    )
     return {
         "response_type": "ephemeral",
         "text": post["text"],
@@ -359,3 +363,68 @@ def _(err: e.LeadMentionError) -> str:
 @error_text.register
 def _(err: e.CsvRejectedError) -> str:
     return csv_problems(err)
+
+
+# Replies to /bravo ------------------------------------------------------------------------------
+
+
+def when_text(at_local: datetime, tz: str) -> str:
+    return f"on {at_local:%a} {at_local.day} {at_local:%b} at {at_local:%H:%M} ({tz})"
+
+
+def turned_on(cfg: ShoutoutChannel, first: datetime, members: int) -> str:
+    return (
+        f":star2: Weekly shout-outs are on for <#{cfg.channel_id}>: {schedule_text(cfg)}, first "
+        f"{when_text(first, cfg.tz)}. The team is the channel's {members} members. "
+        "`/bravo shoutouts preview` shows the post so far; `/bravo shoutouts off` stops it."
+    )
+
+
+TURNED_OFF = "Weekly shout-outs are off for this channel. `/bravo shoutouts on` any time."
+
+
+def date_saved(kind: str, month: int, day: int, year: int | None) -> str:
+    when = f"{day} {calendar.month_name[month]}"
+    if kind == "birthday":
+        return (
+            f":birthday: Saved: your birthday is on {when}. Your team channels celebrate it at "
+            "09:00 (weekends on the Friday before); no year is kept or shown. "
+            "`/bravo celebrate optout` to skip celebrations."
+        )
+    return (
+        f":confetti_ball: Saved: you started on {when} {year}. Your team channels celebrate "
+        "each anniversary at 09:00."
+    )
+
+
+def date_forgotten(kind: str, gone: bool) -> str:
+    word = "birthday" if kind == "birthday" else "start date"
+    return f"Forgotten: your {word}." if gone else f"I didn't have your {word}."
+
+
+def opted_out(opt_out: bool) -> str:
+    if opt_out:
+        return (
+            "Done: no birthday or anniversary celebrations for you. "
+            "`/bravo celebrate optin` to undo."
+        )
+    return "Welcome back: your birthday and anniversaries will be celebrated again."
+
+
+def milestones_where(where: str) -> str:
+    if where == "channel":
+        return "Your milestones will also be announced in your team channel."
+    return "Your milestones will reach you by DM only."
+
+
+def lead_named(user_id: str, channel_id: str) -> str:
+    return f"<@{user_id}> is a team lead for <#{channel_id}>."
+
+
+def fairness_set(on: bool) -> str:
+    if on:
+        return (
+            ":mag: Fairness note on. With each weekly shout-out you get a private DM listing "
+            "members nobody has recognised for four weeks. It is never posted in the channel."
+        )
+    return "Fairness note off."

@@ -42,6 +42,12 @@ def weekly(cfg: ShoutoutChannel) -> Cadence:
     return Cadence("weekly", weekday=cfg.weekday, minute=cfg.minute)
 
 
+def next_post(cfg: ShoutoutChannel, now: datetime) -> datetime:
+    """When the channel's next weekly post is due, in its local time."""
+    zone = zone_or_utc(cfg.tz)
+    return next_due(weekly(cfg), zone, now).astimezone(zone)
+
+
 def week_key(cfg: ShoutoutChannel, due: datetime) -> str:
     """One post per channel and (ISO) week: moving the day after this week's post went out
     does not post the week again."""
