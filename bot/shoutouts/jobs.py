@@ -29,7 +29,7 @@ from bot.users import Person, zone_or_utc
 from storage import goals as sends
 from storage import shoutouts as store
 from storage import users as user_store
-from storage.models import ScheduledSend, ShoutoutChannel
+from storage.models import OutboxRow, ScheduledSend, ShoutoutChannel
 
 log = logging.getLogger(__name__)
 POST = "chat.postMessage"
@@ -123,24 +123,39 @@ def _shoutout_one(deps: Deps, team_id: str, channel_id: str, at: datetime) -> st
         )
     png = chart_png(week)  # drawn outside the writing transaction
     with deps.db.write() as session:
-        if not sends.record_send(
-            session,
-            key=key,
-            team_id=team_id,
-            kind="shoutout",
-            user_id=channel_id,
-            due_at=due,
-            now=at,
-        ):
+        post = send_once(
+            deps, session, _week_message(week, key), team_id, "shoutout", channel_id, due, at
+        )
+        if post is None:
             return "already_sent"
-        rows = deps.outbox.enqueue(session, team_id, [_week_message(week, key)], at)
-        post = next((r for r in rows if r.dedupe_key == key), None)
-        sends.link_send(session, key, post.id if post else None)
-        if post is not None and png is not None:
+        if png is not None:
             deps.outbox.enqueue(session, team_id, [_chart_message(week, key, png, post.id)], at)
         if cfg.fairness_to:
             _fairness(deps, session, cfg, people, due, at)
     return "sent"
+
+
+def send_once(
+    deps: Deps,
+    session: Session,
+    message: OutMessage,
+    team_id: str,
+    kind: str,
+    target: str,
+    due_at: datetime,
+    at: datetime,
+) -> OutboxRow | None:
+    """Queue ``message`` with its delivery record (its ``dedupe_key``), in the caller's
+    transaction; None when the record exists (sent, or being sent, by this or another run)."""
+    key = message.dedupe_key or ""
+    if not sends.record_send(
+        session, key=key, team_id=team_id, kind=kind, user_id=target, due_at=due_at, now=at
+    ):
+        return None
+    rows = deps.outbox.enqueue(session, team_id, [message], at)
+    row = rows[0] if rows else None
+    sends.link_send(session, key, row.id if row else None)
+    return row
 
 
 def _week_message(week: Week, key: str) -> OutMessage:
@@ -174,16 +189,6 @@ def _fairness(
     """The lead's private note: a DM, never a channel post."""
     lead = cfg.fairness_to or ""
     key = f"fairness:{cfg.team_id}:{cfg.channel_id}:{week_key(cfg, due).rsplit(':', 1)[1]}:{lead}"
-    if not sends.record_send(
-        session,
-        key=key,
-        team_id=cfg.team_id,
-        kind="fairness",
-        user_id=lead,
-        due_at=due,
-        now=at,
-    ):
-        return
     quiet = unrecognised(
         session=session,
         team_id=cfg.team_id,
@@ -193,8 +198,7 @@ def _fairness(
     )
     note = render.fairness_note(lead, cfg.channel_id, quiet, FAIRNESS_WEEKS)
     message = OutMessage(kind=ids.FAIRNESS, method=POST, payload=note, dedupe_key=key)
-    rows = deps.outbox.enqueue(session, cfg.team_id, [message], at)
-    sends.link_send(session, key, rows[0].id if rows else None)
+    send_once(deps, session, message, cfg.team_id, "fairness", lead, due, at)
 
 
 def _people(deps: Deps, team_id: str, members: list[str], at: datetime) -> list[str]:
@@ -260,22 +264,11 @@ def _dates_one(deps: Deps, team_id: str, channel_id: str, at: datetime) -> str:
         items = dates_to_celebrate(session=session, team_id=team_id, members=members, today=today)
     if not items:
         return "nothing"
+    payload = render.celebration_post(channel_id, items, today)
+    message = OutMessage(kind=ids.CELEBRATE, method=POST, payload=payload, dedupe_key=key)
     with deps.db.write() as session:
-        if not sends.record_send(
-            session,
-            key=key,
-            team_id=team_id,
-            kind="celebrate",
-            user_id=channel_id,
-            due_at=due,
-            now=at,
-        ):
-            return "already_sent"
-        payload = render.celebration_post(channel_id, items, today)
-        message = OutMessage(kind=ids.CELEBRATE, method=POST, payload=payload, dedupe_key=key)
-        rows = deps.outbox.enqueue(session, team_id, [message], at)
-        sends.link_send(session, key, rows[0].id if rows else None)
-        return "celebrated"
+        sent = send_once(deps, session, message, team_id, "celebrate", channel_id, due, at)
+    return "celebrated" if sent is not None else "already_sent"
 
 
 def home_channel(session: Session, team_id: str, user_id: str) -> str | None:
@@ -302,16 +295,6 @@ def _milestones(deps: Deps, team_id: str, at: datetime) -> Counter[str]:
             if channel is None:
                 continue
             key = f"milestone-post:{team_id}:{m.id}"
-            if not sends.record_send(
-                session,
-                key=key,
-                team_id=team_id,
-                kind="milestone",
-                user_id=m.user_id,
-                due_at=m.reached_at,
-                now=at,
-            ):
-                continue
             payload = render.milestone_post(channel, Reached(m.user_id, m.kind, m.threshold))
             message = OutMessage(
                 kind=ids.MILESTONE,
@@ -320,9 +303,8 @@ def _milestones(deps: Deps, team_id: str, at: datetime) -> Counter[str]:
                 dedupe_key=key,
                 notify_user=m.user_id,
             )
-            rows = deps.outbox.enqueue(session, team_id, [message], at)
-            sends.link_send(session, key, rows[0].id if rows else None)
-            counts["milestone"] += 1
+            if send_once(deps, session, message, team_id, "milestone", m.user_id, m.reached_at, at):
+                counts["milestone"] += 1
     return counts
 
 
