@@ -61,7 +61,7 @@ JOBS: tuple[Job, ...] = (
         "each team channel's weekly shout-out at its local time (and leads' fairness notes)",
         shoutout_jobs.run_shoutouts,
         shoutout_jobs.next_shoutout,
-        timedelta(minutes=10),
+        timedelta(minutes=5),
     ),
     Job(
         "celebrations",
