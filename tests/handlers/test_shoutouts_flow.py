@@ -332,3 +332,17 @@ def test_moving_the_day_after_this_weeks_post_does_not_post_the_week_again(bravo
     assert jobs.run_shoutouts(bravo.deps, saturday_1000_berlin) == {"already_sent": 1}
     next_saturday = saturday_1000_berlin + timedelta(days=7)
     assert jobs.run_shoutouts(bravo.deps, next_saturday) == {"sent": 1}
+
+
+def test_a_slack_outage_delays_the_post_and_its_chart_and_loses_neither(bravo: Bravo) -> None:
+    turn_on(bravo)
+    give(bravo, ANA, [BEN], "kept the queue calm", datetime(2026, 11, 24, 10, tzinfo=UTC))
+    assert jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN) == {"sent": 1}
+    bravo.slack.fail_next("chat.postMessage", status=503, times=2)
+    bravo.slack.fail_next("files.getUploadURLExternal", status=503)
+    for minutes in (1, 5, 15, 60, 120, 240):  # Slack comes back; the outbox retries, backing off
+        deliver(bravo, FRIDAY_1600_BERLIN + timedelta(minutes=minutes))
+    assert len(weekly_posts(bravo)) == 1
+    assert len([f for f in bravo.slack.files() if f["completed"]]) == 1
+    failed = [c for c in bravo.slack.calls() if not c.ok]
+    assert {c.method for c in failed} == {"chat.postMessage", "files.getUploadURLExternal"}
