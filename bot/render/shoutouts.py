@@ -217,6 +217,14 @@ def celebration_post(channel_id: str, items: list[DateToCelebrate], today: date)
     return {"channel": channel_id, **message(text, [section("\n".join(shown))])}
 
 
+def stopped_dm(user_id: str, channel_id: str) -> dict[str, Any]:
+    text = (
+        f"Weekly shout-outs for <#{channel_id}> have stopped: the channel was archived, or I "
+        "was removed from it. To start again, invite me and type `/bravo shoutouts on` there."
+    )
+    return {"channel": user_id, **message("Weekly shout-outs stopped", [section(text)])}
+
+
 def milestone_post(channel_id: str, reached: Reached) -> dict[str, Any]:
     line = milestone_line(reached)
     return {"channel": channel_id, **message(line, [section(line + "!")])}

@@ -22,7 +22,8 @@ from bot.render import shoutouts as render
 from bot.shoutouts import ids
 from bot.shoutouts.celebrate import CELEBRATE_AT, dates_to_celebrate
 from bot.shoutouts.chart import chart_png
-from bot.shoutouts.team import fetch_members
+from bot.shoutouts.errors import ArchivedChannelError, BotNotInChannelError, ChannelNotVisibleError
+from bot.shoutouts.team import check_channel, fetch_members
 from bot.shoutouts.week import Reached, Week, build_week, unrecognised
 from bot.uploads import UPLOAD, upload_payload
 from bot.users import Person, zone_or_utc
@@ -55,16 +56,36 @@ def week_key(cfg: ShoutoutChannel, due: datetime) -> str:
     return f"shoutout:{cfg.team_id}:{cfg.channel_id}:{year}-W{week:02d}"
 
 
-def refresh_members(deps: Deps, team_id: str, channel_id: str, at: datetime) -> bool:
-    """Re-read the team from Slack (paginated); on trouble the members we knew stay."""
+def refresh_members(deps: Deps, team_id: str, channel_id: str, at: datetime) -> str:
+    """Re-read the team from Slack (paginated): "ok"; "failed" when Slack is in trouble (the
+    members we knew stay); "gone" when the channel was archived or Bravo was removed."""
     try:
+        check_channel(deps.client, channel_id)
         people = fetch_members(deps.client, channel_id)
+    except (ArchivedChannelError, BotNotInChannelError, ChannelNotVisibleError):
+        return "gone"
     except Exception as err:  # Slack trouble: last known members are good enough this week
         log.warning("could not refresh the members of %s: %s", channel_id, err)
-        return False
+        return "failed"
     with deps.db.write() as session:
         store.replace_members(session, team_id, channel_id, people, at)
-    return True
+    return "ok"
+
+
+def _stop(deps: Deps, cfg: ShoutoutChannel, due: datetime, at: datetime) -> str:
+    """The channel was archived or Bravo removed: stop its shout-outs and tell who started them."""
+    with deps.db.write() as session:
+        row = store.get_channel(session, cfg.team_id, cfg.channel_id)
+        if row is None or not row.enabled:
+            return "off"
+        row.enabled, row.updated_at = False, at
+        store.save(session, row)
+        key = week_key(cfg, due).replace("shoutout:", "shoutouts-stopped:", 1)
+        payload = render.stopped_dm(cfg.enabled_by, cfg.channel_id)
+        message = OutMessage(kind=ids.STOPPED, method=POST, payload=payload, dedupe_key=key)
+        send_once(deps, session, message, cfg.team_id, "stopped", cfg.enabled_by, due, at)
+    log.warning("shout-outs stopped for %s: archived, or Bravo is no longer in it", cfg.channel_id)
+    return "stopped"
 
 
 def _channels(deps: Deps) -> list[tuple[str, str]]:
@@ -107,8 +128,8 @@ def _shoutout_one(deps: Deps, team_id: str, channel_id: str, at: datetime) -> st
         if session.get(ScheduledSend, key) is not None:
             return "already_sent"
         stale = cfg.members_at is None or at - cfg.members_at > MEMBERS_TTL
-    if stale:
-        refresh_members(deps, team_id, channel_id, at)
+    if stale and refresh_members(deps, team_id, channel_id, at) == "gone":
+        return _stop(deps, cfg, due, at)
     with deps.db.read() as session:
         members = store.members(session, team_id, channel_id)
     people = _people(deps, team_id, members, at) if cfg.fairness_to else members

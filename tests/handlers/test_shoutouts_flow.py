@@ -346,3 +346,19 @@ def test_a_slack_outage_delays_the_post_and_its_chart_and_loses_neither(bravo: B
     assert len([f for f in bravo.slack.files() if f["completed"]]) == 1
     failed = [c for c in bravo.slack.calls() if not c.ok]
     assert {c.method for c in failed} == {"chat.postMessage", "files.getUploadURLExternal"}
+
+
+def test_an_archived_team_channel_stops_its_shout_outs_and_says_so(bravo: Bravo) -> None:
+    turn_on(bravo)
+    bravo.slack.archive_channel(CHANNEL)
+    with bravo.deps.db.write() as s:  # the members were last read a week ago
+        cfg = s.get(ShoutoutChannel, (T, CHANNEL))
+        assert cfg is not None
+        cfg.members_at = FRIDAY_1600_BERLIN - timedelta(days=7)
+        s.add(cfg)
+    assert jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN) == {"stopped": 1}
+    assert jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN + timedelta(minutes=5)) == {}
+    deliver(bravo)
+    assert weekly_posts(bravo) == []
+    [note] = channel_posts(bravo, "UANA", "stopped")
+    assert "archived" in json.dumps(note.args["blocks"])
