@@ -436,3 +436,8 @@ def fairness_set(on: bool) -> str:
             "members nobody has recognised for four weeks. It is never posted in the channel."
         )
     return "Fairness note off."
+
+
+@error_text.register
+def _(err: e.FutureStartDateError) -> str:
+    return f"{escape(err.word)} is in the future. Add your start date once you've started."

@@ -71,3 +71,8 @@ class LeadMentionError(BravoError):
 @dataclass
 class CsvRejectedError(BravoError):
     problems: tuple[tuple[int, str], ...]  # (line number, what is wrong)
+
+
+@dataclass
+class FutureStartDateError(BravoError):
+    word: str

@@ -8,11 +8,11 @@ and the people an admin names; only a lead may turn on the fairness note, which 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.shoutouts.errors import NotAllowedError, NotTeamChannelError
+from bot.shoutouts.errors import FutureStartDateError, NotAllowedError, NotTeamChannelError
 from bot.shoutouts.parse import DateRow, ShoutoutsOn
 from storage import shoutouts as store
 from storage.models import ShoutoutChannel
@@ -123,6 +123,8 @@ def set_date(
     year: int | None,
     now: datetime,
 ) -> None:
+    if year is not None and date(year, month, day) > now.date() + timedelta(days=1):
+        raise FutureStartDateError(date(year, month, day).isoformat())
     store.set_date(session, team_id, user_id, kind, (month, day, year), "self", now)
 
 

@@ -102,6 +102,7 @@ def test_bad_schedules_and_channels_get_clear_replies_and_save_nothing(bravo: Br
         ("shoutouts off", CHANNEL, "doesn't have weekly shout-outs"),
         ("celebrate birthday 02-30", CHANNEL, "isn't a birthday"),
         ("celebrate started 2021-13-01", CHANNEL, "YYYY-MM-DD"),
+        ("celebrate started 2031-01-01", CHANNEL, "in the future"),
         ("frobnicate", CHANNEL, "/bravo help"),
     ]
     for n, (text, channel, expected) in enumerate(asks, start=1):
