@@ -143,7 +143,7 @@ def chart_alt_text(week: Week) -> str:
     if week.values:
         parts = ", ".join(f"#{v}: {n}" for v, n in week.values[:8])
         return f"Kudos per value this week: {parts}"
-    parts = ", ".join(f"{d:%a} {n}" for d, n in week.per_day)
+    parts = ", ".join(f"{d:%a} {d.day}: {n}" for d, n in week.per_day)
     return f"Kudos per day this week: {parts}"
 
 

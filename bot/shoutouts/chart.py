@@ -33,7 +33,7 @@ def chart_png(week: Week) -> bytes | None:
         ax.set_xlabel("kudos")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     else:
-        labels = [f"{d:%a}" for d, _ in week.per_day]
+        labels = [f"{d:%a} {d.day}" for d, _ in week.per_day]  # two Fridays differ
         counts = [n for _, n in week.per_day]
         ax.bar(labels, counts, color=GREEN)
         ax.set_title("Kudos per day this week")

@@ -214,8 +214,12 @@ def test_the_chart_is_a_small_png_and_says_what_it_shows() -> None:
     png = chart_png(week)
     assert png is not None and png.startswith(b"\x89PNG") and len(png) < 100_000
     assert "#empathy: 3" in render.chart_alt_text(week)
-    per_day = week_of([moment(1)], values=())
-    assert chart_png(per_day) is not None and "per day" in render.chart_alt_text(per_day)
+    days = tuple((date(2026, 11, 20) + timedelta(days=i), i) for i in range(8))  # Fri to Fri
+    per_day = week_of([moment(1)], values=(), per_day=days)
+    assert chart_png(per_day) is not None
+    assert "per day" in render.chart_alt_text(per_day)
+    assert "Fri 20: 0" in render.chart_alt_text(per_day)
+    assert "Fri 27: 7" in render.chart_alt_text(per_day)
     assert chart_png(week_of([], kudos=0)) is None
 
 
