@@ -261,7 +261,7 @@ def import_modal() -> dict[str, Any]:
 
 
 def csv_problems(err: e.CsvRejectedError, limit: int = 8) -> str:
-    lines = [f"Row {n}: {what}" for n, what in err.problems[:limit]]
+    lines = [f"Row {n}: {what}" if n else what for n, what in err.problems[:limit]]
     if len(err.problems) > limit:
         lines.append(f"…and {len(err.problems) - limit} more rows with problems")
     head = f"Nothing was imported: {plural(len(err.problems), 'row')} with problems."

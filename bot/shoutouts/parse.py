@@ -236,7 +236,10 @@ def parse_dates_csv(text: str, *, today: date) -> list[DateRow]:
     together (``CsvRejectedError``), so nothing is saved from a file with mistakes in it."""
     rows: list[DateRow] = []
     problems: list[tuple[int, str]] = []
-    lines = list(csv.reader(io.StringIO(text.strip())))
+    try:
+        lines = list(csv.reader(io.StringIO(text.strip(), newline="")))
+    except csv.Error as err:  # e.g. a stray quote runs to the end of the file
+        raise CsvRejectedError(((0, f"this isn't CSV I can read ({err})"),)) from None
     if len(lines) > MAX_CSV_ROWS:
         raise_problems([(MAX_CSV_ROWS + 1, f"too many rows (at most {MAX_CSV_ROWS} at once)")])
     for number, cells in enumerate(lines, start=1):

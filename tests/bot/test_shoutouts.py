@@ -82,6 +82,30 @@ def test_bad_input_names_the_problem(text: str, error: type[Exception]) -> None:
         assert words and "Sorry, that didn't work" not in words  # a specific message each
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_is_a_command_or_a_friendly_error(text: str) -> None:
+    words = ["shoutouts on", "celebrate birthday", "celebrate started", "lead", ""]
+    for prefix in words:
+        try:
+            p.parse_bravo_command(f"{prefix} {text}")
+        except e.BravoError as err:
+            assert render.error_text(err)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_any_csv_is_rows_or_a_report_of_every_broken_row(text: str) -> None:
+    try:
+        rows = p.parse_dates_csv(text, today=date(2026, 11, 27))
+    except e.CsvRejectedError as err:
+        assert err.problems and render.csv_problems(err).startswith("Nothing was imported")
+    else:
+        assert all(
+            r.kind in p.DATE_KINDS and (r.year is None) == (r.kind == "birthday") for r in rows
+        )
+
+
 def test_a_csv_with_broken_rows_reports_every_one() -> None:
     text = (
         "user,kind,date\n"
