@@ -34,6 +34,7 @@ run: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.ack_latency
 	$(BIN)/python -m bench.leaderboard
+	$(BIN)/python -m bench.shoutouts
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

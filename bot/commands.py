@@ -47,6 +47,35 @@ REGISTRY: tuple[CommandHelp, ...] = (
     CommandHelp("/suggest", "/suggest", "The anonymous suggestion form."),
     CommandHelp("/suggest", "/suggest setup", "Admins: make this channel the suggestion box."),
     CommandHelp("/suggest", "/suggest help", "Help with the suggestion box."),
+    CommandHelp(
+        "/bravo",
+        "/bravo shoutouts on [weekday] [HH:MM] [time zone]",
+        "Weekly shout-out in this channel for its members (default Friday 16:00, your time "
+        "zone); `off` stops it.",
+    ),
+    CommandHelp("/bravo", "/bravo shoutouts preview", "See this week's post so far (only you)."),
+    CommandHelp("/bravo", "/bravo shoutouts list", "Every kudos among the team this week."),
+    CommandHelp(
+        "/bravo",
+        "/bravo celebrate birthday 03-14 | started 2021-06-01",
+        "Your birthday (no year) or start date, celebrated in your team channels at 09:00.",
+    ),
+    CommandHelp(
+        "/bravo",
+        "/bravo celebrate optout | optin | forget birthday",
+        "Skip celebrations of your dates, or remove one.",
+    ),
+    CommandHelp(
+        "/bravo", "/bravo celebrate milestones channel | dm", "Where your milestones are shared."
+    ),
+    CommandHelp("/bravo", "/bravo celebrate import", "Admins: import dates from CSV."),
+    CommandHelp("/bravo", "/bravo lead @ana", "Admins: name a team lead for this channel."),
+    CommandHelp(
+        "/bravo",
+        "/bravo fairness on | off",
+        "Leads: a private weekly DM of members nobody recognised for four weeks.",
+    ),
+    CommandHelp("/bravo", "/bravo help", "Help with shout-outs and celebrations."),
 )
 
 SHORTCUTS: tuple[CommandHelp, ...] = (

@@ -27,6 +27,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import WebClient
 from sqlmodel import Session
 
+from bot.uploads import UPLOAD, upload
 from storage import outbox as store
 from storage.db import Database
 from storage.models import OutboxRow
@@ -95,7 +96,10 @@ class SlackSender:
 
     def call(self, method: str, payload: dict[str, Any]) -> Outcome:
         try:
-            response = self.client.api_call(method, json=payload)
+            if method == UPLOAD:
+                response = upload(self.client, payload)
+            else:
+                response = self.client.api_call(method, json=payload)
             return Outcome(True, dict(response.data) if isinstance(response.data, dict) else {})
         except SlackApiError as err:
             status = err.response.status_code
@@ -349,8 +353,9 @@ class Deliverer:
         self._lock = threading.RLock()
         self._next_look = 0.0  # monotonic: when to read the queue again if not kicked
         # Whether this process sends paced (chat.*) messages. Pacing is per process, so where
-        # several processes deliver (gunicorn workers) only the scheduler's leader sends them,
-        # and the workspace's pace holds; the others send what is not paced (replies, views).
+        # several processes deliver (gunicorn workers) one of them sends them (the holder of
+        # the pacer lock: bot.scheduler.PacingTurn), and the workspace's pace holds; the
+        # others send what is not paced (replies, views) at once.
         self.paces: Callable[[], bool] = lambda: True
         self._teams_seen: set[str] = set()
 

@@ -41,6 +41,7 @@ from bot.sandbox.signing import SlackRequester
 from bot.sandbox.transcript import render_transcript
 from bot.scheduler import leadership_for
 from bot.settings import load_settings
+from bot.shoutouts import demo as shoutouts_demo
 from bot.web import make_wsgi
 from storage import goals as goal_store
 from storage.db import Database
@@ -796,6 +797,7 @@ def _week_two(f: Fortnight) -> None:
     f.slack.view_submission(BEN, _view(f.fake.calls("views.open", ok=True)[-1]), kudos)
     f.deliver()
     f.scene.show()
+    shoutouts_demo.week_two(f)  # the team's week, ending with its weekly shout-out
     end = datetime.combine(f.day1 + timedelta(days=14), datetime.min.time(), UTC)
     f.advance(end)
     f.scene.title("Sunday night: the fortnight is over")

@@ -22,10 +22,11 @@ def forget_events(deps: Any, at: datetime | None = None) -> int:
 def start_scheduler(deps: Any) -> Any:
     """Start the job scheduler (it runs jobs only while this process is the leader)."""
     from bot.jobs import JOBS
-    from bot.scheduler import Scheduler, leadership_for
+    from bot.scheduler import PacingTurn, Scheduler, leadership_for
 
-    scheduler = Scheduler(deps, JOBS, leadership_for(deps.settings.database_url), clock=deps.clock)
-    # One process paces each workspace's messages: the leader (see Deliverer.paces).
-    deps.deliverer.paces = lambda: scheduler.leading
+    url = deps.settings.database_url
+    scheduler = Scheduler(deps, JOBS, leadership_for(url), clock=deps.clock)
+    # One process at a time sends paced messages, so the workspace's pace holds (Deliverer.paces).
+    deps.deliverer.paces = PacingTurn(leadership_for(url, "pacer"))
     scheduler.start()
     return scheduler

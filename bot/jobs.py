@@ -10,6 +10,7 @@ from bot.feedback import jobs as feedback_jobs
 from bot.goals import jobs as goal_jobs
 from bot.housekeeping import forget_events
 from bot.scheduler import Job
+from bot.shoutouts import jobs as shoutout_jobs
 
 
 def _forget_events(deps: Any, at: datetime) -> Counter[str]:
@@ -69,6 +70,20 @@ JOBS: tuple[Job, ...] = (
         feedback_jobs.forget_suggestion_counts,
         _hourly,
         timedelta(hours=1),
+    ),
+    Job(
+        "shoutouts",
+        "each team channel's weekly shout-out at its local time (and leads' fairness notes)",
+        shoutout_jobs.run_shoutouts,
+        shoutout_jobs.next_shoutout,
+        timedelta(minutes=5),
+    ),
+    Job(
+        "celebrations",
+        "birthdays and work anniversaries at 09:00 channel time; milestones in team channels",
+        shoutout_jobs.run_celebrations,
+        shoutout_jobs.next_celebration,
+        timedelta(minutes=5),
     ),
 )
 BY_NAME = {job.name: job for job in JOBS}

@@ -13,8 +13,10 @@ jobs are safe to run twice: every message has a unique delivery record.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +28,7 @@ from bot.delivery import Clock, utcnow
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x62726176_6F6A6F62  # "bravojob": the advisory lock id every Bravo process agrees on
+LOCK_KEYS = {"scheduler": LOCK_KEY, "pacer": 0x62726176_6F706163}  # ... and "bravopac"
 
 
 @dataclass(frozen=True)
@@ -132,18 +135,44 @@ class PgLeader:
             self._conn = None
 
 
-def leadership_for(url: str) -> Leadership:
-    """PgLeader for PostgreSQL, FileLeader for a SQLite file, Solo for in-memory SQLite."""
+def leadership_for(url: str, role: str = "scheduler") -> Leadership:
+    """PgLeader for PostgreSQL, FileLeader for a SQLite file, Solo for in-memory SQLite; one
+    lock per ``role`` (``scheduler``: runs the jobs; ``pacer``: sends paced messages)."""
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
         plain = parsed.set(drivername="postgresql")
-        return PgLeader(plain.render_as_string(hide_password=False))
+        return PgLeader(plain.render_as_string(hide_password=False), LOCK_KEYS[role])
     database = parsed.database or ""
     if not database or database == ":memory:" or database.startswith("file::memory"):
         return Solo()
-    return FileLeader(database + ".scheduler.lock")
+    return FileLeader(f"{database}.{role}.lock")
+
+
+class PacingTurn:
+    """Whether this process sends paced (chat.*) messages: while it holds the ``pacer`` lock.
+    Pacing is per process, so one process at a time paces each workspace's posts; the lock is
+    looked at every ``every`` seconds, and a process that dies frees it for another."""
+
+    def __init__(
+        self,
+        leadership: Leadership,
+        every: float = 5.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.leadership = leadership
+        self.every = every
+        self._mono = monotonic
+        self._checked = -math.inf
+        self._holding = False
+
+    def __call__(self) -> bool:
+        now = self._mono()
+        if now - self._checked >= self.every:
+            self._checked = now
+            self._holding = self.leadership.held() or self.leadership.acquire()
+        return self._holding
 
 
 class Scheduler:

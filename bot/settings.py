@@ -37,6 +37,7 @@ ENV_VARS = (
     "BRAVO_REMINDER_WORKING_HOURS",
     "BRAVO_POSTS_PER_MINUTE",
     "BRAVO_ADMINS",
+    "BRAVO_SHOUTOUT_GRACE_HOURS",
 )
 VALUE_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 EMOJI_RE = re.compile(r"^[a-z0-9_+\-']{1,64}$")
@@ -92,6 +93,9 @@ class Settings:
     posts_per_minute: int = 300
     # Bravo admins besides the workspace's own admins and owners (Slack user ids).
     admins: tuple[str, ...] = ()
+    # A weekly shout-out or celebration missed while Bravo was down is posted once, late, if
+    # Bravo is back within this many hours; otherwise that week's is skipped.
+    shoutout_grace_hours: int = 24
 
     def require_for_run(self, *, http: bool) -> None:
         """Raise ``SettingsError`` listing everything missing for the chosen run mode."""
@@ -209,6 +213,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             "BRAVO_ADMINS must be a comma-separated list of Slack user ids like U0123ABCD "
             f"(in Slack: profile > ⋯ > Copy member ID), got {', '.join(bad_admins)!r}."
         )
+    shoutout_grace_hours = _int(env, "BRAVO_SHOUTOUT_GRACE_HOURS", 24, 0, 24 * 6, problems)
     if problems:
         raise SettingsError(problems)
     return Settings(
@@ -222,4 +227,5 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         goals=goals,
         posts_per_minute=posts_per_minute,
         admins=admins,
+        shoutout_grace_hours=shoutout_grace_hours,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import feedback, goals, kudos, suggest
+from handlers import feedback, goals, kudos, shoutouts, suggest
 
 
 def register_all(app: App, deps: Deps) -> None:
@@ -13,3 +13,4 @@ def register_all(app: App, deps: Deps) -> None:
     goals.register(app, deps)
     feedback.register(app, deps)
     suggest.register(app, deps)
+    shoutouts.register(app, deps)

@@ -408,3 +408,72 @@ class SuggestionQuota(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=64)
     day: date
     used: int = 0
+
+
+class ShoutoutChannel(SQLModel, table=True):
+    """A team channel: its weekly shout-out (local weekday and time in ``tz``), who turned it on,
+    and the fairness note. The team is the channel's members (``ShoutoutMember``)."""
+
+    __tablename__ = "shoutout_channel"
+    team_id: str = Field(primary_key=True, max_length=32)
+    channel_id: str = Field(primary_key=True, max_length=32)
+    enabled: bool = True
+    weekday: int = 4  # 0 = Monday
+    minute: int = 16 * 60  # local time, minutes after midnight
+    tz: str = Field(default="UTC", max_length=64)
+    enabled_by: str = Field(max_length=32)
+    creator_id: str | None = Field(default=None, max_length=32)  # the channel's creator: a lead
+    fairness_to: str | None = Field(default=None, max_length=32)  # the lead who gets the note
+    members_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    # Nothing is due before this (turning shout-outs on just after the hour posts next week).
+    since: datetime = Field(sa_column=_utc_column())
+    updated_at: datetime = Field(sa_column=_utc_column())
+
+
+class ShoutoutMember(SQLModel, table=True):
+    """Who is in a team channel, as Slack last said (``conversations.members``)."""
+
+    __tablename__ = "shoutout_member"
+    __table_args__ = (Index("ix_shoutout_member_user", "team_id", "user_id"),)
+    team_id: str = Field(primary_key=True, max_length=32)
+    channel_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+
+
+class TeamLead(SQLModel, table=True):
+    """A team lead an admin named for a team channel (the channel's creator is one anyway)."""
+
+    __tablename__ = "team_lead"
+    team_id: str = Field(primary_key=True, max_length=32)
+    channel_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    named_by: str = Field(max_length=32)
+    named_at: datetime = Field(sa_column=_utc_column())
+
+
+class PersonDate(SQLModel, table=True):
+    """A birthday (month and day only: Bravo never keeps a birth year) or a start date."""
+
+    __tablename__ = "person_date"
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    kind: str = Field(primary_key=True, max_length=16)  # birthday | started
+    month: int
+    day: int
+    year: int | None = None  # start year; always None for a birthday
+    source: str = Field(default="self", max_length=16)  # self | import
+    updated_at: datetime = Field(sa_column=_utc_column())
+
+
+class CelebrationPref(SQLModel, table=True):
+    """How a person likes to be celebrated: not at all (dates), and where milestones go."""
+
+    __tablename__ = "celebration_pref"
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    opt_out: bool = False
+    milestones: str = Field(default="dm", max_length=16)  # dm | channel
+
+
+# A team's milestones of a week (the weekly shout-out) are a range read, however many there are.
+Index("ix_milestone_team_reached", Milestone.team_id, Milestone.reached_at)  # type: ignore[arg-type]

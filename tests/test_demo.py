@@ -123,3 +123,19 @@ def test_part_three_shows_feedback_customer_praise_and_the_suggestion_box(played
     assert feedback_dms and all(c.args["channel"].startswith("U") for c in feedback_dms)
     anonymous = played.posts("New anonymous suggestion")
     assert [c.args["channel"] for c in anonymous] == ["C0IDEAS"]
+
+
+def test_the_fortnight_ends_with_the_teams_weekly_shout_out(played: Played) -> None:
+    out = played.out
+    assert "@dee makes #team-wins a team channel: /bravo shoutouts on" in out
+    assert "#team-wins  Bravo: :birthday: Happy birthday, @dee! (on Saturday)" in out
+    [post] = played.posts("This week in the team")
+    assert post.args["channel"] == CHANNEL
+    body = str(post.args["blocks"])
+    assert "untangling the billing outage" in body and "turning a furious caller" in body
+    assert "(shoutouts as of" in out and "already_sent 1" in out  # the rerun posted nothing
+    [chart] = [f for f in played.slack.files() if f["completed"]]
+    assert chart["channels"] == [CHANNEL] and chart["content"].startswith(b"\x89PNG")
+    shout = out.index("This week in the team")
+    assert out.index("Sunday night: the fortnight is over") > shout
+    assert "check-in prompt" not in out[shout:].split("Sunday night")[0]  # nothing after it

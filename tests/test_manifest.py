@@ -48,7 +48,17 @@ def test_every_registered_command_and_shortcut_is_in_the_manifest(manifest) -> N
 
 def test_scopes_are_least_privilege(manifest) -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert scopes == {"commands", "chat:write", "users:read", "usergroups:read", "reactions:read"}
+    assert scopes == {
+        "commands",
+        "chat:write",
+        "users:read",
+        "usergroups:read",
+        "reactions:read",
+    } | {
+        "channels:read",  # /bravo shoutouts: conversations.info and .members
+        "groups:read",
+        "files:write",  # the weekly chart
+    }
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
         "reaction_added",
         "reaction_removed",

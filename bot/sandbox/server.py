@@ -50,6 +50,15 @@ WORKSPACE_PACED = frozenset(
 )
 
 
+# The scopes a method needs (any one of them), for the methods whose scope matters to a test.
+METHOD_SCOPES: dict[str, tuple[str, ...]] = {
+    "files.getUploadURLExternal": ("files:write",),
+    "files.completeUploadExternal": ("files:write",),
+    "conversations.members": ("channels:read", "groups:read"),
+    "conversations.info": ("channels:read", "groups:read"),
+}
+
+
 @dataclass
 class Call:
     """One request the fake answered. `context` holds what the fake knew beyond the arguments
@@ -299,6 +308,7 @@ class FakeSlack:
         self._rate_limits: dict[str, float] = {}
         self._workspace_limit: tuple[float, int] | None = None  # (per second, burst)
         self._latency = 0.0
+        self._scopes: set[str] | None = None  # None: every scope Bravo could ask for
         self._clear_activity()
         self._methods: dict[str, Handler] = {
             "auth.test": self._auth_test,
@@ -417,6 +427,7 @@ class FakeSlack:
         members: Iterable[str] = (),
         is_archived: bool = False,
         is_private: bool = False,
+        creator: str = "",
     ) -> dict[str, Any]:
         """Add or replace a channel; the bot is in it when bot_user_id is among `members`."""
         with self._lock:
@@ -427,6 +438,7 @@ class FakeSlack:
                 "is_archived": is_archived,
                 "is_private": is_private,
                 "created": self._ts_start,
+                "creator": creator,
             }
             return self._channel_json(channel_id)
 
@@ -529,6 +541,25 @@ class FakeSlack:
             else:
                 self._workspace_limit = None
             self._workspace_bucket = None
+
+    def set_scopes(self, scopes: Iterable[str] | None) -> None:
+        """The bot token's scopes; a method needing another answers ``missing_scope``
+        (None: all of them)."""
+        with self._lock:
+            self._scopes = None if scopes is None else set(scopes)
+
+    def archive_channel(self, channel_id: str) -> None:
+        with self._lock:
+            self._channels[channel_id]["is_archived"] = True
+
+    def _check_scope(self, method: str) -> None:
+        needed = METHOD_SCOPES.get(method)
+        if needed is None or self._scopes is None:
+            return
+        if not any(scope in self._scopes for scope in needed):
+            raise SlackError(
+                "missing_scope", needed=",".join(needed), provided=",".join(sorted(self._scopes))
+            )
 
     def set_latency(self, seconds: float) -> None:
         """Delay every answer by `seconds`."""
@@ -736,6 +767,7 @@ class FakeSlack:
                 if parse_error:
                     raise SlackError(parse_error)
                 self._authenticate(headers.get("authorization"), supplied)
+                self._check_scope(method)
                 wait = self._rate_limited(method, args)
                 if wait:
                     data = {"ok": False, "error": "ratelimited"}
@@ -947,7 +979,7 @@ class FakeSlack:
             "is_general": False,
             "is_member": self.bot_user_id in c["members"],
             "created": c["created"],
-            "creator": "",
+            "creator": c.get("creator", ""),
             "num_members": len(c["members"]),
             "topic": {"value": "", "creator": "", "last_set": 0},
             "purpose": {"value": "", "creator": "", "last_set": 0},

@@ -12,7 +12,15 @@ from typing import Any
 
 import pytest
 
-from bot.scheduler import FileLeader, Job, PgLeader, Scheduler, Solo, leadership_for
+from bot.scheduler import (
+    FileLeader,
+    Job,
+    PacingTurn,
+    PgLeader,
+    Scheduler,
+    Solo,
+    leadership_for,
+)
 
 
 def test_leadership_follows_the_database_url(tmp_path: Path) -> None:
@@ -30,6 +38,23 @@ def test_only_one_process_holds_the_file_lock(tmp_path: Path) -> None:
     first.release()
     assert second.acquire()
     second.release()
+
+
+def test_one_process_paces_and_another_takes_over_when_it_stops(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/b.db"
+    now = [0.0]
+    first = PacingTurn(leadership_for(url, "pacer"), every=5, monotonic=lambda: now[0])
+    second = PacingTurn(leadership_for(url, "pacer"), every=5, monotonic=lambda: now[0])
+    assert first() and not second()
+    # The jobs' lock is another lock: holding it does not stop a process from pacing.
+    jobs = leadership_for(url)
+    assert jobs.acquire()
+    first.leadership.release()  # the pacing process stops
+    assert not second()  # looked at again only after `every` seconds
+    now[0] = 5.0
+    assert second() and not first()
+    jobs.release()
+    second.leadership.release()
 
 
 @pytest.mark.postgres

@@ -1,7 +1,7 @@
 """feedback, feedback requests, customer feedback, suggestion box
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-02 09:30:03.893500
 """
 
@@ -15,7 +15,7 @@ import storage.types
 
 
 revision: str = '0004'
-down_revision: str | None = '0002'
+down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

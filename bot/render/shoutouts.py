@@ -1,0 +1,443 @@
+"""Block Kit for weekly shout-outs, celebrations, the fairness note and ``/bravo`` replies.
+
+Pure functions. A weekly post stays within Slack's limits however busy the week: a fixed set of
+blocks (never one per kudos), each section clipped under 3,000 characters, long lists cut with
+"and N more", and the full list one command away (``/bravo shoutouts list``).
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime
+from typing import Any
+
+from bot.errors import BravoError
+from bot.goals.schedule import WEEKDAYS
+from bot.render.common import Block, clip, context, header, message, quote, section
+from bot.render.errors import error_text
+from bot.shoutouts import errors as e
+from bot.shoutouts import ids
+from bot.shoutouts.celebrate import DateToCelebrate
+from bot.shoutouts.week import REASON_CHARS, Moment, Reached, Week
+from bot.text import escape, safe_mrkdwn, tokenize
+from storage.models import ShoutoutChannel
+
+MAX_NAMES = 25
+LIST_LINES_PER_SECTION = 12
+MAX_LIST_SECTIONS = 47  # with the title and the "more" note: 49 blocks
+FULL_LIST = "`/bravo shoutouts list`"
+MILESTONE_EMOJI = {"received": ":tada:", "giving_streak": ":fire:", "checkin_streak": ":dart:"}
+
+
+def clip_mrkdwn(text: str, limit: int) -> str:
+    """Clip safe mrkdwn without cutting a mention or link (``<...>``) or an entity in half."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if cut.rfind("<") > cut.rfind(">"):
+        cut = cut[: cut.rfind("<")]
+    if cut.rfind("&") > cut.rfind(";"):
+        cut = cut[: cut.rfind("&")]
+    return cut.rstrip() + "…"
+
+
+def names(user_ids: tuple[str, ...] | list[str], limit: int = MAX_NAMES) -> str:
+    shown = [f"<@{u}>" for u in user_ids[:limit]]
+    more = len(user_ids) - len(shown)
+    if more > 0:
+        return ", ".join(shown) + f" and {more} more"
+    if len(shown) <= 2:
+        return " and ".join(shown)
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def schedule_text(cfg: ShoutoutChannel) -> str:
+    return f"{WEEKDAYS[cfg.weekday]}s at {cfg.minute // 60:02d}:{cfg.minute % 60:02d} ({cfg.tz})"
+
+
+def milestone_line(r: Reached) -> str:
+    emoji = MILESTONE_EMOJI.get(r.kind, ":tada:")
+    if r.kind == "received":
+        if r.threshold == 1:
+            return f"{emoji} <@{r.user_id}> received their first kudos"
+        return f"{emoji} <@{r.user_id}> has now received {r.threshold} kudos"
+    if r.kind == "giving_streak":
+        return f"{emoji} <@{r.user_id}> has given kudos {r.threshold} weeks in a row"
+    return f"{emoji} <@{r.user_id}> checked in on a goal {r.threshold} times in a row"
+
+
+def reason_text(reason: str, limit: int) -> str:
+    """A stored reason, made safe again (idempotent on safe text: a ``<!channel>`` that got in
+    some other way pings nobody), clipped without breaking a mention."""
+    return clip_mrkdwn(safe_mrkdwn(tokenize(reason)), limit)
+
+
+def _moment(m: Moment) -> str:
+    tags = " ".join(f"`#{v}`" for v in m.values)
+    who = f"<@{m.giver_id}> → {names(m.recipient_ids, 8)}"
+    return f"{who}{'  ' + tags if tags else ''}\n{quote(reason_text(m.reason, REASON_CHARS))}"
+
+
+def _period(week: Week) -> str:
+    first = week.per_day[0][0]
+    last = week.per_day[-1][0]
+    return f"{first:%b} {first.day} – {last:%b} {last.day}"
+
+
+def weekly_post(week: Week) -> dict[str, Any]:
+    """The weekly shout-out for a team channel (or a friendly nudge after a quiet week)."""
+    if week.quiet:
+        return quiet_post(week)
+    people = len(week.recognised)
+    summary = (
+        f"{week.kudos} kudos this week: {people} {'person' if people == 1 else 'people'} "
+        f"recognised by {week.givers} {'teammate' if week.givers == 1 else 'teammates'}."
+    )
+    blocks: list[Block] = [
+        header(f":star2: This week in the team ({_period(week)})"),
+        section(f"*{summary}*" if week.kudos else "*No kudos this week, but plenty to cheer.*"),
+    ]
+    if week.best:
+        blocks.append(section("*Moments worth repeating*"))
+        blocks += [section(_moment(m)) for m in week.best]
+    facts: list[str] = []
+    if week.values:
+        top = ", ".join(f"`#{v}` ({n})" for v, n in week.values[:3])
+        facts.append(f":bar_chart: *Values recognised most:* {top}")
+    if week.recognised:
+        facts.append(f":raised_hands: *Recognised:* {names(list(week.recognised))}")
+    if week.first_timers:
+        facts.append(f":seedling: *First kudos ever:* {names(list(week.first_timers))}")
+    if facts:
+        blocks.append(section("\n".join(facts)))
+    if week.milestones:
+        lines = [milestone_line(r) for r in week.milestones[:MAX_NAMES]]
+        if len(week.milestones) > MAX_NAMES:
+            lines.append(f"…and {len(week.milestones) - MAX_NAMES} more")
+        blocks.append(section("*Milestones*\n" + "\n".join(lines)))
+    if week.goals:
+        lines = [f":trophy: <@{g.owner_id}>: *{escape(clip(g.what, 200))}*" for g in week.goals]
+        shown = lines[:10] + ([f"…and {len(lines) - 10} more"] if len(lines) > 10 else [])
+        blocks.append(section("*Goals completed*\n" + "\n".join(shown)))
+    more = len(week.moments) - len(week.best)
+    tail = f"{more} more {'moment' if more == 1 else 'moments'} this week. " if more > 0 else ""
+    blocks.append(context(f"{tail}See them all with {FULL_LIST}; recognise someone with `/kudos`."))
+    text = f"This week in the team: {summary}"
+    return {"channel": week.channel_id, "unfurl_links": False, **message(text, blocks)}
+
+
+def quiet_post(week: Week) -> dict[str, Any]:
+    text = (
+        "A quiet week for kudos here. Who made your week easier? Tell them: "
+        "`/kudos @name for ...` takes ten seconds and makes someone's day."
+    )
+    blocks = [section(":seedling: " + text)]
+    return {"channel": week.channel_id, "unfurl_links": False, **message(text, blocks)}
+
+
+def chart_alt_text(week: Week) -> str:
+    if week.values:
+        parts = ", ".join(f"#{v}: {n}" for v, n in week.values[:8])
+        return f"Kudos per value this week: {parts}"
+    parts = ", ".join(f"{d:%a} {d.day}: {n}" for d, n in week.per_day)
+    return f"Kudos per day this week: {parts}"
+
+
+def preview(week: Week, cfg: ShoutoutChannel, next_at: datetime) -> dict[str, Any]:
+    post = weekly_post(week)
+    note = (
+        f":eyes: Preview (only you see this): <#{cfg.channel_id}> gets it "
+        f"{when_text(next_at, cfg.tz)}, with a chart when Bravo may upload files."
+    )
+    return {
+        "response_type": "ephemeral",
+        "text": post["text"],
+        "blocks": [context(note), *post["blocks"]][:50],
+    }
+
+
+def week_list(week: Week) -> dict[str, Any]:
+    """Every moment of the last seven days, several to a section, within 50 blocks."""
+    if not week.moments:
+        text = "No kudos among this channel's members in the last seven days yet."
+        return {"response_type": "ephemeral", **message(text, [section(text)])}
+    blocks: list[Block] = [section(f"*All {len(week.moments)} kudos moments, {_period(week)}*")]
+    lines = [
+        f"• <@{m.giver_id}> → {names(m.recipient_ids, 8)}: {reason_text(m.reason, 200)}"
+        for m in week.moments
+    ]
+    sections: list[list[str]] = []
+    for line in lines:
+        last = sections[-1] if sections else []
+        if last and len(last) < LIST_LINES_PER_SECTION and len("\n".join([*last, line])) <= 2900:
+            last.append(line)
+        elif len(sections) < MAX_LIST_SECTIONS:
+            sections.append([line])
+        else:
+            break
+    blocks += [section("\n".join(part)) for part in sections]
+    shown = sum(len(part) for part in sections)
+    if shown < len(lines):
+        blocks.append(context(f"…and {len(lines) - shown} more (Slack shows 50 blocks at most)."))
+    return {"response_type": "ephemeral", **message("This week's kudos", blocks)}
+
+
+def fairness_note(lead_id: str, channel_id: str, quiet: list[str], weeks: int) -> dict[str, Any]:
+    """Private to the lead (a DM): who in the team nobody recognised for a while."""
+    if quiet:
+        text = (
+            f"Just for you: in <#{channel_id}>, nobody has recognised {names(quiet, 40)} in the "
+            f"last {weeks} weeks. Good work often goes unseen; is there something of theirs "
+            "worth a kudos?"
+        )
+    else:
+        text = (
+            f"Just for you: everyone in <#{channel_id}> was recognised in the last {weeks} "
+            "weeks. Nice spread!"
+        )
+    blocks = [section(":mag: " + text), context("Only you get this note. `/bravo fairness off`")]
+    return {"channel": lead_id, **message("Your weekly recognition check", blocks)}
+
+
+def celebration_post(channel_id: str, items: list[DateToCelebrate], today: date) -> dict[str, Any]:
+    lines = []
+    for item in items:
+        when = "" if item.on == today else f" (on {item.on:%A})"
+        if item.kind == "birthday":
+            lines.append(f":birthday: Happy birthday, <@{item.user_id}>!{when}")
+        else:
+            years = f"{item.years} year{'s' if item.years != 1 else ''}"
+            lines.append(f":confetti_ball: <@{item.user_id}> has been with us {years}!{when}")
+    shown = lines[:40] + ([f"…and {len(lines) - 40} more to celebrate"] if len(lines) > 40 else [])
+    text = "Today we celebrate: " + ", ".join(f"<@{i.user_id}>" for i in items[:20])
+    return {"channel": channel_id, **message(text, [section("\n".join(shown))])}
+
+
+def stopped_dm(user_id: str, channel_id: str) -> dict[str, Any]:
+    text = (
+        f"Weekly shout-outs for <#{channel_id}> have stopped: the channel was archived, or I "
+        "was removed from it. To start again, invite me and type `/bravo shoutouts on` there."
+    )
+    return {"channel": user_id, **message("Weekly shout-outs stopped", [section(text)])}
+
+
+def milestone_post(channel_id: str, reached: Reached) -> dict[str, Any]:
+    line = milestone_line(reached)
+    return {"channel": channel_id, **message(line, [section(line + "!")])}
+
+
+def import_modal() -> dict[str, Any]:
+    example = "user,kind,date\nU0123ABCD,birthday,03-14\nU0456EFGH,started,2021-06-01"
+    return {
+        "type": "modal",
+        "callback_id": ids.IMPORT_CALLBACK,
+        "title": {"type": "plain_text", "text": "Import dates"},
+        "submit": {"type": "plain_text", "text": "Import"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            section(
+                "Paste CSV rows `user,kind,date`: a Slack user id, `birthday` (MM-DD; a year is "
+                "dropped, never kept) or `started` (YYYY-MM-DD). If any row has a problem, "
+                "nothing is saved and every problem is listed."
+            ),
+            {
+                "type": "input",
+                "block_id": ids.IMPORT_BLOCK,
+                "label": {"type": "plain_text", "text": "CSV"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ids.IMPORT_ACTION,
+                    "multiline": True,
+                    "max_length": 3000,
+                    "placeholder": {"type": "plain_text", "text": clip(example, 150)},
+                },
+            },
+        ],
+    }
+
+
+def csv_problems(err: e.CsvRejectedError, limit: int = 8) -> str:
+    lines = [f"Row {n}: {what}" if n else what for n, what in err.problems[:limit]]
+    if len(err.problems) > limit:
+        lines.append(f"…and {len(err.problems) - limit} more rows with problems")
+    head = f"Nothing was imported: {plural(len(err.problems), 'row')} with problems."
+    return clip(head + "\n" + "\n".join(lines), 2000)
+
+
+def imported_dm(user_id: str, people: int, rows: int) -> dict[str, Any]:
+    who = "1 person" if people == 1 else f"{people} people"
+    text = f"Imported {plural(rows, 'date')} for {who}."
+    return {"channel": user_id, **message(text, [section(":white_check_mark: " + text)])}
+
+
+def bravo_text(err: BravoError) -> str:
+    return error_text(err)
+
+
+@error_text.register
+def _(err: e.UnknownBravoCommandError) -> str:
+    return f"I don't understand `{escape(err.text)}`. Try `/bravo help`."
+
+
+@error_text.register
+def _(err: e.UnknownWeekdayError) -> str:
+    return (
+        f"`{escape(err.word)}` isn't a weekday I know. Use a day like `friday` or `fri`: "
+        "`/bravo shoutouts on friday 16:00 Europe/Berlin`"
+    )
+
+
+@error_text.register
+def _(err: e.BadTimeError) -> str:
+    return (
+        f"`{escape(err.word)}` isn't a time of day. Use 24-hour HH:MM (00:00 to 23:59), "
+        "e.g. `16:00`, or `4pm`."
+    )
+
+
+@error_text.register
+def _(err: e.UnknownTimeZoneError) -> str:
+    return (
+        f"`{escape(err.word)}` isn't a time zone I know. Use a name from the tz database like "
+        "`Europe/Berlin`, `America/New_York` or `UTC`."
+    )
+
+
+@error_text.register
+def _(err: e.BadCelebrationDateError) -> str:
+    if err.kind == "birthday":
+        return (
+            f"`{escape(err.word)}` isn't a birthday I can read. Use month-day, e.g. "
+            "`/bravo celebrate birthday 03-14` (no year needed, and none is kept)."
+        )
+    return (
+        f"`{escape(err.word)}` isn't a date I can read. Use YYYY-MM-DD, e.g. "
+        "`/bravo celebrate started 2021-06-01`."
+    )
+
+
+@error_text.register
+def _(err: e.NotAChannelError) -> str:
+    return "Run this in the team's channel (not a DM): the team is the channel's members."
+
+
+@error_text.register
+def _(err: e.ChannelNotVisibleError) -> str:
+    return (
+        "I can't see this channel. If it's private, invite me first: `/invite @Bravo`, "
+        "then try again."
+    )
+
+
+@error_text.register
+def _(err: e.BotNotInChannelError) -> str:
+    return "I'm not in this channel yet. Invite me with `/invite @Bravo`, then try again."
+
+
+@error_text.register
+def _(err: e.ArchivedChannelError) -> str:
+    return "This channel is archived, so I can't post shout-outs here."
+
+
+@error_text.register
+def _(err: e.NotTeamChannelError) -> str:
+    return (
+        "This channel doesn't have weekly shout-outs. Turn them on with "
+        "`/bravo shoutouts on [weekday] [HH:MM] [time zone]`."
+    )
+
+
+@error_text.register
+def _(err: e.NotAllowedError) -> str:
+    if err.needs == "admin":
+        return "Only a Bravo or workspace admin can do that."
+    if err.needs == "lead":
+        return (
+            "Only this team's leads can do that: the channel's creator, or someone an admin "
+            "named with `/bravo lead @name`."
+        )
+    return "Only the person who turned shout-outs on here, a team lead or an admin can change them."
+
+
+@error_text.register
+def _(err: e.LeadMentionError) -> str:
+    return "Name one person from Slack's @-autocomplete: `/bravo lead @ana`."
+
+
+@error_text.register
+def _(err: e.CsvRejectedError) -> str:
+    return csv_problems(err)
+
+
+# Replies to /bravo ------------------------------------------------------------------------------
+
+
+def when_text(at_local: datetime, tz: str) -> str:
+    return f"on {at_local:%a} {at_local.day} {at_local:%b} at {at_local:%H:%M} ({tz})"
+
+
+def turned_on(cfg: ShoutoutChannel, first: datetime, members: int) -> str:
+    return (
+        f":star2: Weekly shout-outs are on for <#{cfg.channel_id}>: {schedule_text(cfg)}, first "
+        f"{when_text(first, cfg.tz)}. The team is the channel's {members} members. "
+        "`/bravo shoutouts preview` shows the post so far; `/bravo shoutouts off` stops it."
+    )
+
+
+TURNED_OFF = "Weekly shout-outs are off for this channel. `/bravo shoutouts on` any time."
+
+
+def date_saved(kind: str, month: int, day: int, year: int | None) -> str:
+    when = f"{day} {calendar.month_name[month]}"
+    if kind == "birthday":
+        return (
+            f":birthday: Saved: your birthday is on {when}. Your team channels celebrate it at "
+            "09:00 (weekends on the Friday before); no year is kept or shown. "
+            "`/bravo celebrate optout` to skip celebrations."
+        )
+    return (
+        f":confetti_ball: Saved: you started on {when} {year}. Your team channels celebrate "
+        "each anniversary at 09:00."
+    )
+
+
+def date_forgotten(kind: str, gone: bool) -> str:
+    word = "birthday" if kind == "birthday" else "start date"
+    return f"Forgotten: your {word}." if gone else f"I didn't have your {word}."
+
+
+def opted_out(opt_out: bool) -> str:
+    if opt_out:
+        return (
+            "Done: no birthday or anniversary celebrations for you. "
+            "`/bravo celebrate optin` to undo."
+        )
+    return "Welcome back: your birthday and anniversaries will be celebrated again."
+
+
+def milestones_where(where: str) -> str:
+    if where == "channel":
+        return "Your milestones will also be announced in your team channel."
+    return "Your milestones will reach you by DM only."
+
+
+def lead_named(user_id: str, channel_id: str) -> str:
+    return f"<@{user_id}> is a team lead for <#{channel_id}>."
+
+
+def fairness_set(on: bool) -> str:
+    if on:
+        return (
+            ":mag: Fairness note on. With each weekly shout-out you get a private DM listing "
+            "members nobody has recognised for four weeks. It is never posted in the channel."
+        )
+    return "Fairness note off."
+
+
+@error_text.register
+def _(err: e.FutureStartDateError) -> str:
+    return f"{escape(err.word)} is in the future. Add your start date once you've started."

@@ -1,0 +1,1 @@
+"""Weekly team shout-outs, celebrations (milestones, birthdays, work anniversaries), fairness."""

@@ -1,0 +1,366 @@
+"""Shout-outs without Slack: parsing, the week's summary, renderers within Block Kit limits,
+celebration days, the chart, and the CLI (``bravo jobs run shoutouts --at``)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.kudos import service as kudos
+from bot.render import shoutouts as render
+from bot.settings import KudosRules
+from bot.shoutouts import errors as e
+from bot.shoutouts import parse as p
+from bot.shoutouts.celebrate import dates_to_celebrate, days_covered
+from bot.shoutouts.chart import chart_png
+from bot.shoutouts.week import Moment, Reached, Week, best_moments, build_week, week_start
+from bot.users import Person
+from storage import shoutouts as store
+from storage.db import Database
+
+T = "T1"
+NOW = datetime(2026, 11, 27, 15, tzinfo=UTC)
+
+
+# Parsing ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("shoutouts on", p.ShoutoutsOn(4, 960, None)),
+        ("shoutouts on Monday 09:30 Europe/Berlin", p.ShoutoutsOn(0, 570, "Europe/Berlin")),
+        ("shoutouts on fri 4pm", p.ShoutoutsOn(4, 960, None)),
+        ("shoutouts on 12am utc", p.ShoutoutsOn(4, 0, "UTC")),
+        ("shoutouts on wed 17h30", p.ShoutoutsOn(2, 17 * 60 + 30, None)),
+        ("shoutouts off", p.ShoutoutsOff()),
+        ("shoutouts preview", p.ShoutoutsPreview()),
+        ("celebrate birthday 03-14", p.SetDate("birthday", 3, 14, None)),
+        ("celebrate birthday 1990-03-14", p.SetDate("birthday", 3, 14, None)),
+        ("celebrate birthday 02-29", p.SetDate("birthday", 2, 29, None)),
+        ("celebrate started 2021-06-01", p.SetDate("started", 6, 1, 2021)),
+        ("celebrate optout", p.CelebrateOptOut(True)),
+        ("celebrate milestones channel", p.MilestonesWhere("channel")),
+        ("lead <@U0ANA|ana>", p.NameLead("U0ANA")),
+        ("fairness off", p.Fairness(False)),
+        ("", p.BravoHelp()),
+    ],
+)
+def test_bravo_commands_parse(text: str, expected: object) -> None:
+    assert p.parse_bravo_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("shoutouts on funday", e.UnknownWeekdayError),
+        ("shoutouts on 25:00", e.BadTimeError),
+        ("shoutouts on 9:60", e.BadTimeError),
+        ("shoutouts on 13pm", e.BadTimeError),
+        ("shoutouts on Mars/Olympus", e.UnknownTimeZoneError),
+        ("shoutouts on friday @@@", e.UnknownTimeZoneError),
+        ("celebrate birthday 02-30", e.BadCelebrationDateError),
+        ("celebrate birthday 1990-02-29", e.BadCelebrationDateError),
+        ("celebrate started 06-01", e.BadCelebrationDateError),
+        ("lead ana", e.LeadMentionError),
+        ("shoutouts sideways", e.UnknownBravoCommandError),
+    ],
+)
+def test_bad_input_names_the_problem(text: str, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        p.parse_bravo_command(text)
+    try:
+        p.parse_bravo_command(text)
+    except e.BravoError as err:
+        words = render.error_text(err)
+        assert words and "Sorry, that didn't work" not in words  # a specific message each
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_is_a_command_or_a_friendly_error(text: str) -> None:
+    words = ["shoutouts on", "celebrate birthday", "celebrate started", "lead", ""]
+    for prefix in words:
+        try:
+            p.parse_bravo_command(f"{prefix} {text}")
+        except e.BravoError as err:
+            assert render.error_text(err)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_any_csv_is_rows_or_a_report_of_every_broken_row(text: str) -> None:
+    try:
+        rows = p.parse_dates_csv(text, today=date(2026, 11, 27))
+    except e.CsvRejectedError as err:
+        assert err.problems and render.csv_problems(err).startswith("Nothing was imported")
+    else:
+        assert all(
+            r.kind in p.DATE_KINDS and (r.year is None) == (r.kind == "birthday") for r in rows
+        )
+
+
+def test_a_csv_with_broken_rows_reports_every_one() -> None:
+    text = (
+        "user,kind,date\n"
+        "U0ANA,birthday,03-14\n"
+        "ana,birthday,03-14\n"
+        "U0BEN,bday,03-14\n"
+        "U0CY,started,2031-01-01\n"
+        "U0DEE,started,2020-02-30\n"
+        "U0EVE,birthday\n"
+    )
+    with pytest.raises(e.CsvRejectedError) as caught:
+        p.parse_dates_csv(text, today=date(2026, 11, 27))
+    assert [n for n, _ in caught.value.problems] == [3, 4, 5, 6, 7]
+    report = render.csv_problems(caught.value)
+    assert "Nothing was imported: 5 rows" in report and "Row 7" in report
+    good = p.parse_dates_csv("<@U0ANA>,birthday,1990-03-14\n", today=date(2026, 11, 27))
+    assert good == [p.DateRow("U0ANA", "birthday", 3, 14, None)]  # the year is dropped
+
+
+# Rendering ---------------------------------------------------------------------------------------
+
+
+def moment(n: int, reason: str = "helped", people: int = 1) -> Moment:
+    return Moment(
+        giver_id=f"UG{n % 40}",
+        recipient_ids=tuple(f"UR{(n + i) % 500}" for i in range(people)),
+        reason=reason,
+        values=("empathy",) if n % 2 else (),
+        created_at=NOW - timedelta(hours=n % 160),
+    )
+
+
+def week_of(moments: list[Moment], **over: object) -> Week:
+    recognised = tuple(dict.fromkeys(r for m in moments for r in m.recipient_ids))
+    fields: dict[str, object] = {
+        "team_id": T,
+        "channel_id": "C1",
+        "start": NOW - timedelta(days=7),
+        "end": NOW,
+        "tz": "UTC",
+        "kudos": sum(len(m.recipient_ids) for m in moments),
+        "recognised": recognised,
+        "givers": len({m.giver_id for m in moments}),
+        "moments": tuple(moments),
+        "best": tuple(best_moments(moments)),
+        "values": (("empathy", 3), ("communication", 1)),
+        "per_day": tuple((date(2026, 11, 20) + timedelta(days=i), i) for i in range(7)),
+        "first_timers": recognised[:300],
+        "milestones": tuple(Reached(f"UR{i}", "received", 10) for i in range(60)),
+        "goals": (),
+    }
+    fields.update(over)
+    return Week(**fields)  # type: ignore[arg-type]
+
+
+def within_limits(payload: dict) -> None:
+    blocks = payload["blocks"]
+    assert 0 < len(blocks) <= 50
+    assert payload["text"]
+    for block in blocks:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= 150
+        if block["type"] == "context":
+            assert len(block["elements"]) <= 10
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    count=st.integers(min_value=1, max_value=3000),
+    reason=st.text(min_size=1, max_size=1200),
+    people=st.integers(min_value=1, max_value=20),
+)
+def test_any_week_fits_block_kit(count: int, reason: str, people: int) -> None:
+    moments = [moment(n, reason, people) for n in range(count)]
+    week = week_of(moments)
+    within_limits(render.weekly_post(week))
+    within_limits(render.week_list(week))
+
+
+def test_the_post_quotes_the_best_moments_not_everything() -> None:
+    moments = [moment(n, f"reason number {n}") for n in range(200)]
+    moments.append(
+        Moment("UG1", ("UR7",), "stayed on the phone for an hour " * 5, ("empathy",), NOW)
+    )
+    post = render.weekly_post(week_of(moments))
+    text = json.dumps(post["blocks"])
+    assert "stayed on the phone" in text
+    assert (
+        sum(f"reason number {n}\\n" in text or f'reason number {n}"' in text for n in range(200))
+        < 6
+    )
+    assert "/bravo shoutouts list" in text and "196 more moments" in text
+
+
+def test_best_moments_spread_over_people() -> None:
+    same = [Moment("UA", ("UB",), "x" * 200, ("empathy",), NOW) for _ in range(5)]
+    other = [Moment("UC", ("UD",), "short", (), NOW), Moment("UE", ("UF",), "short too", (), NOW)]
+    chosen = best_moments(same + other, limit=3)
+    assert {m.giver_id for m in chosen} == {"UA", "UC", "UE"}
+
+
+def test_clipping_never_breaks_a_mention_or_an_entity() -> None:
+    text = "thanks " + "<@U0123456789>" * 30
+    for limit in range(10, 200, 7):
+        clipped = render.clip_mrkdwn(text, limit)
+        assert len(clipped) <= limit
+        assert clipped.count("<") == clipped.count(">")
+    assert render.clip_mrkdwn("fish &amp; chips " * 3, 12).endswith("…")
+    assert "&am…" not in render.clip_mrkdwn("fish &amp; chips", 8)
+
+
+def test_a_reason_with_a_broadcast_pings_nobody() -> None:
+    week = week_of([Moment("UA", ("UB",), "hi <!channel> and <!here|here>", (), NOW)])
+    text = json.dumps(render.weekly_post(week))
+    assert "<!channel>" not in text and "<!here" not in text
+
+
+def test_quiet_week_is_a_nudge() -> None:
+    post = render.weekly_post(week_of([], kudos=0, milestones=(), values=()))
+    assert len(post["blocks"]) == 1 and "/kudos" in post["text"]
+
+
+# Chart -----------------------------------------------------------------------------------------
+
+
+def test_the_chart_is_a_small_png_and_says_what_it_shows() -> None:
+    week = week_of([moment(1)])
+    png = chart_png(week)
+    assert png is not None and png.startswith(b"\x89PNG") and len(png) < 100_000
+    assert "#empathy: 3" in render.chart_alt_text(week)
+    days = tuple((date(2026, 11, 20) + timedelta(days=i), i) for i in range(8))  # Fri to Fri
+    per_day = week_of([moment(1)], values=(), per_day=days)
+    assert chart_png(per_day) is not None
+    assert "per day" in render.chart_alt_text(per_day)
+    assert "Fri 20: 0" in render.chart_alt_text(per_day)
+    assert "Fri 27: 7" in render.chart_alt_text(per_day)
+    assert chart_png(week_of([], kudos=0)) is None
+
+
+# Calendar --------------------------------------------------------------------------------------
+
+
+def test_weekend_dates_are_celebrated_on_friday_and_none_on_weekends() -> None:
+    friday = date(2026, 11, 27)
+    assert days_covered(friday) == [friday, date(2026, 11, 28), date(2026, 11, 29)]
+    assert days_covered(date(2026, 11, 28)) == []
+    assert days_covered(date(2026, 11, 24)) == [date(2026, 11, 24)]
+
+
+def test_a_week_is_seven_local_days_across_a_dst_change() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    end = datetime(2026, 10, 30, 16, tzinfo=berlin)  # DST ended on Sunday 25 October
+    start = week_start(end.astimezone(UTC), berlin)
+    assert start.astimezone(berlin) == datetime(2026, 10, 23, 16, tzinfo=berlin)
+    assert end - start == timedelta(days=7, hours=1)
+
+
+def test_leap_day_birthdays_and_anniversaries(db: Database) -> None:
+    with db.write() as s:
+        store.set_date(s, T, "ULEAP", "birthday", (2, 29, None), "self", NOW)
+        store.set_date(s, T, "UNEW", "started", (2, 27, 2027), "self", NOW)
+        store.set_date(s, T, "UOLD", "started", (2, 27, 2020), "self", NOW)
+        found = dates_to_celebrate(
+            session=s, team_id=T, members=["ULEAP", "UNEW", "UOLD"], today=date(2027, 2, 26)
+        )
+    assert [(c.user_id, c.kind, c.on, c.years) for c in found] == [
+        ("UOLD", "started", date(2027, 2, 27), 7),
+        ("ULEAP", "birthday", date(2027, 2, 28), 0),
+    ]
+
+
+# The week from the database ----------------------------------------------------------------------
+
+
+def give(db: Database, giver: str, to: list[str], at: datetime, reason: str = "helped") -> None:
+    with db.write() as s:
+        kudos.give_kudos(
+            session=s,
+            team_id=T,
+            giver=Person(giver),
+            recipients=[Person(u) for u in to],
+            reason=reason,
+            values=("empathy",),
+            channel_id="C1",
+            source="command",
+            rules=KudosRules(daily_allowance=100),
+            now=at,
+        )
+
+
+def test_the_week_counts_only_the_team_and_the_seven_days(db: Database) -> None:
+    give(db, "UANA", ["UBEN"], NOW - timedelta(days=30), "long ago")
+    give(db, "UANA", ["UBEN", "UCY"], NOW - timedelta(days=2), "for the launch")
+    give(db, "UOUT", ["UBEN"], NOW - timedelta(days=1), "from outside the team")
+    give(db, "UBEN", ["UANA"], NOW - timedelta(days=8), "last week")
+    give(db, "UCY", ["UANA"], NOW, "at the post's time: next week")
+    with db.read() as s:
+        week = build_week(
+            session=s,
+            team_id=T,
+            channel_id="C1",
+            members=["UANA", "UBEN", "UCY"],
+            tz="UTC",
+            end=NOW,
+        )
+    assert week.kudos == 2 and len(week.moments) == 1
+    assert week.moments[0].recipient_ids == ("UBEN", "UCY")
+    assert week.first_timers == ("UCY",)  # Ben was recognised a month ago
+    assert [r.user_id for r in week.milestones] == ["UCY"]  # Cy's first kudos
+    assert dict(week.values) == {"empathy": 2}
+
+
+# The command line --------------------------------------------------------------------------------
+
+
+def test_bravo_jobs_run_shoutouts_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import main
+    from bot.sandbox.server import FakeSlack
+    from bot.shoutouts import service
+    from storage.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'bravo.db'}"
+    db = Database.from_url(url)
+    upgrade(db.engine)
+    with db.write() as s:
+        service.turn_on(
+            session=s,
+            team_id="T0SANDBOX",
+            channel_id="C0TEAM",
+            user_id="UANA",
+            request=p.ShoutoutsOn(4, 16 * 60, "Europe/Berlin"),
+            tz="Europe/Berlin",
+            creator_id=None,
+            members=["UANA", "UBEN"],
+            admin=False,
+            now=datetime(2026, 11, 23, tzinfo=UTC),
+        )
+    db.dispose()
+    with FakeSlack(team_id="T0SANDBOX") as fake:
+        fake.add_user("UANA", "ana")
+        fake.add_user("UBEN", "ben")
+        fake.add_channel("C0TEAM", "team", members=("UBRAVO", "UANA", "UBEN"))
+        monkeypatch.setenv("BRAVO_ENV_FILE", str(tmp_path / "none.env"))
+        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-sandbox")
+        monkeypatch.setenv("SLACK_API_URL", fake.base_url)
+        assert main(["jobs", "list", "--at", "2026-11-24T00:00Z"]) == 0
+        assert "2026-11-27T15:00:00+00:00" in capsys.readouterr().out
+        assert main(["jobs", "run", "shoutouts", "--at", "2026-11-27T15:01Z"]) == 0
+        assert "sent 1" in capsys.readouterr().out
+        assert main(["jobs", "run", "shoutouts", "--at", "2026-11-27T15:02Z"]) == 0
+        assert "already_sent 1" in capsys.readouterr().out
+        [post] = fake.calls("chat.postMessage", ok=True)
+        assert post.args["channel"] == "C0TEAM" and "quiet week" in post.args["text"]

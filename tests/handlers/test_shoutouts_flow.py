@@ -1,0 +1,365 @@
+"""Weekly shout-outs and celebrations end to end: /bravo over signed HTTP, the jobs as of given
+times, and what the fake Slack was asked to post, where, and how often."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import func, select
+
+from bot.kudos import service as kudos
+from bot.sandbox.server import Call
+from bot.settings import KudosRules
+from bot.shoutouts import jobs
+from bot.users import Person
+from storage.models import OutboxRow, PersonDate, ShoutoutChannel
+from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, Bravo
+
+T = "T0SANDBOX"
+# The fixture clock is Monday 2026-11-23 15:00 UTC. Friday 16:00 in Berlin is 15:00 UTC.
+FRIDAY_1600_BERLIN = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+ANA = Person("UANA", "ana", "America/New_York")
+BEN = Person("UBEN", "ben", "Europe/Berlin")
+CY = Person("UCY", "cy", "Asia/Tokyo")
+
+
+def bravo_cmd(bravo: Bravo, text: str, user: str = "UANA", channel: str = CHANNEL) -> str:
+    """Send a command and wait for its reply (replies come from a work queue, in any order)."""
+    before = len(bravo.slack.calls("response_url"))
+    result = bravo.send.slash_command(user, "/bravo", text, channel_id=channel)
+    assert result.status == 200, result.body
+    return last_reply(bravo, before + 1)
+
+
+def replies(bravo: Bravo, count: int) -> list[dict[str, Any]]:
+    return [c.args for c in bravo.slack.wait_for("response_url", count=count, timeout=5)]
+
+
+def last_reply(bravo: Bravo, count: int) -> str:
+    args = replies(bravo, count)[count - 1]
+    return args["text"] + json.dumps(args.get("blocks") or [])
+
+
+def give(
+    bravo: Bravo, giver: Person, to: list[Person], reason: str, at: datetime, values=("empathy",)
+) -> None:
+    with bravo.deps.db.write() as s:
+        kudos.give_kudos(
+            session=s,
+            team_id=T,
+            giver=giver,
+            recipients=to,
+            reason=reason,
+            values=values,
+            channel_id=CHANNEL,
+            source="command",
+            rules=KudosRules(daily_allowance=1000),
+            now=at,
+        )
+
+
+def channel_posts(bravo: Bravo, channel: str = CHANNEL, words: str = "") -> list[Call]:
+    return [
+        c
+        for c in bravo.slack.calls("chat.postMessage", ok=True)
+        if c.args.get("channel") == channel and words in c.args.get("text", "")
+    ]
+
+
+def weekly_posts(bravo: Bravo) -> list[Call]:
+    return [
+        c
+        for c in channel_posts(bravo)
+        if "This week in the team" in c.args["text"] or "quiet week" in c.args["text"]
+    ]
+
+
+def deliver(bravo: Bravo, at: datetime = FRIDAY_1600_BERLIN + timedelta(days=2)) -> None:
+    """Deliver what is queued, as of ``at`` (jobs queue messages dated at their run time)."""
+    bravo.clock.at = max(bravo.clock.at, at)
+    bravo.deliver()
+
+
+def turn_on(bravo: Bravo, text: str = "friday 16:00 Europe/Berlin", n: int = 1) -> str:
+    bravo_cmd(bravo, "shoutouts on " + text)
+    return last_reply(bravo, n)
+
+
+def test_bad_schedules_and_channels_get_clear_replies_and_save_nothing(bravo: Bravo) -> None:
+    bravo.slack.add_channel("C0OLD", "old-team", members=("UBRAVO", "UANA"), is_archived=True)
+    asks = [
+        ("shoutouts on funday", CHANNEL, "isn't a weekday"),
+        ("shoutouts on friday 25:00", CHANNEL, "isn't a time of day"),
+        ("shoutouts on friday 16:00 Mars/Olympus", CHANNEL, "isn't a time zone"),
+        ("shoutouts on", NO_BOT_CHANNEL, "I'm not in this channel"),
+        ("shoutouts on", "C0OLD", "archived"),
+        ("shoutouts on", "D0ANA", "not a DM"),
+        ("shoutouts preview", CHANNEL, "doesn't have weekly shout-outs"),
+        ("shoutouts off", CHANNEL, "doesn't have weekly shout-outs"),
+        ("celebrate birthday 02-30", CHANNEL, "isn't a birthday"),
+        ("celebrate started 2021-13-01", CHANNEL, "YYYY-MM-DD"),
+        ("celebrate started 2031-01-01", CHANNEL, "in the future"),
+        ("frobnicate", CHANNEL, "/bravo help"),
+    ]
+    for n, (text, channel, expected) in enumerate(asks, start=1):
+        bravo_cmd(bravo, text, channel=channel)
+        assert expected in last_reply(bravo, n), text
+    with bravo.deps.db.read() as s:
+        assert s.exec(select(func.count()).select_from(ShoutoutChannel)).one() == 0
+        assert s.exec(select(func.count()).select_from(PersonDate)).one() == 0
+
+
+def test_the_weekly_post_goes_out_once_with_its_chart(bravo: Bravo) -> None:
+    assert "Fridays at 16:00 (Europe/Berlin)" in turn_on(bravo)
+    monday = datetime(2026, 11, 23, 16, tzinfo=UTC)
+    give(bravo, ANA, [BEN], "calmed an angry caller <!channel> &lt;!here&gt;", monday)
+    give(
+        bravo, BEN, [CY], "rewrote the refund macro so it reads kindly", monday, ("communication",)
+    )
+    give(bravo, CY, [ANA], "stayed late to help", monday + timedelta(days=1))
+    give(bravo, ANA, [BEN], "after the weekly post", FRIDAY_1600_BERLIN + timedelta(minutes=5))
+
+    early = jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN - timedelta(minutes=1))
+    assert early == {"not_due": 1}
+    threads = [
+        threading.Thread(target=jobs.run_shoutouts, args=(bravo.deps, FRIDAY_1600_BERLIN))
+        for _ in range(3)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    again = jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN + timedelta(minutes=10))
+    assert again == {"already_sent": 1}
+    deliver(bravo)
+
+    [post] = weekly_posts(bravo)
+    body = json.dumps(post.args["blocks"])
+    assert "3 kudos this week" in post.args["text"]
+    assert "rewrote the refund macro" in body and "stayed late" in body
+    assert "after the weekly post" not in body  # the week ends at the post's time
+    assert "<!channel>" not in body and "<!here>" not in body
+    assert len(post.args["blocks"]) <= 50
+    [upload] = bravo.slack.calls("files.completeUploadExternal", ok=True)
+    assert upload.args["channel_id"] == CHANNEL
+    [chart] = bravo.slack.files()
+    assert chart["content"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert post.at < upload.at  # the picture follows its post
+
+
+def test_without_files_write_the_post_still_goes_and_the_chart_alone_fails(bravo: Bravo) -> None:
+    bravo.slack.set_scopes(["commands", "chat:write", "users:read", "channels:read"])
+    turn_on(bravo)
+    give(bravo, ANA, [BEN], "covered my shift", datetime(2026, 11, 24, 10, tzinfo=UTC))
+    assert jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN) == {"sent": 1}
+    deliver(bravo)
+    assert len(weekly_posts(bravo)) == 1
+    assert bravo.slack.files() == [] or not any(f["completed"] for f in bravo.slack.files())
+    with bravo.deps.db.read() as s:
+        [chart] = s.exec(select(OutboxRow).where(OutboxRow.kind == "shoutout_chart")).all()
+    assert chart.status == "failed" and "missing_scope" in (chart.last_error or "")
+
+
+def test_a_week_missed_while_down_is_posted_once_within_grace_only(bravo: Bravo) -> None:
+    turn_on(bravo)
+    give(bravo, ANA, [BEN], "a kind word", datetime(2026, 11, 24, 10, tzinfo=UTC))
+    back_in_time = FRIDAY_1600_BERLIN + timedelta(hours=23)
+    assert jobs.run_shoutouts(bravo.deps, back_in_time) == {"sent": 1}
+    assert jobs.run_shoutouts(bravo.deps, back_in_time + timedelta(minutes=1)) == {
+        "already_sent": 1
+    }
+    next_week_too_late = FRIDAY_1600_BERLIN + timedelta(days=7, hours=25)
+    assert jobs.run_shoutouts(bravo.deps, next_week_too_late) == {"missed": 1}
+    deliver(bravo)
+    assert len(weekly_posts(bravo)) == 1
+
+
+def test_a_quiet_week_gets_a_friendly_nudge(bravo: Bravo) -> None:
+    turn_on(bravo)
+    jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN)
+    deliver(bravo)
+    [post] = weekly_posts(bravo)
+    assert "quiet week" in post.args["text"] and "/kudos" in post.args["text"]
+    assert bravo.slack.files() == []  # nothing to draw
+
+
+def test_turning_on_after_the_hour_waits_for_next_week(bravo: Bravo) -> None:
+    bravo.clock.at = FRIDAY_1600_BERLIN + timedelta(minutes=5)
+    turn_on(bravo)
+    assert jobs.run_shoutouts(bravo.deps, bravo.clock.at) == {"not_due": 1}
+    assert jobs.next_shoutout(bravo.deps, bravo.clock.at) == FRIDAY_1600_BERLIN + timedelta(days=7)
+
+
+def test_only_the_owner_a_lead_or_an_admin_may_change_or_stop_it(bravo: Bravo) -> None:
+    turn_on(bravo)
+    bravo_cmd(bravo, "shoutouts off", user="UCY")
+    assert "Only the person who turned" in last_reply(bravo, 2)
+    bravo_cmd(bravo, "shoutouts off", user="UANA")
+    assert "off for this channel" in last_reply(bravo, 3)
+    assert jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN) == {}
+
+
+def test_preview_and_full_list_are_private(bravo: Bravo) -> None:
+    turn_on(bravo)
+    for n in range(30):
+        give(bravo, [ANA, BEN, CY][n % 3], [[BEN, CY, ANA][n % 3]], f"moment {n}", bravo.clock.at)
+        bravo.clock.at += timedelta(minutes=1)
+    bravo_cmd(bravo, "shoutouts preview", user="UBEN")
+    preview = replies(bravo, 2)[1]
+    assert preview["response_type"] == "ephemeral"
+    assert "Preview" in json.dumps(preview["blocks"]) and len(preview["blocks"]) <= 50
+    bravo_cmd(bravo, "shoutouts list", user="UBEN")
+    listing = json.dumps(replies(bravo, 3)[2]["blocks"])
+    assert all(f"moment {n}" in listing for n in range(30))
+    assert weekly_posts(bravo) == []
+
+
+def test_the_fairness_note_reaches_only_the_lead_by_dm(bravo: Bravo) -> None:
+    bravo.slack.add_channel(
+        "C0SUPPORT", "support", members=("UBRAVO", "UANA", "UBEN", "UCY"), creator="UANA"
+    )
+    bravo_cmd(bravo, "shoutouts on friday 16:00 Europe/Berlin", user="UBEN", channel="C0SUPPORT")
+    bravo_cmd(bravo, "fairness on", user="UCY", channel="C0SUPPORT")
+    assert "Only this team's leads" in last_reply(bravo, 2)
+    bravo_cmd(bravo, "fairness on", user="UANA", channel="C0SUPPORT")
+    assert "never posted" in last_reply(bravo, 3)
+    give(bravo, BEN, [ANA], "patient with a new hire", datetime(2026, 11, 24, 9, tzinfo=UTC))
+    jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN)
+    jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN + timedelta(minutes=10))
+    deliver(bravo)
+    notes = [
+        c
+        for c in bravo.slack.calls("chat.postMessage", ok=True)
+        if "nobody has recognised" in json.dumps(c.args)
+    ]
+    assert len(notes) == 1
+    [note] = notes
+    assert note.args["channel"] == "UANA"  # a DM to the lead, never a channel
+    text = json.dumps(note.args["blocks"])
+    assert "<@UBEN>" in text and "<@UCY>" in text and "<@UANA>" not in text.split("nobody")[1]
+    assert "UBRAVO" not in text
+    for c in bravo.slack.calls("chat.postMessage", ok=True):
+        if c.args["channel"] != "UANA":
+            assert "nobody has recognised" not in json.dumps(c.args)
+
+
+def test_birthdays_and_anniversaries_are_celebrated_at_nine_weekends_on_friday(
+    bravo: Bravo,
+) -> None:
+    turn_on(bravo)
+    bravo_cmd(bravo, "celebrate birthday 1990-11-28", user="UBEN")  # a Saturday this year
+    assert "no year is kept" in last_reply(bravo, 2)
+    bravo_cmd(bravo, "celebrate started 2021-11-27", user="UCY")
+    bravo_cmd(bravo, "celebrate birthday 11-27", user="UANA")
+    bravo_cmd(bravo, "celebrate optout", user="UANA")
+    replies(bravo, 5)
+    friday_0900_berlin = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    assert (
+        jobs.run_celebrations(bravo.deps, friday_0900_berlin - timedelta(minutes=1))["celebrated"]
+        == 0
+    )
+    assert jobs.run_celebrations(bravo.deps, friday_0900_berlin)["celebrated"] == 1
+    assert jobs.run_celebrations(bravo.deps, friday_0900_berlin + timedelta(minutes=5)) == {
+        "already_sent": 1
+    }
+    saturday = friday_0900_berlin + timedelta(days=1)
+    assert jobs.run_celebrations(bravo.deps, saturday)["celebrated"] == 0
+    deliver(bravo)
+    [post] = channel_posts(bravo, words="celebrate")
+    text = json.dumps(post.args["blocks"])
+    assert "Happy birthday, <@UBEN>!" in text and "on Saturday" in text
+    assert "<@UCY> has been with us 5 years" in text
+    assert "UANA" not in text  # opted out
+    assert "1990" not in text and "36" not in text  # never a birth year or an age
+
+
+def test_admins_import_dates_from_csv_all_or_nothing(bravo: Bravo) -> None:
+    bravo.slack.add_user("UBOSS", "boss", is_admin=True)
+    bravo_cmd(bravo, "celebrate import", user="UCY")
+    assert "Only a Bravo or workspace admin" in last_reply(bravo, 1)
+    bravo.send.slash_command("UBOSS", "/bravo", "celebrate import", channel_id=CHANNEL)
+    [opened] = bravo.slack.wait_for("views.open")
+    view = opened.args["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    broken = "user,kind,date\nUBEN,birthday,03-14\nUCY,bday,03-15\nnobody,started,2020-01-01\n"
+    values = {"bravo_import_csv": {"csv": {"type": "plain_text_input", "value": broken}}}
+    body = bravo.send.view_submission("UBOSS", view, values).json() or {}
+    assert body["response_action"] == "errors"
+    error = body["errors"]["bravo_import_csv"]
+    assert "Row 3" in error and "Row 4" in error and "Nothing was imported" in error
+    with bravo.deps.db.read() as s:
+        assert s.exec(select(func.count()).select_from(PersonDate)).one() == 0
+    good = "UBEN,birthday,1988-03-14\n<@UCY>,started,2020-01-01\n"
+    values = {"bravo_import_csv": {"csv": {"type": "plain_text_input", "value": good}}}
+    result = bravo.send.view_submission("UBOSS", view, values)
+    assert result.status == 200 and not result.body.strip()
+    with bravo.deps.db.read() as s:
+        rows = {(r.user_id, r.kind): (r.month, r.day, r.year) for r in s.exec(select(PersonDate))}
+    assert rows == {("UBEN", "birthday"): (3, 14, None), ("UCY", "started"): (1, 1, 2020)}
+    deliver(bravo)
+    assert channel_posts(bravo, "UBOSS", "Imported 2 dates for 2 people")
+
+
+def test_a_milestone_is_announced_once_in_the_team_channel_when_asked(bravo: Bravo) -> None:
+    turn_on(bravo)
+    bravo_cmd(bravo, "celebrate milestones channel", user="UBEN")
+    replies(bravo, 2)
+    give(bravo, ANA, [BEN], "first of many", bravo.clock.at)
+    give(bravo, CY, [ANA], "no channel for ana", bravo.clock.at)
+    assert jobs.run_celebrations(bravo.deps, bravo.clock.at)["milestone"] == 1
+    assert jobs.run_celebrations(bravo.deps, bravo.clock.at).get("milestone") is None
+    deliver(bravo)
+    [post] = channel_posts(bravo, words="first kudos")
+    assert "<@UBEN>" in post.args["text"]
+
+
+@pytest.mark.parametrize("text", ["help", ""])
+def test_help_lists_every_bravo_command(bravo: Bravo, text: str) -> None:
+    bravo_cmd(bravo, text)
+    reply = last_reply(bravo, 1)
+    assert "/bravo shoutouts on" in reply and "/bravo celebrate import" in reply
+
+
+def test_moving_the_day_after_this_weeks_post_does_not_post_the_week_again(bravo: Bravo) -> None:
+    turn_on(bravo)
+    assert jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN) == {"sent": 1}
+    bravo.clock.at = FRIDAY_1600_BERLIN + timedelta(hours=1)
+    assert "Saturdays at 10:00" in bravo_cmd(bravo, "shoutouts on saturday 10:00 Europe/Berlin")
+    saturday_1000_berlin = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+    assert jobs.run_shoutouts(bravo.deps, saturday_1000_berlin) == {"already_sent": 1}
+    next_saturday = saturday_1000_berlin + timedelta(days=7)
+    assert jobs.run_shoutouts(bravo.deps, next_saturday) == {"sent": 1}
+
+
+def test_a_slack_outage_delays_the_post_and_its_chart_and_loses_neither(bravo: Bravo) -> None:
+    turn_on(bravo)
+    give(bravo, ANA, [BEN], "kept the queue calm", datetime(2026, 11, 24, 10, tzinfo=UTC))
+    assert jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN) == {"sent": 1}
+    bravo.slack.fail_next("chat.postMessage", status=503, times=2)
+    bravo.slack.fail_next("files.getUploadURLExternal", status=503)
+    for minutes in (1, 5, 15, 60, 120, 240):  # Slack comes back; the outbox retries, backing off
+        deliver(bravo, FRIDAY_1600_BERLIN + timedelta(minutes=minutes))
+    assert len(weekly_posts(bravo)) == 1
+    assert len([f for f in bravo.slack.files() if f["completed"]]) == 1
+    failed = [c for c in bravo.slack.calls() if not c.ok]
+    assert {c.method for c in failed} == {"chat.postMessage", "files.getUploadURLExternal"}
+
+
+def test_an_archived_team_channel_stops_its_shout_outs_and_says_so(bravo: Bravo) -> None:
+    turn_on(bravo)
+    bravo.slack.archive_channel(CHANNEL)
+    with bravo.deps.db.write() as s:  # the members were last read a week ago
+        cfg = s.get(ShoutoutChannel, (T, CHANNEL))
+        assert cfg is not None
+        cfg.members_at = FRIDAY_1600_BERLIN - timedelta(days=7)
+        s.add(cfg)
+    assert jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN) == {"stopped": 1}
+    assert jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN + timedelta(minutes=5)) == {}
+    deliver(bravo)
+    assert weekly_posts(bravo) == []
+    [note] = channel_posts(bravo, "UANA", "stopped")
+    assert "archived" in json.dumps(note.args["blocks"])
