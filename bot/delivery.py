@@ -70,6 +70,9 @@ SENDERS = 4
 # With nothing more to claim (the queue is empty, or every workspace's pace is booked up), the
 # queue is read again this often; ``kick`` (a commit that queued something) reads it at once.
 LOOK_EVERY = 0.05
+LOOK_BEHIND = 0.5
+# Results are written when WRITE_EVERY wait, or the oldest has waited this long (seconds).
+WRITE_WITHIN = 0.5
 WAKE_SLACK = 0.002  # sleep a hair past a slot, so the row is due when we look
 PACING_NOTE = "waiting for a sending slot (pacing)"
 PAUSED_NOTE = "waiting: Slack rate limited this workspace"
@@ -218,6 +221,7 @@ class Pacer:
         self._sent: dict[tuple[str, str], float] = {}  # channel -> last time a message went
         self._turns: dict[tuple[str, str], float] = {}  # channel -> first turn nobody has booked
         self._slots: dict[int, _Slot] = {}
+        self._queued: dict[str, float] = {}  # workspace -> last time promised to a waiting row
         self._pruned = -math.inf
 
     def admit(self, key: int, team: str, channel: str | None) -> float:
@@ -248,7 +252,13 @@ class Pacer:
         # The slot has come; what actually goes out keeps to the bucket too.
         sent = self._sent_tat.get(team, now)
         if sent - self._tolerance > now:
-            return sent - self._tolerance - now
+            # Sending fell behind the booked slots. Rows that find the bucket full line up, an
+            # interval apart: told the same time, all of them would come back together and all
+            # but one be turned away again, each time (measured: 80 tries a message).
+            at = max(sent - self._tolerance, self._queued.get(team, -math.inf) + self.interval)
+            self._queued[team] = at
+            self._slots[key] = _Slot(team, at, token=True)
+            return at - now
         self._sent_tat[team] = max(sent, now) + self.interval
         self._slots.pop(key, None)
         if where is not None:
@@ -272,6 +282,7 @@ class Pacer:
         """After a 429: drop the workspace's booked slots and start its bucket afresh."""
         self._tat.pop(team, None)
         self._sent_tat.pop(team, None)
+        self._queued.pop(team, None)
         self._slots = {k: s for k, s in self._slots.items() if s.team != team}
         self._turns = {w: t for w, t in self._turns.items() if w[0] != team}
 
@@ -283,6 +294,7 @@ class Pacer:
         self._pruned = now
         self._tat = {t: v for t, v in self._tat.items() if v > now}
         self._sent_tat = {t: v for t, v in self._sent_tat.items() if v > now}
+        self._queued = {t: v for t, v in self._queued.items() if v > now}
         self._sent = {w: v for w, v in self._sent.items() if v + self._spacing > now}
         self._turns = {w: v for w, v in self._turns.items() if v > now}
         self._slots = {k: s for k, s in self._slots.items() if s.at > now - 60}
@@ -344,6 +356,8 @@ class Deliverer:
         self._wakes: list[float] = []  # heap: when rows put back for pacing come due (monotonic)
         self._resume_at: dict[str, float] = {}  # when paused workspaces may post again
         self._writes: list[Write] = []
+        self._results: list[dict[str, object]] = []  # rows sent, failed or cancelled
+        self._written = monotonic()  # when results were last written
         self._senders = max(1, senders)
         self._pool: ThreadPoolExecutor | None = None
         self._in_flight: dict[Future[Outcome], OutboxRow] = {}
@@ -376,6 +390,7 @@ class Deliverer:
             self._thread.join(timeout)
             self._thread = None
         with self._lock:  # let another process have the rows held for a slot right away
+            self._settle(until=0)  # what is in flight is written as sent (or not), not lost
             now = self._clock()
             for held in self._held:
                 self._put_back(held.row, now, PACING_NOTE)
@@ -388,13 +403,29 @@ class Deliverer:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                handled = self.deliver_due()
+                handled = self.deliver_due(settle=False)
             except Exception:  # keep the loop alive; the rows stay queued
                 log.exception("delivery pass failed")
                 handled = 0
             if not handled:
-                self._wake.wait(self._idle_wait())
-                self._wake.clear()
+                self._idle()
+
+    def _idle(self) -> None:
+        """Wait for a kick, a slot, the end of a pause, or (with calls in flight) an answer."""
+        timeout = self._idle_wait()
+        with self._lock:
+            if timeout >= WRITE_WITHIN:
+                self._write()  # nothing more for a while: write what is waiting now
+            in_flight = list(self._in_flight)
+        if in_flight:
+            wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+            if any(f.done() for f in in_flight):
+                with self._lock:
+                    self._settle(until=len(self._in_flight))
+                    self._write_if_due()
+            return
+        self._wake.wait(timeout)
+        self._wake.clear()
 
     def _idle_wait(self) -> float:
         """Until the next slot or the end of a 429 pause, at most ``poll_seconds``."""
@@ -408,9 +439,12 @@ class Deliverer:
             waits += [at - now + WAKE_SLACK for at in self._resume_at.values()]
         return min(waits)
 
-    def deliver_due(self, limit: int = 100) -> int:
+    def deliver_due(self, limit: int = 100, *, settle: bool = True) -> int:
         """One pass: send held rows whose slot came, then claim and handle what is due. Returns
-        how many rows were handled (sent, retried, finished, held or put back)."""
+        how many rows were handled (sent, retried, finished, held or put back). With ``settle``
+        (tests, the CLI) it waits for every answer and writes the results before returning; the
+        delivery thread does not: what is still in flight is handled in its next pass (waiting
+        would send one row per round trip to Slack, measured: 60 a second)."""
         with self._lock:
             try:
                 handled = self._send_held()
@@ -418,8 +452,12 @@ class Deliverer:
                     handled += self._take_due(limit)
                 return handled
             finally:
-                self._settle(until=0)
-                self._write()
+                if settle:
+                    self._settle(until=0)
+                    self._write()
+                else:
+                    self._settle(until=self._senders - 1)
+                    self._write_if_due()
 
     def drain(self, max_passes: int = 100_000) -> None:
         """Deliver until nothing more is due, sleeping (``sleep``) through pacing waits but not
@@ -428,6 +466,15 @@ class Deliverer:
             self._next_look = 0.0
             if self.deliver_due():
                 continue
+            with self._lock:
+                if self._in_flight:  # their answers may queue retries: look again after them
+                    self._settle(until=0)
+                    self._write()
+                    continue
+            with self._lock:
+                if self._writes or self._results:  # writing may queue more (failure notices)
+                    self._write()
+                    continue
             wait = self._pacing_wait()
             if wait is None:
                 if not self._anything_due():
@@ -488,8 +535,12 @@ class Deliverer:
             full = len(due) == limit
             if not skipped:
                 break
-        # Nothing (more) to take: look again when woken (kick), or shortly, not on every slot.
-        self._next_look = 0.0 if full and take else mono + LOOK_EVERY
+        # Nothing (more) to take: look again when woken (kick), or shortly, not on every slot;
+        # while a workspace's backlog waits for its pace, reading past it costs a scan of it.
+        if full and take:
+            self._next_look = 0.0
+        else:
+            self._next_look = mono + (LOOK_BEHIND if held_back and not due else LOOK_EVERY)
         handled = 0
         for start in range(0, len(take), CLAIM_BATCH):
             handled += self._claim_and_process(take[start : start + CLAIM_BATCH])
@@ -520,7 +571,7 @@ class Deliverer:
                 break
             self._process(row)
             self._send_held()  # a slot may have come while we were busy
-            if len(self._writes) >= WRITE_EVERY:
+            if len(self._writes) + len(self._results) >= WRITE_EVERY:
                 self._write()
         return len(rows)
 
@@ -653,12 +704,11 @@ class Deliverer:
         channel = response.get("channel")
         ts = response.get("ts") or response.get("message_ts")
 
-        def write(session: Session) -> None:
-            store.finish(session, row.id or 0, status, now, error=error, channel=channel, ts=ts)
-            if status == "failed" and row.notify_user:
-                self._notify_failure(session, row, error or "unknown", now)
-
-        self._writes.append(write)
+        self._results.append(
+            store.result(row.id or 0, status, now, error=error, channel=channel, ts=ts)
+        )
+        if status == "failed" and row.notify_user:
+            self._writes.append(lambda s: self._notify_failure(s, row, error or "unknown", now))
 
     def _notify_failure(self, session: Any, row: OutboxRow, error: str, now: datetime) -> None:
         from bot.render.delivery import delivery_failed_dm
@@ -675,11 +725,21 @@ class Deliverer:
             lambda s: store.reschedule(s, row_id, at, error, count_attempt=count_attempt)
         )
 
+    def _write_if_due(self) -> None:
+        """Write results once there are ``WRITE_EVERY`` or the oldest is ``WRITE_WITHIN`` old:
+        at 100 posts a second, a transaction per post would cost more than the posts."""
+        waiting = len(self._writes) + len(self._results)
+        if waiting >= WRITE_EVERY or (waiting and self._mono() - self._written >= WRITE_WITHIN):
+            self._write()
+
     def _write(self) -> None:
         """Write the queued results and put-backs in one transaction."""
-        if not self._writes:
+        if not self._writes and not self._results:
             return
         writes, self._writes = self._writes, []
+        results, self._results = self._results, []
+        self._written = self._mono()
         with self._db.write() as session:
+            store.finish(session, results)
             for write in writes:
                 write(session)

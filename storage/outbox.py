@@ -99,8 +99,7 @@ def claim(
     return sorted(rows, key=lambda r: r.id or 0)
 
 
-def finish(
-    session: Session,
+def result(
     row_id: int,
     status: str,
     now: datetime,
@@ -108,19 +107,23 @@ def finish(
     error: str | None,
     channel: str | None,
     ts: str | None,
-) -> None:
-    session.execute(
-        update(OutboxRow)
-        .where(col(OutboxRow.id) == row_id)
-        .values(
-            status=status,
-            sent_at=now if status == "sent" else None,
-            last_error=error,
-            result_channel=channel,
-            result_ts=ts,
-            claimed_until=None,
-        )
-    )
+) -> dict[str, object]:
+    """What ``finish`` writes for one row that was sent, failed or was cancelled."""
+    return {
+        "id": row_id,
+        "status": status,
+        "sent_at": now if status == "sent" else None,
+        "last_error": error,
+        "result_channel": channel,
+        "result_ts": ts,
+        "claimed_until": None,
+    }
+
+
+def finish(session: Session, results: Sequence[dict[str, object]]) -> None:
+    """Write many rows' results in one executemany UPDATE (by primary key)."""
+    if results:
+        session.execute(update(OutboxRow), list(results))
 
 
 def reschedule(

@@ -319,6 +319,42 @@ def test_a_process_that_does_not_pace_sends_only_what_is_not_paced(db) -> None:
     assert [c[0] for c in sender.calls] == ["views.publish", "chat.postMessage"]
 
 
+class SlowSender(ScriptedSender):
+    """Slack taking ``latency`` seconds to answer; records the most calls in flight at once."""
+
+    def __init__(self, latency: float) -> None:
+        super().__init__()
+        self.latency = latency
+        self.in_flight = 0
+        self.most = 0
+        self._count = threading.Lock()
+
+    def call(self, method: str, payload: dict[str, Any]) -> Outcome:
+        with self._count:
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+        time.sleep(self.latency)
+        with self._count:
+            self.in_flight -= 1
+        return super().call(method, payload)
+
+
+def test_the_delivery_thread_does_not_wait_for_each_answer_before_the_next_slot(db) -> None:
+    """Paced one at a time, posts still overlap in flight when Slack is slower than the pace:
+    waiting for each answer would cap delivery at one post per round trip."""
+    sender = SlowSender(latency=0.3)
+    queue(db, Clock(datetime.now(UTC)), *[dm(f"U{i}", f"m{i}") for i in range(6)])
+    deliverer = Deliverer(db, sender, posts_per_minute=600, burst=1)  # one every 0.1 s
+    deliverer.start()
+    deadline = time.monotonic() + 10
+    while len(sender.calls) < 6 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    deliverer.stop()
+    assert len(sender.calls) == 6
+    assert sender.most >= 2
+    assert {r.status for r in rows(db)} == {"sent"}
+
+
 class RateLimitedOnce(ScriptedSender):
     """Answers 429 (Retry-After ``after``) to the ``nth`` call, from ``team``'s point of view."""
 
