@@ -351,6 +351,7 @@ def run_worker(args: argparse.Namespace) -> int:
     part until everything is settled; print one RESULT line of JSON."""
     from bot.deps import build_deps
     from bot.goals.jobs import run_checkins
+    from bot.scheduler import PacingTurn, leadership_for
     from bot.settings import load_settings
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
@@ -365,6 +366,8 @@ def run_worker(args: argparse.Namespace) -> int:
     )
     db = Database.from_url(settings.database_url)
     deps = build_deps(settings, db)
+    # As in production (bot.housekeeping.start_scheduler): one process at a time paces posts.
+    deps.deliverer.paces = PacingTurn(leadership_for(settings.database_url, "pacer"))
     at = datetime.fromisoformat(args.at)
     runs_job, delivers = ROLES[args.worker]
     outbox_counts(db)  # connect and warm up before the clock starts

@@ -65,8 +65,10 @@ WRITE_EVERY = 20
 CLAIM_BATCH = 20
 MAX_HELD = 2_000
 # Web API calls in flight at once: Slack takes 100-300 ms to answer, so one at a time would not
-# even reach the default pace of 300 a minute.
+# even reach the default pace of 300 a minute; at a faster pace, more (``senders_for``).
 SENDERS = 4
+MAX_SENDERS = 32
+SLACK_LATENCY = 0.3  # seconds: a slow answer from Slack, which the senders must keep up with
 # With nothing more to claim (the queue is empty, or every workspace's pace is booked up), the
 # queue is read again this often; ``kick`` (a commit that queued something) reads it at once.
 LOOK_EVERY = 0.05
@@ -128,6 +130,13 @@ class OutMessage:
     dedupe_key: str | None = None
     notify_user: str | None = None
     update_of: int | None = None
+
+
+def senders_for(posts_per_minute: int) -> int:
+    """Calls in flight that keep up with the pace when Slack takes ``SLACK_LATENCY`` to
+    answer (at least ``SENDERS``, at most ``MAX_SENDERS``)."""
+    needed = math.ceil(posts_per_minute / 60 * SLACK_LATENCY)
+    return min(MAX_SENDERS, max(SENDERS, needed))
 
 
 class Outbox:
@@ -338,7 +347,7 @@ class Deliverer:
         channel_spacing: float = CHANNEL_SPACING,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
-        senders: int = SENDERS,
+        senders: int | None = None,
     ) -> None:
         self._db = db
         self._sender = sender
@@ -358,7 +367,7 @@ class Deliverer:
         self._writes: list[Write] = []
         self._results: list[dict[str, object]] = []  # rows sent, failed or cancelled
         self._written = monotonic()  # when results were last written
-        self._senders = max(1, senders)
+        self._senders = max(1, senders if senders is not None else senders_for(posts_per_minute))
         self._pool: ThreadPoolExecutor | None = None
         self._in_flight: dict[Future[Outcome], OutboxRow] = {}
         # Workspaces whose latest answer was not a 429. Until Slack has answered a workspace (at

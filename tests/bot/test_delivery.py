@@ -438,7 +438,7 @@ def test_thread_delivers_through_a_rate_limited_slack_exactly_once(db) -> None:
         with db.write() as s:
             Outbox().enqueue(s, T, [dm(u, u) for u in users], utcnow())
         sender = SlackSender(WebClient(token="xoxb-sandbox", base_url=slack.base_url))
-        deliverer = Deliverer(db, sender, poll_seconds=0.5, posts_per_minute=3000)
+        deliverer = Deliverer(db, sender, poll_seconds=0.5, posts_per_minute=3000, senders=SENDERS)
         deliverer.start()
         try:
             slack.wait_for("chat.postMessage", count=len(users), timeout=20, ok=True)
