@@ -26,7 +26,7 @@ from storage.models import Goal
 
 log = logging.getLogger(__name__)
 BATCH = 200
-CHUNK = 25  # goals per transaction: short enough that the outbox gets its turn at the database
+CHUNK = 10  # goals per transaction: short enough that the outbox gets its turn at the database
 # Coaches get their digest on Friday at 15:00 in their own time zone.
 DIGEST = Cadence("weekly", weekday=4, minute=15 * 60)
 
