@@ -359,7 +359,9 @@ class Deliverer:
         self._poll = poll_seconds
         self._mono = monotonic
         self._sleep = sleep
-        self._pacer = Pacer(posts_per_minute * PACE_MARGIN, burst=burst, spacing=channel_spacing, now=monotonic)
+        self._pacer = Pacer(
+            posts_per_minute * PACE_MARGIN, burst=burst, spacing=channel_spacing, now=monotonic
+        )
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
