@@ -197,6 +197,7 @@ def register(app: App, deps: Deps) -> None:
                 members=store.members(session, asked.team, asked.channel),
                 tz=cfg.tz,
                 end=asked.now,
+                so_far=True,
             )
         return cfg, week
 

@@ -16,7 +16,7 @@ from bot.sandbox.server import Call
 from bot.settings import KudosRules
 from bot.shoutouts import jobs
 from bot.users import Person
-from storage.models import OutboxRow, PersonDate, ShoutoutChannel
+from storage.models import OutboxRow, PersonDate, ShoutoutChannel, Suggestion
 from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, Bravo
 
 T = "T0SANDBOX"
@@ -363,3 +363,67 @@ def test_an_archived_team_channel_stops_its_shout_outs_and_says_so(bravo: Bravo)
     assert weekly_posts(bravo) == []
     [note] = channel_posts(bravo, "UANA", "stopped")
     assert "archived" in json.dumps(note.args["blocks"])
+
+
+IDEAS = "C0IDEAS"
+
+
+def suggest_and_mark_done(bravo: Bravo, idea: str, note: str, done_at: datetime) -> None:
+    """Someone suggests ``idea`` with /suggest; at ``done_at`` an admin marks it done."""
+    before = len(bravo.slack.calls("response_url"))
+    bravo.send.slash_command("UCY", "/suggest", idea, channel_id=IDEAS)
+    assert "Posted anonymously" in bravo.slack.wait_for("response_url", before + 1)[-1].args["text"]
+    with bravo.deps.db.read() as s:
+        row = s.exec(select(Suggestion).where(Suggestion.text == idea)).one()
+    bravo.clock.at = done_at
+    opened = len(bravo.slack.calls("views.open"))
+    bravo.send.block_action("UADMIN", "suggestion_done", str(row.id), channel_id=IDEAS)
+    view = bravo.slack.wait_for("views.open", opened + 1)[-1].args["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    values = {"done_note": {"input": {"type": "plain_text_input", "value": note}}}
+    assert (bravo.send.view_submission("UADMIN", view, values).json() or {}) == {}
+
+
+def said_and_done(post: Call) -> str:
+    """The "you said, we did" section of a weekly post ("" when it has none)."""
+    found = [b for b in post.args["blocks"] if "You said, we did" in json.dumps(b)]
+    assert len(found) <= 1
+    return found[0]["text"]["text"] if found else ""
+
+
+def test_a_suggestion_done_this_week_is_in_this_weeks_post_once_and_not_the_next(
+    bravo: Bravo,
+) -> None:
+    for uid, name in (("UADMIN", "ada"), ("UDEE", "dee"), ("UEVE", "eve")):
+        bravo.slack.add_user(uid, name, is_admin=uid == "UADMIN")
+    bravo.slack.add_channel(IDEAS, "ideas", members=("UBRAVO", "UADMIN"))
+    turn_on(bravo)
+    before = len(bravo.slack.calls("response_url"))
+    bravo.send.slash_command("UADMIN", "/suggest", "setup", channel_id=IDEAS)
+    assert "Done" in bravo.slack.wait_for("response_url", before + 1)[-1].args["text"]
+    wednesday = datetime(2026, 11, 25, 10, tzinfo=UTC)
+    suggest_and_mark_done(
+        bravo, "Quiet hours on Friday afternoons", "Fridays 14-17 <quiet>", wednesday
+    )
+    # The preview shows it the same day.
+    bravo_cmd(bravo, "shoutouts preview", user="UBEN")
+    preview = json.dumps(replies(bravo, len(bravo.slack.calls("response_url")))[-1]["blocks"])
+    assert "You said, we did" in preview and "Quiet hours on Friday afternoons" in preview
+    # Done on the Friday of the post, after it: next week's news.
+    after_post = FRIDAY_1600_BERLIN + timedelta(hours=2)
+    suggest_and_mark_done(bravo, "A second monitor for the phone desk", "Ordered", after_post)
+
+    for week in range(3):
+        at = FRIDAY_1600_BERLIN + timedelta(days=7 * week)
+        assert jobs.run_shoutouts(bravo.deps, at) == {"sent": 1}
+        deliver(bravo, at + timedelta(hours=3))
+    first, second, third = weekly_posts(bravo)
+    # No kudos at all that week, yet not a "quiet week": there is news from the suggestion box.
+    assert "quiet week" not in first.args["text"]
+    said = said_and_done(first)
+    assert said.count("Quiet hours on Friday afternoons") == 1
+    assert "Fridays 14-17 &lt;quiet&gt;" in said and "second monitor" not in said
+    assert "<@" not in said  # nothing names the author (there is none to name)
+    assert said_and_done(second).count("A second monitor for the phone desk") == 1
+    assert "Quiet hours" not in said_and_done(second)
+    assert said_and_done(third) == "" and "quiet week" in third.args["text"]
