@@ -427,3 +427,18 @@ def test_a_suggestion_done_this_week_is_in_this_weeks_post_once_and_not_the_next
     assert said_and_done(second).count("A second monitor for the phone desk") == 1
     assert "Quiet hours" not in said_and_done(second)
     assert said_and_done(third) == "" and "quiet week" in third.args["text"]
+
+
+def test_turning_on_or_moving_the_post_wakes_the_shoutouts_job(bravo: Bravo) -> None:
+    woken: list[tuple[str, datetime | None]] = []
+    bravo.deps.wake = lambda name, due=None: woken.append((name, due))
+    bravo_cmd(bravo, "shoutouts on friday 25:00")
+    assert woken == []  # nothing was turned on
+    bravo.clock.at = FRIDAY_1600_BERLIN - timedelta(minutes=2)
+    assert "first on Fri 27 Nov at 16:00" in turn_on(bravo, n=2)
+    assert woken == [("shoutouts", FRIDAY_1600_BERLIN)]
+    bravo_cmd(bravo, "shoutouts on friday 15:59 Europe/Berlin")
+    assert woken[-1] == ("shoutouts", FRIDAY_1600_BERLIN - timedelta(minutes=1))
+    # Woken now, the job finds the post due in a minute and plans its next run for then.
+    assert jobs.run_shoutouts(bravo.deps, bravo.clock.at) == {"not_due": 1}
+    assert jobs.next_shoutout(bravo.deps, bravo.clock.at) == woken[-1][1]
