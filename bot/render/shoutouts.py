@@ -445,7 +445,10 @@ def opted_out(opt_out: bool) -> str:
 
 def milestones_where(where: str) -> str:
     if where == "channel":
-        return "Your milestones will also be announced in your team channel."
+        return (
+            "Your milestones will be announced in your team channel instead of by DM "
+            "(by DM while you are in no team channel)."
+        )
     return "Your milestones will reach you by DM only."
 
 

@@ -23,6 +23,7 @@ from bot.shoutouts import ids
 from bot.shoutouts.celebrate import CELEBRATE_AT, dates_to_celebrate
 from bot.shoutouts.chart import chart_png
 from bot.shoutouts.errors import ArchivedChannelError, BotNotInChannelError, ChannelNotVisibleError
+from bot.shoutouts.service import milestones_in_channel
 from bot.shoutouts.team import check_channel, fetch_members
 from bot.shoutouts.week import Reached, Week, build_week, unrecognised
 from bot.uploads import UPLOAD, upload_payload
@@ -301,13 +302,15 @@ def home_channel(session: Session, team_id: str, user_id: str) -> str | None:
 
 def _milestones(deps: Deps, team_id: str, at: datetime) -> Counter[str]:
     """Milestones of people who chose ``/bravo celebrate milestones channel``, posted once in
-    their team channel (the DM they always get comes from kudos and goals)."""
+    their team channel (kudos and goals then send them no DM: ``milestones_in_channel``)."""
     counts: Counter[str] = Counter()
     since = at - timedelta(hours=deps.settings.shoutout_grace_hours)
     with deps.db.read() as session:
         reached = store.milestones_between(session, team_id, since, at + timedelta(seconds=1))
-        prefs = store.prefs(session, team_id, sorted({m.user_id for m in reached}))
-    wanted = [m for m in reached if m.user_id in prefs and prefs[m.user_id].milestones == "channel"]
+        here = milestones_in_channel(
+            session, team_id=team_id, user_ids=[m.user_id for m in reached]
+        )
+    wanted = [m for m in reached if m.user_id in here]
     if not wanted:
         return counts
     with deps.db.write() as session:

@@ -93,3 +93,32 @@ def test_prompts_go_to_the_owner_only_and_escape_what_people_typed() -> None:
     text = json.dumps(message.payload)
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text
     assert "<@UBOSS>" not in text  # a mention typed into a goal pings no one
+
+
+def test_a_streak_milestone_is_a_dm_unless_it_goes_to_the_team_channel() -> None:
+    checkin = CheckIn(
+        id=5,
+        team_id="T1",
+        goal_id=7,
+        user_id="UANA",
+        status="on_track",
+        source="prompt",
+        created_at=AT,
+    )
+    result = CheckInResult(goal("coach", "active"), checkin, None, True, 4, None, ())
+    [dm] = notify.checkin_messages(result, None, from_prompt_buttons=True)
+    assert dm.payload["channel"] == "UANA" and dm.dedupe_key == "milestone:T1:UANA:checkin_streak:4"
+    assert (
+        notify.checkin_messages(
+            result, None, from_prompt_buttons=True, in_channel=frozenset({"UANA"})
+        )
+        == []
+    )
+    # Completing the goal tells the streak in the completion DM, wherever milestones go.
+    done = Closed(goal("private"), (), (), 4)
+    finished = CheckInResult(goal("private"), checkin, None, True, 4, done, ())
+    out = notify.checkin_messages(
+        finished, None, from_prompt_buttons=True, in_channel=frozenset({"UANA"})
+    )
+    assert [m.payload["channel"] for m in out] == ["UANA"]
+    assert "streak of 4" in json.dumps(out[0].payload)

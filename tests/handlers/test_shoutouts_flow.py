@@ -442,3 +442,100 @@ def test_turning_on_or_moving_the_post_wakes_the_shoutouts_job(bravo: Bravo) -> 
     # Woken now, the job finds the post due in a minute and plans its next run for then.
     assert jobs.run_shoutouts(bravo.deps, bravo.clock.at) == {"not_due": 1}
     assert jobs.next_shoutout(bravo.deps, bravo.clock.at) == woken[-1][1]
+
+
+def milestone_dms(bravo: Bravo, user: str, words: str) -> list[Call]:
+    return [
+        c
+        for c in bravo.slack.calls("chat.postMessage", ok=True)
+        if c.args.get("channel") == user and words in c.args.get("text", "")
+    ]
+
+
+def choose(bravo: Bravo, user: str, where: str) -> None:
+    assert "milestones will" in bravo_cmd(bravo, f"celebrate milestones {where}", user=user)
+
+
+@pytest.mark.parametrize("where", ["dm", "channel"])
+def test_a_kudos_milestone_is_announced_once_by_dm_or_in_the_team_channel(
+    bravo: Bravo, where: str
+) -> None:
+    turn_on(bravo)
+    choose(bravo, "UBEN", where)
+    before = len(bravo.slack.calls("response_url"))
+    bravo.send.slash_command("UANA", "/kudos", "<@UBEN|ben> for staying late", channel_id=CHANNEL)
+    bravo.slack.wait_for("response_url", before + 1)
+    for minutes in (0, 5, 10):  # the celebrations job, polled every few minutes
+        jobs.run_celebrations(bravo.deps, bravo.clock.at + timedelta(minutes=minutes))
+    for minutes in (1, 2, 3):
+        deliver(bravo, bravo.clock.at + timedelta(minutes=minutes))
+    dms = milestone_dms(bravo, "UBEN", "You received your first kudos")
+    posted = channel_posts(bravo, words="<@UBEN> received their first kudos")
+    [kudos_post] = channel_posts(bravo, words="gave kudos to")
+    in_post = "first kudos!" in json.dumps(kudos_post.args["blocks"])
+    if where == "channel":
+        assert (len(dms), len(posted), in_post) == (0, 1, False)
+    else:
+        assert (len(dms), len(posted), in_post) == (1, 0, True)
+    assert len(milestone_dms(bravo, "UBEN", "gave you kudos")) == 1  # the kudos DM itself stays
+
+
+def test_milestones_chosen_for_a_channel_come_by_dm_without_a_team_channel(bravo: Bravo) -> None:
+    bravo.slack.add_user("UDEE", "dee")  # in no team channel
+    turn_on(bravo)
+    choose(bravo, "UDEE", "channel")
+    before = len(bravo.slack.calls("response_url"))
+    bravo.send.slash_command("UANA", "/kudos", "<@UDEE|dee> for the new macro", channel_id=CHANNEL)
+    bravo.slack.wait_for("response_url", before + 1)
+    assert jobs.run_celebrations(bravo.deps, bravo.clock.at).get("milestone") is None
+    deliver(bravo, bravo.clock.at + timedelta(minutes=1))
+    assert len(milestone_dms(bravo, "UDEE", "You received your first kudos")) == 1
+    assert channel_posts(bravo, words="received their first kudos") == []
+
+
+@pytest.mark.parametrize("where", ["dm", "channel"])
+def test_a_checkin_streak_milestone_is_announced_once_by_dm_or_in_the_team_channel(
+    bravo: Bravo, where: str
+) -> None:
+    from bot.goals import jobs as goal_jobs
+    from bot.goals import service as goals
+    from bot.goals.schedule import Cadence
+    from storage.models import CheckInPrompt, Goal
+
+    turn_on(bravo)
+    choose(bravo, "UANA", where)
+    spec = goals.GoalSpec(
+        "Answer every chat within 2 minutes",
+        "Median first response under 2 min",
+        "empathy",
+        datetime(2027, 3, 1).date(),
+        Cadence("weekly", weekday=0, minute=9 * 60 + 30),
+        "coach",
+    )
+    with bravo.deps.db.write() as s:
+        goal = goals.create_goal(
+            s,
+            team_id=T,
+            owner=ANA,
+            spec=spec,
+            channel_id=CHANNEL,
+            now=datetime(2026, 11, 23, 12, tzinfo=UTC),
+        )
+        goal.streak = goal.best_streak = 3  # three weeks answered: the next makes four
+        s.add(goal)
+    due = datetime(2026, 11, 23, 14, 31, tzinfo=UTC)  # 09:31 in New York
+    assert goal_jobs.run_checkins(bravo.deps, due)["prompt"] == 1
+    with bravo.deps.db.read() as s:
+        [prompt] = s.exec(select(CheckInPrompt)).all()
+    before = len(bravo.slack.calls("response_url"))
+    bravo.send.block_action("UANA", "checkin_answer", f"{prompt.id}:on_track", channel_id="D0ANA")
+    bravo.slack.wait_for("response_url", before + 1)
+    with bravo.deps.db.read() as s:
+        assert s.get(Goal, goal.id).streak == 4  # type: ignore[union-attr]
+    for minutes in (0, 5, 10):
+        jobs.run_celebrations(bravo.deps, bravo.clock.at + timedelta(minutes=minutes))
+    for minutes in (1, 2, 3):
+        deliver(bravo, bravo.clock.at + timedelta(minutes=minutes))
+    dms = milestone_dms(bravo, "UANA", "4 check-ins in a row")
+    posted = channel_posts(bravo, words="<@UANA> checked in on a goal 4 times in a row")
+    assert (len(dms), len(posted)) == ((0, 1) if where == "channel" else (1, 0))
