@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 POST = "chat.postMessage"
 MEMBERS_TTL = timedelta(hours=6)
 FAIRNESS_WEEKS = 4
+SWEEP_AT = 50  # members to look up at once: more, and users.list (Tier 2) beats users.info each
 DAILY = Cadence("weekdays", minute=CELEBRATE_AT)
 
 
@@ -225,9 +226,10 @@ def _fairness(
 
 def _people(deps: Deps, team_id: str, members: list[str], at: datetime) -> list[str]:
     """Members who are people (not bots, not deactivated), from the day-old profile cache and
-    Slack for the rest; if Slack is unreachable, what the cache says."""
+    Slack for the rest (one users.list sweep when many are missing or stale); if Slack is
+    unreachable, what the cache says."""
     try:
-        found = deps.directory.people(team_id, members, at)
+        found = deps.directory.people(team_id, members, at, sweep_at=SWEEP_AT)
         return [m for m in members if m in found and _human(found[m])]
     except Exception as err:  # Slack trouble: leave out only those we know are not people
         log.warning("could not read the members of a team: %s", err)

@@ -539,3 +539,45 @@ def test_a_checkin_streak_milestone_is_announced_once_by_dm_or_in_the_team_chann
     dms = milestone_dms(bravo, "UANA", "4 check-ins in a row")
     posted = channel_posts(bravo, words="<@UANA> checked in on a goal 4 times in a row")
     assert (len(dms), len(posted)) == ((0, 1) if where == "channel" else (1, 0))
+
+
+def test_a_big_teams_fairness_note_reads_people_with_one_users_list_sweep(bravo: Bravo) -> None:
+    from storage.models import SlackUser
+
+    bots = [f"UBOT{n:03d}" for n in range(5)]
+    gone = [f"UGONE{n:03d}" for n in range(5)]
+    people = [f"UP{n:03d}" for n in range(300)]
+    for uid in bots:
+        bravo.slack.add_user(uid, uid.lower(), is_bot=True)
+    for uid in gone:
+        bravo.slack.add_user(uid, uid.lower(), deleted=True)
+    for uid in people:
+        bravo.slack.add_user(uid, uid.lower())
+    # Bots and departed accounts first: if they were taken for people, the note would name them.
+    members = ("UBRAVO", *bots, *gone, "UANA", *people)
+    bravo.slack.add_channel("C0BIG", "big-team", members=members, creator="UANA")
+    bravo_cmd(bravo, "shoutouts on friday 16:00 Europe/Berlin", channel="C0BIG")
+    assert "never posted" in bravo_cmd(bravo, "fairness on", channel="C0BIG")
+    info_before = len(bravo.slack.calls("users.info"))
+
+    assert jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN) == {"sent": 1}
+    assert len(bravo.slack.calls("users.info")) == info_before  # not one per member
+    workspace = 6 + len(bots) + len(gone) + len(people)  # the fixture's six and these
+    assert len(bravo.slack.calls("users.list", ok=True)) == -(-workspace // 200)
+    assert all(c.args.get("limit") in (200, "200") for c in bravo.slack.calls("users.list"))
+    with bravo.deps.db.read() as s:
+        assert s.exec(select(func.count()).select_from(SlackUser)).one() >= workspace
+    deliver(bravo)
+    [note] = [
+        c
+        for c in bravo.slack.calls("chat.postMessage", ok=True)
+        if "nobody has recognised" in json.dumps(c.args)
+    ]
+    text = json.dumps(note.args["blocks"])
+    assert note.args["channel"] == "UANA"
+    assert not any(uid in text for uid in [*bots, *gone, "UBRAVO"])
+    assert "<@UP000>" in text and f"and {len(people) - 40} more" in text
+    # A week later the cache is stale again: one sweep again, still no users.info per member.
+    assert jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN + timedelta(days=7)) == {"sent": 1}
+    assert len(bravo.slack.calls("users.info")) == info_before
+    assert len(bravo.slack.calls("users.list", ok=True)) == 2 * -(-workspace // 200)
