@@ -67,16 +67,14 @@ def test_an_archived_goal_is_announced_to_no_one_and_its_prompt_loses_its_button
     assert [(m.method, m.update_of) for m in out] == [("chat.update", 41)]
 
 
-def test_a_blocked_check_in_alerts_only_the_coaches_the_service_names() -> None:
-    checkin = CheckIn(
-        id=5,
-        team_id="T1",
-        goal_id=7,
-        user_id="UANA",
-        status="blocked",
-        source="prompt",
-        created_at=AT,
+def checkin_of(status: str) -> CheckIn:
+    return CheckIn(
+        id=5, team_id="T1", goal_id=7, user_id="UANA", status=status, source="prompt", created_at=AT
     )
+
+
+def test_a_blocked_check_in_alerts_only_the_coaches_the_service_names() -> None:
+    checkin = checkin_of("blocked")
     shared = CheckInResult(goal("coach", "active"), checkin, None, True, None, None, ("UBEN",))
     private = CheckInResult(goal("private", "active"), checkin, None, True, None, None, ())
     assert recipients(notify.checkin_messages(shared, None, from_prompt_buttons=True)) == {"UBEN"}
@@ -96,15 +94,7 @@ def test_prompts_go_to_the_owner_only_and_escape_what_people_typed() -> None:
 
 
 def test_a_streak_milestone_is_a_dm_unless_it_goes_to_the_team_channel() -> None:
-    checkin = CheckIn(
-        id=5,
-        team_id="T1",
-        goal_id=7,
-        user_id="UANA",
-        status="on_track",
-        source="prompt",
-        created_at=AT,
-    )
+    checkin = checkin_of("on_track")
     result = CheckInResult(goal("coach", "active"), checkin, None, True, 4, None, ())
     [dm] = notify.checkin_messages(result, None, from_prompt_buttons=True)
     assert dm.payload["channel"] == "UANA" and dm.dedupe_key == "milestone:T1:UANA:checkin_streak:4"

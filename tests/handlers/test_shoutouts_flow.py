@@ -456,19 +456,28 @@ def choose(bravo: Bravo, user: str, where: str) -> None:
     assert "milestones will" in bravo_cmd(bravo, f"celebrate milestones {where}", user=user)
 
 
+def kudos_cmd(bravo: Bravo, text: str) -> None:
+    before = len(bravo.slack.calls("response_url"))
+    bravo.send.slash_command("UANA", "/kudos", text, channel_id=CHANNEL)
+    bravo.slack.wait_for("response_url", before + 1)
+
+
+def celebrate_and_deliver(bravo: Bravo) -> None:
+    """The celebrations job, polled every few minutes, then what it queued is delivered."""
+    for minutes in (0, 5, 10):
+        jobs.run_celebrations(bravo.deps, bravo.clock.at + timedelta(minutes=minutes))
+    for minutes in (1, 2, 3):
+        deliver(bravo, bravo.clock.at + timedelta(minutes=minutes))
+
+
 @pytest.mark.parametrize("where", ["dm", "channel"])
 def test_a_kudos_milestone_is_announced_once_by_dm_or_in_the_team_channel(
     bravo: Bravo, where: str
 ) -> None:
     turn_on(bravo)
     choose(bravo, "UBEN", where)
-    before = len(bravo.slack.calls("response_url"))
-    bravo.send.slash_command("UANA", "/kudos", "<@UBEN|ben> for staying late", channel_id=CHANNEL)
-    bravo.slack.wait_for("response_url", before + 1)
-    for minutes in (0, 5, 10):  # the celebrations job, polled every few minutes
-        jobs.run_celebrations(bravo.deps, bravo.clock.at + timedelta(minutes=minutes))
-    for minutes in (1, 2, 3):
-        deliver(bravo, bravo.clock.at + timedelta(minutes=minutes))
+    kudos_cmd(bravo, "<@UBEN|ben> for staying late")
+    celebrate_and_deliver(bravo)
     dms = milestone_dms(bravo, "UBEN", "You received your first kudos")
     posted = channel_posts(bravo, words="<@UBEN> received their first kudos")
     [kudos_post] = channel_posts(bravo, words="gave kudos to")
@@ -484,11 +493,9 @@ def test_milestones_chosen_for_a_channel_come_by_dm_without_a_team_channel(bravo
     bravo.slack.add_user("UDEE", "dee")  # in no team channel
     turn_on(bravo)
     choose(bravo, "UDEE", "channel")
-    before = len(bravo.slack.calls("response_url"))
-    bravo.send.slash_command("UANA", "/kudos", "<@UDEE|dee> for the new macro", channel_id=CHANNEL)
-    bravo.slack.wait_for("response_url", before + 1)
+    kudos_cmd(bravo, "<@UDEE|dee> for the new macro")
     assert jobs.run_celebrations(bravo.deps, bravo.clock.at).get("milestone") is None
-    deliver(bravo, bravo.clock.at + timedelta(minutes=1))
+    celebrate_and_deliver(bravo)
     assert len(milestone_dms(bravo, "UDEE", "You received your first kudos")) == 1
     assert channel_posts(bravo, words="received their first kudos") == []
 
@@ -532,10 +539,7 @@ def test_a_checkin_streak_milestone_is_announced_once_by_dm_or_in_the_team_chann
     bravo.slack.wait_for("response_url", before + 1)
     with bravo.deps.db.read() as s:
         assert s.get(Goal, goal.id).streak == 4  # type: ignore[union-attr]
-    for minutes in (0, 5, 10):
-        jobs.run_celebrations(bravo.deps, bravo.clock.at + timedelta(minutes=minutes))
-    for minutes in (1, 2, 3):
-        deliver(bravo, bravo.clock.at + timedelta(minutes=minutes))
+    celebrate_and_deliver(bravo)
     dms = milestone_dms(bravo, "UANA", "4 check-ins in a row")
     posted = channel_posts(bravo, words="<@UANA> checked in on a goal 4 times in a row")
     assert (len(dms), len(posted)) == ((0, 1) if where == "channel" else (1, 0))
