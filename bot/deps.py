@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -38,6 +40,14 @@ def make_delivery_client(settings: Settings) -> WebClient:
     return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
 
 
+# Asks the scheduler to look at a job's due work now, unless it runs by the given time anyway.
+Wake = Callable[[str, datetime | None], None]
+
+
+def no_wake(name: str, due: datetime | None = None) -> None:
+    """Without a scheduler in this process (tests, the CLI), jobs run when they are run."""
+
+
 @dataclass
 class Deps:
     settings: Settings
@@ -48,6 +58,7 @@ class Deps:
     outbox: Outbox = field(default_factory=lambda: Outbox())
     work: WorkQueue = field(default_factory=lambda: WorkQueue())
     clock: Clock = utcnow
+    wake: Wake = no_wake  # set by bot.housekeeping.start_scheduler
 
 
 def build_deps(settings: Settings, db: Database, *, clock: Clock = utcnow) -> Deps:

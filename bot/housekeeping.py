@@ -29,4 +29,5 @@ def start_scheduler(deps: Any) -> Any:
     # One process at a time sends paced messages, so the workspace's pace holds (Deliverer.paces).
     deps.deliverer.paces = PacingTurn(leadership_for(url, "pacer"))
     scheduler.start()
+    deps.wake = scheduler.wake
     return scheduler

@@ -10,6 +10,7 @@ from bot.feedback import jobs as feedback_jobs
 from bot.goals import jobs as goal_jobs
 from bot.housekeeping import forget_events
 from bot.scheduler import Job
+from bot.shoutouts import ids as shoutout_ids
 from bot.shoutouts import jobs as shoutout_jobs
 
 
@@ -72,7 +73,7 @@ JOBS: tuple[Job, ...] = (
         timedelta(hours=1),
     ),
     Job(
-        "shoutouts",
+        shoutout_ids.JOB,
         "each team channel's weekly shout-out at its local time (and leads' fairness notes)",
         shoutout_jobs.run_shoutouts,
         shoutout_jobs.next_shoutout,

@@ -261,9 +261,17 @@ class Scheduler:
         if self._aps.get_job(job.name):
             self._aps.modify_job(job.name, next_run_time=when)
 
-    def wake(self, name: str) -> None:
-        """Look at ``name``'s due work now (after a change that may have moved it earlier)."""
-        if self.leading and self._aps.get_job(name):
+    def wake(self, name: str, due: datetime | None = None) -> None:
+        """Look at ``name``'s due work now, after a change that may have moved it earlier (work
+        due at ``due``): unless the job runs by then anyway. Run now, the job reschedules itself
+        for its next due time from the database, which now includes the change. Only the leader
+        runs jobs; in another process this does nothing and the leader's polling finds it."""
+        with self._lock:
+            job = self._aps.get_job(name) if self.leading else None
+            if job is None:
+                return
+            if due is not None and job.next_run_time is not None and job.next_run_time <= due:
+                return
             self._aps.modify_job(name, next_run_time=datetime.now(UTC))
 
     def planned(self) -> dict[str, datetime | None]:

@@ -1,13 +1,15 @@
 """Who people are: names, time zones, bots and deactivated accounts, from Slack's users.info.
 
 Looked up before a request opens its writing transaction (never call Slack while holding a
-database lock) and cached in ``slack_user`` for a day.
+database lock) and cached in ``slack_user`` for a day. Where many people at once are not in the
+cache (a big team's fairness note), one sweep of ``users.list`` (Tier 2, 200 people a call)
+refreshes the whole workspace's cache instead of a ``users.info`` (Tier 4) for each.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +25,7 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 CACHE_TTL = timedelta(hours=24)
 SLACKBOT = "USLACKBOT"
+USERS_PAGE = 200  # what Slack recommends for users.list
 
 
 @dataclass(frozen=True)
@@ -58,12 +61,29 @@ def person_from_slack(user: dict[str, Any]) -> Person:
     )
 
 
+def workspace_people(client: WebClient) -> Iterator[list[Person]]:
+    """Everyone in the workspace (bots and deactivated accounts included), a page at a time:
+    ``users.list`` following ``response_metadata.next_cursor``."""
+    for page in client.users_list(limit=USERS_PAGE):
+        yield [person_from_slack(u) for u in page.get("members") or []]
+
+
 class UserDirectory:
     def __init__(self, db: Database, client: WebClient) -> None:
         self._db = db
         self._client = client
 
-    def people(self, team_id: str, user_ids: Iterable[str], now: datetime) -> dict[str, Person]:
+    def people(
+        self,
+        team_id: str,
+        user_ids: Iterable[str],
+        now: datetime,
+        *,
+        sweep_at: int | None = None,
+    ) -> dict[str, Person]:
+        """Each of ``user_ids``, from the cache or Slack. With ``sweep_at``: when that many or
+        more are not in the cache or are stale, the whole workspace is read first (``sweep``),
+        and only those it did not list are looked up one by one."""
         ids = list(dict.fromkeys(user_ids))
         with self._db.read() as session:
             cached = user_store.cached_people(session, team_id, ids)
@@ -72,6 +92,9 @@ class UserDirectory:
         for uid, row in cached.items():
             person = Person(row.user_id, row.name, row.tz, row.is_bot, row.deleted)
             (found if row.fetched_at > now - CACHE_TTL else stale)[uid] = person
+        wanted = [uid for uid in ids if uid not in found]
+        if sweep_at is not None and len(wanted) >= sweep_at:
+            found.update(self.sweep(team_id, set(wanted), now))
         fresh: list[Person] = []
         for uid in ids:
             if uid in found:
@@ -89,19 +112,35 @@ class UserDirectory:
             if person.known:
                 fresh.append(person)
         if fresh:
-            with self._db.write() as session:
-                for p in fresh:
-                    user_store.remember_person(
-                        session,
-                        team_id,
-                        p.user_id,
-                        name=p.name,
-                        tz=p.tz,
-                        is_bot=p.is_bot,
-                        deleted=p.deleted,
-                        now=now,
-                    )
+            self._remember(team_id, fresh, now)
         return found
+
+    def sweep(self, team_id: str, wanted: set[str], now: datetime) -> dict[str, Person]:
+        """Refresh the cache with everyone ``users.list`` lists (each page saved before the next
+        is asked for); returns those of ``wanted`` it found. If Slack fails part way, what was
+        read is kept and the caller looks the rest up one by one."""
+        found: dict[str, Person] = {}
+        try:
+            for page in workspace_people(self._client):
+                self._remember(team_id, page, now)
+                found.update((p.user_id, p) for p in page if p.user_id in wanted)
+        except SlackApiError as err:
+            log.warning("users.list failed part way: %s", err.response.get("error"))
+        return found
+
+    def _remember(self, team_id: str, people: list[Person], now: datetime) -> None:
+        with self._db.write() as session:
+            for p in people:
+                user_store.remember_person(
+                    session,
+                    team_id,
+                    p.user_id,
+                    name=p.name,
+                    tz=p.tz,
+                    is_bot=p.is_bot,
+                    deleted=p.deleted,
+                    now=now,
+                )
 
     def person(self, team_id: str, user_id: str, now: datetime) -> Person:
         return self.people(team_id, [user_id], now)[user_id]

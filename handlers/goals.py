@@ -40,6 +40,7 @@ from bot.goals.parse import (
 from bot.render import goals as render
 from bot.render.errors import error_text
 from bot.render.kudos import kudos_modal
+from bot.shoutouts.service import milestones_in_channel
 from handlers.common import ephemeral, later
 from storage import goals as store
 from storage.models import Goal
@@ -79,6 +80,11 @@ def register(app: App, deps: Deps) -> None:
 
     def celebration_channel() -> str | None:
         return deps.settings.kudos.kudos_channel
+
+    def channel_milestones(session: Any, result: goals.CheckInResult) -> frozenset[str]:
+        """The owner, when their new streak milestone goes to their team channel, not a DM."""
+        owner = [result.goal.owner_id] if result.streak_milestone else []
+        return milestones_in_channel(session, team_id=result.goal.team_id, user_ids=owner)
 
     # /goal ------------------------------------------------------------------------------------
 
@@ -223,7 +229,10 @@ def register(app: App, deps: Deps) -> None:
                     session,
                     team,
                     notify.checkin_messages(
-                        result, celebration_channel(), from_prompt_buttons=True
+                        result,
+                        celebration_channel(),
+                        from_prompt_buttons=True,
+                        in_channel=channel_milestones(session, result),
                     ),
                 )
         except BravoError as err:
@@ -283,7 +292,10 @@ def register(app: App, deps: Deps) -> None:
                     now=deps.clock(),
                 )
                 messages = notify.checkin_messages(
-                    result, celebration_channel(), from_prompt_buttons=False
+                    result,
+                    celebration_channel(),
+                    from_prompt_buttons=False,
+                    in_channel=channel_milestones(session, result),
                 )
                 saved = render.checkin_saved(result.goal, status, counted=result.counted)
                 messages.append(

@@ -34,6 +34,7 @@ from bot.kudos.parse import (
 )
 from bot.render import kudos as render
 from bot.render.errors import error_text
+from bot.shoutouts.service import milestones_in_channel
 from handlers.common import ephemeral, later, later_or_now
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,10 @@ def give(deps: Deps, gift: Gift) -> kudos.KudosResult | None:
             rules=rules,
             now=now,
         )
-        messages = render.announcements(result, post_channel, gift.permalink)
+        in_channel = milestones_in_channel(
+            session, team_id=gift.team_id, user_ids=[c.user_id for c in result.celebrations]
+        )
+        messages = render.announcements(result, post_channel, gift.permalink, in_channel=in_channel)
         if gift.thread_ts and not rules.kudos_channel:
             for msg in messages:
                 if msg.kind == ids.POST:

@@ -95,7 +95,10 @@ def register(app: App, deps: Deps) -> None:
                 admin=admin,
                 now=asked.now,
             )
-            return render.turned_on(cfg, next_post(cfg, asked.now), len(members))
+        first = next_post(cfg, asked.now)
+        # Polled every few minutes: a post due sooner than that would be late without a nudge.
+        deps.wake(ids.JOB, first)
+        return render.turned_on(cfg, first, len(members))
 
     def shoutouts_off(asked: Asked, parsed: p.ShoutoutsOff) -> str:
         admin = is_admin(deps.client, deps.settings, asked.user)
@@ -197,6 +200,7 @@ def register(app: App, deps: Deps) -> None:
                 members=store.members(session, asked.team, asked.channel),
                 tz=cfg.tz,
                 end=asked.now,
+                so_far=True,
             )
         return cfg, week
 

@@ -33,7 +33,7 @@ from bot.feedback.parse import (
 from bot.render import feedback as render
 from bot.render.errors import error_text
 from bot.text import escape
-from bot.users import SLACKBOT
+from bot.users import workspace_people
 from handlers.common import ephemeral, later, tell, view_input
 from storage import outbox as outbox_store
 
@@ -53,19 +53,7 @@ def register(app: App, deps: Deps) -> None:
         cached = headcount.get(team)
         if cached and time.monotonic() - cached[0] < PEOPLE_TTL:
             return cached[1]
-        count, cursor = 0, None
-        while True:
-            page = (
-                client.users_list(limit=200, cursor=cursor)
-                if cursor
-                else client.users_list(limit=200)
-            )
-            for u in page.get("members") or []:
-                human = not (u.get("is_bot") or u.get("is_app_user") or u.get("id") == SLACKBOT)
-                count += human and not u.get("deleted")
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                break
+        count = sum(not (p.is_bot or p.deleted) for page in workspace_people(client) for p in page)
         headcount[team] = (time.monotonic(), count)
         return count
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from zoneinfo import ZoneInfo
 
 from bot.delivery import OutMessage
@@ -106,8 +107,15 @@ def closed_messages(closed: Closed, celebration_channel: str | None) -> list[Out
 
 
 def checkin_messages(
-    result: CheckInResult, celebration_channel: str | None, *, from_prompt_buttons: bool
+    result: CheckInResult,
+    celebration_channel: str | None,
+    *,
+    from_prompt_buttons: bool,
+    in_channel: Set[str] = frozenset(),
 ) -> list[OutMessage]:
+    """A check-in's edits, alerts and streak milestone: a DM, unless the owner's milestones go
+    to their team channel (``in_channel``; the celebrations job posts it there). A milestone
+    reached by completing the goal is told in the completion DM either way."""
     goal, checkin = result.goal, result.checkin
     out: list[OutMessage] = []
     if result.prompt is not None and not from_prompt_buttons:
@@ -123,7 +131,7 @@ def checkin_messages(
                     dedupe_key=f"blocked:{goal.team_id}:{checkin.id}:{coach}",
                 )
             )
-    if result.streak_milestone and result.completed is None:
+    if result.streak_milestone and result.completed is None and goal.owner_id not in in_channel:
         out.append(
             OutMessage(
                 kind=ids.MILESTONE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from datetime import datetime
 from typing import Any
 
@@ -36,7 +37,11 @@ def celebration_line(c: Celebration) -> str:
     return f":fire: <@{c.user_id}> has given kudos {c.threshold} weeks in a row!"
 
 
-def kudos_post(result: KudosResult, permalink: str | None = None) -> dict[str, Any]:
+def kudos_post(
+    result: KudosResult, permalink: str | None = None, in_channel: Set[str] = frozenset()
+) -> dict[str, Any]:
+    """The kudos in the channel, with the milestones it brought (but not those of people whose
+    milestones get a team-channel post of their own, ``in_channel``: those are told once)."""
     who = mentions(result.recipient_ids)
     blocks: list[Block] = [
         section(f":clap: <@{result.giver_id}> gave kudos to {who}\n{quote(result.reason)}")
@@ -49,7 +54,8 @@ def kudos_post(result: KudosResult, permalink: str | None = None) -> dict[str, A
     if notes:
         blocks.append(context(*notes))
     for c in result.celebrations:
-        blocks.append(context(celebration_line(c)))
+        if c.user_id not in in_channel:
+            blocks.append(context(celebration_line(c)))
     return message(f"<@{result.giver_id}> gave kudos to {who}", blocks)
 
 
@@ -83,9 +89,15 @@ def withdrawn(giver_id: str) -> dict[str, Any]:
 
 
 def announcements(
-    result: KudosResult, post_channel: str | None, permalink: str | None = None
+    result: KudosResult,
+    post_channel: str | None,
+    permalink: str | None = None,
+    *,
+    in_channel: Set[str] = frozenset(),
 ) -> list[OutMessage]:
-    """Everything a kudos sends: the channel post, a DM to each recipient, celebrations."""
+    """Everything a kudos sends: the channel post, a DM to each recipient, and a milestone DM
+    for each celebration, except to those whose milestones go to their team channel
+    (``in_channel``: the celebrations job posts them there)."""
     out: list[OutMessage] = []
     if post_channel:
         out.append(
@@ -95,7 +107,7 @@ def announcements(
                 payload={
                     "channel": post_channel,
                     "unfurl_links": False,
-                    **kudos_post(result, permalink),
+                    **kudos_post(result, permalink, in_channel),
                 },
                 ref=result.batch_id,
                 notify_user=result.giver_id,
@@ -111,6 +123,8 @@ def announcements(
             )
         )
     for c in result.celebrations:
+        if c.user_id in in_channel:
+            continue
         out.append(
             OutMessage(
                 kind=ids.CELEBRATION,

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.errors import BravoError
+from bot.feedback.suggestions import DoneSuggestion
 from bot.goals.schedule import WEEKDAYS
 from bot.render.common import Block, clip, context, header, message, quote, section
 from bot.render.errors import error_text
@@ -26,6 +27,8 @@ MAX_NAMES = 25
 LIST_LINES_PER_SECTION = 12
 MAX_LIST_SECTIONS = 47  # with the title and the "more" note: 49 blocks
 FULL_LIST = "`/bravo shoutouts list`"
+SECTION_CHARS = 2900  # Slack's limit is 3,000; room for "…and N more"
+DONE_CHARS = 300  # each side of a "you said, we did" item
 MILESTONE_EMOJI = {"received": ":tada:", "giving_streak": ":fire:", "checkin_streak": ":dart:"}
 
 
@@ -82,6 +85,24 @@ def _moment(m: Moment) -> str:
     return f"{who}{'  ' + tags if tags else ''}\n{quote(reason_text(m.reason, REASON_CHARS))}"
 
 
+def packed(title: str, lines: list[str], limit: int = SECTION_CHARS) -> str:
+    """A section's text: ``title`` and as many whole lines as fit in ``limit``, then how many
+    more there are (each line is already clipped, so at least one always fits)."""
+    text = title
+    for n, line in enumerate(lines):
+        rest = f"\n…and {len(lines) - n} more"
+        if len(text) + 1 + len(line) + len(rest) > limit:
+            return text + rest
+        text += "\n" + line
+    return text
+
+
+def _done(item: DoneSuggestion) -> str:
+    """One suggestion and what was done about it; nobody is named (a suggestion has no author)."""
+    did = reason_text(item.what_we_did, DONE_CHARS) or "Done."
+    return f"• {reason_text(item.suggestion, DONE_CHARS)}\n   :white_check_mark: {did}"
+
+
 def _period(week: Week) -> str:
     first = week.per_day[0][0]
     last = week.per_day[-1][0]
@@ -123,6 +144,9 @@ def weekly_post(week: Week) -> dict[str, Any]:
         lines = [f":trophy: <@{g.owner_id}>: *{escape(clip(g.what, 200))}*" for g in week.goals]
         shown = lines[:10] + ([f"…and {len(lines) - 10} more"] if len(lines) > 10 else [])
         blocks.append(section("*Goals completed*\n" + "\n".join(shown)))
+    if week.done:
+        title = ":speech_balloon: *You said, we did* (from the anonymous suggestion box)"
+        blocks.append(section(packed(title, [_done(d) for d in week.done])))
     more = len(week.moments) - len(week.best)
     tail = f"{more} more {'moment' if more == 1 else 'moments'} this week. " if more > 0 else ""
     blocks.append(context(f"{tail}See them all with {FULL_LIST}; recognise someone with `/kudos`."))
@@ -421,7 +445,10 @@ def opted_out(opt_out: bool) -> str:
 
 def milestones_where(where: str) -> str:
     if where == "channel":
-        return "Your milestones will also be announced in your team channel."
+        return (
+            "Your milestones will be announced in your team channel instead of by DM "
+            "(by DM while you are in no team channel)."
+        )
     return "Your milestones will reach you by DM only."
 
 

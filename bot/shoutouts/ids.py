@@ -5,6 +5,9 @@ IMPORT_CALLBACK = "bravo_import_dates"
 IMPORT_BLOCK = "bravo_import_csv"
 IMPORT_ACTION = "csv"
 
+# the scheduled job that posts the weekly shout-outs (bot.jobs)
+JOB = "shoutouts"
+
 # outbox kinds
 WEEKLY = "shoutout_week"
 CHART = "shoutout_chart"

@@ -23,6 +23,7 @@ from bot.shoutouts import ids
 from bot.shoutouts.celebrate import CELEBRATE_AT, dates_to_celebrate
 from bot.shoutouts.chart import chart_png
 from bot.shoutouts.errors import ArchivedChannelError, BotNotInChannelError, ChannelNotVisibleError
+from bot.shoutouts.service import milestones_in_channel
 from bot.shoutouts.team import check_channel, fetch_members
 from bot.shoutouts.week import Reached, Week, build_week, unrecognised
 from bot.uploads import UPLOAD, upload_payload
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 POST = "chat.postMessage"
 MEMBERS_TTL = timedelta(hours=6)
 FAIRNESS_WEEKS = 4
+SWEEP_AT = 50  # members to look up at once: more, and users.list (Tier 2) beats users.info each
 DAILY = Cadence("weekdays", minute=CELEBRATE_AT)
 
 
@@ -224,9 +226,10 @@ def _fairness(
 
 def _people(deps: Deps, team_id: str, members: list[str], at: datetime) -> list[str]:
     """Members who are people (not bots, not deactivated), from the day-old profile cache and
-    Slack for the rest; if Slack is unreachable, what the cache says."""
+    Slack for the rest (one users.list sweep when many are missing or stale); if Slack is
+    unreachable, what the cache says."""
     try:
-        found = deps.directory.people(team_id, members, at)
+        found = deps.directory.people(team_id, members, at, sweep_at=SWEEP_AT)
         return [m for m in members if m in found and _human(found[m])]
     except Exception as err:  # Slack trouble: leave out only those we know are not people
         log.warning("could not read the members of a team: %s", err)
@@ -301,13 +304,15 @@ def home_channel(session: Session, team_id: str, user_id: str) -> str | None:
 
 def _milestones(deps: Deps, team_id: str, at: datetime) -> Counter[str]:
     """Milestones of people who chose ``/bravo celebrate milestones channel``, posted once in
-    their team channel (the DM they always get comes from kudos and goals)."""
+    their team channel (kudos and goals then send them no DM: ``milestones_in_channel``)."""
     counts: Counter[str] = Counter()
     since = at - timedelta(hours=deps.settings.shoutout_grace_hours)
     with deps.db.read() as session:
         reached = store.milestones_between(session, team_id, since, at + timedelta(seconds=1))
-        prefs = store.prefs(session, team_id, sorted({m.user_id for m in reached}))
-    wanted = [m for m in reached if m.user_id in prefs and prefs[m.user_id].milestones == "channel"]
+        here = milestones_in_channel(
+            session, team_id=team_id, user_ids=[m.user_id for m in reached]
+        )
+    wanted = [m for m in reached if m.user_id in here]
     if not wanted:
         return counts
     with deps.db.write() as session:

@@ -1,17 +1,19 @@
 """A team's week of recognition, read from the ledger for the week only (never the history).
 
-The team is a channel's members; its kudos are those given and received among them.
+The team is a channel's members; its kudos are those given and received among them. The
+workspace's suggestions marked done that week ("you said, we did") belong to every team's week.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.feedback.suggestions import DoneSuggestion, done_between
 from bot.goals.schedule import local_time
 from storage import shoutouts as store
 from storage.shoutouts import WeekKudos
@@ -62,16 +64,27 @@ class Week:
     first_timers: tuple[str, ...]
     milestones: tuple[Reached, ...]
     goals: tuple[Completed, ...]
+    done: tuple[DoneSuggestion, ...]  # "you said, we did": suggestions done this week
 
     @property
     def quiet(self) -> bool:
-        return self.kudos == 0 and not self.milestones and not self.goals
+        return self.kudos == 0 and not self.milestones and not self.goals and not self.done
 
 
 def week_start(end: datetime, zone: ZoneInfo) -> datetime:
     """Seven local days before ``end`` (the same wall-clock time, across DST changes)."""
     local = end.astimezone(zone)
     return local_time(local.date() - timedelta(days=7), local.hour * 60 + local.minute, zone)
+
+
+def done_days(start: datetime, end: datetime, *, so_far: bool = False) -> tuple[date, date]:
+    """The (UTC) days whose done suggestions belong to the week ``start``..``end``: from the
+    start's day up to, not including, the end's day. A suggestion is marked done on a UTC day,
+    not at a time, so one done on the day of a post (before or after it) waits for the next
+    week's: each is told exactly once. ``so_far`` (a preview) takes today's too."""
+    since = start.astimezone(UTC).date()
+    until = end.astimezone(UTC).date() + timedelta(days=1 if so_far else 0)
+    return since, until
 
 
 def build_week(
@@ -82,7 +95,9 @@ def build_week(
     members: list[str],
     tz: str,
     end: datetime,
+    so_far: bool = False,
 ) -> Week:
+    """The week up to ``end`` (the post's due time; ``so_far``: now, for a preview)."""
     zone = ZoneInfo(tz)
     start = week_start(end, zone)
     team = set(members)
@@ -106,6 +121,7 @@ def build_week(
         if m.user_id in team
     ]
     goals = store.public_goals_completed(session, team_id, sorted(team), start, end)
+    since, until = done_days(start, end, so_far=so_far)
     return Week(
         team_id=team_id,
         channel_id=channel_id,
@@ -124,6 +140,7 @@ def build_week(
         first_timers=tuple(u for u in recognised if u not in earlier),
         milestones=tuple(_highest(reached)),
         goals=tuple(Completed(g.owner_id, g.what) for g in goals),
+        done=tuple(done_between(session, team_id=team_id, since=since, until=until)),
     )
 
 

@@ -67,16 +67,14 @@ def test_an_archived_goal_is_announced_to_no_one_and_its_prompt_loses_its_button
     assert [(m.method, m.update_of) for m in out] == [("chat.update", 41)]
 
 
-def test_a_blocked_check_in_alerts_only_the_coaches_the_service_names() -> None:
-    checkin = CheckIn(
-        id=5,
-        team_id="T1",
-        goal_id=7,
-        user_id="UANA",
-        status="blocked",
-        source="prompt",
-        created_at=AT,
+def checkin_of(status: str) -> CheckIn:
+    return CheckIn(
+        id=5, team_id="T1", goal_id=7, user_id="UANA", status=status, source="prompt", created_at=AT
     )
+
+
+def test_a_blocked_check_in_alerts_only_the_coaches_the_service_names() -> None:
+    checkin = checkin_of("blocked")
     shared = CheckInResult(goal("coach", "active"), checkin, None, True, None, None, ("UBEN",))
     private = CheckInResult(goal("private", "active"), checkin, None, True, None, None, ())
     assert recipients(notify.checkin_messages(shared, None, from_prompt_buttons=True)) == {"UBEN"}
@@ -93,3 +91,24 @@ def test_prompts_go_to_the_owner_only_and_escape_what_people_typed() -> None:
     text = json.dumps(message.payload)
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text
     assert "<@UBOSS>" not in text  # a mention typed into a goal pings no one
+
+
+def test_a_streak_milestone_is_a_dm_unless_it_goes_to_the_team_channel() -> None:
+    checkin = checkin_of("on_track")
+    result = CheckInResult(goal("coach", "active"), checkin, None, True, 4, None, ())
+    [dm] = notify.checkin_messages(result, None, from_prompt_buttons=True)
+    assert dm.payload["channel"] == "UANA" and dm.dedupe_key == "milestone:T1:UANA:checkin_streak:4"
+    assert (
+        notify.checkin_messages(
+            result, None, from_prompt_buttons=True, in_channel=frozenset({"UANA"})
+        )
+        == []
+    )
+    # Completing the goal tells the streak in the completion DM, wherever milestones go.
+    done = Closed(goal("private"), (), (), 4)
+    finished = CheckInResult(goal("private"), checkin, None, True, 4, done, ())
+    out = notify.checkin_messages(
+        finished, None, from_prompt_buttons=True, in_channel=frozenset({"UANA"})
+    )
+    assert [m.payload["channel"] for m in out] == ["UANA"]
+    assert "streak of 4" in json.dumps(out[0].payload)

@@ -181,3 +181,47 @@ def test_bravo_jobs_run_and_list_from_the_command_line(
         assert prompt.args["channel"] == "UANA" and "Time to check in" in prompt.args["text"]
         assert main(["jobs", "run", "nope"]) == 2
         assert main(["jobs", "run", "checkins", "--at", "yesterday"]) != 0
+
+
+def test_wake_runs_a_job_now_unless_it_runs_by_the_due_time_anyway(tmp_path: Path) -> None:
+    polled = Counting(next_in=None)
+    job = Job("shoutouts", "polled hourly", polled.run, polled.next_due, timedelta(hours=1))
+    scheduler = Scheduler(None, [job], Solo(), leader_check=timedelta(seconds=30))
+    scheduler.wake("shoutouts")  # not started, not leading: nothing to wake, no error
+    scheduler.start()
+    try:
+        assert polled.ran.wait(3.0)  # the first run, at start
+        deadline = time.monotonic() + 3
+        while scheduler.planned()["shoutouts"] is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        planned = scheduler.planned()["shoutouts"]
+        assert planned is not None and planned > datetime.now(UTC) + timedelta(minutes=59)
+        polled.ran.clear()
+        # Work due after the next run: that run finds it in time, nothing moves.
+        scheduler.wake("shoutouts", planned + timedelta(minutes=1))
+        assert scheduler.planned()["shoutouts"] == planned
+        assert not polled.ran.wait(0.3)
+        # Work due before it: the job runs now (and reschedules from the database).
+        scheduler.wake("shoutouts", datetime.now(UTC) + timedelta(minutes=2))
+        assert polled.ran.wait(3.0)
+        assert len(polled.runs) == 2
+        scheduler.wake("nope")  # an unknown job: nothing happens
+    finally:
+        scheduler.stop()
+
+
+def test_wake_does_nothing_in_a_process_that_is_not_the_leader(tmp_path: Path) -> None:
+    path = str(tmp_path / "lock")
+    holder = FileLeader(path)
+    assert holder.acquire()
+    polled = Counting(next_in=None)
+    job = Job("shoutouts", "polled hourly", polled.run, polled.next_due, timedelta(hours=1))
+    scheduler = Scheduler(None, [job], FileLeader(path), leader_check=timedelta(seconds=30))
+    scheduler.start()
+    try:
+        scheduler.wake("shoutouts")
+        assert not polled.ran.wait(0.5)
+        assert scheduler.planned() == {"shoutouts": None}
+    finally:
+        scheduler.stop()
+        holder.release()

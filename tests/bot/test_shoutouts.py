@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.feedback.suggestions import DoneSuggestion
 from bot.kudos import service as kudos
 from bot.render import shoutouts as render
 from bot.settings import KudosRules
@@ -156,6 +157,7 @@ def week_of(moments: list[Moment], **over: object) -> Week:
         "first_timers": recognised[:300],
         "milestones": tuple(Reached(f"UR{i}", "received", 10) for i in range(60)),
         "goals": (),
+        "done": (),
     }
     fields.update(over)
     return Week(**fields)  # type: ignore[arg-type]
@@ -174,17 +176,44 @@ def within_limits(payload: dict) -> None:
             assert len(block["elements"]) <= 10
 
 
+def done(n: int, said: str = "quiet hours", did: str = "Fridays are focus time") -> DoneSuggestion:
+    return DoneSuggestion(n, said, did, date(2026, 11, 21) + timedelta(days=n % 6))
+
+
 @settings(max_examples=40, deadline=None)
 @given(
-    count=st.integers(min_value=1, max_value=3000),
+    count=st.integers(min_value=0, max_value=3000),
     reason=st.text(min_size=1, max_size=1200),
     people=st.integers(min_value=1, max_value=20),
+    done_count=st.integers(min_value=0, max_value=200),
+    said=st.text(max_size=1500),
+    did=st.text(max_size=1000),
 )
-def test_any_week_fits_block_kit(count: int, reason: str, people: int) -> None:
+def test_any_week_fits_block_kit(
+    count: int, reason: str, people: int, done_count: int, said: str, did: str
+) -> None:
     moments = [moment(n, reason, people) for n in range(count)]
-    week = week_of(moments)
+    items = tuple(done(n, said, did) for n in range(done_count))
+    week = week_of(moments, done=items, kudos=sum(len(m.recipient_ids) for m in moments))
     within_limits(render.weekly_post(week))
     within_limits(render.week_list(week))
+    if items:
+        text = json.dumps(render.weekly_post(week)["blocks"])
+        assert "You said, we did" in text
+
+
+def test_you_said_we_did_fits_one_section_and_names_nobody() -> None:
+    items = tuple(done(n, f"idea {n} " + "x" * 900, f"did {n} " + "y" * 900) for n in range(30))
+    post = render.weekly_post(week_of([moment(1)], done=items))
+    [said] = [b for b in post["blocks"] if "You said, we did" in json.dumps(b)]
+    text = said["text"]["text"]
+    assert len(text) <= 3000 and "idea 0 " in text and "did 0 " in text
+    shown = sum(f"idea {n} " in text for n in range(30))
+    assert 1 <= shown < 30 and f"…and {30 - shown} more" in text
+    assert "<@" not in text  # a suggestion has no author to show
+    one = render.weekly_post(week_of([moment(1)], done=(done(1, "a &lt;b&gt; <!here>", ""),)))
+    body = json.dumps(one["blocks"])
+    assert "a &lt;b&gt;" in body and "<!here>" not in body and "Done." in body
 
 
 def test_the_post_quotes_the_best_moments_not_everything() -> None:
@@ -228,6 +257,15 @@ def test_a_reason_with_a_broadcast_pings_nobody() -> None:
 def test_quiet_week_is_a_nudge() -> None:
     post = render.weekly_post(week_of([], kudos=0, milestones=(), values=()))
     assert len(post["blocks"]) == 1 and "/kudos" in post["text"]
+
+
+def test_a_week_with_only_done_suggestions_is_not_quiet() -> None:
+    week = week_of([], kudos=0, milestones=(), values=(), done=(done(1),))
+    assert not week.quiet
+    post = render.weekly_post(week)
+    text = json.dumps(post["blocks"])
+    assert "quiet week" not in post["text"] and "You said, we did" in text
+    assert "quiet hours" in text and "Fridays are focus time" in text
 
 
 # Chart -----------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from bot.sandbox.server import Call
 from bot.settings import KudosRules
 from bot.shoutouts import jobs
 from bot.users import Person
-from storage.models import OutboxRow, PersonDate, ShoutoutChannel
+from storage.models import OutboxRow, PersonDate, ShoutoutChannel, Suggestion
 from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, Bravo
 
 T = "T0SANDBOX"
@@ -363,3 +363,225 @@ def test_an_archived_team_channel_stops_its_shout_outs_and_says_so(bravo: Bravo)
     assert weekly_posts(bravo) == []
     [note] = channel_posts(bravo, "UANA", "stopped")
     assert "archived" in json.dumps(note.args["blocks"])
+
+
+IDEAS = "C0IDEAS"
+
+
+def suggest_and_mark_done(bravo: Bravo, idea: str, note: str, done_at: datetime) -> None:
+    """Someone suggests ``idea`` with /suggest; at ``done_at`` an admin marks it done."""
+    before = len(bravo.slack.calls("response_url"))
+    bravo.send.slash_command("UCY", "/suggest", idea, channel_id=IDEAS)
+    assert "Posted anonymously" in bravo.slack.wait_for("response_url", before + 1)[-1].args["text"]
+    with bravo.deps.db.read() as s:
+        row = s.exec(select(Suggestion).where(Suggestion.text == idea)).one()
+    bravo.clock.at = done_at
+    opened = len(bravo.slack.calls("views.open"))
+    bravo.send.block_action("UADMIN", "suggestion_done", str(row.id), channel_id=IDEAS)
+    view = bravo.slack.wait_for("views.open", opened + 1)[-1].args["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    values = {"done_note": {"input": {"type": "plain_text_input", "value": note}}}
+    assert (bravo.send.view_submission("UADMIN", view, values).json() or {}) == {}
+
+
+def said_and_done(post: Call) -> str:
+    """The "you said, we did" section of a weekly post ("" when it has none)."""
+    found = [b for b in post.args["blocks"] if "You said, we did" in json.dumps(b)]
+    assert len(found) <= 1
+    return found[0]["text"]["text"] if found else ""
+
+
+def test_a_suggestion_done_this_week_is_in_this_weeks_post_once_and_not_the_next(
+    bravo: Bravo,
+) -> None:
+    for uid, name in (("UADMIN", "ada"), ("UDEE", "dee"), ("UEVE", "eve")):
+        bravo.slack.add_user(uid, name, is_admin=uid == "UADMIN")
+    bravo.slack.add_channel(IDEAS, "ideas", members=("UBRAVO", "UADMIN"))
+    turn_on(bravo)
+    before = len(bravo.slack.calls("response_url"))
+    bravo.send.slash_command("UADMIN", "/suggest", "setup", channel_id=IDEAS)
+    assert "Done" in bravo.slack.wait_for("response_url", before + 1)[-1].args["text"]
+    wednesday = datetime(2026, 11, 25, 10, tzinfo=UTC)
+    suggest_and_mark_done(
+        bravo, "Quiet hours on Friday afternoons", "Fridays 14-17 <quiet>", wednesday
+    )
+    # The preview shows it the same day.
+    bravo_cmd(bravo, "shoutouts preview", user="UBEN")
+    preview = json.dumps(replies(bravo, len(bravo.slack.calls("response_url")))[-1]["blocks"])
+    assert "You said, we did" in preview and "Quiet hours on Friday afternoons" in preview
+    # Done on the Friday of the post, after it: next week's news.
+    after_post = FRIDAY_1600_BERLIN + timedelta(hours=2)
+    suggest_and_mark_done(bravo, "A second monitor for the phone desk", "Ordered", after_post)
+
+    for week in range(3):
+        at = FRIDAY_1600_BERLIN + timedelta(days=7 * week)
+        assert jobs.run_shoutouts(bravo.deps, at) == {"sent": 1}
+        deliver(bravo, at + timedelta(hours=3))
+    first, second, third = weekly_posts(bravo)
+    # No kudos at all that week, yet not a "quiet week": there is news from the suggestion box.
+    assert "quiet week" not in first.args["text"]
+    said = said_and_done(first)
+    assert said.count("Quiet hours on Friday afternoons") == 1
+    assert "Fridays 14-17 &lt;quiet&gt;" in said and "second monitor" not in said
+    assert "<@" not in said  # nothing names the author (there is none to name)
+    assert said_and_done(second).count("A second monitor for the phone desk") == 1
+    assert "Quiet hours" not in said_and_done(second)
+    assert said_and_done(third) == "" and "quiet week" in third.args["text"]
+
+
+def test_turning_on_or_moving_the_post_wakes_the_shoutouts_job(bravo: Bravo) -> None:
+    woken: list[tuple[str, datetime | None]] = []
+    bravo.deps.wake = lambda name, due=None: woken.append((name, due))
+    bravo_cmd(bravo, "shoutouts on friday 25:00")
+    assert woken == []  # nothing was turned on
+    bravo.clock.at = FRIDAY_1600_BERLIN - timedelta(minutes=2)
+    assert "first on Fri 27 Nov at 16:00" in turn_on(bravo, n=2)
+    assert woken == [("shoutouts", FRIDAY_1600_BERLIN)]
+    bravo_cmd(bravo, "shoutouts on friday 15:59 Europe/Berlin")
+    assert woken[-1] == ("shoutouts", FRIDAY_1600_BERLIN - timedelta(minutes=1))
+    # Woken now, the job finds the post due in a minute and plans its next run for then.
+    assert jobs.run_shoutouts(bravo.deps, bravo.clock.at) == {"not_due": 1}
+    assert jobs.next_shoutout(bravo.deps, bravo.clock.at) == woken[-1][1]
+
+
+def milestone_dms(bravo: Bravo, user: str, words: str) -> list[Call]:
+    return [
+        c
+        for c in bravo.slack.calls("chat.postMessage", ok=True)
+        if c.args.get("channel") == user and words in c.args.get("text", "")
+    ]
+
+
+def choose(bravo: Bravo, user: str, where: str) -> None:
+    assert "milestones will" in bravo_cmd(bravo, f"celebrate milestones {where}", user=user)
+
+
+def kudos_cmd(bravo: Bravo, text: str) -> None:
+    before = len(bravo.slack.calls("response_url"))
+    bravo.send.slash_command("UANA", "/kudos", text, channel_id=CHANNEL)
+    bravo.slack.wait_for("response_url", before + 1)
+
+
+def celebrate_and_deliver(bravo: Bravo) -> None:
+    """The celebrations job, polled every few minutes, then what it queued is delivered."""
+    for minutes in (0, 5, 10):
+        jobs.run_celebrations(bravo.deps, bravo.clock.at + timedelta(minutes=minutes))
+    for minutes in (1, 2, 3):
+        deliver(bravo, bravo.clock.at + timedelta(minutes=minutes))
+
+
+@pytest.mark.parametrize("where", ["dm", "channel"])
+def test_a_kudos_milestone_is_announced_once_by_dm_or_in_the_team_channel(
+    bravo: Bravo, where: str
+) -> None:
+    turn_on(bravo)
+    choose(bravo, "UBEN", where)
+    kudos_cmd(bravo, "<@UBEN|ben> for staying late")
+    celebrate_and_deliver(bravo)
+    dms = milestone_dms(bravo, "UBEN", "You received your first kudos")
+    posted = channel_posts(bravo, words="<@UBEN> received their first kudos")
+    [kudos_post] = channel_posts(bravo, words="gave kudos to")
+    in_post = "first kudos!" in json.dumps(kudos_post.args["blocks"])
+    if where == "channel":
+        assert (len(dms), len(posted), in_post) == (0, 1, False)
+    else:
+        assert (len(dms), len(posted), in_post) == (1, 0, True)
+    assert len(milestone_dms(bravo, "UBEN", "gave you kudos")) == 1  # the kudos DM itself stays
+
+
+def test_milestones_chosen_for_a_channel_come_by_dm_without_a_team_channel(bravo: Bravo) -> None:
+    bravo.slack.add_user("UDEE", "dee")  # in no team channel
+    turn_on(bravo)
+    choose(bravo, "UDEE", "channel")
+    kudos_cmd(bravo, "<@UDEE|dee> for the new macro")
+    assert jobs.run_celebrations(bravo.deps, bravo.clock.at).get("milestone") is None
+    celebrate_and_deliver(bravo)
+    assert len(milestone_dms(bravo, "UDEE", "You received your first kudos")) == 1
+    assert channel_posts(bravo, words="received their first kudos") == []
+
+
+@pytest.mark.parametrize("where", ["dm", "channel"])
+def test_a_checkin_streak_milestone_is_announced_once_by_dm_or_in_the_team_channel(
+    bravo: Bravo, where: str
+) -> None:
+    from bot.goals import jobs as goal_jobs
+    from bot.goals import service as goals
+    from bot.goals.schedule import Cadence
+    from storage.models import CheckInPrompt, Goal
+
+    turn_on(bravo)
+    choose(bravo, "UANA", where)
+    spec = goals.GoalSpec(
+        "Answer every chat within 2 minutes",
+        "Median first response under 2 min",
+        "empathy",
+        datetime(2027, 3, 1).date(),
+        Cadence("weekly", weekday=0, minute=9 * 60 + 30),
+        "coach",
+    )
+    with bravo.deps.db.write() as s:
+        goal = goals.create_goal(
+            s,
+            team_id=T,
+            owner=ANA,
+            spec=spec,
+            channel_id=CHANNEL,
+            now=datetime(2026, 11, 23, 12, tzinfo=UTC),
+        )
+        goal.streak = goal.best_streak = 3  # three weeks answered: the next makes four
+        s.add(goal)
+    due = datetime(2026, 11, 23, 14, 31, tzinfo=UTC)  # 09:31 in New York
+    assert goal_jobs.run_checkins(bravo.deps, due)["prompt"] == 1
+    with bravo.deps.db.read() as s:
+        [prompt] = s.exec(select(CheckInPrompt)).all()
+    before = len(bravo.slack.calls("response_url"))
+    bravo.send.block_action("UANA", "checkin_answer", f"{prompt.id}:on_track", channel_id="D0ANA")
+    bravo.slack.wait_for("response_url", before + 1)
+    with bravo.deps.db.read() as s:
+        assert s.get(Goal, goal.id).streak == 4  # type: ignore[union-attr]
+    celebrate_and_deliver(bravo)
+    dms = milestone_dms(bravo, "UANA", "4 check-ins in a row")
+    posted = channel_posts(bravo, words="<@UANA> checked in on a goal 4 times in a row")
+    assert (len(dms), len(posted)) == ((0, 1) if where == "channel" else (1, 0))
+
+
+def test_a_big_teams_fairness_note_reads_people_with_one_users_list_sweep(bravo: Bravo) -> None:
+    from storage.models import SlackUser
+
+    bots = [f"UBOT{n:03d}" for n in range(5)]
+    gone = [f"UGONE{n:03d}" for n in range(5)]
+    people = [f"UP{n:03d}" for n in range(300)]
+    for uid in bots:
+        bravo.slack.add_user(uid, uid.lower(), is_bot=True)
+    for uid in gone:
+        bravo.slack.add_user(uid, uid.lower(), deleted=True)
+    for uid in people:
+        bravo.slack.add_user(uid, uid.lower())
+    # Bots and departed accounts first: if they were taken for people, the note would name them.
+    members = ("UBRAVO", *bots, *gone, "UANA", *people)
+    bravo.slack.add_channel("C0BIG", "big-team", members=members, creator="UANA")
+    bravo_cmd(bravo, "shoutouts on friday 16:00 Europe/Berlin", channel="C0BIG")
+    assert "never posted" in bravo_cmd(bravo, "fairness on", channel="C0BIG")
+    info_before = len(bravo.slack.calls("users.info"))
+
+    assert jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN) == {"sent": 1}
+    assert len(bravo.slack.calls("users.info")) == info_before  # not one per member
+    workspace = 6 + len(bots) + len(gone) + len(people)  # the fixture's six and these
+    assert len(bravo.slack.calls("users.list", ok=True)) == -(-workspace // 200)
+    assert all(c.args.get("limit") in (200, "200") for c in bravo.slack.calls("users.list"))
+    with bravo.deps.db.read() as s:
+        assert s.exec(select(func.count()).select_from(SlackUser)).one() >= workspace
+    deliver(bravo)
+    [note] = [
+        c
+        for c in bravo.slack.calls("chat.postMessage", ok=True)
+        if "nobody has recognised" in json.dumps(c.args)
+    ]
+    text = json.dumps(note.args["blocks"])
+    assert note.args["channel"] == "UANA"
+    assert not any(uid in text for uid in [*bots, *gone, "UBRAVO"])
+    assert "<@UP000>" in text and f"and {len(people) - 40} more" in text
+    # A week later the cache is stale again: one sweep again, still no users.info per member.
+    assert jobs.run_shoutouts(bravo.deps, FRIDAY_1600_BERLIN + timedelta(days=7)) == {"sent": 1}
+    assert len(bravo.slack.calls("users.info")) == info_before
+    assert len(bravo.slack.calls("users.list", ok=True)) == 2 * -(-workspace // 200)
