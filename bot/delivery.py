@@ -526,8 +526,9 @@ class Deliverer:
         and put the rows back, a write per row for nothing (measured with 10,000 check-ins due
         at once: 9 updates a message instead of 2)."""
         now, mono = self._clock(), self._mono()
-        if mono < self._next_look:
-            return 0
+        if mono < self._next_look and not any(at <= mono for at in self._resume_at.values()):
+            return 0  # (a pause that just ended is a reason to look at once)
+        self._resume_at = {t: at for t, at in self._resume_at.items() if at > mono}
         room = {team: self._room(team, now) for team in self._teams_seen}
         take: list[int] = []
         full = True
@@ -700,6 +701,7 @@ class Deliverer:
             self._put_back(held.row, until, PAUSED_NOTE)
         self._held = [h for h in self._held if h.row.team_id != team_id]
         heapq.heapify(self._held)
+        self._write()  # unclaimed now, so the rows are there to take the moment the pause ends
 
     def _put_back(self, row: OutboxRow, at: datetime, note: str) -> None:
         """Unclaim a row without counting an attempt; it is due again at ``at``."""
