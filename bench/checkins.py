@@ -57,6 +57,7 @@ import sqlalchemy
 from sqlalchemy import insert, text
 from sqlmodel import col, func, select
 
+from bench.leaderboard import PG_ADMIN_URL, pg_admin, pg_problem
 from bot.goals.schedule import local_time, monday_of
 from bot.sandbox.server import Call, FakeSlack
 from storage.db import Database
@@ -64,9 +65,6 @@ from storage.migrate import upgrade
 from storage.models import CheckInPrompt, Goal, OutboxRow, ScheduledSend, SlackUser
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = os.environ.get(
-    "BRAVO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 TEAM = "T0SANDBOX"
 TOKEN = "xoxb-sandbox"
 POST = "chat.postMessage"
@@ -194,27 +192,6 @@ def count_due(db: Database, at: datetime) -> int:
 
 
 # ---- throwaway databases ---------------------------------------------------------------------
-
-
-def pg_problem() -> str | None:
-    try:
-        engine = sqlalchemy.create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-        return None
-    except Exception as err:  # whatever it is, there is no PostgreSQL to measure
-        first = str(err).splitlines()[0][:120] if str(err) else ""
-        return f"PostgreSQL not reachable at {PG_ADMIN_URL} ({type(err).__name__}: {first})"
-
-
-def pg_admin(sql: str) -> None:
-    admin = sqlalchemy.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(sql))
-    finally:
-        admin.dispose()
 
 
 @contextmanager

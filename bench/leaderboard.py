@@ -695,9 +695,8 @@ def pg_problem() -> str | None:
         engine.dispose()
         return None
     except Exception as err:  # whatever it is, there is no PostgreSQL to measure
-        return f"PostgreSQL not reachable at {PG_ADMIN_URL} ({type(err).__name__}: " + (
-            str(err).splitlines()[0][:120] + ")"
-        )
+        first = str(err).splitlines()[0][:120] if str(err) else ""
+        return f"PostgreSQL not reachable at {PG_ADMIN_URL} ({type(err).__name__}: {first})"
 
 
 def pg_admin(sql: str) -> None:
