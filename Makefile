@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.ack_latency
 	$(BIN)/python -m bench.leaderboard
 	$(BIN)/python -m bench.shoutouts
+	$(BIN)/python -m bench.checkins --second none
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
