@@ -26,6 +26,7 @@ from storage.models import Goal
 
 log = logging.getLogger(__name__)
 BATCH = 200
+SWEEP_AT = 50  # stale profiles in one workspace from which a users.list sweep is cheaper
 CHUNK = 10  # goals per transaction: short enough that the outbox gets its turn at the database
 # Coaches get their digest on Friday at 15:00 in their own time zone.
 DIGEST = Cadence("weekly", weekday=4, minute=15 * 60)
@@ -284,7 +285,8 @@ def refresh_people(deps: Deps, at: datetime, limit: int = 100) -> Counter[str]:
         by_team.setdefault(team_id, []).append(user_id)
     for team_id, users in by_team.items():
         try:
-            deps.directory.people(team_id, users, at)
+            # Many stale at once (after a long outage, a big import): one users.list sweep.
+            deps.directory.people(team_id, users, at, sweep_at=SWEEP_AT)
             counts["refreshed"] += len(users)
         except Exception:  # Slack trouble: the cached profiles stay in use
             log.warning("could not refresh %d profiles in %s", len(users), team_id)

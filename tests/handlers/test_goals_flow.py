@@ -14,7 +14,7 @@ from bot.goals import jobs
 from bot.goals import service as goals
 from bot.goals.schedule import Cadence
 from bot.sandbox.server import Call
-from storage.models import CheckIn, CheckInPrompt, Goal, ScheduledSend
+from storage.models import CheckIn, CheckInPrompt, Goal, ScheduledSend, SlackUser
 from tests.handlers.conftest import CHANNEL, Bravo
 
 T = "T0SANDBOX"
@@ -202,6 +202,30 @@ def test_two_goals_of_one_person_in_one_batch_get_different_tips(bravo: Bravo) -
     with bravo.deps.db.read() as s:
         tips = s.exec(select(CheckInPrompt.tip_id)).all()
     assert len(tips) == 3 and len(set(tips)) == 3
+
+
+def test_stale_profiles_of_goal_owners_are_refreshed_in_one_sweep(bravo: Bravo) -> None:
+    """A person who moved time zone gets check-ins at their new local time: refresh_people
+    re-reads stale profiles; many at once in one users.list sweep, not a users.info each."""
+    owners = [f"UMOVER{i:03d}" for i in range(60)]
+    for user in owners:
+        bravo.slack.add_user(user, user.lower(), tz="Europe/Berlin")
+        make_goal(bravo, owner=user, tz="Europe/Berlin")
+    first = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    assert jobs.refresh_people(bravo.deps, first, limit=100)["refreshed"] == 60  # cached now
+    for user in owners[:3]:  # three of them move
+        bravo.slack.add_user(user, user.lower(), tz="Asia/Tokyo")
+    later_on = first + timedelta(days=2)  # every cached profile is over a day old
+    info_before = len(bravo.slack.calls("users.info"))
+    lists_before = len(bravo.slack.calls("users.list"))
+    counts = jobs.refresh_people(bravo.deps, later_on, limit=100)
+    assert counts["refreshed"] == 60 and not counts["failed"]
+    assert len(bravo.slack.calls("users.info")) == info_before  # not one each
+    assert len(bravo.slack.calls("users.list")) > lists_before
+    with bravo.deps.db.read() as s:
+        cached = {u.user_id: u.tz for u in s.exec(select(SlackUser)).all()}
+    assert [cached[u] for u in owners[:4]] == ["Asia/Tokyo"] * 3 + ["Europe/Berlin"]
+    assert jobs.refresh_people(bravo.deps, later_on, limit=100) == {}  # fresh now: nothing
 
 
 def test_an_unanswered_prompt_gets_one_gentle_reminder(bravo: Bravo) -> None:
