@@ -287,6 +287,10 @@ class Pacer:
             return 0
         return int((now + within - first) / self.interval) + 1
 
+    def booked(self) -> list[str]:
+        """Workspaces with slots booked ahead (the others have all their room)."""
+        return list(self._tat)
+
     def capacity(self, within: float) -> int:
         """The most messages one workspace may be given slots for in ``within`` seconds."""
         return int(within / self.interval) + 1
@@ -386,7 +390,6 @@ class Deliverer:
         # the pacer lock: bot.scheduler.PacingTurn), and the workspace's pace holds; the
         # others send what is not paced (replies, views) at once.
         self.paces: Callable[[], bool] = lambda: True
-        self._teams_seen: set[str] = set()
 
     def kick(self) -> None:
         self._next_look = 0.0
@@ -529,7 +532,9 @@ class Deliverer:
         if mono < self._next_look and not any(at <= mono for at in self._resume_at.values()):
             return 0  # (a pause that just ended is a reason to look at once)
         self._resume_at = {t: at for t, at in self._resume_at.items() if at > mono}
-        room = {team: self._room(team, now) for team in self._teams_seen}
+        # Only a workspace with slots booked, or paused, can be short of room.
+        busy = {*self._pacer.booked(), *self._paused_until}
+        room = {team: self._room(team, now) for team in busy}
         take: list[int] = []
         full = True
         paces = self.paces()
@@ -566,7 +571,6 @@ class Deliverer:
     def _room(self, team: str, now: datetime) -> int:
         """Messages of ``team`` worth claiming now; 0 while it is paused by a 429, or while its
         free slots are too few to be worth a transaction (they come back in a moment)."""
-        self._teams_seen.add(team)
         paused = self._paused_until.get(team)
         if paused is not None and paused > now:
             return 0

@@ -21,6 +21,7 @@ from slack_sdk.web import WebClient
 from bot.errors import UnknownUserGroupError
 from storage import users as user_store
 from storage.db import Database
+from storage.models import SlackUser
 
 log = logging.getLogger(__name__)
 CACHE_TTL = timedelta(hours=24)
@@ -47,6 +48,10 @@ def zone_or_utc(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
+
+
+def person_from_cache(row: SlackUser) -> Person:
+    return Person(row.user_id, row.name, row.tz, row.is_bot, row.deleted)
 
 
 def person_from_slack(user: dict[str, Any]) -> Person:
@@ -90,7 +95,7 @@ class UserDirectory:
         found: dict[str, Person] = {}
         stale: dict[str, Person] = {}
         for uid, row in cached.items():
-            person = Person(row.user_id, row.name, row.tz, row.is_bot, row.deleted)
+            person = person_from_cache(row)
             (found if row.fetched_at > now - CACHE_TTL else stale)[uid] = person
         wanted = [uid for uid in ids if uid not in found]
         if sweep_at is not None and len(wanted) >= sweep_at:

@@ -15,8 +15,8 @@ from bot.deps import Deps
 from bot.feedback import ids
 from bot.feedback.suggestions import forget_old_quota
 from bot.render import feedback as render
+from bot.scheduled import send_once
 from storage import feedback as store
-from storage import goals as goal_store
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -43,24 +43,24 @@ def _remind_one(deps: Deps, team_id: str, request_id: int, at: datetime) -> str:
         if row is None or row.status != "open" or not store.mark_reminded(session, request_id, at):
             return "taken"
         key = f"fbreminder:{team_id}:{request_id}"
-        if not goal_store.record_send(
-            session,
-            key=key,
-            team_id=team_id,
-            kind="feedback_reminder",
-            user_id=row.giver_id,
-            due_at=row.remind_at or at,
-            now=at,
-        ):
-            return "taken"
         message = OutMessage(
             kind=ids.REQUEST_REMINDER,
             method=POST,
             payload=render.request_reminder(row),
             dedupe_key=key,
         )
-        rows = deps.outbox.enqueue(session, team_id, [message], at)
-        goal_store.link_send(session, key, rows[0].id if rows else None)
+        if not send_once(
+            session,
+            deps.outbox,
+            message,
+            key=key,
+            team_id=team_id,
+            kind="feedback_reminder",
+            target=row.giver_id,
+            due_at=row.remind_at or at,
+            at=at,
+        ):
+            return "taken"
         return "reminded"
 
 
@@ -70,35 +70,32 @@ def _expire_one(deps: Deps, team_id: str, request_id: int, at: datetime) -> str:
         if row is None or not store.expire_request(session, request_id):
             return "taken"
         key = f"fbexpired:{team_id}:{request_id}"
-        if not goal_store.record_send(
+        note = OutMessage(
+            kind=ids.FEEDBACK_NOTE,
+            method=POST,
+            payload=render.request_expired_note(row),
+            dedupe_key=key,
+        )
+        if not send_once(
             session,
+            deps.outbox,
+            note,
             key=key,
             team_id=team_id,
             kind="feedback_expired",
-            user_id=row.requester_id,
+            target=row.requester_id,
             due_at=row.expires_at,
-            now=at,
+            at=at,
         ):
             return "taken"
-        messages = []
         if row.outbox_id is not None:  # the asked person's DM loses its button
-            messages.append(
-                OutMessage(
-                    kind=ids.REQUEST_EDIT,
-                    method=UPDATE,
-                    payload=render.request_expired_edit(row),
-                    update_of=row.outbox_id,
-                )
+            edit = OutMessage(
+                kind=ids.REQUEST_EDIT,
+                method=UPDATE,
+                payload=render.request_expired_edit(row),
+                update_of=row.outbox_id,
             )
-        messages.append(
-            OutMessage(
-                kind=ids.FEEDBACK_NOTE,
-                method=POST,
-                payload=render.request_expired_note(row),
-                dedupe_key=key,
-            )
-        )
-        deps.outbox.enqueue(session, team_id, messages, at)
+            deps.outbox.enqueue(session, team_id, [edit], at)
         return "expired"
 
 

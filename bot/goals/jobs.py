@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlmodel import Session
 
@@ -19,7 +20,8 @@ from bot.goals import ids as goal_ids
 from bot.goals import service as goals
 from bot.goals.schedule import Cadence, next_due, previous_due
 from bot.render import goals as render
-from bot.users import Person, zone_or_utc
+from bot.scheduled import send_once
+from bot.users import Person, person_from_cache, zone_or_utc
 from storage import goals as store
 from storage import users as user_store
 from storage.models import Goal
@@ -39,7 +41,7 @@ def _cached_person(session: object, team_id: str, user_id: str, fallback_tz: str
     row = rows.get(user_id)
     if row is None:
         return Person(user_id, tz=fallback_tz)
-    return Person(row.user_id, row.name, row.tz, row.is_bot, row.deleted)
+    return person_from_cache(row)
 
 
 def run_checkins(deps: Deps, at: datetime) -> Counter[str]:
@@ -109,9 +111,7 @@ def _cached_owners(session: object, goals: list[Goal]) -> dict[tuple[str, str], 
                 continue
             row = rows.get(g.owner_id)
             found[(team_id, g.owner_id)] = (
-                Person(row.user_id, row.name, row.tz, row.is_bot, row.deleted)
-                if row is not None
-                else Person(g.owner_id, tz=g.tz)
+                person_from_cache(row) if row is not None else Person(g.owner_id, tz=g.tz)
             )
     return found
 
@@ -184,31 +184,25 @@ def run_reminders(deps: Deps, at: datetime) -> Counter[str]:
                 counts["away"] += 1
                 continue
             key = f"reminder:{team_id}:{prompt_id}"
-            if not store.record_send(
+            reminder = notify.OutMessage(
+                kind=goal_ids.REMINDER,
+                method=notify.POST,
+                payload=render.reminder_dm(goal),
+                dedupe_key=key,
+            )
+            if not send_once(
                 session,
+                deps.outbox,
+                reminder,
                 key=key,
                 team_id=team_id,
                 kind="reminder",
-                user_id=prompt.user_id,
+                target=prompt.user_id,
                 due_at=prompt.remind_at or at,
-                now=at,
+                at=at,
             ):
                 counts["taken"] += 1
                 continue
-            rows = deps.outbox.enqueue(
-                session,
-                team_id,
-                [
-                    notify.OutMessage(
-                        kind=goal_ids.REMINDER,
-                        method=notify.POST,
-                        payload=render.reminder_dm(goal),
-                        dedupe_key=key,
-                    )
-                ],
-                at,
-            )
-            store.link_send(session, key, rows[0].id if rows else None)
             counts["reminded"] += 1
     deps.deliverer.kick()
     return counts
@@ -234,33 +228,33 @@ def run_coach_digests(deps: Deps, at: datetime) -> Counter[str]:
                 counts["not_due"] += 1
                 continue
             key = f"digest:{team_id}:{coach_id}:{due.astimezone(coach.zone).date().isoformat()}"
-            if not store.record_send(
+            if not send_once(
                 session,
+                deps.outbox,
+                partial(_digest, session, team_id, coach_id, due, key, at),
                 key=key,
                 team_id=team_id,
                 kind="digest",
-                user_id=coach_id,
+                target=coach_id,
                 due_at=due,
-                now=at,
+                at=at,
             ):
                 counts["already_sent"] += 1
                 continue
-            week = coaching.digest_for(session, team_id=team_id, coach_id=coach_id, now=at)
-            payload = render.coach_digest(coach_id, week, (due - timedelta(days=4)).date())
-            rows = deps.outbox.enqueue(
-                session,
-                team_id,
-                [
-                    notify.OutMessage(
-                        kind=goal_ids.DIGEST, method=notify.POST, payload=payload, dedupe_key=key
-                    )
-                ],
-                at,
-            )
-            store.link_send(session, key, rows[0].id if rows else None)
             counts["sent"] += 1
     deps.deliverer.kick()
     return counts
+
+
+def _digest(
+    session: Session, team_id: str, coach_id: str, due: datetime, key: str, at: datetime
+) -> notify.OutMessage:
+    """A coach's weekly digest (built only once its delivery record is written)."""
+    week = coaching.digest_for(session, team_id=team_id, coach_id=coach_id, now=at)
+    payload = render.coach_digest(coach_id, week, (due - timedelta(days=4)).date())
+    return notify.OutMessage(
+        kind=goal_ids.DIGEST, method=notify.POST, payload=payload, dedupe_key=key
+    )
 
 
 def next_digest(deps: Deps, at: datetime) -> datetime | None:

@@ -19,6 +19,7 @@ from bot.delivery import OutMessage
 from bot.deps import Deps
 from bot.goals.schedule import Cadence, next_due, previous_due
 from bot.render import shoutouts as render
+from bot.scheduled import send_once
 from bot.shoutouts import ids
 from bot.shoutouts.celebrate import CELEBRATE_AT, dates_to_celebrate
 from bot.shoutouts.chart import chart_png
@@ -28,10 +29,9 @@ from bot.shoutouts.team import check_channel, fetch_members
 from bot.shoutouts.week import Reached, Week, build_week, unrecognised
 from bot.uploads import UPLOAD, upload_payload
 from bot.users import Person, zone_or_utc
-from storage import goals as sends
 from storage import shoutouts as store
 from storage import users as user_store
-from storage.models import OutboxRow, ScheduledSend, ShoutoutChannel
+from storage.models import ScheduledSend, ShoutoutChannel
 
 log = logging.getLogger(__name__)
 POST = "chat.postMessage"
@@ -85,7 +85,17 @@ def _stop(deps: Deps, cfg: ShoutoutChannel, due: datetime, at: datetime) -> str:
         key = week_key(cfg, due).replace("shoutout:", "shoutouts-stopped:", 1)
         payload = render.stopped_dm(cfg.enabled_by, cfg.channel_id)
         message = OutMessage(kind=ids.STOPPED, method=POST, payload=payload, dedupe_key=key)
-        send_once(deps, session, message, cfg.team_id, "stopped", cfg.enabled_by, due, at)
+        send_once(
+            session,
+            deps.outbox,
+            message,
+            key=key,
+            team_id=cfg.team_id,
+            kind="stopped",
+            target=cfg.enabled_by,
+            due_at=due,
+            at=at,
+        )
     log.warning("shout-outs stopped for %s: archived, or Bravo is no longer in it", cfg.channel_id)
     return "stopped"
 
@@ -147,7 +157,15 @@ def _shoutout_one(deps: Deps, team_id: str, channel_id: str, at: datetime) -> st
     png = chart_png(week)  # drawn outside the writing transaction
     with deps.db.write() as session:
         post = send_once(
-            deps, session, _week_message(week, key), team_id, "shoutout", channel_id, due, at
+            session,
+            deps.outbox,
+            _week_message(week, key),
+            key=key,
+            team_id=team_id,
+            kind="shoutout",
+            target=channel_id,
+            due_at=due,
+            at=at,
         )
         if post is None:
             return "already_sent"
@@ -156,29 +174,6 @@ def _shoutout_one(deps: Deps, team_id: str, channel_id: str, at: datetime) -> st
         if cfg.fairness_to:
             _fairness(deps, session, cfg, people, due, at)
     return "sent"
-
-
-def send_once(
-    deps: Deps,
-    session: Session,
-    message: OutMessage,
-    team_id: str,
-    kind: str,
-    target: str,
-    due_at: datetime,
-    at: datetime,
-) -> OutboxRow | None:
-    """Queue ``message`` with its delivery record (its ``dedupe_key``), in the caller's
-    transaction; None when the record exists (sent, or being sent, by this or another run)."""
-    key = message.dedupe_key or ""
-    if not sends.record_send(
-        session, key=key, team_id=team_id, kind=kind, user_id=target, due_at=due_at, now=at
-    ):
-        return None
-    rows = deps.outbox.enqueue(session, team_id, [message], at)
-    row = rows[0] if rows else None
-    sends.link_send(session, key, row.id if row else None)
-    return row
 
 
 def _week_message(week: Week, key: str) -> OutMessage:
@@ -221,7 +216,17 @@ def _fairness(
     )
     note = render.fairness_note(lead, cfg.channel_id, quiet, FAIRNESS_WEEKS)
     message = OutMessage(kind=ids.FAIRNESS, method=POST, payload=note, dedupe_key=key)
-    send_once(deps, session, message, cfg.team_id, "fairness", lead, due, at)
+    send_once(
+        session,
+        deps.outbox,
+        message,
+        key=key,
+        team_id=cfg.team_id,
+        kind="fairness",
+        target=lead,
+        due_at=due,
+        at=at,
+    )
 
 
 def _people(deps: Deps, team_id: str, members: list[str], at: datetime) -> list[str]:
@@ -291,7 +296,17 @@ def _dates_one(deps: Deps, team_id: str, channel_id: str, at: datetime) -> str:
     payload = render.celebration_post(channel_id, items, today)
     message = OutMessage(kind=ids.CELEBRATE, method=POST, payload=payload, dedupe_key=key)
     with deps.db.write() as session:
-        sent = send_once(deps, session, message, team_id, "celebrate", channel_id, due, at)
+        sent = send_once(
+            session,
+            deps.outbox,
+            message,
+            key=key,
+            team_id=team_id,
+            kind="celebrate",
+            target=channel_id,
+            due_at=due,
+            at=at,
+        )
     return "celebrated" if sent is not None else "already_sent"
 
 
@@ -329,7 +344,17 @@ def _milestones(deps: Deps, team_id: str, at: datetime) -> Counter[str]:
                 dedupe_key=key,
                 notify_user=m.user_id,
             )
-            if send_once(deps, session, message, team_id, "milestone", m.user_id, m.reached_at, at):
+            if send_once(
+                session,
+                deps.outbox,
+                message,
+                key=key,
+                team_id=team_id,
+                kind="milestone",
+                target=m.user_id,
+                due_at=m.reached_at,
+                at=at,
+            ):
                 counts["milestone"] += 1
     return counts
 
