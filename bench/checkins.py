@@ -58,7 +58,7 @@ from sqlalchemy import insert, text
 from sqlmodel import col, func, select
 
 from bench.leaderboard import PG_ADMIN_URL, pg_admin, pg_problem
-from bot.goals.schedule import local_time, monday_of
+from bot.cadence import local_time, monday_of
 from bot.sandbox.server import Call, FakeSlack
 from storage.db import Database
 from storage.migrate import upgrade
@@ -328,7 +328,7 @@ def run_worker(args: argparse.Namespace) -> int:
     part until everything is settled; print one RESULT line of JSON."""
     from bot.deps import build_deps
     from bot.goals.jobs import run_checkins
-    from bot.scheduler import PacingTurn, leadership_for
+    from bot.scheduling.scheduler import PacingTurn, leadership_for
     from bot.settings import load_settings
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
@@ -343,7 +343,7 @@ def run_worker(args: argparse.Namespace) -> int:
     )
     db = Database.from_url(settings.database_url)
     deps = build_deps(settings, db)
-    # As in production (bot.housekeeping.start_scheduler): one process at a time paces posts.
+    # As in production (bot.scheduling.housekeeping.start_scheduler): one process paces posts.
     deps.deliverer.paces = PacingTurn(leadership_for(settings.database_url, "pacer"))
     at = datetime.fromisoformat(args.at)
     runs_job, delivers = ROLES[args.worker]

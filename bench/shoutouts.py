@@ -42,9 +42,9 @@ from bench.leaderboard import (
     reopen,
     time_query,
 )
-from bot.render.shoutouts import weekly_post
 from bot.settings import DEFAULT_VALUES
 from bot.shoutouts.chart import chart_png
+from bot.shoutouts.render import weekly_post
 from bot.shoutouts.week import Week, build_week
 from storage.db import Database
 from storage.models import Kudos, Milestone

@@ -40,9 +40,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _serve_app(settings: Settings) -> tuple[object, object]:
-    from bot.app import build_app
     from bot.deps import build_deps
-    from bot.housekeeping import start_scheduler
+    from bot.scheduling.housekeeping import start_scheduler
+    from handlers.app import build_app
     from storage.db import Database
 
     db = Database.from_url(settings.database_url)
@@ -78,9 +78,9 @@ def _run_http(settings: Settings, args: argparse.Namespace) -> int:
 def _run_socket(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import build_app
     from bot.deps import build_deps
-    from bot.housekeeping import start_scheduler
+    from bot.scheduling.housekeeping import start_scheduler
+    from handlers.app import build_app
     from storage.db import Database
 
     deps = build_deps(settings, Database.from_url(settings.database_url))
@@ -121,7 +121,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     settings = _settings()
     _logging(settings.log_level)
     from bot.deps import build_deps
-    from bot.jobs import BY_NAME, JOBS
+    from bot.scheduling.registry import BY_NAME, JOBS
     from storage.db import Database
     from storage.migrate import upgrade
 
@@ -165,7 +165,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
+    from bot.demo.stage import run_demo
 
     return run_demo(keep=args.keep)
 

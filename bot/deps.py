@@ -13,7 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.web import WebClient
 
-from bot.delivery import Clock, Deliverer, Outbox, SlackSender, utcnow
+from bot.outbox.deliverer import Clock, Deliverer, Outbox, SlackSender, utcnow
 from bot.settings import Settings
 from bot.users import UserDirectory
 from bot.work import WorkQueue
@@ -58,7 +58,7 @@ class Deps:
     outbox: Outbox = field(default_factory=lambda: Outbox())
     work: WorkQueue = field(default_factory=lambda: WorkQueue())
     clock: Clock = utcnow
-    wake: Wake = no_wake  # set by bot.housekeeping.start_scheduler
+    wake: Wake = no_wake  # set by bot.scheduling.housekeeping.start_scheduler
 
 
 def build_deps(settings: Settings, db: Database, *, clock: Clock = utcnow) -> Deps:

@@ -6,9 +6,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from bot.blocks import message, section
 from bot.deps import Deps
-from bot.render.common import message, section
-from bot.render.errors import BUSY, SORRY, echo
+from bot.replies import BUSY, SORRY, echo
 
 log = logging.getLogger(__name__)
 

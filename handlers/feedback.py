@@ -14,10 +14,9 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot.commands import command_help
-from bot.delivery import OutMessage
 from bot.deps import Deps
 from bot.errors import BravoError, DuplicateKudosError
-from bot.feedback import customer, ids, requests
+from bot.feedback import customer, ids, render, requests
 from bot.feedback import service as feedback
 from bot.feedback.errors import FeedbackPersonError, SelfFeedbackError
 from bot.feedback.parse import (
@@ -27,10 +26,10 @@ from bot.feedback.parse import (
     ShowInbox,
     parse_feedback_command,
 )
-from bot.render import feedback as render
-from bot.render.errors import error_text
-from bot.render.goals import goal_modal
-from bot.render.goals import meta as goal_meta
+from bot.goals.render import goal_modal
+from bot.goals.render import meta as goal_meta
+from bot.outbox.deliverer import OutMessage
+from bot.replies import error_text
 from bot.text import plain
 from handlers.common import ephemeral, later, tell, view_input
 from handlers.kudos import Gift, give

@@ -14,8 +14,8 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot.coaching import service as coaching
 from bot.commands import command_help
-from bot.delivery import OutMessage
 from bot.deps import Deps
 from bot.errors import (
     BadDateError,
@@ -23,8 +23,8 @@ from bot.errors import (
     GoalNotFoundError,
     PromptClosedError,
 )
-from bot.goals import coaching, notify
 from bot.goals import ids as g
+from bot.goals import notify, render
 from bot.goals import service as goals
 from bot.goals.parse import (
     AskToCoach,
@@ -37,9 +37,9 @@ from bot.goals.parse import (
     parse_coach_command,
     parse_goal_command,
 )
-from bot.render import goals as render
-from bot.render.errors import error_text
-from bot.render.kudos import kudos_modal
+from bot.kudos.render import kudos_modal
+from bot.outbox.deliverer import OutMessage
+from bot.replies import error_text
 from bot.shoutouts.service import milestones_in_channel
 from handlers.common import ephemeral, later
 from storage import goals as store

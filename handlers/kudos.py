@@ -18,7 +18,7 @@ from bot import events
 from bot.commands import help_text
 from bot.deps import Deps
 from bot.errors import BotRecipientError, BravoError, DuplicateKudosError, SelfKudosError
-from bot.kudos import ids
+from bot.kudos import ids, render
 from bot.kudos import service as kudos
 from bot.kudos.parse import (
     GiveKudos,
@@ -32,8 +32,7 @@ from bot.kudos.parse import (
     modal_reason,
     parse_kudos_command,
 )
-from bot.render import kudos as render
-from bot.render.errors import error_text
+from bot.replies import error_text
 from bot.shoutouts.service import milestones_in_channel
 from handlers.common import ephemeral, later, later_or_now
 
@@ -377,7 +376,7 @@ def confirm(deps: Deps, client: Any, result: kudos.KudosResult) -> None:
     if result.channel_id and _tell(client, result.channel_id, result.giver_id, body):
         return
     with deps.db.write() as session:
-        from bot.delivery import OutMessage
+        from bot.outbox.deliverer import OutMessage
 
         deps.outbox.enqueue(
             session,

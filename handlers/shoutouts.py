@@ -17,12 +17,11 @@ from slack_bolt import Ack, App, Respond
 
 from bot.admins import is_admin
 from bot.commands import command_help
-from bot.delivery import OutMessage
 from bot.deps import Deps
 from bot.errors import BravoError
-from bot.render import shoutouts as render
-from bot.render.errors import error_text
-from bot.shoutouts import ids, service
+from bot.outbox.deliverer import OutMessage
+from bot.replies import error_text
+from bot.shoutouts import ids, render, service
 from bot.shoutouts import parse as p
 from bot.shoutouts.errors import CsvRejectedError, NotAChannelError, NotAllowedError
 from bot.shoutouts.jobs import MEMBERS_TTL, next_post, refresh_members

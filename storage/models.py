@@ -146,7 +146,7 @@ class ProcessedEvent(SQLModel, table=True):
 
 class OutboxRow(SQLModel, table=True):
     """Everything Bravo sends to Slack that must not be lost: written in the same transaction as
-    the record it announces, delivered (and retried) by ``bot.delivery``."""
+    the record it announces, delivered (and retried) by ``bot.outbox``."""
 
     __tablename__ = "outbox"
     __table_args__ = (

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.demo import ANA, BEN, CHANNEL, CY, DEE, TEAM, run_demo
+from bot.demo.stage import ANA, BEN, CHANNEL, CY, DEE, TEAM, run_demo
 from bot.sandbox.server import Call, FakeSlack
 
 

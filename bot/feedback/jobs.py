@@ -10,12 +10,11 @@ import logging
 from collections import Counter
 from datetime import datetime
 
-from bot.delivery import OutMessage
 from bot.deps import Deps
-from bot.feedback import ids
-from bot.feedback.suggestions import forget_old_quota
-from bot.render import feedback as render
-from bot.scheduled import send_once
+from bot.feedback import ids, render
+from bot.outbox.deliverer import OutMessage
+from bot.outbox.scheduled import send_once
+from bot.suggestions.service import forget_old_quota
 from storage import feedback as store
 
 log = logging.getLogger(__name__)

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.cadence import WORKDAY_END, WORKDAY_START, local_time
 from bot.feedback.errors import AlreadyAskedError, RequestClosedError, TooManyAskedError
 from bot.feedback.parse import MAX_ASKED
 from bot.feedback.service import check_person
-from bot.goals.schedule import WORKDAY_END, WORKDAY_START, local_time
 from bot.users import Person
 from storage import feedback as store
 from storage.models import FeedbackRequest

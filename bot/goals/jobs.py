@@ -14,13 +14,13 @@ from functools import partial
 
 from sqlmodel import Session
 
+from bot.cadence import Cadence, next_due, previous_due
+from bot.coaching import service as coaching
 from bot.deps import Deps
-from bot.goals import coaching, notify
 from bot.goals import ids as goal_ids
+from bot.goals import notify, render
 from bot.goals import service as goals
-from bot.goals.schedule import Cadence, next_due, previous_due
-from bot.render import goals as render
-from bot.scheduled import send_once
+from bot.outbox.scheduled import send_once
 from bot.users import Person, person_from_cache, zone_or_utc
 from storage import goals as store
 from storage import users as user_store

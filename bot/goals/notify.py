@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Set
 from zoneinfo import ZoneInfo
 
-from bot.delivery import OutMessage
-from bot.goals import ids
+from bot.goals import ids, render
 from bot.goals.service import CheckInResult, Closed, Due
-from bot.render import goals as render
+from bot.outbox.deliverer import OutMessage
 from storage.models import CheckInPrompt, Goal
 
 POST = "chat.postMessage"

@@ -14,6 +14,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.cadence import (
+    CADENCES,
+    Cadence,
+    add_working_hours,
+    monday_of,
+    next_due,
+    parse_hhmm,
+)
 from bot.errors import (
     GoalClosedError,
     GoalNotFoundError,
@@ -22,14 +30,6 @@ from bot.errors import (
     PromptClosedError,
 )
 from bot.goals import tips
-from bot.goals.schedule import (
-    CADENCES,
-    Cadence,
-    add_working_hours,
-    monday_of,
-    next_due,
-    parse_hhmm,
-)
 from bot.settings import GoalRules
 from bot.users import Person, zone_or_utc
 from storage import goals as store

@@ -5,7 +5,7 @@ IMPORT_CALLBACK = "bravo_import_dates"
 IMPORT_BLOCK = "bravo_import_csv"
 IMPORT_ACTION = "csv"
 
-# the scheduled job that posts the weekly shout-outs (bot.jobs)
+# the scheduled job that posts the weekly shout-outs (bot.scheduling.registry)
 JOB = "shoutouts"
 
 # outbox kinds

@@ -15,19 +15,18 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.delivery import OutMessage
+from bot.cadence import Cadence, next_due, previous_due
+from bot.celebrations.dates import CELEBRATE_AT, dates_to_celebrate
 from bot.deps import Deps
-from bot.goals.schedule import Cadence, next_due, previous_due
-from bot.render import shoutouts as render
-from bot.scheduled import send_once
-from bot.shoutouts import ids
-from bot.shoutouts.celebrate import CELEBRATE_AT, dates_to_celebrate
+from bot.outbox.deliverer import OutMessage
+from bot.outbox.scheduled import send_once
+from bot.outbox.uploads import UPLOAD, upload_payload
+from bot.shoutouts import ids, render
 from bot.shoutouts.chart import chart_png
 from bot.shoutouts.errors import ArchivedChannelError, BotNotInChannelError, ChannelNotVisibleError
 from bot.shoutouts.service import milestones_in_channel
 from bot.shoutouts.team import check_channel, fetch_members
 from bot.shoutouts.week import Reached, Week, build_week, unrecognised
-from bot.uploads import UPLOAD, upload_payload
 from bot.users import Person, zone_or_utc
 from storage import shoutouts as store
 from storage import users as user_store

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.goals.schedule import WEEKDAYS, parse_hhmm
+from bot.cadence import WEEKDAYS, parse_hhmm
 from bot.shoutouts.errors import (
     BadCelebrationDateError,
     BadTimeError,

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.feedback.suggestions import DoneSuggestion, done_between
-from bot.goals.schedule import local_time
+from bot.cadence import local_time
+from bot.suggestions.service import DoneSuggestion, done_between
 from storage import shoutouts as store
 from storage.shoutouts import WeekKudos
 

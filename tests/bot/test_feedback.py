@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.errors import NoRecipientError, TextTooLongError, UnknownCommandError
-from bot.feedback import customer, requests, suggestions
+from bot.feedback import customer, requests
 from bot.feedback import service as feedback
 from bot.feedback.errors import (
     AlreadyAskedError,
@@ -41,6 +41,7 @@ from bot.feedback.parse import (
     suggestion_text,
 )
 from bot.settings import DEFAULT_VALUES, load_settings
+from bot.suggestions import service as suggestions
 from bot.users import Person
 from storage.db import Database
 from storage.models import CoachPairing
@@ -317,7 +318,7 @@ def test_feedback_given_unasked_answers_an_open_request(db: Database, now: datet
 
 
 def test_a_long_suggestion_is_not_cut_to_fit_a_button() -> None:
-    from bot.render.feedback import small_workspace_warning
+    from bot.feedback.render import small_workspace_warning
 
     short = small_workspace_warning("more snacks", 3)
     assert any(b["type"] == "actions" for b in short["blocks"])

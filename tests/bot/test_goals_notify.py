@@ -7,9 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.goals import notify
+from bot.goals import notify, render
 from bot.goals.service import CheckInResult, Closed, Due
-from bot.render import goals as render
 from storage.models import CheckIn, CheckInPrompt, Goal
 
 AT = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)

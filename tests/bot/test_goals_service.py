@@ -8,9 +8,9 @@ import pytest
 from sqlmodel import select
 
 from bot import errors
-from bot.goals import coaching
+from bot.cadence import Cadence
+from bot.coaching import service as coaching
 from bot.goals import service as goals
-from bot.goals.schedule import Cadence
 from bot.settings import GoalRules
 from bot.users import Person
 from storage import goals as store

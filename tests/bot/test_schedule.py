@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.goals.schedule import (
+from bot.cadence import (
     Cadence,
     add_working_hours,
     local_time,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.scheduler import (
+from bot.scheduling.scheduler import (
     FileLeader,
     Job,
     PacingTurn,
@@ -136,8 +136,8 @@ def test_bravo_jobs_run_and_list_from_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from bot.__main__ import main
+    from bot.cadence import Cadence
     from bot.goals import service as goals
-    from bot.goals.schedule import Cadence
     from bot.sandbox.server import FakeSlack
     from bot.users import Person
     from storage.db import Database

@@ -12,15 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.feedback.suggestions import DoneSuggestion
+from bot.celebrations.dates import dates_to_celebrate, days_covered
 from bot.kudos import service as kudos
-from bot.render import shoutouts as render
 from bot.settings import KudosRules
 from bot.shoutouts import errors as e
 from bot.shoutouts import parse as p
-from bot.shoutouts.celebrate import dates_to_celebrate, days_covered
+from bot.shoutouts import render
 from bot.shoutouts.chart import chart_png
 from bot.shoutouts.week import Moment, Reached, Week, best_moments, build_week, week_start
+from bot.suggestions.service import DoneSuggestion
 from bot.users import Person
 from storage import shoutouts as store
 from storage.db import Database

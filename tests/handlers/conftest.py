@@ -11,12 +11,12 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 
-from bot.app import build_app
 from bot.deps import Deps, build_deps
 from bot.sandbox.server import FakeSlack
 from bot.sandbox.signing import SlackRequester
 from bot.settings import load_settings
 from bot.web import make_wsgi
+from handlers.app import build_app
 from storage.db import Database
 
 TEAM = "T0SANDBOX"

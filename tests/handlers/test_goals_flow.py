@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlmodel import func, select
 
+from bot.cadence import Cadence
 from bot.goals import jobs
 from bot.goals import service as goals
-from bot.goals.schedule import Cadence
 from bot.sandbox.server import Call
 from storage.models import CheckIn, CheckInPrompt, Goal, ScheduledSend, SlackUser
 from tests.handlers.conftest import CHANNEL, Bravo
@@ -309,7 +309,7 @@ def test_coaching_request_accept_and_what_each_person_can_see(bravo: Bravo) -> N
 
 
 def test_blocked_tells_the_coach_at_once_and_the_digest_arrives_once(bravo: Bravo) -> None:
-    from bot.goals import coaching
+    from bot.coaching import service as coaching
     from bot.users import Person
 
     with bravo.deps.db.write() as s:

@@ -372,7 +372,7 @@ def test_an_internal_failure_apologises_and_echoes_what_was_typed(bravo: Bravo) 
 
 
 def test_housekeeping_forgets_old_event_ids(bravo: Bravo) -> None:
-    from bot.housekeeping import forget_events
+    from bot.scheduling.housekeeping import forget_events
 
     reaction(bravo, "reaction_added", event_id="EvOld")
     wait_rows(bravo, 1)

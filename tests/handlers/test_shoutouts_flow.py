@@ -504,9 +504,9 @@ def test_milestones_chosen_for_a_channel_come_by_dm_without_a_team_channel(bravo
 def test_a_checkin_streak_milestone_is_announced_once_by_dm_or_in_the_team_channel(
     bravo: Bravo, where: str
 ) -> None:
+    from bot.cadence import Cadence
     from bot.goals import jobs as goal_jobs
     from bot.goals import service as goals
-    from bot.goals.schedule import Cadence
     from storage.models import CheckInPrompt, Goal
 
     turn_on(bravo)

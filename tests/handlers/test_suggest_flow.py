@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import select
 
-from bot.feedback import jobs, suggestions
+from bot.feedback import jobs
 from bot.sandbox.server import Call, FakeSlack
+from bot.suggestions import service as suggestions
 from storage.db import Database
 from storage.models import OutboxRow, Suggestion, SuggestionBox, SuggestionQuota
 from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, Bravo, start_bravo

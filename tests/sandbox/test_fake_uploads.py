@@ -6,8 +6,8 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import WebClient
 
+from bot.outbox.uploads import upload, upload_payload
 from bot.sandbox.server import FakeSlack
-from bot.uploads import upload, upload_payload
 
 
 @pytest.fixture

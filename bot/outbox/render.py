@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.delivery import OutMessage
-from bot.render.common import message, section
+from bot.blocks import message, section
+from bot.outbox.deliverer import OutMessage
 
 HINTS = {
     "not_in_channel": "I'm not a member of <#{channel}>. Invite me with `/invite @Bravo` there.",

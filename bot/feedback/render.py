@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot.blocks import Block, button, clip, context, message, quote, section
 from bot.feedback import errors as fe
 from bot.feedback import ids
 from bot.feedback.customer import KINDS, SOURCES
 from bot.feedback.service import FeedbackDraft, Inbox
-from bot.render.common import Block, button, clip, context, message, quote, section
-from bot.render.errors import error_text
+from bot.replies import error_text
 from bot.text import escape
 from storage.models import CustomerFeedback, Feedback, FeedbackRequest, Goal, Suggestion
 

@@ -31,18 +31,18 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from zoneinfo import ZoneInfo
 
-from bot.app import build_app
-from bot.delivery import Deliverer, SlackSender
+from bot.cadence import local_time, parse_hhmm
+from bot.demo import shoutouts as shoutouts_demo
 from bot.deps import Deps, build_deps, make_delivery_client
-from bot.goals.schedule import local_time, parse_hhmm
-from bot.jobs import BY_NAME
+from bot.outbox.deliverer import Deliverer, SlackSender
 from bot.sandbox.server import Call, FakeSlack
 from bot.sandbox.signing import SlackRequester
 from bot.sandbox.transcript import render_transcript
-from bot.scheduler import leadership_for
+from bot.scheduling.registry import BY_NAME
+from bot.scheduling.scheduler import leadership_for
 from bot.settings import load_settings
-from bot.shoutouts import demo as shoutouts_demo
 from bot.web import make_wsgi
+from handlers.app import build_app
 from storage import goals as goal_store
 from storage.db import Database
 from storage.models import Goal
@@ -192,7 +192,7 @@ def run_demo(keep: bool = False, *, fake: FakeSlack | None = None) -> int:
         scene = Scene(fake)
         _play(scene, SlackRequester(url + "/slack/events", SECRET, team_id=TEAM, fake=fake))
         _fortnight(scene, env)
-        from bot.feedback.demo import play_feedback
+        from bot.demo.feedback import play_feedback
 
         play_feedback(scene, env)
         failed = [c for c in fake.calls() if not c.ok and c.method != "users.info"]

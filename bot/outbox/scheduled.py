@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.delivery import Outbox, OutMessage
+from bot.outbox.deliverer import Outbox, OutMessage
 from storage import goals as sends
 from storage.models import OutboxRow
 

@@ -11,11 +11,11 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.blocks import Block, button, clip, context, header, message, quote, section
+from bot.cadence import CADENCE_LABELS, WEEKDAYS
+from bot.coaching.service import CoacheeWeek
 from bot.goals import ids
-from bot.goals.coaching import CoacheeWeek
-from bot.goals.schedule import CADENCE_LABELS, WEEKDAYS
 from bot.goals.service import cadence_of
-from bot.render.common import Block, button, clip, context, header, message, quote, section
 from bot.text import escape
 from storage.models import CheckIn, CheckInPrompt, CoachPairing, Goal
 

@@ -6,7 +6,7 @@ from functools import singledispatch
 from typing import Any
 
 from bot import errors as e
-from bot.render.common import mentions
+from bot.blocks import mentions
 
 SORRY = (
     "Sorry, something went wrong on my side and nothing was saved. Please try again in a minute."

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.demo import (
+from bot.demo.stage import (
     ANA,
     BEN,
     CHANNEL,
@@ -28,9 +28,9 @@ from bot.demo import (
     _today,
     _view,
 )
-from bot.feedback import suggestions
-from bot.jobs import BY_NAME
 from bot.sandbox.signing import SlackRequester
+from bot.scheduling.registry import BY_NAME
+from bot.suggestions import service as suggestions
 
 IDEAS = "C0IDEAS"
 

@@ -11,15 +11,15 @@ import calendar
 from datetime import date, datetime
 from typing import Any
 
+from bot.blocks import Block, clip, context, header, message, quote, section
+from bot.cadence import WEEKDAYS
+from bot.celebrations.dates import DateToCelebrate
 from bot.errors import BravoError
-from bot.feedback.suggestions import DoneSuggestion
-from bot.goals.schedule import WEEKDAYS
-from bot.render.common import Block, clip, context, header, message, quote, section
-from bot.render.errors import error_text
+from bot.replies import error_text
 from bot.shoutouts import errors as e
 from bot.shoutouts import ids
-from bot.shoutouts.celebrate import DateToCelebrate
 from bot.shoutouts.week import REASON_CHARS, Moment, Reached, Week
+from bot.suggestions.service import DoneSuggestion
 from bot.text import escape, safe_mrkdwn, tokenize
 from storage.models import ShoutoutChannel
 

@@ -6,10 +6,7 @@ from collections.abc import Set
 from datetime import datetime
 from typing import Any
 
-from bot.delivery import OutMessage
-from bot.kudos import ids
-from bot.kudos.service import Board, Celebration, KudosResult, Stats
-from bot.render.common import (
+from bot.blocks import (
     Block,
     button,
     clip,
@@ -20,6 +17,9 @@ from bot.render.common import (
     quote,
     section,
 )
+from bot.kudos import ids
+from bot.kudos.service import Board, Celebration, KudosResult, Stats
+from bot.outbox.deliverer import OutMessage
 
 MEDALS = {1: ":first_place_medal:", 2: ":second_place_medal:", 3: ":third_place_medal:"}
 PERIOD_LABEL = {"week": "the past 7 days", "month": "the past 30 days", "all": "all time"}

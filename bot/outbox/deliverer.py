@@ -27,7 +27,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import WebClient
 from sqlmodel import Session
 
-from bot.uploads import UPLOAD, upload
+from bot.outbox.uploads import UPLOAD, upload
 from storage import outbox as store
 from storage.db import Database
 from storage.models import OutboxRow
@@ -387,7 +387,7 @@ class Deliverer:
         self._next_look = 0.0  # monotonic: when to read the queue again if not kicked
         # Whether this process sends paced (chat.*) messages. Pacing is per process, so where
         # several processes deliver (gunicorn workers) one of them sends them (the holder of
-        # the pacer lock: bot.scheduler.PacingTurn), and the workspace's pace holds; the
+        # the pacer lock: bot.scheduling.scheduler.PacingTurn), and the workspace's pace holds; the
         # others send what is not paced (replies, views) at once.
         self.paces: Callable[[], bool] = lambda: True
 
@@ -732,7 +732,7 @@ class Deliverer:
             self._writes.append(lambda s: self._notify_failure(s, row, error or "unknown", now))
 
     def _notify_failure(self, session: Any, row: OutboxRow, error: str, now: datetime) -> None:
-        from bot.render.delivery import delivery_failed_dm
+        from bot.outbox.render import delivery_failed_dm
 
         payload = json.loads(row.payload)
         message = delivery_failed_dm(row.notify_user or "", payload.get("channel"), error)

@@ -8,8 +8,8 @@ from typing import Any
 
 from bot.feedback import jobs as feedback_jobs
 from bot.goals import jobs as goal_jobs
-from bot.housekeeping import forget_events
-from bot.scheduler import Job
+from bot.scheduling.housekeeping import forget_events
+from bot.scheduling.scheduler import Job
 from bot.shoutouts import ids as shoutout_ids
 from bot.shoutouts import jobs as shoutout_jobs
 

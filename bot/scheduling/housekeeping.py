@@ -21,8 +21,8 @@ def forget_events(deps: Any, at: datetime | None = None) -> int:
 
 def start_scheduler(deps: Any) -> Any:
     """Start the job scheduler (it runs jobs only while this process is the leader)."""
-    from bot.jobs import JOBS
-    from bot.scheduler import PacingTurn, Scheduler, leadership_for
+    from bot.scheduling.registry import JOBS
+    from bot.scheduling.scheduler import PacingTurn, Scheduler, leadership_for
 
     url = deps.settings.database_url
     scheduler = Scheduler(deps, JOBS, leadership_for(url), clock=deps.clock)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.jobs import BY_NAME
+from bot.scheduling.registry import BY_NAME
 
 TITLES = {
     "celebrations": "celebrations (09:00, team channel time)",
@@ -18,8 +18,8 @@ TITLES = {
 
 
 def week_two(f: Any) -> None:
-    """Played on the fortnight ``f`` (a ``bot.demo.Fortnight``) after Monday of week two."""
-    from bot.demo import ANA, BEN, CHANNEL, CY, DEE
+    """Played on the fortnight ``f`` (a ``bot.demo.stage.Fortnight``) after Monday of week two."""
+    from bot.demo.stage import ANA, BEN, CHANNEL, CY, DEE
 
     def bravo(user: str, text: str) -> Any:
         return lambda: f.slack.slash_command(user, "/bravo", text, channel_id=CHANNEL)

@@ -17,10 +17,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.admins import is_admin
 from bot.commands import command_help
-from bot.delivery import OutMessage
 from bot.deps import Deps
 from bot.errors import BravoError
-from bot.feedback import ids, suggestions
+from bot.feedback import ids, render
 from bot.feedback.errors import BoxChannelError, NotAdminError
 from bot.feedback.parse import (
     OpenSuggestModal,
@@ -30,8 +29,9 @@ from bot.feedback.parse import (
     parse_suggest_command,
     suggestion_text,
 )
-from bot.render import feedback as render
-from bot.render.errors import error_text
+from bot.outbox.deliverer import OutMessage
+from bot.replies import error_text
+from bot.suggestions import service as suggestions
 from bot.text import escape
 from bot.users import workspace_people
 from handlers.common import ephemeral, later, tell, view_input

@@ -1,4 +1,4 @@
-"""Running the jobs in ``bot.jobs`` on time, in one process at a time (APScheduler 3).
+"""Running the registered jobs (``bot.scheduling.registry``) on time, one process at a time.
 
 The database says what is due; the scheduler only decides when to look. After each run a job
 is rescheduled for its next due time from the database (or its polling interval, whichever is
@@ -24,7 +24,7 @@ from typing import IO, Any, Protocol
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.delivery import Clock, utcnow
+from bot.outbox.deliverer import Clock, utcnow
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x62726176_6F6A6F62  # "bravojob": the advisory lock id every Bravo process agrees on
