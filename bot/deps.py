@@ -13,7 +13,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.web import WebClient
 
-from bot.outbox.deliverer import Clock, Deliverer, Outbox, SlackSender, utcnow
+from bot.clock import Clock, utcnow
+from bot.outbox.deliverer import Deliverer
+from bot.outbox.outbox import Outbox
+from bot.outbox.sender import SlackSender
 from bot.settings import Settings
 from bot.users import UserDirectory
 from bot.work import WorkQueue

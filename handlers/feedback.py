@@ -28,13 +28,11 @@ from bot.feedback.parse import (
 )
 from bot.goals.render import goal_modal
 from bot.goals.render import meta as goal_meta
-from bot.outbox.deliverer import OutMessage
+from bot.outbox.envelope import OutMessage, SlackMethod
 from bot.replies import error_text
 from bot.text import plain
 from handlers.common import ephemeral, later, tell, view_input
 from handlers.kudos import Gift, give
-
-POST, UPDATE = "chat.postMessage", "chat.update"
 
 
 def _state(view: dict[str, Any], block: str, key: str) -> Any:
@@ -51,7 +49,7 @@ def _int(text: Any) -> int | None:
 
 
 def _dm(kind: str, payload: dict[str, Any], **extra: Any) -> OutMessage:
-    return OutMessage(kind=kind, method=POST, payload=payload, **extra)
+    return OutMessage(kind=kind, method=SlackMethod.POST, payload=payload, **extra)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -203,7 +201,7 @@ def register(app: App, deps: Deps) -> None:
             out.append(
                 OutMessage(
                     kind=ids.REQUEST_EDIT,
-                    method=UPDATE,
+                    method=SlackMethod.UPDATE,
                     payload=render.request_answered_edit(given.request),
                     update_of=given.request.outbox_id,
                 )

@@ -38,7 +38,7 @@ from bot.goals.parse import (
     parse_goal_command,
 )
 from bot.kudos.render import kudos_modal
-from bot.outbox.deliverer import OutMessage
+from bot.outbox.envelope import OutMessage, SlackMethod
 from bot.replies import error_text
 from bot.shoutouts.service import milestones_in_channel
 from handlers.common import ephemeral, later
@@ -190,7 +190,7 @@ def register(app: App, deps: Deps) -> None:
                     [
                         OutMessage(
                             kind="goal_saved",
-                            method=notify.POST,
+                            method=SlackMethod.POST,
                             payload={"channel": user, **saved},
                         )
                     ],
@@ -300,7 +300,9 @@ def register(app: App, deps: Deps) -> None:
                 saved = render.checkin_saved(result.goal, status, counted=result.counted)
                 messages.append(
                     OutMessage(
-                        kind="checkin_saved", method=notify.POST, payload={"channel": user, **saved}
+                        kind="checkin_saved",
+                        method=SlackMethod.POST,
+                        payload={"channel": user, **saved},
                     )
                 )
                 enqueue(session, team, messages)
@@ -435,7 +437,7 @@ def register(app: App, deps: Deps) -> None:
                         [
                             OutMessage(
                                 kind=g.COACH_REQUEST,
-                                method=notify.POST,
+                                method=SlackMethod.POST,
                                 payload=render.coach_request_dm(row),
                                 notify_user=user,
                             )
@@ -477,7 +479,9 @@ def register(app: App, deps: Deps) -> None:
                     team,
                     [
                         OutMessage(
-                            kind=g.COACH_NOTE, method=notify.POST, payload=render.coach_told(row)
+                            kind=g.COACH_NOTE,
+                            method=SlackMethod.POST,
+                            payload=render.coach_told(row),
                         )
                     ],
                 )
@@ -512,7 +516,7 @@ def register(app: App, deps: Deps) -> None:
                     [
                         OutMessage(
                             kind=g.COACH_NOTE,
-                            method=notify.POST,
+                            method=SlackMethod.POST,
                             payload=render.pairing_ended(row, user, other),
                         )
                     ],

@@ -376,7 +376,7 @@ def confirm(deps: Deps, client: Any, result: kudos.KudosResult) -> None:
     if result.channel_id and _tell(client, result.channel_id, result.giver_id, body):
         return
     with deps.db.write() as session:
-        from bot.outbox.deliverer import OutMessage
+        from bot.outbox.envelope import OutMessage, SlackMethod
 
         deps.outbox.enqueue(
             session,
@@ -384,7 +384,7 @@ def confirm(deps: Deps, client: Any, result: kudos.KudosResult) -> None:
             [
                 OutMessage(
                     kind="kudos_confirm",
-                    method="chat.postMessage",
+                    method=SlackMethod.POST,
                     payload={"channel": result.giver_id, **body},
                 )
             ],

@@ -19,7 +19,7 @@ from bot.admins import is_admin
 from bot.commands import command_help
 from bot.deps import Deps
 from bot.errors import BravoError
-from bot.outbox.deliverer import OutMessage
+from bot.outbox.envelope import OutMessage, SlackMethod
 from bot.replies import error_text
 from bot.shoutouts import ids, render, service
 from bot.shoutouts import parse as p
@@ -225,7 +225,7 @@ def register(app: App, deps: Deps) -> None:
             people, count = service.import_dates(session=session, team_id=team, rows=rows, now=now)
             report = OutMessage(
                 kind=ids.IMPORTED,
-                method="chat.postMessage",
+                method=SlackMethod.POST,
                 payload=render.imported_dm(user, people, count),
             )
             deps.outbox.enqueue(session, team, [report], now)

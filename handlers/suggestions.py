@@ -29,7 +29,7 @@ from bot.feedback.parse import (
     parse_suggest_command,
     suggestion_text,
 )
-from bot.outbox.deliverer import OutMessage
+from bot.outbox.envelope import OutMessage, SlackMethod
 from bot.replies import error_text
 from bot.suggestions import service as suggestions
 from bot.text import escape
@@ -81,7 +81,7 @@ def register(app: App, deps: Deps) -> None:
                 [
                     OutMessage(
                         kind=ids.SUGGESTION_POST,
-                        method="chat.postMessage",
+                        method=SlackMethod.POST,
                         payload=render.suggestion_post(row),
                         ref=f"suggestion:{row.id}",
                     )
@@ -226,7 +226,7 @@ def register(app: App, deps: Deps) -> None:
                 messages = [
                     OutMessage(
                         kind=ids.SUGGESTION_POST,
-                        method="chat.postMessage",
+                        method=SlackMethod.POST,
                         payload=render.suggestion_done_reply(
                             row, channel, sent.result_ts if sent else None
                         ),
@@ -237,7 +237,7 @@ def register(app: App, deps: Deps) -> None:
                     messages.append(
                         OutMessage(
                             kind=ids.SUGGESTION_EDIT,
-                            method="chat.update",
+                            method=SlackMethod.UPDATE,
                             payload=render.suggestion_done_edit(row),
                             update_of=row.outbox_id,
                         )

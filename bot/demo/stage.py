@@ -34,7 +34,8 @@ from zoneinfo import ZoneInfo
 from bot.cadence import local_time, parse_hhmm
 from bot.demo import shoutouts as shoutouts_demo
 from bot.deps import Deps, build_deps, make_delivery_client
-from bot.outbox.deliverer import Deliverer, SlackSender
+from bot.outbox.deliverer import Deliverer
+from bot.outbox.sender import SlackSender
 from bot.sandbox.server import Call, FakeSlack
 from bot.sandbox.signing import SlackRequester
 from bot.sandbox.transcript import render_transcript

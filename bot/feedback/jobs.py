@@ -12,14 +12,13 @@ from datetime import datetime
 
 from bot.deps import Deps
 from bot.feedback import ids, render
-from bot.outbox.deliverer import OutMessage
+from bot.outbox.envelope import OutMessage, SlackMethod
 from bot.outbox.scheduled import send_once
 from bot.suggestions.service import forget_old_quota
 from storage import feedback as store
 
 log = logging.getLogger(__name__)
 BATCH = 500
-POST, UPDATE = "chat.postMessage", "chat.update"
 
 
 def run_feedback_requests(deps: Deps, at: datetime) -> Counter[str]:
@@ -44,7 +43,7 @@ def _remind_one(deps: Deps, team_id: str, request_id: int, at: datetime) -> str:
         key = f"fbreminder:{team_id}:{request_id}"
         message = OutMessage(
             kind=ids.REQUEST_REMINDER,
-            method=POST,
+            method=SlackMethod.POST,
             payload=render.request_reminder(row),
             dedupe_key=key,
         )
@@ -71,7 +70,7 @@ def _expire_one(deps: Deps, team_id: str, request_id: int, at: datetime) -> str:
         key = f"fbexpired:{team_id}:{request_id}"
         note = OutMessage(
             kind=ids.FEEDBACK_NOTE,
-            method=POST,
+            method=SlackMethod.POST,
             payload=render.request_expired_note(row),
             dedupe_key=key,
         )
@@ -90,7 +89,7 @@ def _expire_one(deps: Deps, team_id: str, request_id: int, at: datetime) -> str:
         if row.outbox_id is not None:  # the asked person's DM loses its button
             edit = OutMessage(
                 kind=ids.REQUEST_EDIT,
-                method=UPDATE,
+                method=SlackMethod.UPDATE,
                 payload=render.request_expired_edit(row),
                 update_of=row.outbox_id,
             )

@@ -20,6 +20,7 @@ from bot.deps import Deps
 from bot.goals import ids as goal_ids
 from bot.goals import notify, render
 from bot.goals import service as goals
+from bot.outbox.envelope import SlackMethod
 from bot.outbox.scheduled import send_once
 from bot.users import Person, person_from_cache, zone_or_utc
 from storage import goals as store
@@ -186,7 +187,7 @@ def run_reminders(deps: Deps, at: datetime) -> Counter[str]:
             key = f"reminder:{team_id}:{prompt_id}"
             reminder = notify.OutMessage(
                 kind=goal_ids.REMINDER,
-                method=notify.POST,
+                method=SlackMethod.POST,
                 payload=render.reminder_dm(goal),
                 dedupe_key=key,
             )
@@ -253,7 +254,7 @@ def _digest(
     week = coaching.digest_for(session, team_id=team_id, coach_id=coach_id, now=at)
     payload = render.coach_digest(coach_id, week, (due - timedelta(days=4)).date())
     return notify.OutMessage(
-        kind=goal_ids.DIGEST, method=notify.POST, payload=payload, dedupe_key=key
+        kind=goal_ids.DIGEST, method=SlackMethod.POST, payload=payload, dedupe_key=key
     )
 
 

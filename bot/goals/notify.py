@@ -7,11 +7,8 @@ from zoneinfo import ZoneInfo
 
 from bot.goals import ids, render
 from bot.goals.service import CheckInResult, Closed, Due
-from bot.outbox.deliverer import OutMessage
+from bot.outbox.envelope import OutMessage, SlackMethod
 from storage.models import CheckInPrompt, Goal
-
-POST = "chat.postMessage"
-UPDATE = "chat.update"
 
 
 def prompt_key(goal: Goal, due_iso: str) -> str:
@@ -25,7 +22,7 @@ def prompt_edit(prompt: CheckInPrompt, payload: dict[str, object]) -> list[OutMe
     return [
         OutMessage(
             kind=ids.PROMPT_EDIT,
-            method=UPDATE,
+            method=SlackMethod.UPDATE,
             payload=dict(payload),
             update_of=prompt.outbox_id,
         )
@@ -46,7 +43,7 @@ def due_messages(due: Due, zone: ZoneInfo) -> list[OutMessage]:
         out.append(
             OutMessage(
                 kind=ids.PROMPT,
-                method=POST,
+                method=SlackMethod.POST,
                 payload=render.prompt_dm(goal, due.prompt, tip, zone),
                 dedupe_key=prompt_key(goal, due.due_at.isoformat()),
             )
@@ -55,7 +52,7 @@ def due_messages(due: Due, zone: ZoneInfo) -> list[OutMessage]:
         out.append(
             OutMessage(
                 kind=ids.COACH_ALERT,
-                method=POST,
+                method=SlackMethod.POST,
                 payload=render.missed_alert(goal, coach, goal.missed_in_row),
                 dedupe_key=f"coach-missed:{goal.team_id}:{goal.id}:{due.due_at.isoformat()}:{coach}",
             )
@@ -76,7 +73,7 @@ def closed_messages(closed: Closed, celebration_channel: str | None) -> list[Out
     out.append(
         OutMessage(
             kind=ids.GOAL_DONE,
-            method=POST,
+            method=SlackMethod.POST,
             payload=render.completed_dm_owner(goal, closed.streak_milestone),
             dedupe_key=f"{key}:owner",
         )
@@ -86,7 +83,7 @@ def closed_messages(closed: Closed, celebration_channel: str | None) -> list[Out
             out.append(
                 OutMessage(
                     kind=ids.GOAL_DONE,
-                    method=POST,
+                    method=SlackMethod.POST,
                     payload=render.completed_dm_coach(goal, coach),
                     dedupe_key=f"{key}:coach:{coach}",
                 )
@@ -96,7 +93,7 @@ def closed_messages(closed: Closed, celebration_channel: str | None) -> list[Out
         out.append(
             OutMessage(
                 kind=ids.GOAL_DONE,
-                method=POST,
+                method=SlackMethod.POST,
                 payload={"unfurl_links": False, **render.completed_post(goal, channel)},
                 dedupe_key=f"{key}:post",
                 notify_user=goal.owner_id,
@@ -125,7 +122,7 @@ def checkin_messages(
             out.append(
                 OutMessage(
                     kind=ids.COACH_ALERT,
-                    method=POST,
+                    method=SlackMethod.POST,
                     payload=render.blocked_alert(goal, checkin, coach),
                     dedupe_key=f"blocked:{goal.team_id}:{checkin.id}:{coach}",
                 )
@@ -134,7 +131,7 @@ def checkin_messages(
         out.append(
             OutMessage(
                 kind=ids.MILESTONE,
-                method=POST,
+                method=SlackMethod.POST,
                 payload=render.milestone_dm(goal.owner_id, result.streak_milestone),
                 dedupe_key=f"milestone:{goal.team_id}:{goal.owner_id}:checkin_streak:"
                 f"{result.streak_milestone}",

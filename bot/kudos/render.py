@@ -19,7 +19,7 @@ from bot.blocks import (
 )
 from bot.kudos import ids
 from bot.kudos.service import Board, Celebration, KudosResult, Stats
-from bot.outbox.deliverer import OutMessage
+from bot.outbox.envelope import OutMessage, SlackMethod
 
 MEDALS = {1: ":first_place_medal:", 2: ":second_place_medal:", 3: ":third_place_medal:"}
 PERIOD_LABEL = {"week": "the past 7 days", "month": "the past 30 days", "all": "all time"}
@@ -103,7 +103,7 @@ def announcements(
         out.append(
             OutMessage(
                 kind=ids.POST,
-                method="chat.postMessage",
+                method=SlackMethod.POST,
                 payload={
                     "channel": post_channel,
                     "unfurl_links": False,
@@ -117,7 +117,7 @@ def announcements(
         out.append(
             OutMessage(
                 kind=ids.DM,
-                method="chat.postMessage",
+                method=SlackMethod.POST,
                 payload=recipient_dm(result, uid),
                 ref=result.batch_id,
             )
@@ -128,7 +128,7 @@ def announcements(
         out.append(
             OutMessage(
                 kind=ids.CELEBRATION,
-                method="chat.postMessage",
+                method=SlackMethod.POST,
                 payload=celebration_dm(c),
                 dedupe_key=f"milestone:{result.team_id}:{c.user_id}:{c.kind}:{c.threshold}",
             )
@@ -140,7 +140,7 @@ def withdraw_edit(giver_id: str) -> Any:
     def edit(row: Any) -> OutMessage:
         return OutMessage(
             kind="kudos_withdrawn",
-            method="chat.update",
+            method=SlackMethod.UPDATE,
             payload=withdrawn(giver_id),
             ref=row.ref,
             update_of=row.id,

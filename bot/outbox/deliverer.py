@@ -1,7 +1,5 @@
-"""The one delivery path for everything Bravo sends to Slack.
+"""Delivery: the outbox's rows go to Slack.
 
-``SlackSender`` makes a Web API call and classifies the outcome (sent, retry later, give up).
-``Outbox`` queues messages in the same database transaction as the record they announce, and
 ``Deliverer`` sends them: it paces messages under Slack's limits (``Pacer``: so many a minute per
 workspace, one a second per channel), honours 429 ``Retry-After`` (pausing the whole workspace),
 retries server and connection errors with backoff, records every failure on the row, and never
@@ -17,47 +15,29 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web import WebClient
 from sqlmodel import Session
 
-from bot.outbox.uploads import UPLOAD, upload
+from bot.clock import Clock, utcnow
+from bot.outbox.envelope import paced
+from bot.outbox.outbox import Outbox
+from bot.outbox.pacer import CHANNEL_SPACING, PACE_MARGIN, PACING_BURST, Pacer
+from bot.outbox.render import delivery_failed_dm
+from bot.outbox.sender import Outcome, SlackSender
 from storage import outbox as store
 from storage.db import Database
 from storage.models import OutboxRow
 
 log = logging.getLogger(__name__)
-Clock = Callable[[], datetime]
 
-# Errors worth trying again; anything else Slack says ``ok: false`` about is final.
-TRANSIENT_ERRORS = {
-    "ratelimited",
-    "internal_error",
-    "fatal_error",
-    "service_unavailable",
-    "request_timeout",
-    "team_added_to_org",
-}
 MAX_BACKOFF = timedelta(minutes=30)
 GIVE_UP_AFTER = timedelta(days=2)
 CLAIM_FOR = timedelta(seconds=60)
-
-# Bravo aims just under the configured pace: at exactly a workspace's limit, network jitter
-# makes some posts arrive early and each 429 pauses the workspace a second or more (measured:
-# 5-8 extra 429s in 10,000 posts at 100 a second).
-PACE_MARGIN = 0.98
-# Pacing. Slack tolerates short bursts; a small one lets a kudos post and its DMs go at once,
-# and lets delivery catch up after a moment at the database without falling behind the pace.
-PACING_BURST = 3
-# A little over Slack's one message a second per channel, so network jitter cannot make two posts
-# look closer together than that when they arrive.
-CHANNEL_SPACING = 1.05
 # A claimed row whose sending slot is at most this far off waits in memory (still claimed, so no
 # other process takes it); one due later goes back to the queue until its slot.
 HOLD_FOR = 3.0
@@ -84,237 +64,11 @@ PACING_NOTE = "waiting for a sending slot (pacing)"
 PAUSED_NOTE = "waiting: Slack rate limited this workspace"
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    ok: bool
-    response: dict[str, Any] = field(default_factory=dict)
-    retry_after: float | None = None  # set when Slack said 429
-    transient: bool = False
-    error: str | None = None
-
-
-class SlackSender:
-    """Makes one Web API call and says what happened; never raises for Slack's answers."""
-
-    def __init__(self, client: WebClient) -> None:
-        self.client = client
-
-    def call(self, method: str, payload: dict[str, Any]) -> Outcome:
-        try:
-            if method == UPLOAD:
-                response = upload(self.client, payload)
-            else:
-                response = self.client.api_call(method, json=payload)
-            return Outcome(True, dict(response.data) if isinstance(response.data, dict) else {})
-        except SlackApiError as err:
-            status = err.response.status_code
-            error = str(err.response.get("error") or f"http_{status}")
-            if status == 429:
-                retry = float(err.response.headers.get("Retry-After", "") or 1)
-                return Outcome(False, retry_after=max(retry, 1.0), transient=True, error=error)
-            transient = status >= 500 or error in TRANSIENT_ERRORS
-            return Outcome(False, transient=transient, error=error)
-        except (OSError, TimeoutError) as err:  # connection refused, reset, DNS, timeouts
-            return Outcome(False, transient=True, error=f"connection: {err}")
-
-
-@dataclass(frozen=True)
-class OutMessage:
-    """A message to deliver. ``update_of`` names an earlier outbox row whose posted message this
-    call edits (its channel and ts are filled in when that row has been sent)."""
-
-    kind: str
-    method: str
-    payload: dict[str, Any]
-    ref: str | None = None
-    dedupe_key: str | None = None
-    notify_user: str | None = None
-    update_of: int | None = None
-
-
 def senders_for(posts_per_minute: int) -> int:
     """Calls in flight that keep up with the pace when Slack takes ``SLACK_LATENCY`` to
     answer (at least ``SENDERS``, at most ``MAX_SENDERS``)."""
     needed = math.ceil(posts_per_minute / 60 * SLACK_LATENCY)
     return min(MAX_SENDERS, max(SENDERS, needed))
-
-
-class Outbox:
-    def enqueue(
-        self, session: Any, team_id: str, messages: Iterable[OutMessage], now: datetime
-    ) -> list[OutboxRow]:
-        rows = []
-        for msg in messages:
-            payload = dict(msg.payload)
-            if msg.update_of is not None:
-                payload["_update_of"] = msg.update_of
-            row = store.add(
-                session,
-                team_id=team_id,
-                kind=msg.kind,
-                method=msg.method,
-                payload=json.dumps(payload),
-                ref=msg.ref,
-                dedupe_key=msg.dedupe_key,
-                notify_user=msg.notify_user,
-                now=now,
-            )
-            if row is not None:
-                rows.append(row)
-        return rows
-
-    def withdraw(
-        self,
-        session: Any,
-        team_id: str,
-        ref: str,
-        kinds: Sequence[str],
-        replacement: Callable[[OutboxRow], OutMessage],
-        now: datetime,
-    ) -> int:
-        """Cancel what is still queued for ``ref``; queue ``replacement(row)`` edits for what was
-        already posted (or is being posted). Returns how many were cancelled before sending."""
-        cancelled = 0
-        for row in store.by_ref(session, team_id, ref, kinds):
-            if row.status == "pending" and store.cancel_if_unclaimed(session, row.id or 0, now):
-                cancelled += 1
-            elif row.status in {"pending", "sent"}:
-                self.enqueue(session, team_id, [replacement(row)], now)
-        return cancelled
-
-
-def paced(method: str) -> bool:
-    """chat.* calls post or edit messages and count against Slack's message limits; views.* and
-    response_url posts have limits of their own and are never held back."""
-    return method.startswith("chat.") and method != "chat.getPermalink"
-
-
-@dataclass
-class _Slot:
-    team: str
-    at: float
-    token: bool  # a workspace token is booked too (else only the channel's turn)
-
-
-class Pacer:
-    """When each message may go: at most ``per_minute`` per workspace (a token bucket with a
-    small ``burst``), and ``spacing`` seconds or more between two messages in one channel.
-
-    ``admit(key, team, channel)`` answers 0.0 (go now; counted as sent) or the seconds to wait.
-    A wait books that slot for ``key``: the row that comes back at its time goes, and rows asked
-    about later line up behind it instead of taking its place. The bucket is kept as a theoretical
-    arrival time per workspace (GCRA), which is what lets slots be booked ahead, in order. A row
-    held up by its channel books only the channel's turn, so it never delays other channels.
-    Times come from ``now``, monotonic seconds. Besides the booked slots, what actually goes out
-    is held to the same bucket, so rows that come late (the process was busy) do not leave as
-    one big burst. Pacing is per process: two processes delivering for one workspace each keep
-    to the rate, so together they may go faster (Slack's 429s then slow them down).
-    """
-
-    def __init__(
-        self,
-        per_minute: float,
-        *,
-        burst: int = PACING_BURST,
-        spacing: float = CHANNEL_SPACING,
-        now: Callable[[], float] = time.monotonic,
-    ) -> None:
-        if per_minute <= 0:
-            raise ValueError("per_minute must be positive")
-        self.interval = 60.0 / per_minute
-        self._tolerance = (max(1, burst) - 1) * self.interval
-        self._spacing = spacing
-        self._now = now
-        self._tat: dict[str, float] = {}  # workspace -> theoretical arrival time of its next post
-        self._sent_tat: dict[str, float] = {}  # the same, counting only posts that went
-        self._sent: dict[tuple[str, str], float] = {}  # channel -> last time a message went
-        self._turns: dict[tuple[str, str], float] = {}  # channel -> first turn nobody has booked
-        self._slots: dict[int, _Slot] = {}
-        self._queued: dict[str, float] = {}  # workspace -> last time promised to a waiting row
-        self._pruned = -math.inf
-
-    def admit(self, key: int, team: str, channel: str | None) -> float:
-        now = self._now()
-        self._prune(now)
-        slot = self._slots.get(key)
-        if slot is not None and slot.at > now:
-            return slot.at - now
-        where = (team, channel) if channel else None
-        if where is not None:
-            free = self._sent.get(where, -math.inf) + self._spacing
-            if slot is None:  # rows that already booked this channel go first
-                free = max(free, self._turns.get(where, -math.inf))
-            if now < free:
-                at = max(free, self._turns.get(where, -math.inf))
-                self._turns[where] = at + self._spacing
-                self._slots[key] = _Slot(team, at, token=False)
-                return at - now
-        if slot is None or not slot.token:
-            tat = self._tat.get(team, now)
-            at = max(now, tat - self._tolerance)
-            self._tat[team] = max(tat, now) + self.interval
-            self._slots[key] = _Slot(team, at, token=True)
-            if at > now:
-                if where is not None:
-                    self._turns[where] = max(self._turns.get(where, -math.inf), at + self._spacing)
-                return at - now
-        # The slot has come; what actually goes out keeps to the bucket too.
-        sent = self._sent_tat.get(team, now)
-        if sent - self._tolerance > now:
-            # Sending fell behind the booked slots. Rows that find the bucket full line up, an
-            # interval apart: told the same time, all of them would come back together and all
-            # but one be turned away again, each time (measured: 80 tries a message).
-            at = max(sent - self._tolerance, self._queued.get(team, -math.inf) + self.interval)
-            self._queued[team] = at
-            self._slots[key] = _Slot(team, at, token=True)
-            return at - now
-        self._sent_tat[team] = max(sent, now) + self.interval
-        self._slots.pop(key, None)
-        if where is not None:
-            self._sent[where] = now
-        return 0.0
-
-    def room(self, team: str, within: float) -> int:
-        """How many more messages of ``team`` could be given a slot in the next ``within``
-        seconds (slots already booked count as taken)."""
-        now = self._now()
-        first = max(now, self._tat.get(team, now) - self._tolerance)
-        if first > now + within:
-            return 0
-        return int((now + within - first) / self.interval) + 1
-
-    def booked(self) -> list[str]:
-        """Workspaces with slots booked ahead (the others have all their room)."""
-        return list(self._tat)
-
-    def capacity(self, within: float) -> int:
-        """The most messages one workspace may be given slots for in ``within`` seconds."""
-        return int(within / self.interval) + 1
-
-    def forget(self, team: str) -> None:
-        """After a 429: drop the workspace's booked slots and start its bucket afresh."""
-        self._tat.pop(team, None)
-        self._sent_tat.pop(team, None)
-        self._queued.pop(team, None)
-        self._slots = {k: s for k, s in self._slots.items() if s.team != team}
-        self._turns = {w: t for w, t in self._turns.items() if w[0] != team}
-
-    def _prune(self, now: float) -> None:
-        """Forget what no longer constrains anything (once a second; 10,000 DMs leave 10,000
-        channels behind). A slot nobody came for in a minute was taken by another process."""
-        if now - self._pruned < 1.0:
-            return
-        self._pruned = now
-        self._tat = {t: v for t, v in self._tat.items() if v > now}
-        self._sent_tat = {t: v for t, v in self._sent_tat.items() if v > now}
-        self._queued = {t: v for t, v in self._queued.items() if v > now}
-        self._sent = {w: v for w, v in self._sent.items() if v + self._spacing > now}
-        self._turns = {w: v for w, v in self._turns.items() if v > now}
-        self._slots = {k: s for k, s in self._slots.items() if s.at > now - 60}
 
 
 @dataclass(order=True)
@@ -732,8 +486,6 @@ class Deliverer:
             self._writes.append(lambda s: self._notify_failure(s, row, error or "unknown", now))
 
     def _notify_failure(self, session: Any, row: OutboxRow, error: str, now: datetime) -> None:
-        from bot.outbox.render import delivery_failed_dm
-
         payload = json.loads(row.payload)
         message = delivery_failed_dm(row.notify_user or "", payload.get("channel"), error)
         Outbox().enqueue(session, row.team_id, [message], now)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks import message, section
-from bot.outbox.deliverer import OutMessage
+from bot.outbox.envelope import OutMessage, SlackMethod
 
 HINTS = {
     "not_in_channel": "I'm not a member of <#{channel}>. Invite me with `/invite @Bravo` there.",
@@ -17,6 +17,6 @@ def delivery_failed_dm(user_id: str, channel: str | None, error: str) -> OutMess
     text = f"Your kudos is saved, but I couldn't post it in <#{channel}>. {hint}"
     return OutMessage(
         kind="delivery_failed",
-        method="chat.postMessage",
+        method=SlackMethod.POST,
         payload={"channel": user_id, **message(text, [section(":warning: " + text)])},
     )

@@ -9,7 +9,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.outbox.deliverer import Outbox, OutMessage
+from bot.outbox.envelope import OutMessage
+from bot.outbox.outbox import Outbox
 from storage import goals as sends
 from storage.models import OutboxRow
 

@@ -1,4 +1,4 @@
-"""File uploads through the outbox: a queued row with method ``UPLOAD`` is sent with slack_sdk's
+"""File uploads through the outbox: a row of method ``SlackMethod.UPLOAD`` goes by slack_sdk's
 ``files_upload_v2`` (files.getUploadURLExternal, the upload, files.completeUploadExternal), so a
 Slack outage delays a chart instead of losing it, and a missing ``files:write`` scope fails the
 chart alone (Slack answers ``missing_scope``, which is final)."""
@@ -10,8 +10,6 @@ from typing import Any
 
 from slack_sdk.errors import SlackRequestError
 from slack_sdk.web import SlackResponse, WebClient
-
-UPLOAD = "files.uploadV2"  # not a Web API method: the three calls of files_upload_v2
 
 
 def upload_payload(

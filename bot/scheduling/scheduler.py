@@ -24,7 +24,7 @@ from typing import IO, Any, Protocol
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.outbox.deliverer import Clock, utcnow
+from bot.clock import Clock, utcnow
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x62726176_6F6A6F62  # "bravojob": the advisory lock id every Bravo process agrees on

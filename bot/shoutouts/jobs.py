@@ -18,9 +18,9 @@ from sqlmodel import Session
 from bot.cadence import Cadence, next_due, previous_due
 from bot.celebrations.dates import CELEBRATE_AT, dates_to_celebrate
 from bot.deps import Deps
-from bot.outbox.deliverer import OutMessage
+from bot.outbox.envelope import OutMessage, SlackMethod
 from bot.outbox.scheduled import send_once
-from bot.outbox.uploads import UPLOAD, upload_payload
+from bot.outbox.uploads import upload_payload
 from bot.shoutouts import ids, render
 from bot.shoutouts.chart import chart_png
 from bot.shoutouts.errors import ArchivedChannelError, BotNotInChannelError, ChannelNotVisibleError
@@ -33,7 +33,6 @@ from storage import users as user_store
 from storage.models import ScheduledSend, ShoutoutChannel
 
 log = logging.getLogger(__name__)
-POST = "chat.postMessage"
 MEMBERS_TTL = timedelta(hours=6)
 FAIRNESS_WEEKS = 4
 SWEEP_AT = 50  # members to look up at once: more, and users.list (Tier 2) beats users.info each
@@ -83,7 +82,9 @@ def _stop(deps: Deps, cfg: ShoutoutChannel, due: datetime, at: datetime) -> str:
         store.save(session, row)
         key = week_key(cfg, due).replace("shoutout:", "shoutouts-stopped:", 1)
         payload = render.stopped_dm(cfg.enabled_by, cfg.channel_id)
-        message = OutMessage(kind=ids.STOPPED, method=POST, payload=payload, dedupe_key=key)
+        message = OutMessage(
+            kind=ids.STOPPED, method=SlackMethod.POST, payload=payload, dedupe_key=key
+        )
         send_once(
             session,
             deps.outbox,
@@ -177,7 +178,7 @@ def _shoutout_one(deps: Deps, team_id: str, channel_id: str, at: datetime) -> st
 
 def _week_message(week: Week, key: str) -> OutMessage:
     return OutMessage(
-        kind=ids.WEEKLY, method=POST, payload=render.weekly_post(week), dedupe_key=key
+        kind=ids.WEEKLY, method=SlackMethod.POST, payload=render.weekly_post(week), dedupe_key=key
     )
 
 
@@ -191,7 +192,11 @@ def _chart_message(week: Week, key: str, png: bytes, post_id: int | None) -> Out
         content=png,
     )
     return OutMessage(
-        kind=ids.CHART, method=UPLOAD, payload=payload, dedupe_key=key + ":chart", update_of=post_id
+        kind=ids.CHART,
+        method=SlackMethod.UPLOAD,
+        payload=payload,
+        dedupe_key=key + ":chart",
+        update_of=post_id,
     )
 
 
@@ -214,7 +219,7 @@ def _fairness(
         weeks=FAIRNESS_WEEKS,
     )
     note = render.fairness_note(lead, cfg.channel_id, quiet, FAIRNESS_WEEKS)
-    message = OutMessage(kind=ids.FAIRNESS, method=POST, payload=note, dedupe_key=key)
+    message = OutMessage(kind=ids.FAIRNESS, method=SlackMethod.POST, payload=note, dedupe_key=key)
     send_once(
         session,
         deps.outbox,
@@ -293,7 +298,9 @@ def _dates_one(deps: Deps, team_id: str, channel_id: str, at: datetime) -> str:
     if not items:
         return "nothing"
     payload = render.celebration_post(channel_id, items, today)
-    message = OutMessage(kind=ids.CELEBRATE, method=POST, payload=payload, dedupe_key=key)
+    message = OutMessage(
+        kind=ids.CELEBRATE, method=SlackMethod.POST, payload=payload, dedupe_key=key
+    )
     with deps.db.write() as session:
         sent = send_once(
             session,
@@ -338,7 +345,7 @@ def _milestones(deps: Deps, team_id: str, at: datetime) -> Counter[str]:
             payload = render.milestone_post(channel, Reached(m.user_id, m.kind, m.threshold))
             message = OutMessage(
                 kind=ids.MILESTONE,
-                method=POST,
+                method=SlackMethod.POST,
                 payload=payload,
                 dedupe_key=key,
                 notify_user=m.user_id,

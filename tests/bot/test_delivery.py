@@ -12,7 +12,11 @@ from typing import Any
 from slack_sdk.web import WebClient
 from sqlmodel import select
 
-from bot.outbox.deliverer import HOLD_FOR, SENDERS, Deliverer, Outbox, Outcome, OutMessage, Pacer
+from bot.outbox.deliverer import HOLD_FOR, SENDERS, Deliverer
+from bot.outbox.envelope import OutMessage
+from bot.outbox.outbox import Outbox
+from bot.outbox.pacer import Pacer
+from bot.outbox.sender import Outcome
 from storage.models import OutboxRow
 
 T = "T1"
@@ -426,7 +430,8 @@ def test_stop_hands_back_rows_held_for_a_slot(db) -> None:
 
 
 def test_thread_delivers_through_a_rate_limited_slack_exactly_once(db) -> None:
-    from bot.outbox.deliverer import SlackSender, utcnow
+    from bot.clock import utcnow
+    from bot.outbox.sender import SlackSender
     from bot.sandbox.server import FakeSlack
 
     users = [f"U{i:03d}" for i in range(60)]
