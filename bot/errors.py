@@ -1,9 +1,15 @@
-"""Domain errors. Services raise these with the facts; the Slack edge turns them into words."""
+"""Domain errors and their words.
+
+Services raise errors with the facts; ``error_text`` (one ``singledispatch`` registry) turns each
+into friendly words for an ephemeral reply or a modal field error. Every capability's
+``errors.py`` defines its errors and registers their words beside them; these are the shared ones.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from functools import singledispatch
+from typing import Any
 
 
 class BravoError(Exception):
@@ -16,47 +22,10 @@ class NoRecipientError(BravoError):
 
 
 @dataclass
-class MissingReasonError(BravoError):
-    pass
-
-
-@dataclass
 class TextTooLongError(BravoError):
     field: str
     limit: int
     length: int
-
-
-@dataclass
-class TooManyRecipientsError(BravoError):
-    limit: int
-    count: int
-
-
-@dataclass
-class UnknownValueError(BravoError):
-    unknown: tuple[str, ...]
-    allowed: tuple[str, ...]
-
-
-@dataclass
-class SelfKudosError(BravoError):
-    pass
-
-
-@dataclass
-class BotRecipientError(BravoError):
-    user_ids: tuple[str, ...]
-
-
-@dataclass
-class InactiveRecipientError(BravoError):
-    user_ids: tuple[str, ...]
-
-
-@dataclass
-class UnknownUserError(BravoError):
-    user_ids: tuple[str, ...]
 
 
 @dataclass
@@ -65,98 +34,62 @@ class UnknownUserGroupError(BravoError):
 
 
 @dataclass
-class AllowanceExceededError(BravoError):
-    allowance: int
-    used: int
-    requested: int
-    resets_at: datetime  # the giver's next local midnight
-
-    @property
-    def remaining(self) -> int:
-        return max(0, self.allowance - self.used)
-
-
-@dataclass
-class RecipientCapError(BravoError):
-    recipient_id: str
-    cap: int
-
-
-@dataclass
-class DuplicateKudosError(BravoError):
-    """The giver already recognised these people for this very message."""
-
-    user_ids: tuple[str, ...]
-
-
-@dataclass
-class UndoNotAllowedError(BravoError):
-    why: str  # "expired" | "not_giver" | "already_undone" | "not_found"
-
-
-@dataclass
 class UnknownCommandError(BravoError):
     word: str
-
-
-# Goals, check-ins and coaching -----------------------------------------------------------------
-
-
-@dataclass
-class GoalNotFoundError(BravoError):
-    """The goal was deleted, archived, or belongs to another workspace."""
-
-
-@dataclass
-class NotYourGoalError(BravoError):
-    pass
-
-
-@dataclass
-class GoalClosedError(BravoError):
-    status: str  # completed | archived
-
-
-@dataclass
-class PromptClosedError(BravoError):
-    status: str  # answered | missed | closed
-
-
-@dataclass
-class InvalidPauseError(BravoError):
-    why: str  # "past" | "too_far"
-
-
-@dataclass
-class CoachSelfError(BravoError):
-    pass
-
-
-@dataclass
-class CoachPersonError(BravoError):
-    user_id: str
-    why: str  # "bot" | "deactivated" | "unknown"
-
-
-@dataclass
-class PairingExistsError(BravoError):
-    status: str  # pending | active
-    coach_id: str
-    coachee_id: str
-
-
-@dataclass
-class PairingNotFoundError(BravoError):
-    pass
-
-
-@dataclass
-class NotShared(BravoError):
-    """Someone asked to see goals that were not shared with them."""
-
-    owner_id: str
 
 
 @dataclass
 class BadDateError(BravoError):
     text: str
+
+
+SORRY = "Sorry, something went wrong on my side and nothing was saved. Please try again in a minut"
+BUSY = "I'm swamped right now and couldn't take that. Nothing was saved; please try again."
+
+
+def echo(body: dict[str, Any]) -> str:
+    """What the person typed, so a failure never loses it."""
+    if body.get("command") and body.get("text"):
+        return f"\nWhat you typed, to try again: `{body['command']} {body['text']}`"
+    return ""
+
+
+@singledispatch
+def error_text(err: BravoError) -> str:
+    return "Sorry, that didn't work. Try `/kudos help`."
+
+
+@error_text.register
+def _(err: NoRecipientError) -> str:
+    if err.unresolved:
+        names = ", ".join("@" + n for n in err.unresolved)
+        return (
+            f"I couldn't tell who {names} is. Pick people from Slack's @-autocomplete so they "
+            "become real mentions, g. `/kudos @ana for calming an angry caller`."
+        )
+    return "Who gets the kudos? Start with one or more @mentions: `/kudos @ana for ...`"
+
+
+@error_text.register
+def _(err: TextTooLongError) -> str:
+    return (
+        f"That {err.field} is {err.length} characters; please keep it under {err.limit}. "
+        "Nothing was sent."
+    )
+
+
+@error_text.register
+def _(err: UnknownUserGroupError) -> str:
+    return "I couldn't find that user group. Mention people or an existing @group."
+
+
+@error_text.register
+def _(err: UnknownCommandError) -> str:
+    return f"I don't understand `{err.word}`. Try `/kudos help`."
+
+
+@error_text.register
+def _(err: BadDateError) -> str:
+    return (
+        f"I couldn't read `{err.text}` as a dat Use YYYY-MM-DD, g. `/goal away until 2026-12-24`."
+    )

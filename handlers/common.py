@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.blocks import message, section
 from bot.deps import Deps
-from bot.replies import BUSY, SORRY, echo
+from bot.errors import BUSY, SORRY, echo
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from slack_bolt import Ack, App, Respond
 
 from bot.commands import command_help
 from bot.deps import Deps
-from bot.errors import BravoError, DuplicateKudosError
+from bot.errors import BravoError, error_text
 from bot.feedback import customer, ids, render, requests
 from bot.feedback import service as feedback
 from bot.feedback.errors import FeedbackPersonError, SelfFeedbackError
@@ -28,8 +28,8 @@ from bot.feedback.parse import (
 )
 from bot.goals.render import goal_modal
 from bot.goals.render import meta as goal_meta
+from bot.kudos.errors import DuplicateKudosError
 from bot.outbox.envelope import OutMessage, SlackMethod
-from bot.replies import error_text
 from bot.text import plain
 from handlers.common import ephemeral, later, tell, view_input
 from handlers.kudos import Gift, give

@@ -17,15 +17,11 @@ from slack_bolt import Ack, App, Respond
 from bot.coaching import service as coaching
 from bot.commands import command_help
 from bot.deps import Deps
-from bot.errors import (
-    BadDateError,
-    BravoError,
-    GoalNotFoundError,
-    PromptClosedError,
-)
+from bot.errors import BadDateError, BravoError, error_text
 from bot.goals import ids as g
 from bot.goals import notify, render
 from bot.goals import service as goals
+from bot.goals.errors import GoalNotFoundError, PromptClosedError
 from bot.goals.parse import (
     AskToCoach,
     CoachHelp,
@@ -39,7 +35,6 @@ from bot.goals.parse import (
 )
 from bot.kudos.render import kudos_modal
 from bot.outbox.envelope import OutMessage, SlackMethod
-from bot.replies import error_text
 from bot.shoutouts.service import milestones_in_channel
 from handlers.common import ephemeral, later
 from storage import goals as store

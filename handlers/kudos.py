@@ -17,9 +17,10 @@ from slack_sdk.errors import SlackApiError
 from bot import events
 from bot.commands import help_text
 from bot.deps import Deps
-from bot.errors import BotRecipientError, BravoError, DuplicateKudosError, SelfKudosError
+from bot.errors import BravoError, error_text
 from bot.kudos import ids, render
 from bot.kudos import service as kudos
+from bot.kudos.errors import BotRecipientError, DuplicateKudosError, SelfKudosError
 from bot.kudos.parse import (
     GiveKudos,
     KudosCommand,
@@ -32,7 +33,6 @@ from bot.kudos.parse import (
     modal_reason,
     parse_kudos_command,
 )
-from bot.replies import error_text
 from bot.shoutouts.service import milestones_in_channel
 from handlers.common import ephemeral, later, later_or_now
 

@@ -18,12 +18,11 @@ from slack_bolt import Ack, App, Respond
 from bot.admins import is_admin
 from bot.commands import command_help
 from bot.deps import Deps
-from bot.errors import BravoError
+from bot.errors import BravoError, error_text
 from bot.outbox.envelope import OutMessage, SlackMethod
-from bot.replies import error_text
 from bot.shoutouts import ids, render, service
 from bot.shoutouts import parse as p
-from bot.shoutouts.errors import CsvRejectedError, NotAChannelError, NotAllowedError
+from bot.shoutouts.errors import CsvRejectedError, NotAChannelError, NotAllowedError, csv_problems
 from bot.shoutouts.jobs import MEMBERS_TTL, next_post, refresh_members
 from bot.shoutouts.team import check_channel, fetch_members
 from bot.shoutouts.week import Week, build_week
@@ -216,7 +215,7 @@ def register(app: App, deps: Deps) -> None:
         try:
             rows = p.parse_dates_csv(text, today=now.date())
         except CsvRejectedError as err:
-            ack(response_action="errors", errors={ids.IMPORT_BLOCK: render.csv_problems(err)})
+            ack(response_action="errors", errors={ids.IMPORT_BLOCK: csv_problems(err)})
             return
         if not rows:
             ack(response_action="errors", errors={ids.IMPORT_BLOCK: "Paste at least one row."})

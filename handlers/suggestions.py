@@ -18,9 +18,8 @@ from slack_sdk.errors import SlackApiError
 from bot.admins import is_admin
 from bot.commands import command_help
 from bot.deps import Deps
-from bot.errors import BravoError
+from bot.errors import BravoError, error_text
 from bot.feedback import ids, render
-from bot.feedback.errors import BoxChannelError, NotAdminError
 from bot.feedback.parse import (
     OpenSuggestModal,
     SetupBox,
@@ -30,8 +29,8 @@ from bot.feedback.parse import (
     suggestion_text,
 )
 from bot.outbox.envelope import OutMessage, SlackMethod
-from bot.replies import error_text
 from bot.suggestions import service as suggestions
+from bot.suggestions.errors import BoxChannelError, NotAdminError
 from bot.text import escape
 from bot.users import workspace_people
 from handlers.common import ephemeral, later, tell, view_input

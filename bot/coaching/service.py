@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.errors import (
+from bot.coaching.errors import (
     CoachPersonError,
     CoachSelfError,
     NotShared,

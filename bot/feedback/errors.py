@@ -1,10 +1,16 @@
-"""Domain errors for feedback and suggestions (the friendly words are in bot/render/feedback)."""
+"""Feedback errors and their words."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.errors import BravoError
+from bot.errors import BravoError, error_text
+
+_PERSON = {
+    "bot": "is a bot",
+    "deactivated": "has left the workspace",
+    "unknown": "isn't someone I can find",
+}
 
 
 @dataclass
@@ -79,26 +85,82 @@ class NotPraiseError(BravoError):
     pass
 
 
-@dataclass
-class NoSuggestionBoxError(BravoError):
-    pass
+@error_text.register
+def _(err: SelfFeedbackError) -> str:
+    return "Feedback is for someone else. For yourself, try setting a goal with `/goal`."
 
 
-@dataclass
-class SuggestionLimitError(BravoError):
-    limit: int
+@error_text.register
+def _(err: FeedbackPersonError) -> str:
+    return (
+        f"<@{err.user_id}> {_PERSON.get(err.why, 'is not available')}, so they can't get feedback."
+    )
 
 
-@dataclass
-class NotAdminError(BravoError):
-    pass
+@error_text.register
+def _(err: MissingFieldError) -> str:
+    return "Please fill in every required field. Nothing was sent."
 
 
-@dataclass
-class SuggestionNotFoundError(BravoError):
-    pass
+@error_text.register
+def _(err: DuplicateFeedbackError) -> str:
+    return "You already sent exactly this feedback to this person. Nothing was sent twice."
 
 
-@dataclass
-class BoxChannelError(BravoError):
-    why: str  # "dm" | "not_in_channel"
+@error_text.register
+def _(err: FeedbackNotFoundError) -> str:
+    return "I can't find that feedback, or it isn't yours to see."
+
+
+@error_text.register
+def _(err: NotRecipientError) -> str:
+    return "Only the person who received this feedback can do that."
+
+
+@error_text.register
+def _(err: NoCoachError) -> str:
+    return "You don't have a coach yet. Someone can offer with `/coach @you`."
+
+
+@error_text.register
+def _(err: TooManyAskedError) -> str:
+    return (
+        f"That's {err.count} people; ask at most {err.limit} at once, so each request gets "
+        "real attention. Nothing was sent."
+    )
+
+
+@error_text.register
+def _(err: AlreadyAskedError) -> str:
+    names = ", ".join(f"<@{u}>" for u in err.user_ids)
+    return f"You already have an open request with {names}. Nothing was sent."
+
+
+@error_text.register
+def _(err: RequestClosedError) -> str:
+    return {
+        "answered": "You already answered this request. Thank you!",
+        "expired": "This request has closed (requests stay open for a week).",
+    }.get(err.status, "This request was sent to someone else.")
+
+
+@error_text.register
+def _(err: FeedbackNotSharedError) -> str:
+    return (
+        f"<@{err.owner_id}>'s feedback is private. Coaches see what their coachees share with them."
+    )
+
+
+@error_text.register
+def _(err: BadRatingError) -> str:
+    return "Pick a rating from 1 to 5."
+
+
+@error_text.register
+def _(err: DuplicateCustomerFeedbackError) -> str:
+    return f"This message was already logged for <@{err.user_id}>."
+
+
+@error_text.register
+def _(err: NotPraiseError) -> str:
+    return "Only praise can be turned into kudos."

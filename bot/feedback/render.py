@@ -12,11 +12,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.blocks import Block, button, clip, context, message, quote, section
-from bot.feedback import errors as fe
 from bot.feedback import ids
 from bot.feedback.customer import KINDS, SOURCES
 from bot.feedback.service import FeedbackDraft, Inbox
-from bot.replies import error_text
 from bot.text import escape
 from storage.models import CustomerFeedback, Feedback, FeedbackRequest, Goal, Suggestion
 
@@ -528,123 +526,3 @@ def box_ready(channel: str) -> dict[str, Any]:
         "post with `/suggest your idea`; Bravo posts it with no name attached."
     )
     return {"channel": channel, **message(text, [section(text)])}
-
-
-# Errors ---------------------------------------------------------------------------------------
-
-_PERSON = {
-    "bot": "is a bot",
-    "deactivated": "has left the workspace",
-    "unknown": "isn't someone I can find",
-}
-
-
-@error_text.register
-def _(err: fe.SelfFeedbackError) -> str:
-    return "Feedback is for someone else. For yourself, try setting a goal with `/goal`."
-
-
-@error_text.register
-def _(err: fe.FeedbackPersonError) -> str:
-    return (
-        f"<@{err.user_id}> {_PERSON.get(err.why, 'is not available')}, so they can't get feedback."
-    )
-
-
-@error_text.register
-def _(err: fe.MissingFieldError) -> str:
-    return "Please fill in every required field. Nothing was sent."
-
-
-@error_text.register
-def _(err: fe.DuplicateFeedbackError) -> str:
-    return "You already sent exactly this feedback to this person. Nothing was sent twice."
-
-
-@error_text.register
-def _(err: fe.FeedbackNotFoundError) -> str:
-    return "I can't find that feedback, or it isn't yours to see."
-
-
-@error_text.register
-def _(err: fe.NotRecipientError) -> str:
-    return "Only the person who received this feedback can do that."
-
-
-@error_text.register
-def _(err: fe.NoCoachError) -> str:
-    return "You don't have a coach yet. Someone can offer with `/coach @you`."
-
-
-@error_text.register
-def _(err: fe.TooManyAskedError) -> str:
-    return (
-        f"That's {err.count} people; ask at most {err.limit} at once, so each request gets "
-        "real attention. Nothing was sent."
-    )
-
-
-@error_text.register
-def _(err: fe.AlreadyAskedError) -> str:
-    names = ", ".join(f"<@{u}>" for u in err.user_ids)
-    return f"You already have an open request with {names}. Nothing was sent."
-
-
-@error_text.register
-def _(err: fe.RequestClosedError) -> str:
-    return {
-        "answered": "You already answered this request. Thank you!",
-        "expired": "This request has closed (requests stay open for a week).",
-    }.get(err.status, "This request was sent to someone else.")
-
-
-@error_text.register
-def _(err: fe.FeedbackNotSharedError) -> str:
-    return (
-        f"<@{err.owner_id}>'s feedback is private. Coaches see what their coachees share with them."
-    )
-
-
-@error_text.register
-def _(err: fe.BadRatingError) -> str:
-    return "Pick a rating from 1 to 5."
-
-
-@error_text.register
-def _(err: fe.DuplicateCustomerFeedbackError) -> str:
-    return f"This message was already logged for <@{err.user_id}>."
-
-
-@error_text.register
-def _(err: fe.NotPraiseError) -> str:
-    return "Only praise can be turned into kudos."
-
-
-@error_text.register
-def _(err: fe.NoSuggestionBoxError) -> str:
-    return (
-        "The suggestion box isn't set up yet. An admin can run `/suggest setup` in the "
-        "channel where suggestions should go. Nothing was posted."
-    )
-
-
-@error_text.register
-def _(err: fe.SuggestionLimitError) -> str:
-    return f"You've reached today's limit of {err.limit} suggestions. Please try again tomorrow."
-
-
-@error_text.register
-def _(err: fe.NotAdminError) -> str:
-    return "Only workspace admins (or Bravo admins) can do that."
-
-
-@error_text.register
-def _(err: fe.SuggestionNotFoundError) -> str:
-    return "I can't find that suggestion any more."
-
-
-@error_text.register
-def _(err: fe.BoxChannelError) -> str:
-    if err.why == "dm":
-        return "Run `/suggest setup` in the channel (not a DM) where suggestions should go."
-    return "I'm not in this channel yet: `/invite @Bravo` first, then `/suggest setup` again."

@@ -22,14 +22,14 @@ from bot.cadence import (
     next_due,
     parse_hhmm,
 )
-from bot.errors import (
+from bot.goals import tips
+from bot.goals.errors import (
     GoalClosedError,
     GoalNotFoundError,
     InvalidPauseError,
     NotYourGoalError,
     PromptClosedError,
 )
-from bot.goals import tips
 from bot.settings import GoalRules
 from bot.users import Person, zone_or_utc
 from storage import goals as store

@@ -5,13 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.errors import (
-    MissingReasonError,
-    NoRecipientError,
-    TextTooLongError,
-    UnknownCommandError,
-    UnknownValueError,
-)
+from bot.errors import NoRecipientError, TextTooLongError, UnknownCommandError
+from bot.kudos.errors import MissingReasonError, UnknownValueError
 from bot.text import Token, escape, plain, safe_mrkdwn, tokenize, visible_length
 
 HASHTAG_RE = re.compile(r"(?<![\w&])#([A-Za-z][A-Za-z0-9_-]*)")

@@ -9,13 +9,13 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.errors import (
+from bot.errors import NoRecipientError
+from bot.kudos.errors import (
     AllowanceExceededError,
     BotRecipientError,
     DuplicateKudosError,
     InactiveRecipientError,
     MissingReasonError,
-    NoRecipientError,
     RecipientCapError,
     SelfKudosError,
     TooManyRecipientsError,

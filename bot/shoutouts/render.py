@@ -14,9 +14,6 @@ from typing import Any
 from bot.blocks import Block, clip, context, header, message, quote, section
 from bot.cadence import WEEKDAYS
 from bot.celebrations.dates import DateToCelebrate
-from bot.errors import BravoError
-from bot.replies import error_text
-from bot.shoutouts import errors as e
 from bot.shoutouts import ids
 from bot.shoutouts.week import REASON_CHARS, Moment, Reached, Week
 from bot.suggestions.service import DoneSuggestion
@@ -284,117 +281,10 @@ def import_modal() -> dict[str, Any]:
     }
 
 
-def csv_problems(err: e.CsvRejectedError, limit: int = 8) -> str:
-    lines = [f"Row {n}: {what}" if n else what for n, what in err.problems[:limit]]
-    if len(err.problems) > limit:
-        lines.append(f"…and {len(err.problems) - limit} more rows with problems")
-    head = f"Nothing was imported: {plural(len(err.problems), 'row')} with problems."
-    return clip(head + "\n" + "\n".join(lines), 2000)
-
-
 def imported_dm(user_id: str, people: int, rows: int) -> dict[str, Any]:
     who = "1 person" if people == 1 else f"{people} people"
     text = f"Imported {plural(rows, 'date')} for {who}."
     return {"channel": user_id, **message(text, [section(":white_check_mark: " + text)])}
-
-
-def bravo_text(err: BravoError) -> str:
-    return error_text(err)
-
-
-@error_text.register
-def _(err: e.UnknownBravoCommandError) -> str:
-    return f"I don't understand `{escape(err.text)}`. Try `/bravo help`."
-
-
-@error_text.register
-def _(err: e.UnknownWeekdayError) -> str:
-    return (
-        f"`{escape(err.word)}` isn't a weekday I know. Use a day like `friday` or `fri`: "
-        "`/bravo shoutouts on friday 16:00 Europe/Berlin`"
-    )
-
-
-@error_text.register
-def _(err: e.BadTimeError) -> str:
-    return (
-        f"`{escape(err.word)}` isn't a time of day. Use 24-hour HH:MM (00:00 to 23:59), "
-        "e.g. `16:00`, or `4pm`."
-    )
-
-
-@error_text.register
-def _(err: e.UnknownTimeZoneError) -> str:
-    return (
-        f"`{escape(err.word)}` isn't a time zone I know. Use a name from the tz database like "
-        "`Europe/Berlin`, `America/New_York` or `UTC`."
-    )
-
-
-@error_text.register
-def _(err: e.BadCelebrationDateError) -> str:
-    if err.kind == "birthday":
-        return (
-            f"`{escape(err.word)}` isn't a birthday I can read. Use month-day, e.g. "
-            "`/bravo celebrate birthday 03-14` (no year needed, and none is kept)."
-        )
-    return (
-        f"`{escape(err.word)}` isn't a date I can read. Use YYYY-MM-DD, e.g. "
-        "`/bravo celebrate started 2021-06-01`."
-    )
-
-
-@error_text.register
-def _(err: e.NotAChannelError) -> str:
-    return "Run this in the team's channel (not a DM): the team is the channel's members."
-
-
-@error_text.register
-def _(err: e.ChannelNotVisibleError) -> str:
-    return (
-        "I can't see this channel. If it's private, invite me first: `/invite @Bravo`, "
-        "then try again."
-    )
-
-
-@error_text.register
-def _(err: e.BotNotInChannelError) -> str:
-    return "I'm not in this channel yet. Invite me with `/invite @Bravo`, then try again."
-
-
-@error_text.register
-def _(err: e.ArchivedChannelError) -> str:
-    return "This channel is archived, so I can't post shout-outs here."
-
-
-@error_text.register
-def _(err: e.NotTeamChannelError) -> str:
-    return (
-        "This channel doesn't have weekly shout-outs. Turn them on with "
-        "`/bravo shoutouts on [weekday] [HH:MM] [time zone]`."
-    )
-
-
-@error_text.register
-def _(err: e.NotAllowedError) -> str:
-    if err.needs == "admin":
-        return "Only a Bravo or workspace admin can do that."
-    if err.needs == "lead":
-        return (
-            "Only this team's leads can do that: the channel's creator, or someone an admin "
-            "named with `/bravo lead @name`."
-        )
-    return "Only the person who turned shout-outs on here, a team lead or an admin can change them."
-
-
-@error_text.register
-def _(err: e.LeadMentionError) -> str:
-    return "Name one person from Slack's @-autocomplete: `/bravo lead @ana`."
-
-
-@error_text.register
-def _(err: e.CsvRejectedError) -> str:
-    return csv_problems(err)
 
 
 # Replies to /bravo ------------------------------------------------------------------------------
@@ -463,8 +353,3 @@ def fairness_set(on: bool) -> str:
             "members nobody has recognised for four weeks. It is never posted in the channel."
         )
     return "Fairness note off."
-
-
-@error_text.register
-def _(err: e.FutureStartDateError) -> str:
-    return f"{escape(err.word)} is in the future. Add your start date once you've started."

@@ -17,12 +17,12 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from bot.feedback.errors import (
+from bot.settings import Settings
+from bot.suggestions.errors import (
     NoSuggestionBoxError,
     SuggestionLimitError,
     SuggestionNotFoundError,
 )
-from bot.settings import Settings
 from storage import feedback as store
 from storage.models import Suggestion, SuggestionBox
 

@@ -25,7 +25,6 @@ from bot.feedback.errors import (
     NotRecipientError,
     RequestClosedError,
     SelfFeedbackError,
-    SuggestionLimitError,
     TooManyAskedError,
 )
 from bot.feedback.parse import (
@@ -42,6 +41,7 @@ from bot.feedback.parse import (
 )
 from bot.settings import DEFAULT_VALUES, load_settings
 from bot.suggestions import service as suggestions
+from bot.suggestions.errors import SuggestionLimitError
 from bot.users import Person
 from storage.db import Database
 from storage.models import CoachPairing

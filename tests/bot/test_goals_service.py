@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot import errors
 from bot.cadence import Cadence
+from bot.coaching import errors as coaching_errors
 from bot.coaching import service as coaching
+from bot.goals import errors as goal_errors
 from bot.goals import service as goals
 from bot.settings import GoalRules
 from bot.users import Person
@@ -163,7 +164,7 @@ def test_answering_counts_the_streak_once_and_a_second_click_is_refused(db: Data
     assert result is not None and result.prompt is not None
     done = answer(db, result.prompt.id or 0, "on_track")
     assert done.counted and done.goal.streak == 1
-    with pytest.raises(errors.PromptClosedError) as err:
+    with pytest.raises(goal_errors.PromptClosedError) as err:
         answer(db, result.prompt.id or 0, "at_risk")
     assert err.value.status == "answered"
     with db.read() as s:
@@ -174,9 +175,9 @@ def test_someone_else_cannot_answer_a_prompt(db: Database) -> None:
     goal = new_goal(db)
     result = due(db, goal, datetime(2026, 11, 23, 14, 31, tzinfo=UTC))
     assert result is not None and result.prompt is not None
-    with pytest.raises(errors.NotYourGoalError):
+    with pytest.raises(goal_errors.NotYourGoalError):
         answer(db, result.prompt.id or 0, actor="UBEN")
-    with pytest.raises(errors.GoalNotFoundError):
+    with pytest.raises(goal_errors.GoalNotFoundError):
         answer(db, 999_999)
     with db.read() as s:
         assert s.exec(select(CheckIn)).all() == []
@@ -287,7 +288,7 @@ def test_done_completes_the_goal_and_celebrates_a_streak_milestone(db: Database)
         assert g is not None and g.next_due_at is None and g.completed_at is not None
         assert len(s.exec(select(Milestone).where(Milestone.kind == "checkin_streak")).all()) == 1
     assert due(db, goal, at + timedelta(weeks=5)) is None  # no more prompts
-    with pytest.raises(errors.GoalClosedError), db.write() as s:
+    with pytest.raises(goal_errors.GoalClosedError), db.write() as s:
         goals.complete_goal(s, team_id=T, goal_id=goal.id or 0, actor_id="UANA", now=at)
 
 
@@ -323,7 +324,7 @@ def test_who_can_see_a_goal(db: Database) -> None:
         with db.read() as s:
             try:
                 shown = coaching.goals_visible(s, team_id=T, owner_id="UANA", viewer_id=viewer)
-            except errors.NotShared:
+            except coaching_errors.NotShared:
                 return set()
         return {g.what for g in shown}
 
@@ -343,17 +344,21 @@ def test_who_can_see_a_goal(db: Database) -> None:
 
 
 def test_coaching_rules(db: Database) -> None:
-    with db.write() as s, pytest.raises(errors.CoachSelfError):
+    with db.write() as s, pytest.raises(coaching_errors.CoachSelfError):
         coaching.request_coaching(s, team_id=T, coach=ANA, coachee=ANA, now=MONDAY)
-    with db.write() as s, pytest.raises(errors.CoachPersonError):
+    with db.write() as s, pytest.raises(coaching_errors.CoachPersonError):
         coaching.request_coaching(
             s, team_id=T, coach=ANA, coachee=Person("UBOT", is_bot=True), now=MONDAY
         )
     with db.write() as s:
         row = coaching.request_coaching(s, team_id=T, coach=BEN, coachee=ANA, now=MONDAY)
-    with db.write() as s, pytest.raises(errors.PairingExistsError):
+    with db.write() as s, pytest.raises(coaching_errors.PairingExistsError):
         coaching.request_coaching(s, team_id=T, coach=BEN, coachee=ANA, now=MONDAY)
-    with db.write() as s, pytest.raises(errors.PairingNotFoundError):  # only Ana can answer
+    # only Ana can answer
+    with (
+        db.write() as s,
+        pytest.raises(coaching_errors.PairingNotFoundError),
+    ):  # only Ana can answer
         coaching.answer_request(
             s, team_id=T, pairing_id=row.id or 0, actor_id="UBEN", accept=True, now=MONDAY
         )

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import func, select
 
 from bot import errors
+from bot.kudos import errors as kudos_errors
 from bot.kudos import service as kudos
 from bot.settings import KudosRules
 from bot.users import Person
@@ -62,11 +63,11 @@ def test_give_records_one_row_per_recipient_and_reports_allowance(db) -> None:
 @pytest.mark.parametrize(
     ("recipients", "error"),
     [
-        ((ANA,), errors.SelfKudosError),
-        ((BEN, ANA), errors.SelfKudosError),
-        ((BOT,), errors.BotRecipientError),
-        ((GONE,), errors.InactiveRecipientError),
-        ((NOBODY,), errors.UnknownUserError),
+        ((ANA,), kudos_errors.SelfKudosError),
+        ((BEN, ANA), kudos_errors.SelfKudosError),
+        ((BOT,), kudos_errors.BotRecipientError),
+        ((GONE,), kudos_errors.InactiveRecipientError),
+        ((NOBODY,), kudos_errors.UnknownUserError),
         ((), errors.NoRecipientError),
     ],
 )
@@ -78,7 +79,7 @@ def test_refusals_store_nothing(db, recipients, error) -> None:
 
 
 def test_unknown_value_refused(db) -> None:
-    with pytest.raises(errors.UnknownValueError):
+    with pytest.raises(kudos_errors.UnknownValueError):
         give(db, values=("bravery",))
     assert count(db, Kudos) == 0
 
@@ -88,7 +89,7 @@ def test_allowance_counts_in_the_givers_time_zone(db) -> None:
     late = datetime(2026, 11, 24, 4, 30, tzinfo=UTC)
     give(db, recipients=(BEN, CY), now=late - timedelta(hours=10))
     give(db, recipients=(BEN, CY), now=late - timedelta(hours=1))
-    with pytest.raises(errors.AllowanceExceededError) as info:
+    with pytest.raises(kudos_errors.AllowanceExceededError) as info:
         give(db, recipients=(BEN, CY), now=late)
     assert info.value.remaining == 1
     assert info.value.resets_at == datetime(2026, 11, 24, 0, 0, tzinfo=ANA.zone)
@@ -107,7 +108,7 @@ def test_per_recipient_cap(db) -> None:
     rules = KudosRules(daily_allowance=5, per_recipient_daily_cap=2)
     give(db, rules=rules)
     give(db, rules=rules)
-    with pytest.raises(errors.RecipientCapError):
+    with pytest.raises(kudos_errors.RecipientCapError):
         give(db, rules=rules)
     give(db, recipients=(CY,), rules=rules)
 
@@ -119,12 +120,12 @@ def test_undo_rules(db) -> None:
         (BEN, start, "not_giver"),
         (ANA, start + timedelta(minutes=11), "expired"),
     ]:
-        with pytest.raises(errors.UndoNotAllowedError) as info:
+        with pytest.raises(kudos_errors.UndoNotAllowedError) as info:
             undo(db, result, who, when)
         assert info.value.why == why
     undone = undo(db, result, ANA, start + timedelta(minutes=9))
     assert (len(undone.revoked), undone.remaining_today) == (1, 5)
-    with pytest.raises(errors.UndoNotAllowedError) as info:
+    with pytest.raises(kudos_errors.UndoNotAllowedError) as info:
         undo(db, result, ANA, start + timedelta(minutes=9))
     assert info.value.why == "already_undone"
     # Append-only: the kudos row is still there, with a revocation beside it.
@@ -228,7 +229,7 @@ def test_stats(db) -> None:
 
 def test_same_message_cannot_be_recognised_twice_by_one_giver(db) -> None:
     give(db, source_ref="C1:1.2")
-    with pytest.raises(errors.DuplicateKudosError):
+    with pytest.raises(kudos_errors.DuplicateKudosError):
         give(db, source_ref="C1:1.2")
     give(db, recipients=(CY,), source_ref="C1:1.2")  # someone else for the same message is fine
     give(db, giver=CY, source_ref="C1:1.2")  # and so is another giver

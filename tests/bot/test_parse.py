@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import errors
+from bot.kudos import errors as kudos_errors
 from bot.kudos.parse import (
     GiveKudos,
     KudosLimits,
@@ -67,13 +68,13 @@ def test_mentions_in_the_reason_are_not_recipients() -> None:
     [
         ("for nothing", errors.NoRecipientError),
         ("@ana for typing her name", errors.NoRecipientError),
-        ("<@U1>", errors.MissingReasonError),
-        ("<@U1> for", errors.MissingReasonError),
-        ("<@U1> #empathy", errors.MissingReasonError),
-        ("<@U1> for x #bravery", errors.UnknownValueError),
+        ("<@U1>", kudos_errors.MissingReasonError),
+        ("<@U1> for", kudos_errors.MissingReasonError),
+        ("<@U1> #empathy", kudos_errors.MissingReasonError),
+        ("<@U1> for x #bravery", kudos_errors.UnknownValueError),
         ("<@U1> for " + "x" * 201, errors.TextTooLongError),
         ("leaderboard yesterday", errors.UnknownCommandError),
-        ("leaderboard #bravery", errors.UnknownValueError),
+        ("leaderboard #bravery", kudos_errors.UnknownValueError),
     ],
 )
 def test_bad_input_is_explained(text: str, error: type) -> None:

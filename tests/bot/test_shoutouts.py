@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.celebrations.dates import dates_to_celebrate, days_covered
+from bot.errors import error_text
 from bot.kudos import service as kudos
 from bot.settings import KudosRules
 from bot.shoutouts import errors as e
@@ -79,7 +80,7 @@ def test_bad_input_names_the_problem(text: str, error: type[Exception]) -> None:
     try:
         p.parse_bravo_command(text)
     except e.BravoError as err:
-        words = render.error_text(err)
+        words = error_text(err)
         assert words and "Sorry, that didn't work" not in words  # a specific message each
 
 
@@ -91,7 +92,7 @@ def test_any_text_is_a_command_or_a_friendly_error(text: str) -> None:
         try:
             p.parse_bravo_command(f"{prefix} {text}")
         except e.BravoError as err:
-            assert render.error_text(err)
+            assert error_text(err)
 
 
 @settings(max_examples=200, deadline=None)
@@ -100,7 +101,7 @@ def test_any_csv_is_rows_or_a_report_of_every_broken_row(text: str) -> None:
     try:
         rows = p.parse_dates_csv(text, today=date(2026, 11, 27))
     except e.CsvRejectedError as err:
-        assert err.problems and render.csv_problems(err).startswith("Nothing was imported")
+        assert err.problems and e.csv_problems(err).startswith("Nothing was imported")
     else:
         assert all(
             r.kind in p.DATE_KINDS and (r.year is None) == (r.kind == "birthday") for r in rows
@@ -120,7 +121,7 @@ def test_a_csv_with_broken_rows_reports_every_one() -> None:
     with pytest.raises(e.CsvRejectedError) as caught:
         p.parse_dates_csv(text, today=date(2026, 11, 27))
     assert [n for n, _ in caught.value.problems] == [3, 4, 5, 6, 7]
-    report = render.csv_problems(caught.value)
+    report = e.csv_problems(caught.value)
     assert "Nothing was imported: 5 rows" in report and "Row 7" in report
     good = p.parse_dates_csv("<@U0ANA>,birthday,1990-03-14\n", today=date(2026, 11, 27))
     assert good == [p.DateRow("U0ANA", "birthday", 3, 14, None)]  # the year is dropped

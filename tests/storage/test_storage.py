@@ -10,8 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import func, select
 
-from bot import errors
 from bot.events import first_delivery, forget_old_events
+from bot.kudos import errors as kudos_errors
 from bot.kudos import service as kudos
 from bot.settings import KudosRules
 from bot.users import Person
@@ -62,7 +62,7 @@ def test_concurrent_givers_never_exceed_the_allowance_or_lose_counts(db: Databas
                     now=now + timedelta(milliseconds=i),
                 )
             result = "ok"
-        except errors.AllowanceExceededError:
+        except kudos_errors.AllowanceExceededError:
             result = "refused"
         with lock:
             outcomes.append(result)
