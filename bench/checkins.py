@@ -343,7 +343,7 @@ def run_worker(args: argparse.Namespace) -> int:
     )
     db = Database.from_url(settings.database_url)
     deps = build_deps(settings, db)
-    # As in production (bot.scheduling.housekeeping.start_scheduler): one process paces posts.
+    # As in production (bot.scheduling.start): one process paces posts.
     deps.deliverer.paces = PacingTurn(leadership_for(settings.database_url, "pacer"))
     at = datetime.fromisoformat(args.at)
     runs_job, delivers = ROLES[args.worker]

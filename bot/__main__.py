@@ -41,7 +41,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _serve_app(settings: Settings) -> tuple[object, object]:
     from bot.deps import build_deps
-    from bot.scheduling.housekeeping import start_scheduler
+    from bot.scheduling.start import start_scheduler
     from handlers.app import build_app
     from storage.db import Database
 
@@ -79,7 +79,7 @@ def _run_socket(settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.deps import build_deps
-    from bot.scheduling.housekeeping import start_scheduler
+    from bot.scheduling.start import start_scheduler
     from handlers.app import build_app
     from storage.db import Database
 

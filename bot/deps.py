@@ -43,15 +43,23 @@ def make_delivery_client(settings: Settings) -> WebClient:
     return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
 
 
-# Asks the scheduler to look at a job's due work now, unless it runs by the given time anyway.
-Wake = Callable[[str, datetime | None], None]
+class Waker:
+    """Asks the scheduler to look at a job's due work now, unless it runs by the given time
+    anyway. Until a scheduler attaches itself (tests, the CLI, a process that does not lead),
+    waking does nothing: jobs run when they are run."""
+
+    def __init__(self) -> None:
+        self._target: Callable[[str, datetime | None], None] | None = None
+
+    def attach(self, target: Callable[[str, datetime | None], None]) -> None:
+        self._target = target
+
+    def __call__(self, name: str, due: datetime | None = None) -> None:
+        if self._target is not None:
+            self._target(name, due)
 
 
-def no_wake(name: str, due: datetime | None = None) -> None:
-    """Without a scheduler in this process (tests, the CLI), jobs run when they are run."""
-
-
-@dataclass
+@dataclass(frozen=True)
 class Deps:
     settings: Settings
     db: Database
@@ -61,10 +69,12 @@ class Deps:
     outbox: Outbox = field(default_factory=lambda: Outbox())
     work: WorkQueue = field(default_factory=lambda: WorkQueue())
     clock: Clock = utcnow
-    wake: Wake = no_wake  # set by bot.scheduling.housekeeping.start_scheduler
+    wake: Waker = field(default_factory=Waker)  # the scheduler attaches itself at start
 
 
-def build_deps(settings: Settings, db: Database, *, clock: Clock = utcnow) -> Deps:
+def build_deps(
+    settings: Settings, db: Database, *, clock: Clock = utcnow, work: WorkQueue | None = None
+) -> Deps:
     client = make_client(settings)
     sender = SlackSender(make_delivery_client(settings))
     return Deps(
@@ -73,5 +83,6 @@ def build_deps(settings: Settings, db: Database, *, clock: Clock = utcnow) -> De
         client=client,
         directory=UserDirectory(db, client),
         deliverer=Deliverer(db, sender, clock=clock, posts_per_minute=settings.posts_per_minute),
+        work=work or WorkQueue(),
         clock=clock,
     )

@@ -14,14 +14,13 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.deps import Deps
+from handlers import register_all
+from handlers.common import apologise, with_deps
 
 log = logging.getLogger(__name__)
 
 
 def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> App:
-    from handlers import register_all
-    from handlers.common import apologise
-
     settings = deps.settings
     app = App(
         client=deps.client,
@@ -31,6 +30,7 @@ def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> Ap
         process_before_response=True,
         logger=logging.getLogger("bravo.bolt"),
     )
+    app.use(with_deps(deps))
     register_all(app, deps)
 
     @app.error

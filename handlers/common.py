@@ -1,16 +1,57 @@
-"""Pieces every listener shares: ephemeral replies, the apology, handing work to the queue."""
+"""Pieces every listener shares: the ``Deps`` in Bolt's context, ephemeral replies, domain errors
+turned into the reply or the modal's field error, the apology, handing work to the queue.
+
+Listeners are module-level functions; Bolt injects ``context`` and ``deps_of(context)`` gives
+them what the composition root built (``with_deps`` puts it there, for every request)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from slack_bolt import Ack, BoltContext
 
 from bot.blocks import message, section
 from bot.deps import Deps
-from bot.errors import BUSY, SORRY, echo
+from bot.errors import BUSY, SORRY, BravoError, echo, error_text
 
 log = logging.getLogger(__name__)
+
+
+DEPS = "bravo_deps"
+
+
+def with_deps(deps: Deps) -> Callable[..., None]:
+    """A Bolt middleware that puts ``deps`` in every request's context (before the listener)."""
+
+    def provide(context: BoltContext, next: Callable[[], None]) -> None:
+        context[DEPS] = deps
+        next()
+
+    return provide
+
+
+def deps_of(context: BoltContext | dict[str, Any]) -> Deps:
+    deps = context[DEPS]
+    assert isinstance(deps, Deps)
+    return deps
+
+
+@contextmanager
+def answering(respond: Any) -> Iterator[None]:
+    """Domain errors raised inside become the friendly ephemeral reply; anything else goes on
+    to the one error handler (``handlers.app``)."""
+    try:
+        yield
+    except BravoError as err:
+        respond(ephemeral(error_text(err)))
+
+
+def field_error(ack: Ack, block_id: str, err: BravoError) -> None:
+    """Answer a modal submission with the domain error shown under one of its fields."""
+    ack(response_action="errors", errors={block_id: error_text(err)})
 
 
 def ephemeral(text: str) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Queries for goals, check-ins, prompts, tips, coach pairings and delivery records."""
+"""Queries for goals, check-ins, prompts, tips and coach pairings."""
 
 from __future__ import annotations
 
@@ -14,14 +14,11 @@ from storage.models import (
     CheckInPrompt,
     CoachPairing,
     Goal,
-    Kudos,
-    KudosRevocation,
-    ScheduledSend,
     SlackUser,
     TipSeen,
     UserPref,
 )
-from storage.upsert import insert_ignore, insert_returning, upsert
+from storage.upsert import insert_returning, upsert
 
 SCHEDULED = ("active", "paused")  # goals that have check-ins coming
 
@@ -272,21 +269,6 @@ def set_away(session: Session, team_id: str, user_id: str, until: date | None) -
     )
 
 
-def kudos_received_since(
-    session: Session, team_id: str, user_id: str, since: datetime
-) -> list[Kudos]:
-    revoked = select(KudosRevocation.kudos_id)
-    return list(
-        session.exec(
-            select(Kudos)
-            .where(Kudos.team_id == team_id, Kudos.recipient_id == user_id)
-            .where(col(Kudos.created_at) >= since, col(Kudos.id).not_in(revoked))
-            .order_by(col(Kudos.created_at).desc())
-            .limit(20)
-        ).all()
-    )
-
-
 # Coaching --------------------------------------------------------------------------------------
 
 
@@ -353,47 +335,6 @@ def active_coaches(session: Session) -> list[tuple[str, str]]:
         .order_by(col(CoachPairing.team_id), col(CoachPairing.coach_id))
     ).all()
     return [(t, c) for t, c in rows]
-
-
-# Delivery records ------------------------------------------------------------------------------
-
-
-def record_send(
-    session: Session,
-    *,
-    key: str,
-    team_id: str,
-    kind: str,
-    user_id: str,
-    due_at: datetime,
-    now: datetime,
-    outbox_id: int | None = None,
-) -> bool:
-    """Write the delivery record for a scheduled message; False when it already exists (it was
-    sent, or is being sent, by this or another process)."""
-    values = {
-        "key": key,
-        "team_id": team_id,
-        "kind": kind,
-        "user_id": user_id,
-        "due_at": due_at,
-        "created_at": now,
-        "outbox_id": outbox_id,
-    }
-    return insert_ignore(session, ScheduledSend, values, ["key"])
-
-
-def link_send(session: Session, key: str, outbox_id: int | None) -> None:
-    session.execute(
-        update(ScheduledSend).where(col(ScheduledSend.key) == key).values(outbox_id=outbox_id)
-    )
-
-
-def sends(session: Session, kind: str | None = None) -> list[ScheduledSend]:
-    stmt = select(ScheduledSend)
-    if kind:
-        stmt = stmt.where(ScheduledSend.kind == kind)
-    return list(session.exec(stmt.order_by(col(ScheduledSend.due_at))).all())
 
 
 # What a batch of due goals needs, read at once -------------------------------------------------

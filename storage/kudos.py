@@ -266,3 +266,18 @@ def forget_events_before(session: Session, cutoff: datetime) -> int:
     for row in rows:
         session.delete(row)
     return len(rows)
+
+
+def kudos_received_since(
+    session: Session, team_id: str, user_id: str, since: datetime
+) -> list[Kudos]:
+    revoked = select(KudosRevocation.kudos_id)
+    return list(
+        session.exec(
+            select(Kudos)
+            .where(Kudos.team_id == team_id, Kudos.recipient_id == user_id)
+            .where(col(Kudos.created_at) >= since, col(Kudos.id).not_in(revoked))
+            .order_by(col(Kudos.created_at).desc())
+            .limit(20)
+        ).all()
+    )

@@ -1,4 +1,5 @@
-"""Queries for the outbox: enqueue, claim, finish, reschedule."""
+"""Queries for the outbox (enqueue, claim, finish, reschedule) and the delivery records of
+scheduled sends."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, or_, update
 from sqlmodel import Session, col, select
 
-from storage.models import OutboxRow
-from storage.upsert import insert_returning
+from storage.models import OutboxRow, ScheduledSend
+from storage.upsert import insert_ignore, insert_returning
 
 
 def add(
@@ -166,3 +167,44 @@ def counts(session: Session) -> dict[str, int]:
         select(OutboxRow.status, func.count()).group_by(col(OutboxRow.status))
     ).all()
     return {s: int(n) for s, n in rows}
+
+
+# Delivery records ------------------------------------------------------------------------------
+
+
+def record_send(
+    session: Session,
+    *,
+    key: str,
+    team_id: str,
+    kind: str,
+    user_id: str,
+    due_at: datetime,
+    now: datetime,
+    outbox_id: int | None = None,
+) -> bool:
+    """Write the delivery record for a scheduled message; False when it already exists (it was
+    sent, or is being sent, by this or another process)."""
+    values = {
+        "key": key,
+        "team_id": team_id,
+        "kind": kind,
+        "user_id": user_id,
+        "due_at": due_at,
+        "created_at": now,
+        "outbox_id": outbox_id,
+    }
+    return insert_ignore(session, ScheduledSend, values, ["key"])
+
+
+def link_send(session: Session, key: str, outbox_id: int | None) -> None:
+    session.execute(
+        update(ScheduledSend).where(col(ScheduledSend.key) == key).values(outbox_id=outbox_id)
+    )
+
+
+def sends(session: Session, kind: str | None = None) -> list[ScheduledSend]:
+    stmt = select(ScheduledSend)
+    if kind:
+        stmt = stmt.where(ScheduledSend.kind == kind)
+    return list(session.exec(stmt.order_by(col(ScheduledSend.due_at))).all())

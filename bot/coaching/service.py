@@ -17,6 +17,7 @@ from bot.coaching.errors import (
 from bot.goals.service import can_view
 from bot.users import Person
 from storage import goals as store
+from storage import kudos as ledger
 from storage.models import CheckIn, CoachPairing, Goal, Kudos
 
 
@@ -115,6 +116,6 @@ def digest_for(
         ]
         checkins = {g.id or 0: tuple(store.checkins_of(session, g.id or 0, since)) for g in goals}
         missed = {g.id or 0: store.missed_since(session, g.id or 0, since) for g in goals}
-        kudos = tuple(store.kudos_received_since(session, team_id, coachee, since))
+        kudos = tuple(ledger.kudos_received_since(session, team_id, coachee, since))
         out.append(CoacheeWeek(coachee, tuple(goals), checkins, missed, kudos))
     return out

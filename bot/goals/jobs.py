@@ -24,6 +24,7 @@ from bot.outbox.envelope import SlackMethod
 from bot.outbox.scheduled import send_once
 from bot.users import Person, person_from_cache, zone_or_utc
 from storage import goals as store
+from storage import outbox as outbox_store
 from storage import users as user_store
 from storage.models import Goal
 
@@ -143,7 +144,7 @@ def _checkin_one(
     if due.prompt is not None:
         key = notify.prompt_key(due.goal, due.due_at.isoformat())
         sent = next((r for r in rows if r.dedupe_key == key), None)
-        store.record_send(
+        outbox_store.record_send(
             session,
             key=key,
             team_id=team_id,

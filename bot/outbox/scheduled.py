@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot.outbox.envelope import OutMessage
 from bot.outbox.outbox import Outbox
-from storage import goals as sends
+from storage import outbox as sends
 from storage.models import OutboxRow
 
 

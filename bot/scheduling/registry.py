@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.events import forget_events
 from bot.feedback import jobs as feedback_jobs
 from bot.goals import jobs as goal_jobs
-from bot.scheduling.housekeeping import forget_events
 from bot.scheduling.scheduler import Job
 from bot.shoutouts import ids as shoutout_ids
 from bot.shoutouts import jobs as shoutout_jobs
-
-
-def _forget_events(deps: Any, at: datetime) -> Counter[str]:
-    return Counter({"forgotten": forget_events(deps, at)})
 
 
 def _hourly(deps: Any, at: datetime) -> datetime | None:
@@ -54,7 +49,7 @@ JOBS: tuple[Job, ...] = (
     Job(
         "forget_events",
         "forget handled Events API ids once Slack can no longer retry them",
-        _forget_events,
+        forget_events,
         _hourly,
         timedelta(hours=1),
     ),

@@ -16,6 +16,7 @@ from bot.sandbox.server import FakeSlack
 from bot.sandbox.signing import SlackRequester
 from bot.settings import load_settings
 from bot.web import make_wsgi
+from bot.work import WorkQueue
 from handlers.app import build_app
 from storage.db import Database
 
@@ -72,7 +73,7 @@ def slack() -> Iterator[FakeSlack]:
 
 
 def start_bravo(
-    slack: FakeSlack, db: Database, env: dict[str, str] | None = None
+    slack: FakeSlack, db: Database, env: dict[str, str] | None = None, work: WorkQueue | None = None
 ) -> Iterator[Bravo]:
     settings = load_settings(
         {
@@ -83,7 +84,7 @@ def start_bravo(
         }
     )
     clock = Clock()
-    deps = build_deps(settings, db, clock=clock)
+    deps = build_deps(settings, db, clock=clock, work=work)
     app = build_app(deps, http=True)
     server = make_server(
         "127.0.0.1", 0, make_wsgi(app, db), server_class=_Server, handler_class=_Quiet

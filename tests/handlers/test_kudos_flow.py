@@ -7,8 +7,11 @@ from datetime import timedelta
 
 from sqlmodel import func, select
 
+from bot.sandbox.server import FakeSlack
+from bot.work import WorkQueue
+from storage.db import Database
 from storage.models import Kudos, KudosRevocation, OutboxRow
-from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, Bravo
+from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, Bravo, start_bravo
 
 
 def kudos_rows(bravo: Bravo) -> list[Kudos]:
@@ -372,12 +375,12 @@ def test_an_internal_failure_apologises_and_echoes_what_was_typed(bravo: Bravo) 
 
 
 def test_housekeeping_forgets_old_event_ids(bravo: Bravo) -> None:
-    from bot.scheduling.housekeeping import forget_events
+    from bot.events import forget_events
 
     reaction(bravo, "reaction_added", event_id="EvOld")
     wait_rows(bravo, 1)
     bravo.clock.at += timedelta(days=2)
-    assert forget_events(bravo.deps) == 1
+    assert forget_events(bravo.deps, bravo.clock())["forgotten"] == 1
 
 
 def test_stale_profiles_are_used_when_slack_cannot_answer(bravo: Bravo) -> None:
@@ -414,13 +417,17 @@ def test_slow_slack_never_delays_an_ack(bravo: Bravo) -> None:
     assert max(r.elapsed for r in results) < 2.0  # Slack allows 3; a 5-thread pool takes 4+
 
 
-def test_when_overloaded_a_command_is_refused_kindly_not_lost(bravo: Bravo) -> None:
-    from bot.work import WorkQueue
-
-    bravo.deps.work = WorkQueue(threads=1, max_pending=0)  # a queue that is always full
-    command(bravo, "<@UBEN|ben> for holding the fort")
-    text = reply(bravo)["text"]
-    assert "try again" in text and "/kudos <@UBEN|ben> for holding the fort" in text
-    assert kudos_rows(bravo) == []
-    reaction(bravo, "reaction_added", event_id="EvBusy")  # events still run, in place
-    assert len(wait_rows(bravo, 1)) == 1
+def test_when_overloaded_a_command_is_refused_kindly_not_lost(
+    slack: FakeSlack, db: Database
+) -> None:
+    running = start_bravo(slack, db, work=WorkQueue(threads=1, max_pending=0))  # always full
+    bravo = next(running)
+    try:
+        command(bravo, "<@UBEN|ben> for holding the fort")
+        text = reply(bravo)["text"]
+        assert "try again" in text and "/kudos <@UBEN|ben> for holding the fort" in text
+        assert kudos_rows(bravo) == []
+        reaction(bravo, "reaction_added", event_id="EvBusy")  # events still run, in place
+        assert len(wait_rows(bravo, 1)) == 1
+    finally:
+        running.close()

@@ -431,7 +431,7 @@ def test_a_suggestion_done_this_week_is_in_this_weeks_post_once_and_not_the_next
 
 def test_turning_on_or_moving_the_post_wakes_the_shoutouts_job(bravo: Bravo) -> None:
     woken: list[tuple[str, datetime | None]] = []
-    bravo.deps.wake = lambda name, due=None: woken.append((name, due))
+    bravo.deps.wake.attach(lambda name, due=None: woken.append((name, due)))
     bravo_cmd(bravo, "shoutouts on friday 25:00")
     assert woken == []  # nothing was turned on
     bravo.clock.at = FRIDAY_1600_BERLIN - timedelta(minutes=2)

@@ -1,0 +1,53 @@
+"""Bravo's tables, one module per capability. Every row carries the Slack team (workspace) id it
+belongs to. Importing this package registers every table on ``SQLModel.metadata`` (Alembic and
+``create_all`` read it there)."""
+
+from __future__ import annotations
+
+from storage.models.celebrations import CelebrationPref, PersonDate
+from storage.models.coaching import CoachPairing
+from storage.models.feedback import CustomerFeedback, Feedback, FeedbackRequest
+from storage.models.goals import CheckIn, CheckInPrompt, Goal, TipSeen
+from storage.models.kudos import (
+    GivingStreak,
+    Kudos,
+    KudosRevocation,
+    KudosTally,
+    KudosTotal,
+    Milestone,
+    ProcessedEvent,
+)
+from storage.models.outbox import OutboxRow, ScheduledSend
+from storage.models.shoutouts import ShoutoutChannel, ShoutoutMember, TeamLead
+from storage.models.suggestions import Suggestion, SuggestionBox, SuggestionQuota
+from storage.models.users import SlackUser, UserPref
+
+__all__ = [
+    "CelebrationPref",
+    "CheckIn",
+    "CheckInPrompt",
+    "CoachPairing",
+    "CustomerFeedback",
+    "Feedback",
+    "FeedbackRequest",
+    "GivingStreak",
+    "Goal",
+    "Kudos",
+    "KudosRevocation",
+    "KudosTally",
+    "KudosTotal",
+    "Milestone",
+    "OutboxRow",
+    "PersonDate",
+    "ProcessedEvent",
+    "ScheduledSend",
+    "ShoutoutChannel",
+    "ShoutoutMember",
+    "SlackUser",
+    "Suggestion",
+    "SuggestionBox",
+    "SuggestionQuota",
+    "TeamLead",
+    "TipSeen",
+    "UserPref",
+]

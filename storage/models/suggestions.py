@@ -1,0 +1,49 @@
+"""The anonymous suggestion box: boxes, suggestions and daily quotas."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from storage.models.common import utc_column
+
+
+class SuggestionBox(SQLModel, table=True):
+    """The channel anonymous suggestions go to, set by an admin."""
+
+    __tablename__ = "suggestion_box"
+    team_id: str = Field(primary_key=True, max_length=32)
+    channel_id: str = Field(max_length=32)
+    set_by: str = Field(max_length=32)
+    set_at: datetime = Field(sa_column=utc_column())
+
+
+class Suggestion(SQLModel, table=True):
+    """An anonymous suggestion. No author, and only the day it was made: nothing here can be
+    joined to ``SuggestionQuota`` or to anything else about a person."""
+
+    __tablename__ = "suggestion"
+    __table_args__ = (Index("ix_suggestion_done", "team_id", "status", "done_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    day: date
+    channel_id: str = Field(max_length=32)
+    status: str = Field(default="open", max_length=16)  # open | done
+    done_note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    done_on: date | None = None
+    outbox_id: int | None = None
+
+
+class SuggestionQuota(SQLModel, table=True):
+    """Suggestions per person per day, keyed by a keyed hash of (team, person, day) so the
+    person cannot be read back; no id, no time, nothing shared with ``Suggestion``. Rows of
+    past days are deleted. SQLite stores it WITHOUT ROWID (in key order, not insertion order)."""
+
+    __tablename__ = "suggestion_quota"
+    __table_args__ = {"sqlite_with_rowid": False}
+    key: str = Field(primary_key=True, max_length=64)
+    day: date
+    used: int = 0

@@ -1,0 +1,31 @@
+"""People as Slack knows them (cached) and their preferences."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from storage.models.common import utc_column
+
+
+class SlackUser(SQLModel, table=True):
+    """Cached ``users.info``: name, time zone and whether the account can receive kudos."""
+
+    __tablename__ = "slack_user"
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(default="", max_length=255)
+    tz: str = Field(default="UTC", max_length=64)
+    is_bot: bool = False
+    deleted: bool = False
+    fetched_at: datetime = Field(sa_column=utc_column())
+
+
+class UserPref(SQLModel, table=True):
+    __tablename__ = "user_pref"
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    leaderboard_opt_out: bool = False
+    # Away (vacation) through this local date: no check-in prompts, and streaks do not break.
+    away_until: date | None = None
