@@ -42,7 +42,7 @@ from sqlalchemy import Table, event, func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.kudos import service
+from bot.kudos import rules
 from bot.settings import DEFAULT_VALUES, KudosRules
 from bot.users import Person, zone_or_utc
 from storage import kudos as ledger
@@ -562,7 +562,7 @@ def check_rollup_logic(now: datetime, seed: int, spaces: Sequence[Workspace]) ->
                         Kudos(**dict(zip(KUDOS_COLS, day.kudos[i], strict=True))) for i in members
                     ]
                     ledger.add_kudos(session, rows)
-                    service._advance_streak(session, rows[0].team_id, giver, rows[0].created_at)
+                    rules._advance_streak(session, rows[0].team_id, giver, rows[0].created_at)
                     for row in rows:
                         if row.id in gone:
                             _, _, by, why, at = gone[row.id]
@@ -594,12 +594,12 @@ def check_rollup_logic(now: datetime, seed: int, spaces: Sequence[Workspace]) ->
 
 def queries(now: datetime, person: Person) -> list[tuple[str, Callable[[Session], Any]]]:
     def board(period: str, value: str | None = None) -> Callable[[Session], Any]:
-        return lambda s: service.kudos_leaderboard(
+        return lambda s: rules.kudos_leaderboard(
             session=s, team_id=TEAM, period=period, value=value, now=now
         )
 
     def stats(s: Session) -> Any:
-        return service.kudos_stats(
+        return rules.kudos_stats(
             session=s, team_id=TEAM, person=person, viewer_id=person.user_id, rules=RULES, now=now
         )
 

@@ -29,10 +29,10 @@ from bot.feedback.parse import (
 from bot.goals.render import goal_modal
 from bot.goals.render import meta as goal_meta
 from bot.kudos.errors import DuplicateKudosError
+from bot.kudos.service import Gift, give
 from bot.outbox.envelope import OutMessage, SlackMethod
 from bot.text import plain
 from handlers.common import ephemeral, later, tell, view_input
-from handlers.kudos import Gift, give
 
 
 def _state(view: dict[str, Any], block: str, key: str) -> Any:

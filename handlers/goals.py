@@ -14,6 +14,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot.celebrations.service import milestones_in_channel
 from bot.coaching import service as coaching
 from bot.commands import command_help
 from bot.deps import Deps
@@ -35,7 +36,6 @@ from bot.goals.parse import (
 )
 from bot.kudos.render import kudos_modal
 from bot.outbox.envelope import OutMessage, SlackMethod
-from bot.shoutouts.service import milestones_in_channel
 from handlers.common import ephemeral, later
 from storage import goals as store
 from storage.models import Goal

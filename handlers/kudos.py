@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -19,7 +18,7 @@ from bot.commands import help_text
 from bot.deps import Deps
 from bot.errors import BravoError, error_text
 from bot.kudos import ids, render
-from bot.kudos import service as kudos
+from bot.kudos import rules as kudos
 from bot.kudos.errors import BotRecipientError, DuplicateKudosError, SelfKudosError
 from bot.kudos.parse import (
     GiveKudos,
@@ -33,86 +32,10 @@ from bot.kudos.parse import (
     modal_reason,
     parse_kudos_command,
 )
-from bot.shoutouts.service import milestones_in_channel
+from bot.kudos.service import Gift, give, withdraw
 from handlers.common import ephemeral, later, later_or_now
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Gift:
-    """A kudos request from any surface, after parsing."""
-
-    team_id: str
-    giver_id: str
-    user_ids: tuple[str, ...]
-    reason: str
-    values: tuple[str, ...]
-    channel_id: str | None
-    source: str
-    group_ids: tuple[str, ...] = ()
-    source_ref: str | None = None
-    permalink: str | None = None
-    thread_ts: str | None = None
-    event_id: str | None = None
-
-
-def give(deps: Deps, gift: Gift) -> kudos.KudosResult | None:
-    """Resolve people, record the kudos and queue its announcements in one transaction.
-    Returns None when ``event_id`` was already handled (a retried event)."""
-    now = deps.clock()
-    rules = deps.settings.kudos
-    from_groups = (
-        [u for u in deps.directory.group_members(gift.group_ids) if u not in gift.user_ids]
-        if gift.group_ids
-        else []
-    )
-    people = deps.directory.people(gift.team_id, [gift.giver_id, *gift.user_ids, *from_groups], now)
-    # Named people must all be valid; a group's bots, departed members and the giver are skipped.
-    recipients = [people[u] for u in gift.user_ids] + [
-        p
-        for p in (people[u] for u in from_groups)
-        if p.known and not p.is_bot and not p.deleted and p.user_id != gift.giver_id
-    ]
-    post_channel = rules.kudos_channel or gift.channel_id
-    if post_channel and post_channel.startswith("D"):
-        post_channel = None  # given in a DM: the recipients hear by DM, nothing is posted
-    with deps.db.write() as session:
-        if not events.first_delivery(
-            session=session, team_id=gift.team_id, event_id=gift.event_id, now=now
-        ):
-            return None
-        result = kudos.give_kudos(
-            session=session,
-            team_id=gift.team_id,
-            giver=people[gift.giver_id],
-            recipients=recipients,
-            reason=gift.reason,
-            values=gift.values,
-            channel_id=gift.channel_id,
-            source=gift.source,
-            source_ref=gift.source_ref,
-            rules=rules,
-            now=now,
-        )
-        in_channel = milestones_in_channel(
-            session, team_id=gift.team_id, user_ids=[c.user_id for c in result.celebrations]
-        )
-        messages = render.announcements(result, post_channel, gift.permalink, in_channel=in_channel)
-        if gift.thread_ts and not rules.kudos_channel:
-            for msg in messages:
-                if msg.kind == ids.POST:
-                    msg.payload["thread_ts"] = gift.thread_ts
-        deps.outbox.enqueue(session, gift.team_id, messages, now)
-    deps.deliverer.kick()
-    return result
-
-
-def withdraw(deps: Deps, session: Any, team_id: str, batch_id: str, giver_id: str) -> None:
-    """Queue the edits that mark a batch's post and DMs withdrawn (or cancel them if unsent),
-    in the caller's transaction, so a revocation and its announcement stand or fall together."""
-    edit = render.withdraw_edit(giver_id)
-    deps.outbox.withdraw(session, team_id, batch_id, [ids.POST, ids.DM], edit, deps.clock())
 
 
 def register(app: App, deps: Deps) -> None:
@@ -284,7 +207,7 @@ def register(app: App, deps: Deps) -> None:
                     rules=rules,
                     now=now,
                 )
-                withdraw(deps, session, team, action["value"], user)
+                withdraw(deps, session, team_id=team, batch_id=action["value"], giver_id=user)
         except BravoError as err:
             respond({"replace_original": False, **ephemeral(error_text(err))})
             return
@@ -351,7 +274,7 @@ def register(app: App, deps: Deps) -> None:
                 now=now,
             )
             for batch_id in dict.fromkeys(k.batch_id for k in revoked):
-                withdraw(deps, session, team, batch_id, giver)
+                withdraw(deps, session, team_id=team, batch_id=batch_id, giver_id=giver)
         deps.deliverer.kick()
 
 

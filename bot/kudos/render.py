@@ -18,8 +18,7 @@ from bot.blocks import (
     section,
 )
 from bot.kudos import ids
-from bot.kudos.service import Board, Celebration, KudosResult, Stats
-from bot.outbox.envelope import OutMessage, SlackMethod
+from bot.kudos.rules import Board, Celebration, KudosResult, Stats
 
 MEDALS = {1: ":first_place_medal:", 2: ":second_place_medal:", 3: ":third_place_medal:"}
 PERIOD_LABEL = {"week": "the past 7 days", "month": "the past 30 days", "all": "all time"}
@@ -86,67 +85,6 @@ def celebration_dm(c: Celebration) -> dict[str, Any]:
 def withdrawn(giver_id: str) -> dict[str, Any]:
     text = f"<@{giver_id}> withdrew this kudos."
     return message(text, [context(":leftwards_arrow_with_hook: " + text)])
-
-
-def announcements(
-    result: KudosResult,
-    post_channel: str | None,
-    permalink: str | None = None,
-    *,
-    in_channel: Set[str] = frozenset(),
-) -> list[OutMessage]:
-    """Everything a kudos sends: the channel post, a DM to each recipient, and a milestone DM
-    for each celebration, except to those whose milestones go to their team channel
-    (``in_channel``: the celebrations job posts them there)."""
-    out: list[OutMessage] = []
-    if post_channel:
-        out.append(
-            OutMessage(
-                kind=ids.POST,
-                method=SlackMethod.POST,
-                payload={
-                    "channel": post_channel,
-                    "unfurl_links": False,
-                    **kudos_post(result, permalink, in_channel),
-                },
-                ref=result.batch_id,
-                notify_user=result.giver_id,
-            )
-        )
-    for uid in result.recipient_ids:
-        out.append(
-            OutMessage(
-                kind=ids.DM,
-                method=SlackMethod.POST,
-                payload=recipient_dm(result, uid),
-                ref=result.batch_id,
-            )
-        )
-    for c in result.celebrations:
-        if c.user_id in in_channel:
-            continue
-        out.append(
-            OutMessage(
-                kind=ids.CELEBRATION,
-                method=SlackMethod.POST,
-                payload=celebration_dm(c),
-                dedupe_key=f"milestone:{result.team_id}:{c.user_id}:{c.kind}:{c.threshold}",
-            )
-        )
-    return out
-
-
-def withdraw_edit(giver_id: str) -> Any:
-    def edit(row: Any) -> OutMessage:
-        return OutMessage(
-            kind="kudos_withdrawn",
-            method=SlackMethod.UPDATE,
-            payload=withdrawn(giver_id),
-            ref=row.ref,
-            update_of=row.id,
-        )
-
-    return edit
 
 
 def _allowance(remaining: int, allowance: int) -> str:

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from bot.cadence import Cadence, next_due, previous_due
 from bot.celebrations.dates import CELEBRATE_AT, dates_to_celebrate
+from bot.celebrations.service import milestones_in_channel
 from bot.deps import Deps
 from bot.outbox.envelope import OutMessage, SlackMethod
 from bot.outbox.scheduled import send_once
@@ -24,7 +25,6 @@ from bot.outbox.uploads import upload_payload
 from bot.shoutouts import ids, render
 from bot.shoutouts.chart import chart_png
 from bot.shoutouts.errors import ArchivedChannelError, BotNotInChannelError, ChannelNotVisibleError
-from bot.shoutouts.service import milestones_in_channel
 from bot.shoutouts.team import check_channel, fetch_members
 from bot.shoutouts.week import Reached, Week, build_week, unrecognised
 from bot.users import Person, zone_or_utc

@@ -8,7 +8,6 @@ and the people an admin names; only a lead may turn on the fairness note, which 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
@@ -143,23 +142,6 @@ def set_milestones_where(*, session: Session, team_id: str, user_id: str, where:
     row = store.pref(session, team_id, user_id)
     row.milestones = where
     store.save(session, row)
-
-
-def milestones_in_channel(
-    session: Session, *, team_id: str, user_ids: Iterable[str]
-) -> frozenset[str]:
-    """Of ``user_ids``, those whose milestones are announced in their team channel instead of
-    by DM: they chose ``/bravo celebrate milestones channel`` and belong to a team channel (with
-    none, the post would have nowhere to go, so they hear by DM as everyone else does)."""
-    ids = sorted(set(user_ids))
-    chosen = store.prefs(session, team_id, ids)
-    return frozenset(
-        u
-        for u in ids
-        if u in chosen
-        and chosen[u].milestones == "channel"
-        and store.team_channels_of(session, team_id, u)
-    )
 
 
 def import_dates(

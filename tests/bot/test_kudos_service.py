@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from bot import errors
 from bot.kudos import errors as kudos_errors
-from bot.kudos import service as kudos
+from bot.kudos import rules as kudos
 from bot.settings import KudosRules
 from bot.users import Person
 from storage.models import Kudos, KudosRevocation, KudosTally, Milestone

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bot.celebrations.dates import dates_to_celebrate, days_covered
 from bot.errors import error_text
-from bot.kudos import service as kudos
+from bot.kudos import rules as kudos
 from bot.settings import KudosRules
 from bot.shoutouts import errors as e
 from bot.shoutouts import parse as p

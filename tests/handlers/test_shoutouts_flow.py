@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
-from bot.kudos import service as kudos
+from bot.kudos import rules as kudos
 from bot.sandbox.server import Call
 from bot.settings import KudosRules
 from bot.shoutouts import jobs

@@ -12,7 +12,7 @@ from sqlmodel import func, select
 
 from bot.events import first_delivery, forget_old_events
 from bot.kudos import errors as kudos_errors
-from bot.kudos import service as kudos
+from bot.kudos import rules as kudos
 from bot.settings import KudosRules
 from bot.users import Person
 from storage.db import Database, FairLock
