@@ -165,9 +165,10 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.demo.stage import run_demo
+    from bot.demo.play import run_demo
+    from handlers.app import build_app
 
-    return run_demo(keep=args.keep)
+    return run_demo(build_app, keep=args.keep)
 
 
 def parser() -> argparse.ArgumentParser:

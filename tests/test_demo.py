@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.demo.stage import ANA, BEN, CHANNEL, CY, DEE, TEAM, run_demo
+from bot.demo.play import run_demo
+from bot.demo.stage import ANA, BEN, CHANNEL, CY, DEE, TEAM
 from bot.sandbox.server import Call, FakeSlack
+from handlers.app import build_app
 
 
 @dataclass
@@ -30,7 +32,7 @@ def played() -> Played:
     slack = FakeSlack(team_id=TEAM, bot_user_id="UBRAVO")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        code = run_demo(fake=slack)
+        code = run_demo(build_app, fake=slack)
     return Played(code, out.getvalue(), slack)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.demo.fortnight import Fortnight
 from bot.demo.stage import (
     ANA,
     BEN,
@@ -19,14 +20,13 @@ from bot.demo.stage import (
     PEOPLE,
     SECRET,
     TEAM,
-    Fortnight,
     Scene,
     SimClock,
-    _bravo_on,
-    _button,
-    _inputs,
-    _today,
-    _view,
+    bravo_on,
+    button_of,
+    inputs,
+    today_utc,
+    view_of,
 )
 from bot.sandbox.signing import SlackRequester
 from bot.scheduling.registry import BY_NAME
@@ -43,11 +43,11 @@ def play_feedback(scene: Scene, env: dict[str, str]) -> None:
     )
     scene.fake.add_channel(IDEAS, "suggestions", members=("UBRAVO", *PEOPLE))
     scene.channels[IDEAS] = "suggestions"
-    today = _today()
+    today = today_utc()
     friday = today + timedelta(days=(4 - today.weekday()) % 7 or 7)
     day1 = friday + timedelta(days=3 + 15)  # a Tuesday, after the fortnight
     clock = SimClock(datetime.combine(day1, datetime.min.time(), UTC))
-    with _bravo_on(clock, {**env, "BRAVO_ADMINS": DEE}) as (deps, url):
+    with bravo_on(scene, clock, {**env, "BRAVO_ADMINS": DEE}) as (deps, url):
         slack = SlackRequester(url, SECRET, team_id=TEAM, fake=scene.fake)
         f = Fortnight(scene, slack, deps, clock, env, day1=day1)
         _requests(f)
@@ -60,7 +60,7 @@ def _cmd(f: Fortnight, user: str, command: str, text: str, channel: str = CHANNE
 
 
 def _feedback_form(situation: str, behaviour: str, impact: str, suggestion: str, **kw: str) -> Any:
-    values = _inputs(
+    values = inputs(
         fb_situation=("plain_text_input", "value", situation),
         fb_behaviour=("plain_text_input", "value", behaviour),
         fb_impact=("plain_text_input", "value", impact),
@@ -73,7 +73,7 @@ def _feedback_form(situation: str, behaviour: str, impact: str, suggestion: str,
         ),
     )
     if "recipient" in kw:
-        values |= _inputs(fb_recipient=("users_select", "selected_user", kw["recipient"]))
+        values |= inputs(fb_recipient=("users_select", "selected_user", kw["recipient"]))
     return values
 
 
@@ -95,8 +95,8 @@ def _requests(f: Fortnight) -> None:
     request = _latest_dm(f, BEN, "would value your feedback")
     f.clock.set(f.at(BEN, 1, "17:00"))
     f.scene.title(f"{f.moment(f.clock(), BEN)} · @ben answers")
-    f.press(BEN, request, _button(request, action_id="feedback_answer"), f.more("views.open"))
-    form = _view(f.fake.calls("views.open", ok=True)[-1])
+    f.press(BEN, request, button_of(request, action_id="feedback_answer"), f.more("views.open"))
+    form = view_of(f.fake.calls("views.open", ok=True)[-1])
     vague = _feedback_form("The onboarding calls", "Good job", "Nice", "")
     f.scene.say('@ben writes "Good job" and "Nice", and presses Send')
     nudge = f.slack.view_submission(BEN, form, vague).json() or {}
@@ -118,9 +118,14 @@ def _requests(f: Fortnight) -> None:
     answer = _latest_dm(f, ANA, "sent you feedback")
     f.clock.set(f.at(ANA, 2, "09:00"))
     f.scene.title(f"{f.moment(f.clock(), ANA)} · @ana reads it")
-    f.press(ANA, answer, _button(answer, action_id="feedback_thank"), f.more("response_url"))
-    f.press(ANA, answer, _button(answer, action_id="feedback_goal"), f.more("views.open"))
+    f.press(ANA, answer, button_of(answer, action_id="feedback_thank"), f.more("response_url"))
+    f.press(ANA, answer, button_of(answer, action_id="feedback_goal"), f.more("views.open"))
     f.scene.say("(the goal form opens with the suggestion as the plan; @ana closes it for now)")
+    _given_for_the_coach_too(f)
+    _reminded_read_and_closed(f)
+
+
+def _given_for_the_coach_too(f: Fortnight) -> None:
     given = f.at(DEE, 2, "15:00")
     f.do(
         given,
@@ -129,7 +134,7 @@ def _requests(f: Fortnight) -> None:
         f.more("views.open"),
         brief=True,
     )
-    form = _view(f.fake.calls("views.open", ok=True)[-1])
+    form = view_of(f.fake.calls("views.open", ok=True)[-1])
     f.do(
         given + timedelta(minutes=4),
         "@dee fills it in and presses Send",
@@ -147,6 +152,9 @@ def _requests(f: Fortnight) -> None:
             ),
         ),
     )
+
+
+def _reminded_read_and_closed(f: Fortnight) -> None:
     remind = BY_NAME["feedback_requests"].next_due(f.deps, f.clock())
     assert remind is not None
     _job(f, remind, "two working days on, @cy's reminder (run twice, sent once)", CY)
@@ -186,9 +194,9 @@ def _customer(f: Fortnight) -> None:
     f.slack.message_shortcut(DEE, "log_customer_feedback", channel_id=CHANNEL, message=email)
     f.scene.wait(views)
     f.scene.show(brief=True)
-    form = _view(f.fake.calls("views.open", ok=True)[-1])
+    form = view_of(f.fake.calls("views.open", ok=True)[-1])
     text = next(b for b in form["blocks"] if b["block_id"] == "cf_text")["element"]
-    values = _inputs(
+    values = inputs(
         cf_teammate=("users_select", "selected_user", CY),
         cf_kind=("radio_buttons", "selected_option", {"value": "praise"}),
         cf_rating=("static_select", "selected_option", {"value": "5"}),
@@ -204,7 +212,7 @@ def _customer(f: Fortnight) -> None:
     f.press(
         DEE,
         logged,
-        _button(logged, action_id="customer_kudos"),
+        button_of(logged, action_id="customer_kudos"),
         f.more("response_url"),
     )
 
@@ -236,11 +244,11 @@ def _suggestions(f: Fortnight) -> None:
     done_at = f.at(DEE, 9, "16:00")
     f.clock.set(done_at)
     f.scene.title(f"{f.moment(done_at, DEE)} · @dee marks it done")
-    f.press(DEE, post, _button(post, action_id="suggestion_done"), f.more("views.open"))
-    form = _view(f.fake.calls("views.open", ok=True)[-1])
+    f.press(DEE, post, button_of(post, action_id="suggestion_done"), f.more("views.open"))
+    form = view_of(f.fake.calls("views.open", ok=True)[-1])
     note = "Fridays 14:00-17:00 are now focus time; the on-call rota covers urgent pings"
     f.scene.say(f'@dee writes "{note}" and presses Mark done')
-    f.slack.view_submission(DEE, form, _inputs(done_note=("plain_text_input", "value", note)))
+    f.slack.view_submission(DEE, form, inputs(done_note=("plain_text_input", "value", note)))
     f.deliver()
     f.scene.show()
     day = done_at.date()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.demo.fortnight import Fortnight
+from bot.demo.stage import ANA, BEN, CHANNEL, CY, DEE
 from bot.scheduling.registry import BY_NAME
 
 TITLES = {
@@ -17,9 +19,8 @@ TITLES = {
 }
 
 
-def week_two(f: Any) -> None:
-    """Played on the fortnight ``f`` (a ``bot.demo.stage.Fortnight``) after Monday of week two."""
-    from bot.demo.stage import ANA, BEN, CHANNEL, CY, DEE
+def week_two(f: Fortnight) -> None:
+    """Played on the fortnight ``f`` (a ``Fortnight``) after Monday of week two."""
 
     def bravo(user: str, text: str) -> Any:
         return lambda: f.slack.slash_command(user, "/bravo", text, channel_id=CHANNEL)
@@ -75,7 +76,7 @@ def week_two(f: Any) -> None:
     _run(f, "shoutouts", post + timedelta(minutes=10), DEE, title=False)
 
 
-def _run(f: Any, name: str, at: datetime, user: str, *, title: bool = True) -> None:
+def _run(f: Fortnight, name: str, at: datetime, user: str, *, title: bool = True) -> None:
     f.clock.set(at)
     if title:
         f.scene.title(f"{f.moment(at, user)} · {TITLES[name]}")
