@@ -138,94 +138,126 @@ def _int(
 
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Build settings from an environment mapping; raise ``SettingsError`` with every problem."""
-    problems: list[str] = []
-
-    def text(name: str) -> str | None:
-        value = env.get(name, "").strip()
-        return value or None
-
-    bot_token = text("SLACK_BOT_TOKEN")
-    if bot_token and not bot_token.startswith("xoxb-"):
-        problems.append("SLACK_BOT_TOKEN should start with xoxb- (the Bot User OAuth Token).")
-    app_token = text("SLACK_APP_TOKEN")
-    if app_token and not app_token.startswith("xapp-"):
-        problems.append("SLACK_APP_TOKEN should start with xapp- (an app-level token).")
-
-    database_url = text("DATABASE_URL") or DEFAULT_DATABASE_URL
-    if not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?://", database_url):
-        problems.append(
-            "DATABASE_URL must be a sqlite:/// or postgresql:// URL, "
-            f"got {database_url.split('://')[0]!r}."
-        )
-
-    api_url = text("SLACK_API_URL") or DEFAULT_SLACK_API_URL
-    if not re.match(r"^https?://", api_url):
-        problems.append(f"SLACK_API_URL must be an http(s) URL, got {api_url!r}.")
-    elif not api_url.endswith("/"):
-        api_url += "/"
-
-    values: tuple[str, ...] = DEFAULT_VALUES
-    raw_values = text("BRAVO_VALUES")
-    if raw_values:
-        parsed = tuple(v.strip().lower().lstrip("#") for v in raw_values.split(",") if v.strip())
-        bad = [v for v in parsed if not VALUE_RE.match(v)]
-        if bad or not parsed:
-            problems.append(
-                "BRAVO_VALUES must be a comma-separated list of short lowercase words "
-                f"(letters, digits, dashes), got {raw_values!r}."
-            )
-        elif len(set(parsed)) != len(parsed) or len(parsed) > 50:
-            problems.append("BRAVO_VALUES must list at most 50 values, each once.")
-        else:
-            values = parsed
-
-    emoji = (text("BRAVO_KUDOS_EMOJI") or "clap").strip(":")
-    if not EMOJI_RE.match(emoji):
-        problems.append(f"BRAVO_KUDOS_EMOJI must be an emoji name like clap, got {emoji!r}.")
-
-    kudos_channel = text("BRAVO_KUDOS_CHANNEL")
-    if kudos_channel and not re.match(r"^[CG][A-Z0-9]{2,}$", kudos_channel):
-        problems.append(
-            "BRAVO_KUDOS_CHANNEL must be a channel id like C0123ABCD "
-            "(in Slack: channel details > About, at the bottom)."
-        )
-
-    log_level = (text("LOG_LEVEL") or "INFO").upper()
-    if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-        problems.append(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}.")
-
-    rules = KudosRules(
-        values=values,
-        emoji=emoji,
-        daily_allowance=_int(env, "BRAVO_DAILY_ALLOWANCE", 5, 1, 1000, problems),
-        per_recipient_daily_cap=_int(env, "BRAVO_PER_RECIPIENT_DAILY_CAP", 0, 0, 1000, problems),
-        kudos_channel=kudos_channel,
-    )
+    read = _Reader(env)
+    slack = read.slack()
+    database_url = read.database_url()
+    log_level = read.log_level()
+    kudos = read.kudos_rules()
     goals = GoalRules(
-        grace_hours=_int(env, "BRAVO_CHECKIN_GRACE_HOURS", 12, 0, 24 * 14, problems),
-        reminder_working_hours=_int(env, "BRAVO_REMINDER_WORKING_HOURS", 4, 1, 40, problems),
+        grace_hours=read.int("BRAVO_CHECKIN_GRACE_HOURS", 12, 0, 24 * 14),
+        reminder_working_hours=read.int("BRAVO_REMINDER_WORKING_HOURS", 4, 1, 40),
     )
-    posts_per_minute = _int(env, "BRAVO_POSTS_PER_MINUTE", 300, 10, 100_000, problems)
-    admins = tuple(a.strip() for a in (text("BRAVO_ADMINS") or "").split(",") if a.strip())
-    bad_admins = [a for a in admins if not re.match(r"^[UW][A-Z0-9]{2,}$", a)]
-    if bad_admins:
-        problems.append(
-            "BRAVO_ADMINS must be a comma-separated list of Slack user ids like U0123ABCD "
-            f"(in Slack: profile > ⋯ > Copy member ID), got {', '.join(bad_admins)!r}."
-        )
-    shoutout_grace_hours = _int(env, "BRAVO_SHOUTOUT_GRACE_HOURS", 24, 0, 24 * 6, problems)
-    if problems:
-        raise SettingsError(problems)
+    posts_per_minute = read.int("BRAVO_POSTS_PER_MINUTE", 300, 10, 100_000)
+    admins = read.admins()
+    shoutout_grace_hours = read.int("BRAVO_SHOUTOUT_GRACE_HOURS", 24, 0, 24 * 6)
+    if read.problems:
+        raise SettingsError(read.problems)
+    bot_token, signing_secret, app_token, api_url = slack
     return Settings(
         slack_bot_token=bot_token,
-        slack_signing_secret=text("SLACK_SIGNING_SECRET"),
+        slack_signing_secret=signing_secret,
         slack_app_token=app_token,
         database_url=database_url,
         slack_api_url=api_url,
         log_level=log_level,
-        kudos=rules,
+        kudos=kudos,
         goals=goals,
         posts_per_minute=posts_per_minute,
         admins=admins,
         shoutout_grace_hours=shoutout_grace_hours,
     )
+
+
+class _Reader:
+    """Reads one environment, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.problems: list[str] = []
+
+    def text(self, name: str) -> str | None:
+        value = self.env.get(name, "").strip()
+        return value or None
+
+    def int(self, name: str, default: int, lo: int, hi: int) -> int:
+        return _int(self.env, name, default, lo, hi, self.problems)
+
+    def slack(self) -> tuple[str | None, str | None, str | None, str]:
+        bot_token = self.text("SLACK_BOT_TOKEN")
+        if bot_token and not bot_token.startswith("xoxb-"):
+            self.problems.append(
+                "SLACK_BOT_TOKEN should start with xoxb- (the Bot User OAuth Token)."
+            )
+        app_token = self.text("SLACK_APP_TOKEN")
+        if app_token and not app_token.startswith("xapp-"):
+            self.problems.append("SLACK_APP_TOKEN should start with xapp- (an app-level token).")
+        api_url = self.text("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+        if not re.match(r"^https?://", api_url):
+            self.problems.append(f"SLACK_API_URL must be an http(s) URL, got {api_url!r}.")
+        elif not api_url.endswith("/"):
+            api_url += "/"
+        return bot_token, self.text("SLACK_SIGNING_SECRET"), app_token, api_url
+
+    def database_url(self) -> str:
+        database_url = self.text("DATABASE_URL") or DEFAULT_DATABASE_URL
+        if not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?://", database_url):
+            self.problems.append(
+                "DATABASE_URL must be a sqlite:/// or postgresql:// URL, "
+                f"got {database_url.split('://')[0]!r}."
+            )
+        return database_url
+
+    def log_level(self) -> str:
+        log_level = (self.text("LOG_LEVEL") or "INFO").upper()
+        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            self.problems.append(
+                f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}."
+            )
+        return log_level
+
+    def kudos_rules(self) -> KudosRules:
+        emoji = (self.text("BRAVO_KUDOS_EMOJI") or "clap").strip(":")
+        if not EMOJI_RE.match(emoji):
+            self.problems.append(
+                f"BRAVO_KUDOS_EMOJI must be an emoji name like clap, got {emoji!r}."
+            )
+        kudos_channel = self.text("BRAVO_KUDOS_CHANNEL")
+        if kudos_channel and not re.match(r"^[CG][A-Z0-9]{2,}$", kudos_channel):
+            self.problems.append(
+                "BRAVO_KUDOS_CHANNEL must be a channel id like C0123ABCD "
+                "(in Slack: channel details > About, at the bottom)."
+            )
+        return KudosRules(
+            values=self.values(),
+            emoji=emoji,
+            daily_allowance=self.int("BRAVO_DAILY_ALLOWANCE", 5, 1, 1000),
+            per_recipient_daily_cap=self.int("BRAVO_PER_RECIPIENT_DAILY_CAP", 0, 0, 1000),
+            kudos_channel=kudos_channel,
+        )
+
+    def values(self) -> tuple[str, ...]:
+        raw_values = self.text("BRAVO_VALUES")
+        if not raw_values:
+            return DEFAULT_VALUES
+        parsed = tuple(v.strip().lower().lstrip("#") for v in raw_values.split(",") if v.strip())
+        bad = [v for v in parsed if not VALUE_RE.match(v)]
+        if bad or not parsed:
+            self.problems.append(
+                "BRAVO_VALUES must be a comma-separated list of short lowercase words "
+                f"(letters, digits, dashes), got {raw_values!r}."
+            )
+        elif len(set(parsed)) != len(parsed) or len(parsed) > 50:
+            self.problems.append("BRAVO_VALUES must list at most 50 values, each once.")
+        else:
+            return parsed
+        return DEFAULT_VALUES
+
+    def admins(self) -> tuple[str, ...]:
+        admins = tuple(a.strip() for a in (self.text("BRAVO_ADMINS") or "").split(",") if a.strip())
+        bad_admins = [a for a in admins if not re.match(r"^[UW][A-Z0-9]{2,}$", a)]
+        if bad_admins:
+            self.problems.append(
+                "BRAVO_ADMINS must be a comma-separated list of Slack user ids like U0123ABCD "
+                f"(in Slack: profile > ⋯ > Copy member ID), got {', '.join(bad_admins)!r}."
+            )
+        return admins

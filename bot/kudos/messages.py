@@ -9,6 +9,7 @@ from bot.kudos import ids
 from bot.kudos.render import celebration_dm, kudos_post, recipient_dm, withdrawn
 from bot.kudos.rules import KudosResult
 from bot.outbox.envelope import OutMessage, SlackMethod
+from storage.models import OutboxRow
 
 
 def announcements(
@@ -60,7 +61,7 @@ def announcements(
 
 
 def withdraw_edit(giver_id: str) -> Any:
-    def edit(row: Any) -> OutMessage:
+    def edit(row: OutboxRow) -> OutMessage:
         return OutMessage(
             kind="kudos_withdrawn",
             method=SlackMethod.UPDATE,

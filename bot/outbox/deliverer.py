@@ -485,7 +485,7 @@ class Deliverer:
         if status == "failed" and row.notify_user:
             self._writes.append(lambda s: self._notify_failure(s, row, error or "unknown", now))
 
-    def _notify_failure(self, session: Any, row: OutboxRow, error: str, now: datetime) -> None:
+    def _notify_failure(self, session: Session, row: OutboxRow, error: str, now: datetime) -> None:
         payload = json.loads(row.payload)
         message = delivery_failed_dm(row.notify_user or "", payload.get("channel"), error)
         Outbox().enqueue(session, row.team_id, [message], now)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
+from bot.deps import Deps
 from bot.events import forget_events
 from bot.feedback import jobs as feedback_jobs
 from bot.goals import jobs as goal_jobs
@@ -13,7 +13,7 @@ from bot.shoutouts import ids as shoutout_ids
 from bot.shoutouts import jobs as shoutout_jobs
 
 
-def _hourly(deps: Any, at: datetime) -> datetime | None:
+def _hourly(deps: Deps, at: datetime) -> datetime | None:
     return None  # no due time of its own: runs every poll interval
 
 

@@ -17,6 +17,7 @@ import math
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -25,6 +26,7 @@ from typing import IO, Any, Protocol
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.clock import Clock, utcnow
+from bot.deps import Deps
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x62726176_6F6A6F62  # "bravojob": the advisory lock id every Bravo process agrees on
@@ -35,8 +37,8 @@ LOCK_KEYS = {"scheduler": LOCK_KEY, "pacer": 0x62726176_6F706163}  # ... and "br
 class Job:
     name: str
     description: str
-    run: Callable[[Any, datetime], Any]  # (deps, as_of) -> Counter of outcomes
-    next_due: Callable[[Any, datetime], datetime | None]  # what the database says is next
+    run: Callable[[Deps, datetime], Counter[str]]  # (deps, as_of) -> what came of it
+    next_due: Callable[[Deps, datetime], datetime | None]  # what the database says is next
     poll: timedelta  # look at least this often (work can become due from another process)
 
 
@@ -178,7 +180,7 @@ class PacingTurn:
 class Scheduler:
     def __init__(
         self,
-        deps: Any,
+        deps: Deps,
         jobs: Sequence[Job],
         leadership: Leadership,
         *,
