@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, or_, update
 from sqlmodel import Session, col, select
 
-from storage.models import OutboxRow, ScheduledSend
+from storage.models import OutboxRow, OutboxStatus, ScheduledSend
 from storage.upsert import insert_ignore, insert_returning
 
 
@@ -34,7 +34,7 @@ def add(
         "ref": ref,
         "dedupe_key": dedupe_key,
         "notify_user": notify_user,
-        "status": "pending",
+        "status": OutboxStatus.PENDING,
         "attempts": 0,
         "created_at": now,
         "next_attempt_at": now,
@@ -51,7 +51,7 @@ def add(
 def _free_to_take(now: datetime) -> ColumnElement[bool]:
     """Still queued and not claimed by a worker (or its claim has lapsed: it died mid-send)."""
     return and_(
-        col(OutboxRow.status) == "pending",
+        col(OutboxRow.status) == OutboxStatus.PENDING,
         or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
     )
 
@@ -102,7 +102,7 @@ def claim(
 
 def result(
     row_id: int,
-    status: str,
+    status: OutboxStatus,
     now: datetime,
     *,
     error: str | None,
@@ -113,7 +113,7 @@ def result(
     return {
         "id": row_id,
         "status": status,
-        "sent_at": now if status == "sent" else None,
+        "sent_at": now if status == OutboxStatus.SENT else None,
         "last_error": error,
         "result_channel": channel,
         "result_ts": ts,
@@ -155,7 +155,7 @@ def cancel_if_unclaimed(session: Session, row_id: int, now: datetime) -> bool:
     result = session.execute(
         update(OutboxRow)
         .where(col(OutboxRow.id) == row_id, _free_to_take(now))
-        .values(status="cancelled", last_error="withdrawn before delivery")
+        .values(status=OutboxStatus.CANCELLED, last_error="withdrawn before delivery")
     )
     return bool(getattr(result, "rowcount", 0))
 

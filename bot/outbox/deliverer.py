@@ -31,7 +31,7 @@ from bot.outbox.render import delivery_failed_dm
 from bot.outbox.sender import Outcome, SlackSender
 from storage import outbox as store
 from storage.db import Database
-from storage.models import OutboxRow
+from storage.models import OutboxRow, OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -381,10 +381,10 @@ class Deliverer:
         self._write()
         with self._db.read() as session:
             target = store.get(session, int(update_of))
-        if target is None or target.status in {"cancelled", "failed"}:
-            self._finish(row, "cancelled", error="nothing to update")
+        if target is None or target.status in {OutboxStatus.CANCELLED, OutboxStatus.FAILED}:
+            self._finish(row, OutboxStatus.CANCELLED, error="nothing to update")
             return None
-        if target.status != "sent":
+        if target.status != OutboxStatus.SENT:
             self._retry(row, "waiting for the message it edits", timedelta(seconds=2))
             return None
         payload["channel"], payload["ts"] = target.result_channel, target.result_ts
@@ -432,7 +432,7 @@ class Deliverer:
         if outcome.retry_after is None:
             self._answered.add(row.team_id)
         if outcome.ok:
-            self._finish(row, "sent", response=outcome.response)
+            self._finish(row, OutboxStatus.SENT, response=outcome.response)
         elif outcome.retry_after is not None:
             self._pause(row.team_id, outcome.retry_after)
             self._retry(
@@ -446,7 +446,7 @@ class Deliverer:
             self._retry(row, outcome.error or "transient", backoff)
         else:
             log.warning("Slack refused outbox row %s (%s): %s", row.id, row.method, outcome.error)
-            self._finish(row, "failed", error=outcome.error)
+            self._finish(row, OutboxStatus.FAILED, error=outcome.error)
 
     def _pause(self, team_id: str, seconds: float) -> None:
         """Slack said 429: nothing more for this workspace until Retry-After has passed."""
@@ -469,7 +469,7 @@ class Deliverer:
     def _finish(
         self,
         row: OutboxRow,
-        status: str,
+        status: OutboxStatus,
         *,
         response: dict[str, Any] | None = None,
         error: str | None = None,
@@ -482,7 +482,7 @@ class Deliverer:
         self._results.append(
             store.result(row.id or 0, status, now, error=error, channel=channel, ts=ts)
         )
-        if status == "failed" and row.notify_user:
+        if status == OutboxStatus.FAILED and row.notify_user:
             self._writes.append(lambda s: self._notify_failure(s, row, error or "unknown", now))
 
     def _notify_failure(self, session: Session, row: OutboxRow, error: str, now: datetime) -> None:

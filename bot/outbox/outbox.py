@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot.outbox.envelope import OutMessage
 from storage import outbox as store
-from storage.models import OutboxRow
+from storage.models import OutboxRow, OutboxStatus
 
 
 class Outbox:
@@ -50,8 +50,10 @@ class Outbox:
         already posted (or is being posted). Returns how many were cancelled before sending."""
         cancelled = 0
         for row in store.by_ref(session, team_id, ref, kinds):
-            if row.status == "pending" and store.cancel_if_unclaimed(session, row.id or 0, now):
+            if row.status == OutboxStatus.PENDING and store.cancel_if_unclaimed(
+                session, row.id or 0, now
+            ):
                 cancelled += 1
-            elif row.status in {"pending", "sent"}:
+            elif row.status in {OutboxStatus.PENDING, OutboxStatus.SENT}:
                 self.enqueue(session, team_id, [replacement(row)], now)
         return cancelled

@@ -17,7 +17,7 @@ from storage.models.kudos import (
     Milestone,
     ProcessedEvent,
 )
-from storage.models.outbox import OutboxRow, ScheduledSend
+from storage.models.outbox import OutboxRow, OutboxStatus, ScheduledSend
 from storage.models.shoutouts import ShoutoutChannel, ShoutoutMember, TeamLead
 from storage.models.suggestions import Suggestion, SuggestionBox, SuggestionQuota
 from storage.models.users import SlackUser, UserPref
@@ -38,6 +38,7 @@ __all__ = [
     "KudosTotal",
     "Milestone",
     "OutboxRow",
+    "OutboxStatus",
     "PersonDate",
     "ProcessedEvent",
     "ScheduledSend",

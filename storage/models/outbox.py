@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from storage.models.common import utc_column
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting for its turn (or for a retry)
+    SENT = "sent"
+    FAILED = "failed"  # Slack refused it for good, or it kept failing for two days
+    CANCELLED = "cancelled"  # withdrawn before it went, or an edit of a message never posted
 
 
 class OutboxRow(SQLModel, table=True):
@@ -27,7 +35,7 @@ class OutboxRow(SQLModel, table=True):
     ref: str | None = Field(default=None, max_length=128)
     dedupe_key: str | None = Field(default=None, max_length=255, unique=True)
     notify_user: str | None = Field(default=None, max_length=32)
-    status: str = Field(default="pending", max_length=16)
+    status: str = Field(default=OutboxStatus.PENDING, max_length=16)  # OutboxStatus
     attempts: int = 0
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(sa_column=utc_column())
