@@ -35,6 +35,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.sandbox.blockkit import check_message, check_view
+from bot.sandbox.calls import Call, CallContext, CallLog, SlackError, summarize
 from bot.sandbox.transcript import render_transcript
 
 JSON_FIELDS = frozenset({"blocks", "view", "attachments", "files", "metadata", "outputs"})
@@ -60,33 +61,6 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
 
 
 @dataclass
-class Call:
-    """One request the fake answered. `context` holds what the fake knew beyond the arguments
-    (the person behind a trigger_id or response_url, the user of a DM channel)."""
-
-    method: str
-    args: dict[str, Any]
-    response: dict[str, Any]
-    status: int
-    at: float
-    warnings: list[str] = field(default_factory=list)
-    context: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200 and bool(self.response.get("ok"))
-
-
-class SlackError(Exception):
-    """An `{"ok": false, "error": ...}` answer, raised inside a method handler."""
-
-    def __init__(self, error: str, **extra: Any) -> None:
-        super().__init__(error)
-        self.error = error
-        self.extra = extra
-
-
-@dataclass
 class _Failure:
     status: int
     retry_after: int
@@ -108,12 +82,6 @@ class _Reply:
     @classmethod
     def text(cls, text: str, status: int = 200) -> _Reply:
         return cls(status, text.encode(), "text/plain; charset=utf-8")
-
-
-@dataclass
-class _Ctx:
-    warnings: list[str] = field(default_factory=list)
-    context: dict[str, Any] = field(default_factory=dict)
 
 
 def _flag(value: Any) -> bool:
@@ -270,7 +238,7 @@ class _Server(ThreadingHTTPServer):
         self.fake = fake
 
 
-Handler = Callable[[dict[str, Any], _Ctx], dict[str, Any]]
+Handler = Callable[[dict[str, Any], CallContext], dict[str, Any]]
 
 
 class FakeSlack:
@@ -296,6 +264,7 @@ class FakeSlack:
         self.trigger_ttl = trigger_ttl
         self._ts_start = int(time.time()) if ts_start is None else ts_start
         self._lock = threading.RLock()
+        self._log = CallLog()
         self._server = _Server(port, self)
         self._thread: threading.Thread | None = None
         self._ids = itertools.count(1)
@@ -337,7 +306,7 @@ class FakeSlack:
         self.add_user(bot_user_id, "bravo", is_bot=True, real_name="Bravo")
 
     def _clear_activity(self) -> None:
-        self._calls: list[Call] = []
+        self._log.clear()
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._scheduled: list[dict[str, Any]] = []
         self._views: dict[str, dict[str, Any]] = {}
@@ -599,11 +568,7 @@ class FakeSlack:
     def calls(self, method: str | None = None, *, ok: bool | None = None) -> list[Call]:
         """Copies of the recorded calls, oldest first; `ok=True` keeps only successful ones."""
         with self._lock:
-            return [
-                copy.deepcopy(c)
-                for c in self._calls
-                if (method is None or c.method == method) and (ok is None or c.ok == ok)
-            ]
+            return self._log.select(method, ok=ok)
 
     def messages(self, channel: str | None = None) -> list[dict[str, Any]]:
         """The messages as they stand now (after updates and deletes), oldest first.
@@ -657,17 +622,7 @@ class FakeSlack:
 
     def summary(self, last: int = 40) -> str:
         """The last recorded calls, one line each, for assertion messages."""
-        calls = self.calls()
-        if not calls:
-            return "Recorded: nothing."
-        lines = [f"Recorded ({len(calls)} calls, last {min(last, len(calls))}):"]
-        for c in calls[-last:]:
-            outcome = "ok" if c.ok else c.response.get("error", "error")
-            keys = ("channel", "user", "user_id", "ts", "trigger_id", "url_id", "response_type")
-            shown = {k: c.args[k] for k in keys if k in c.args}
-            text = str(c.args.get("text", ""))[:60]
-            lines.append(f"  {c.method} [{c.status} {outcome}] {shown} {text!r}")
-        return "\n".join(lines)
+        return summarize(self.calls(), last)
 
     def reset(self) -> None:
         """Forget calls, messages, views, files and pending failures; keep the workspace."""
@@ -679,7 +634,7 @@ class FakeSlack:
         with self._lock:
             names = {uid: u["name"] for uid, u in self._users.items()}
             channels = {cid: c["name"] for cid, c in self._channels.items()}
-            calls = list(self._calls)
+            calls = self._log.all()
             return render_transcript(calls, names, channels, bot_name=bot_name)
 
     # ---- HTTP entry point ------------------------------------------------------------------
@@ -701,27 +656,6 @@ class FakeSlack:
         if route.startswith("/_sandbox/"):
             return self._control(verb, route[len("/_sandbox/") :], parts.query, body)
         return _Reply.text("not found", 404)
-
-    def _record(
-        self,
-        method: str,
-        args: dict[str, Any],
-        response: dict[str, Any],
-        status: int,
-        ctx: _Ctx | None = None,
-    ) -> None:
-        ctx = ctx or _Ctx()
-        self._calls.append(
-            Call(
-                method=method,
-                args=copy.deepcopy(args),
-                response=copy.deepcopy(response),
-                status=status,
-                at=time.time(),
-                warnings=list(ctx.warnings),
-                context=dict(ctx.context),
-            )
-        )
 
     def _injected(self, method: str) -> _Failure | None:
         queue = self._failures.get(method)
@@ -756,9 +690,9 @@ class FakeSlack:
             failure = self._injected(method)
             if failure is not None:
                 reply, data = self._failure_reply(failure)
-                self._record(method, args, data, reply.status)
+                self._log.record(method, args, data, reply.status)
                 return reply
-            ctx = _Ctx()
+            ctx = CallContext()
             reply_headers: dict[str, str] = {}
             try:
                 handler = self._methods.get(method)
@@ -771,14 +705,14 @@ class FakeSlack:
                 wait = self._rate_limited(method, args)
                 if wait:
                     data = {"ok": False, "error": "ratelimited"}
-                    self._record(method, args, data, 429, ctx)
+                    self._log.record(method, args, data, 429, ctx)
                     return _Reply.json(data, 429, {"Retry-After": str(wait)})
                 data = {"ok": True, **handler(args, ctx)}
             except SlackError as err:
                 data = {"ok": False, "error": err.error, **err.extra}
             if ctx.warnings:
                 reply_headers["X-Sandbox-Warnings"] = ",".join(ctx.warnings)
-            self._record(method, args, data, 200, ctx)
+            self._log.record(method, args, data, 200, ctx)
             return _Reply.json(data, 200, reply_headers)
 
     def _authenticate(self, header: str | None, supplied: Any) -> None:
@@ -884,7 +818,9 @@ class FakeSlack:
             return [self._dm_users[channel_id], self.bot_user_id]
         return list(self._channels[channel_id]["members"])
 
-    def _check_content(self, args: dict[str, Any], ctx: _Ctx, *, required: bool = True) -> None:
+    def _check_content(
+        self, args: dict[str, Any], ctx: CallContext, *, required: bool = True
+    ) -> None:
         text, blocks = args.get("text"), args.get("blocks")
         has_blocks = isinstance(blocks, list) and len(blocks) > 0
         if required and not text and not has_blocks and not args.get("attachments"):
@@ -920,7 +856,7 @@ class FakeSlack:
     def _public(self, message: dict[str, Any]) -> dict[str, Any]:
         return {k: copy.deepcopy(v) for k, v in message.items() if k != "channel"}
 
-    def _note_dm(self, channel: str, ctx: _Ctx) -> None:
+    def _note_dm(self, channel: str, ctx: CallContext) -> None:
         if channel in self._dm_users:
             ctx.context["dm_user"] = self._dm_users[channel]
 
@@ -987,7 +923,7 @@ class FakeSlack:
 
     # ---- Web API methods -------------------------------------------------------------------
 
-    def _auth_test(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _auth_test(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         return {
             "url": f"https://{self.team_domain}.slack.com/",
             "team": self.team_name,
@@ -998,7 +934,7 @@ class FakeSlack:
             "is_enterprise_install": False,
         }
 
-    def _team_info(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _team_info(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         return {
             "team": {
                 "id": self.team_id,
@@ -1009,7 +945,7 @@ class FakeSlack:
             }
         }
 
-    def _chat_post_message(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _chat_post_message(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         channel = self._resolve_channel(args.get("channel"), allow_user=True)
         self._can_post(channel)
         self._check_content(args, ctx)
@@ -1018,7 +954,7 @@ class FakeSlack:
         self._messages[(channel, message["ts"])] = message
         return {"channel": channel, "ts": message["ts"], "message": self._public(message)}
 
-    def _chat_post_ephemeral(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _chat_post_ephemeral(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         channel = self._resolve_channel(args.get("channel"), allow_user=True)
         self._visible(channel)
         if self._channels.get(channel, {}).get("is_archived"):
@@ -1040,7 +976,7 @@ class FakeSlack:
             raise SlackError(f"cant_{verb}_message")
         return channel, message
 
-    def _chat_update(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _chat_update(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         channel, message = self._own_message(args, verb="update")
         if self._channels.get(channel, {}).get("is_archived"):
             raise SlackError("is_archived")
@@ -1061,13 +997,13 @@ class FakeSlack:
             "message": self._public(message),
         }
 
-    def _chat_delete(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _chat_delete(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         channel, message = self._own_message(args, verb="delete")
         self._note_dm(channel, ctx)
         del self._messages[(channel, message["ts"])]
         return {"channel": channel, "ts": message["ts"]}
 
-    def _chat_get_permalink(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _chat_get_permalink(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         channel = self._resolve_channel(args.get("channel"), allow_user=False)
         self._visible(channel)
         ts = str(args.get("message_ts") or "")
@@ -1078,7 +1014,7 @@ class FakeSlack:
         )
         return {"channel": channel, "permalink": permalink}
 
-    def _chat_schedule_message(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _chat_schedule_message(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         channel = self._resolve_channel(args.get("channel"), allow_user=True)
         self._can_post(channel)
         try:
@@ -1122,7 +1058,7 @@ class FakeSlack:
             )
         return view
 
-    def _use_trigger(self, args: dict[str, Any], ctx: _Ctx) -> None:
+    def _use_trigger(self, args: dict[str, Any], ctx: CallContext) -> None:
         trigger = str(args.get("trigger_id") or args.get("interactivity_pointer") or "")
         if not trigger:
             raise SlackError(
@@ -1170,14 +1106,14 @@ class FakeSlack:
         }
         return stored
 
-    def _views_open(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _views_open(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         self._use_trigger(args, ctx)
         view = self._store_view(self._view_arg(args, kind="modal"))
         self._views[view["id"]] = view
         self._view_users[view["id"]] = ctx.context.get("user")
         return {"view": copy.deepcopy(view)}
 
-    def _views_push(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _views_push(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         self._use_trigger(args, ctx)
         user = ctx.context.get("user")
         under = [vid for vid, u in self._view_users.items() if u == user and user]
@@ -1188,7 +1124,7 @@ class FakeSlack:
         self._view_users[view["id"]] = user
         return {"view": copy.deepcopy(view)}
 
-    def _views_update(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _views_update(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         view_id, external_id = args.get("view_id"), args.get("external_id")
         if not view_id and not external_id:
             raise SlackError("invalid_arguments")
@@ -1214,7 +1150,7 @@ class FakeSlack:
             ctx.context["user"] = user
         return {"view": copy.deepcopy(view)}
 
-    def _views_publish(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _views_publish(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         user = self._user(args.get("user_id"))["id"]
         old = self._home.get(user)
         if old and args.get("hash") and args["hash"] != old["hash"]:
@@ -1228,10 +1164,10 @@ class FakeSlack:
 
     # people and conversations
 
-    def _users_info(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _users_info(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         return {"user": self._user_json(self._user(args.get("user"))["id"])}
 
-    def _users_list(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _users_list(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         page, cursor = _page(list(self._users), args, default_limit=READ_ONLY_LIMIT)
         return {
             "members": [self._user_json(uid) for uid in page],
@@ -1239,24 +1175,24 @@ class FakeSlack:
             "response_metadata": {"next_cursor": cursor},
         }
 
-    def _usergroups_users_list(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _usergroups_users_list(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         group = self._usergroups.get(str(args.get("usergroup") or ""))
         if group is None:
             raise SlackError("no_such_subteam")
         return {"users": list(group["users"])}
 
-    def _conversations_info(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _conversations_info(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         channel = self._resolve_channel(args.get("channel"), allow_user=False)
         self._visible(channel)
         return {"channel": self._channel_json(channel)}
 
-    def _conversations_members(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _conversations_members(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         channel = self._resolve_channel(args.get("channel"), allow_user=False)
         self._visible(channel)
         page, cursor = _page(self._members(channel), args, default_limit=100)
         return {"members": page, "response_metadata": {"next_cursor": cursor}}
 
-    def _conversations_list(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _conversations_list(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         types = set(str(args.get("types") or "public_channel").split(","))
         exclude_archived = _flag(args.get("exclude_archived"))
         wanted = []
@@ -1277,7 +1213,7 @@ class FakeSlack:
             "response_metadata": {"next_cursor": cursor},
         }
 
-    def _conversations_open(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _conversations_open(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         if args.get("channel"):
             channel = self._resolve_channel(args["channel"], allow_user=False)
             return {"channel": {"id": channel}, "no_op": True, "already_open": True}
@@ -1303,7 +1239,7 @@ class FakeSlack:
         self._channels[cid]["is_mpim"] = True
         return {"channel": {"id": cid}}
 
-    def _reactions_add(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _reactions_add(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         name = str(args.get("name") or "").strip(":")
         ts = str(args.get("timestamp") or "")
         if not ts:
@@ -1326,7 +1262,7 @@ class FakeSlack:
 
     # files
 
-    def _files_get_upload_url(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _files_get_upload_url(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         filename = args.get("filename")
         try:
             length = int(args.get("length") or -1)
@@ -1348,7 +1284,7 @@ class FakeSlack:
         }
         return {"upload_url": f"{self.root_url}/_upload/{file_id}", "file_id": file_id}
 
-    def _files_complete_upload(self, args: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _files_complete_upload(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         entries = args.get("files")
         if not isinstance(entries, list) or not entries:
             raise SlackError("invalid_arguments")
@@ -1395,11 +1331,11 @@ class FakeSlack:
         with self._lock:
             stored = self._files.get(file_id)
             if stored is None:
-                self._record("file_upload", {"file_id": file_id}, {"ok": False}, 404)
+                self._log.record("file_upload", {"file_id": file_id}, {"ok": False}, 404)
                 return _Reply.text("file_not_found", 404)
             stored["content"] = body
             args = {"file_id": file_id, "length": len(body)}
-            self._record("file_upload", args, {"ok": True}, 200)
+            self._log.record("file_upload", args, {"ok": True}, 200)
         return _Reply.text(f"OK - {len(body)}")
 
     # ---- response_url ----------------------------------------------------------------------
@@ -1415,22 +1351,22 @@ class FakeSlack:
         with self._lock:
             entry = self._response_urls.get(url_id)
             keys = ("user", "channel", "message_ts")
-            ctx = _Ctx(context={k: entry[k] for k in keys} if entry else {})
+            ctx = CallContext(context={k: entry[k] for k in keys} if entry else {})
             failure = self._injected("response_url")
             if failure is not None:
                 reply, data = self._failure_reply(failure)
-                self._record("response_url", args, data, reply.status, ctx)
+                self._log.record("response_url", args, data, reply.status, ctx)
                 return reply
             status, error = self._response_url_problem(entry, payload, args)
             if error:
-                self._record("response_url", args, {"ok": False, "error": error}, status, ctx)
+                self._log.record("response_url", args, {"ok": False, "error": error}, status, ctx)
                 return _Reply.text(error, status)
             assert entry is not None
             entry["posts"] += 1
             if args.get("text") is None and args.get("blocks"):
                 ctx.warnings.append("missing_text_fallback")
             self._apply_response(entry, args)
-            self._record("response_url", args, {"ok": True}, 200, ctx)
+            self._log.record("response_url", args, {"ok": True}, 200, ctx)
         return _Reply.text("ok")
 
     def _response_url_problem(
