@@ -17,11 +17,8 @@ from __future__ import annotations
 import argparse
 import base64
 import copy
-import email.parser
-import email.policy
 import itertools
 import json
-import math
 import secrets
 import signal
 import threading
@@ -34,38 +31,16 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.sandbox.args import decode_json_fields, flag, parse_multipart, parse_request_args
 from bot.sandbox.blockkit import check_message, check_view
 from bot.sandbox.calls import Call, CallContext, CallLog, SlackError, summarize
+from bot.sandbox.faults import Faults
 from bot.sandbox.transcript import render_transcript
 
-JSON_FIELDS = frozenset({"blocks", "view", "attachments", "files", "metadata", "outputs"})
 MAX_TEXT = 40_000
 RESPONSE_URL_POSTS = 5
 RESPONSE_URL_TTL = 30 * 60
 READ_ONLY_LIMIT = 1000
-# The calls that count against a workspace-wide message limit (set_workspace_rate_limit). Slack
-# documents that limit for chat.postMessage; the fake picks the stricter reading and counts every
-# call that posts or changes a message.
-WORKSPACE_PACED = frozenset(
-    {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.delete", "chat.scheduleMessage"}
-)
-
-
-# The scopes a method needs (any one of them), for the methods whose scope matters to a test.
-METHOD_SCOPES: dict[str, tuple[str, ...]] = {
-    "files.getUploadURLExternal": ("files:write",),
-    "files.completeUploadExternal": ("files:write",),
-    "conversations.members": ("channels:read", "groups:read"),
-    "conversations.info": ("channels:read", "groups:read"),
-}
-
-
-@dataclass
-class _Failure:
-    status: int
-    retry_after: int
-    error: str | None
-    times: int
 
 
 @dataclass
@@ -82,67 +57,6 @@ class _Reply:
     @classmethod
     def text(cls, text: str, status: int = 200) -> _Reply:
         return cls(status, text.encode(), "text/plain; charset=utf-8")
-
-
-def _flag(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes")
-    return bool(value)
-
-
-def _decode_json_fields(args: dict[str, Any]) -> dict[str, Any]:
-    for key in JSON_FIELDS & args.keys():
-        value = args[key]
-        if isinstance(value, str) and value.strip()[:1] in ("[", "{"):
-            try:
-                args[key] = json.loads(value)
-            except json.JSONDecodeError as err:
-                raise SlackError("invalid_json", detail=f"{key}: {err}") from err
-    return args
-
-
-def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
-    raw = f"Content-Type: {content_type}\r\n\r\n".encode() + body
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(raw)
-    fields: dict[str, Any] = {}
-    files: dict[str, bytes] = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True)
-        if not isinstance(name, str):
-            continue
-        if not isinstance(payload, bytes):
-            payload = b""
-        if part.get_filename() is not None:
-            files[name] = payload
-        else:
-            fields[name] = payload.decode("utf-8")
-    return fields, files
-
-
-def parse_request_args(content_type: str, body: bytes, query: str = "") -> dict[str, Any]:
-    """Arguments of a Web API request, from the query string and a form, multipart or JSON body.
-
-    JSON-valued fields sent inside a form (`blocks`, `view`, `attachments`...) are decoded.
-    Raises SlackError("invalid_json") on a malformed JSON body.
-    """
-    args: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
-    kind = content_type.split(";")[0].strip().lower()
-    if kind == "application/json":
-        try:
-            data = json.loads(body or b"{}")
-        except json.JSONDecodeError as err:
-            raise SlackError("invalid_json") from err
-        if not isinstance(data, dict):
-            raise SlackError("invalid_json")
-        args.update(data)
-    elif kind == "multipart/form-data":
-        fields, files = _parse_multipart(content_type, body)
-        args.update(fields)
-        args.update({k: f"<{len(v)} bytes>" for k, v in files.items()})
-    elif body:
-        args.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-    return _decode_json_fields(args)
 
 
 def _encode_cursor(offset: int) -> str:
@@ -178,30 +92,6 @@ def _tz_offset(tz: str) -> tuple[int, str]:
         return 0, tz
     offset = now.utcoffset()
     return int(offset.total_seconds()) if offset else 0, now.tzname() or tz
-
-
-class _Bucket:
-    """A token bucket: `rate` calls per second, bursts up to `capacity` (default max(1, rate))."""
-
-    def __init__(self, rate: float, now: float, capacity: float | None = None) -> None:
-        self.rate = rate
-        self.capacity = max(1.0, rate if capacity is None else capacity)
-        self.tokens, self.at = self.capacity, now
-
-    def wait(self, now: float) -> int:
-        """0 if a call may go ahead now, else the seconds to wait (at least 1); takes nothing."""
-        self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        if self.tokens >= 1:
-            return 0
-        return max(1, math.ceil((1 - self.tokens) / self.rate))
-
-    def take(self, now: float) -> int:
-        """0 if the call may go ahead (a token is taken), else the seconds to wait."""
-        wait = self.wait(now)
-        if not wait:
-            self.tokens -= 1
-        return wait
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -274,10 +164,7 @@ class FakeSlack:
         self._usergroups: dict[str, dict[str, Any]] = {}
         self._dms: dict[str, str] = {}  # user id -> D channel id
         self._dm_users: dict[str, str] = {}  # D channel id -> user id
-        self._rate_limits: dict[str, float] = {}
-        self._workspace_limit: tuple[float, int] | None = None  # (per second, burst)
-        self._latency = 0.0
-        self._scopes: set[str] | None = None  # None: every scope Bravo could ask for
+        self._faults = Faults()
         self._clear_activity()
         self._methods: dict[str, Handler] = {
             "auth.test": self._auth_test,
@@ -317,9 +204,7 @@ class FakeSlack:
         self._response_urls: dict[str, dict[str, Any]] = {}
         self._files: dict[str, dict[str, Any]] = {}
         self._reactions: dict[tuple[str, str], list[str]] = {}
-        self._failures: dict[str, list[_Failure]] = {}
-        self._buckets: dict[tuple[str, str], _Bucket] = {}
-        self._workspace_bucket: _Bucket | None = None
+        self._faults.clear()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -486,18 +371,14 @@ class FakeSlack:
         """The next `times` calls of `method` fail: HTTP 429 with Retry-After, HTTP 5xx, or
         HTTP 200 `{"ok": false, "error": error}` when `error` is given. Also for "response_url"."""
         with self._lock:
-            self._failures.setdefault(method, []).append(
-                _Failure(status=status, retry_after=retry_after, error=error, times=times)
+            self._faults.fail_next(
+                method, status=status, retry_after=retry_after, error=error, times=times
             )
 
     def set_rate_limit(self, method: str, per_second: float | None) -> None:
         """Answer 429 when `method` is called faster than `per_second` per channel (None: off)."""
         with self._lock:
-            if per_second:
-                self._rate_limits[method] = float(per_second)
-            else:
-                self._rate_limits.pop(method, None)
-            self._buckets = {k: v for k, v in self._buckets.items() if k[0] != method}
+            self._faults.set_rate_limit(method, per_second)
 
     def set_workspace_rate_limit(self, per_minute: float | None, burst: int = 5) -> None:
         """Answer 429 (with Retry-After) when the workspace as a whole posts or changes messages
@@ -505,35 +386,22 @@ class FakeSlack:
         burst of `burst`; as Slack's "several hundred a minute per workspace" does. None: off.
         Works alongside the per-channel `set_rate_limit`; a refused call uses up neither limit."""
         with self._lock:
-            if per_minute:
-                self._workspace_limit = (float(per_minute) / 60.0, max(1, int(burst)))
-            else:
-                self._workspace_limit = None
-            self._workspace_bucket = None
+            self._faults.set_workspace_rate_limit(per_minute, burst)
 
     def set_scopes(self, scopes: Iterable[str] | None) -> None:
         """The bot token's scopes; a method needing another answers ``missing_scope``
         (None: all of them)."""
         with self._lock:
-            self._scopes = None if scopes is None else set(scopes)
+            self._faults.set_scopes(scopes)
 
     def archive_channel(self, channel_id: str) -> None:
         with self._lock:
             self._channels[channel_id]["is_archived"] = True
 
-    def _check_scope(self, method: str) -> None:
-        needed = METHOD_SCOPES.get(method)
-        if needed is None or self._scopes is None:
-            return
-        if not any(scope in self._scopes for scope in needed):
-            raise SlackError(
-                "missing_scope", needed=",".join(needed), provided=",".join(sorted(self._scopes))
-            )
-
     def set_latency(self, seconds: float) -> None:
         """Delay every answer by `seconds`."""
         with self._lock:
-            self._latency = max(0.0, float(seconds))
+            self._faults.set_latency(seconds)
 
     # ---- handles given to the bot ----------------------------------------------------------
 
@@ -644,7 +512,7 @@ class FakeSlack:
         parts = urlsplit(path)
         route = unquote(parts.path)
         with self._lock:
-            latency = self._latency
+            latency = self._faults.latency
         if latency:
             time.sleep(latency)
         if route.startswith("/api/"):
@@ -657,28 +525,6 @@ class FakeSlack:
             return self._control(verb, route[len("/_sandbox/") :], parts.query, body)
         return _Reply.text("not found", 404)
 
-    def _injected(self, method: str) -> _Failure | None:
-        queue = self._failures.get(method)
-        if not queue:
-            return None
-        failure = queue[0]
-        failure.times -= 1
-        if failure.times <= 0:
-            queue.pop(0)
-        return failure
-
-    def _failure_reply(self, failure: _Failure) -> tuple[_Reply, dict[str, Any]]:
-        if failure.error is not None:
-            data = {"ok": False, "error": failure.error}
-            return _Reply.json(data), data
-        if failure.status == 429:
-            data = {"ok": False, "error": "ratelimited"}
-            headers = {"Retry-After": str(failure.retry_after)}
-            return _Reply.json(data, 429, headers), data
-        errors = {500: "internal_error", 503: "service_unavailable"}
-        data = {"ok": False, "error": errors.get(failure.status, "fatal_error")}
-        return _Reply.json(data, failure.status), data
-
     def _web_api(self, method: str, headers: dict[str, str], body: bytes, query: str) -> _Reply:
         parse_error: str | None = None
         try:
@@ -687,11 +533,11 @@ class FakeSlack:
             args, parse_error = {}, err.error
         supplied = args.pop("token", None)
         with self._lock:
-            failure = self._injected(method)
+            failure = self._faults.injected(method)
             if failure is not None:
-                reply, data = self._failure_reply(failure)
-                self._log.record(method, args, data, reply.status)
-                return reply
+                status, data, headers = failure.answer()
+                self._log.record(method, args, data, status)
+                return _Reply.json(data, status, headers)
             ctx = CallContext()
             reply_headers: dict[str, str] = {}
             try:
@@ -701,8 +547,8 @@ class FakeSlack:
                 if parse_error:
                     raise SlackError(parse_error)
                 self._authenticate(headers.get("authorization"), supplied)
-                self._check_scope(method)
-                wait = self._rate_limited(method, args)
+                self._faults.check_scope(method)
+                wait = self._faults.rate_limited(method, args, time.monotonic())
                 if wait:
                     data = {"ok": False, "error": "ratelimited"}
                     self._log.record(method, args, data, 429, ctx)
@@ -725,25 +571,6 @@ class FakeSlack:
             raise SlackError("not_authed")
         if token != self.token:
             raise SlackError("invalid_auth")
-
-    def _rate_limited(self, method: str, args: dict[str, Any]) -> int:
-        """0 when the call may go ahead (taking from every limit it is under), else Retry-After."""
-        now = time.monotonic()
-        buckets = []
-        rate = self._rate_limits.get(method)
-        if rate:
-            key = (method, str(args.get("channel") or args.get("channel_id") or ""))
-            buckets.append(self._buckets.setdefault(key, _Bucket(rate, now)))
-        if self._workspace_limit is not None and method in WORKSPACE_PACED:
-            if self._workspace_bucket is None:
-                per_second, burst = self._workspace_limit
-                self._workspace_bucket = _Bucket(per_second, now, capacity=burst)
-            buckets.append(self._workspace_bucket)
-        wait = max((b.wait(now) for b in buckets), default=0)
-        if not wait:
-            for bucket in buckets:
-                bucket.take(now)
-        return wait
 
     # ---- workspace helpers -----------------------------------------------------------------
 
@@ -1194,7 +1021,7 @@ class FakeSlack:
 
     def _conversations_list(self, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         types = set(str(args.get("types") or "public_channel").split(","))
-        exclude_archived = _flag(args.get("exclude_archived"))
+        exclude_archived = flag(args.get("exclude_archived"))
         wanted = []
         for cid, c in self._channels.items():
             kind = "private_channel" if c["is_private"] else "public_channel"
@@ -1326,7 +1153,7 @@ class FakeSlack:
     def _upload(self, file_id: str, headers: dict[str, str], body: bytes) -> _Reply:
         content_type = headers.get("content-type", "")
         if content_type.lower().startswith("multipart/form-data"):
-            _, files = _parse_multipart(content_type, body)
+            _, files = parse_multipart(content_type, body)
             body = next(iter(files.values()), b"")
         with self._lock:
             stored = self._files.get(file_id)
@@ -1347,16 +1174,16 @@ class FakeSlack:
             payload = None
         args: dict[str, Any] = {"url_id": url_id}
         if isinstance(payload, dict):
-            args.update(_decode_json_fields(dict(payload)))
+            args.update(decode_json_fields(dict(payload)))
         with self._lock:
             entry = self._response_urls.get(url_id)
             keys = ("user", "channel", "message_ts")
             ctx = CallContext(context={k: entry[k] for k in keys} if entry else {})
-            failure = self._injected("response_url")
+            failure = self._faults.injected("response_url")
             if failure is not None:
-                reply, data = self._failure_reply(failure)
-                self._log.record("response_url", args, data, reply.status, ctx)
-                return reply
+                status, data, headers = failure.answer()
+                self._log.record("response_url", args, data, status, ctx)
+                return _Reply.json(data, status, headers)
             status, error = self._response_url_problem(entry, payload, args)
             if error:
                 self._log.record("response_url", args, {"ok": False, "error": error}, status, ctx)
@@ -1389,10 +1216,10 @@ class FakeSlack:
     def _apply_response(self, entry: dict[str, Any], args: dict[str, Any]) -> None:
         channel, ts = entry["channel"], entry["message_ts"]
         original = self._messages.get((channel, ts)) if channel and ts else None
-        if _flag(args.get("delete_original")):
+        if flag(args.get("delete_original")):
             if original is not None:
                 del self._messages[(channel, ts)]
-        elif _flag(args.get("replace_original")):
+        elif flag(args.get("replace_original")):
             if original is not None:
                 original["text"] = args.get("text") or ""
                 original["blocks"] = args.get("blocks") or []
