@@ -24,9 +24,8 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -35,28 +34,13 @@ from bot.sandbox.args import decode_json_fields, flag, parse_multipart, parse_re
 from bot.sandbox.blockkit import check_message, check_view
 from bot.sandbox.calls import Call, CallContext, CallLog, SlackError, summarize
 from bot.sandbox.faults import Faults
+from bot.sandbox.http import HttpServer, Reply
 from bot.sandbox.transcript import render_transcript
 
 MAX_TEXT = 40_000
 RESPONSE_URL_POSTS = 5
 RESPONSE_URL_TTL = 30 * 60
 READ_ONLY_LIMIT = 1000
-
-
-@dataclass
-class _Reply:
-    status: int
-    body: bytes
-    content_type: str = "application/json; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def json(cls, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> _Reply:
-        return cls(status, json.dumps(data).encode(), headers=headers or {})
-
-    @classmethod
-    def text(cls, text: str, status: int = 200) -> _Reply:
-        return cls(status, text.encode(), "text/plain; charset=utf-8")
 
 
 def _encode_cursor(offset: int) -> str:
@@ -94,40 +78,6 @@ def _tz_offset(tz: str) -> tuple[int, str]:
     return int(offset.total_seconds()) if offset else 0, now.tzname() or tz
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"
-    wbufsize = -1  # headers and body in one write: no Nagle/delayed-ACK stall
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _answer(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        reply = self.server.fake.handle_http(self.command, self.path, headers, body)
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(reply.body)
-
-    do_GET = _answer
-    do_POST = _answer
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, port: int, fake: FakeSlack) -> None:
-        super().__init__(("127.0.0.1", port), _Handler)
-        self.fake = fake
-
-
 Handler = Callable[[dict[str, Any], CallContext], dict[str, Any]]
 
 
@@ -155,8 +105,7 @@ class FakeSlack:
         self._ts_start = int(time.time()) if ts_start is None else ts_start
         self._lock = threading.RLock()
         self._log = CallLog()
-        self._server = _Server(port, self)
-        self._thread: threading.Thread | None = None
+        self._http = HttpServer(port, self.handle_http)
         self._ids = itertools.count(1)
         self._ts_seq = 0
         self._users: dict[str, dict[str, Any]] = {}
@@ -210,7 +159,7 @@ class FakeSlack:
 
     @property
     def port(self) -> int:
-        return int(self._server.server_address[1])
+        return self._http.port
 
     @property
     def root_url(self) -> str:
@@ -222,22 +171,11 @@ class FakeSlack:
         return f"{self.root_url}/api/"
 
     def start(self) -> FakeSlack:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},  # so stop() returns quickly
-                name="fake-slack",
-                daemon=True,
-            )
-            self._thread.start()
+        self._http.start()
         return self
 
     def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
+        self._http.stop()
 
     def __enter__(self) -> FakeSlack:
         return self.start()
@@ -507,7 +445,7 @@ class FakeSlack:
 
     # ---- HTTP entry point ------------------------------------------------------------------
 
-    def handle_http(self, verb: str, path: str, headers: dict[str, str], body: bytes) -> _Reply:
+    def handle_http(self, verb: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
         """Answer one HTTP request (called from the server threads)."""
         parts = urlsplit(path)
         route = unquote(parts.path)
@@ -523,9 +461,9 @@ class FakeSlack:
             return self._upload(route[len("/_upload/") :], headers, body)
         if route.startswith("/_sandbox/"):
             return self._control(verb, route[len("/_sandbox/") :], parts.query, body)
-        return _Reply.text("not found", 404)
+        return Reply.text("not found", 404)
 
-    def _web_api(self, method: str, headers: dict[str, str], body: bytes, query: str) -> _Reply:
+    def _web_api(self, method: str, headers: dict[str, str], body: bytes, query: str) -> Reply:
         parse_error: str | None = None
         try:
             args = parse_request_args(headers.get("content-type", ""), body, query)
@@ -537,7 +475,7 @@ class FakeSlack:
             if failure is not None:
                 status, data, headers = failure.answer()
                 self._log.record(method, args, data, status)
-                return _Reply.json(data, status, headers)
+                return Reply.json(data, status, headers)
             ctx = CallContext()
             reply_headers: dict[str, str] = {}
             try:
@@ -552,14 +490,14 @@ class FakeSlack:
                 if wait:
                     data = {"ok": False, "error": "ratelimited"}
                     self._log.record(method, args, data, 429, ctx)
-                    return _Reply.json(data, 429, {"Retry-After": str(wait)})
+                    return Reply.json(data, 429, {"Retry-After": str(wait)})
                 data = {"ok": True, **handler(args, ctx)}
             except SlackError as err:
                 data = {"ok": False, "error": err.error, **err.extra}
             if ctx.warnings:
                 reply_headers["X-Sandbox-Warnings"] = ",".join(ctx.warnings)
             self._log.record(method, args, data, 200, ctx)
-            return _Reply.json(data, 200, reply_headers)
+            return Reply.json(data, 200, reply_headers)
 
     def _authenticate(self, header: str | None, supplied: Any) -> None:
         token = None
@@ -1150,7 +1088,7 @@ class FakeSlack:
             self._messages[(channel, ts)] = message
         return {"files": shared}
 
-    def _upload(self, file_id: str, headers: dict[str, str], body: bytes) -> _Reply:
+    def _upload(self, file_id: str, headers: dict[str, str], body: bytes) -> Reply:
         content_type = headers.get("content-type", "")
         if content_type.lower().startswith("multipart/form-data"):
             _, files = parse_multipart(content_type, body)
@@ -1159,15 +1097,15 @@ class FakeSlack:
             stored = self._files.get(file_id)
             if stored is None:
                 self._log.record("file_upload", {"file_id": file_id}, {"ok": False}, 404)
-                return _Reply.text("file_not_found", 404)
+                return Reply.text("file_not_found", 404)
             stored["content"] = body
             args = {"file_id": file_id, "length": len(body)}
             self._log.record("file_upload", args, {"ok": True}, 200)
-        return _Reply.text(f"OK - {len(body)}")
+        return Reply.text(f"OK - {len(body)}")
 
     # ---- response_url ----------------------------------------------------------------------
 
-    def _response_url(self, url_id: str, body: bytes) -> _Reply:
+    def _response_url(self, url_id: str, body: bytes) -> Reply:
         try:
             payload = json.loads(body or b"{}")
         except json.JSONDecodeError:
@@ -1183,18 +1121,18 @@ class FakeSlack:
             if failure is not None:
                 status, data, headers = failure.answer()
                 self._log.record("response_url", args, data, status, ctx)
-                return _Reply.json(data, status, headers)
+                return Reply.json(data, status, headers)
             status, error = self._response_url_problem(entry, payload, args)
             if error:
                 self._log.record("response_url", args, {"ok": False, "error": error}, status, ctx)
-                return _Reply.text(error, status)
+                return Reply.text(error, status)
             assert entry is not None
             entry["posts"] += 1
             if args.get("text") is None and args.get("blocks"):
                 ctx.warnings.append("missing_text_fallback")
             self._apply_response(entry, args)
             self._log.record("response_url", args, {"ok": True}, 200, ctx)
-        return _Reply.text("ok")
+        return Reply.text("ok")
 
     def _response_url_problem(
         self, entry: dict[str, Any] | None, payload: Any, args: dict[str, Any]
@@ -1230,23 +1168,23 @@ class FakeSlack:
 
     # ---- control API -----------------------------------------------------------------------
 
-    def _control(self, verb: str, command: str, query: str, body: bytes) -> _Reply:
+    def _control(self, verb: str, command: str, query: str, body: bytes) -> Reply:
         params = dict(parse_qsl(query))
         try:
             data = json.loads(body) if body else {}
         except json.JSONDecodeError:
-            return _Reply.json({"ok": False, "error": "invalid_json"}, 400)
+            return Reply.json({"ok": False, "error": "invalid_json"}, 400)
         if not isinstance(data, dict):
-            return _Reply.json({"ok": False, "error": "invalid_json"}, 400)
+            return Reply.json({"ok": False, "error": "invalid_json"}, 400)
         try:
             result = self._control_command(verb, command, params, data)
         except (TypeError, KeyError, ValueError) as err:
-            return _Reply.json({"ok": False, "error": "invalid_arguments", "detail": str(err)}, 400)
+            return Reply.json({"ok": False, "error": "invalid_arguments", "detail": str(err)}, 400)
         if result is None:
-            return _Reply.json({"ok": False, "error": "unknown_command"}, 404)
+            return Reply.json({"ok": False, "error": "unknown_command"}, 404)
         if isinstance(result, str):
-            return _Reply.text(result)
-        return _Reply.json({"ok": True, **result})
+            return Reply.text(result)
+        return Reply.json({"ok": True, **result})
 
     def _control_command(
         self, verb: str, command: str, params: dict[str, str], data: dict[str, Any]
