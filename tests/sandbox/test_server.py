@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -56,6 +57,32 @@ def test_control_api_seeds_fails_records_and_resets(fake: FakeSlack, client: Web
     control(fake, "reset", {})
     assert control(fake, "calls")["calls"] == []
     assert client.usergroups_users_list(usergroup="S0DEV")["users"] == ["UDEV"]
+
+
+def test_control_api_shows_the_workspace_and_refuses_bad_requests(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    state = control(fake, "state")
+    assert state == {"ok": True, **fake.state()} and state["base_url"] == fake.base_url
+    assert [u["id"] for u in state["users"]] == ["UBRAVO", "UANA", "UBEN", "UCY", "UROBOT", "UGONE"]
+    assert [c["id"] for c in state["channels"]] == [KUDOS, "C0RANDOM", "C0OLD", "C0SECRET"]
+    assert state["usergroups"] == [
+        {"id": "S0SUPPORT", "handle": "support", "users": ["UBEN", "UCY"]}
+    ]
+    client.chat_postMessage(channel="UBEN", text="hi Ben")
+    assert [m["text"] for m in control(fake, "messages?channel=UBEN")["messages"]] == ["hi Ben"]
+    sandbox = f"{fake.root_url}/_sandbox/"
+    assert post_json(sandbox + "teleport", {}) == (
+        404,
+        json.dumps({"ok": False, "error": "unknown_command"}),
+    )
+    status, body = post_json(sandbox + "users", {"user_id": "UX"})  # no name
+    assert status == 400 and json.loads(body)["error"] == "invalid_arguments"
+    assert post_json(sandbox + "users", ["UX", "X"]) == (
+        400,
+        json.dumps({"ok": False, "error": "invalid_json"}),
+    )
+    assert fake.user_name("UX") is None
 
 
 def test_runs_as_a_module_in_the_foreground() -> None:
