@@ -19,11 +19,10 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 
-if TYPE_CHECKING:
-    from bot.sandbox.server import FakeSlack
+from bot.sandbox.server import FakeSlack
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"

@@ -1,18 +1,17 @@
 """What each person would see: recorded Web API calls rendered as readable lines.
 
-Pure functions; the recorded calls come from `bot.sandbox.server.FakeSlack`. Only calls that change
-what someone sees are rendered (posts, ephemerals, updates, modals, Home tabs, reactions, uploads);
-failed calls and read-only calls (users.info, auth.test...) are skipped.
+Pure functions; the recorded calls (`bot.sandbox.calls.Call`) come from `FakeSlack`. Only calls
+that change what someone sees are rendered (posts, ephemerals, updates, modals, Home tabs,
+reactions, uploads); failed calls and read-only calls (users.info, auth.test...) are skipped.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from bot.sandbox.server import Call
+from bot.sandbox.calls import Call
 
 _ANGLE = re.compile(r"<([^<>]*)>")
 _BROADCASTS = {"here": "@here", "channel": "@channel", "everyone": "@everyone"}
