@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.sandbox.server import FakeSlack
-from tests.sandbox.conftest import error_of, section
+from tests.bot.sandbox.conftest import error_of, section
 
 
 def modal(title: str = "Give kudos", **extra: Any) -> dict[str, Any]:

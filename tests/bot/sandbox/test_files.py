@@ -8,7 +8,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.sandbox.server import FakeSlack
-from tests.sandbox.conftest import KUDOS
+from tests.bot.sandbox.conftest import KUDOS
 
 
 def test_file_upload_records_bytes_and_title(fake: FakeSlack, client: WebClient) -> None:

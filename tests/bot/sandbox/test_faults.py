@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.sandbox.server import FakeSlack
-from tests.sandbox.conftest import KUDOS, control, error_of
+from tests.bot.sandbox.conftest import KUDOS, control, error_of
 
 
 def test_rate_limited_429_with_retry_after_then_success(fake: FakeSlack, client: WebClient) -> None:

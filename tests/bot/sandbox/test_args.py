@@ -6,7 +6,7 @@ import json
 import urllib.request
 
 from bot.sandbox.server import FakeSlack
-from tests.sandbox.conftest import section
+from tests.bot.sandbox.conftest import section
 
 
 def test_form_encoded_blocks_are_decoded(fake: FakeSlack) -> None:

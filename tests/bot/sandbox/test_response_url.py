@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.sandbox.server import FakeSlack
-from tests.sandbox.conftest import KUDOS, post_json, section
+from tests.bot.sandbox.conftest import KUDOS, post_json, section
 
 
 def test_response_url_records_posts_and_refuses_the_sixth(fake: FakeSlack) -> None:

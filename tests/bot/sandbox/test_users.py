@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.sandbox.server import FakeSlack
-from tests.sandbox.conftest import error_of
+from tests.bot.sandbox.conftest import error_of
 
 
 def test_users_info_and_list(fake: FakeSlack, client: WebClient) -> None:

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.sandbox.server import FakeSlack
-from tests.sandbox.conftest import KUDOS, control, post_json
+from tests.bot.sandbox.conftest import KUDOS, control, post_json
 
 
 def test_wait_for_sees_calls_from_other_threads_and_explains_timeouts(
@@ -90,7 +90,7 @@ def test_runs_as_a_module_in_the_foreground() -> None:
         [sys.executable, "-m", "bot.sandbox.server", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=Path(__file__).resolve().parents[3],
     )
     try:
         assert process.stdout is not None

@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.sandbox.server import FakeSlack
-from tests.sandbox.conftest import KUDOS, OLD, RANDOM, SECRET_ROOM, error_of, section
+from tests.bot.sandbox.conftest import KUDOS, OLD, RANDOM, SECRET_ROOM, error_of, section
 
 
 def test_post_message_is_recorded_with_increasing_ts(fake: FakeSlack, client: WebClient) -> None:
