@@ -8,10 +8,16 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
 
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:  # the composition root imports the rest lazily: `bravo --help` stays fast
+    from slack_bolt import App
+
+    from bot.deps import Deps
 
 
 def _settings() -> Settings:
@@ -39,7 +45,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _run_socket(settings)
 
 
-def _serve_app(settings: Settings) -> tuple[object, object]:
+def _serve_app(settings: Settings) -> tuple[App, Deps]:
     from bot.deps import build_deps
     from bot.scheduling.start import start_scheduler
     from handlers.app import build_app
@@ -59,7 +65,7 @@ def _run_http(settings: Settings, args: argparse.Namespace) -> int:
 
     def load() -> object:
         app, deps = _serve_app(settings)
-        return make_wsgi(app, deps.db)  # type: ignore[arg-type, attr-defined]
+        return make_wsgi(app, deps.db, signing_secret=settings.slack_signing_secret)
 
     logging.getLogger("bravo").info(
         "Bravo listening on http://%s:%s/slack/events", args.host, args.port

@@ -1,10 +1,23 @@
-"""The WSGI app: Slack requests at /slack/events, a health check at /healthz."""
+"""The WSGI app: Slack requests at /slack/events, a health check at /healthz.
+
+Slack's requests are checked before anything reads them: a request that is not signed with the
+signing secret (or whose timestamp is not a whole number of seconds within five minutes) gets
+401, and a signed body Bravo cannot read (not UTF-8, a ``payload`` that is not a JSON object, a
+JSON body that is not an object) gets 400. Each is one log line, never a stack trace, so nobody
+can fill the log or reach a listener with junk.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import io
 import json
+import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -13,20 +26,96 @@ from sqlalchemy import text
 from storage.db import Database
 
 SLACK_PATH = "/slack/events"
+SIGNATURE_MAX_AGE = 5 * 60  # seconds, as Slack and Bolt allow
+MAX_BODY = 1_000_000  # Slack's payloads are far smaller; a larger body is not Slack's
+log = logging.getLogger(__name__)
+
+StartResponse = Callable[..., Any]
 
 
-def make_wsgi(app: App, db: Database) -> Callable[..., Iterable[bytes]]:
+def make_wsgi(
+    app: App, db: Database, *, signing_secret: str | None = None
+) -> Callable[..., Iterable[bytes]]:
+    """``signing_secret``: check Slack's signature here, before Bolt parses the body."""
     slack = SlackRequestHandler(app, path=SLACK_PATH)
 
-    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz":
             status, body = _health(db)
-            start_response(status, [("Content-Type", "application/json")])
-            return [json.dumps(body).encode()]
+            return _answer(start_response, status, body)
+        if signing_secret and path == SLACK_PATH and environ.get("REQUEST_METHOD") == "POST":
+            refusal = _refusal(environ, signing_secret)
+            if refusal is not None:
+                return _answer(start_response, *refusal)
         return slack(environ, start_response)
 
     return wsgi
+
+
+def _refusal(environ: dict[str, Any], secret: str) -> tuple[str, dict[str, Any]] | None:
+    """Why this request is not let in (its status and body), or None to let it in. Leaves the
+    body readable again for Bolt."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = -1
+    if not 0 <= length <= MAX_BODY:
+        log.warning("refused a Slack request: body length %r", environ.get("CONTENT_LENGTH"))
+        return "400 Bad Request", {"ok": False, "error": "bad_length"}
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+    signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+    if body == b"ssl_check=1" or body.startswith(b"ssl_check=1&"):
+        return None  # Slack's certificate check: Bolt answers it, and nothing runs
+    if not (timestamp.isascii() and timestamp.isdigit()) or not signature:
+        log.warning("refused a Slack request: no valid signature headers")
+        return "401 Unauthorized", {"ok": False, "error": "invalid_signature"}
+    if not _signed(secret, body, timestamp, signature):
+        log.warning("refused a Slack request: the signature does not match (or is too old)")
+        return "401 Unauthorized", {"ok": False, "error": "invalid_signature"}
+    problem = _unreadable(body, environ.get("CONTENT_TYPE", ""))
+    if problem:
+        log.warning("refused a signed Slack request: %s", problem)
+        return "400 Bad Request", {"ok": False, "error": "invalid_body"}
+    return None
+
+
+def _signed(secret: str, body: bytes, timestamp: str, signature: str) -> bool:
+    """Slack's v0 signature over the raw bytes (any bytes: the check must not need to decode
+    them), from at most five minutes ago."""
+    if abs(time.time() - int(timestamp)) > SIGNATURE_MAX_AGE:
+        return False
+    base = b"v0:" + timestamp.encode("ascii") + b":" + body
+    expected = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
+
+
+def _unreadable(body: bytes, content_type: str) -> str | None:
+    """What makes a signed body unreadable for Bolt, or None."""
+    try:
+        decoded = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the body is not UTF-8"
+    if content_type.startswith("application/json"):
+        return None if isinstance(_json(decoded), dict) else "the JSON body is not an object"
+    form = parse_qs(decoded, keep_blank_values=True)
+    if "payload" in form and not isinstance(_json(form["payload"][0]), dict):
+        return "the payload is not a JSON object"
+    return None
+
+
+def _json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _answer(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:
+    start_response(status, [("Content-Type", "application/json")])
+    return [json.dumps(body).encode()]
 
 
 def _health(db: Database) -> tuple[str, dict[str, Any]]:

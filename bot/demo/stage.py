@@ -232,7 +232,11 @@ def bravo_on(scene: Scene, clock: SimClock, env: dict[str, str]) -> Iterator[tup
     deps = build_deps(settings, db, clock=clock)
     app = scene.make_app(deps)
     server = make_server(
-        "127.0.0.1", 0, make_wsgi(app, db), server_class=_Server, handler_class=_Quiet
+        "127.0.0.1",
+        0,
+        make_wsgi(app, db, signing_secret=settings.slack_signing_secret),
+        server_class=_Server,
+        handler_class=_Quiet,
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -87,7 +87,11 @@ def start_bravo(
     deps = build_deps(settings, db, clock=clock, work=work)
     app = build_app(deps, http=True)
     server = make_server(
-        "127.0.0.1", 0, make_wsgi(app, db), server_class=_Server, handler_class=_Quiet
+        "127.0.0.1",
+        0,
+        make_wsgi(app, db, signing_secret=SECRET),
+        server_class=_Server,
+        handler_class=_Quiet,
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
