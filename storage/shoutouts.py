@@ -1,4 +1,4 @@
-"""Queries for team channels, their members and leads, a week's recognition, and celebrations.
+"""Queries for team channels, their members and leads, and a week's recognition.
 
 Everything a weekly post reads is bounded by the week, not the history: the week's kudos come
 from a range read on ``ix_kudos_team_created``; "recognised before?" is one probe per recipient
@@ -17,24 +17,22 @@ from sqlmodel import Session, col, delete, select
 
 from storage.kudos import ALL
 from storage.models import (
-    CelebrationPref,
     Goal,
     Kudos,
     KudosRevocation,
     KudosTally,
     Milestone,
-    PersonDate,
     ShoutoutChannel,
     ShoutoutMember,
     TeamLead,
 )
 from storage.types import UtcDateTime
-from storage.upsert import insert_ignore, upsert
+from storage.upsert import insert_ignore
 
 # Team channels ---------------------------------------------------------------------------------
 
 
-def get_channel(session: Session, team_id: str, channel_id: str) -> ShoutoutChannel | None:
+def get_channel(session: Session, *, team_id: str, channel_id: str) -> ShoutoutChannel | None:
     return session.get(ShoutoutChannel, (team_id, channel_id))
 
 
@@ -54,7 +52,7 @@ def enabled_channels(session: Session) -> list[ShoutoutChannel]:
 
 
 def replace_members(
-    session: Session, team_id: str, channel_id: str, user_ids: Iterable[str], now: datetime
+    session: Session, *, team_id: str, channel_id: str, user_ids: Iterable[str], now: datetime
 ) -> None:
     session.execute(
         delete(ShoutoutMember).where(
@@ -66,14 +64,14 @@ def replace_members(
         for u in dict.fromkeys(user_ids)
     ]
     session.add_all(rows)
-    channel = get_channel(session, team_id, channel_id)
+    channel = get_channel(session, team_id=team_id, channel_id=channel_id)
     if channel is not None:
         channel.members_at = now
         session.add(channel)
     session.flush()
 
 
-def members(session: Session, team_id: str, channel_id: str) -> list[str]:
+def members(session: Session, *, team_id: str, channel_id: str) -> list[str]:
     return list(
         session.exec(
             select(ShoutoutMember.user_id)
@@ -83,7 +81,7 @@ def members(session: Session, team_id: str, channel_id: str) -> list[str]:
     )
 
 
-def team_channels_of(session: Session, team_id: str, user_id: str) -> list[ShoutoutChannel]:
+def team_channels_of(session: Session, *, team_id: str, user_id: str) -> list[ShoutoutChannel]:
     """The enabled team channels someone belongs to."""
     return list(
         session.exec(
@@ -100,7 +98,7 @@ def team_channels_of(session: Session, team_id: str, user_id: str) -> list[Shout
     )
 
 
-def leads(session: Session, team_id: str, channel_id: str) -> list[str]:
+def leads(session: Session, *, team_id: str, channel_id: str) -> list[str]:
     return list(
         session.exec(
             select(TeamLead.user_id)
@@ -111,7 +109,7 @@ def leads(session: Session, team_id: str, channel_id: str) -> list[str]:
 
 
 def add_lead(
-    session: Session, team_id: str, channel_id: str, user_id: str, by: str, now: datetime
+    session: Session, *, team_id: str, channel_id: str, user_id: str, by: str, now: datetime
 ) -> bool:
     values = {
         "team_id": team_id,
@@ -172,7 +170,7 @@ def probe_statement(n: int) -> TextClause:
 
 
 def recognised_before(
-    session: Session, team_id: str, user_ids: Iterable[str], before: datetime
+    session: Session, *, team_id: str, user_ids: Iterable[str], before: datetime
 ) -> set[str]:
     """Who among ``user_ids`` received a kudos before ``before``. One statement per 400 people,
     each person an ``EXISTS`` probe on ``ix_kudos_team_recipient_created`` (its first entry
@@ -214,7 +212,7 @@ def milestones_between(
 
 
 def public_goals_completed(
-    session: Session, team_id: str, owners: Sequence[str], start: datetime, end: datetime
+    session: Session, *, team_id: str, owners: Sequence[str], start: datetime, end: datetime
 ) -> list[Goal]:
     if not owners:
         return []
@@ -227,78 +225,3 @@ def public_goals_completed(
             .order_by(col(Goal.completed_at))
         ).all()
     )
-
-
-# Celebrations ----------------------------------------------------------------------------------
-
-
-def set_date(
-    session: Session,
-    team_id: str,
-    user_id: str,
-    kind: str,
-    when: tuple[int, int, int | None],
-    source: str,
-    now: datetime,
-) -> None:
-    month, day, year = when
-    values = {
-        "team_id": team_id,
-        "user_id": user_id,
-        "kind": kind,
-        "month": month,
-        "day": day,
-        "year": year,
-        "source": source,
-        "updated_at": now,
-    }
-    upsert(session, PersonDate, values, ["team_id", "user_id", "kind"])
-
-
-def forget_date(session: Session, team_id: str, user_id: str, kind: str) -> bool:
-    row = session.get(PersonDate, (team_id, user_id, kind))
-    if row is None:
-        return False
-    session.delete(row)
-    session.flush()
-    return True
-
-
-def dates_on(
-    session: Session, team_id: str, users: Sequence[str], days: Sequence[date]
-) -> list[PersonDate]:
-    """Dates of ``users`` that fall on any of ``days`` (month and day), opted-out people left
-    out."""
-    if not users or not days:
-        return []
-    pairs = {(d.month, d.day) for d in days}
-    opted_out = exists().where(
-        col(CelebrationPref.team_id) == col(PersonDate.team_id),
-        col(CelebrationPref.user_id) == col(PersonDate.user_id),
-        col(CelebrationPref.opt_out).is_(True),
-    )
-    rows = session.exec(
-        select(PersonDate)
-        .where(PersonDate.team_id == team_id, col(PersonDate.user_id).in_(list(users)))
-        .where(col(PersonDate.month).in_(sorted({m for m, _ in pairs})))
-        .where(~opted_out)
-        .order_by(col(PersonDate.kind), col(PersonDate.user_id))
-    ).all()
-    return [r for r in rows if (r.month, r.day) in pairs]
-
-
-def pref(session: Session, team_id: str, user_id: str) -> CelebrationPref:
-    return session.get(CelebrationPref, (team_id, user_id)) or CelebrationPref(
-        team_id=team_id, user_id=user_id
-    )
-
-
-def prefs(session: Session, team_id: str, users: Sequence[str]) -> dict[str, CelebrationPref]:
-    if not users:
-        return {}
-    rows = session.exec(
-        select(CelebrationPref).where(
-            CelebrationPref.team_id == team_id, col(CelebrationPref.user_id).in_(list(users))
-        )
-    ).all()
-    return {r.user_id: r for r in rows}

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from storage import shoutouts as store
+from storage import celebrations as store
+from storage.models.celebrations import DateKind
 
 CELEBRATE_AT = 9 * 60
 
@@ -21,7 +22,7 @@ CELEBRATE_AT = 9 * 60
 @dataclass(frozen=True)
 class DateToCelebrate:
     user_id: str
-    kind: str  # birthday | started
+    kind: DateKind
     on: date  # the calendar day it falls on (a weekend day when celebrated on Friday)
     years: int = 0  # work anniversaries: years since the start date
 
@@ -50,12 +51,12 @@ def dates_to_celebrate(
     leap_day = any((d.month, d.day) == (2, 28) for d in days)
     lookup = [*days, date(2024, 2, 29)] if leap_day else days
     found: list[DateToCelebrate] = []
-    for row in store.dates_on(session, team_id, members, lookup):
+    for row in store.dates_on(session, team_id=team_id, users=members, days=lookup):
         on = next((d for d in days if _falls_on(row.month, row.day, d)), None)
         if on is None:
             continue
-        if row.kind == "birthday":
-            found.append(DateToCelebrate(row.user_id, "birthday", on))
+        if row.kind == DateKind.BIRTHDAY:
+            found.append(DateToCelebrate(row.user_id, DateKind.BIRTHDAY, on))
         elif row.year is not None and row.year < on.year:
-            found.append(DateToCelebrate(row.user_id, "started", on, on.year - row.year))
+            found.append(DateToCelebrate(row.user_id, DateKind.STARTED, on, on.year - row.year))
     return sorted(found, key=lambda c: (c.on, c.kind, c.user_id))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.celebrations import ids as celebration_ids
+from bot.celebrations import jobs as celebration_jobs
 from bot.deps import Deps
 from bot.events import forget_events
 from bot.feedback import jobs as feedback_jobs
@@ -75,10 +77,10 @@ JOBS: tuple[Job, ...] = (
         timedelta(minutes=5),
     ),
     Job(
-        "celebrations",
+        celebration_ids.JOB,
         "birthdays and work anniversaries at 09:00 channel time; milestones in team channels",
-        shoutout_jobs.run_celebrations,
-        shoutout_jobs.next_celebration,
+        celebration_jobs.run_celebrations,
+        celebration_jobs.next_celebration,
         timedelta(minutes=5),
     ),
 )

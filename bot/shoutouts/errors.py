@@ -1,12 +1,13 @@
-"""Shout-out and celebration errors and their words."""
+"""Shout-out errors and their words."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.blocks import clip
+from bot.celebrations.errors import AdminOnlyError
 from bot.errors import BravoError, error_text
 from bot.text import escape
+from storage.models.shoutouts import AllowedRole
 
 
 @dataclass
@@ -26,12 +27,6 @@ class BadTimeError(BravoError):
 
 @dataclass
 class UnknownTimeZoneError(BravoError):
-    word: str
-
-
-@dataclass
-class BadCelebrationDateError(BravoError):
-    kind: str  # birthday | started
     word: str
 
 
@@ -62,22 +57,12 @@ class NotTeamChannelError(BravoError):
 
 @dataclass
 class NotAllowedError(BravoError):
-    needs: str  # "admin" | "lead" | "lead_or_owner"
+    needs: AllowedRole
 
 
 @dataclass
 class LeadMentionError(BravoError):
     pass
-
-
-@dataclass
-class CsvRejectedError(BravoError):
-    problems: tuple[tuple[int, str], ...]  # (line number, what is wrong)
-
-
-@dataclass
-class FutureStartDateError(BravoError):
-    word: str
 
 
 @error_text.register
@@ -106,19 +91,6 @@ def _(err: UnknownTimeZoneError) -> str:
     return (
         f"`{escape(err.word)}` isn't a time zone I know. Use a name from the tz database like "
         "`Europe/Berlin`, `America/New_York` or `UTC`."
-    )
-
-
-@error_text.register
-def _(err: BadCelebrationDateError) -> str:
-    if err.kind == "birthday":
-        return (
-            f"`{escape(err.word)}` isn't a birthday I can read. Use month-day, e.g. "
-            "`/bravo celebrate birthday 03-14` (no year needed, and none is kept)."
-        )
-    return (
-        f"`{escape(err.word)}` isn't a date I can read. Use YYYY-MM-DD, e.g. "
-        "`/bravo celebrate started 2021-06-01`."
     )
 
 
@@ -155,9 +127,9 @@ def _(err: NotTeamChannelError) -> str:
 
 @error_text.register
 def _(err: NotAllowedError) -> str:
-    if err.needs == "admin":
-        return "Only a Bravo or workspace admin can do that."
-    if err.needs == "lead":
+    if err.needs == AllowedRole.ADMIN:
+        return error_text(AdminOnlyError())  # the same words as the admins' date import
+    if err.needs == AllowedRole.LEAD:
         return (
             "Only this team's leads can do that: the channel's creator, or someone an admin "
             "named with `/bravo lead @name`."
@@ -168,22 +140,3 @@ def _(err: NotAllowedError) -> str:
 @error_text.register
 def _(err: LeadMentionError) -> str:
     return "Name one person from Slack's @-autocomplete: `/bravo lead @ana`."
-
-
-@error_text.register
-def _(err: CsvRejectedError) -> str:
-    return csv_problems(err)
-
-
-@error_text.register
-def _(err: FutureStartDateError) -> str:
-    return f"{escape(err.word)} is in the future. Add your start date once you've started."
-
-
-def csv_problems(err: CsvRejectedError, limit: int = 8) -> str:
-    lines = [f"Row {n}: {what}" if n else what for n, what in err.problems[:limit]]
-    if len(err.problems) > limit:
-        lines.append(f"…and {len(err.problems) - limit} more rows with problems")
-    rows = len(err.problems)
-    head = f"Nothing was imported: {rows} row{'' if rows == 1 else 's'} with problems."
-    return clip(head + "\n" + "\n".join(lines), 2000)

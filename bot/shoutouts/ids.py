@@ -1,9 +1,6 @@
 """Slack ids shared by renderers, listener registration and payload parsers."""
 
-COMMAND = "/bravo"
-IMPORT_CALLBACK = "bravo_import_dates"
-IMPORT_BLOCK = "bravo_import_csv"
-IMPORT_ACTION = "csv"
+COMMAND = "/bravo"  # one command for shout-outs and celebrations (``/bravo celebrate ...``)
 
 # the scheduled job that posts the weekly shout-outs (bot.scheduling.registry)
 JOB = "shoutouts"
@@ -12,7 +9,4 @@ JOB = "shoutouts"
 WEEKLY = "shoutout_week"
 CHART = "shoutout_chart"
 FAIRNESS = "fairness_note"
-CELEBRATE = "celebrate_dates"
-MILESTONE = "milestone_post"
-IMPORTED = "dates_imported"
 STOPPED = "shoutouts_stopped"

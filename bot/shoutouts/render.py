@@ -1,4 +1,4 @@
-"""Block Kit for weekly shout-outs, celebrations, the fairness note and ``/bravo`` replies.
+"""Block Kit for weekly shout-outs, the fairness note and the ``/bravo`` shout-out replies.
 
 Pure functions. A weekly post stays within Slack's limits however busy the week: a fixed set of
 blocks (never one per kudos), each section clipped under 3,000 characters, long lists cut with
@@ -7,15 +7,13 @@ blocks (never one per kudos), each section clipped under 3,000 characters, long 
 
 from __future__ import annotations
 
-import calendar
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from bot.blocks import Block, clip, context, header, message, quote, section
 from bot.cadence import WEEKDAYS
-from bot.celebrations.dates import DateToCelebrate
-from bot.shoutouts import ids
-from bot.shoutouts.week import REASON_CHARS, Moment, Reached, Week
+from bot.celebrations.service import milestone_words
+from bot.shoutouts.week import REASON_CHARS, Moment, Week
 from bot.suggestions.service import DoneSuggestion
 from bot.text import escape, safe_mrkdwn, tokenize
 from storage.models import ShoutoutChannel
@@ -26,7 +24,6 @@ MAX_LIST_SECTIONS = 47  # with the title and the "more" note: 49 blocks
 FULL_LIST = "`/bravo shoutouts list`"
 SECTION_CHARS = 2900  # Slack's limit is 3,000; room for "…and N more"
 DONE_CHARS = 300  # each side of a "you said, we did" item
-MILESTONE_EMOJI = {"received": ":tada:", "giving_streak": ":fire:", "checkin_streak": ":dart:"}
 
 
 def clip_mrkdwn(text: str, limit: int) -> str:
@@ -51,23 +48,8 @@ def names(user_ids: tuple[str, ...] | list[str], limit: int = MAX_NAMES) -> str:
     return ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 def schedule_text(cfg: ShoutoutChannel) -> str:
     return f"{WEEKDAYS[cfg.weekday]}s at {cfg.minute // 60:02d}:{cfg.minute % 60:02d} ({cfg.tz})"
-
-
-def milestone_line(r: Reached) -> str:
-    emoji = MILESTONE_EMOJI.get(r.kind, ":tada:")
-    if r.kind == "received":
-        if r.threshold == 1:
-            return f"{emoji} <@{r.user_id}> received their first kudos"
-        return f"{emoji} <@{r.user_id}> has now received {r.threshold} kudos"
-    if r.kind == "giving_streak":
-        return f"{emoji} <@{r.user_id}> has given kudos {r.threshold} weeks in a row"
-    return f"{emoji} <@{r.user_id}> checked in on a goal {r.threshold} times in a row"
 
 
 def reason_text(reason: str, limit: int) -> str:
@@ -133,7 +115,7 @@ def weekly_post(week: Week) -> dict[str, Any]:
     if facts:
         blocks.append(section("\n".join(facts)))
     if week.milestones:
-        lines = [milestone_line(r) for r in week.milestones[:MAX_NAMES]]
+        lines = [milestone_words(r) for r in week.milestones[:MAX_NAMES]]
         if len(week.milestones) > MAX_NAMES:
             lines.append(f"…and {len(week.milestones) - MAX_NAMES} more")
         blocks.append(section("*Milestones*\n" + "\n".join(lines)))
@@ -224,67 +206,12 @@ def fairness_note(lead_id: str, channel_id: str, quiet: list[str], weeks: int) -
     return {"channel": lead_id, **message("Your weekly recognition check", blocks)}
 
 
-def celebration_post(channel_id: str, items: list[DateToCelebrate], today: date) -> dict[str, Any]:
-    lines = []
-    for item in items:
-        when = "" if item.on == today else f" (on {item.on:%A})"
-        if item.kind == "birthday":
-            lines.append(f":birthday: Happy birthday, <@{item.user_id}>!{when}")
-        else:
-            years = f"{item.years} year{'s' if item.years != 1 else ''}"
-            lines.append(f":confetti_ball: <@{item.user_id}> has been with us {years}!{when}")
-    shown = lines[:40] + ([f"…and {len(lines) - 40} more to celebrate"] if len(lines) > 40 else [])
-    text = "Today we celebrate: " + ", ".join(f"<@{i.user_id}>" for i in items[:20])
-    return {"channel": channel_id, **message(text, [section("\n".join(shown))])}
-
-
 def stopped_dm(user_id: str, channel_id: str) -> dict[str, Any]:
     text = (
         f"Weekly shout-outs for <#{channel_id}> have stopped: the channel was archived, or I "
         "was removed from it. To start again, invite me and type `/bravo shoutouts on` there."
     )
     return {"channel": user_id, **message("Weekly shout-outs stopped", [section(text)])}
-
-
-def milestone_post(channel_id: str, reached: Reached) -> dict[str, Any]:
-    line = milestone_line(reached)
-    return {"channel": channel_id, **message(line, [section(line + "!")])}
-
-
-def import_modal() -> dict[str, Any]:
-    example = "user,kind,date\nU0123ABCD,birthday,03-14\nU0456EFGH,started,2021-06-01"
-    return {
-        "type": "modal",
-        "callback_id": ids.IMPORT_CALLBACK,
-        "title": {"type": "plain_text", "text": "Import dates"},
-        "submit": {"type": "plain_text", "text": "Import"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [
-            section(
-                "Paste CSV rows `user,kind,date`: a Slack user id, `birthday` (MM-DD; a year is "
-                "dropped, never kept) or `started` (YYYY-MM-DD). If any row has a problem, "
-                "nothing is saved and every problem is listed."
-            ),
-            {
-                "type": "input",
-                "block_id": ids.IMPORT_BLOCK,
-                "label": {"type": "plain_text", "text": "CSV"},
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": ids.IMPORT_ACTION,
-                    "multiline": True,
-                    "max_length": 3000,
-                    "placeholder": {"type": "plain_text", "text": clip(example, 150)},
-                },
-            },
-        ],
-    }
-
-
-def imported_dm(user_id: str, people: int, rows: int) -> dict[str, Any]:
-    who = "1 person" if people == 1 else f"{people} people"
-    text = f"Imported {plural(rows, 'date')} for {who}."
-    return {"channel": user_id, **message(text, [section(":white_check_mark: " + text)])}
 
 
 # Replies to /bravo ------------------------------------------------------------------------------
@@ -303,43 +230,6 @@ def turned_on(cfg: ShoutoutChannel, first: datetime, members: int) -> str:
 
 
 TURNED_OFF = "Weekly shout-outs are off for this channel. `/bravo shoutouts on` any time."
-
-
-def date_saved(kind: str, month: int, day: int, year: int | None) -> str:
-    when = f"{day} {calendar.month_name[month]}"
-    if kind == "birthday":
-        return (
-            f":birthday: Saved: your birthday is on {when}. Your team channels celebrate it at "
-            "09:00 (weekends on the Friday before); no year is kept or shown. "
-            "`/bravo celebrate optout` to skip celebrations."
-        )
-    return (
-        f":confetti_ball: Saved: you started on {when} {year}. Your team channels celebrate "
-        "each anniversary at 09:00."
-    )
-
-
-def date_forgotten(kind: str, gone: bool) -> str:
-    word = "birthday" if kind == "birthday" else "start date"
-    return f"Forgotten: your {word}." if gone else f"I didn't have your {word}."
-
-
-def opted_out(opt_out: bool) -> str:
-    if opt_out:
-        return (
-            "Done: no birthday or anniversary celebrations for you. "
-            "`/bravo celebrate optin` to undo."
-        )
-    return "Welcome back: your birthday and anniversaries will be celebrated again."
-
-
-def milestones_where(where: str) -> str:
-    if where == "channel":
-        return (
-            "Your milestones will be announced in your team channel instead of by DM "
-            "(by DM while you are in no team channel)."
-        )
-    return "Your milestones will reach you by DM only."
 
 
 def lead_named(user_id: str, channel_id: str) -> str:

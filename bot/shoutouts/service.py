@@ -1,154 +1,176 @@
-"""Team channels, leads, the fairness note and people's celebration settings.
+"""Shout-out use cases: turning a team channel's weekly shout-out on and off, naming leads, the
+fairness note, the week so far, and re-reading a team from Slack.
 
-Plain, keyword-only functions over one session; they raise domain errors and return models.
-Who may do what: anyone in a channel may turn its shout-outs on; changing or stopping them is
-for the person who turned them on, the team's leads and admins. Leads are the channel's creator
-and the people an admin names; only a lead may turn on the fairness note, which goes to them.
+Each use case reads Slack before opening a writing transaction, applies the rules
+(``rules.py``) inside it and returns what happened; the replies' words are in ``render.py``.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
 
-from sqlmodel import Session
-
-from bot.shoutouts.errors import FutureStartDateError, NotAllowedError, NotTeamChannelError
-from bot.shoutouts.parse import DateRow, ShoutoutsOn
+from bot.admins import is_admin
+from bot.cadence import Cadence, next_due
+from bot.deps import Deps
+from bot.shoutouts import ids, rules
+from bot.shoutouts.errors import (
+    ArchivedChannelError,
+    BotNotInChannelError,
+    ChannelNotVisibleError,
+    NotAChannelError,
+)
+from bot.shoutouts.parse import ShoutoutsOn
+from bot.shoutouts.team import check_channel, fetch_members
+from bot.shoutouts.week import Week, build_week
+from bot.users import zone_or_utc
 from storage import shoutouts as store
 from storage.models import ShoutoutChannel
 
-
-def is_lead(
-    session: Session, cfg: ShoutoutChannel | None, team_id: str, channel_id: str, user_id: str
-) -> bool:
-    if cfg is not None and cfg.creator_id == user_id:
-        return True
-    return user_id in store.leads(session, team_id, channel_id)
+log = logging.getLogger(__name__)
+MEMBERS_TTL = timedelta(hours=6)
+Refreshed = Literal["ok", "failed", "gone"]
 
 
-def _may_change(session: Session, cfg: ShoutoutChannel, user_id: str, admin: bool) -> bool:
-    if admin or cfg.enabled_by == user_id:
-        return True
-    return is_lead(session, cfg, cfg.team_id, cfg.channel_id, user_id)
+@dataclass(frozen=True)
+class Asked:
+    """A ``/bravo`` request: who asked, in which channel, when."""
+
+    team_id: str
+    user_id: str
+    channel_id: str
+    now: datetime
 
 
-def turn_on(
-    *,
-    session: Session,
-    team_id: str,
-    channel_id: str,
-    user_id: str,
-    request: ShoutoutsOn,
-    tz: str,
-    creator_id: str | None,
-    members: list[str],
-    admin: bool,
-    now: datetime,
-) -> ShoutoutChannel:
-    cfg = store.get_channel(session, team_id, channel_id)
-    if cfg is not None and cfg.enabled and not _may_change(session, cfg, user_id, admin):
-        raise NotAllowedError("lead_or_owner")
-    if cfg is None:
-        cfg = ShoutoutChannel(
-            team_id=team_id, channel_id=channel_id, enabled_by=user_id, since=now, updated_at=now
+@dataclass(frozen=True)
+class TurnedOn:
+    cfg: ShoutoutChannel
+    first: datetime  # the first post, local time
+    members: int
+
+
+@dataclass(frozen=True)
+class SoFar:
+    """The week so far in a team channel, and when its post is due."""
+
+    cfg: ShoutoutChannel
+    week: Week
+    next_at: datetime
+
+
+def weekly(cfg: ShoutoutChannel) -> Cadence:
+    return Cadence("weekly", weekday=cfg.weekday, minute=cfg.minute)
+
+
+def next_post(cfg: ShoutoutChannel, now: datetime) -> datetime:
+    """When the channel's next weekly post is due, in its local time."""
+    zone = zone_or_utc(cfg.tz)
+    return next_due(weekly(cfg), zone, now).astimezone(zone)
+
+
+def turn_on(deps: Deps, asked: Asked, request: ShoutoutsOn) -> TurnedOn:
+    # Slack first, outside any transaction: can Bravo post here, and who is the team?
+    info = check_channel(deps.client, asked.channel_id)
+    members = fetch_members(deps.client, asked.channel_id)
+    # Slack has no workspace time zone for bots: default to the time zone of the person
+    # turning shout-outs on (the time-zone argument overrides it).
+    tz = request.tz or deps.directory.person(asked.team_id, asked.user_id, asked.now).tz
+    admin = is_admin(deps.client, deps.settings, asked.user_id)
+    with deps.db.write() as session:
+        cfg = rules.turn_on(
+            session=session,
+            team_id=asked.team_id,
+            channel_id=asked.channel_id,
+            user_id=asked.user_id,
+            request=request,
+            tz=tz,
+            creator_id=info.get("creator") or None,
+            members=members,
+            admin=admin,
+            now=asked.now,
         )
-    if not cfg.enabled:
-        cfg.enabled_by = user_id
-    cfg.enabled = True
-    cfg.weekday, cfg.minute, cfg.tz = request.weekday, request.minute, tz
-    cfg.creator_id = creator_id or cfg.creator_id
-    # A post due before now (this very week) belongs to the old schedule: nothing is late.
-    cfg.since = now
-    cfg.updated_at = now
-    store.save(session, cfg)
-    store.replace_members(session, team_id, channel_id, members, now)
-    return cfg
+    first = next_post(cfg, asked.now)
+    # Polled every few minutes: a post due sooner than that would be late without a nudge.
+    deps.wake(ids.JOB, first)
+    return TurnedOn(cfg, first, len(members))
 
 
-def team_channel(session: Session, team_id: str, channel_id: str) -> ShoutoutChannel:
-    cfg = store.get_channel(session, team_id, channel_id)
-    if cfg is None or not cfg.enabled:
-        raise NotTeamChannelError()
-    return cfg
+def turn_off(deps: Deps, asked: Asked) -> None:
+    admin = is_admin(deps.client, deps.settings, asked.user_id)
+    with deps.db.write() as session:
+        rules.turn_off(
+            session=session,
+            team_id=asked.team_id,
+            channel_id=asked.channel_id,
+            user_id=asked.user_id,
+            admin=admin,
+            now=asked.now,
+        )
 
 
-def turn_off(
-    *, session: Session, team_id: str, channel_id: str, user_id: str, admin: bool, now: datetime
-) -> ShoutoutChannel:
-    cfg = team_channel(session, team_id, channel_id)
-    if not _may_change(session, cfg, user_id, admin):
-        raise NotAllowedError("lead_or_owner")
-    cfg.enabled = False
-    cfg.fairness_to = None
-    cfg.updated_at = now
-    store.save(session, cfg)
-    return cfg
+def name_lead(deps: Deps, asked: Asked, lead_id: str) -> None:
+    if asked.channel_id[:1] not in "CG":
+        raise NotAChannelError()
+    admin = is_admin(deps.client, deps.settings, asked.user_id)
+    with deps.db.write() as session:
+        rules.name_lead(
+            session=session,
+            team_id=asked.team_id,
+            channel_id=asked.channel_id,
+            lead_id=lead_id,
+            by=asked.user_id,
+            admin=admin,
+            now=asked.now,
+        )
 
 
-def name_lead(
-    *,
-    session: Session,
-    team_id: str,
-    channel_id: str,
-    lead_id: str,
-    by: str,
-    admin: bool,
-    now: datetime,
-) -> bool:
-    if not admin:
-        raise NotAllowedError("admin")
-    return store.add_lead(session, team_id, channel_id, lead_id, by, now)
+def set_fairness(deps: Deps, asked: Asked, on: bool) -> None:
+    with deps.db.write() as session:
+        rules.set_fairness(
+            session=session,
+            team_id=asked.team_id,
+            channel_id=asked.channel_id,
+            user_id=asked.user_id,
+            on=on,
+            now=asked.now,
+        )
 
 
-def set_fairness(
-    *, session: Session, team_id: str, channel_id: str, user_id: str, on: bool, now: datetime
-) -> ShoutoutChannel:
-    cfg = team_channel(session, team_id, channel_id)
-    if not is_lead(session, cfg, team_id, channel_id, user_id):
-        raise NotAllowedError("lead")
-    cfg.fairness_to = user_id if on else None
-    cfg.updated_at = now
-    store.save(session, cfg)
-    return cfg
+def week_so_far(deps: Deps, asked: Asked) -> SoFar:
+    """The week up to now among the team (re-read from Slack when the members are stale)."""
+    team_id, channel_id = asked.team_id, asked.channel_id
+    with deps.db.read() as session:
+        cfg = rules.team_channel(session, team_id=team_id, channel_id=channel_id)
+    if cfg.members_at is None or asked.now - cfg.members_at > MEMBERS_TTL:
+        refresh_members(deps, team_id=team_id, channel_id=channel_id, at=asked.now)
+    with deps.db.read() as session:
+        week = build_week(
+            session=session,
+            team_id=team_id,
+            channel_id=channel_id,
+            members=store.members(session, team_id=team_id, channel_id=channel_id),
+            tz=cfg.tz,
+            end=asked.now,
+            so_far=True,
+        )
+    return SoFar(cfg, week, next_post(cfg, asked.now))
 
 
-def set_date(
-    *,
-    session: Session,
-    team_id: str,
-    user_id: str,
-    kind: str,
-    month: int,
-    day: int,
-    year: int | None,
-    now: datetime,
-) -> None:
-    if year is not None and date(year, month, day) > now.date() + timedelta(days=1):
-        raise FutureStartDateError(date(year, month, day).isoformat())
-    store.set_date(session, team_id, user_id, kind, (month, day, year), "self", now)
-
-
-def forget_date(*, session: Session, team_id: str, user_id: str, kind: str) -> bool:
-    return store.forget_date(session, team_id, user_id, kind)
-
-
-def set_opt_out(*, session: Session, team_id: str, user_id: str, opt_out: bool) -> None:
-    row = store.pref(session, team_id, user_id)
-    row.opt_out = opt_out
-    store.save(session, row)
-
-
-def set_milestones_where(*, session: Session, team_id: str, user_id: str, where: str) -> None:
-    row = store.pref(session, team_id, user_id)
-    row.milestones = where
-    store.save(session, row)
-
-
-def import_dates(
-    *, session: Session, team_id: str, rows: list[DateRow], now: datetime
-) -> tuple[int, int]:
-    """Save every row of an already checked import (all or nothing: one transaction)."""
-    for row in rows:
-        when = (row.month, row.day, row.year)
-        store.set_date(session, team_id, row.user_id, row.kind, when, "import", now)
-    return len({r.user_id for r in rows}), len(rows)
+def refresh_members(deps: Deps, *, team_id: str, channel_id: str, at: datetime) -> Refreshed:
+    """Re-read the team from Slack (paginated): "ok"; "failed" when Slack is in trouble (the
+    members we knew stay); "gone" when the channel was archived or Bravo was removed."""
+    try:
+        check_channel(deps.client, channel_id)
+        people = fetch_members(deps.client, channel_id)
+    except (ArchivedChannelError, BotNotInChannelError, ChannelNotVisibleError):
+        return "gone"
+    except Exception as err:  # Slack trouble: last known members are good enough this week
+        log.warning("could not refresh the members of %s: %s", channel_id, err)
+        return "failed"
+    with deps.db.write() as session:
+        store.replace_members(
+            session, team_id=team_id, channel_id=channel_id, user_ids=people, now=at
+        )
+    return "ok"

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.cadence import local_time
+from bot.celebrations.service import Reached
 from bot.suggestions.service import DoneSuggestion, done_between
 from storage import shoutouts as store
 from storage.shoutouts import WeekKudos
@@ -32,13 +33,6 @@ class Moment:
     reason: str  # safe mrkdwn, as stored
     values: tuple[str, ...]
     created_at: datetime
-
-
-@dataclass(frozen=True)
-class Reached:
-    user_id: str
-    kind: str  # received | giving_streak | checkin_streak
-    threshold: int
 
 
 @dataclass(frozen=True)
@@ -110,7 +104,7 @@ def build_week(
     received = Counter(k.recipient_id for k in rows)
     recognised = tuple(u for u, _ in sorted(received.items(), key=lambda kv: (-kv[1], kv[0])))
     values = Counter(v for k in rows for v in k.values.split(",") if v)
-    earlier = store.recognised_before(session, team_id, recognised, start)
+    earlier = store.recognised_before(session, team_id=team_id, user_ids=recognised, before=start)
     days = Counter(k.created_at.astimezone(zone).date() for k in rows)
     first_day = start.astimezone(zone).date()
     last_day = (end - timedelta(microseconds=1)).astimezone(zone).date()
@@ -120,7 +114,9 @@ def build_week(
         for m in store.milestones_between(session, team_id, start, end)
         if m.user_id in team
     ]
-    goals = store.public_goals_completed(session, team_id, sorted(team), start, end)
+    goals = store.public_goals_completed(
+        session, team_id=team_id, owners=sorted(team), start=start, end=end
+    )
     since, until = done_days(start, end, so_far=so_far)
     return Week(
         team_id=team_id,

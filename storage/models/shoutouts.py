@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from storage.models.common import utc_column
+
+
+class AllowedRole(StrEnum):
+    """Who may do something to a team channel's shout-outs (``NotAllowedError.needs``)."""
+
+    ADMIN = "admin"
+    LEAD = "lead"
+    LEAD_OR_OWNER = "lead_or_owner"
+
+
+class ShoutoutSend(StrEnum):
+    """Delivery records (``ScheduledSend.kind``) of the shout-outs job."""
+
+    SHOUTOUT = "shoutout"
+    FAIRNESS = "fairness"
+    STOPPED = "stopped"
 
 
 class ShoutoutChannel(SQLModel, table=True):

@@ -12,119 +12,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.celebrations.dates import dates_to_celebrate, days_covered
-from bot.errors import error_text
+from bot.celebrations.service import Reached
 from bot.kudos import rules as kudos
 from bot.settings import KudosRules
-from bot.shoutouts import errors as e
 from bot.shoutouts import parse as p
 from bot.shoutouts import render
 from bot.shoutouts.chart import chart_png
-from bot.shoutouts.week import Moment, Reached, Week, best_moments, build_week, week_start
+from bot.shoutouts.week import Moment, Week, best_moments, build_week, week_start
 from bot.suggestions.service import DoneSuggestion
 from bot.users import Person
-from storage import shoutouts as store
 from storage.db import Database
 
 T = "T1"
 NOW = datetime(2026, 11, 27, 15, tzinfo=UTC)
-
-
-# Parsing ---------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("shoutouts on", p.ShoutoutsOn(4, 960, None)),
-        ("shoutouts on Monday 09:30 Europe/Berlin", p.ShoutoutsOn(0, 570, "Europe/Berlin")),
-        ("shoutouts on fri 4pm", p.ShoutoutsOn(4, 960, None)),
-        ("shoutouts on 12am utc", p.ShoutoutsOn(4, 0, "UTC")),
-        ("shoutouts on wed 17h30", p.ShoutoutsOn(2, 17 * 60 + 30, None)),
-        ("shoutouts off", p.ShoutoutsOff()),
-        ("shoutouts preview", p.ShoutoutsPreview()),
-        ("celebrate birthday 03-14", p.SetDate("birthday", 3, 14, None)),
-        ("celebrate birthday 1990-03-14", p.SetDate("birthday", 3, 14, None)),
-        ("celebrate birthday 02-29", p.SetDate("birthday", 2, 29, None)),
-        ("celebrate started 2021-06-01", p.SetDate("started", 6, 1, 2021)),
-        ("celebrate optout", p.CelebrateOptOut(True)),
-        ("celebrate milestones channel", p.MilestonesWhere("channel")),
-        ("lead <@U0ANA|ana>", p.NameLead("U0ANA")),
-        ("fairness off", p.Fairness(False)),
-        ("", p.BravoHelp()),
-    ],
-)
-def test_bravo_commands_parse(text: str, expected: object) -> None:
-    assert p.parse_bravo_command(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "error"),
-    [
-        ("shoutouts on funday", e.UnknownWeekdayError),
-        ("shoutouts on 25:00", e.BadTimeError),
-        ("shoutouts on 9:60", e.BadTimeError),
-        ("shoutouts on 13pm", e.BadTimeError),
-        ("shoutouts on Mars/Olympus", e.UnknownTimeZoneError),
-        ("shoutouts on friday @@@", e.UnknownTimeZoneError),
-        ("celebrate birthday 02-30", e.BadCelebrationDateError),
-        ("celebrate birthday 1990-02-29", e.BadCelebrationDateError),
-        ("celebrate started 06-01", e.BadCelebrationDateError),
-        ("lead ana", e.LeadMentionError),
-        ("shoutouts sideways", e.UnknownBravoCommandError),
-    ],
-)
-def test_bad_input_names_the_problem(text: str, error: type[Exception]) -> None:
-    with pytest.raises(error):
-        p.parse_bravo_command(text)
-    try:
-        p.parse_bravo_command(text)
-    except e.BravoError as err:
-        words = error_text(err)
-        assert words and "Sorry, that didn't work" not in words  # a specific message each
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(max_size=200))
-def test_any_text_is_a_command_or_a_friendly_error(text: str) -> None:
-    words = ["shoutouts on", "celebrate birthday", "celebrate started", "lead", ""]
-    for prefix in words:
-        try:
-            p.parse_bravo_command(f"{prefix} {text}")
-        except e.BravoError as err:
-            assert error_text(err)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(max_size=400))
-def test_any_csv_is_rows_or_a_report_of_every_broken_row(text: str) -> None:
-    try:
-        rows = p.parse_dates_csv(text, today=date(2026, 11, 27))
-    except e.CsvRejectedError as err:
-        assert err.problems and e.csv_problems(err).startswith("Nothing was imported")
-    else:
-        assert all(
-            r.kind in p.DATE_KINDS and (r.year is None) == (r.kind == "birthday") for r in rows
-        )
-
-
-def test_a_csv_with_broken_rows_reports_every_one() -> None:
-    text = (
-        "user,kind,date\n"
-        "U0ANA,birthday,03-14\n"
-        "ana,birthday,03-14\n"
-        "U0BEN,bday,03-14\n"
-        "U0CY,started,2031-01-01\n"
-        "U0DEE,started,2020-02-30\n"
-        "U0EVE,birthday\n"
-    )
-    with pytest.raises(e.CsvRejectedError) as caught:
-        p.parse_dates_csv(text, today=date(2026, 11, 27))
-    assert [n for n, _ in caught.value.problems] == [3, 4, 5, 6, 7]
-    report = e.csv_problems(caught.value)
-    assert "Nothing was imported: 5 rows" in report and "Row 7" in report
-    good = p.parse_dates_csv("<@U0ANA>,birthday,1990-03-14\n", today=date(2026, 11, 27))
-    assert good == [p.DateRow("U0ANA", "birthday", 3, 14, None)]  # the year is dropped
 
 
 # Rendering ---------------------------------------------------------------------------------------
@@ -286,14 +186,7 @@ def test_the_chart_is_a_small_png_and_says_what_it_shows() -> None:
     assert chart_png(week_of([], kudos=0)) is None
 
 
-# Calendar --------------------------------------------------------------------------------------
-
-
-def test_weekend_dates_are_celebrated_on_friday_and_none_on_weekends() -> None:
-    friday = date(2026, 11, 27)
-    assert days_covered(friday) == [friday, date(2026, 11, 28), date(2026, 11, 29)]
-    assert days_covered(date(2026, 11, 28)) == []
-    assert days_covered(date(2026, 11, 24)) == [date(2026, 11, 24)]
+# Calendar ---------------------------------------------------------------------------------------
 
 
 def test_a_week_is_seven_local_days_across_a_dst_change() -> None:
@@ -302,20 +195,6 @@ def test_a_week_is_seven_local_days_across_a_dst_change() -> None:
     start = week_start(end.astimezone(UTC), berlin)
     assert start.astimezone(berlin) == datetime(2026, 10, 23, 16, tzinfo=berlin)
     assert end - start == timedelta(days=7, hours=1)
-
-
-def test_leap_day_birthdays_and_anniversaries(db: Database) -> None:
-    with db.write() as s:
-        store.set_date(s, T, "ULEAP", "birthday", (2, 29, None), "self", NOW)
-        store.set_date(s, T, "UNEW", "started", (2, 27, 2027), "self", NOW)
-        store.set_date(s, T, "UOLD", "started", (2, 27, 2020), "self", NOW)
-        found = dates_to_celebrate(
-            session=s, team_id=T, members=["ULEAP", "UNEW", "UOLD"], today=date(2027, 2, 26)
-        )
-    assert [(c.user_id, c.kind, c.on, c.years) for c in found] == [
-        ("UOLD", "started", date(2027, 2, 27), 7),
-        ("ULEAP", "birthday", date(2027, 2, 28), 0),
-    ]
 
 
 # The week from the database ----------------------------------------------------------------------
@@ -367,14 +246,14 @@ def test_bravo_jobs_run_shoutouts_at_a_time(
 ) -> None:
     from bot.__main__ import main
     from bot.sandbox.server import FakeSlack
-    from bot.shoutouts import service
+    from bot.shoutouts import rules
     from storage.migrate import upgrade
 
     url = f"sqlite:///{tmp_path / 'bravo.db'}"
     db = Database.from_url(url)
     upgrade(db.engine)
     with db.write() as s:
-        service.turn_on(
+        rules.turn_on(
             session=s,
             team_id="T0SANDBOX",
             channel_id="C0TEAM",

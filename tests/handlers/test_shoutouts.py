@@ -1,92 +1,152 @@
-"""Weekly shout-outs and celebrations end to end: /bravo over signed HTTP, the jobs as of given
-times, and what the fake Slack was asked to post, where, and how often."""
+"""Weekly shout-outs end to end: /bravo over signed HTTP, the shout-outs job as of given times,
+and what the fake Slack was asked to post, where, and how often; the whole /bravo grammar; a
+listener called alone."""
 
 from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import func, select
 
-from bot.kudos import rules as kudos
-from bot.sandbox.server import Call
-from bot.settings import KudosRules
+from bot.celebrations import errors as ce
+from bot.celebrations import parse as cp
+from bot.deps import Deps
+from bot.errors import BravoError, error_text
+from bot.sandbox.server import Call, FakeSlack
+from bot.shoutouts import errors as e
 from bot.shoutouts import jobs
-from bot.users import Person
+from bot.shoutouts import parse as p
+from handlers.shoutouts import on_bravo, parse_bravo
+from storage.db import Database
 from storage.models import OutboxRow, PersonDate, ShoutoutChannel, Suggestion
-from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, Bravo
+from tests.handlers.bravo_flow import (
+    ANA,
+    BEN,
+    CY,
+    FRIDAY_1600_BERLIN,
+    Recorder,
+    T,
+    bravo_cmd,
+    channel_posts,
+    deliver,
+    deps_alone,
+    give,
+    last_reply,
+    replies,
+    turn_on,
+    weekly_posts,
+)
+from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, TEAM, Bravo
 
-T = "T0SANDBOX"
-# The fixture clock is Monday 2026-11-23 15:00 UTC. Friday 16:00 in Berlin is 15:00 UTC.
-FRIDAY_1600_BERLIN = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
-ANA = Person("UANA", "ana", "America/New_York")
-BEN = Person("UBEN", "ben", "Europe/Berlin")
-CY = Person("UCY", "cy", "Asia/Tokyo")
-
-
-def bravo_cmd(bravo: Bravo, text: str, user: str = "UANA", channel: str = CHANNEL) -> str:
-    """Send a command and wait for its reply (replies come from a work queue, in any order)."""
-    before = len(bravo.slack.calls("response_url"))
-    result = bravo.send.slash_command(user, "/bravo", text, channel_id=channel)
-    assert result.status == 200, result.body
-    return last_reply(bravo, before + 1)
-
-
-def replies(bravo: Bravo, count: int) -> list[dict[str, Any]]:
-    return [c.args for c in bravo.slack.wait_for("response_url", count=count, timeout=5)]
-
-
-def last_reply(bravo: Bravo, count: int) -> str:
-    args = replies(bravo, count)[count - 1]
-    return args["text"] + json.dumps(args.get("blocks") or [])
+# The whole /bravo grammar (celebrations' words after `celebrate`) ------------------------------
 
 
-def give(
-    bravo: Bravo, giver: Person, to: list[Person], reason: str, at: datetime, values=("empathy",)
-) -> None:
-    with bravo.deps.db.write() as s:
-        kudos.give_kudos(
-            session=s,
-            team_id=T,
-            giver=giver,
-            recipients=to,
-            reason=reason,
-            values=values,
-            channel_id=CHANNEL,
-            source="command",
-            rules=KudosRules(daily_allowance=1000),
-            now=at,
-        )
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("shoutouts on", p.ShoutoutsOn(4, 960, None)),
+        ("shoutouts on Monday 09:30 Europe/Berlin", p.ShoutoutsOn(0, 570, "Europe/Berlin")),
+        ("shoutouts on fri 4pm", p.ShoutoutsOn(4, 960, None)),
+        ("shoutouts on 12am utc", p.ShoutoutsOn(4, 0, "UTC")),
+        ("shoutouts on wed 17h30", p.ShoutoutsOn(2, 17 * 60 + 30, None)),
+        ("shoutouts off", p.ShoutoutsOff()),
+        ("shoutouts preview", p.ShoutoutsPreview()),
+        ("celebrate birthday 03-14", cp.SetDate("birthday", 3, 14, None)),
+        ("celebrate birthday 1990-03-14", cp.SetDate("birthday", 3, 14, None)),
+        ("celebrate birthday 02-29", cp.SetDate("birthday", 2, 29, None)),
+        ("celebrate started 2021-06-01", cp.SetDate("started", 6, 1, 2021)),
+        ("celebrate optout", cp.CelebrateOptOut(True)),
+        ("celebrate milestones channel", cp.MilestonesWhere("channel")),
+        ("lead <@U0ANA|ana>", p.NameLead("U0ANA")),
+        ("fairness off", p.Fairness(False)),
+        ("", p.BravoHelp()),
+    ],
+)
+def test_bravo_commands_parse(text: str, expected: object) -> None:
+    assert parse_bravo(text) == expected
 
 
-def channel_posts(bravo: Bravo, channel: str = CHANNEL, words: str = "") -> list[Call]:
-    return [
-        c
-        for c in bravo.slack.calls("chat.postMessage", ok=True)
-        if c.args.get("channel") == channel and words in c.args.get("text", "")
-    ]
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("shoutouts on funday", e.UnknownWeekdayError),
+        ("shoutouts on 25:00", e.BadTimeError),
+        ("shoutouts on 9:60", e.BadTimeError),
+        ("shoutouts on 13pm", e.BadTimeError),
+        ("shoutouts on Mars/Olympus", e.UnknownTimeZoneError),
+        ("shoutouts on friday @@@", e.UnknownTimeZoneError),
+        ("celebrate birthday 02-30", ce.BadCelebrationDateError),
+        ("celebrate birthday 1990-02-29", ce.BadCelebrationDateError),
+        ("celebrate started 06-01", ce.BadCelebrationDateError),
+        ("lead ana", e.LeadMentionError),
+        ("shoutouts sideways", e.UnknownBravoCommandError),
+    ],
+)
+def test_bad_input_names_the_problem(text: str, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        parse_bravo(text)
+    try:
+        parse_bravo(text)
+    except BravoError as err:
+        words = error_text(err)
+        assert words and "Sorry, that didn't work" not in words  # a specific message each
 
 
-def weekly_posts(bravo: Bravo) -> list[Call]:
-    return [
-        c
-        for c in channel_posts(bravo)
-        if "This week in the team" in c.args["text"] or "quiet week" in c.args["text"]
-    ]
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_is_a_command_or_a_friendly_error(text: str) -> None:
+    words = ["shoutouts on", "celebrate birthday", "celebrate started", "lead", ""]
+    for prefix in words:
+        try:
+            parse_bravo(f"{prefix} {text}")
+        except BravoError as err:
+            assert error_text(err)
 
 
-def deliver(bravo: Bravo, at: datetime = FRIDAY_1600_BERLIN + timedelta(days=2)) -> None:
-    """Deliver what is queued, as of ``at`` (jobs queue messages dated at their run time)."""
-    bravo.clock.at = max(bravo.clock.at, at)
-    bravo.deliver()
+# A listener called alone -----------------------------------------------------------------------
 
 
-def turn_on(bravo: Bravo, text: str = "friday 16:00 Europe/Berlin", n: int = 1) -> str:
-    bravo_cmd(bravo, "shoutouts on " + text)
-    return last_reply(bravo, n)
+@pytest.fixture
+def deps(slack: FakeSlack, sqlite_db: Database) -> Iterator[Deps]:
+    yield from deps_alone(slack, sqlite_db)
+
+
+def command(text: str, user: str = "UANA") -> dict[str, Any]:
+    return {
+        "command": "/bravo",
+        "text": text,
+        "team_id": TEAM,
+        "user_id": user,
+        "channel_id": CHANNEL,
+        "trigger_id": "1.2.3",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("help", "/bravo celebrate import"),
+        ("frobnicate", "Try `/bravo help`"),
+        ("celebrate import", "Only a Bravo or workspace admin"),
+        ("celebrate birthday 02-30", "isn't a birthday"),
+    ],
+)
+def test_the_bravo_listener_alone_acks_and_answers(deps: Deps, text: str, expected: str) -> None:
+    ack, respond = Recorder(), Recorder()
+    on_bravo(ack, command(text), respond, deps.client, {"bravo_deps": deps})  # type: ignore[arg-type]
+    assert ack.calls == [((), {})]
+    [((reply,), _)] = respond.calls
+    assert reply["response_type"] == "ephemeral" and expected in reply["text"]
+
+
+# Over HTTP -------------------------------------------------------------------------------------
 
 
 def test_bad_schedules_and_channels_get_clear_replies_and_save_nothing(bravo: Bravo) -> None:
@@ -247,76 +307,6 @@ def test_the_fairness_note_reaches_only_the_lead_by_dm(bravo: Bravo) -> None:
             assert "nobody has recognised" not in json.dumps(c.args)
 
 
-def test_birthdays_and_anniversaries_are_celebrated_at_nine_weekends_on_friday(
-    bravo: Bravo,
-) -> None:
-    turn_on(bravo)
-    bravo_cmd(bravo, "celebrate birthday 1990-11-28", user="UBEN")  # a Saturday this year
-    assert "no year is kept" in last_reply(bravo, 2)
-    bravo_cmd(bravo, "celebrate started 2021-11-27", user="UCY")
-    bravo_cmd(bravo, "celebrate birthday 11-27", user="UANA")
-    bravo_cmd(bravo, "celebrate optout", user="UANA")
-    replies(bravo, 5)
-    friday_0900_berlin = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
-    assert (
-        jobs.run_celebrations(bravo.deps, friday_0900_berlin - timedelta(minutes=1))["celebrated"]
-        == 0
-    )
-    assert jobs.run_celebrations(bravo.deps, friday_0900_berlin)["celebrated"] == 1
-    assert jobs.run_celebrations(bravo.deps, friday_0900_berlin + timedelta(minutes=5)) == {
-        "already_sent": 1
-    }
-    saturday = friday_0900_berlin + timedelta(days=1)
-    assert jobs.run_celebrations(bravo.deps, saturday)["celebrated"] == 0
-    deliver(bravo)
-    [post] = channel_posts(bravo, words="celebrate")
-    text = json.dumps(post.args["blocks"])
-    assert "Happy birthday, <@UBEN>!" in text and "on Saturday" in text
-    assert "<@UCY> has been with us 5 years" in text
-    assert "UANA" not in text  # opted out
-    assert "1990" not in text and "36" not in text  # never a birth year or an age
-
-
-def test_admins_import_dates_from_csv_all_or_nothing(bravo: Bravo) -> None:
-    bravo.slack.add_user("UBOSS", "boss", is_admin=True)
-    bravo_cmd(bravo, "celebrate import", user="UCY")
-    assert "Only a Bravo or workspace admin" in last_reply(bravo, 1)
-    bravo.send.slash_command("UBOSS", "/bravo", "celebrate import", channel_id=CHANNEL)
-    [opened] = bravo.slack.wait_for("views.open")
-    view = opened.args["view"]
-    view = json.loads(view) if isinstance(view, str) else view
-    broken = "user,kind,date\nUBEN,birthday,03-14\nUCY,bday,03-15\nnobody,started,2020-01-01\n"
-    values = {"bravo_import_csv": {"csv": {"type": "plain_text_input", "value": broken}}}
-    body = bravo.send.view_submission("UBOSS", view, values).json() or {}
-    assert body["response_action"] == "errors"
-    error = body["errors"]["bravo_import_csv"]
-    assert "Row 3" in error and "Row 4" in error and "Nothing was imported" in error
-    with bravo.deps.db.read() as s:
-        assert s.exec(select(func.count()).select_from(PersonDate)).one() == 0
-    good = "UBEN,birthday,1988-03-14\n<@UCY>,started,2020-01-01\n"
-    values = {"bravo_import_csv": {"csv": {"type": "plain_text_input", "value": good}}}
-    result = bravo.send.view_submission("UBOSS", view, values)
-    assert result.status == 200 and not result.body.strip()
-    with bravo.deps.db.read() as s:
-        rows = {(r.user_id, r.kind): (r.month, r.day, r.year) for r in s.exec(select(PersonDate))}
-    assert rows == {("UBEN", "birthday"): (3, 14, None), ("UCY", "started"): (1, 1, 2020)}
-    deliver(bravo)
-    assert channel_posts(bravo, "UBOSS", "Imported 2 dates for 2 people")
-
-
-def test_a_milestone_is_announced_once_in_the_team_channel_when_asked(bravo: Bravo) -> None:
-    turn_on(bravo)
-    bravo_cmd(bravo, "celebrate milestones channel", user="UBEN")
-    replies(bravo, 2)
-    give(bravo, ANA, [BEN], "first of many", bravo.clock.at)
-    give(bravo, CY, [ANA], "no channel for ana", bravo.clock.at)
-    assert jobs.run_celebrations(bravo.deps, bravo.clock.at)["milestone"] == 1
-    assert jobs.run_celebrations(bravo.deps, bravo.clock.at).get("milestone") is None
-    deliver(bravo)
-    [post] = channel_posts(bravo, words="first kudos")
-    assert "<@UBEN>" in post.args["text"]
-
-
 @pytest.mark.parametrize("text", ["help", ""])
 def test_help_lists_every_bravo_command(bravo: Bravo, text: str) -> None:
     bravo_cmd(bravo, text)
@@ -442,107 +432,6 @@ def test_turning_on_or_moving_the_post_wakes_the_shoutouts_job(bravo: Bravo) -> 
     # Woken now, the job finds the post due in a minute and plans its next run for then.
     assert jobs.run_shoutouts(bravo.deps, bravo.clock.at) == {"not_due": 1}
     assert jobs.next_shoutout(bravo.deps, bravo.clock.at) == woken[-1][1]
-
-
-def milestone_dms(bravo: Bravo, user: str, words: str) -> list[Call]:
-    return [
-        c
-        for c in bravo.slack.calls("chat.postMessage", ok=True)
-        if c.args.get("channel") == user and words in c.args.get("text", "")
-    ]
-
-
-def choose(bravo: Bravo, user: str, where: str) -> None:
-    assert "milestones will" in bravo_cmd(bravo, f"celebrate milestones {where}", user=user)
-
-
-def kudos_cmd(bravo: Bravo, text: str) -> None:
-    before = len(bravo.slack.calls("response_url"))
-    bravo.send.slash_command("UANA", "/kudos", text, channel_id=CHANNEL)
-    bravo.slack.wait_for("response_url", before + 1)
-
-
-def celebrate_and_deliver(bravo: Bravo) -> None:
-    """The celebrations job, polled every few minutes, then what it queued is delivered."""
-    for minutes in (0, 5, 10):
-        jobs.run_celebrations(bravo.deps, bravo.clock.at + timedelta(minutes=minutes))
-    for minutes in (1, 2, 3):
-        deliver(bravo, bravo.clock.at + timedelta(minutes=minutes))
-
-
-@pytest.mark.parametrize("where", ["dm", "channel"])
-def test_a_kudos_milestone_is_announced_once_by_dm_or_in_the_team_channel(
-    bravo: Bravo, where: str
-) -> None:
-    turn_on(bravo)
-    choose(bravo, "UBEN", where)
-    kudos_cmd(bravo, "<@UBEN|ben> for staying late")
-    celebrate_and_deliver(bravo)
-    dms = milestone_dms(bravo, "UBEN", "You received your first kudos")
-    posted = channel_posts(bravo, words="<@UBEN> received their first kudos")
-    [kudos_post] = channel_posts(bravo, words="gave kudos to")
-    in_post = "first kudos!" in json.dumps(kudos_post.args["blocks"])
-    if where == "channel":
-        assert (len(dms), len(posted), in_post) == (0, 1, False)
-    else:
-        assert (len(dms), len(posted), in_post) == (1, 0, True)
-    assert len(milestone_dms(bravo, "UBEN", "gave you kudos")) == 1  # the kudos DM itself stays
-
-
-def test_milestones_chosen_for_a_channel_come_by_dm_without_a_team_channel(bravo: Bravo) -> None:
-    bravo.slack.add_user("UDEE", "dee")  # in no team channel
-    turn_on(bravo)
-    choose(bravo, "UDEE", "channel")
-    kudos_cmd(bravo, "<@UDEE|dee> for the new macro")
-    assert jobs.run_celebrations(bravo.deps, bravo.clock.at).get("milestone") is None
-    celebrate_and_deliver(bravo)
-    assert len(milestone_dms(bravo, "UDEE", "You received your first kudos")) == 1
-    assert channel_posts(bravo, words="received their first kudos") == []
-
-
-@pytest.mark.parametrize("where", ["dm", "channel"])
-def test_a_checkin_streak_milestone_is_announced_once_by_dm_or_in_the_team_channel(
-    bravo: Bravo, where: str
-) -> None:
-    from bot.cadence import Cadence
-    from bot.goals import jobs as goal_jobs
-    from bot.goals import service as goals
-    from storage.models import CheckInPrompt, Goal
-
-    turn_on(bravo)
-    choose(bravo, "UANA", where)
-    spec = goals.GoalSpec(
-        "Answer every chat within 2 minutes",
-        "Median first response under 2 min",
-        "empathy",
-        datetime(2027, 3, 1).date(),
-        Cadence("weekly", weekday=0, minute=9 * 60 + 30),
-        "coach",
-    )
-    with bravo.deps.db.write() as s:
-        goal = goals.create_goal(
-            s,
-            team_id=T,
-            owner=ANA,
-            spec=spec,
-            channel_id=CHANNEL,
-            now=datetime(2026, 11, 23, 12, tzinfo=UTC),
-        )
-        goal.streak = goal.best_streak = 3  # three weeks answered: the next makes four
-        s.add(goal)
-    due = datetime(2026, 11, 23, 14, 31, tzinfo=UTC)  # 09:31 in New York
-    assert goal_jobs.run_checkins(bravo.deps, due)["prompt"] == 1
-    with bravo.deps.db.read() as s:
-        [prompt] = s.exec(select(CheckInPrompt)).all()
-    before = len(bravo.slack.calls("response_url"))
-    bravo.send.block_action("UANA", "checkin_answer", f"{prompt.id}:on_track", channel_id="D0ANA")
-    bravo.slack.wait_for("response_url", before + 1)
-    with bravo.deps.db.read() as s:
-        assert s.get(Goal, goal.id).streak == 4  # type: ignore[union-attr]
-    celebrate_and_deliver(bravo)
-    dms = milestone_dms(bravo, "UANA", "4 check-ins in a row")
-    posted = channel_posts(bravo, words="<@UANA> checked in on a goal 4 times in a row")
-    assert (len(dms), len(posted)) == ((0, 1) if where == "channel" else (1, 0))
 
 
 def test_a_big_teams_fairness_note_reads_people_with_one_users_list_sweep(bravo: Bravo) -> None:

@@ -1,0 +1,14 @@
+"""Slack ids shared by renderers, listener registration and payload parsers."""
+
+# the admins' date import (a modal opened from ``/bravo celebrate import``)
+IMPORT_CALLBACK = "bravo_import_dates"
+IMPORT_BLOCK = "bravo_import_csv"
+IMPORT_ACTION = "csv"
+
+# the scheduled job that posts birthdays, anniversaries and milestones (bot.scheduling.registry)
+JOB = "celebrations"
+
+# outbox kinds
+CELEBRATE = "celebrate_dates"
+MILESTONE = "milestone_post"
+IMPORTED = "dates_imported"
