@@ -134,8 +134,10 @@ class UserDirectory:
         return found
 
     def _remember(self, team_id: str, people: list[Person], now: datetime) -> None:
+        # In one order everywhere: two transactions upserting the same people in different orders
+        # deadlock on PostgreSQL (seen with two concurrent /kudos to the same group).
         with self._db.write() as session:
-            for p in people:
+            for p in sorted(people, key=lambda p: p.user_id):
                 user_store.remember_person(
                     session,
                     team_id,
