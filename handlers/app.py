@@ -16,6 +16,7 @@ from slack_bolt import App, BoltResponse
 from bot.deps import Deps
 from handlers import register_all
 from handlers.common import apologise, with_deps
+from handlers.stale import register_stale
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> Ap
     )
     app.use(with_deps(deps))
     register_all(app, deps)
+    register_stale(app)  # last: Bolt runs the first listener that matches
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse | None:
