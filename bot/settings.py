@@ -5,6 +5,7 @@ Every problem is collected and reported at once, in words a new user understands
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,6 +40,10 @@ ENV_VARS = (
     "BRAVO_ADMINS",
     "BRAVO_SHOUTOUT_GRACE_HOURS",
 )
+# Read by Bravo's tools, not settings of the app: never reported as unknown.
+TOOL_VARS = ("BRAVO_ENV_FILE", "BRAVO_TEST_PG", "BRAVO_BENCH_PG")
+# The token .env.example shows: a copied example that was never filled in.
+PLACEHOLDER_TOKENS = ("xoxb-your-bot-token",)
 VALUE_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 EMOJI_RE = re.compile(r"^[a-z0-9_+\-']{1,64}$")
 
@@ -150,6 +155,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     posts_per_minute = read.int("BRAVO_POSTS_PER_MINUTE", 300, 10, 100_000)
     admins = read.admins()
     shoutout_grace_hours = read.int("BRAVO_SHOUTOUT_GRACE_HOURS", 24, 0, 24 * 6)
+    read.unknown_names()
     if read.problems:
         raise SettingsError(read.problems)
     bot_token, signing_secret, app_token, api_url = slack
@@ -184,7 +190,12 @@ class _Reader:
 
     def slack(self) -> tuple[str | None, str | None, str | None, str]:
         bot_token = self.text("SLACK_BOT_TOKEN")
-        if bot_token and not bot_token.startswith("xoxb-"):
+        if bot_token in PLACEHOLDER_TOKENS:
+            self.problems.append(
+                f"SLACK_BOT_TOKEN is still the example {bot_token!r}: paste your app's Bot User "
+                "OAuth Token (api.slack.com/apps > your app > OAuth & Permissions)."
+            )
+        elif bot_token and not bot_token.startswith("xoxb-"):
             self.problems.append(
                 "SLACK_BOT_TOKEN should start with xoxb- (the Bot User OAuth Token)."
             )
@@ -251,6 +262,14 @@ class _Reader:
         else:
             return parsed
         return DEFAULT_VALUES
+
+    def unknown_names(self) -> None:
+        """A misspelled BRAVO_ variable would be silently ignored: name it, and the closest."""
+        known = (*ENV_VARS, *TOOL_VARS)
+        for name in sorted(n for n in self.env if n.startswith("BRAVO_") and n not in known):
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f" Did you mean {close[0]}?" if close else " See .env.example for the settings."
+            self.problems.append(f"{name} is not a Bravo setting.{hint}")
 
     def admins(self) -> tuple[str, ...]:
         admins = tuple(a.strip() for a in (self.text("BRAVO_ADMINS") or "").split(",") if a.strip())

@@ -79,3 +79,19 @@ def test_env_example_documents_exactly_the_settings() -> None:
     for name in names:  # each one has a comment right above it
         before = text.split(f"\n{name}=")[0].rstrip().splitlines()[-1]
         assert before.startswith("#"), name
+
+
+def test_a_misspelled_setting_is_named_with_the_closest_one() -> None:
+    with pytest.raises(SettingsError) as info:
+        load_settings({"BRAVO_DAILY_ALLOWENCE": "3", "BRAVO_NONSENSE_XYZ": "1"})
+    assert info.value.problems == [
+        "BRAVO_DAILY_ALLOWENCE is not a Bravo setting. Did you mean BRAVO_DAILY_ALLOWANCE?",
+        "BRAVO_NONSENSE_XYZ is not a Bravo setting. See .env.example for the settings.",
+    ]
+    load_settings({"BRAVO_ENV_FILE": "/dev/null", "BRAVO_TEST_PG": "x", "OTHER_TOOL": "y"})
+
+
+def test_the_example_token_is_refused_with_where_to_find_the_real_one() -> None:
+    with pytest.raises(SettingsError) as info:
+        load_settings({"SLACK_BOT_TOKEN": "xoxb-your-bot-token"})
+    assert "still the example" in str(info.value) and "OAuth & Permissions" in str(info.value)
