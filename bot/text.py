@@ -18,6 +18,26 @@ CHANNEL_RE = re.compile(r"^#([CG][A-Z0-9]+)(?:\|([^>]*))?$")
 LINK_RE = re.compile(r"^(https?://[^|\s]+)(?:\|([^>]*))?$")
 
 
+# Invisible characters with no job in what people type to Bravo: zero-width space, word joiner,
+# byte-order mark. Joiners (ZWNJ, ZWJ) are kept between two visible characters, where they shape
+# emoji sequences and scripts such as Persian; anywhere else they are invisible padding.
+INVISIBLE_RE = re.compile(r"[\u200b\u2060\ufeff]")
+JOINER_RE = re.compile(
+    r"(?<![^\s\u200c\u200d])[\u200c\u200d]+|[\u200c\u200d]+(?![^\s\u200c\u200d])"
+)
+# Control characters other than tab and newlines: PostgreSQL refuses NUL in text, and none of
+# them means anything in Slack, so the same input behaves the same on both databases.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(text: str) -> str:
+    """What a person typed, without invisible padding or control characters: text made only of
+    zero-width characters becomes empty, so every "required" check sees it as empty."""
+    text = CONTROL_RE.sub("", text)
+    text = INVISIBLE_RE.sub("", text)
+    return JOINER_RE.sub("", text)
+
+
 def escape(text: str) -> str:
     """Escape plain text for mrkdwn: control characters only, as Slack documents."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

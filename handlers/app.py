@@ -15,7 +15,7 @@ from slack_bolt import App, BoltResponse
 
 from bot.deps import Deps
 from handlers import register_all
-from handlers.common import apologise, with_deps
+from handlers.common import apologise, clean_inputs, with_deps
 from handlers.stale import register_stale
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> Ap
         process_before_response=True,
         logger=logging.getLogger("bravo.bolt"),
     )
+    app.use(clean_inputs)
     app.use(with_deps(deps))
     register_all(app, deps)
     register_stale(app)  # last: Bolt runs the first listener that matches

@@ -16,6 +16,7 @@ from slack_bolt import Ack, BoltContext
 from bot.blocks import message, section
 from bot.deps import Deps
 from bot.errors import BUSY, SORRY, BravoError, echo, error_text
+from bot.text import clean
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,26 @@ def with_deps(deps: Deps) -> Callable[..., None]:
         next()
 
     return provide
+
+
+def clean_inputs(body: dict[str, Any], next: Callable[[], None]) -> None:
+    """A Bolt middleware (after the signature check): every text in the request loses control
+    characters and invisible padding (``bot.text.clean``) before any listener reads it, so a
+    field of only zero-width characters is empty everywhere, and NUL bytes never reach the
+    database (PostgreSQL refuses them; SQLite would keep them)."""
+    _clean_in_place(body)
+    next()
+
+
+def _clean_in_place(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _clean_in_place(item)
+    elif isinstance(value, list):
+        value[:] = [_clean_in_place(item) for item in value]
+    return value
 
 
 def deps_of(context: BoltContext | dict[str, Any]) -> Deps:
