@@ -1,0 +1,222 @@
+"""Goal and check-in use cases: what the Slack edge and the jobs ask of goals.
+
+Each use case resolves the people it needs, owns its transaction, applies the rules (the
+session-level steps in ``lifecycle``, ``checkins`` and ``due``), queues what the result sends
+(``messages``) and returns what happened. Other capabilities use goals through this module:
+the rules and steps they need are named here too."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.celebrations.service import milestones_in_channel
+from bot.deps import Deps
+from bot.errors import BadDateError
+from bot.goals import lifecycle, messages
+from bot.goals.checkins import CheckInResult, record_checkin
+from bot.goals.errors import GoalNotFoundError, PromptClosedError
+from bot.goals.ids import MenuVerb
+from bot.goals.lifecycle import (
+    archive_goal,
+    complete_goal,
+    create_goal,
+    ensure_open,
+    own_goal,
+    pause_goal,
+    resume_goal,
+    update_goal,
+)
+from bot.goals.parse import Answer, GoalForm, Note, Pause
+from bot.goals.rules import GoalSpec, can_view, check_draft
+from bot.outbox.envelope import OutMessage
+from storage import goals as store
+from storage.models.goals import Goal, PromptStatus
+
+__all__ = [  # the use cases, and what other capabilities and tests take from the room
+    "Changed",
+    "CheckInResult",
+    "GoalSpec",
+    "answer_prompt",
+    "can_view",
+    "change_goal",
+    "check_in_with_note",
+    "create_goal",
+    "goal_to_note",
+    "open_goal",
+    "pause",
+    "save_goal",
+    "set_away",
+]
+
+
+def save_goal(deps: Deps, *, team_id: str, owner_id: str, form: GoalForm) -> dict[str, str]:
+    """Set a goal from the goal modal (or edit one), with the owner's confirmation queued.
+    The field errors of a draft that does not pass (then nothing is saved), else none; a goal
+    that cannot be edited raises its ``BravoError``."""
+    now = deps.clock()
+    owner = deps.directory.person(team_id, owner_id, now)
+    spec, errors = check_draft(
+        form.draft,
+        skills=deps.settings.kudos.values,
+        today=now.astimezone(owner.zone).date(),
+        max_chars=deps.settings.goals.max_text_chars,
+    )
+    if spec is None:
+        return errors
+    edited = form.goal_id is not None
+    with deps.db.write() as session:
+        if form.goal_id is not None:
+            goal = update_goal(
+                session, team_id=team_id, goal_id=form.goal_id, owner=owner, spec=spec, now=now
+            )
+        else:
+            goal = create_goal(
+                session,
+                team_id=team_id,
+                owner=owner,
+                spec=spec,
+                channel_id=form.channel_id,
+                now=now,
+            )
+        _queue(deps, session, team_id, [messages.goal_saved(goal, owner.zone, edited=edited)])
+    deps.deliverer.kick()
+    return {}
+
+
+def answer_prompt(deps: Deps, *, team_id: str, actor_id: str, answer: Answer) -> CheckInResult:
+    """A prompt's status button: the check-in, and what it sends (alerts, milestone,
+    completion)."""
+    with deps.db.write() as session:
+        result = record_checkin(
+            session,
+            team_id=team_id,
+            actor_id=actor_id,
+            goal_id=None,
+            prompt_id=answer.prompt_id,
+            status=answer.status,
+            now=deps.clock(),
+        )
+        sent = messages.checkin_messages(
+            result,
+            deps.settings.kudos.kudos_channel,
+            from_prompt_buttons=True,
+            in_channel=_milestones_in_channel(session, result),
+        )
+        _queue(deps, session, team_id, sent)
+    deps.deliverer.kick()
+    return result
+
+
+def goal_to_note(deps: Deps, *, team_id: str, actor_id: str, prompt_id: int | None) -> Goal:
+    """The goal whose open prompt ``actor_id`` wants to answer with a note."""
+    with deps.db.read() as session:
+        prompt = store.get_prompt(session, team_id=team_id, prompt_id=prompt_id or 0)
+        if prompt is None:
+            raise GoalNotFoundError()
+        goal = own_goal(
+            session, team_id=team_id, goal_id=prompt.goal_id, actor_id=actor_id, lock=False
+        )
+        if prompt.status != PromptStatus.OPEN:
+            raise PromptClosedError(prompt.status)
+    return goal
+
+
+def check_in_with_note(deps: Deps, *, team_id: str, actor_id: str, note: Note) -> CheckInResult:
+    """The note modal: the check-in (answering the prompt it came from, or the one waiting),
+    what it sends, and the owner's confirmation."""
+    with deps.db.write() as session:
+        result = record_checkin(
+            session,
+            team_id=team_id,
+            actor_id=actor_id,
+            goal_id=note.goal_id,
+            prompt_id=note.prompt_id,
+            status=note.status,
+            progress=note.progress,
+            went_well=note.went_well,
+            next_step=note.next_step,
+            now=deps.clock(),
+        )
+        sent = messages.checkin_messages(
+            result,
+            deps.settings.kudos.kudos_channel,
+            from_prompt_buttons=False,
+            in_channel=_milestones_in_channel(session, result),
+        )
+        sent.append(messages.checkin_saved(result))
+        _queue(deps, session, team_id, sent)
+    deps.deliverer.kick()
+    return result
+
+
+def open_goal(deps: Deps, *, team_id: str, actor_id: str, goal_id: int) -> Goal:
+    """``actor_id``'s goal still being worked on, to open a form on it (check in, edit, pause)."""
+    with deps.db.read() as session:
+        goal = own_goal(session, team_id=team_id, goal_id=goal_id, actor_id=actor_id, lock=False)
+        ensure_open(goal)
+    return goal
+
+
+@dataclass(frozen=True)
+class Changed:
+    """A goal resumed, completed or archived from its menu, and its owner's time zone."""
+
+    goal: Goal
+    zone: ZoneInfo
+
+
+def change_goal(
+    deps: Deps, *, team_id: str, actor_id: str, goal_id: int, verb: MenuVerb
+) -> Changed:
+    """Resume, complete or archive a goal (``verb``); a goal closed sends its celebrations and
+    takes the buttons off its open prompts."""
+    now = deps.clock()
+    owner = deps.directory.person(team_id, actor_id, now)
+    with deps.db.write() as session:
+        if verb == MenuVerb.RESUME:
+            goal = resume_goal(session, team_id=team_id, goal_id=goal_id, owner=owner, now=now)
+        else:
+            close = complete_goal if verb == MenuVerb.COMPLETE else archive_goal
+            closed = close(session, team_id=team_id, goal_id=goal_id, actor_id=actor_id, now=now)
+            sent = messages.closed_messages(closed, deps.settings.kudos.kudos_channel)
+            _queue(deps, session, team_id, sent)
+            goal = closed.goal
+    deps.deliverer.kick()
+    return Changed(goal, owner.zone)
+
+
+def pause(deps: Deps, *, team_id: str, owner_id: str, pause: Pause) -> Goal:
+    """No check-ins on the goal through the date chosen; its streak is kept."""
+    now = deps.clock()
+    owner = deps.directory.person(team_id, owner_id, now)
+    with deps.db.write() as session:
+        return pause_goal(
+            session, team_id=team_id, goal_id=pause.goal_id, owner=owner, until=pause.until, now=now
+        )
+
+
+def set_away(deps: Deps, *, team_id: str, user_id: str, until: date | None) -> None:
+    """No check-ins on any of the person's goals through ``until`` (their local date; None:
+    back now). A date already past raises ``BadDateError``."""
+    now = deps.clock()
+    person = deps.directory.person(team_id, user_id, now)
+    if until is not None and until < now.astimezone(person.zone).date():
+        raise BadDateError(until.isoformat())
+    with deps.db.write() as session:
+        lifecycle.set_away(session, team_id=team_id, user_id=user_id, until=until)
+
+
+def _milestones_in_channel(session: Session, result: CheckInResult) -> frozenset[str]:
+    """The owner, when their new streak milestone goes to their team channel, not a DM."""
+    owner = [result.goal.owner_id] if result.streak_milestone else []
+    return milestones_in_channel(session, team_id=result.goal.team_id, user_ids=owner)
+
+
+def _queue(deps: Deps, session: Session, team_id: str, sent: Sequence[OutMessage]) -> None:
+    if sent:
+        deps.outbox.enqueue(session, team_id, list(sent), deps.clock())
