@@ -5,12 +5,13 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import feedback, goals, kudos, shoutouts, suggestions
+from handlers import coaching, feedback, goals, kudos, shoutouts, suggestions
 
 
 def register_all(app: App, deps: Deps) -> None:
     kudos.register(app, deps)
     goals.register(app, deps)
+    coaching.register(app, deps)
     feedback.register(app, deps)
     suggestions.register(app, deps)
     shoutouts.register(app, deps)

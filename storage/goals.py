@@ -1,4 +1,6 @@
-"""Queries for goals, check-ins, prompts, tips and coach pairings."""
+"""Queries for goals, check-ins, prompts, the tips people have seen, and time away.
+
+Functions taking two or more ids take them by keyword."""
 
 from __future__ import annotations
 
@@ -9,18 +11,11 @@ from datetime import date, datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, delete, func, select
 
-from storage.models import (
-    CheckIn,
-    CheckInPrompt,
-    CoachPairing,
-    Goal,
-    SlackUser,
-    TipSeen,
-    UserPref,
-)
+from storage.models.goals import CheckIn, CheckInPrompt, Goal, GoalStatus, PromptStatus, TipSeen
+from storage.models.users import SlackUser, UserPref
 from storage.upsert import insert_returning, upsert
 
-SCHEDULED = ("active", "paused")  # goals that have check-ins coming
+SCHEDULED = (GoalStatus.ACTIVE, GoalStatus.PAUSED)  # goals that have check-ins coming
 
 
 # Goals ---------------------------------------------------------------------------------------
@@ -32,7 +27,7 @@ def add_goal(session: Session, goal: Goal) -> Goal:
     return goal
 
 
-def get_goal(session: Session, team_id: str, goal_id: int, *, lock: bool = False) -> Goal | None:
+def get_goal(session: Session, *, team_id: str, goal_id: int, lock: bool = False) -> Goal | None:
     stmt = select(Goal).where(Goal.team_id == team_id, Goal.id == goal_id)
     if lock:
         # PostgreSQL row lock (SQLite writes are serialised anyway). populate_existing: a copy
@@ -59,7 +54,9 @@ def lock_due_goals(session: Session, goal_ids: Sequence[int], at: datetime) -> l
     return list(session.exec(stmt).all())
 
 
-def goals_of(session: Session, team_id: str, owner_id: str, statuses: Sequence[str]) -> list[Goal]:
+def goals_of(
+    session: Session, *, team_id: str, owner_id: str, statuses: Sequence[str]
+) -> list[Goal]:
     return list(
         session.exec(
             select(Goal)
@@ -81,26 +78,21 @@ def due_goals(session: Session, at: datetime, limit: int) -> list[tuple[str, int
     return [(t, int(i)) for t, i in rows if i is not None]
 
 
-def stale_people(session: Session, before: datetime, limit: int) -> list[tuple[str, str]]:
-    """Goal owners and coaches whose cached Slack profile is missing or older than ``before``."""
-    found: list[tuple[str, str]] = []
-    for team_col, user_col, where in (
-        (Goal.team_id, Goal.owner_id, col(Goal.status).in_(SCHEDULED)),
-        (CoachPairing.team_id, CoachPairing.coach_id, col(CoachPairing.status) == "active"),
-    ):
-        rows = session.exec(
-            select(team_col, user_col)
-            .outerjoin(
-                SlackUser,
-                (col(SlackUser.team_id) == team_col) & (col(SlackUser.user_id) == user_col),
-            )
-            .where(where)
-            .where(col(SlackUser.fetched_at).is_(None) | (col(SlackUser.fetched_at) < before))
-            .distinct()
-            .limit(limit)
-        ).all()
-        found += [(t, u) for t, u in rows if (t, u) not in found]
-    return found[:limit]
+def stale_owners(session: Session, before: datetime, limit: int) -> list[tuple[str, str]]:
+    """Owners of goals with check-ins coming whose cached Slack profile is missing or older than
+    ``before``."""
+    rows = session.exec(
+        select(Goal.team_id, Goal.owner_id)
+        .outerjoin(
+            SlackUser,
+            (col(SlackUser.team_id) == Goal.team_id) & (col(SlackUser.user_id) == Goal.owner_id),
+        )
+        .where(col(Goal.status).in_(SCHEDULED))
+        .where(col(SlackUser.fetched_at).is_(None) | (col(SlackUser.fetched_at) < before))
+        .distinct()
+        .limit(limit)
+    ).all()
+    return [(t, u) for t, u in rows]
 
 
 def next_goal_due(session: Session) -> datetime | None:
@@ -145,7 +137,7 @@ def add_prompt(session: Session, values: dict[str, object]) -> CheckInPrompt | N
     return insert_returning(session, CheckInPrompt, values, ["goal_id", "due_at"])
 
 
-def get_prompt(session: Session, team_id: str, prompt_id: int) -> CheckInPrompt | None:
+def get_prompt(session: Session, *, team_id: str, prompt_id: int) -> CheckInPrompt | None:
     return session.exec(
         select(CheckInPrompt).where(CheckInPrompt.team_id == team_id, CheckInPrompt.id == prompt_id)
     ).first()
@@ -155,14 +147,14 @@ def open_prompts(session: Session, goal_id: int) -> list[CheckInPrompt]:
     return list(
         session.exec(
             select(CheckInPrompt)
-            .where(CheckInPrompt.goal_id == goal_id, CheckInPrompt.status == "open")
+            .where(CheckInPrompt.goal_id == goal_id, CheckInPrompt.status == PromptStatus.OPEN)
             .order_by(col(CheckInPrompt.due_at))
         ).all()
     )
 
 
 def close_prompt(
-    session: Session, prompt_id: int, status: str, now: datetime, *, answered: bool
+    session: Session, prompt_id: int, status: PromptStatus, now: datetime, *, answered: bool
 ) -> bool:
     """Move an open prompt to ``status``; False when it was no longer open (answered twice)."""
     values: dict[str, object] = {"status": status}
@@ -170,7 +162,7 @@ def close_prompt(
         values["answered_at"] = now
     result = session.execute(
         update(CheckInPrompt)
-        .where(col(CheckInPrompt.id) == prompt_id, col(CheckInPrompt.status) == "open")
+        .where(col(CheckInPrompt.id) == prompt_id, col(CheckInPrompt.status) == PromptStatus.OPEN)
         .values(**values)
     )
     return bool(getattr(result, "rowcount", 0))
@@ -181,7 +173,7 @@ def missed_since(session: Session, goal_id: int, since: datetime) -> int:
         session.exec(
             select(func.count())
             .select_from(CheckInPrompt)
-            .where(CheckInPrompt.goal_id == goal_id, CheckInPrompt.status == "missed")
+            .where(CheckInPrompt.goal_id == goal_id, CheckInPrompt.status == PromptStatus.MISSED)
             .where(col(CheckInPrompt.due_at) >= since)
         ).one()
     )
@@ -191,7 +183,7 @@ def prompts_to_remind(session: Session, at: datetime, limit: int) -> list[CheckI
     return list(
         session.exec(
             select(CheckInPrompt)
-            .where(CheckInPrompt.status == "open", col(CheckInPrompt.remind_at) <= at)
+            .where(CheckInPrompt.status == PromptStatus.OPEN, col(CheckInPrompt.remind_at) <= at)
             .where(col(CheckInPrompt.reminded_at).is_(None))
             .order_by(col(CheckInPrompt.remind_at), col(CheckInPrompt.id))
             .limit(limit)
@@ -202,7 +194,7 @@ def prompts_to_remind(session: Session, at: datetime, limit: int) -> list[CheckI
 def next_reminder(session: Session) -> datetime | None:
     return session.exec(
         select(func.min(CheckInPrompt.remind_at)).where(
-            CheckInPrompt.status == "open", col(CheckInPrompt.reminded_at).is_(None)
+            CheckInPrompt.status == PromptStatus.OPEN, col(CheckInPrompt.reminded_at).is_(None)
         )
     ).one()
 
@@ -211,7 +203,7 @@ def mark_reminded(session: Session, prompt_id: int, now: datetime) -> bool:
     result = session.execute(
         update(CheckInPrompt)
         .where(col(CheckInPrompt.id) == prompt_id, col(CheckInPrompt.reminded_at).is_(None))
-        .where(col(CheckInPrompt.status) == "open")
+        .where(col(CheckInPrompt.status) == PromptStatus.OPEN)
         .values(reminded_at=now)
     )
     return bool(getattr(result, "rowcount", 0))
@@ -220,7 +212,7 @@ def mark_reminded(session: Session, prompt_id: int, now: datetime) -> bool:
 # Tips ------------------------------------------------------------------------------------------
 
 
-def tips_seen(session: Session, team_id: str, user_id: str, skill: str) -> list[TipSeen]:
+def tips_seen(session: Session, *, team_id: str, user_id: str, skill: str) -> list[TipSeen]:
     return list(
         session.exec(
             select(TipSeen)
@@ -232,12 +224,12 @@ def tips_seen(session: Session, team_id: str, user_id: str, skill: str) -> list[
 
 def remember_tip(
     session: Session,
+    *,
     team_id: str,
     user_id: str,
     skill: str,
     tip_id: str,
     now: datetime,
-    *,
     new_round: bool,
 ) -> None:
     if new_round:
@@ -255,86 +247,18 @@ def remember_tip(
 # People ----------------------------------------------------------------------------------------
 
 
-def away_until(session: Session, team_id: str, user_id: str) -> date | None:
+def away_until(session: Session, *, team_id: str, user_id: str) -> date | None:
     pref = session.get(UserPref, (team_id, user_id))
     return pref.away_until if pref else None
 
 
-def set_away(session: Session, team_id: str, user_id: str, until: date | None) -> None:
+def set_away(session: Session, *, team_id: str, user_id: str, until: date | None) -> None:
     upsert(
         session,
         UserPref,
         {"team_id": team_id, "user_id": user_id, "away_until": until},
         ["team_id", "user_id"],
     )
-
-
-# Coaching --------------------------------------------------------------------------------------
-
-
-def pairing(session: Session, team_id: str, coach_id: str, coachee_id: str) -> CoachPairing | None:
-    return session.exec(
-        select(CoachPairing).where(
-            CoachPairing.team_id == team_id,
-            CoachPairing.coach_id == coach_id,
-            CoachPairing.coachee_id == coachee_id,
-        )
-    ).first()
-
-
-def get_pairing(session: Session, team_id: str, pairing_id: int) -> CoachPairing | None:
-    return session.exec(
-        select(CoachPairing).where(CoachPairing.team_id == team_id, CoachPairing.id == pairing_id)
-    ).first()
-
-
-def pairings_of(session: Session, team_id: str, user_id: str) -> list[CoachPairing]:
-    """Every pairing where ``user_id`` is coach or coachee (any status)."""
-    return list(
-        session.exec(
-            select(CoachPairing)
-            .where(CoachPairing.team_id == team_id)
-            .where(
-                (col(CoachPairing.coach_id) == user_id) | (col(CoachPairing.coachee_id) == user_id)
-            )
-            .order_by(col(CoachPairing.id))
-        ).all()
-    )
-
-
-def coaches_of(session: Session, team_id: str, coachee_id: str) -> list[str]:
-    return list(
-        session.exec(
-            select(CoachPairing.coach_id).where(
-                CoachPairing.team_id == team_id,
-                CoachPairing.coachee_id == coachee_id,
-                CoachPairing.status == "active",
-            )
-        ).all()
-    )
-
-
-def coachees_of(session: Session, team_id: str, coach_id: str) -> list[str]:
-    return list(
-        session.exec(
-            select(CoachPairing.coachee_id).where(
-                CoachPairing.team_id == team_id,
-                CoachPairing.coach_id == coach_id,
-                CoachPairing.status == "active",
-            )
-        ).all()
-    )
-
-
-def active_coaches(session: Session) -> list[tuple[str, str]]:
-    """(team_id, coach_id) for everyone coaching someone, in every workspace."""
-    rows = session.exec(
-        select(CoachPairing.team_id, CoachPairing.coach_id)
-        .where(CoachPairing.status == "active")
-        .distinct()
-        .order_by(col(CoachPairing.team_id), col(CoachPairing.coach_id))
-    ).all()
-    return [(t, c) for t, c in rows]
 
 
 # What a batch of due goals needs, read at once -------------------------------------------------
@@ -369,7 +293,7 @@ def due_lookups(session: Session, goals: Sequence[Goal], checkins_since: datetim
     found.open_prompts = {i: [] for i in ids}
     for prompt in session.exec(
         select(CheckInPrompt)
-        .where(col(CheckInPrompt.goal_id).in_(ids), CheckInPrompt.status == "open")
+        .where(col(CheckInPrompt.goal_id).in_(ids), CheckInPrompt.status == PromptStatus.OPEN)
         .order_by(col(CheckInPrompt.due_at))
     ).all():
         found.open_prompts[prompt.goal_id].append(prompt)

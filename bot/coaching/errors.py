@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.errors import BravoError, error_text
+from storage.models.coaching import PairingStatus
 
 
 @dataclass
@@ -54,9 +55,9 @@ def _(err: CoachPersonError) -> str:
 
 @error_text.register
 def _(err: PairingExistsError) -> str:
-    if err.status == "active":
+    if err.status == PairingStatus.ACTIVE:
         return f"<@{err.coach_id}> already coaches <@{err.coachee_id}>. See `/coach list`."
-    if err.status == "pending":
+    if err.status == PairingStatus.PENDING:
         return f"<@{err.coachee_id}> hasn't answered the request yet. See `/coach list`."
     return "That request was already answered."
 

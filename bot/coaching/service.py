@@ -1,12 +1,20 @@
-"""Coaching pairings: ask, accept or decline, end; and what a coach may see. Slack-free."""
+"""Coaching use cases: ask to coach someone, accept or decline, end; what a coach may see and
+their weekly digest. Coaching sits above goals: it uses goals through ``bot.goals.service``.
+
+The session-level steps (``request_coaching``...) run in the caller's transaction; the use
+cases the Slack edge calls (``ask``...) own theirs, queue what the result sends
+(``messages``) and return what happened."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.coaching import messages
+from bot.coaching.digest import SHOWN
 from bot.coaching.errors import (
     CoachPersonError,
     CoachSelfError,
@@ -14,11 +22,18 @@ from bot.coaching.errors import (
     PairingExistsError,
     PairingNotFoundError,
 )
+from bot.deps import Deps
 from bot.goals.service import can_view
 from bot.users import Person
-from storage import goals as store
-from storage import kudos as ledger
-from storage.models import CheckIn, CoachPairing, Goal, Kudos
+from storage import coaching as store
+from storage import goals as goal_store
+from storage.models.coaching import CoachPairing, PairingStatus
+from storage.models.goals import Goal, GoalStatus
+
+LIVE = (PairingStatus.PENDING, PairingStatus.ACTIVE)  # pairings that can still be ended
+
+
+# In the caller's transaction -----------------------------------------------------------------
 
 
 def request_coaching(
@@ -33,8 +48,10 @@ def request_coaching(
         raise CoachPersonError(coachee.user_id, "bot")
     if coachee.deleted:
         raise CoachPersonError(coachee.user_id, "deactivated")
-    row = store.pairing(session, team_id, coach.user_id, coachee.user_id)
-    if row is not None and row.status in {"pending", "active"}:
+    row = store.pairing(
+        session, team_id=team_id, coach_id=coach.user_id, coachee_id=coachee.user_id
+    )
+    if row is not None and row.status in LIVE:
         raise PairingExistsError(row.status, coach.user_id, coachee.user_id)
     if row is None:
         row = CoachPairing(
@@ -43,7 +60,8 @@ def request_coaching(
             coachee_id=coachee.user_id,
             requested_at=now,
         )
-    row.status, row.requested_at, row.responded_at, row.ended_by = "pending", now, None, None
+    row.status, row.requested_at = PairingStatus.PENDING, now
+    row.responded_at, row.ended_by = None, None
     store.save(session, row)
     return row
 
@@ -51,12 +69,13 @@ def request_coaching(
 def answer_request(
     session: Session, *, team_id: str, pairing_id: int, actor_id: str, accept: bool, now: datetime
 ) -> CoachPairing:
-    row = store.get_pairing(session, team_id, pairing_id)
+    row = store.get_pairing(session, team_id=team_id, pairing_id=pairing_id)
     if row is None or row.coachee_id != actor_id:
         raise PairingNotFoundError()
-    if row.status != "pending":
+    if row.status != PairingStatus.PENDING:
         raise PairingExistsError(row.status, row.coach_id, row.coachee_id)
-    row.status, row.responded_at = ("active" if accept else "declined"), now
+    row.status = PairingStatus.ACTIVE if accept else PairingStatus.DECLINED
+    row.responded_at = now
     store.save(session, row)
     return row
 
@@ -65,12 +84,12 @@ def end_pairing(
     session: Session, *, team_id: str, pairing_id: int, actor_id: str, now: datetime
 ) -> CoachPairing:
     """Either side ends it (a coach may also withdraw an unanswered offer)."""
-    row = store.get_pairing(session, team_id, pairing_id)
+    row = store.get_pairing(session, team_id=team_id, pairing_id=pairing_id)
     if row is None or actor_id not in {row.coach_id, row.coachee_id}:
         raise PairingNotFoundError()
-    if row.status not in {"pending", "active"}:
+    if row.status not in LIVE:
         raise PairingNotFoundError()
-    row.status, row.responded_at, row.ended_by = "ended", now, actor_id
+    row.status, row.responded_at, row.ended_by = PairingStatus.ENDED, now, actor_id
     store.save(session, row)
     return row
 
@@ -80,42 +99,83 @@ def goals_visible(
 ) -> list[Goal]:
     """The owner's goals that ``viewer_id`` may see. Raises ``NotShared`` for someone who may
     see none of them (so nobody learns whether goals exist)."""
-    statuses = ["active", "paused", "completed"] if include_done else ["active", "paused"]
-    goals = store.goals_of(session, team_id, owner_id, statuses)
+    statuses = SHOWN if include_done else (GoalStatus.ACTIVE, GoalStatus.PAUSED)
+    goals = goal_store.goals_of(session, team_id=team_id, owner_id=owner_id, statuses=statuses)
     if viewer_id == owner_id:
         return goals
-    coaches = store.coaches_of(session, team_id, owner_id)
+    coaches = store.coaches_of(session, team_id=team_id, coachee_id=owner_id)
     visible = [g for g in goals if can_view(g, viewer_id, coaches)]
     if not visible and viewer_id not in coaches:
         raise NotShared(owner_id)
     return visible
 
 
+# Use cases ------------------------------------------------------------------------------------
+
+
+def ask(deps: Deps, *, team_id: str, coach_id: str, coachee_id: str) -> CoachPairing:
+    """``coach_id`` offers to coach ``coachee_id``, who is asked by DM."""
+    now = deps.clock()
+    people = deps.directory.people(team_id, [coach_id, coachee_id], now)
+    with deps.db.write() as session:
+        row = request_coaching(
+            session, team_id=team_id, coach=people[coach_id], coachee=people[coachee_id], now=now
+        )
+        deps.outbox.enqueue(session, team_id, [messages.request(row)], deps.clock())
+    deps.deliverer.kick()
+    return row
+
+
+def answer(
+    deps: Deps, *, team_id: str, actor_id: str, pairing_id: int, accept: bool
+) -> CoachPairing:
+    """The coachee accepts or declines; the coach is told."""
+    with deps.db.write() as session:
+        row = answer_request(
+            session,
+            team_id=team_id,
+            pairing_id=pairing_id,
+            actor_id=actor_id,
+            accept=accept,
+            now=deps.clock(),
+        )
+        deps.outbox.enqueue(session, team_id, [messages.told(row)], deps.clock())
+    deps.deliverer.kick()
+    return row
+
+
+def end(deps: Deps, *, team_id: str, actor_id: str, pairing_id: int) -> list[CoachPairing]:
+    """Either side ends a pairing (or a coach withdraws an offer); the other side is told.
+    The actor's pairings, after."""
+    with deps.db.write() as session:
+        row = end_pairing(
+            session, team_id=team_id, pairing_id=pairing_id, actor_id=actor_id, now=deps.clock()
+        )
+        deps.outbox.enqueue(session, team_id, [messages.ended(row, actor_id)], deps.clock())
+        rows = store.pairings_of(session, team_id=team_id, user_id=actor_id)
+    deps.deliverer.kick()
+    return rows
+
+
+def pairings(deps: Deps, *, team_id: str, user_id: str) -> list[CoachPairing]:
+    """Every pairing where ``user_id`` is coach or coachee."""
+    with deps.db.read() as session:
+        return store.pairings_of(session, team_id=team_id, user_id=user_id)
+
+
 @dataclass(frozen=True)
-class CoacheeWeek:
-    coachee_id: str
-    goals: tuple[Goal, ...]
-    checkins: dict[int, tuple[CheckIn, ...]]
-    missed: dict[int, int]
-    kudos: tuple[Kudos, ...]
+class Shown:
+    """The goals of ``owner_id`` that ``viewer_id`` may see, and the viewer's time zone."""
+
+    goals: list[Goal]
+    owner_id: str
+    viewer_id: str
+    zone: ZoneInfo
 
 
-def digest_for(
-    session: Session, *, team_id: str, coach_id: str, now: datetime
-) -> list[CoacheeWeek]:
-    """What a coach's weekly digest covers: each coachee's goals shared with the coach, their
-    check-ins and missed prompts over the last 7 days, and kudos they received."""
-    since = now - timedelta(days=7)
-    out = []
-    for coachee in store.coachees_of(session, team_id, coach_id):
-        goals = [
-            g
-            for g in store.goals_of(session, team_id, coachee, ["active", "paused", "completed"])
-            if can_view(g, coach_id, [coach_id])
-            and (g.status != "completed" or (g.completed_at and g.completed_at >= since))
-        ]
-        checkins = {g.id or 0: tuple(store.checkins_of(session, g.id or 0, since)) for g in goals}
-        missed = {g.id or 0: store.missed_since(session, g.id or 0, since) for g in goals}
-        kudos = tuple(ledger.kudos_received_since(session, team_id, coachee, since))
-        out.append(CoacheeWeek(coachee, tuple(goals), checkins, missed, kudos))
-    return out
+def goals_shown(deps: Deps, *, team_id: str, owner_id: str, viewer_id: str) -> Shown:
+    """``/goal list [@owner]``: one's own goals, or those an owner shares with the viewer."""
+    viewer = deps.directory.person(team_id, viewer_id, deps.clock())
+    with deps.db.read() as session:
+        goals = goals_visible(session, team_id=team_id, owner_id=owner_id, viewer_id=viewer_id)
+    return Shown(goals, owner_id, viewer_id, viewer.zone)

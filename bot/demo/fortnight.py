@@ -31,6 +31,7 @@ from bot.outbox.sender import SlackSender
 from bot.sandbox.server import Call
 from bot.sandbox.signing import SlackRequester
 from bot.scheduling.registry import BY_NAME
+from storage import coaching as pairings
 from storage import goals as goal_store
 from storage.models import Goal
 
@@ -141,7 +142,7 @@ class Fortnight:
                 return [g.owner_id for g in goals if g is not None]
             if name == "reminders":
                 return [p.user_id for p in goal_store.prompts_to_remind(session, at, 50)]
-            return [coach for _, coach in goal_store.active_coaches(session)]
+            return [coach for _, coach in pairings.active_coaches(session)]
 
     def job(self, name: str, at: datetime, *, cli: bool = False, note: str = "") -> None:
         """One job as of ``at`` (in process, or ``cli``: ``bravo jobs run`` in a process of its

@@ -30,6 +30,7 @@ from bot.feedback.errors import (
     SelfFeedbackError,
 )
 from bot.users import Person
+from storage import coaching as pairings
 from storage import feedback as store
 from storage import goals as goal_store
 from storage.models import Feedback, FeedbackRequest
@@ -182,7 +183,7 @@ def give_feedback(
         request.status, request.feedback_id = "answered", row.id
     coaches: tuple[str, ...] = ()
     if draft.share_with_coach:
-        coaches = tuple(goal_store.coaches_of(session, team_id, recipient.user_id))
+        coaches = tuple(pairings.coaches_of(session, team_id=team_id, coachee_id=recipient.user_id))
     return Given(row, coaches, request)
 
 
@@ -209,7 +210,7 @@ def feedback_for(session: Session, *, team_id: str, feedback_id: int, viewer_id:
     row = store.get_feedback(session, team_id, feedback_id)
     if row is None:
         raise FeedbackNotFoundError()
-    coaches = goal_store.coaches_of(session, team_id, row.recipient_id)
+    coaches = pairings.coaches_of(session, team_id=team_id, coachee_id=row.recipient_id)
     if not can_see(row, viewer_id, coaches):
         raise FeedbackNotFoundError()
     return row
@@ -246,7 +247,7 @@ def share_with_coach(
     row = received_feedback(
         session, team_id=team_id, feedback_id=feedback_id, actor_id=actor_id, action="share"
     )
-    coaches = tuple(goal_store.coaches_of(session, team_id, actor_id))
+    coaches = tuple(pairings.coaches_of(session, team_id=team_id, coachee_id=actor_id))
     if not coaches:
         raise NoCoachError()
     if row.shared_with_coach:
@@ -304,7 +305,9 @@ def inbox(
     """What ``owner_id`` received, as ``viewer_id`` may see it: everything for the owner, what
     was shared with coaches for an active coach, nothing for anyone else."""
     shared_only = viewer_id != owner_id
-    if shared_only and viewer_id not in goal_store.coaches_of(session, team_id, owner_id):
+    if shared_only and viewer_id not in pairings.coaches_of(
+        session, team_id=team_id, coachee_id=owner_id
+    ):
         raise FeedbackNotSharedError(owner_id)
     rows = store.received(session, team_id, owner_id, shared_only=shared_only)
     counts: dict[str, Counter[str]] = {}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.errors import BravoError, error_text
+from bot.goals import ids
+from storage.models.goals import PromptStatus
 
 
 @dataclass
@@ -32,6 +34,20 @@ class InvalidPauseError(BravoError):
     why: str  # "past" | "too_far"
 
 
+@dataclass
+class OutOfDateError(BravoError):
+    """A button or menu whose value this release cannot read (an old or a forged message)."""
+
+    what: str  # "button" | "menu"
+
+
+@dataclass
+class FieldMissingError(BravoError):
+    """A modal's field left empty or holding no valid choice."""
+
+    block: str  # the block id of the field (ids.NOTE_PROGRESS...)
+
+
 @error_text.register
 def _(err: GoalNotFoundError) -> str:
     return "I can't find that goal any more; it may have been archived. See `/goal list`."
@@ -49,11 +65,14 @@ def _(err: GoalClosedError) -> str:
 
 @error_text.register
 def _(err: PromptClosedError) -> str:
-    return {
-        "answered": "You already answered this check-in. Thanks!",
-        "missed": "This check-in has closed; the next one will come on schedule. "
-        "You can check in any time from `/goal list`.",
-    }.get(err.status, "This check-in is closed: the goal was completed or archived.")
+    if err.status == PromptStatus.ANSWERED:
+        return "You already answered this check-in. Thanks!"
+    if err.status == PromptStatus.MISSED:
+        return (
+            "This check-in has closed; the next one will come on schedule. "
+            "You can check in any time from `/goal list`."
+        )
+    return "This check-in is closed: the goal was completed or archived."
 
 
 @error_text.register
@@ -61,3 +80,17 @@ def _(err: InvalidPauseError) -> str:
     if err.why == "past":
         return "Pick today or a later date to pause until."
     return "Pauses can last up to a year; archive the goal if it no longer matters."
+
+
+@error_text.register
+def _(err: OutOfDateError) -> str:
+    return f"That {err.what} is out of date. Try `/goal list`."
+
+
+@error_text.register
+def _(err: FieldMissingError) -> str:
+    return {
+        ids.NOTE_PROGRESS: "A line on where you stand.",
+        ids.NOTE_STATUS: "Pick how it is going.",
+        ids.PAUSE_UNTIL: "Pick a date.",
+    }[err.block]

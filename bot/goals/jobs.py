@@ -1,4 +1,4 @@
-"""The scheduled work for goals and coaching, each as of a given time.
+"""The scheduled work for goals: check-in prompts and their reminders, each as of a given time.
 
 Every job reads what is due from the database, and writes a delivery record (a unique key:
 what, for whom, which due time) in the same transaction as the outbox row that sends it. A job
@@ -10,40 +10,22 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from datetime import datetime, timedelta
-from functools import partial
 
 from sqlmodel import Session
 
-from bot.cadence import Cadence, next_due, previous_due
-from bot.coaching import service as coaching
 from bot.deps import Deps
-from bot.goals import ids as goal_ids
-from bot.goals import notify, render
-from bot.goals import service as goals
-from bot.outbox.envelope import SlackMethod
+from bot.goals import ids, messages
+from bot.goals.due import process_due
 from bot.outbox.scheduled import send_once
-from bot.users import Person, person_from_cache, zone_or_utc
+from bot.users import Person, person_from_cache
 from storage import goals as store
 from storage import outbox as outbox_store
 from storage import users as user_store
-from storage.models import Goal
+from storage.models.goals import Goal, GoalStatus
 
 log = logging.getLogger(__name__)
 BATCH = 200
-SWEEP_AT = 50  # stale profiles in one workspace from which a users.list sweep is cheaper
 CHUNK = 10  # goals per transaction: short enough that the outbox gets its turn at the database
-# Coaches get their digest on Friday at 15:00 in their own time zone.
-DIGEST = Cadence("weekly", weekday=4, minute=15 * 60)
-
-
-def _cached_person(session: object, team_id: str, user_id: str, fallback_tz: str) -> Person:
-    """Who someone is, from the cache only (a job never waits on Slack for each person;
-    ``refresh_people`` keeps the cache fresh)."""
-    rows = user_store.cached_people(session, team_id, [user_id])  # type: ignore[arg-type]
-    row = rows.get(user_id)
-    if row is None:
-        return Person(user_id, tz=fallback_tz)
-    return person_from_cache(row)
 
 
 def run_checkins(deps: Deps, at: datetime) -> Counter[str]:
@@ -99,7 +81,7 @@ def _checkin_goals(deps: Deps, goal_ids: list[int], at: datetime) -> Counter[str
     return counts
 
 
-def _cached_owners(session: object, goals: list[Goal]) -> dict[tuple[str, str], Person]:
+def _cached_owners(session: Session, goals: list[Goal]) -> dict[tuple[str, str], Person]:
     """Who owns each goal, from the profile cache only (a job never waits on Slack for each
     person; ``refresh_people`` keeps the cache fresh)."""
     by_team: dict[str, list[str]] = {}
@@ -107,7 +89,7 @@ def _cached_owners(session: object, goals: list[Goal]) -> dict[tuple[str, str], 
         by_team.setdefault(g.team_id, []).append(g.owner_id)
     found: dict[tuple[str, str], Person] = {}
     for team_id, users in by_team.items():
-        rows = user_store.cached_people(session, team_id, users)  # type: ignore[arg-type]
+        rows = user_store.cached_people(session, team_id=team_id, user_ids=users)
         for g in goals:
             if g.team_id != team_id or (team_id, g.owner_id) in found:
                 continue
@@ -127,7 +109,7 @@ def _checkin_one(
     at: datetime,
 ) -> str:
     team_id = goal.team_id
-    due = goals.process_due(
+    due = process_due(
         session,
         team_id=team_id,
         goal_id=goal.id or 0,
@@ -139,16 +121,15 @@ def _checkin_one(
     )
     if due is None:
         return "not_due"
-    messages = notify.due_messages(due, owner.zone)
-    rows = deps.outbox.enqueue(session, team_id, messages, at)
+    rows = deps.outbox.enqueue(session, team_id, messages.due_messages(due, owner.zone), at)
     if due.prompt is not None:
-        key = notify.prompt_key(due.goal, due.due_at.isoformat())
+        key = messages.prompt_key(due.goal, due.due_at.isoformat())
         sent = next((r for r in rows if r.dedupe_key == key), None)
         outbox_store.record_send(
             session,
             key=key,
             team_id=team_id,
-            kind="checkin",
+            kind=ids.SENT_CHECKIN,
             user_id=due.goal.owner_id,
             due_at=due.due_at,
             now=at,
@@ -157,7 +138,7 @@ def _checkin_one(
         if sent is not None:
             due.prompt.outbox_id = sent.id
             store.save(session, due.prompt)
-    return due.outcome
+    return due.outcome.value
 
 
 def next_checkin(deps: Deps, at: datetime) -> datetime | None:
@@ -172,33 +153,27 @@ def run_reminders(deps: Deps, at: datetime) -> Counter[str]:
         waiting = [(p.team_id, p.id or 0) for p in store.prompts_to_remind(session, at, 5000)]
     for team_id, prompt_id in waiting:
         with deps.db.write() as session:
-            prompt = store.get_prompt(session, team_id, prompt_id)
+            prompt = store.get_prompt(session, team_id=team_id, prompt_id=prompt_id)
             if prompt is None or not store.mark_reminded(session, prompt_id, at):
                 counts["taken"] += 1
                 continue
-            goal = store.get_goal(session, team_id, prompt.goal_id)
-            if goal is None or goal.status != "active":
+            goal = store.get_goal(session, team_id=team_id, goal_id=prompt.goal_id)
+            if goal is None or goal.status != GoalStatus.ACTIVE:
                 counts["closed"] += 1
                 continue
-            owner = _cached_person(session, team_id, goal.owner_id, goal.tz)
-            away = store.away_until(session, team_id, goal.owner_id)
+            owner = _cached_owners(session, [goal])[(team_id, goal.owner_id)]
+            away = store.away_until(session, team_id=team_id, user_id=goal.owner_id)
             if away is not None and away >= at.astimezone(owner.zone).date():
                 counts["away"] += 1
                 continue
             key = f"reminder:{team_id}:{prompt_id}"
-            reminder = notify.OutMessage(
-                kind=goal_ids.REMINDER,
-                method=SlackMethod.POST,
-                payload=render.reminder_dm(goal),
-                dedupe_key=key,
-            )
             if not send_once(
                 session,
                 deps.outbox,
-                reminder,
+                messages.reminder(goal, key),
                 key=key,
                 team_id=team_id,
-                kind="reminder",
+                kind=ids.SENT_REMINDER,
                 target=prompt.user_id,
                 due_at=prompt.remind_at or at,
                 at=at,
@@ -213,78 +188,3 @@ def run_reminders(deps: Deps, at: datetime) -> Counter[str]:
 def next_reminder(deps: Deps, at: datetime) -> datetime | None:
     with deps.db.read() as session:
         return store.next_reminder(session)
-
-
-def run_coach_digests(deps: Deps, at: datetime) -> Counter[str]:
-    """Each coach's weekly digest, at their local Friday 15:00 (once; late within the grace
-    period if Bravo was down)."""
-    counts: Counter[str] = Counter()
-    grace = timedelta(hours=deps.settings.goals.grace_hours)
-    with deps.db.read() as session:
-        coaches = store.active_coaches(session)
-    for team_id, coach_id in coaches:
-        with deps.db.write() as session:
-            coach = _cached_person(session, team_id, coach_id, "UTC")
-            due = previous_due(DIGEST, coach.zone, at)
-            if at - due > grace:
-                counts["not_due"] += 1
-                continue
-            key = f"digest:{team_id}:{coach_id}:{due.astimezone(coach.zone).date().isoformat()}"
-            if not send_once(
-                session,
-                deps.outbox,
-                partial(_digest, session, team_id, coach_id, due, key, at),
-                key=key,
-                team_id=team_id,
-                kind="digest",
-                target=coach_id,
-                due_at=due,
-                at=at,
-            ):
-                counts["already_sent"] += 1
-                continue
-            counts["sent"] += 1
-    deps.deliverer.kick()
-    return counts
-
-
-def _digest(
-    session: Session, team_id: str, coach_id: str, due: datetime, key: str, at: datetime
-) -> notify.OutMessage:
-    """A coach's weekly digest (built only once its delivery record is written)."""
-    week = coaching.digest_for(session, team_id=team_id, coach_id=coach_id, now=at)
-    payload = render.coach_digest(coach_id, week, (due - timedelta(days=4)).date())
-    return notify.OutMessage(
-        kind=goal_ids.DIGEST, method=SlackMethod.POST, payload=payload, dedupe_key=key
-    )
-
-
-def next_digest(deps: Deps, at: datetime) -> datetime | None:
-    with deps.db.read() as session:
-        coaches = store.active_coaches(session)
-        zones = {
-            _cached_person(session, team_id, coach_id, "UTC").tz for team_id, coach_id in coaches
-        }
-    times = [next_due(DIGEST, zone_or_utc(tz), at) for tz in zones]
-    return min(times) if times else None
-
-
-def refresh_people(deps: Deps, at: datetime, limit: int = 100) -> Counter[str]:
-    """Re-read from Slack the profiles (time zone, departed) of goal owners and coaches whose
-    cached copy is over a day old, at most ``limit`` a run, so check-ins follow people who
-    move time zones or leave."""
-    counts: Counter[str] = Counter()
-    with deps.db.read() as session:
-        stale = store.stale_people(session, at - timedelta(hours=24), limit)
-    by_team: dict[str, list[str]] = {}
-    for team_id, user_id in stale:
-        by_team.setdefault(team_id, []).append(user_id)
-    for team_id, users in by_team.items():
-        try:
-            # Many stale at once (after a long outage, a big import): one users.list sweep.
-            deps.directory.people(team_id, users, at, sweep_at=SWEEP_AT)
-            counts["refreshed"] += len(users)
-        except Exception:  # Slack trouble: the cached profiles stay in use
-            log.warning("could not refresh %d profiles in %s", len(users), team_id)
-            counts["failed"] += len(users)
-    return counts

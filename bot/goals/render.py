@@ -1,4 +1,4 @@
-"""Block Kit for goals, check-ins and coaching: modals, prompts, lists, DMs. Pure functions.
+"""Block Kit for goals and check-ins: modals, prompts, lists, DMs, replies. Pure functions.
 
 Everything a person typed is escaped (``bot.text.escape``) before it goes into mrkdwn.
 """
@@ -11,30 +11,43 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.blocks import Block, button, clip, context, header, message, quote, section
+from bot.blocks import Block, button, clip, context, message, quote, section
 from bot.cadence import CADENCE_LABELS, WEEKDAYS
-from bot.coaching.service import CoacheeWeek
 from bot.goals import ids
-from bot.goals.service import cadence_of
+from bot.goals.ids import MenuVerb
+from bot.goals.rules import OPEN, cadence_of
 from bot.text import escape
-from storage.models import CheckIn, CheckInPrompt, CoachPairing, Goal
+from storage.models.goals import (
+    CadenceKind,
+    CheckIn,
+    CheckInPrompt,
+    CheckInStatus,
+    Goal,
+    GoalStatus,
+    Visibility,
+)
 
-STATUS_LABEL = {
-    "on_track": ":large_green_circle: On track",
-    "at_risk": ":large_yellow_circle: At risk",
-    "blocked": ":red_circle: Blocked",
-    "done": ":white_check_mark: Done",
+STATUS_LABEL: dict[str, str] = {
+    CheckInStatus.ON_TRACK: ":large_green_circle: On track",
+    CheckInStatus.AT_RISK: ":large_yellow_circle: At risk",
+    CheckInStatus.BLOCKED: ":red_circle: Blocked",
+    CheckInStatus.DONE: ":white_check_mark: Done",
 }
-VISIBILITY_LABEL = {
-    "private": "Only me",
-    "coach": "Me and my coach",
-    "public": "Me and my coach; everyone when completed",
+VISIBILITY_LABEL: dict[str, str] = {
+    Visibility.PRIVATE: "Only me",
+    Visibility.COACH: "Me and my coach",
+    Visibility.PUBLIC: "Me and my coach; everyone when completed",
 }
-GOAL_STATE = {
-    "active": "",
-    "paused": ":double_vertical_bar: paused",
-    "completed": ":trophy: completed",
-    "archived": ":file_cabinet: archived",
+SAVED_FOR: dict[str, str] = {
+    Visibility.PRIVATE: "Only you can see it.",
+    Visibility.COACH: "You and your coach can see it.",
+    Visibility.PUBLIC: "You and your coach can see it; everyone will when you complete it.",
+}
+GOAL_STATE: dict[str, str] = {
+    GoalStatus.ACTIVE: "",
+    GoalStatus.PAUSED: ":double_vertical_bar: paused",
+    GoalStatus.COMPLETED: ":trophy: completed",
+    GoalStatus.ARCHIVED: ":file_cabinet: archived",
 }
 
 
@@ -65,11 +78,11 @@ def goal_summary(goal: Goal, zone: ZoneInfo, *, show_next: bool = True) -> str:
     if goal.streak:
         lines.append(f":fire: {goal.streak} check-in{'s' if goal.streak != 1 else ''} in a row")
     state = GOAL_STATE.get(goal.status, "")
-    if goal.status == "paused" and goal.paused_until:
+    if goal.status == GoalStatus.PAUSED and goal.paused_until:
         state += f" until {goal.paused_until:%d %b}"
     if state:
         lines.append(state)
-    if show_next and goal.status in {"active", "paused"}:
+    if show_next and goal.status in OPEN:
         lines.append(
             f"Next check-in: {when(goal.next_due_at, zone)} ({cadence_of(goal).describe()})"
         )
@@ -113,11 +126,24 @@ def goal_modal(
 ) -> dict[str, Any]:
     """Set (or edit) a SMART goal. Defaults: weekly, Monday 09:30, shared with my coach.
     ``draft``: an unsaved goal to start a new one from (feedback turned into an action plan)."""
+    return {
+        "type": "modal",
+        "callback_id": ids.GOAL_MODAL,
+        "private_metadata": private_metadata,
+        "title": {"type": "plain_text", "text": "Edit goal" if goal else "Set a goal"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": _goal_fields(skills, goal, goal or draft),
+    }
+
+
+def _goal_fields(skills: Sequence[str], goal: Goal | None, seed: Goal | None) -> list[Block]:
+    """The goal modal's inputs: filled from ``seed`` (the goal edited, or a draft); the
+    schedule and visibility only from a goal edited."""
     what: Block = {"type": "plain_text_input", "multiline": True, "max_length": 1000}
     measure: Block = {"type": "plain_text_input", "max_length": 1000}
     target: Block = {"type": "datepicker"}
     time_: Block = {"type": "timepicker", "initial_time": "09:30"}
-    seed = goal or draft
     if seed is not None:
         what["initial_value"] = seed.what
         if seed.measure:
@@ -127,11 +153,7 @@ def goal_modal(
     skill_opts = [_option("#" + s, s) for s in skills[:100]]
     cadence_opts = [_option(label, key) for key, label in CADENCE_LABELS.items()]
     day_opts = [_option(name, str(i)) for i, name in enumerate(WEEKDAYS)]
-    vis_opts = [_option(label, key) for key, label in VISIBILITY_LABEL.items()]
-    visibility: Block = {"type": "radio_buttons", "options": vis_opts}
-    vis_initial = goal.visibility if goal else "coach"
-    visibility["initial_option"] = next(o for o in vis_opts if o["value"] == vis_initial)
-    blocks = [
+    return [
         _input(
             ids.WHAT,
             "What will you do? (specific)",
@@ -149,7 +171,7 @@ def goal_modal(
         _input(
             ids.CADENCE,
             "Check in",
-            _select(cadence_opts, goal.cadence if goal else "weekly"),
+            _select(cadence_opts, goal.cadence if goal else CadenceKind.WEEKLY),
         ),
         _input(
             ids.DAY,
@@ -157,24 +179,22 @@ def goal_modal(
             _select(day_opts, str(goal.cadence_day if goal else 0)),
         ),
         _input(ids.TIME, "At (your local time)", time_),
-        _input(ids.VISIBILITY, "Who may see it", visibility),
+        _input(ids.VISIBILITY, "Who may see it", _visibility(goal)),
     ]
-    return {
-        "type": "modal",
-        "callback_id": ids.GOAL_MODAL,
-        "private_metadata": private_metadata,
-        "title": {"type": "plain_text", "text": "Edit goal" if goal else "Set a goal"},
-        "submit": {"type": "plain_text", "text": "Save"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": blocks,
-    }
+
+
+def _visibility(goal: Goal | None) -> Block:
+    options = [_option(label, key) for key, label in VISIBILITY_LABEL.items()]
+    initial = goal.visibility if goal else Visibility.COACH
+    chosen = next(o for o in options if o["value"] == initial)
+    return {"type": "radio_buttons", "options": options, "initial_option": chosen}
 
 
 def note_modal(*, goal: Goal, private_metadata: str) -> dict[str, Any]:
     status_opts = [_option(label.split(" ", 1)[1], key) for key, label in STATUS_LABEL.items()]
     blocks = [
         section(goal_line(goal)),
-        _input(ids.NOTE_STATUS, "How is it going?", _select(status_opts, "on_track")),
+        _input(ids.NOTE_STATUS, "How is it going?", _select(status_opts, CheckInStatus.ON_TRACK)),
         _input(
             ids.NOTE_PROGRESS,
             "Progress",
@@ -228,11 +248,7 @@ def pause_modal(*, goal: Goal, private_metadata: str) -> dict[str, Any]:
 
 def goal_saved(goal: Goal, zone: ZoneInfo, *, edited: bool) -> dict[str, Any]:
     verb = "updated" if edited else "set"
-    who = {
-        "private": "Only you can see it.",
-        "coach": "You and your coach can see it.",
-        "public": "You and your coach can see it; everyone will when you complete it.",
-    }[goal.visibility]
+    who = SAVED_FOR[goal.visibility]
     text = f":dart: Goal {verb}. {who}"
     return message(text, [section(text), section(goal_summary(goal, zone))])
 
@@ -252,7 +268,7 @@ def goal_list(
     blocks: list[Block] = [section(f"*{title}*")]
     for goal in goals[:20]:
         block = section(goal_summary(goal, zone, show_next=True))
-        if mine and goal.status in {"active", "paused"}:
+        if mine and goal.status in OPEN:
             block["accessory"] = _goal_menu(goal)
         blocks.append(block)
     if len(goals) > 20:
@@ -261,9 +277,13 @@ def goal_list(
 
 
 def _goal_menu(goal: Goal) -> Block:
-    verbs = [("checkin", "Check in now"), ("edit", "Edit")]
-    verbs.append(("resume", "Resume check-ins") if goal.status == "paused" else ("pause", "Pause"))
-    verbs += [("complete", "Mark completed"), ("archive", "Archive")]
+    verbs = [(MenuVerb.CHECKIN, "Check in now"), (MenuVerb.EDIT, "Edit")]
+    verbs.append(
+        (MenuVerb.RESUME, "Resume check-ins")
+        if goal.status == GoalStatus.PAUSED
+        else (MenuVerb.PAUSE, "Pause")
+    )
+    verbs += [(MenuVerb.COMPLETE, "Mark completed"), (MenuVerb.ARCHIVE, "Archive")]
     return {
         "type": "overflow",
         "action_id": ids.GOAL_MENU,
@@ -271,10 +291,29 @@ def _goal_menu(goal: Goal) -> Block:
     }
 
 
+def away_set(until: date | None) -> str:
+    if until is None:
+        return "Welcome back! Check-ins resume on schedule."
+    return (
+        f":palm_tree: No check-ins through {until:%a %d %b}; your streaks are kept. "
+        "`/goal back` when you return early."
+    )
+
+
+def resumed(goal: Goal, zone: ZoneInfo) -> str:
+    return f"Check-ins resumed. Next: {when(goal.next_due_at, zone)}."
+
+
+def closed(goal: Goal) -> str:
+    if goal.status == GoalStatus.COMPLETED:
+        return ":trophy: Goal completed. Well done!"
+    return "Goal archived. It stays in your history; no more check-ins."
+
+
 def checkin_saved(goal: Goal, status: str, *, counted: bool) -> dict[str, Any]:
     streak = f" :fire: {goal.streak} in a row." if counted and goal.streak > 1 else ""
     text = f"Check-in saved: {STATUS_LABEL[status]}.{streak}"
-    if status == "blocked":
+    if status == CheckInStatus.BLOCKED:
         text += " Who could help you get unblocked? Your coach hears about it if you shared it."
     return message(text, [section(text), context(goal_line(goal))])
 
@@ -305,10 +344,17 @@ def checkin_prompt(
             "type": "actions",
             "block_id": f"checkin_{pid}",
             "elements": [
-                button("On track", ids.CHECKIN_ACTION, f"{pid}:on_track", "primary"),
-                button("At risk", ids.CHECKIN_ACTION + "_risk", f"{pid}:at_risk"),
-                button("Blocked", ids.CHECKIN_ACTION + "_blocked", f"{pid}:blocked", "danger"),
-                button("Done!", ids.CHECKIN_ACTION + "_done", f"{pid}:done"),
+                button(
+                    "On track", ids.CHECKIN_ACTION, f"{pid}:{CheckInStatus.ON_TRACK}", "primary"
+                ),
+                button("At risk", ids.CHECKIN_ACTION + "_risk", f"{pid}:{CheckInStatus.AT_RISK}"),
+                button(
+                    "Blocked",
+                    ids.CHECKIN_ACTION + "_blocked",
+                    f"{pid}:{CheckInStatus.BLOCKED}",
+                    "danger",
+                ),
+                button("Done!", ids.CHECKIN_ACTION + "_done", f"{pid}:{CheckInStatus.DONE}"),
                 button("Add a note", ids.NOTE_ACTION, pid),
             ],
         }
@@ -336,7 +382,7 @@ def prompt_set_aside(goal: Goal) -> dict[str, Any]:
 
 
 def prompt_closed(goal: Goal) -> dict[str, Any]:
-    label = "completed" if goal.status == "completed" else "archived"
+    label = "completed" if goal.status == GoalStatus.COMPLETED else "archived"
     text = f"This goal is {label}; no check-in needed."
     return message(text, [section(f"{goal_line(goal)}\n{text}")])
 
@@ -355,7 +401,7 @@ def prompt_dm(
     return {"channel": goal.owner_id, **checkin_prompt(goal, prompt, tip_text, zone)}
 
 
-# Celebrations and coach messages ------------------------------------------------------------------
+# Celebrations and alerts to coaches -----------------------------------------------------------
 
 
 def milestone_dm(user_id: str, streak: int) -> dict[str, Any]:
@@ -403,107 +449,6 @@ def missed_alert(goal: Goal, coach_id: str, missed: int) -> dict[str, Any]:
         f"{goal_line(goal)}. A friendly word may help."
     )
     return {"channel": coach_id, **message(f"<@{goal.owner_id}> missed check-ins", [section(text)])}
-
-
-def coach_request_dm(pairing: CoachPairing) -> dict[str, Any]:
-    pid = str(pairing.id)
-    text = (
-        f"<@{pairing.coach_id}> would like to coach you. As your coach they would see the goals "
-        "you share with your coach, with their check-ins and notes, and get a weekly digest. "
-        "Nothing is shared until you accept."
-    )
-    blocks = [
-        section(":handshake: " + text),
-        {
-            "type": "actions",
-            "elements": [
-                button("Accept", ids.COACH_ACCEPT, pid, "primary"),
-                button("Decline", ids.COACH_DECLINE, pid),
-            ],
-        },
-    ]
-    return {
-        "channel": pairing.coachee_id,
-        **message(f"<@{pairing.coach_id}> would like to coach you", blocks),
-    }
-
-
-def coach_answered(pairing: CoachPairing) -> dict[str, Any]:
-    if pairing.status == "active":
-        text = (
-            f"You accepted <@{pairing.coach_id}> as your coach. End it any time with `/coach list`."
-        )
-    else:
-        text = f"You declined <@{pairing.coach_id}>'s offer to coach you. Nothing was shared."
-    return message(text, [section(text)])
-
-
-def coach_told(pairing: CoachPairing) -> dict[str, Any]:
-    if pairing.status == "active":
-        text = f":handshake: <@{pairing.coachee_id}> accepted: you are now their coach."
-    elif pairing.status == "declined":
-        text = f"<@{pairing.coachee_id}> declined your offer to coach them."
-    else:
-        text = "Your coaching pairing ended."
-    return {"channel": pairing.coach_id, **message(text, [section(text)])}
-
-
-def pairing_ended(pairing: CoachPairing, ended_by: str, other: str) -> dict[str, Any]:
-    text = (
-        f"<@{ended_by}> ended the coaching between <@{pairing.coach_id}> (coach) "
-        f"and <@{pairing.coachee_id}>."
-    )
-    return {"channel": other, **message(text, [section(text)])}
-
-
-def coach_list(pairings: Sequence[CoachPairing], viewer_id: str) -> dict[str, Any]:
-    live = [p for p in pairings if p.status in {"active", "pending"}]
-    if not live:
-        text = "No coaching yet. Offer to coach someone with `/coach @name`."
-        return message(text, [section(text)])
-    blocks: list[Block] = [section("*Your coaching*")]
-    for p in live:
-        if p.coach_id == viewer_id:
-            line = f"You coach <@{p.coachee_id}>"
-        else:
-            line = f"<@{p.coach_id}> coaches you"
-        if p.status == "pending":
-            line += " (waiting for an answer)"
-        block = section(line)
-        block["accessory"] = button(
-            "End" if p.status == "active" else "Withdraw", ids.COACH_END, str(p.id)
-        )
-        blocks.append(block)
-    return message("Your coaching", blocks)
-
-
-def coach_digest(coach_id: str, coachees: Sequence[CoacheeWeek], week_of: date) -> dict[str, Any]:
-    blocks: list[Block] = [header(f"Your coaching digest, week of {week_of:%d %b}")]
-    for c in coachees[:12]:
-        lines = [f"*<@{c.coachee_id}>*"]
-        if not c.goals:
-            lines.append("No goals shared with you yet.")
-        for goal in c.goals[:5]:
-            recent = c.checkins.get(goal.id or 0, ())
-            status = STATUS_LABEL[recent[0].status] if recent else "no check-in this week"
-            changed = ""
-            if len(recent) > 1 and recent[0].status != recent[-1].status:
-                changed = f" (was {STATUS_LABEL[recent[-1].status]})"
-            missed = c.missed.get(goal.id or 0, 0)
-            miss = f" · missed {missed}" if missed else ""
-            lines.append(f"• {_text(goal.what, 120)}: {status}{changed}{miss}")
-            if recent and recent[0].progress:
-                lines.append(f"   _{_text(recent[0].progress, 200)}_")
-        if c.kudos:
-            reasons = "; ".join(f"from <@{k.giver_id}>" for k in c.kudos[:3])
-            lines.append(f":clap: {len(c.kudos)} kudos this week ({reasons})")
-        block = section("\n".join(lines))
-        block["accessory"] = button("Recognise progress", ids.KUDOS_FOR, c.coachee_id)
-        blocks.append(block)
-    if len(coachees) > 12:
-        blocks.append(context(f"And {len(coachees) - 12} more people you coach."))
-    blocks.append(context("Progress noticed is progress repeated: a kudos takes ten seconds."))
-    return {"channel": coach_id, **message("Your weekly coaching digest", blocks)}
 
 
 def meta(**values: Any) -> str:

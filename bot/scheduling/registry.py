@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from bot.celebrations import ids as celebration_ids
 from bot.celebrations import jobs as celebration_jobs
+from bot.coaching import jobs as coaching_jobs
 from bot.deps import Deps
 from bot.events import forget_events
 from bot.feedback import jobs as feedback_jobs
@@ -37,14 +38,14 @@ JOBS: tuple[Job, ...] = (
     Job(
         "coach_digests",
         "coaches' weekly digest, Friday 15:00 in each coach's time zone",
-        goal_jobs.run_coach_digests,
-        goal_jobs.next_digest,
+        coaching_jobs.run_coach_digests,
+        coaching_jobs.next_digest,
         timedelta(minutes=10),
     ),
     Job(
         "refresh_people",
         "re-read stale Slack profiles of goal owners and coaches (time zones, departures)",
-        goal_jobs.refresh_people,
+        coaching_jobs.refresh_people,
         _hourly,
         timedelta(hours=1),
     ),

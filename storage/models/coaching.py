@@ -1,13 +1,21 @@
-"""Coaching pairings."""
+"""Coaching pairings and their statuses."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.models.common import utc_column
+
+
+class PairingStatus(StrEnum):
+    PENDING = "pending"  # asked; nothing shared until the coachee accepts
+    ACTIVE = "active"
+    DECLINED = "declined"
+    ENDED = "ended"  # by either side, or an unanswered offer withdrawn
 
 
 class CoachPairing(SQLModel, table=True):
@@ -23,7 +31,7 @@ class CoachPairing(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     coach_id: str = Field(max_length=32)
     coachee_id: str = Field(max_length=32)
-    status: str = Field(default="pending", max_length=16)  # pending | active | declined | ended
+    status: str = Field(default=PairingStatus.PENDING, max_length=16)  # PairingStatus
     requested_at: datetime = Field(sa_column=utc_column())
     responded_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     ended_by: str | None = Field(default=None, max_length=32)

@@ -1,4 +1,5 @@
-"""What goals and check-ins send, as outbox messages (pure: results in, messages out)."""
+"""What goals and check-ins send, to whom, as outbox messages (pure: results in, envelopes
+out; the words are in render.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ from collections.abc import Set
 from zoneinfo import ZoneInfo
 
 from bot.goals import ids, render
-from bot.goals.service import CheckInResult, Closed, Due
+from bot.goals.checkins import CheckInResult
+from bot.goals.due import Due
+from bot.goals.lifecycle import Closed
+from bot.goals.rules import shared_with_coach
 from bot.outbox.envelope import OutMessage, SlackMethod
-from storage.models import CheckInPrompt, Goal
+from storage.models.goals import CheckInPrompt, CheckInStatus, Goal, GoalStatus, Visibility
 
 
 def prompt_key(goal: Goal, due_iso: str) -> str:
@@ -67,7 +71,7 @@ def closed_messages(closed: Closed, celebration_channel: str | None) -> list[Out
     out: list[OutMessage] = []
     for prompt in closed.closed_prompts:
         out += prompt_edit(prompt, render.prompt_closed(goal))
-    if goal.status != "completed":
+    if goal.status != GoalStatus.COMPLETED:
         return out
     key = f"goal-done:{goal.team_id}:{goal.id}"
     out.append(
@@ -78,7 +82,7 @@ def closed_messages(closed: Closed, celebration_channel: str | None) -> list[Out
             dedupe_key=f"{key}:owner",
         )
     )
-    if goal.visibility in {"coach", "public"}:
+    if shared_with_coach(goal):
         for coach in closed.coaches:
             out.append(
                 OutMessage(
@@ -89,7 +93,7 @@ def closed_messages(closed: Closed, celebration_channel: str | None) -> list[Out
                 )
             )
     channel = celebration_channel or goal.channel_id
-    if goal.visibility == "public" and channel:
+    if goal.visibility == Visibility.PUBLIC and channel:
         out.append(
             OutMessage(
                 kind=ids.GOAL_DONE,
@@ -117,7 +121,7 @@ def checkin_messages(
     if result.prompt is not None and not from_prompt_buttons:
         # Answered from a note or on their own: the waiting prompt shows it was answered.
         out += prompt_edit(result.prompt, render.prompt_answered(goal, checkin.status, goal.streak))
-    if checkin.status == "blocked":
+    if checkin.status == CheckInStatus.BLOCKED:
         for coach in result.coaches:
             out.append(
                 OutMessage(
@@ -140,3 +144,33 @@ def checkin_messages(
     if result.completed is not None:
         out += closed_messages(result.completed, celebration_channel)
     return out
+
+
+def goal_saved(goal: Goal, zone: ZoneInfo, *, edited: bool) -> OutMessage:
+    """The owner's confirmation, by DM, of a goal set or edited."""
+    saved = render.goal_saved(goal, zone, edited=edited)
+    return OutMessage(
+        kind=ids.GOAL_SAVED,
+        method=SlackMethod.POST,
+        payload={"channel": goal.owner_id, **saved},
+    )
+
+
+def checkin_saved(result: CheckInResult) -> OutMessage:
+    """The owner's confirmation, by DM, of a check-in from the note modal."""
+    saved = render.checkin_saved(result.goal, result.checkin.status, counted=result.counted)
+    return OutMessage(
+        kind=ids.CHECKIN_SAVED,
+        method=SlackMethod.POST,
+        payload={"channel": result.checkin.user_id, **saved},
+    )
+
+
+def reminder(goal: Goal, key: str) -> OutMessage:
+    """The one gentle reminder of a prompt still unanswered (``key``: its delivery record)."""
+    return OutMessage(
+        kind=ids.REMINDER,
+        method=SlackMethod.POST,
+        payload=render.reminder_dm(goal),
+        dedupe_key=key,
+    )

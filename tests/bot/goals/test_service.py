@@ -8,10 +8,10 @@ import pytest
 from sqlmodel import select
 
 from bot.cadence import Cadence
-from bot.coaching import errors as coaching_errors
 from bot.coaching import service as coaching
+from bot.goals import checkins, lifecycle, rules
 from bot.goals import errors as goal_errors
-from bot.goals import service as goals
+from bot.goals.due import Due, process_due
 from bot.settings import GoalRules
 from bot.users import Person
 from storage import goals as store
@@ -27,7 +27,7 @@ MONDAY = datetime(2026, 11, 23, 12, tzinfo=UTC)  # 07:00 in New York
 SKILLS = ("empathy", "communication")
 
 
-def spec(**kw: object) -> goals.GoalSpec:
+def spec(**kw: object) -> rules.GoalSpec:
     values: dict[str, object] = {
         "what": "Summarise the caller's issue before solving it",
         "measure": "QA score on listening >= 4/5",
@@ -37,21 +37,19 @@ def spec(**kw: object) -> goals.GoalSpec:
         "visibility": "coach",
     }
     values.update(kw)
-    return goals.GoalSpec(**values)  # type: ignore[arg-type]
+    return rules.GoalSpec(**values)  # type: ignore[arg-type]
 
 
 def new_goal(db: Database, owner: Person = ANA, now: datetime = MONDAY, **kw: object) -> Goal:
     with db.write() as s:
-        return goals.create_goal(
+        return lifecycle.create_goal(
             s, team_id=T, owner=owner, spec=spec(**kw), channel_id="C1", now=now
         )
 
 
-def due(db: Database, goal: Goal, at: datetime, owner: Person = ANA) -> goals.Due | None:
+def due(db: Database, goal: Goal, at: datetime, owner: Person = ANA) -> Due | None:
     with db.write() as s:
-        return goals.process_due(
-            s, team_id=T, goal_id=goal.id or 0, owner=owner, at=at, rules=RULES
-        )
+        return process_due(s, team_id=T, goal_id=goal.id or 0, owner=owner, at=at, rules=RULES)
 
 
 def answer(
@@ -60,9 +58,9 @@ def answer(
     status: str = "on_track",
     actor: str = "UANA",
     at: datetime = MONDAY,
-) -> goals.CheckInResult:
+) -> checkins.CheckInResult:
     with db.write() as s:
-        return goals.record_checkin(
+        return checkins.record_checkin(
             s, team_id=T, actor_id=actor, goal_id=None, prompt_id=prompt_id, status=status, now=at
         )
 
@@ -75,7 +73,7 @@ def pair(db: Database, coach: Person = BEN, coachee: Person = ANA) -> None:
         )
 
 
-def draft(**kw: object) -> goals.GoalDraft:
+def draft(**kw: object) -> rules.GoalDraft:
     values: dict[str, object] = {
         "what": "Answer every chat within 2 minutes",
         "measure": "Median first response under 2 min",
@@ -87,7 +85,7 @@ def draft(**kw: object) -> goals.GoalDraft:
         "visibility": "coach",
     }
     values.update(kw)
-    return goals.GoalDraft(**values)  # type: ignore[arg-type]
+    return rules.GoalDraft(**values)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -106,7 +104,7 @@ def draft(**kw: object) -> goals.GoalDraft:
     ],
 )
 def test_bad_drafts_come_back_as_field_errors(change: dict[str, object], field: str) -> None:
-    result, errs = goals.check_draft(
+    result, errs = rules.check_draft(
         draft(**change), skills=SKILLS, today=date(2026, 11, 23), max_chars=1000
     )
     assert result is None
@@ -114,12 +112,14 @@ def test_bad_drafts_come_back_as_field_errors(change: dict[str, object], field: 
 
 
 def test_a_good_draft_becomes_a_goal_due_at_the_owners_local_time(db: Database) -> None:
-    result, errs = goals.check_draft(
+    result, errs = rules.check_draft(
         draft(), skills=SKILLS, today=date(2026, 11, 23), max_chars=1000
     )
     assert errs == {} and result is not None
     with db.write() as s:
-        goal = goals.create_goal(s, team_id=T, owner=ANA, spec=result, channel_id="D1", now=MONDAY)
+        goal = lifecycle.create_goal(
+            s, team_id=T, owner=ANA, spec=result, channel_id="D1", now=MONDAY
+        )
     # Monday 07:00 in New York: today 09:30 New York is still ahead.
     assert goal.next_due_at == datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
     assert goal.channel_id is None  # set in a DM: nowhere to celebrate publicly
@@ -213,7 +213,7 @@ def test_paused_goals_and_people_away_get_no_prompt_and_keep_their_streak(db: Da
     assert first is not None and first.prompt is not None
     answer(db, first.prompt.id or 0)
     with db.write() as s:
-        goals.pause_goal(
+        lifecycle.pause_goal(
             s,
             team_id=T,
             goal_id=goal.id or 0,
@@ -230,7 +230,7 @@ def test_paused_goals_and_people_away_get_no_prompt_and_keep_their_streak(db: Da
     assert back.goal.streak == 1 and back.missed == ()
     # Away: the vacation skips the prompt and does not count the open prompt as missed.
     with db.write() as s:
-        goals.set_away(s, team_id=T, user_id="UANA", until=date(2026, 12, 20))
+        lifecycle.set_away(s, team_id=T, user_id="UANA", until=date(2026, 12, 20))
     away = due(db, goal, datetime(2026, 12, 14, 14, 31, tzinfo=UTC))
     assert away is not None and away.outcome == "away" and away.goal.streak == 1
     assert [p.id for p in away.skipped] == [back.prompt.id if back.prompt else None]
@@ -243,7 +243,7 @@ def test_paused_goals_and_people_away_get_no_prompt_and_keep_their_streak(db: Da
 def test_a_recent_check_in_of_their_own_skips_the_prompt_and_counts(db: Database) -> None:
     goal = new_goal(db)
     with db.write() as s:
-        goals.record_checkin(
+        checkins.record_checkin(
             s,
             team_id=T,
             actor_id="UANA",
@@ -289,7 +289,7 @@ def test_done_completes_the_goal_and_celebrates_a_streak_milestone(db: Database)
         assert len(s.exec(select(Milestone).where(Milestone.kind == "checkin_streak")).all()) == 1
     assert due(db, goal, at + timedelta(weeks=5)) is None  # no more prompts
     with pytest.raises(goal_errors.GoalClosedError), db.write() as s:
-        goals.complete_goal(s, team_id=T, goal_id=goal.id or 0, actor_id="UANA", now=at)
+        lifecycle.complete_goal(s, team_id=T, goal_id=goal.id or 0, actor_id="UANA", now=at)
 
 
 def test_the_owner_moving_time_zone_moves_the_check_in(db: Database) -> None:
@@ -310,73 +310,10 @@ def test_a_departed_owner_gets_nothing_more(db: Database) -> None:
     assert r is not None and r.outcome == "left" and r.goal.next_due_at is None
 
 
-def test_who_can_see_a_goal(db: Database) -> None:
-    """The visibility matrix: owner, active coach, pending coach, outsider; private, shared
-    with the coach, public before and after completion."""
-    pair(db, coach=BEN, coachee=ANA)
-    with db.write() as s:
-        coaching.request_coaching(s, team_id=T, coach=CY, coachee=ANA, now=MONDAY)  # pending
-    private = new_goal(db, visibility="private", what="Private: be on time")
-    shared = new_goal(db, visibility="coach", what="Shared with my coach")
-    public = new_goal(db, visibility="public", what="Public when done")
-
-    def sees(viewer: str) -> set[str]:
-        with db.read() as s:
-            try:
-                shown = coaching.goals_visible(s, team_id=T, owner_id="UANA", viewer_id=viewer)
-            except coaching_errors.NotShared:
-                return set()
-        return {g.what for g in shown}
-
-    assert sees("UANA") == {private.what, shared.what, public.what}
-    assert sees("UBEN") == {shared.what, public.what}  # the coach
-    assert sees("UCY") == set()  # asked to coach, not accepted: nothing
-    assert sees("UDAN") == set()  # an outsider
-    with db.write() as s:
-        goals.complete_goal(s, team_id=T, goal_id=public.id or 0, actor_id="UANA", now=MONDAY)
-    assert sees("UDAN") == {public.what}  # everyone, once completed
-    assert sees("UCY") == {public.what}
-    with db.write() as s:
-        row = store.pairing(s, T, "UBEN", "UANA")
-        assert row is not None
-        coaching.end_pairing(s, team_id=T, pairing_id=row.id or 0, actor_id="UANA", now=MONDAY)
-    assert sees("UBEN") == {public.what}  # an ended pairing sees no more than anyone
-
-
-def test_coaching_rules(db: Database) -> None:
-    with db.write() as s, pytest.raises(coaching_errors.CoachSelfError):
-        coaching.request_coaching(s, team_id=T, coach=ANA, coachee=ANA, now=MONDAY)
-    with db.write() as s, pytest.raises(coaching_errors.CoachPersonError):
-        coaching.request_coaching(
-            s, team_id=T, coach=ANA, coachee=Person("UBOT", is_bot=True), now=MONDAY
-        )
-    with db.write() as s:
-        row = coaching.request_coaching(s, team_id=T, coach=BEN, coachee=ANA, now=MONDAY)
-    with db.write() as s, pytest.raises(coaching_errors.PairingExistsError):
-        coaching.request_coaching(s, team_id=T, coach=BEN, coachee=ANA, now=MONDAY)
-    # only Ana can answer
-    with (
-        db.write() as s,
-        pytest.raises(coaching_errors.PairingNotFoundError),
-    ):  # only Ana can answer
-        coaching.answer_request(
-            s, team_id=T, pairing_id=row.id or 0, actor_id="UBEN", accept=True, now=MONDAY
-        )
-    with db.write() as s:
-        coaching.answer_request(
-            s, team_id=T, pairing_id=row.id or 0, actor_id="UANA", accept=False, now=MONDAY
-        )
-    with db.read() as s:
-        assert store.coaches_of(s, T, "UANA") == []
-    with db.write() as s:  # asking again after a decline reuses the pair's row
-        again = coaching.request_coaching(s, team_id=T, coach=BEN, coachee=ANA, now=MONDAY)
-        assert again.id == row.id and again.status == "pending"
-
-
 def test_the_last_progress_note_belongs_to_the_last_check_in(db: Database) -> None:
     goal = new_goal(db)
     with db.write() as s:
-        goals.record_checkin(
+        checkins.record_checkin(
             s,
             team_id=T,
             actor_id="UANA",
@@ -386,7 +323,7 @@ def test_the_last_progress_note_belongs_to_the_last_check_in(db: Database) -> No
             progress="3 of 5 calls",
             now=MONDAY,
         )
-        after = goals.record_checkin(
+        after = checkins.record_checkin(
             s,
             team_id=T,
             actor_id="UANA",

@@ -1,5 +1,5 @@
-"""Goals, check-ins and coaching end to end: signed requests and scheduled jobs in, what Slack
-was asked to show out, and who could see what."""
+"""Goals and check-ins end to end: signed requests and scheduled jobs in, what Slack was asked
+to show out, and who could see what."""
 
 from __future__ import annotations
 
@@ -11,15 +11,30 @@ from typing import Any
 from sqlmodel import func, select
 
 from bot.cadence import Cadence
+from bot.deps import Deps, build_deps
 from bot.goals import jobs
 from bot.goals import service as goals
-from bot.sandbox.server import Call
-from storage.models import CheckIn, CheckInPrompt, Goal, ScheduledSend, SlackUser
-from tests.handlers.conftest import CHANNEL, Bravo
+from bot.sandbox.server import Call, FakeSlack
+from bot.settings import load_settings
+from handlers.common import DEPS
+from handlers.goals import on_goal, on_goal_modal
+from storage.db import Database
+from storage.models import CheckIn, CheckInPrompt, Goal, ScheduledSend
+from tests.handlers.conftest import CHANNEL, SECRET, Bravo, Clock
 
 T = "T0SANDBOX"
 # The fixture clock: Monday 2026-11-23 15:00 UTC (10:00 in New York, Ana's zone).
 NY_MONDAY_0930 = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
+
+
+def listener_deps(slack: FakeSlack, db: Database) -> Deps:
+    """What the composition root builds, as tests/handlers/conftest.py does, without the app."""
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-sandbox",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.base_url,
+    }
+    return build_deps(load_settings(env), db, clock=Clock())
 
 
 def view_of(call: Call) -> dict[str, Any]:
@@ -204,30 +219,6 @@ def test_two_goals_of_one_person_in_one_batch_get_different_tips(bravo: Bravo) -
     assert len(tips) == 3 and len(set(tips)) == 3
 
 
-def test_stale_profiles_of_goal_owners_are_refreshed_in_one_sweep(bravo: Bravo) -> None:
-    """A person who moved time zone gets check-ins at their new local time: refresh_people
-    re-reads stale profiles; many at once in one users.list sweep, not a users.info each."""
-    owners = [f"UMOVER{i:03d}" for i in range(60)]
-    for user in owners:
-        bravo.slack.add_user(user, user.lower(), tz="Europe/Berlin")
-        make_goal(bravo, owner=user, tz="Europe/Berlin")
-    first = datetime(2026, 11, 23, 12, tzinfo=UTC)
-    assert jobs.refresh_people(bravo.deps, first, limit=100)["refreshed"] == 60  # cached now
-    for user in owners[:3]:  # three of them move
-        bravo.slack.add_user(user, user.lower(), tz="Asia/Tokyo")
-    later_on = first + timedelta(days=2)  # every cached profile is over a day old
-    info_before = len(bravo.slack.calls("users.info"))
-    lists_before = len(bravo.slack.calls("users.list"))
-    counts = jobs.refresh_people(bravo.deps, later_on, limit=100)
-    assert counts["refreshed"] == 60 and not counts["failed"]
-    assert len(bravo.slack.calls("users.info")) == info_before  # not one each
-    assert len(bravo.slack.calls("users.list")) > lists_before
-    with bravo.deps.db.read() as s:
-        cached = {u.user_id: u.tz for u in s.exec(select(SlackUser)).all()}
-    assert [cached[u] for u in owners[:4]] == ["Asia/Tokyo"] * 3 + ["Europe/Berlin"]
-    assert jobs.refresh_people(bravo.deps, later_on, limit=100) == {}  # fresh now: nothing
-
-
 def test_an_unanswered_prompt_gets_one_gentle_reminder(bravo: Bravo) -> None:
     make_goal(bravo)
     jobs.run_checkins(bravo.deps, NY_MONDAY_0930)
@@ -273,86 +264,6 @@ def test_the_note_modal_records_progress_and_closes_the_prompt(bravo: Bravo) -> 
     assert edit.args["ts"] == post.response["ts"] and "At risk" in edit.args["text"]
     saved = [c for c in bravo.slack.calls("chat.postMessage") if "Check-in saved" in c.args["text"]]
     assert saved and "<!here>" not in json.dumps(saved[0].args)
-
-
-def test_coaching_request_accept_and_what_each_person_can_see(bravo: Bravo) -> None:
-    private = make_goal(bravo, visibility="private", what="Private: stop interrupting")
-    shared = make_goal(bravo, visibility="coach", what="Shared: summarise before solving")
-    bravo.send.slash_command("UBEN", "/coach", "<@UANA|ana>", channel_id=CHANNEL)
-    assert "nothing is shared" in bravo.slack.wait_for("response_url")[-1].args["text"]
-    # Before Ana accepts, Ben sees nothing.
-    bravo.send.slash_command("UBEN", "/goal", "list <@UANA|ana>", channel_id=CHANNEL)
-    assert "hasn't shared" in bravo.slack.wait_for("response_url", count=2)[-1].args["text"]
-    bravo.deliver()
-    [request] = [c for c in bravo.slack.calls("chat.postMessage") if c.args["channel"] == "UANA"]
-    pairing_id = json.dumps(request.args["blocks"]).split('"value": "')[1].split('"')[0]
-    click(bravo, "UCY", request, "coach_accept", pairing_id)  # not Cy's to accept
-    assert "no longer exists" in bravo.slack.wait_for("response_url", count=3)[-1].args["text"]
-    click(bravo, "UANA", request, "coach_accept", pairing_id)
-    assert "You accepted" in bravo.slack.wait_for("response_url", count=4)[-1].args["text"]
-    bravo.deliver()
-    told = [c for c in bravo.slack.calls("chat.postMessage") if c.args["channel"] == "UBEN"]
-    assert any("accepted" in c.args["text"] for c in told)
-
-    def listing(user: str, n: int) -> str:
-        bravo.send.slash_command(user, "/goal", "list <@UANA|ana>", channel_id=CHANNEL)
-        return json.dumps(bravo.slack.wait_for("response_url", count=n)[-1].args)
-
-    as_coach = listing("UBEN", 5)
-    assert "Shared: summarise" in as_coach and "Private: stop" not in as_coach
-    as_outsider = listing("UCY", 6)
-    assert "Shared: summarise" not in as_outsider and "Private: stop" not in as_outsider
-    bravo.send.slash_command("UANA", "/goal", "list", channel_id=CHANNEL)
-    own = json.dumps(bravo.slack.wait_for("response_url", count=7)[-1].args)
-    assert "Shared: summarise" in own and "Private: stop" in own
-    assert private.id and shared.id
-
-
-def test_blocked_tells_the_coach_at_once_and_the_digest_arrives_once(bravo: Bravo) -> None:
-    from bot.coaching import service as coaching
-    from bot.users import Person
-
-    with bravo.deps.db.write() as s:
-        row = coaching.request_coaching(
-            s, team_id=T, coach=Person("UBEN"), coachee=Person("UANA"), now=bravo.clock()
-        )
-        coaching.answer_request(
-            s, team_id=T, pairing_id=row.id or 0, actor_id="UANA", accept=True, now=bravo.clock()
-        )
-    bravo.deps.directory.people(T, ["UANA", "UBEN"], bravo.clock())  # their time zones
-    make_goal(bravo, visibility="coach", what="Shared: call back within a day")
-    make_goal(bravo, visibility="private", what="Private: my own thing")
-    jobs.run_checkins(bravo.deps, NY_MONDAY_0930)
-    bravo.deliver()
-    posts = prompts_to(bravo, "UANA")
-    assert len(posts) == 2
-    with bravo.deps.db.read() as s:
-        prompts = {p.goal_id: p for p in s.exec(select(CheckInPrompt)).all()}
-        goal_ids = {g.what: g.id for g in s.exec(select(Goal)).all()}
-    for what in ("Shared: call back within a day", "Private: my own thing"):
-        prompt = prompts[goal_ids[what] or 0]
-        post = next(p for p in posts if what.split(":")[1].strip()[:10] in p.args["text"])
-        click(bravo, "UANA", post, "checkin_answer_blocked", f"{prompt.id}:blocked")
-    bravo.slack.wait_for("response_url", count=2)
-    bravo.deliver()
-    to_ben = [c.args for c in bravo.slack.calls("chat.postMessage") if c.args["channel"] == "UBEN"]
-    alerts = [a for a in to_ben if "is blocked" in a["text"]]
-    assert len(alerts) == 1 and "call back within a day" in json.dumps(alerts[0]["blocks"])
-    assert "my own thing" not in json.dumps(to_ben)
-    # Friday 15:00 in Berlin (Ben's zone) is 14:00 UTC.
-    friday = datetime(2026, 11, 27, 14, 0, 30, tzinfo=UTC)
-    assert jobs.run_coach_digests(bravo.deps, friday - timedelta(hours=1))["sent"] == 0
-    assert jobs.run_coach_digests(bravo.deps, friday)["sent"] == 1
-    assert jobs.run_coach_digests(bravo.deps, friday + timedelta(minutes=10))["sent"] == 0
-    bravo.clock.at = friday + timedelta(minutes=10)
-    bravo.deliver()
-    digests = [
-        c.args for c in bravo.slack.calls("chat.postMessage") if "digest" in c.args["text"].lower()
-    ]
-    assert len(digests) == 1 and digests[0]["channel"] == "UBEN"
-    text = json.dumps(digests[0]["blocks"])
-    assert "call back within a day" in text and "Blocked" in text
-    assert "my own thing" not in text  # private goals never reach the coach
 
 
 def test_archiving_a_goal_closes_its_prompt_and_old_buttons_explain(bravo: Bravo) -> None:
@@ -408,3 +319,34 @@ def test_nobody_else_can_open_a_goals_note_or_edit_form(bravo: Bravo) -> None:
     menu(bravo, "UANA", f"edit:{goal.id}")
     [opened] = bravo.slack.wait_for("views.open")
     assert view_of(opened)["blocks"][0]["element"]["initial_value"] == goal.what
+
+
+class Recorder:
+    """A fake ``ack`` or ``respond``: records each call."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append((args, kwargs))
+
+
+def test_listeners_work_alone_without_the_app(slack: FakeSlack, db: Database) -> None:
+    """A listener is a plain function: called with a fake ack and respond and the deps in its
+    context, it answers as it does inside Bolt."""
+    deps = listener_deps(slack, db)
+    ack, respond = Recorder(), Recorder()
+    command = {"team_id": T, "user_id": "UANA", "text": "frobnicate", "command": "/goal"}
+    on_goal(ack, command, respond, deps.client, {DEPS: deps})
+    assert ack.calls == [((), {})]
+    [((reply,), _)] = respond.calls
+    assert reply["response_type"] == "ephemeral" and "frobnicate" in reply["text"]
+    ack = Recorder()
+    body = {"team": {"id": T}, "user": {"id": "UANA"}}
+    state = {"values": goal_values(target="2026-11-20", measure="  ")}
+    view = {"private_metadata": "{}", "state": state}
+    on_goal_modal(ack, body, view, {DEPS: deps})
+    [((), answer)] = ack.calls
+    assert answer["response_action"] == "errors" and set(answer["errors"]) == {"target", "measure"}
+    with deps.db.read() as s:
+        assert s.exec(select(Goal)).all() == []

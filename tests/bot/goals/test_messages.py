@@ -7,8 +7,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.goals import notify, render
-from bot.goals.service import CheckInResult, Closed, Due
+from bot.goals import messages, render
+from bot.goals.checkins import CheckInResult
+from bot.goals.due import Due, DueOutcome
+from bot.goals.lifecycle import Closed
+from bot.outbox.envelope import OutMessage
 from storage.models import CheckIn, CheckInPrompt, Goal
 
 AT = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
@@ -34,8 +37,8 @@ def goal(
     )
 
 
-def recipients(messages: list[notify.OutMessage]) -> set[str]:
-    return {str(m.payload["channel"]) for m in messages if m.method == "chat.postMessage"}
+def recipients(sent: list[OutMessage]) -> set[str]:
+    return {str(m.payload["channel"]) for m in sent if m.method == "chat.postMessage"}
 
 
 @pytest.mark.parametrize(
@@ -50,19 +53,19 @@ def test_a_completed_goal_is_celebrated_only_where_its_visibility_allows(
     visibility: str, expected: set[str]
 ) -> None:
     closed = Closed(goal(visibility), (), ("UBEN",), None)
-    assert recipients(notify.closed_messages(closed, None)) == expected
+    assert recipients(messages.closed_messages(closed, None)) == expected
 
 
 def test_the_celebration_channel_setting_wins_for_public_goals() -> None:
     closed = Closed(goal("public"), (), (), None)
-    assert recipients(notify.closed_messages(closed, "CKUDOS")) == {"UANA", "CKUDOS"}
+    assert recipients(messages.closed_messages(closed, "CKUDOS")) == {"UANA", "CKUDOS"}
 
 
 def test_an_archived_goal_is_announced_to_no_one_and_its_prompt_loses_its_buttons() -> None:
     prompt = CheckInPrompt(
         id=3, team_id="T1", goal_id=7, user_id="UANA", due_at=AT, outbox_id=41, created_at=AT
     )
-    out = notify.closed_messages(Closed(goal("public", "archived"), (prompt,), ("UBEN",)), "C9")
+    out = messages.closed_messages(Closed(goal("public", "archived"), (prompt,), ("UBEN",)), "C9")
     assert [(m.method, m.update_of) for m in out] == [("chat.update", 41)]
 
 
@@ -76,15 +79,15 @@ def test_a_blocked_check_in_alerts_only_the_coaches_the_service_names() -> None:
     checkin = checkin_of("blocked")
     shared = CheckInResult(goal("coach", "active"), checkin, None, True, None, None, ("UBEN",))
     private = CheckInResult(goal("private", "active"), checkin, None, True, None, None, ())
-    assert recipients(notify.checkin_messages(shared, None, from_prompt_buttons=True)) == {"UBEN"}
-    assert recipients(notify.checkin_messages(private, None, from_prompt_buttons=True)) == set()
+    assert recipients(messages.checkin_messages(shared, None, from_prompt_buttons=True)) == {"UBEN"}
+    assert recipients(messages.checkin_messages(private, None, from_prompt_buttons=True)) == set()
 
 
 def test_prompts_go_to_the_owner_only_and_escape_what_people_typed() -> None:
     g = goal("coach", "active")
     prompt = CheckInPrompt(id=3, team_id="T1", goal_id=7, user_id="UANA", due_at=AT, created_at=AT)
-    due = Due(g, AT, "prompt", prompt=prompt, tip=None)
-    [message] = notify.due_messages(due, render.ZoneInfo("America/New_York"))
+    due = Due(g, AT, DueOutcome.PROMPT, prompt=prompt, tip=None)
+    [message] = messages.due_messages(due, render.ZoneInfo("America/New_York"))
     assert message.payload["channel"] == "UANA"
     assert message.dedupe_key == f"checkin:T1:7:{AT.isoformat()}"
     text = json.dumps(message.payload)
@@ -95,10 +98,10 @@ def test_prompts_go_to_the_owner_only_and_escape_what_people_typed() -> None:
 def test_a_streak_milestone_is_a_dm_unless_it_goes_to_the_team_channel() -> None:
     checkin = checkin_of("on_track")
     result = CheckInResult(goal("coach", "active"), checkin, None, True, 4, None, ())
-    [dm] = notify.checkin_messages(result, None, from_prompt_buttons=True)
+    [dm] = messages.checkin_messages(result, None, from_prompt_buttons=True)
     assert dm.payload["channel"] == "UANA" and dm.dedupe_key == "milestone:T1:UANA:checkin_streak:4"
     assert (
-        notify.checkin_messages(
+        messages.checkin_messages(
             result, None, from_prompt_buttons=True, in_channel=frozenset({"UANA"})
         )
         == []
@@ -106,7 +109,7 @@ def test_a_streak_milestone_is_a_dm_unless_it_goes_to_the_team_channel() -> None
     # Completing the goal tells the streak in the completion DM, wherever milestones go.
     done = Closed(goal("private"), (), (), 4)
     finished = CheckInResult(goal("private"), checkin, None, True, 4, done, ())
-    out = notify.checkin_messages(
+    out = messages.checkin_messages(
         finished, None, from_prompt_buttons=True, in_channel=frozenset({"UANA"})
     )
     assert [m.payload["channel"] for m in out] == ["UANA"]

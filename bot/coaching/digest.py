@@ -1,0 +1,49 @@
+"""What a coach's weekly digest covers, read in the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.goals.service import can_view
+from storage import coaching as store
+from storage import goals as goal_store
+from storage import kudos as ledger
+from storage.models.goals import CheckIn, Goal, GoalStatus
+from storage.models.kudos import Kudos
+
+SHOWN = (GoalStatus.ACTIVE, GoalStatus.PAUSED, GoalStatus.COMPLETED)  # goals a coach may see
+
+
+@dataclass(frozen=True)
+class CoacheeWeek:
+    coachee_id: str
+    goals: tuple[Goal, ...]
+    checkins: dict[int, tuple[CheckIn, ...]]
+    missed: dict[int, int]
+    kudos: tuple[Kudos, ...]
+
+
+def digest_for(
+    session: Session, *, team_id: str, coach_id: str, now: datetime
+) -> list[CoacheeWeek]:
+    """What a coach's weekly digest covers: each coachee's goals shared with the coach, their
+    check-ins and missed prompts over the last 7 days, and kudos they received."""
+    since = now - timedelta(days=7)
+    out = []
+    for coachee in store.coachees_of(session, team_id=team_id, coach_id=coach_id):
+        goals = [
+            g
+            for g in goal_store.goals_of(session, team_id=team_id, owner_id=coachee, statuses=SHOWN)
+            if can_view(g, coach_id, [coach_id])
+            and (g.status != GoalStatus.COMPLETED or (g.completed_at and g.completed_at >= since))
+        ]
+        checkins = {
+            g.id or 0: tuple(goal_store.checkins_of(session, g.id or 0, since)) for g in goals
+        }
+        missed = {g.id or 0: goal_store.missed_since(session, g.id or 0, since) for g in goals}
+        kudos = ledger.kudos_received_since(session, team_id=team_id, user_id=coachee, since=since)
+        out.append(CoacheeWeek(coachee, tuple(goals), checkins, missed, tuple(kudos)))
+    return out

@@ -1,0 +1,101 @@
+"""The Slack edge for coaching: /coach, a request's Accept and Decline, ending a pairing.
+
+Listeners ack first; the work goes to the work queue and each calls one use case
+(``bot.coaching.service``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from bot.coaching import ids, parse, render
+from bot.coaching import service as coaching
+from bot.commands import command_help
+from bot.deps import Deps
+from bot.errors import BravoError, error_text
+from handlers.common import answering, deps_of, ephemeral, later, tell
+
+
+def register(app: App, deps: Deps) -> None:
+    app.command(ids.COACH_COMMAND)(on_coach)
+    app.action(ids.COACH_ACCEPT)(on_coach_answer)
+    app.action(ids.COACH_DECLINE)(on_coach_answer)
+    app.action(ids.COACH_END)(on_coach_end)
+
+
+def on_coach(ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    deps = deps_of(context)
+    with answering(respond):
+        parsed = parse.parse_coach_command(command.get("text") or "")
+        if isinstance(parsed, parse.CoachHelp):
+            respond(ephemeral(command_help(ids.COACH_COMMAND)))
+        else:
+            later(deps, command, respond, lambda: coach_command(deps, command, parsed, respond))
+
+
+def coach_command(
+    deps: Deps, command: dict[str, Any], parsed: parse.CoachCommand, respond: Respond
+) -> None:
+    """``/coach list`` and ``/coach @name``, after the ack."""
+    team, user = command["team_id"], command["user_id"]
+    with answering(respond):
+        if isinstance(parsed, parse.ListCoaching):
+            rows = coaching.pairings(deps, team_id=team, user_id=user)
+            respond({"response_type": "ephemeral", **render.coach_list(rows, user)})
+        elif isinstance(parsed, parse.AskToCoach):
+            coaching.ask(deps, team_id=team, coach_id=user, coachee_id=parsed.user_id)
+            respond(ephemeral(render.asked(parsed.user_id)))
+
+
+def on_coach_answer(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
+) -> None:
+    """Accept or Decline, pressed by the person asked."""
+    ack()
+    deps = deps_of(context)
+    later(deps, body, respond, lambda: coach_answer(deps, body, action, respond))
+
+
+def coach_answer(
+    deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond
+) -> None:
+    try:
+        row = coaching.answer(
+            deps,
+            team_id=body["team"]["id"],
+            actor_id=body["user"]["id"],
+            pairing_id=parse.number(str(action.get("value") or "")) or 0,
+            accept=action.get("action_id") == ids.COACH_ACCEPT,
+        )
+    except BravoError as err:
+        tell(respond, error_text(err))
+        return
+    respond({"replace_original": True, **render.coach_answered(row)})
+
+
+def on_coach_end(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
+) -> None:
+    """End (or Withdraw) in the list of pairings."""
+    ack()
+    deps = deps_of(context)
+    later(deps, body, respond, lambda: coach_end(deps, body, action, respond))
+
+
+def coach_end(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    user = body["user"]["id"]
+    try:
+        rows = coaching.end(
+            deps,
+            team_id=body["team"]["id"],
+            actor_id=user,
+            pairing_id=parse.number(str(action.get("value") or "")) or 0,
+        )
+    except BravoError as err:
+        tell(respond, error_text(err))
+        return
+    listing = {"response_type": "ephemeral", **render.coach_list(rows, user)}
+    respond({"replace_original": True, **listing})
