@@ -196,7 +196,9 @@ def test_one_broken_goal_does_not_hold_up_the_others_in_its_batch(bravo: Bravo) 
     with bravo.deps.db.write() as s:
         broken = s.get(Goal, made[1].id)
         assert broken is not None
-        broken.cadence = "hourly"  # a row no release of Bravo writes: handling it raises
+        # A row no release of Bravo writes (the database refuses an unknown cadence, so the
+        # minute is out of range instead): handling it raises.
+        broken.cadence_minute = 24 * 60 + 5
         s.add(broken)
     at = NY_MONDAY_0930 + timedelta(minutes=1)
     counts = jobs.run_checkins(bravo.deps, at)
