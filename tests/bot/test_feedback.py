@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.errors import NoRecipientError, TextTooLongError, UnknownCommandError
 from bot.feedback import customer, requests
-from bot.feedback import service as feedback
+from bot.feedback import rules as feedback
 from bot.feedback.errors import (
     AlreadyAskedError,
     BadRatingError,
@@ -30,18 +30,20 @@ from bot.feedback.errors import (
 from bot.feedback.parse import (
     FeedbackHelp,
     OpenFeedbackModal,
-    OpenSuggestModal,
     RequestFeedback,
-    SetupBox,
     ShowInbox,
-    Suggest,
     parse_feedback_command,
-    parse_suggest_command,
-    suggestion_text,
 )
 from bot.settings import DEFAULT_VALUES, load_settings
 from bot.suggestions import service as suggestions
 from bot.suggestions.errors import SuggestionLimitError
+from bot.suggestions.parse import (
+    OpenSuggestModal,
+    SetupBox,
+    Suggest,
+    parse_suggest_command,
+    suggestion_text,
+)
 from bot.users import Person
 from storage.db import Database
 from storage.models import CoachPairing
@@ -318,7 +320,7 @@ def test_feedback_given_unasked_answers_an_open_request(db: Database, now: datet
 
 
 def test_a_long_suggestion_is_not_cut_to_fit_a_button() -> None:
-    from bot.feedback.render import small_workspace_warning
+    from bot.suggestions.render import small_workspace_warning
 
     short = small_workspace_warning("more snacks", 3)
     assert any(b["type"] == "actions" for b in short["blocks"])

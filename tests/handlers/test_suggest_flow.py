@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import select
 
-from bot.feedback import jobs
 from bot.sandbox.server import Call, FakeSlack
+from bot.suggestions import jobs
 from bot.suggestions import service as suggestions
 from storage.db import Database
 from storage.models import OutboxRow, Suggestion, SuggestionBox, SuggestionQuota
