@@ -1,23 +1,16 @@
-"""Queries for feedback, feedback requests, customer feedback and the suggestion box."""
+"""Queries for feedback, feedback requests and customer feedback."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import Session, col, func, select
 
-from storage.models import (
-    CustomerFeedback,
-    Feedback,
-    FeedbackRequest,
-    Suggestion,
-    SuggestionBox,
-    SuggestionQuota,
-)
-from storage.upsert import insert_ignore, upsert
+from storage.models.feedback import CustomerFeedback, Feedback, FeedbackRequest, RequestStatus
+from storage.upsert import insert_ignore
 
 # Feedback ------------------------------------------------------------------------------------
 
@@ -35,14 +28,14 @@ def add_feedback(session: Session, values: dict[str, Any]) -> Feedback | None:
     ).one()
 
 
-def get_feedback(session: Session, team_id: str, feedback_id: int) -> Feedback | None:
+def get_feedback(session: Session, *, team_id: str, feedback_id: int) -> Feedback | None:
     return session.exec(
         select(Feedback).where(Feedback.team_id == team_id, Feedback.id == feedback_id)
     ).first()
 
 
 def received(
-    session: Session, team_id: str, recipient_id: str, *, shared_only: bool = False
+    session: Session, *, team_id: str, recipient_id: str, shared_only: bool = False
 ) -> list[Feedback]:
     stmt = select(Feedback).where(
         Feedback.team_id == team_id, Feedback.recipient_id == recipient_id
@@ -61,7 +54,7 @@ def add_request(session: Session, row: FeedbackRequest) -> FeedbackRequest:
     return row
 
 
-def get_request(session: Session, team_id: str, request_id: int) -> FeedbackRequest | None:
+def get_request(session: Session, *, team_id: str, request_id: int) -> FeedbackRequest | None:
     return session.exec(
         select(FeedbackRequest).where(
             FeedbackRequest.team_id == team_id, FeedbackRequest.id == request_id
@@ -70,7 +63,7 @@ def get_request(session: Session, team_id: str, request_id: int) -> FeedbackRequ
 
 
 def open_requests_between(
-    session: Session, team_id: str, requester_id: str, giver_ids: Sequence[str]
+    session: Session, *, team_id: str, requester_id: str, giver_ids: Sequence[str]
 ) -> list[FeedbackRequest]:
     return list(
         session.exec(
@@ -78,18 +71,20 @@ def open_requests_between(
                 FeedbackRequest.team_id == team_id,
                 FeedbackRequest.requester_id == requester_id,
                 col(FeedbackRequest.giver_id).in_(list(giver_ids)),
-                FeedbackRequest.status == "open",
+                FeedbackRequest.status == RequestStatus.OPEN,
             )
         ).all()
     )
 
 
-def answer_request(session: Session, request_id: int, feedback_id: int, now: datetime) -> bool:
+def answer_request(session: Session, *, request_id: int, feedback_id: int, now: datetime) -> bool:
     """Mark an open request answered; False when it was answered or expired meanwhile."""
     result = session.execute(
         update(FeedbackRequest)
-        .where(col(FeedbackRequest.id) == request_id, col(FeedbackRequest.status) == "open")
-        .values(status="answered", answered_at=now, feedback_id=feedback_id)
+        .where(
+            col(FeedbackRequest.id) == request_id, col(FeedbackRequest.status) == RequestStatus.OPEN
+        )
+        .values(status=RequestStatus.ANSWERED, answered_at=now, feedback_id=feedback_id)
     )
     return bool(getattr(result, "rowcount", 0))
 
@@ -98,7 +93,10 @@ def requests_to_remind(session: Session, at: datetime, limit: int) -> list[Feedb
     return list(
         session.exec(
             select(FeedbackRequest)
-            .where(FeedbackRequest.status == "open", col(FeedbackRequest.reminded_at).is_(None))
+            .where(
+                FeedbackRequest.status == RequestStatus.OPEN,
+                col(FeedbackRequest.reminded_at).is_(None),
+            )
             .where(col(FeedbackRequest.remind_at) <= at, col(FeedbackRequest.expires_at) > at)
             .order_by(col(FeedbackRequest.remind_at), col(FeedbackRequest.id))
             .limit(limit)
@@ -110,7 +108,9 @@ def requests_to_expire(session: Session, at: datetime, limit: int) -> list[Feedb
     return list(
         session.exec(
             select(FeedbackRequest)
-            .where(FeedbackRequest.status == "open", col(FeedbackRequest.expires_at) <= at)
+            .where(
+                FeedbackRequest.status == RequestStatus.OPEN, col(FeedbackRequest.expires_at) <= at
+            )
             .order_by(col(FeedbackRequest.expires_at), col(FeedbackRequest.id))
             .limit(limit)
         ).all()
@@ -129,8 +129,10 @@ def mark_reminded(session: Session, request_id: int, now: datetime) -> bool:
 def expire_request(session: Session, request_id: int) -> bool:
     result = session.execute(
         update(FeedbackRequest)
-        .where(col(FeedbackRequest.id) == request_id, col(FeedbackRequest.status) == "open")
-        .values(status="expired")
+        .where(
+            col(FeedbackRequest.id) == request_id, col(FeedbackRequest.status) == RequestStatus.OPEN
+        )
+        .values(status=RequestStatus.EXPIRED)
     )
     return bool(getattr(result, "rowcount", 0))
 
@@ -138,11 +140,13 @@ def expire_request(session: Session, request_id: int) -> bool:
 def next_request_due(session: Session) -> datetime | None:
     remind = session.exec(
         select(func.min(FeedbackRequest.remind_at)).where(
-            FeedbackRequest.status == "open", col(FeedbackRequest.reminded_at).is_(None)
+            FeedbackRequest.status == RequestStatus.OPEN, col(FeedbackRequest.reminded_at).is_(None)
         )
     ).one()
     expire = session.exec(
-        select(func.min(FeedbackRequest.expires_at)).where(FeedbackRequest.status == "open")
+        select(func.min(FeedbackRequest.expires_at)).where(
+            FeedbackRequest.status == RequestStatus.OPEN
+        )
     ).one()
     times = [t for t in (remind, expire) if t is not None]
     return min(times) if times else None
@@ -170,7 +174,9 @@ def add_customer_feedback(session: Session, values: dict[str, Any]) -> CustomerF
     ).one()
 
 
-def get_customer_feedback(session: Session, team_id: str, row_id: int) -> CustomerFeedback | None:
+def get_customer_feedback(
+    session: Session, *, team_id: str, row_id: int
+) -> CustomerFeedback | None:
     return session.exec(
         select(CustomerFeedback).where(
             CustomerFeedback.team_id == team_id, CustomerFeedback.id == row_id
@@ -179,7 +185,7 @@ def get_customer_feedback(session: Session, team_id: str, row_id: int) -> Custom
 
 
 def customer_counts(
-    session: Session, team_id: str, teammate_id: str
+    session: Session, *, team_id: str, teammate_id: str
 ) -> dict[str, tuple[int, float]]:
     """kind -> (count, average rating) for one teammate."""
     rows = session.exec(
@@ -190,61 +196,6 @@ def customer_counts(
     return {kind: (int(n), float(avg or 0)) for kind, n, avg in rows}
 
 
-# The suggestion box ----------------------------------------------------------------------------
-
-
-def box(session: Session, team_id: str) -> SuggestionBox | None:
-    return session.get(SuggestionBox, team_id)
-
-
-def set_box(session: Session, team_id: str, channel_id: str, set_by: str, now: datetime) -> None:
-    values = {"team_id": team_id, "channel_id": channel_id, "set_by": set_by, "set_at": now}
-    upsert(session, SuggestionBox, values, ["team_id"])
-
-
-def take_quota(session: Session, key: str, day: date, limit: int) -> bool:
-    """Count one more suggestion under ``key`` today; False (nothing counted) at the limit."""
-    insert_ignore(session, SuggestionQuota, {"key": key, "day": day, "used": 0}, ["key"])
-    result = session.execute(
-        update(SuggestionQuota)
-        .where(col(SuggestionQuota.key) == key, col(SuggestionQuota.used) < limit)
-        .values(used=SuggestionQuota.used + 1)
-    )
-    return bool(getattr(result, "rowcount", 0))
-
-
-def forget_quota(session: Session, before: date) -> int:
-    result = session.execute(delete(SuggestionQuota).where(col(SuggestionQuota.day) < before))
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-def add_suggestion(session: Session, row: Suggestion) -> Suggestion:
+def save(session: Session, row: Feedback | CustomerFeedback) -> None:
     session.add(row)
     session.flush()
-    return row
-
-
-def get_suggestion(session: Session, team_id: str, suggestion_id: int) -> Suggestion | None:
-    return session.exec(
-        select(Suggestion).where(Suggestion.team_id == team_id, Suggestion.id == suggestion_id)
-    ).first()
-
-
-def mark_done(session: Session, suggestion_id: int, note: str, day: date) -> bool:
-    result = session.execute(
-        update(Suggestion)
-        .where(col(Suggestion.id) == suggestion_id, col(Suggestion.status) == "open")
-        .values(status="done", done_note=note, done_on=day)
-    )
-    return bool(getattr(result, "rowcount", 0))
-
-
-def done_between(session: Session, team_id: str, since: date, until: date) -> list[Suggestion]:
-    return list(
-        session.exec(
-            select(Suggestion)
-            .where(Suggestion.team_id == team_id, Suggestion.status == "done")
-            .where(col(Suggestion.done_on) >= since, col(Suggestion.done_on) < until)
-            .order_by(col(Suggestion.done_on), col(Suggestion.id))
-        ).all()
-    )

@@ -20,19 +20,18 @@ from bot.feedback.errors import (
     MissingFieldError,
     NotPraiseError,
 )
-from bot.feedback.service import check_person
+from bot.feedback.rules import check_person
 from bot.users import Person
 from storage import feedback as store
-from storage import goals as goal_store
-from storage.models import CustomerFeedback
+from storage.models.feedback import CustomerFeedback, CustomerKind, CustomerSource
 
-KINDS = {"praise": "Praise", "complaint": "Complaint"}
-SOURCES = {
-    "email": "Email",
-    "chat": "Chat",
-    "phone": "Phone",
-    "survey": "Survey",
-    "review": "Review",
+KINDS: dict[str, str] = {CustomerKind.PRAISE: "Praise", CustomerKind.COMPLAINT: "Complaint"}
+SOURCES: dict[str, str] = {
+    CustomerSource.EMAIL: "Email",
+    CustomerSource.CHAT: "Chat",
+    CustomerSource.PHONE: "Phone",
+    CustomerSource.SURVEY: "Survey",
+    CustomerSource.REVIEW: "Review",
 }
 MAX_TEXT = 2000
 
@@ -104,16 +103,16 @@ def praise_to_recognise(
     session: Session, *, team_id: str, row_id: int, actor_id: str
 ) -> CustomerFeedback:
     """The praise its logger may turn into kudos (the kudos service then checks its rules)."""
-    row = store.get_customer_feedback(session, team_id, row_id)
+    row = store.get_customer_feedback(session, team_id=team_id, row_id=row_id)
     if row is None or row.logged_by != actor_id:
         raise FeedbackNotFoundError()
-    if row.kind != "praise":
+    if row.kind != CustomerKind.PRAISE:
         raise NotPraiseError()
     return row
 
 
 def link_kudos(session: Session, *, team_id: str, row_id: int, batch_id: str) -> None:
-    row = store.get_customer_feedback(session, team_id, row_id)
+    row = store.get_customer_feedback(session, team_id=team_id, row_id=row_id)
     if row is not None and row.kudos_batch_id is None:
         row.kudos_batch_id = batch_id
-        goal_store.save(session, row)
+        store.save(session, row)

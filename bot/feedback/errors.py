@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.errors import BravoError, error_text
+from storage.models.feedback import RequestStatus
 
 _PERSON = {
     "bot": "is a bot",
@@ -16,6 +17,11 @@ _PERSON = {
 @dataclass
 class SelfFeedbackError(BravoError):
     pass
+
+
+@dataclass
+class NoFeedbackRecipientError(BravoError):
+    """The feedback form was sent without picking whom it is for."""
 
 
 @dataclass
@@ -62,7 +68,7 @@ class AlreadyAskedError(BravoError):
 
 @dataclass
 class RequestClosedError(BravoError):
-    status: str  # answered | expired | foreign
+    status: str  # a RequestStatus (answered, expired), or "foreign": sent to someone else
 
 
 @dataclass
@@ -85,9 +91,19 @@ class NotPraiseError(BravoError):
     pass
 
 
+@dataclass
+class PraiseAlreadyKudosError(BravoError):
+    """This customer praise was turned into kudos before."""
+
+
 @error_text.register
 def _(err: SelfFeedbackError) -> str:
     return "Feedback is for someone else. For yourself, try setting a goal with `/goal`."
+
+
+@error_text.register
+def _(err: NoFeedbackRecipientError) -> str:
+    return "Who is this feedback for?"
 
 
 @error_text.register
@@ -138,10 +154,11 @@ def _(err: AlreadyAskedError) -> str:
 
 @error_text.register
 def _(err: RequestClosedError) -> str:
-    return {
-        "answered": "You already answered this request. Thank you!",
-        "expired": "This request has closed (requests stay open for a week).",
-    }.get(err.status, "This request was sent to someone else.")
+    closed: dict[str, str] = {
+        RequestStatus.ANSWERED: "You already answered this request. Thank you!",
+        RequestStatus.EXPIRED: "This request has closed (requests stay open for a week).",
+    }
+    return closed.get(err.status, "This request was sent to someone else.")
 
 
 @error_text.register
@@ -164,3 +181,8 @@ def _(err: DuplicateCustomerFeedbackError) -> str:
 @error_text.register
 def _(err: NotPraiseError) -> str:
     return "Only praise can be turned into kudos."
+
+
+@error_text.register
+def _(err: PraiseAlreadyKudosError) -> str:
+    return "This praise was already turned into kudos."

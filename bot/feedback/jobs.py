@@ -1,4 +1,4 @@
-"""Scheduled work for feedback requests and the suggestion box, each as of a given time.
+"""Scheduled work for feedback requests, as of a given time.
 
 A reminder or an expiry notice is written with a delivery record (a unique key) in the same
 transaction as its outbox row, so a job run twice, or by two processes at once, sends once.
@@ -11,11 +11,10 @@ from collections import Counter
 from datetime import datetime
 
 from bot.deps import Deps
-from bot.feedback import ids, render
-from bot.outbox.envelope import OutMessage, SlackMethod
+from bot.feedback import messages
 from bot.outbox.scheduled import send_once
-from bot.suggestions.service import forget_old_quota
 from storage import feedback as store
+from storage.models.feedback import FeedbackKind, RequestStatus
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -37,23 +36,21 @@ def run_feedback_requests(deps: Deps, at: datetime) -> Counter[str]:
 
 def _remind_one(deps: Deps, team_id: str, request_id: int, at: datetime) -> str:
     with deps.db.write() as session:
-        row = store.get_request(session, team_id, request_id)
-        if row is None or row.status != "open" or not store.mark_reminded(session, request_id, at):
+        row = store.get_request(session, team_id=team_id, request_id=request_id)
+        if (
+            row is None
+            or row.status != RequestStatus.OPEN
+            or not store.mark_reminded(session, request_id, at)
+        ):
             return "taken"
         key = f"fbreminder:{team_id}:{request_id}"
-        message = OutMessage(
-            kind=ids.REQUEST_REMINDER,
-            method=SlackMethod.POST,
-            payload=render.request_reminder(row),
-            dedupe_key=key,
-        )
         if not send_once(
             session,
             deps.outbox,
-            message,
+            messages.reminder(row, key),
             key=key,
             team_id=team_id,
-            kind="feedback_reminder",
+            kind=FeedbackKind.REMINDER_SENT,
             target=row.giver_id,
             due_at=row.remind_at or at,
             at=at,
@@ -64,45 +61,27 @@ def _remind_one(deps: Deps, team_id: str, request_id: int, at: datetime) -> str:
 
 def _expire_one(deps: Deps, team_id: str, request_id: int, at: datetime) -> str:
     with deps.db.write() as session:
-        row = store.get_request(session, team_id, request_id)
+        row = store.get_request(session, team_id=team_id, request_id=request_id)
         if row is None or not store.expire_request(session, request_id):
             return "taken"
         key = f"fbexpired:{team_id}:{request_id}"
-        note = OutMessage(
-            kind=ids.FEEDBACK_NOTE,
-            method=SlackMethod.POST,
-            payload=render.request_expired_note(row),
-            dedupe_key=key,
-        )
         if not send_once(
             session,
             deps.outbox,
-            note,
+            messages.expired_note(row, key),
             key=key,
             team_id=team_id,
-            kind="feedback_expired",
+            kind=FeedbackKind.EXPIRY_SENT,
             target=row.requester_id,
             due_at=row.expires_at,
             at=at,
         ):
             return "taken"
         if row.outbox_id is not None:  # the asked person's DM loses its button
-            edit = OutMessage(
-                kind=ids.REQUEST_EDIT,
-                method=SlackMethod.UPDATE,
-                payload=render.request_expired_edit(row),
-                update_of=row.outbox_id,
-            )
-            deps.outbox.enqueue(session, team_id, [edit], at)
+            deps.outbox.enqueue(session, team_id, [messages.expired_edit(row)], at)
         return "expired"
 
 
 def next_feedback_request(deps: Deps, at: datetime) -> datetime | None:
     with deps.db.read() as session:
         return store.next_request_due(session)
-
-
-def forget_suggestion_counts(deps: Deps, at: datetime) -> Counter[str]:
-    """Delete the per-person suggestion counts of days that are over."""
-    with deps.db.write() as session:
-        return Counter({"forgotten": forget_old_quota(session, today=at.date())})

@@ -1,17 +1,23 @@
-"""Parsing ``/feedback`` and ``/suggest`` text into typed requests. Pure: no Slack, no database."""
+"""Parsing ``/feedback`` text and the feedback forms into typed requests. Pure: no Slack, no
+database."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from bot.errors import NoRecipientError, TextTooLongError, UnknownCommandError
+from bot.feedback import ids
+from bot.feedback.customer import CustomerDraft
 from bot.feedback.errors import TooManyAskedError
-from bot.text import Token, escape, plain, safe_mrkdwn, tokenize, visible_length
+from bot.feedback.rules import FeedbackDraft
+from bot.text import Token, safe_mrkdwn, tokenize, visible_length
+from storage.models.feedback import FeedbackVisibility
 
 MAX_ASKED = 10
 MAX_TOPIC = 300
-MAX_SUGGESTION = 1500
 UNRESOLVED_RE = re.compile(r"(?:^|\s)@([\w.\-]+)")
 
 
@@ -36,28 +42,7 @@ class FeedbackHelp:
     pass
 
 
-@dataclass(frozen=True)
-class OpenSuggestModal:
-    pass
-
-
-@dataclass(frozen=True)
-class Suggest:
-    text: str  # mrkdwn, safe to post
-
-
-@dataclass(frozen=True)
-class SetupBox:
-    pass
-
-
-@dataclass(frozen=True)
-class SuggestHelp:
-    pass
-
-
 FeedbackCommand = OpenFeedbackModal | RequestFeedback | ShowInbox | FeedbackHelp
-SuggestCommand = OpenSuggestModal | Suggest | SetupBox | SuggestHelp
 
 
 def _users(tokens: list[Token]) -> list[str]:
@@ -111,24 +96,70 @@ def _topic(text: str) -> str:
     return re.sub(r"^(?:about|on|re:?)\s+", "", text, flags=re.I).strip()
 
 
-def parse_suggest_command(text: str) -> SuggestCommand:
-    stripped = text.strip()
-    if not stripped:
-        return OpenSuggestModal()
-    if stripped.lower() in {"help", "?"}:
-        return SuggestHelp()
-    if stripped.lower() == "setup":
-        return SetupBox()
-    return Suggest(suggestion_text(stripped, escaped=True))
+# The forms -------------------------------------------------------------------------------------
 
 
-def suggestion_text(text: str, *, escaped: bool) -> str:
-    """A suggestion as safe mrkdwn: from a slash command (Slack escaped it; mentions are
-    entities) or from the modal (plain text)."""
-    if not escaped:
-        text = escape(text)
-    tokens = tokenize(text.strip())
-    length = visible_length(tokens) if escaped else len(plain(text))
-    if length > MAX_SUGGESTION:
-        raise TextTooLongError("suggestion", MAX_SUGGESTION, length)
-    return safe_mrkdwn(tokens).strip()
+@dataclass(frozen=True)
+class FeedbackForm:
+    """A submitted feedback form."""
+
+    team_id: str
+    giver_id: str
+    recipient_id: str  # "" when nobody was picked; a request names its own
+    draft: FeedbackDraft
+    request_id: int | None = None  # the request it answers
+    nudged: bool = False  # the giver has seen the nudge and sent it again
+
+
+def number(text: Any) -> int | None:
+    """An id or a rating from a button's value or a form's choice."""
+    text = str(text or "")
+    return int(text) if text.isdigit() and len(text) <= 12 else None
+
+
+def form_meta(view: dict[str, Any]) -> dict[str, Any]:
+    meta: dict[str, Any] = json.loads(view.get("private_metadata") or "{}")
+    return meta
+
+
+def _input(view: dict[str, Any], block: str, key: str) -> Any:
+    """A submitted form's value: ``key`` ("value", "selected_user"...) of one input."""
+    values = ((view.get("state") or {}).get("values") or {}).get(block) or {}
+    return (values.get(ids.INPUT) or {}).get(key)
+
+
+def _choice(view: dict[str, Any], block: str) -> str:
+    return str((_input(view, block, "selected_option") or {}).get("value") or "")
+
+
+def feedback_form(body: dict[str, Any], view: dict[str, Any]) -> FeedbackForm:
+    meta = form_meta(view)
+    draft = FeedbackDraft(
+        situation=_input(view, ids.SITUATION, "value") or "",
+        behaviour=_input(view, ids.BEHAVIOUR, "value") or "",
+        impact=_input(view, ids.IMPACT, "value") or "",
+        suggestion=_input(view, ids.SUGGESTION, "value") or "",
+        skill=_choice(view, ids.SKILL),
+        share_with_coach=_choice(view, ids.VISIBILITY) == FeedbackVisibility.COACH,
+    )
+    return FeedbackForm(
+        team_id=body["team"]["id"],
+        giver_id=body["user"]["id"],
+        recipient_id=str(_input(view, ids.RECIPIENT, "selected_user") or ""),
+        draft=draft,
+        request_id=meta.get("request") if isinstance(meta.get("request"), int) else None,
+        nudged=bool(meta.get("nudged")),
+    )
+
+
+def customer_draft(view: dict[str, Any]) -> CustomerDraft:
+    """The customer feedback form; the message it was logged from rides in its metadata."""
+    meta = form_meta(view)
+    return CustomerDraft(
+        teammate_id=str(_input(view, ids.CF_TEAMMATE, "selected_user") or ""),
+        kind=_choice(view, ids.CF_KIND),
+        rating=number(_choice(view, ids.CF_RATING)),
+        source=_choice(view, ids.CF_SOURCE),
+        text=_input(view, ids.CF_TEXT, "value") or "",
+        source_ref=f"{meta['msg_channel']}:{meta['msg_ts']}" if meta.get("msg_ts") else None,
+    )

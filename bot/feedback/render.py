@@ -1,25 +1,32 @@
-"""Block Kit for feedback, feedback requests, customer feedback and suggestions. Pure functions.
+"""Block Kit for feedback, feedback requests and customer feedback. Pure functions.
 
 Everything a person typed in a modal is escaped (``bot.text.escape``) before it goes into
-mrkdwn; suggestion texts and request topics are stored as safe mrkdwn already.
+mrkdwn; request topics are stored as safe mrkdwn already.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.blocks import Block, button, clip, context, message, quote, section
 from bot.feedback import ids
 from bot.feedback.customer import KINDS, SOURCES
-from bot.feedback.service import FeedbackDraft, Inbox
+from bot.feedback.rules import FeedbackDraft, Inbox
 from bot.text import escape
-from storage.models import CustomerFeedback, Feedback, FeedbackRequest, Goal, Suggestion
+from storage.models.feedback import (
+    CustomerFeedback,
+    CustomerKind,
+    Feedback,
+    FeedbackRequest,
+    FeedbackVisibility,
+)
 
-VISIBILITY = {"recipient": "Only them", "coach": "Them and their coach"}
-BUTTON_VALUE_LIMIT = 2000
+VISIBILITY = {
+    FeedbackVisibility.RECIPIENT: "Only them",
+    FeedbackVisibility.COACH: "Them and their coach",
+}
 
 
 def meta(**values: Any) -> str:
@@ -99,25 +106,36 @@ def feedback_modal(
 ) -> dict[str, Any]:
     """Feedback built to be acted on: situation, behaviour, impact, a suggestion, the skill and
     who may see it. From a request, the recipient is fixed (the person who asked)."""
-    blocks: list[Block] = []
-    if nudges:
-        blocks.append(
-            section(
-                ":mag: *Could this be more specific?* Specific feedback is easier to act on.\n"
-                + "\n".join("• " + n for n in nudges)
-                + "\nEdit below, or press *Send* again to send it as it is."
-            )
-        )
-    if request is not None:
-        about = f" about {request.topic}" if request.topic else ""
-        blocks.append(section(f"<@{request.requester_id}> asked for your feedback{about}."))
-    else:
-        person: Block = {"type": "users_select"}
-        if recipient_id:
-            person["initial_user"] = recipient_id
-        blocks.append(_input(ids.RECIPIENT, "Feedback for", person))
-    d = draft or FeedbackDraft("", "", "", "", "", False)
-    blocks += [
+    blocks: list[Block] = [_nudge(nudges)] if nudges else []
+    blocks.append(_asked_by(request) if request is not None else _recipient_input(recipient_id))
+    blocks += _feedback_inputs(draft or FeedbackDraft("", "", "", "", "", False), skills)
+    return _modal(ids.FEEDBACK_MODAL, "Give feedback", "Send", private_metadata, blocks)
+
+
+def _nudge(nudges: Sequence[str]) -> Block:
+    return section(
+        ":mag: *Could this be more specific?* Specific feedback is easier to act on.\n"
+        + "\n".join("• " + n for n in nudges)
+        + "\nEdit below, or press *Send* again to send it as it is."
+    )
+
+
+def _asked_by(request: FeedbackRequest) -> Block:
+    about = f" about {request.topic}" if request.topic else ""
+    return section(f"<@{request.requester_id}> asked for your feedback{about}.")
+
+
+def _recipient_input(recipient_id: str | None) -> Block:
+    person: Block = {"type": "users_select"}
+    if recipient_id:
+        person["initial_user"] = recipient_id
+    return _input(ids.RECIPIENT, "Feedback for", person)
+
+
+def _feedback_inputs(d: FeedbackDraft, skills: Sequence[str]) -> list[Block]:
+    """The form's fields, filled in from ``d`` (empty, or what was sent before a nudge)."""
+    visibility = FeedbackVisibility.COACH if d.share_with_coach else FeedbackVisibility.RECIPIENT
+    return [
         _input(
             ids.SITUATION,
             "The situation",
@@ -149,13 +167,12 @@ def feedback_modal(
             "Who may see it",
             _select(
                 [_option(label, key) for key, label in VISIBILITY.items()],
-                "coach" if d.share_with_coach else "recipient",
+                visibility,
                 "radio_buttons",
             ),
             "Never posted in a channel. Their coach sees it only if you (or they) share it.",
         ),
     ]
-    return _modal(ids.FEEDBACK_MODAL, "Give feedback", "Send", private_metadata, blocks)
 
 
 def feedback_body(fb: Feedback) -> str:
@@ -228,25 +245,16 @@ def without_button(blocks: Sequence[Block], action_id: str, note: str) -> list[B
     return out
 
 
+def thanked_note(fb: Feedback) -> str:
+    return f":pray: <@{fb.giver_id}> knows you're grateful."
+
+
+ACTED_ON_NOTE = ":white_check_mark: Marked as acted on. Nice work following through."
+
+
 def shared_note(coaches: Sequence[str]) -> str:
     names = ", ".join(f"<@{c}>" for c in coaches)
     return f":handshake: Shared with your coach {names}."
-
-
-def goal_draft(fb: Feedback, today: date) -> Goal:
-    """An unsaved goal to open the goal modal with: the feedback as an action plan."""
-    plan = fb.suggestion or f"Build on this: {fb.behaviour}"
-    return Goal(
-        team_id=fb.team_id,
-        owner_id=fb.recipient_id,
-        what=clip(plan, 1000),
-        measure="",
-        skill=fb.skill,
-        target_date=today + timedelta(days=28),
-        cadence_anchor=today,
-        created_at=datetime.min,
-        updated_at=datetime.min,
-    )
 
 
 # Asking for feedback ---------------------------------------------------------------------------
@@ -364,7 +372,9 @@ def customer_modal(*, private_metadata: str, text: str) -> dict[str, Any]:
         _input(
             ids.CF_KIND,
             "Kind",
-            _select([_option(v, k) for k, v in KINDS.items()], "praise", "radio_buttons"),
+            _select(
+                [_option(v, k) for k, v in KINDS.items()], CustomerKind.PRAISE, "radio_buttons"
+            ),
         ),
         _input(
             ids.CF_RATING,
@@ -391,7 +401,7 @@ def _stars(rating: int) -> str:
 
 
 def customer_dm(row: CustomerFeedback) -> dict[str, Any]:
-    if row.kind == "praise":
+    if row.kind == CustomerKind.PRAISE:
         text = (
             f":star2: A customer praised you ({SOURCES[row.source].lower()}, {_stars(row.rating)})"
         )
@@ -412,7 +422,7 @@ def customer_logged(row: CustomerFeedback) -> dict[str, Any]:
     kind = KINDS[row.kind].lower()
     text = f":inbox_tray: Logged customer {kind} for <@{row.teammate_id}> ({_stars(row.rating)})."
     blocks: list[Block] = [section(text + " They've been told by DM.")]
-    if row.kind == "praise":
+    if row.kind == CustomerKind.PRAISE:
         blocks.append(
             {
                 "type": "actions",
@@ -429,100 +439,5 @@ def praise_reason(row: CustomerFeedback) -> str:
     return f"a customer's praise ({how}): “{_text(row.text, 600)}”"
 
 
-# The suggestion box -----------------------------------------------------------------------------
-
-ANONYMITY = (
-    "Anonymous: the post comes from Bravo, and nothing Bravo keeps links it to you "
-    "(the date only, no name, no exact time)."
-)
-
-
-def weak_anonymity(people: int) -> str:
-    return (
-        f":warning: This workspace has only {people} people, so anonymity is weak: others may "
-        "guess who wrote it."
-    )
-
-
-def suggest_modal(*, private_metadata: str, people: int | None) -> dict[str, Any]:
-    blocks: list[Block] = []
-    if people is not None:
-        blocks.append(section(weak_anonymity(people)))
-    blocks += [
-        _input(
-            ids.SUGGEST_TEXT,
-            "Your suggestion",
-            _text_input(max_length=1500),
-            "What would make work better? Be specific; be kind.",
-        ),
-        context(ANONYMITY),
-    ]
-    return _modal(
-        ids.SUGGEST_MODAL, "Anonymous suggestion", "Post anonymously", private_metadata, blocks
-    )
-
-
-def small_workspace_warning(text: str, people: int) -> dict[str, Any]:
-    """Before posting from ``/suggest text`` in a small workspace; the text rides in the
-    button (never stored)."""
-    warning = weak_anonymity(people) + " Post it anyway?"
-    blocks = [section(warning), section(quote(text))]
-    if len(text) <= BUTTON_VALUE_LIMIT:
-        anyway = button("Post anonymously", ids.SUGGEST_ANYWAY, text, "danger")
-        blocks.append({"type": "actions", "block_id": "suggest_confirm", "elements": [anyway]})
-    else:  # too long to ride in a button without being cut: the form takes it whole
-        blocks.append(context("To post it, open the form with `/suggest` and paste it there."))
-    return message(warning, blocks)
-
-
-def suggestion_post(row: Suggestion) -> dict[str, Any]:
-    text = ":bulb: New anonymous suggestion"
-    blocks = [
-        section(f"*{text}*"),
-        section(quote(row.text)),
-        context("Reply in the thread. Admins: mark it done when it's acted on."),
-        {
-            "type": "actions",
-            "block_id": f"suggestion_{row.id}",
-            "elements": [button("Mark done", ids.SUGGEST_DONE, str(row.id))],
-        },
-    ]
-    return {"channel": row.channel_id, **message(text, blocks)}
-
-
-def suggestion_done_edit(row: Suggestion) -> dict[str, Any]:
-    text = ":white_check_mark: Anonymous suggestion: done"
-    blocks = [section(f"*{text}*"), section(quote(row.text))]
-    if row.done_note:
-        blocks.append(section(f"*What we did:* {row.done_note}"))
-    return message(text, blocks)
-
-
-def suggestion_done_reply(row: Suggestion, channel: str, thread_ts: str | None) -> dict[str, Any]:
-    text = ":white_check_mark: Done" + (f": {row.done_note}" if row.done_note else ".")
-    payload: dict[str, Any] = {"channel": channel, **message(text, [section(text)])}
-    if thread_ts:
-        payload["thread_ts"] = thread_ts
-    return payload
-
-
-def done_modal(row: Suggestion, private_metadata: str) -> dict[str, Any]:
-    blocks = [
-        section(quote(row.text)),
-        _input(
-            ids.DONE_NOTE,
-            "What we did",
-            _text_input(max_length=1000),
-            'Shown in the thread and in the weekly "you said, we did".',
-            optional=True,
-        ),
-    ]
-    return _modal(ids.DONE_MODAL, "Mark suggestion done", "Mark done", private_metadata, blocks)
-
-
-def box_ready(channel: str) -> dict[str, Any]:
-    text = (
-        ":mailbox_with_mail: This channel is now Bravo's anonymous suggestion box. Anyone can "
-        "post with `/suggest your idea`; Bravo posts it with no name attached."
-    )
-    return {"channel": channel, **message(text, [section(text)])}
+def praise_kudos_sent(row: CustomerFeedback) -> str:
+    return f":clap: Kudos sent to <@{row.teammate_id}> for the customer's praise."

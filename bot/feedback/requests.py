@@ -14,10 +14,10 @@ from sqlmodel import Session
 from bot.cadence import WORKDAY_END, WORKDAY_START, local_time
 from bot.feedback.errors import AlreadyAskedError, RequestClosedError, TooManyAskedError
 from bot.feedback.parse import MAX_ASKED
-from bot.feedback.service import check_person
+from bot.feedback.rules import check_person
 from bot.users import Person
 from storage import feedback as store
-from storage.models import FeedbackRequest
+from storage.models.feedback import FeedbackRequest, RequestStatus
 
 REMIND_AFTER_WORKING_DAYS = 2
 EXPIRES_AFTER = timedelta(days=7)
@@ -64,7 +64,10 @@ def request_feedback(
     for person in asked:
         check_person(requester, person)
     waiting = store.open_requests_between(
-        session, team_id, requester.user_id, [p.user_id for p in asked]
+        session,
+        team_id=team_id,
+        requester_id=requester.user_id,
+        giver_ids=[p.user_id for p in asked],
     )
     if waiting:
         raise AlreadyAskedError(tuple(sorted({r.giver_id for r in waiting})))
@@ -93,11 +96,11 @@ def open_request_for(
 ) -> FeedbackRequest:
     """The request a "Give feedback" button answers, if it was sent to ``giver_id`` and is
     still open."""
-    row = store.get_request(session, team_id, request_id)
+    row = store.get_request(session, team_id=team_id, request_id=request_id)
     if row is None or row.giver_id != giver_id:
         raise RequestClosedError("foreign")
-    if row.status == "open" and row.expires_at <= now:
-        raise RequestClosedError("expired")
-    if row.status != "open":
+    if row.status == RequestStatus.OPEN and row.expires_at <= now:
+        raise RequestClosedError(RequestStatus.EXPIRED)
+    if row.status != RequestStatus.OPEN:
         raise RequestClosedError(row.status)
     return row

@@ -1,344 +1,256 @@
-"""Peer feedback: check a draft, give it, and who may see it. Typed, Slack-free.
+"""Feedback use cases: each resolves the people, owns its transaction, applies the rules
+(``rules.py``, ``requests.py``, ``customer.py``), queues what the result sends
+(``messages.py``) and returns what happened.
 
-Feedback is private. It is visible to its giver, its recipient and, once shared (by the giver
-when giving, or by the recipient later), to the recipient's active coaches. Nobody else (not
-an admin either) sees it, and it is never posted in a channel or counted on a leaderboard.
+Feedback is private: everything it sends goes by DM (see ``rules`` for who may see what).
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.errors import TextTooLongError
-from bot.feedback import ids
+from bot.deps import Deps
+from bot.errors import BravoError, error_text
+from bot.feedback import customer, ids, messages, render, requests, rules
 from bot.feedback.errors import (
-    DuplicateFeedbackError,
-    FeedbackNotFoundError,
-    FeedbackNotSharedError,
-    FeedbackPersonError,
-    MissingFieldError,
-    NoCoachError,
-    NotRecipientError,
-    RequestClosedError,
+    NoFeedbackRecipientError,
+    PraiseAlreadyKudosError,
     SelfFeedbackError,
 )
-from bot.users import Person
-from storage import coaching as pairings
-from storage import feedback as store
-from storage import goals as goal_store
-from storage.models import Feedback, FeedbackRequest
+from bot.feedback.parse import FeedbackForm
+from bot.feedback.rules import Given, Inbox
+from bot.kudos.errors import DuplicateKudosError
+from bot.kudos.service import Gift, give
+from bot.outbox.envelope import OutMessage
+from storage.models.feedback import CustomerFeedback, Feedback, FeedbackRequest
+from storage.models.goals import Goal
 
-MAX_CHARS = 1000
-REQUIRED = (ids.SITUATION, ids.BEHAVIOUR, ids.IMPACT)
-FIELD_NAMES = {
-    ids.SITUATION: "situation",
-    ids.BEHAVIOUR: "what they did",
-    ids.IMPACT: "impact",
-    ids.SUGGESTION: "suggestion",
-}
-# Words that say someone did something; vague feedback ("great job!") has none of them.
-GENERIC_RE = re.compile(
-    r"^\W*(great|good|nice|awesome|amazing|excellent|well done|thanks?|thank you|cool|"
-    r"fine|ok(ay)?|bad|poor|not great|meh)(\s+(job|work|stuff|one|effort|call))?\W*$",
-    re.I,
-)
-MIN_BEHAVIOUR_WORDS = 6
-MIN_IMPACT_WORDS = 4
+
+def _enqueue(deps: Deps, session: Session, team_id: str, out: Sequence[OutMessage]) -> None:
+    if out:
+        deps.outbox.enqueue(session, team_id, out, deps.clock())
+
+
+# Giving feedback -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class FeedbackDraft:
-    situation: str
-    behaviour: str
-    impact: str
-    suggestion: str
-    skill: str
-    share_with_coach: bool
+class Refused:
+    """Not sent: words for each field (block id) to show under it."""
 
-
-def check_draft(draft: FeedbackDraft, *, skills: Sequence[str]) -> dict[str, str]:
-    """Field errors (block id -> words) that stop a submission; empty when it may go."""
-    errors: dict[str, str] = {}
-    texts = {
-        ids.SITUATION: draft.situation,
-        ids.BEHAVIOUR: draft.behaviour,
-        ids.IMPACT: draft.impact,
-        ids.SUGGESTION: draft.suggestion,
-    }
-    for block, text in texts.items():
-        if block in REQUIRED and not text.strip():
-            errors[block] = f"Please fill in the {FIELD_NAMES[block]}."
-        elif len(text) > MAX_CHARS:
-            errors[block] = f"Please keep this under {MAX_CHARS} characters (it has {len(text)})."
-    if draft.skill not in skills:
-        errors[ids.SKILL] = "Pick the skill this feedback is about."
-    return errors
-
-
-def vague_parts(draft: FeedbackDraft) -> list[str]:
-    """Why the feedback may be too vague to act on: a nudge, never a block."""
-    hints = []
-    behaviour = draft.behaviour.strip()
-    if GENERIC_RE.match(behaviour) or len(behaviour.split()) < MIN_BEHAVIOUR_WORDS:
-        hints.append(
-            "*What they did* is short: describe the behaviour you saw, e.g. "
-            '_"you summarised the customer\'s problem before offering a fix"_.'
-        )
-    impact = draft.impact.strip()
-    if GENERIC_RE.match(impact) or len(impact.split()) < MIN_IMPACT_WORDS:
-        hints.append(
-            '*Impact* is short: say what it changed, e.g. _"the caller calmed down and '
-            'the ticket closed in one call"_.'
-        )
-    return hints
-
-
-def check_person(giver: Person, recipient: Person, *, allow_self: bool = False) -> None:
-    """Feedback (and customer feedback, ``allow_self``) is about a real, active person."""
-    if recipient.user_id == giver.user_id and not allow_self:
-        raise SelfFeedbackError()
-    if not recipient.known:
-        raise FeedbackPersonError(recipient.user_id, "unknown")
-    if recipient.is_bot:
-        raise FeedbackPersonError(recipient.user_id, "bot")
-    if recipient.deleted:
-        raise FeedbackPersonError(recipient.user_id, "deactivated")
-
-
-def fingerprint(giver_id: str, recipient_id: str, draft: FeedbackDraft) -> str:
-    parts = [giver_id, recipient_id, draft.situation, draft.behaviour, draft.impact]
-    normal = "\x1f".join(" ".join(p.lower().split()) for p in [*parts, draft.suggestion])
-    return hashlib.sha256(normal.encode()).hexdigest()
+    errors: dict[str, str]
 
 
 @dataclass(frozen=True)
-class Given:
-    feedback: Feedback
-    coaches: tuple[str, ...]  # told now (the giver shared it with the recipient's coach)
+class Nudged:
+    """Not sent yet: the feedback may be too vague to act on; the form shows why."""
+
+    recipient_id: str
     request: FeedbackRequest | None
+    nudges: tuple[str, ...]
 
 
-def give_feedback(
-    session: Session,
-    *,
-    team_id: str,
-    giver: Person,
-    recipient: Person,
-    draft: FeedbackDraft,
-    skills: Sequence[str],
-    now: datetime,
-    request_id: int | None = None,
-) -> Given:
-    """Record feedback (answering ``request_id`` when given); all or nothing."""
-    check_person(giver, recipient)
-    if errors := check_draft(draft, skills=skills):
-        block = next(iter(errors))
-        text = getattr(draft, _attr(block), "")
-        if block in REQUIRED and not text.strip():
-            raise MissingFieldError(block)
-        if len(text) > MAX_CHARS:
-            raise TextTooLongError(FIELD_NAMES[block], MAX_CHARS, len(text))
-        raise MissingFieldError(block)
-    request = None
-    if request_id is None:  # feedback given on one's own still answers an open request
-        waiting = store.open_requests_between(session, team_id, recipient.user_id, [giver.user_id])
-        request_id = waiting[0].id if waiting else None
-    if request_id is not None:
-        request = store.get_request(session, team_id, request_id)
-        if request is None or request.giver_id != giver.user_id:
-            raise RequestClosedError("foreign")
-        if request.requester_id != recipient.user_id:
-            raise RequestClosedError("foreign")
-        if request.status != "open":
-            raise RequestClosedError(request.status)
-    row = store.add_feedback(
-        session,
-        {
-            "team_id": team_id,
-            "giver_id": giver.user_id,
-            "recipient_id": recipient.user_id,
-            "situation": draft.situation.strip(),
-            "behaviour": draft.behaviour.strip(),
-            "impact": draft.impact.strip(),
-            "suggestion": draft.suggestion.strip(),
-            "skill": draft.skill,
-            "shared_with_coach": draft.share_with_coach,
-            "request_id": request_id,
-            "fingerprint": fingerprint(giver.user_id, recipient.user_id, draft),
-            "created_at": now,
-        },
-    )
-    if row is None:
-        raise DuplicateFeedbackError()
-    if request is not None:
-        if not store.answer_request(session, request.id or 0, row.id or 0, now):
-            raise RequestClosedError("answered")
-        request.status, request.feedback_id = "answered", row.id
-    coaches: tuple[str, ...] = ()
-    if draft.share_with_coach:
-        coaches = tuple(pairings.coaches_of(session, team_id=team_id, coachee_id=recipient.user_id))
-    return Given(row, coaches, request)
+def send_feedback(deps: Deps, form: FeedbackForm) -> Refused | Nudged | Given:
+    """Check the form, nudge once if it is vague, then record the feedback and queue its DMs
+    in one transaction. Raises the domain error when the rules refuse it at the last step."""
+    now = deps.clock()
+    checked = _check_form(deps, form, now)
+    if isinstance(checked, Refused):
+        return checked
+    recipient_id, request = checked
+    if not form.nudged and (nudges := rules.vague_parts(form.draft)):
+        return Nudged(recipient_id, request, tuple(nudges))
+    people = deps.directory.people(form.team_id, [form.giver_id, recipient_id], now)
+    with deps.db.write() as session:
+        given = rules.give_feedback(
+            session,
+            team_id=form.team_id,
+            giver=people[form.giver_id],
+            recipient=people[recipient_id],
+            draft=form.draft,
+            skills=deps.settings.kudos.values,
+            now=now,
+            request_id=form.request_id,
+        )
+        _enqueue(deps, session, form.team_id, messages.given(given))
+    deps.deliverer.kick()
+    return given
 
 
-def _attr(block: str) -> str:
-    return {
-        ids.SITUATION: "situation",
-        ids.BEHAVIOUR: "behaviour",
-        ids.IMPACT: "impact",
-        ids.SUGGESTION: "suggestion",
-    }.get(block, "skill")
+def _check_form(
+    deps: Deps, form: FeedbackForm, now: datetime
+) -> Refused | tuple[str, FeedbackRequest | None]:
+    """Every field's problem at once; else whom it is for and the request it answers."""
+    errors = rules.check_draft(form.draft, skills=deps.settings.kudos.values)
+    recipient_id, request = form.recipient_id, None
+    try:
+        if form.request_id is not None:
+            request = request_to_answer(
+                deps,
+                team_id=form.team_id,
+                request_id=form.request_id,
+                giver_id=form.giver_id,
+                now=now,
+            )
+            recipient_id = request.requester_id
+        elif not recipient_id:
+            errors[ids.RECIPIENT] = error_text(NoFeedbackRecipientError())
+        elif recipient_id == form.giver_id:
+            errors[ids.RECIPIENT] = error_text(SelfFeedbackError())
+    except BravoError as err:
+        errors[ids.SITUATION] = error_text(err)
+    return Refused(errors) if errors else (recipient_id, request)
 
 
-# Who may see what -------------------------------------------------------------------------------
+def check_recipient(*, giver_id: str, recipient_id: str | None) -> None:
+    """``/feedback @someone``: never oneself."""
+    if recipient_id == giver_id:
+        raise SelfFeedbackError()
 
 
-def can_see(feedback: Feedback, viewer_id: str, coaches: Sequence[str]) -> bool:
-    if viewer_id in {feedback.giver_id, feedback.recipient_id}:
-        return True
-    return feedback.shared_with_coach and viewer_id in coaches
+def request_to_answer(
+    deps: Deps, *, team_id: str, request_id: int, giver_id: str, now: datetime | None = None
+) -> FeedbackRequest:
+    """The open request a "Give feedback" button (or a form) answers, if it was sent to
+    ``giver_id``."""
+    with deps.db.read() as session:
+        return requests.open_request_for(
+            session,
+            team_id=team_id,
+            request_id=request_id,
+            giver_id=giver_id,
+            now=now or deps.clock(),
+        )
 
 
-def feedback_for(session: Session, *, team_id: str, feedback_id: int, viewer_id: str) -> Feedback:
-    """The feedback if ``viewer_id`` may see it; otherwise not found (nobody learns it exists)."""
-    row = store.get_feedback(session, team_id, feedback_id)
-    if row is None:
-        raise FeedbackNotFoundError()
-    coaches = pairings.coaches_of(session, team_id=team_id, coachee_id=row.recipient_id)
-    if not can_see(row, viewer_id, coaches):
-        raise FeedbackNotFoundError()
+# Asking for feedback, and the inbox ------------------------------------------------------------
+
+
+def ask(
+    deps: Deps, *, team_id: str, requester_id: str, user_ids: Sequence[str], topic: str
+) -> requests.Asked:
+    """One request DM to each person asked; all or nothing."""
+    now = deps.clock()
+    people = deps.directory.people(team_id, [requester_id, *user_ids], now)
+    with deps.db.write() as session:
+        asked = requests.request_feedback(
+            session,
+            team_id=team_id,
+            requester=people[requester_id],
+            asked=[people[u] for u in user_ids],
+            topic=topic,
+            now=now,
+        )
+        for row in asked.requests:  # each DM's row, so that answering can edit it
+            [sent] = deps.outbox.enqueue(session, team_id, [messages.request_dm(row)], deps.clock())
+            row.outbox_id = sent.id
+            session.add(row)
+    deps.deliverer.kick()
+    return asked
+
+
+def inbox(deps: Deps, *, team_id: str, owner_id: str, viewer_id: str) -> Inbox:
+    with deps.db.read() as session:
+        return rules.inbox(
+            session, team_id=team_id, owner_id=owner_id, viewer_id=viewer_id, now=deps.clock()
+        )
+
+
+# The recipient's buttons -----------------------------------------------------------------------
+
+
+def thank(deps: Deps, *, team_id: str, feedback_id: int, actor_id: str) -> Feedback:
+    """The recipient thanks the giver, who hears it once."""
+    now = deps.clock()
+    with deps.db.write() as session:
+        fb, first = rules.thank_giver(
+            session, team_id=team_id, feedback_id=feedback_id, actor_id=actor_id, now=now
+        )
+        if first:
+            _enqueue(deps, session, team_id, [messages.thanks(fb)])
+    deps.deliverer.kick()
+    return fb
+
+
+def share(deps: Deps, *, team_id: str, feedback_id: int, actor_id: str) -> tuple[str, ...]:
+    """The recipient shares it with their coaches, who hear it once; returns the coaches."""
+    with deps.db.write() as session:
+        fb, coaches, fresh = rules.share_with_coach(
+            session, team_id=team_id, feedback_id=feedback_id, actor_id=actor_id
+        )
+        if fresh:
+            _enqueue(deps, session, team_id, messages.coach_notes(fb, coaches))
+    deps.deliverer.kick()
+    return coaches
+
+
+def mark_acted_on(deps: Deps, *, team_id: str, feedback_id: int, actor_id: str) -> Feedback:
+    now = deps.clock()
+    with deps.db.write() as session:
+        fb = rules.mark_acted_on(
+            session, team_id=team_id, feedback_id=feedback_id, actor_id=actor_id, now=now
+        )
+    deps.deliverer.kick()
+    return fb
+
+
+def goal_from(deps: Deps, *, team_id: str, feedback_id: int, actor_id: str) -> Goal:
+    """An unsaved goal for the recipient to start from ("Turn this into a goal")."""
+    with deps.db.read() as session:
+        fb = rules.received_feedback(
+            session, team_id=team_id, feedback_id=feedback_id, actor_id=actor_id, action="goal"
+        )
+    return rules.goal_draft(fb, deps.clock().date())
+
+
+# Customer feedback -----------------------------------------------------------------------------
+
+
+def log_customer(
+    deps: Deps, *, team_id: str, logger_id: str, draft: customer.CustomerDraft
+) -> CustomerFeedback:
+    """Log what a customer said about a teammate; they hear it by DM."""
+    now = deps.clock()
+    people = deps.directory.people(team_id, [logger_id, draft.teammate_id], now)
+    with deps.db.write() as session:
+        row = customer.log_customer_feedback(
+            session,
+            team_id=team_id,
+            logger=people[logger_id],
+            teammate=people[draft.teammate_id],
+            draft=draft,
+            now=now,
+        )
+        _enqueue(deps, session, team_id, messages.customer_logged(row))
+    deps.deliverer.kick()
     return row
 
 
-def received_feedback(
-    session: Session, *, team_id: str, feedback_id: int, actor_id: str, action: str
-) -> Feedback:
-    """Feedback that only its recipient may act on (thank, turn into a goal, share)."""
-    row = feedback_for(session, team_id=team_id, feedback_id=feedback_id, viewer_id=actor_id)
-    if row.recipient_id != actor_id:
-        raise NotRecipientError(action)
+def praise_to_kudos(deps: Deps, *, team_id: str, actor_id: str, row_id: int) -> CustomerFeedback:
+    """Its logger turns customer praise into kudos, through the kudos service and its rules."""
+    with deps.db.read() as session:
+        row = customer.praise_to_recognise(
+            session, team_id=team_id, row_id=row_id, actor_id=actor_id
+        )
+    gift = Gift(
+        team_id=team_id,
+        giver_id=actor_id,
+        user_ids=(row.teammate_id,),
+        reason=render.praise_reason(row),
+        values=(),
+        channel_id=(row.source_ref or "").split(":")[0] or None,
+        source="customer",
+        source_ref=f"customer:{row_id}",
+    )
+    try:
+        result = give(deps, gift)
+    except DuplicateKudosError as err:
+        raise PraiseAlreadyKudosError() from err
+    if result is not None:
+        with deps.db.write() as session:
+            customer.link_kudos(session, team_id=team_id, row_id=row_id, batch_id=result.batch_id)
     return row
-
-
-def thank_giver(
-    session: Session, *, team_id: str, feedback_id: int, actor_id: str, now: datetime
-) -> tuple[Feedback, bool]:
-    """(feedback, True the first time): the giver hears thanks once."""
-    row = received_feedback(
-        session, team_id=team_id, feedback_id=feedback_id, actor_id=actor_id, action="thank"
-    )
-    first = row.thanked_at is None
-    if first:
-        row.thanked_at = now
-        goal_store.save(session, row)
-    return row, first
-
-
-def share_with_coach(
-    session: Session, *, team_id: str, feedback_id: int, actor_id: str
-) -> tuple[Feedback, tuple[str, ...], bool]:
-    """(feedback, the recipient's coaches, True when newly shared)."""
-    row = received_feedback(
-        session, team_id=team_id, feedback_id=feedback_id, actor_id=actor_id, action="share"
-    )
-    coaches = tuple(pairings.coaches_of(session, team_id=team_id, coachee_id=actor_id))
-    if not coaches:
-        raise NoCoachError()
-    if row.shared_with_coach:
-        return row, coaches, False
-    row.shared_with_coach = True
-    goal_store.save(session, row)
-    return row, coaches, True
-
-
-def mark_acted_on(
-    session: Session, *, team_id: str, feedback_id: int, actor_id: str, now: datetime
-) -> Feedback:
-    row = received_feedback(
-        session, team_id=team_id, feedback_id=feedback_id, actor_id=actor_id, action="acted_on"
-    )
-    if row.acted_on_at is None:
-        row.acted_on_at = now
-        goal_store.save(session, row)
-    return row
-
-
-# The inbox ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SkillCount:
-    total: int = 0
-    last_30_days: int = 0
-    last_90_days: int = 0
-    acted_on: int = 0
-
-
-@dataclass(frozen=True)
-class CustomerStats:
-    praise: int = 0
-    complaints: int = 0
-    average_rating: float | None = None
-
-
-@dataclass(frozen=True)
-class Inbox:
-    owner_id: str
-    viewer_id: str
-    items: tuple[Feedback, ...]
-    by_skill: dict[str, SkillCount]
-    customer: CustomerStats
-    total: int
-    shared_only: bool = False
-    months: dict[str, int] = field(default_factory=dict)  # "2026-11" -> count, newest first
-
-
-def inbox(
-    session: Session, *, team_id: str, owner_id: str, viewer_id: str, now: datetime, limit: int = 8
-) -> Inbox:
-    """What ``owner_id`` received, as ``viewer_id`` may see it: everything for the owner, what
-    was shared with coaches for an active coach, nothing for anyone else."""
-    shared_only = viewer_id != owner_id
-    if shared_only and viewer_id not in pairings.coaches_of(
-        session, team_id=team_id, coachee_id=owner_id
-    ):
-        raise FeedbackNotSharedError(owner_id)
-    rows = store.received(session, team_id, owner_id, shared_only=shared_only)
-    counts: dict[str, Counter[str]] = {}
-    months: Counter[str] = Counter()
-    for row in rows:
-        c = counts.setdefault(row.skill, Counter())
-        c["total"] += 1
-        c["last_30_days"] += row.created_at >= now - timedelta(days=30)
-        c["last_90_days"] += row.created_at >= now - timedelta(days=90)
-        c["acted_on"] += row.acted_on_at is not None
-        months[f"{row.created_at:%Y-%m}"] += 1
-    by_skill = {
-        skill: SkillCount(**dict(c))
-        for skill, c in sorted(counts.items(), key=lambda kv: (-kv[1]["total"], kv[0]))
-    }
-    return Inbox(
-        owner_id=owner_id,
-        viewer_id=viewer_id,
-        items=tuple(rows[:limit]),
-        by_skill=by_skill,
-        customer=customer_stats(session, team_id=team_id, teammate_id=owner_id),
-        total=len(rows),
-        shared_only=shared_only,
-        months=dict(sorted(months.items(), reverse=True)[:6]),
-    )
-
-
-def customer_stats(session: Session, *, team_id: str, teammate_id: str) -> CustomerStats:
-    counts = store.customer_counts(session, team_id, teammate_id)
-    praise, praise_avg = counts.get("praise", (0, 0.0))
-    complaints, complaint_avg = counts.get("complaint", (0, 0.0))
-    n = praise + complaints
-    average = (praise * praise_avg + complaints * complaint_avg) / n if n else None
-    return CustomerStats(praise, complaints, round(average, 1) if average is not None else None)

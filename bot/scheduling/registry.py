@@ -9,11 +9,14 @@ from bot.celebrations import jobs as celebration_jobs
 from bot.coaching import jobs as coaching_jobs
 from bot.deps import Deps
 from bot.events import forget_events
+from bot.feedback import ids as feedback_ids
 from bot.feedback import jobs as feedback_jobs
 from bot.goals import jobs as goal_jobs
 from bot.scheduling.scheduler import Job
 from bot.shoutouts import ids as shoutout_ids
 from bot.shoutouts import jobs as shoutout_jobs
+from bot.suggestions import ids as suggestion_ids
+from bot.suggestions import jobs as suggestion_jobs
 
 
 def _hourly(deps: Deps, at: datetime) -> datetime | None:
@@ -57,16 +60,16 @@ JOBS: tuple[Job, ...] = (
         timedelta(hours=1),
     ),
     Job(
-        "feedback_requests",
+        feedback_ids.JOB,
         "one reminder for a feedback request after two working days; close it after a week",
         feedback_jobs.run_feedback_requests,
         feedback_jobs.next_feedback_request,
         timedelta(minutes=10),
     ),
     Job(
-        "forget_suggestion_counts",
+        suggestion_ids.JOB,
         "delete the per-person suggestion counts of days that are over",
-        feedback_jobs.forget_suggestion_counts,
+        suggestion_jobs.forget_suggestion_counts,
         _hourly,
         timedelta(hours=1),
     ),

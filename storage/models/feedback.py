@@ -3,11 +3,51 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.models.common import utc_column
+
+
+class FeedbackVisibility(StrEnum):
+    """Who may see feedback as it is given: its recipient only, or their coach too."""
+
+    RECIPIENT = "recipient"
+    COACH = "coach"
+
+
+class FeedbackKind(StrEnum):
+    """What feedback sends: outbox kinds, and the kinds of its delivery records."""
+
+    FEEDBACK_DM = "feedback_dm"
+    FEEDBACK_NOTE = "feedback_note"
+    REQUEST_DM = "feedback_request"
+    REQUEST_EDIT = "feedback_request_edit"
+    REQUEST_REMINDER = "feedback_request_reminder"
+    CUSTOMER_DM = "customer_feedback_dm"
+    REMINDER_SENT = "feedback_reminder"  # a request's one reminder (delivery record)
+    EXPIRY_SENT = "feedback_expired"  # a request's expiry note (delivery record)
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    EXPIRED = "expired"
+
+
+class CustomerKind(StrEnum):
+    PRAISE = "praise"
+    COMPLAINT = "complaint"
+
+
+class CustomerSource(StrEnum):
+    EMAIL = "email"
+    CHAT = "chat"
+    PHONE = "phone"
+    SURVEY = "survey"
+    REVIEW = "review"
 
 
 class Feedback(SQLModel, table=True):
@@ -53,7 +93,7 @@ class FeedbackRequest(SQLModel, table=True):
     requester_id: str = Field(max_length=32)
     giver_id: str = Field(max_length=32)
     topic: str = Field(default="", sa_column=Column(Text, nullable=False))
-    status: str = Field(default="open", max_length=16)  # open | answered | expired
+    status: str = Field(default=RequestStatus.OPEN, max_length=16)  # a RequestStatus
     remind_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     reminded_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     expires_at: datetime = Field(sa_column=utc_column())
@@ -75,9 +115,9 @@ class CustomerFeedback(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     logged_by: str = Field(max_length=32)
     teammate_id: str = Field(max_length=32)
-    kind: str = Field(max_length=16)  # praise | complaint
+    kind: str = Field(max_length=16)  # a CustomerKind
     rating: int
-    source: str = Field(max_length=16)  # email | chat | phone | survey | review
+    source: str = Field(max_length=16)  # a CustomerSource
     text: str = Field(sa_column=Column(Text, nullable=False))
     source_ref: str | None = Field(default=None, max_length=128)  # "<channel>:<ts>"
     kudos_batch_id: str | None = Field(default=None, max_length=36)

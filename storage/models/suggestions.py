@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from storage.models.common import utc_column
+
+
+class SuggestionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+class SuggestionKind(StrEnum):
+    """What the suggestion box sends (outbox kinds)."""
+
+    POST = "suggestion_post"
+    EDIT = "suggestion_edit"
 
 
 class SuggestionBox(SQLModel, table=True):
@@ -31,7 +44,7 @@ class Suggestion(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     day: date
     channel_id: str = Field(max_length=32)
-    status: str = Field(default="open", max_length=16)  # open | done
+    status: str = Field(default=SuggestionStatus.OPEN, max_length=16)  # a SuggestionStatus
     done_note: str = Field(default="", sa_column=Column(Text, nullable=False))
     done_on: date | None = None
     outbox_id: int | None = None

@@ -12,11 +12,21 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
+from bot.deps import Deps, build_deps
 from bot.feedback import jobs
 from bot.sandbox.server import Call, FakeSlack
+from bot.settings import load_settings
+from handlers.feedback import on_feedback, on_feedback_modal
 from storage.db import Database
-from storage.models import CoachPairing, CustomerFeedback, Feedback, FeedbackRequest, Kudos
-from tests.handlers.conftest import CHANNEL, Bravo, start_bravo
+from storage.models import (
+    CoachPairing,
+    CustomerFeedback,
+    Feedback,
+    FeedbackRequest,
+    Kudos,
+    OutboxRow,
+)
+from tests.handlers.conftest import CHANNEL, SECRET, Bravo, Clock, start_bravo
 
 T = "T0SANDBOX"
 GIVER, RECIPIENT, COACH, ADMIN, OUTSIDER = "UANA", "UBEN", "UCY", "UADMIN", "UDEV"
@@ -451,3 +461,65 @@ def test_concurrent_job_runs_remind_and_expire_once(bravo: Bravo) -> None:
     run_all(datetime(2026, 12, 1, 0, 0, tzinfo=UTC))
     assert sum(r["expired"] for r in results) == 3
     assert len(posts_to(bravo, RECIPIENT, "closed after a week")) == 3
+
+
+# Listeners alone --------------------------------------------------------------------------------
+
+
+class Recorder:
+    """A fake ``ack`` or ``respond``: keeps each call's arguments."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append((args, kwargs))
+
+
+@pytest.fixture
+def deps(slack: FakeSlack, db: Database) -> Iterator[Deps]:
+    """What the composition root builds, without an app: listeners are called directly."""
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-sandbox",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": slack.base_url,
+        }
+    )
+    built = build_deps(settings, db, clock=Clock())
+    yield built
+    built.work.shutdown(wait=True)
+
+
+def test_the_command_listener_answers_alone(deps: Deps) -> None:
+    ack, respond = Recorder(), Recorder()
+    command = {"team_id": T, "user_id": GIVER, "text": f"<@{GIVER}|ana>", "trigger_id": "1.2"}
+    on_feedback(
+        ack=ack, command=command, respond=respond, client=deps.client, context={"bravo_deps": deps}
+    )
+    assert ack.calls == [((), {})]
+    [((reply,), _)] = respond.calls
+    assert "Feedback is for someone else" in reply["text"] and reply["response_type"] == "ephemeral"
+
+
+def test_the_form_listener_sends_feedback_alone(deps: Deps) -> None:
+    ack = Recorder()
+    body = {"team": {"id": T}, "user": {"id": GIVER}}
+    view = {"private_metadata": "{}", "state": {"values": form()}}
+    on_feedback_modal(ack=ack, body=body, view=view, context={"bravo_deps": deps})
+    assert ack.calls == [((), {})]
+    with deps.db.read() as s:
+        [fb] = s.exec(select(Feedback)).all()
+        kinds = sorted(r.kind for r in s.exec(select(OutboxRow)).all())
+    assert (fb.giver_id, fb.recipient_id, fb.behaviour) == (GIVER, RECIPIENT, SPECIFIC["behaviour"])
+    assert kinds == ["feedback_dm", "feedback_note"]  # to Ben, and Ana's receipt
+    missing = Recorder()
+    on_feedback_modal(
+        ack=missing,
+        body=body,
+        view={"state": {"values": form(recipient=None)}},
+        context={"bravo_deps": deps},
+    )
+    assert missing.calls == [
+        ((), {"response_action": "errors", "errors": {"fb_recipient": "Who is this feedback for?"}})
+    ]

@@ -13,12 +13,15 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import select
 
-from bot.feedback import jobs
+from bot.deps import Deps, build_deps
 from bot.sandbox.server import Call, FakeSlack
+from bot.settings import load_settings
+from bot.suggestions import jobs
 from bot.suggestions import service as suggestions
+from handlers.suggestions import on_suggest, on_suggest_modal
 from storage.db import Database
 from storage.models import OutboxRow, Suggestion, SuggestionBox, SuggestionQuota
-from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, Bravo, start_bravo
+from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, SECRET, Bravo, Clock, start_bravo
 
 T = "T0SANDBOX"
 ADMIN, AUTHOR = "UADMIN", "UANA"
@@ -214,3 +217,63 @@ def test_admins_mark_a_suggestion_done_for_you_said_we_did(bravo: Bravo) -> None
         "Fridays 14-17 &lt;quiet&gt;",
         today,
     )
+
+
+# Listeners alone --------------------------------------------------------------------------------
+
+
+class Recorder:
+    """A fake ``ack`` or ``respond``: keeps each call's arguments."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append((args, kwargs))
+
+
+@pytest.fixture
+def deps(slack: FakeSlack, db: Database) -> Iterator[Deps]:
+    """What the composition root builds, without an app: listeners are called directly."""
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-sandbox",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": slack.base_url,
+        }
+    )
+    built = build_deps(settings, db, clock=Clock())
+    yield built
+    built.work.shutdown(wait=True)
+
+
+def test_the_command_listener_answers_help_alone(deps: Deps) -> None:
+    ack, respond = Recorder(), Recorder()
+    command = {"team_id": T, "user_id": AUTHOR, "text": "help", "trigger_id": "1.2"}
+    on_suggest(
+        ack=ack, command=command, respond=respond, client=deps.client, context={"bravo_deps": deps}
+    )
+    assert ack.calls == [((), {})]
+    [((reply,), _)] = respond.calls
+    assert "/suggest setup" in reply["text"] and reply["response_type"] == "ephemeral"
+
+
+def test_the_form_listener_posts_alone(deps: Deps) -> None:
+    with deps.db.write() as s:
+        s.add(SuggestionBox(team_id=T, channel_id=CHANNEL, set_by=ADMIN, set_at=deps.clock()))
+    body = {"team": {"id": T}, "user": {"id": AUTHOR}}
+
+    def view(words: str) -> dict[str, Any]:
+        return {"state": {"values": {"suggest_text": {"input": {"value": words}}}}}
+
+    empty, sent = Recorder(), Recorder()
+    on_suggest_modal(ack=empty, body=body, view=view("  "), context={"bravo_deps": deps})
+    assert empty.calls == [
+        ((), {"response_action": "errors", "errors": {"suggest_text": "Write your suggestion."}})
+    ]
+    on_suggest_modal(ack=sent, body=body, view=view(IDEA), context={"bravo_deps": deps})
+    assert sent.calls == [((), {})]
+    with deps.db.read() as s:
+        [row] = s.exec(select(Suggestion)).all()
+        post = s.exec(select(OutboxRow)).one()
+    assert (row.text, row.channel_id, post.kind) == (IDEA, CHANNEL, "suggestion_post")
