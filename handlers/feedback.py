@@ -29,7 +29,7 @@ from bot.feedback.parse import (
 from bot.goals.render import goal_modal
 from bot.goals.render import meta as goal_meta
 from bot.kudos.errors import DuplicateKudosError
-from bot.kudos.service import Gift, give
+from bot.kudos.service import Gift, KudosSource, give
 from bot.outbox.envelope import OutMessage, SlackMethod
 from bot.text import plain
 from handlers.common import ephemeral, later, tell, view_input
@@ -389,7 +389,7 @@ def register(app: App, deps: Deps) -> None:
                     reason=render.praise_reason(row),
                     values=(),
                     channel_id=channel,
-                    source="customer",
+                    source=KudosSource.CUSTOMER,
                     source_ref=f"customer:{row_id}",
                 ),
             )

@@ -116,6 +116,8 @@ def digest_for(
         ]
         checkins = {g.id or 0: tuple(store.checkins_of(session, g.id or 0, since)) for g in goals}
         missed = {g.id or 0: store.missed_since(session, g.id or 0, since) for g in goals}
-        kudos = tuple(ledger.kudos_received_since(session, team_id, coachee, since))
+        kudos = tuple(
+            ledger.kudos_received_since(session, team_id=team_id, user_id=coachee, since=since)
+        )
         out.append(CoacheeWeek(coachee, tuple(goals), checkins, missed, kudos))
     return out

@@ -35,6 +35,7 @@ from bot.users import Person, zone_or_utc
 from storage import goals as store
 from storage import kudos as ledger
 from storage.models import CheckIn, CheckInPrompt, Goal, TipSeen
+from storage.models.kudos import MilestoneKind
 
 VISIBILITIES = ("private", "coach", "public")
 CHECKIN_STATUSES = ("on_track", "at_risk", "blocked", "done")
@@ -311,7 +312,12 @@ def _best_milestone_reached(session: Session, goal: Goal, now: datetime) -> int 
     new = None
     for threshold in STREAK_MILESTONES:
         if goal.best_streak >= threshold and ledger.reach_milestone(
-            session, goal.team_id, goal.owner_id, "checkin_streak", threshold, now
+            session,
+            team_id=goal.team_id,
+            user_id=goal.owner_id,
+            kind=MilestoneKind.CHECKIN_STREAK,
+            threshold=threshold,
+            now=now,
         ):
             new = threshold
     return new
@@ -404,7 +410,12 @@ def _count_answer(session: Session, goal: Goal, now: datetime) -> int | None:
     goal.best_streak = max(goal.best_streak, goal.streak)
     goal.missed_in_row = 0
     if goal.streak in STREAK_MILESTONES and ledger.reach_milestone(
-        session, goal.team_id, goal.owner_id, "checkin_streak", goal.streak, now
+        session,
+        team_id=goal.team_id,
+        user_id=goal.owner_id,
+        kind=MilestoneKind.CHECKIN_STREAK,
+        threshold=goal.streak,
+        now=now,
     ):
         return goal.streak
     return None
