@@ -43,6 +43,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.kudos import rules
+from bot.kudos.ids import Period
 from bot.settings import DEFAULT_VALUES, KudosRules
 from bot.users import Person, zone_or_utc
 from storage import kudos as ledger
@@ -512,7 +513,7 @@ def check_against_ledger(db: Database, now: datetime, spaces: Sequence[Workspace
     sample.append((OTHER_TEAM, rng.choice(spaces[1].people).user_id))
     with db.read() as session:
         for team, user in sample:
-            got = ledger.totals(session, team, user)
+            got = ledger.totals(session, team_id=team, user_id=user)
             live = (k.team_id == team, _not_revoked())
             given = session.execute(
                 select(func.count()).where(*live, k.giver_id == user)
@@ -593,7 +594,7 @@ def check_rollup_logic(now: datetime, seed: int, spaces: Sequence[Workspace]) ->
 
 
 def queries(now: datetime, person: Person) -> list[tuple[str, Callable[[Session], Any]]]:
-    def board(period: str, value: str | None = None) -> Callable[[Session], Any]:
+    def board(period: Period, value: str | None = None) -> Callable[[Session], Any]:
         return lambda s: rules.kudos_leaderboard(
             session=s, team_id=TEAM, period=period, value=value, now=now
         )
@@ -607,10 +608,10 @@ def queries(now: datetime, person: Person) -> list[tuple[str, Callable[[Session]
         return s.execute(text("SELECT 1")).scalar_one()
 
     return [
-        ("weekly leaderboard", board("week")),
-        ("monthly leaderboard", board("month")),
-        ("all-time leaderboard", board("all")),
-        (f"weekly, value={DEFAULT_VALUES[0]}", board("week", DEFAULT_VALUES[0])),
+        ("weekly leaderboard", board(Period.WEEK)),
+        ("monthly leaderboard", board(Period.MONTH)),
+        ("all-time leaderboard", board(Period.ALL)),
+        (f"weekly, value={DEFAULT_VALUES[0]}", board(Period.WEEK, DEFAULT_VALUES[0])),
         (STATS, stats),
         ("(floor: SELECT 1)", floor),
     ]

@@ -21,7 +21,7 @@ def first_delivery(*, session: Session, team_id: str, event_id: str | None, now:
     """Record the event in the caller's transaction; False when it was already handled."""
     if not event_id:
         return True
-    return ledger.claim_event(session, team_id, event_id, now)
+    return ledger.claim_event(session, team_id=team_id, event_id=event_id, now=now)
 
 
 def forget_old_events(*, session: Session, now: datetime) -> int:

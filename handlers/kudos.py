@@ -1,25 +1,25 @@
-"""The Slack edge for kudos: /kudos, the modal, the message shortcut, reactions and Undo.
+"""The Slack edge for kudos: /kudos, the form, the message shortcut, reactions and Undo.
 
-Each listener acks first, parses the payload, calls the kudos services inside one session,
-renders, and hands messages to the delivery path.
+Each listener acks first, parses the payload (``bot/kudos/parse.py``), calls one use case
+(``bot/kudos/service.py``) and hands back the reply. The form opens at once (a ``trigger_id``
+lasts 3 seconds); other work runs after the ack, through the work queue.
 """
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web import WebClient
 
-from bot import events
 from bot.commands import help_text
 from bot.deps import Deps
 from bot.errors import BravoError, error_text
-from bot.kudos import ids, render
-from bot.kudos import rules as kudos
-from bot.kudos.errors import BotRecipientError, DuplicateKudosError, SelfKudosError
+from bot.kudos import ids, render, service
 from bot.kudos.parse import (
     GiveKudos,
     KudosCommand,
@@ -29,294 +29,248 @@ from bot.kudos.parse import (
     ShowHelp,
     ShowLeaderboard,
     ShowStats,
-    modal_reason,
+    is_kudos_reaction,
+    modal_metadata,
     parse_kudos_command,
+    parse_modal,
+    parse_reaction,
+    parse_shortcut,
 )
-from bot.kudos.service import Gift, give, withdraw
-from handlers.common import ephemeral, later, later_or_now
+from bot.kudos.rules import KudosResult
+from handlers.common import (
+    answering,
+    deps_of,
+    ephemeral,
+    field_error,
+    later,
+    later_or_now,
+    tell,
+)
 
 log = logging.getLogger(__name__)
 
+Reply = dict[str, Any]
+
 
 def register(app: App, deps: Deps) -> None:
+    """Wire the kudos listeners; each finds ``deps`` in its context."""
+    app.command(ids.COMMAND)(on_kudos)
+    app.shortcut(ids.SHORTCUT_CALLBACK)(on_shortcut)
+    app.view(ids.MODAL_CALLBACK)(on_modal)
+    app.action(ids.UNDO_ACTION)(on_undo)
+    app.event(ids.REACTION_ADDED)(on_reaction_added)
+    app.event(ids.REACTION_REMOVED)(on_reaction_removed)
+
+
+# /kudos
+
+
+@dataclass(frozen=True)
+class Asked:
+    """Who typed ``/kudos``, and where."""
+
+    team: str
+    user: str
+    channel: str | None
+
+
+def on_kudos(
+    ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+) -> None:
+    """``/kudos`` alone opens the form (now: its trigger_id expires in 3 seconds); a subcommand
+    or kudos given in words run after the ack."""
+    ack()
+    deps = deps_of(context)
+    asked = Asked(command["team_id"], command["user_id"], command.get("channel_id"))
+    with answering(respond):
+        parsed = parse_kudos_command(command.get("text") or "", limits(deps))
+        if isinstance(parsed, OpenModal):
+            open_modal(deps, client, command["trigger_id"], asked.channel)
+            return
+        later(deps, command, respond, lambda: answer(deps, asked, parsed, respond))
+
+
+def limits(deps: Deps) -> KudosLimits:
     rules = deps.settings.kudos
-    limits = KudosLimits(values=rules.values, max_reason_chars=rules.max_reason_chars)
+    return KudosLimits(values=rules.values, max_reason_chars=rules.max_reason_chars)
 
-    @app.command(ids.COMMAND)
-    def on_kudos(ack: Ack, command: dict[str, Any], respond: Respond, client: Any) -> None:
-        ack()
-        try:
-            parsed = parse_kudos_command(command.get("text") or "", limits)
-        except BravoError as err:
-            respond(ephemeral(error_text(err)))
-            return
-        if isinstance(parsed, OpenModal):  # now: the trigger_id expires in 3 seconds
-            run_command(command, parsed, respond, client)
-        else:
-            later(deps, command, respond, lambda: run_command(command, parsed, respond, client))
 
-    def run_command(
-        command: dict[str, Any], parsed: KudosCommand, respond: Respond, client: Any
-    ) -> None:
-        team, user, channel = command["team_id"], command["user_id"], command.get("channel_id")
-        try:
-            if isinstance(parsed, OpenModal):
-                meta = json.dumps({"channel": channel})
-                client.views_open(
-                    trigger_id=command["trigger_id"],
-                    view=render.kudos_modal(
-                        values=rules.values, private_metadata=meta, channel_id=channel
-                    ),
-                )
-            elif isinstance(parsed, ShowHelp):
-                respond(ephemeral(help_text(rules.emoji, rules.values)))
-            elif isinstance(parsed, ShowStats):
-                respond({"response_type": "ephemeral", **stats(deps, team, user, parsed.user_id)})
-            elif isinstance(parsed, ShowLeaderboard):
-                with deps.db.read() as session:
-                    board = kudos.kudos_leaderboard(
-                        session=session,
-                        team_id=team,
-                        period=parsed.period,
-                        value=parsed.value,
-                        now=deps.clock(),
-                    )
-                respond({"response_type": "ephemeral", **render.leaderboard_blocks(board)})
-            elif isinstance(parsed, SetLeaderboardOptOut):
-                with deps.db.write() as session:
-                    kudos.set_leaderboard_opt_out(
-                        session=session, team_id=team, user_id=user, opt_out=parsed.opt_out
-                    )
-                respond({"response_type": "ephemeral", **render.opt_out_reply(parsed.opt_out)})
-            elif isinstance(parsed, GiveKudos):
-                result = give(
-                    deps,
-                    Gift(
-                        team_id=team,
-                        giver_id=user,
-                        user_ids=parsed.user_ids,
-                        group_ids=parsed.group_ids,
-                        reason=parsed.reason,
-                        values=parsed.values,
-                        channel_id=channel,
-                        source="command",
-                    ),
-                )
-                if result is not None:
-                    respond(
-                        {
-                            "response_type": "ephemeral",
-                            **render.giver_confirmation(result, rules.undo_minutes),
-                        }
-                    )
-        except BravoError as err:
-            respond(ephemeral(error_text(err)))
+def open_modal(deps: Deps, client: WebClient, trigger_id: str, channel: str | None) -> None:
+    view = render.kudos_modal(
+        values=deps.settings.kudos.values,
+        private_metadata=modal_metadata(channel),
+        channel_id=channel,
+    )
+    client.views_open(trigger_id=trigger_id, view=view)
 
-    @app.shortcut(ids.SHORTCUT_CALLBACK)
-    def on_shortcut(ack: Ack, shortcut: dict[str, Any], client: Any, respond: Respond) -> None:
-        ack()
-        msg = shortcut.get("message") or {}
-        author = msg.get("user")
-        if not author or msg.get("bot_id"):
-            respond(ephemeral(error_text(BotRecipientError((msg.get("bot_id") or "bot",)))))
-            return
-        if author == shortcut["user"]["id"]:
-            respond(ephemeral(error_text(SelfKudosError())))
-            return
-        channel = (shortcut.get("channel") or {}).get("id")
-        meta = json.dumps({"channel": channel, "msg_channel": channel, "msg_ts": msg.get("ts")})
-        snippet = (msg.get("text") or "").replace("\n", " ")[:150]
-        client.views_open(
-            trigger_id=shortcut["trigger_id"],
-            view=render.kudos_modal(
-                values=rules.values,
-                private_metadata=meta,
-                initial_users=[author],
-                channel_id=channel,
-                linked=snippet,
-            ),
+
+def answer(deps: Deps, asked: Asked, parsed: KudosCommand, respond: Respond) -> None:
+    """Run one subcommand and reply with what it says; a domain error becomes the reply."""
+    with answering(respond):
+        reply = ACTIONS[type(parsed)](deps, asked, parsed)
+        if reply is not None:
+            respond(reply)
+
+
+def give_kudos(deps: Deps, asked: Asked, parsed: GiveKudos) -> Reply | None:
+    gift = service.command_gift(
+        parsed, team_id=asked.team, giver_id=asked.user, channel_id=asked.channel
+    )
+    result = service.give(deps, gift)
+    if result is None:
+        return None
+    confirmation = render.giver_confirmation(result, deps.settings.kudos.undo_minutes)
+    return {"response_type": "ephemeral", **confirmation}
+
+
+def show_help(deps: Deps, asked: Asked, parsed: ShowHelp) -> Reply | None:
+    rules = deps.settings.kudos
+    return ephemeral(help_text(rules.emoji, rules.values))
+
+
+def show_stats(deps: Deps, asked: Asked, parsed: ShowStats) -> Reply | None:
+    result = service.stats(deps, team_id=asked.team, viewer_id=asked.user, user_id=parsed.user_id)
+    blocks = render.stats_blocks(result, self_view=result.user_id == asked.user)
+    return {"response_type": "ephemeral", **blocks}
+
+
+def show_leaderboard(deps: Deps, asked: Asked, parsed: ShowLeaderboard) -> Reply | None:
+    board = service.leaderboard(deps, team_id=asked.team, period=parsed.period, value=parsed.value)
+    return {"response_type": "ephemeral", **render.leaderboard_blocks(board)}
+
+
+def set_opt_out(deps: Deps, asked: Asked, parsed: SetLeaderboardOptOut) -> Reply | None:
+    service.set_opt_out(deps, team_id=asked.team, user_id=asked.user, opt_out=parsed.opt_out)
+    return {"response_type": "ephemeral", **render.opt_out_reply(parsed.opt_out)}
+
+
+ACTIONS: dict[type, Callable[[Deps, Asked, Any], Reply | None]] = {
+    GiveKudos: give_kudos,
+    ShowHelp: show_help,
+    ShowStats: show_stats,
+    ShowLeaderboard: show_leaderboard,
+    SetLeaderboardOptOut: set_opt_out,
+}
+
+
+# The form, from /kudos or from the message shortcut
+
+
+def on_shortcut(
+    ack: Ack, shortcut: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    """The message shortcut opens the form for the message's author (not a bot, not oneself)."""
+    ack()
+    deps = deps_of(context)
+    with answering(respond):
+        about = parse_shortcut(shortcut)
+        view = render.kudos_modal(
+            values=deps.settings.kudos.values,
+            private_metadata=about.metadata(),
+            initial_users=[about.author_id],
+            channel_id=about.channel_id,
+            linked=about.snippet,
         )
-
-    @app.view(ids.MODAL_CALLBACK)
-    def on_modal(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
-        state = view["state"]["values"]
-        meta = json.loads(view.get("private_metadata") or "{}")
-        team, user = body["team"]["id"], body["user"]["id"]
-        users = tuple(
-            _field(state, ids.RECIPIENTS_BLOCK, ids.RECIPIENTS_ACTION, "selected_users") or ()
-        )
-        value = _field(state, ids.VALUE_BLOCK, ids.VALUE_ACTION, "selected_option") or {}
-        channel = _field(
-            state, ids.CHANNEL_BLOCK, ids.CHANNEL_ACTION, "selected_conversation"
-        ) or meta.get("channel")
-        errors: dict[str, str] = {}
-        reason = ""
-        try:
-            reason = modal_reason(
-                _field(state, ids.REASON_BLOCK, ids.REASON_ACTION, "value") or "",
-                rules.max_reason_chars,
-            )
-        except BravoError as err:
-            errors[ids.REASON_BLOCK] = error_text(err)
-        if not users:
-            errors[ids.RECIPIENTS_BLOCK] = "Pick at least one person."
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        permalink = _permalink(client, meta.get("msg_channel"), meta.get("msg_ts"))
-        try:
-            result = give(
-                deps,
-                Gift(
-                    team_id=team,
-                    giver_id=user,
-                    user_ids=users,
-                    reason=reason,
-                    values=(value["value"],) if value.get("value") else (),
-                    channel_id=channel,
-                    source="shortcut" if meta.get("msg_ts") else "modal",
-                    source_ref=f"{meta['msg_channel']}:{meta['msg_ts']}"
-                    if meta.get("msg_ts")
-                    else None,
-                    permalink=permalink,
-                ),
-            )
-        except BravoError as err:
-            ack(response_action="errors", errors={ids.RECIPIENTS_BLOCK: error_text(err)})
-            return
-        ack()
-        if result is not None:
-            confirm(deps, client, result)
-
-    @app.action(ids.UNDO_ACTION)
-    def on_undo(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        later(deps, body, respond, lambda: undo(body, action, respond))
-
-    def undo(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        team, user = body["team"]["id"], body["user"]["id"]
-        now = deps.clock()
-        giver = deps.directory.person(team, user, now)
-        try:
-            with deps.db.write() as session:
-                undone = kudos.undo_kudos(
-                    session=session,
-                    team_id=team,
-                    batch_id=action["value"],
-                    giver=giver,
-                    rules=rules,
-                    now=now,
-                )
-                withdraw(deps, session, team_id=team, batch_id=action["value"], giver_id=user)
-        except BravoError as err:
-            respond({"replace_original": False, **ephemeral(error_text(err))})
-            return
-        deps.deliverer.kick()
-        reply = render.undone(len(undone.revoked), undone.remaining_today, rules.daily_allowance)
-        respond({"response_type": "ephemeral", "replace_original": True, **reply})
-
-    @app.event("reaction_added")
-    def on_reaction(body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
-        if _is_kudos_reaction(event, rules.emoji):
-            later_or_now(deps, lambda: reaction_added(body, event, client))
-
-    def reaction_added(body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
-        team = body.get("team_id") or ""
-        giver, item = event["user"], event["item"]
-        author = event.get("item_user")
-        if not author:
-            return  # a file or a message without a person behind it
-        permalink = _permalink(client, item["channel"], item["ts"])
-        source_ref = f"{item['channel']}:{item['ts']}"
-        try:
-            give(
-                deps,
-                Gift(
-                    team_id=team,
-                    giver_id=giver,
-                    user_ids=(author,),
-                    reason=(
-                        f":{rules.emoji}: on <{permalink}|this message>"
-                        if permalink
-                        else f":{rules.emoji}: on a message in <#{item['channel']}>"
-                    ),
-                    values=(),
-                    channel_id=item["channel"],
-                    source="reaction",
-                    source_ref=source_ref,
-                    thread_ts=item["ts"],
-                    event_id=body.get("event_id"),
-                ),
-            )
-        except DuplicateKudosError:
-            return  # a second kudos reaction (another skin tone) on the same message
-        except BravoError as err:
-            _tell(client, item["channel"], giver, error_text(err))
-
-    @app.event("reaction_removed")
-    def on_reaction_removed(body: dict[str, Any], event: dict[str, Any]) -> None:
-        if _is_kudos_reaction(event, rules.emoji):
-            later_or_now(deps, lambda: reaction_removed(body, event))
-
-    def reaction_removed(body: dict[str, Any], event: dict[str, Any]) -> None:
-        team, giver, item = body.get("team_id") or "", event["user"], event["item"]
-        now = deps.clock()
-        with deps.db.write() as session:
-            if not events.first_delivery(
-                session=session, team_id=team, event_id=body.get("event_id"), now=now
-            ):
-                return
-            revoked = kudos.take_back_reaction(
-                session=session,
-                team_id=team,
-                giver_id=giver,
-                source_ref=f"{item.get('channel')}:{item.get('ts')}",
-                now=now,
-            )
-            for batch_id in dict.fromkeys(k.batch_id for k in revoked):
-                withdraw(deps, session, team_id=team, batch_id=batch_id, giver_id=giver)
-        deps.deliverer.kick()
+        client.views_open(trigger_id=shortcut["trigger_id"], view=view)
 
 
-def stats(deps: Deps, team: str, viewer: str, user_id: str | None) -> dict[str, Any]:
-    now = deps.clock()
-    person = deps.directory.person(team, user_id or viewer, now)
-    with deps.db.read() as session:
-        result = kudos.kudos_stats(
-            session=session,
-            team_id=team,
-            person=person,
-            viewer_id=viewer,
-            rules=deps.settings.kudos,
-            now=now,
-        )
-    return render.stats_blocks(result, self_view=person.user_id == viewer)
+def on_modal(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """The form sent: mistakes come back under their fields; otherwise the kudos is given, the
+    form closes and the giver hears it worked."""
+    deps = deps_of(context)
+    submitted, problems = parse_modal(view, deps.settings.kudos.max_reason_chars)
+    if problems:
+        ack(response_action="errors", errors=problems)
+        return
+    permalink = _permalink(client, submitted.msg_channel, submitted.msg_ts)
+    gift = service.modal_gift(
+        submitted, team_id=body["team"]["id"], giver_id=body["user"]["id"], permalink=permalink
+    )
+    try:
+        result = service.give(deps, gift)
+    except BravoError as err:
+        field_error(ack, ids.RECIPIENTS_BLOCK, err)
+        return
+    ack()
+    if result is not None:
+        confirm(deps, client, result)
 
 
-def confirm(deps: Deps, client: Any, result: kudos.KudosResult) -> None:
+def confirm(deps: Deps, client: WebClient, result: KudosResult) -> None:
     """Tell the giver it worked (with Undo): ephemeral where they are, else by DM."""
     body = render.giver_confirmation(result, deps.settings.kudos.undo_minutes)
     if result.channel_id and _tell(client, result.channel_id, result.giver_id, body):
         return
-    with deps.db.write() as session:
-        from bot.outbox.envelope import OutMessage, SlackMethod
+    service.confirm_by_dm(deps, result)
 
-        deps.outbox.enqueue(
-            session,
-            result.team_id,
-            [
-                OutMessage(
-                    kind="kudos_confirm",
-                    method=SlackMethod.POST,
-                    payload={"channel": result.giver_id, **body},
-                )
-            ],
-            deps.clock(),
+
+# Undo
+
+
+def on_undo(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
+) -> None:
+    ack()
+    deps = deps_of(context)
+    later(deps, body, respond, lambda: undo(deps, body, action, respond))
+
+
+def undo(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    """Undo pressed: the confirmation becomes what was withdrawn, or the refusal is told."""
+    try:
+        undone = service.undo(
+            deps, team_id=body["team"]["id"], batch_id=action["value"], giver_id=body["user"]["id"]
         )
-    deps.deliverer.kick()
+    except BravoError as err:
+        tell(respond, error_text(err))
+        return
+    allowance = deps.settings.kudos.daily_allowance
+    reply = render.undone(len(undone.revoked), undone.remaining_today, allowance)
+    respond({"response_type": "ephemeral", "replace_original": True, **reply})
 
 
-def _tell(client: Any, channel: str, user: str, body: str | dict[str, Any]) -> bool:
+# Reactions
+
+
+def on_reaction_added(
+    body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    deps = deps_of(context)
+    if is_kudos_reaction(event, deps.settings.kudos.emoji):
+        later_or_now(deps, lambda: reaction_added(deps, body, event, client))
+
+
+def reaction_added(
+    deps: Deps, body: dict[str, Any], event: dict[str, Any], client: WebClient
+) -> None:
+    """The kudos emoji on a message gives its author kudos; a refusal is told to the giver."""
+    reaction = parse_reaction(body, event)
+    if not reaction.author_id:
+        return  # a file or a message without a person behind it
+    permalink = _permalink(client, reaction.channel_id, reaction.ts)
+    try:
+        service.react(deps, reaction, permalink)
+    except BravoError as err:
+        _tell(client, reaction.channel_id, reaction.giver_id, error_text(err))
+
+
+def on_reaction_removed(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    deps = deps_of(context)
+    if is_kudos_reaction(event, deps.settings.kudos.emoji):
+        later_or_now(deps, lambda: reaction_removed(deps, body, event))
+
+
+def reaction_removed(deps: Deps, body: dict[str, Any], event: dict[str, Any]) -> None:
+    service.unreact(deps, parse_reaction(body, event))
+
+
+# Slack calls made while a person waits
+
+
+def _tell(client: WebClient, channel: str, user: str, body: str | dict[str, Any]) -> bool:
+    """An ephemeral message to ``user`` in ``channel``; False when Slack would not show it."""
     payload = ephemeral(body) if isinstance(body, str) else body
     payload = {k: v for k, v in payload.items() if k != "response_type"}
     try:
@@ -327,19 +281,10 @@ def _tell(client: Any, channel: str, user: str, body: str | dict[str, Any]) -> b
         return False
 
 
-def _permalink(client: Any, channel: str | None, ts: str | None) -> str | None:
+def _permalink(client: WebClient, channel: str | None, ts: str | None) -> str | None:
     if not channel or not ts:
         return None
     try:
         return str(client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
     except SlackApiError:
         return None
-
-
-def _field(state: dict[str, Any], block: str, action: str, key: str) -> Any:
-    return (state.get(block) or {}).get(action, {}).get(key)
-
-
-def _is_kudos_reaction(event: dict[str, Any], emoji: str) -> bool:
-    reaction = str(event.get("reaction", "")).split("::")[0]  # clap::skin-tone-3 counts as clap
-    return reaction == emoji and (event.get("item") or {}).get("type") == "message"

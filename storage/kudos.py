@@ -19,6 +19,7 @@ from storage.models import (
     Milestone,
     ProcessedEvent,
 )
+from storage.models.kudos import MilestoneKind, RevocationReason
 from storage.upsert import add_counts, insert_ignore
 
 ALL = ""  # the tally/total row that counts every kudos once, whatever its values
@@ -28,7 +29,7 @@ def _not_revoked() -> ColumnElement[bool]:
     return ~exists().where(col(KudosRevocation.kudos_id) == col(Kudos.id))
 
 
-def lock_giver(session: Session, team_id: str, giver_id: str) -> None:
+def lock_giver(session: Session, *, team_id: str, giver_id: str) -> None:
     """Serialise one giver's kudos so two quick commands cannot both pass the allowance check.
 
     SQLite writers are already serialised by BEGIN IMMEDIATE; PostgreSQL takes a transaction
@@ -41,10 +42,10 @@ def lock_giver(session: Session, team_id: str, giver_id: str) -> None:
 
 def count_given(
     session: Session,
+    *,
     team_id: str,
     giver_id: str,
     since: datetime,
-    *,
     recipient_id: str | None = None,
 ) -> int:
     query = (
@@ -92,7 +93,7 @@ def _count(session: Session, rows: Sequence[Kudos], sign: int) -> None:
 
 
 def revoke(
-    session: Session, rows: Sequence[Kudos], *, by: str, why: str, now: datetime
+    session: Session, rows: Sequence[Kudos], *, by: str, why: RevocationReason, now: datetime
 ) -> list[Kudos]:
     """Take kudos back (append a revocation, uncount them). Returns the ones this call revoked."""
     revoked: list[Kudos] = []
@@ -111,7 +112,7 @@ def revoke(
     return revoked
 
 
-def batch(session: Session, team_id: str, batch_id: str) -> list[Kudos]:
+def batch(session: Session, *, team_id: str, batch_id: str) -> list[Kudos]:
     return list(
         session.exec(
             select(Kudos)
@@ -131,7 +132,9 @@ def revoked_ids(session: Session, ids: Sequence[int]) -> set[int]:
     )
 
 
-def active_by_source(session: Session, team_id: str, giver_id: str, source_ref: str) -> list[Kudos]:
+def active_by_source(
+    session: Session, *, team_id: str, giver_id: str, source_ref: str
+) -> list[Kudos]:
     return list(
         session.exec(
             select(Kudos).where(
@@ -199,7 +202,7 @@ class Totals:
     by_value: dict[str, int]
 
 
-def totals(session: Session, team_id: str, user_id: str) -> Totals:
+def totals(session: Session, *, team_id: str, user_id: str) -> Totals:
     rows = session.exec(
         select(KudosTotal).where(KudosTotal.team_id == team_id, KudosTotal.user_id == user_id)
     ).all()
@@ -213,7 +216,7 @@ def totals(session: Session, team_id: str, user_id: str) -> Totals:
     return Totals(received, given, dict(sorted(by_value.items(), key=lambda kv: (-kv[1], kv[0]))))
 
 
-def received_since(session: Session, team_id: str, user_id: str, since: date) -> int:
+def received_since(session: Session, *, team_id: str, user_id: str, since: date) -> int:
     n = session.exec(
         select(func.coalesce(func.sum(KudosTally.received), 0)).where(
             KudosTally.team_id == team_id,
@@ -225,12 +228,12 @@ def received_since(session: Session, team_id: str, user_id: str, since: date) ->
     return int(n)
 
 
-def received_count(session: Session, team_id: str, user_id: str) -> int:
+def received_count(session: Session, *, team_id: str, user_id: str) -> int:
     row = session.get(KudosTotal, (team_id, user_id, ALL))
     return row.received if row else 0
 
 
-def streak(session: Session, team_id: str, user_id: str) -> GivingStreak | None:
+def streak(session: Session, *, team_id: str, user_id: str) -> GivingStreak | None:
     return session.get(GivingStreak, (team_id, user_id))
 
 
@@ -240,7 +243,13 @@ def save_streak(session: Session, row: GivingStreak) -> None:
 
 
 def reach_milestone(
-    session: Session, team_id: str, user_id: str, kind: str, threshold: int, now: datetime
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    kind: MilestoneKind,
+    threshold: int,
+    now: datetime,
 ) -> bool:
     """Record a milestone; True only the first time it is reached (celebrate exactly once)."""
     values = {
@@ -253,7 +262,7 @@ def reach_milestone(
     return insert_ignore(session, Milestone, values, ["team_id", "user_id", "kind", "threshold"])
 
 
-def claim_event(session: Session, team_id: str, event_id: str, now: datetime) -> bool:
+def claim_event(session: Session, *, team_id: str, event_id: str, now: datetime) -> bool:
     """True when this Events API delivery is new; a retry of it returns False."""
     values = {"event_id": event_id, "team_id": team_id, "received_at": now}
     return insert_ignore(session, ProcessedEvent, values, ["event_id"])
@@ -269,7 +278,7 @@ def forget_events_before(session: Session, cutoff: datetime) -> int:
 
 
 def kudos_received_since(
-    session: Session, team_id: str, user_id: str, since: datetime
+    session: Session, *, team_id: str, user_id: str, since: datetime
 ) -> list[Kudos]:
     revoked = select(KudosRevocation.kudos_id)
     return list(

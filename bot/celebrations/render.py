@@ -10,7 +10,8 @@ from typing import Any
 from bot.blocks import clip, message, section
 from bot.celebrations import ids
 from bot.celebrations.dates import DateToCelebrate
-from storage.models.celebrations import DateKind, MilestoneKind, MilestonesPlace
+from storage.models.celebrations import DateKind, MilestonesPlace
+from storage.models.kudos import MilestoneKind
 
 MILESTONE_EMOJI: dict[str, str] = {
     MilestoneKind.RECEIVED: ":tada:",

@@ -24,7 +24,7 @@ from bot.feedback.errors import (
 from bot.feedback.parse import FeedbackForm
 from bot.feedback.rules import Given, Inbox
 from bot.kudos.errors import DuplicateKudosError
-from bot.kudos.service import Gift, give
+from bot.kudos.service import Gift, KudosSource, give
 from bot.outbox.envelope import OutMessage
 from storage.models.feedback import CustomerFeedback, Feedback, FeedbackRequest
 from storage.models.goals import Goal
@@ -243,7 +243,7 @@ def praise_to_kudos(deps: Deps, *, team_id: str, actor_id: str, row_id: int) -> 
         reason=render.praise_reason(row),
         values=(),
         channel_id=(row.source_ref or "").split(":")[0] or None,
-        source="customer",
+        source=KudosSource.CUSTOMER,
         source_ref=f"customer:{row_id}",
     )
     try:

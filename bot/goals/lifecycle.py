@@ -19,8 +19,9 @@ from storage import coaching as pairings
 from storage import goals as store
 from storage import kudos as ledger
 from storage.models.goals import CheckInPrompt, Goal, GoalStatus, PromptStatus
+from storage.models.kudos import MilestoneKind
 
-STREAK_MILESTONE = "checkin_streak"  # the milestone kind of check-ins in a row
+STREAK_MILESTONE = MilestoneKind.CHECKIN_STREAK  # the milestone kind of check-ins in a row
 CLOSED = (GoalStatus.COMPLETED, GoalStatus.ARCHIVED)
 
 

@@ -7,6 +7,9 @@ from datetime import datetime
 
 from bot.blocks import mentions
 from bot.errors import BravoError, error_text
+from bot.kudos.ids import UndoRefusal
+
+PICK_SOMEONE = "Pick at least one person."  # the form sent without anyone in it
 
 
 @dataclass
@@ -73,7 +76,7 @@ class DuplicateKudosError(BravoError):
 
 @dataclass
 class UndoNotAllowedError(BravoError):
-    why: str  # "expired" | "not_giver" | "already_undone" | "not_found"
+    why: UndoRefusal
 
 
 @error_text.register
@@ -148,7 +151,9 @@ def _(err: DuplicateKudosError) -> str:
 @error_text.register
 def _(err: UndoNotAllowedError) -> str:
     return {
-        "expired": "Too late to undo: kudos can be withdrawn only in the first 10 minutes.",
-        "not_giver": "Only the person who gave a kudos can undo it.",
-        "already_undone": "That kudos was already withdrawn.",
+        UndoRefusal.EXPIRED: (
+            "Too late to undo: kudos can be withdrawn only in the first 10 minutes."
+        ),
+        UndoRefusal.NOT_GIVER: "Only the person who gave a kudos can undo it.",
+        UndoRefusal.ALREADY_UNDONE: "That kudos was already withdrawn.",
     }.get(err.why, "I couldn't find that kudos any more.")

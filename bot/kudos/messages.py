@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Callable, Set
 from typing import Any
 
-from bot.kudos import ids
-from bot.kudos.render import celebration_dm, kudos_post, recipient_dm, withdrawn
+from bot.kudos.ids import OutboxKind
+from bot.kudos.render import (
+    celebration_dm,
+    giver_confirmation,
+    kudos_post,
+    recipient_dm,
+    withdrawn,
+)
 from bot.kudos.rules import KudosResult
 from bot.outbox.envelope import OutMessage, SlackMethod
 from storage.models import OutboxRow
@@ -18,21 +24,22 @@ def announcements(
     permalink: str | None = None,
     *,
     in_channel: Set[str] = frozenset(),
+    thread_ts: str | None = None,
 ) -> list[OutMessage]:
-    """Everything a kudos sends: the channel post, a DM to each recipient, and a milestone DM
-    for each celebration, except to those whose milestones go to their team channel
-    (``in_channel``: the celebrations job posts them there)."""
+    """Everything a kudos sends: the channel post (in the thread of ``thread_ts``, if given), a
+    DM to each recipient, and a milestone DM for each celebration, except to those whose
+    milestones go to their team channel (``in_channel``: the celebrations job posts them there)."""
     out: list[OutMessage] = []
     if post_channel:
+        post: dict[str, Any] = {"channel": post_channel, "unfurl_links": False}
+        post |= kudos_post(result, permalink, in_channel)
+        if thread_ts:
+            post["thread_ts"] = thread_ts
         out.append(
             OutMessage(
-                kind=ids.POST,
+                kind=OutboxKind.POST,
                 method=SlackMethod.POST,
-                payload={
-                    "channel": post_channel,
-                    "unfurl_links": False,
-                    **kudos_post(result, permalink, in_channel),
-                },
+                payload=post,
                 ref=result.batch_id,
                 notify_user=result.giver_id,
             )
@@ -40,7 +47,7 @@ def announcements(
     for uid in result.recipient_ids:
         out.append(
             OutMessage(
-                kind=ids.DM,
+                kind=OutboxKind.DM,
                 method=SlackMethod.POST,
                 payload=recipient_dm(result, uid),
                 ref=result.batch_id,
@@ -51,7 +58,7 @@ def announcements(
             continue
         out.append(
             OutMessage(
-                kind=ids.CELEBRATION,
+                kind=OutboxKind.CELEBRATION,
                 method=SlackMethod.POST,
                 payload=celebration_dm(c),
                 dedupe_key=f"milestone:{result.team_id}:{c.user_id}:{c.kind}:{c.threshold}",
@@ -60,10 +67,21 @@ def announcements(
     return out
 
 
-def withdraw_edit(giver_id: str) -> Any:
+def confirmation_dm(result: KudosResult, undo_minutes: int) -> OutMessage:
+    """The giver's confirmation (with Undo) by DM, when it could not be shown where they were."""
+    return OutMessage(
+        kind=OutboxKind.CONFIRM,
+        method=SlackMethod.POST,
+        payload={"channel": result.giver_id, **giver_confirmation(result, undo_minutes)},
+    )
+
+
+def withdraw_edit(giver_id: str) -> Callable[[OutboxRow], OutMessage]:
+    """The edit that marks one of a batch's posts or DMs withdrawn."""
+
     def edit(row: OutboxRow) -> OutMessage:
         return OutMessage(
-            kind="kudos_withdrawn",
+            kind=OutboxKind.WITHDRAWN,
             method=SlackMethod.UPDATE,
             payload=withdrawn(giver_id),
             ref=row.ref,

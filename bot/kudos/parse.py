@@ -1,12 +1,29 @@
-"""Parsing ``/kudos`` text into a typed request. Pure: no Slack, no database."""
+"""Parsing ``/kudos`` text and the kudos payloads (reactions, the message shortcut, the form) into
+typed values. Pure: no Slack, no database."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from bot.errors import NoRecipientError, TextTooLongError, UnknownCommandError
-from bot.kudos.errors import MissingReasonError, UnknownValueError
+from bot.errors import (
+    BravoError,
+    NoRecipientError,
+    TextTooLongError,
+    UnknownCommandError,
+    error_text,
+)
+from bot.kudos import ids
+from bot.kudos.errors import (
+    PICK_SOMEONE,
+    BotRecipientError,
+    MissingReasonError,
+    SelfKudosError,
+    UnknownValueError,
+)
+from bot.kudos.ids import Period
 from bot.text import Token, escape, plain, safe_mrkdwn, tokenize, visible_length
 
 HASHTAG_RE = re.compile(r"(?<![\w&])#([A-Za-z][A-Za-z0-9_-]*)")
@@ -14,7 +31,7 @@ TRAILING_TAGS_RE = re.compile(r"(?:\s*#[A-Za-z][A-Za-z0-9_-]*[.,!]?)+\s*$")
 BARE_AT_RE = re.compile(r"(?<![\w<])@([\w.\-]+)")
 LEAD_WORDS = {"for", "because", "thanks", "thank", "you"}
 JOINERS = {"and", "&amp;", "&", ",", "+"}
-PERIODS = ("week", "month", "all")
+PERIODS = tuple(Period)
 
 
 @dataclass(frozen=True)
@@ -42,7 +59,7 @@ class ShowStats:
 
 @dataclass(frozen=True)
 class ShowLeaderboard:
-    period: str = "week"
+    period: Period = Period.WEEK
     value: str | None = None
 
 
@@ -94,10 +111,10 @@ def _stats(rest: str) -> ShowStats:
 
 
 def _leaderboard(rest: str, values: tuple[str, ...]) -> ShowLeaderboard:
-    period, value = "week", None
+    period, value = Period.WEEK, None
     for word in rest.lower().split():
         if word in PERIODS:
-            period = word
+            period = Period(word)
         elif word.startswith("#") and word[1:] in values:
             value = word[1:]
         elif word.startswith("#"):
@@ -197,3 +214,126 @@ def modal_reason(text: str, limit: int) -> str:
     if len(text) > limit:
         raise TextTooLongError("reason", limit, len(text))
     return escape(text)
+
+
+# Payloads
+
+
+def is_kudos_reaction(event: dict[str, Any], emoji: str) -> bool:
+    """The kudos emoji (any skin tone: ``clap::skin-tone-3`` counts as ``clap``) on a message."""
+    reaction = str(event.get("reaction", "")).split("::")[0]
+    return reaction == emoji and (event.get("item") or {}).get("type") == "message"
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """A kudos reaction added to (or removed from) a message."""
+
+    team_id: str
+    giver_id: str
+    author_id: str | None  # None: a file, or a message without a person behind it
+    channel_id: str
+    ts: str
+    event_id: str | None
+
+    @property
+    def source_ref(self) -> str:
+        return f"{self.channel_id}:{self.ts}"
+
+
+def parse_reaction(body: dict[str, Any], event: dict[str, Any]) -> Reaction:
+    item = event["item"]
+    return Reaction(
+        team_id=body.get("team_id") or "",
+        giver_id=event["user"],
+        author_id=event.get("item_user"),
+        channel_id=item["channel"],
+        ts=item["ts"],
+        event_id=body.get("event_id"),
+    )
+
+
+@dataclass(frozen=True)
+class MessageKudos:
+    """Kudos for the author of one message (the message shortcut)."""
+
+    author_id: str
+    channel_id: str | None
+    ts: str | None
+    snippet: str  # the start of the message, on one line
+
+    def metadata(self) -> str:
+        """What the form opened about this message keeps for its submission."""
+        return json.dumps(
+            {"channel": self.channel_id, "msg_channel": self.channel_id, "msg_ts": self.ts}
+        )
+
+
+def parse_shortcut(shortcut: dict[str, Any]) -> MessageKudos:
+    """The message the shortcut was used on; raises when its author cannot get kudos from the
+    person who used it (a bot, or themselves)."""
+    msg = shortcut.get("message") or {}
+    author = msg.get("user")
+    if not author or msg.get("bot_id"):
+        raise BotRecipientError((msg.get("bot_id") or "bot",))
+    if author == shortcut["user"]["id"]:
+        raise SelfKudosError()
+    return MessageKudos(
+        author_id=author,
+        channel_id=(shortcut.get("channel") or {}).get("id"),
+        ts=msg.get("ts"),
+        snippet=(msg.get("text") or "").replace("\n", " ")[:150],
+    )
+
+
+def modal_metadata(channel_id: str | None) -> str:
+    """What the form opened by ``/kudos`` keeps for its submission: where it was opened."""
+    return json.dumps({"channel": channel_id})
+
+
+@dataclass(frozen=True)
+class ModalKudos:
+    """The kudos form as submitted."""
+
+    user_ids: tuple[str, ...]
+    reason: str  # escaped, safe to post
+    values: tuple[str, ...]
+    channel_id: str | None
+    msg_channel: str | None = None  # the message it is about (from the shortcut)
+    msg_ts: str | None = None
+
+
+def parse_modal(view: dict[str, Any], max_reason_chars: int) -> tuple[ModalKudos, dict[str, str]]:
+    """The submitted form, and the words to show under each field that needs fixing (block id ->
+    words); give the kudos only when there are none."""
+    state = view["state"]["values"]
+    meta = json.loads(view.get("private_metadata") or "{}")
+    users = tuple(
+        _field(state, ids.RECIPIENTS_BLOCK, ids.RECIPIENTS_ACTION, "selected_users") or ()
+    )
+    value = _field(state, ids.VALUE_BLOCK, ids.VALUE_ACTION, "selected_option") or {}
+    channel = _field(
+        state, ids.CHANNEL_BLOCK, ids.CHANNEL_ACTION, "selected_conversation"
+    ) or meta.get("channel")
+    problems: dict[str, str] = {}
+    reason = ""
+    try:
+        typed = _field(state, ids.REASON_BLOCK, ids.REASON_ACTION, "value") or ""
+        reason = modal_reason(typed, max_reason_chars)
+    except BravoError as err:
+        problems[ids.REASON_BLOCK] = error_text(err)
+    if not users:
+        problems[ids.RECIPIENTS_BLOCK] = PICK_SOMEONE
+    submitted = ModalKudos(
+        user_ids=users,
+        reason=reason,
+        values=(value["value"],) if value.get("value") else (),
+        channel_id=channel,
+        msg_channel=meta.get("msg_channel"),
+        msg_ts=meta.get("msg_ts"),
+    )
+    return submitted, problems
+
+
+def _field(state: dict[str, Any], block: str, action: str, key: str) -> Any:
+    return (state.get(block) or {}).get(action, {}).get(key)

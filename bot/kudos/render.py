@@ -18,10 +18,16 @@ from bot.blocks import (
     section,
 )
 from bot.kudos import ids
+from bot.kudos.ids import Period
 from bot.kudos.rules import Board, Celebration, KudosResult, Stats
+from storage.models.kudos import MilestoneKind
 
 MEDALS = {1: ":first_place_medal:", 2: ":second_place_medal:", 3: ":third_place_medal:"}
-PERIOD_LABEL = {"week": "the past 7 days", "month": "the past 30 days", "all": "all time"}
+PERIOD_LABEL = {
+    Period.WEEK: "the past 7 days",
+    Period.MONTH: "the past 30 days",
+    Period.ALL: "all time",
+}
 
 
 def _values(values: tuple[str, ...]) -> str:
@@ -29,7 +35,7 @@ def _values(values: tuple[str, ...]) -> str:
 
 
 def celebration_line(c: Celebration) -> str:
-    if c.kind == "received":
+    if c.kind == MilestoneKind.RECEIVED:
         if c.threshold == 1:
             return f":tada: This is <@{c.user_id}>'s first kudos!"
         return f":tada: <@{c.user_id}> has now received {c.threshold} kudos!"
@@ -68,7 +74,7 @@ def recipient_dm(result: KudosResult, recipient_id: str) -> dict[str, Any]:
 
 
 def celebration_dm(c: Celebration) -> dict[str, Any]:
-    if c.kind == "received":
+    if c.kind == MilestoneKind.RECEIVED:
         text = (
             "You received your first kudos. Welcome to the wall of fame!"
             if c.threshold == 1
@@ -106,12 +112,19 @@ def giver_confirmation(result: KudosResult, undo_minutes: int) -> dict[str, Any]
         section("\n".join(lines)),
         {
             "type": "actions",
-            "block_id": "kudos_undo",
+            "block_id": ids.UNDO_BLOCK,
             "elements": [button("Undo", ids.UNDO_ACTION, result.batch_id)],
         },
         context(f"You can undo this for {undo_minutes} minutes."),
     ]
     return message(lines[0], blocks)
+
+
+def reaction_reason(emoji: str, permalink: str | None, channel_id: str) -> str:
+    """The reason a kudos given by reaction carries: the message it was given on."""
+    if permalink:
+        return f":{emoji}: on <{permalink}|this message>"
+    return f":{emoji}: on a message in <#{channel_id}>"
 
 
 def undone(count: int, remaining: int, allowance: int) -> dict[str, Any]:
@@ -179,6 +192,51 @@ def kudos_modal(
     channel_id: str | None = None,
     linked: str | None = None,
 ) -> dict[str, Any]:
+    """The kudos form; ``linked``: the start of the message it is about (the shortcut)."""
+    blocks: list[Block] = []
+    if linked:
+        blocks.append(context(f"About this message: {clip(linked, 2000)}"))
+    blocks += [
+        _input(ids.RECIPIENTS_BLOCK, "People", _recipients_select(initial_users)),
+        _input(ids.VALUE_BLOCK, "Value", _value_select(values), optional=True),
+        _input(
+            ids.REASON_BLOCK,
+            "What did they do?",
+            {
+                "type": "plain_text_input",
+                "action_id": ids.REASON_ACTION,
+                "multiline": True,
+                "max_length": 1000,
+            },
+            hint="Be specific: what happened, and why it mattered.",
+        ),
+        _input(ids.CHANNEL_BLOCK, "Share in", _channel_select(channel_id), optional=True),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": ids.MODAL_CALLBACK,
+        "title": {"type": "plain_text", "text": "Give kudos"},
+        "submit": {"type": "plain_text", "text": "Send kudos"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "private_metadata": private_metadata[:3000],
+        "blocks": blocks,
+    }
+
+
+def _input(
+    block_id: str, label: str, element: Block, *, optional: bool = False, hint: str | None = None
+) -> Block:
+    block: Block = {"type": "input", "block_id": block_id}
+    if optional:
+        block["optional"] = True
+    block["label"] = {"type": "plain_text", "text": label}
+    if hint:
+        block["hint"] = {"type": "plain_text", "text": hint}
+    block["element"] = element
+    return block
+
+
+def _recipients_select(initial_users: list[str] | None) -> Block:
     recipients: Block = {
         "type": "multi_users_select",
         "action_id": ids.RECIPIENTS_ACTION,
@@ -187,6 +245,20 @@ def kudos_modal(
     }
     if initial_users:
         recipients["initial_users"] = initial_users
+    return recipients
+
+
+def _value_select(values: tuple[str, ...]) -> Block:
+    options = [{"text": {"type": "plain_text", "text": "#" + v}, "value": v} for v in values[:100]]
+    return {
+        "type": "static_select",
+        "action_id": ids.VALUE_ACTION,
+        "placeholder": {"type": "plain_text", "text": "Which value did they show?"},
+        "options": options,
+    }
+
+
+def _channel_select(channel_id: str | None) -> Block:
     channel: Block = {
         "type": "conversations_select",
         "action_id": ids.CHANNEL_ACTION,
@@ -199,61 +271,7 @@ def kudos_modal(
     }
     if channel_id:
         channel["initial_conversation"] = channel_id
-    options = [{"text": {"type": "plain_text", "text": "#" + v}, "value": v} for v in values[:100]]
-    blocks: list[Block] = []
-    if linked:
-        blocks.append(context(f"About this message: {clip(linked, 2000)}"))
-    blocks += [
-        {
-            "type": "input",
-            "block_id": ids.RECIPIENTS_BLOCK,
-            "label": {"type": "plain_text", "text": "People"},
-            "element": recipients,
-        },
-        {
-            "type": "input",
-            "block_id": ids.VALUE_BLOCK,
-            "optional": True,
-            "label": {"type": "plain_text", "text": "Value"},
-            "element": {
-                "type": "static_select",
-                "action_id": ids.VALUE_ACTION,
-                "placeholder": {"type": "plain_text", "text": "Which value did they show?"},
-                "options": options,
-            },
-        },
-        {
-            "type": "input",
-            "block_id": ids.REASON_BLOCK,
-            "label": {"type": "plain_text", "text": "What did they do?"},
-            "hint": {
-                "type": "plain_text",
-                "text": "Be specific: what happened, and why it mattered.",
-            },
-            "element": {
-                "type": "plain_text_input",
-                "action_id": ids.REASON_ACTION,
-                "multiline": True,
-                "max_length": 1000,
-            },
-        },
-        {
-            "type": "input",
-            "block_id": ids.CHANNEL_BLOCK,
-            "optional": True,
-            "label": {"type": "plain_text", "text": "Share in"},
-            "element": channel,
-        },
-    ]
-    return {
-        "type": "modal",
-        "callback_id": ids.MODAL_CALLBACK,
-        "title": {"type": "plain_text", "text": "Give kudos"},
-        "submit": {"type": "plain_text", "text": "Send kudos"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "private_metadata": private_metadata[:3000],
-        "blocks": blocks,
-    }
+    return channel
 
 
 def local_time(at: datetime, tz: Any) -> str:

@@ -1,10 +1,11 @@
-"""Kudos services: give, undo, take back, stats and leaderboards. Typed, Slack-free."""
+"""Kudos rules inside the caller's transaction: give, undo, take back, stats and leaderboards.
+Typed, Slack-free."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
@@ -23,21 +24,23 @@ from bot.kudos.errors import (
     UnknownUserError,
     UnknownValueError,
 )
+from bot.kudos.ids import Period, UndoRefusal
 from bot.settings import KudosRules
 from bot.users import Person, local_day_bounds, zone_or_utc
 from storage import kudos as ledger
 from storage import users as user_store
 from storage.models import GivingStreak, Kudos
+from storage.models.kudos import KudosSource, MilestoneKind, RevocationReason
 
 RECEIVED_MILESTONES = (1, 10, 50, 100)
 STREAK_MILESTONES = (4, 12, 26, 52)
-PERIOD_DAYS = {"week": 7, "month": 30}
+PERIOD_DAYS = {Period.WEEK: 7, Period.MONTH: 30}
 
 
 @dataclass(frozen=True)
 class Celebration:
     user_id: str
-    kind: str  # "received" | "giving_streak"
+    kind: MilestoneKind  # RECEIVED or GIVING_STREAK
     threshold: int
 
 
@@ -50,7 +53,7 @@ class KudosResult:
     reason: str
     values: tuple[str, ...]
     channel_id: str | None
-    source: str
+    source: KudosSource
     source_ref: str | None
     created_at: datetime
     remaining_today: int
@@ -75,6 +78,21 @@ def check_recipients(giver: Person, recipients: Sequence[Person], rules: KudosRu
         raise InactiveRecipientError(inactive)
 
 
+def check_request(
+    giver: Person,
+    recipients: Sequence[Person],
+    reason: str,
+    values: Sequence[str],
+    rules: KudosRules,
+) -> None:
+    """What a request must be, whatever has been given before; raises the first rule it breaks."""
+    check_recipients(giver, recipients, rules)
+    if not reason.strip():
+        raise MissingReasonError()
+    if unknown := tuple(v for v in values if v not in rules.values):
+        raise UnknownValueError(unknown, rules.values)
+
+
 def give_kudos(
     *,
     session: Session,
@@ -84,59 +102,21 @@ def give_kudos(
     reason: str,
     values: Sequence[str],
     channel_id: str | None,
-    source: str,
+    source: KudosSource,
     rules: KudosRules,
     now: datetime,
     source_ref: str | None = None,
 ) -> KudosResult:
-    check_recipients(giver, recipients, rules)
-    if not reason.strip():
-        raise MissingReasonError()
-    if unknown := tuple(v for v in values if v not in rules.values):
-        raise UnknownValueError(unknown, rules.values)
-
-    ledger.lock_giver(session, team_id, giver.user_id)
+    """Record one batch of kudos in the caller's transaction, with the streak and milestones it
+    brings; raises the first rule the request breaks, having written nothing."""
+    check_request(giver, recipients, reason, values, rules)
+    ledger.lock_giver(session, team_id=team_id, giver_id=giver.user_id)
     if source_ref:
-        earlier = {
-            k.recipient_id
-            for k in ledger.active_by_source(session, team_id, giver.user_id, source_ref)
-        }
-        if again := tuple(p.user_id for p in recipients if p.user_id in earlier):
-            raise DuplicateKudosError(again)
-    day_start, day_end = local_day_bounds(now, giver.zone)
-    used = ledger.count_given(session, team_id, giver.user_id, day_start)
-    if used + len(recipients) > rules.daily_allowance:
-        raise AllowanceExceededError(rules.daily_allowance, used, len(recipients), day_end)
-    if rules.per_recipient_daily_cap:
-        for person in recipients:
-            already = ledger.count_given(
-                session, team_id, giver.user_id, day_start, recipient_id=person.user_id
-            )
-            if already + 1 > rules.per_recipient_daily_cap:
-                raise RecipientCapError(person.user_id, rules.per_recipient_daily_cap)
-
-    batch_id = str(uuid.uuid4())
-    rows = [
-        Kudos(
-            team_id=team_id,
-            batch_id=batch_id,
-            giver_id=giver.user_id,
-            recipient_id=p.user_id,
-            reason=reason,
-            values=",".join(values),
-            channel_id=channel_id,
-            source=source,
-            source_ref=source_ref,
-            created_at=now,
-        )
-        for p in recipients
-    ]
-    ledger.add_kudos(session, rows)
-    weeks, streak_party = _advance_streak(session, team_id, giver, now)
-    celebrations = [*_received_milestones(session, team_id, recipients, now), *streak_party]
-    return KudosResult(
+        _check_not_given_for(session, team_id, giver, recipients, source_ref)
+    used = _check_allowance(session, team_id, giver, recipients, rules, now)
+    result = KudosResult(
         team_id=team_id,
-        batch_id=batch_id,
+        batch_id=str(uuid.uuid4()),
         giver_id=giver.user_id,
         recipient_ids=tuple(p.user_id for p in recipients),
         reason=reason,
@@ -147,9 +127,78 @@ def give_kudos(
         created_at=now,
         remaining_today=rules.daily_allowance - used - len(recipients),
         allowance=rules.daily_allowance,
-        streak_weeks=weeks,
-        celebrations=tuple(celebrations),
+        streak_weeks=0,
+        celebrations=(),
     )
+    ledger.add_kudos(session, _ledger_rows(result))
+    weeks, streak_party = _advance_streak(session, team_id, giver, now)
+    received = _received_milestones(session, team_id, recipients, now)
+    return replace(result, streak_weeks=weeks, celebrations=(*received, *streak_party))
+
+
+def _check_not_given_for(
+    session: Session,
+    team_id: str,
+    giver: Person,
+    recipients: Sequence[Person],
+    source_ref: str,
+) -> None:
+    """One giver recognises a person for one message once (another skin tone is no second)."""
+    earlier = {
+        k.recipient_id
+        for k in ledger.active_by_source(
+            session, team_id=team_id, giver_id=giver.user_id, source_ref=source_ref
+        )
+    }
+    if again := tuple(p.user_id for p in recipients if p.user_id in earlier):
+        raise DuplicateKudosError(again)
+
+
+def _check_allowance(
+    session: Session,
+    team_id: str,
+    giver: Person,
+    recipients: Sequence[Person],
+    rules: KudosRules,
+    now: datetime,
+) -> int:
+    """The giver's daily allowance and per-person cap (their local day); returns how many
+    kudos they have given today."""
+    day_start, day_end = local_day_bounds(now, giver.zone)
+    used = ledger.count_given(session, team_id=team_id, giver_id=giver.user_id, since=day_start)
+    if used + len(recipients) > rules.daily_allowance:
+        raise AllowanceExceededError(rules.daily_allowance, used, len(recipients), day_end)
+    if rules.per_recipient_daily_cap:
+        for person in recipients:
+            already = ledger.count_given(
+                session,
+                team_id=team_id,
+                giver_id=giver.user_id,
+                since=day_start,
+                recipient_id=person.user_id,
+            )
+            if already + 1 > rules.per_recipient_daily_cap:
+                raise RecipientCapError(person.user_id, rules.per_recipient_daily_cap)
+    return used
+
+
+def _ledger_rows(result: KudosResult) -> list[Kudos]:
+    """One ledger row per recipient, sharing the batch id."""
+    return [
+        Kudos(
+            team_id=result.team_id,
+            batch_id=result.batch_id,
+            giver_id=result.giver_id,
+            recipient_id=recipient_id,
+            reason=result.reason,
+            values=",".join(result.values),
+            channel_id=result.channel_id,
+            source=result.source,
+            source_ref=result.source_ref,
+            created_at=result.created_at,
+        )
+        for recipient_id in result.recipient_ids
+    ]
 
 
 def week_of(now: datetime, person: Person) -> date:
@@ -162,7 +211,7 @@ def _advance_streak(
     session: Session, team_id: str, giver: Person, now: datetime
 ) -> tuple[int, list[Celebration]]:
     week = week_of(now, giver)
-    row = ledger.streak(session, team_id, giver.user_id)
+    row = ledger.streak(session, team_id=team_id, user_id=giver.user_id)
     if row is None:
         row = GivingStreak(
             team_id=team_id, user_id=giver.user_id, last_week=week, current=1, best=1
@@ -174,11 +223,14 @@ def _advance_streak(
         row.last_week = week
         row.best = max(row.best, row.current)
     ledger.save_streak(session, row)
+    kind = MilestoneKind.GIVING_STREAK
     party = [
-        Celebration(giver.user_id, "giving_streak", t)
+        Celebration(giver.user_id, kind, t)
         for t in STREAK_MILESTONES
         if row.current == t
-        and ledger.reach_milestone(session, team_id, giver.user_id, "giving_streak", t, now)
+        and ledger.reach_milestone(
+            session, team_id=team_id, user_id=giver.user_id, kind=kind, threshold=t, now=now
+        )
     ]
     return row.current, party
 
@@ -186,17 +238,20 @@ def _advance_streak(
 def _received_milestones(
     session: Session, team_id: str, recipients: Sequence[Person], now: datetime
 ) -> list[Celebration]:
+    kind = MilestoneKind.RECEIVED
     party: list[Celebration] = []
     for person in recipients:
-        count = ledger.received_count(session, team_id, person.user_id)
+        count = ledger.received_count(session, team_id=team_id, user_id=person.user_id)
         new = [
             t
             for t in RECEIVED_MILESTONES
             if count >= t
-            and ledger.reach_milestone(session, team_id, person.user_id, "received", t, now)
+            and ledger.reach_milestone(
+                session, team_id=team_id, user_id=person.user_id, kind=kind, threshold=t, now=now
+            )
         ]
         if new:  # several at once (e.g. after an import): celebrate the highest only
-            party.append(Celebration(person.user_id, "received", max(new)))
+            party.append(Celebration(person.user_id, kind, max(new)))
     return party
 
 
@@ -215,18 +270,18 @@ def undo_kudos(
     rules: KudosRules,
     now: datetime,
 ) -> Undone:
-    rows = ledger.batch(session, team_id, batch_id)
+    rows = ledger.batch(session, team_id=team_id, batch_id=batch_id)
     if not rows:
-        raise UndoNotAllowedError("not_found")
+        raise UndoNotAllowedError(UndoRefusal.NOT_FOUND)
     if rows[0].giver_id != giver.user_id:
-        raise UndoNotAllowedError("not_giver")
+        raise UndoNotAllowedError(UndoRefusal.NOT_GIVER)
     if now - rows[0].created_at > timedelta(minutes=rules.undo_minutes):
-        raise UndoNotAllowedError("expired")
-    revoked = ledger.revoke(session, rows, by=giver.user_id, why="undo", now=now)
+        raise UndoNotAllowedError(UndoRefusal.EXPIRED)
+    revoked = ledger.revoke(session, rows, by=giver.user_id, why=RevocationReason.UNDO, now=now)
     if not revoked:
-        raise UndoNotAllowedError("already_undone")
+        raise UndoNotAllowedError(UndoRefusal.ALREADY_UNDONE)
     day_start, _ = local_day_bounds(now, giver.zone)
-    used = ledger.count_given(session, team_id, giver.user_id, day_start)
+    used = ledger.count_given(session, team_id=team_id, giver_id=giver.user_id, since=day_start)
     return Undone(tuple(revoked), max(0, rules.daily_allowance - used))
 
 
@@ -234,8 +289,11 @@ def take_back_reaction(
     *, session: Session, team_id: str, giver_id: str, source_ref: str, now: datetime
 ) -> list[Kudos]:
     """The giver removed their reaction: the kudos it gave is taken back, whenever that is."""
-    rows = ledger.active_by_source(session, team_id, giver_id, source_ref)
-    return ledger.revoke(session, rows, by=giver_id, why="reaction_removed", now=now)
+    rows = ledger.active_by_source(
+        session, team_id=team_id, giver_id=giver_id, source_ref=source_ref
+    )
+    why = RevocationReason.REACTION_REMOVED
+    return ledger.revoke(session, rows, by=giver_id, why=why, now=now)
 
 
 @dataclass(frozen=True)
@@ -259,22 +317,26 @@ def kudos_stats(
     rules: KudosRules,
     now: datetime,
 ) -> Stats:
-    totals = ledger.totals(session, team_id, person.user_id)
+    totals = ledger.totals(session, team_id=team_id, user_id=person.user_id)
     week_start = now.date() - timedelta(days=6)
-    row = ledger.streak(session, team_id, person.user_id)
+    row = ledger.streak(session, team_id=team_id, user_id=person.user_id)
     current = 0
     if row is not None and row.last_week >= week_of(now, person) - timedelta(days=7):
         current = row.current
     remaining = None
     if viewer_id == person.user_id:
         day_start, _ = local_day_bounds(now, zone_or_utc(person.tz))
-        used = ledger.count_given(session, team_id, person.user_id, day_start)
+        used = ledger.count_given(
+            session, team_id=team_id, giver_id=person.user_id, since=day_start
+        )
         remaining = max(0, rules.daily_allowance - used)
     return Stats(
         user_id=person.user_id,
         received=totals.received,
         given=totals.given,
-        received_this_week=ledger.received_since(session, team_id, person.user_id, week_start),
+        received_this_week=ledger.received_since(
+            session, team_id=team_id, user_id=person.user_id, since=week_start
+        ),
         by_value=totals.by_value,
         streak_weeks=current,
         best_streak=row.best if row else 0,
@@ -284,7 +346,7 @@ def kudos_stats(
 
 @dataclass(frozen=True)
 class Board:
-    period: str
+    period: Period
     value: str | None
     rows: tuple[ledger.BoardRow, ...]
 
@@ -293,7 +355,7 @@ def kudos_leaderboard(
     *,
     session: Session,
     team_id: str,
-    period: str,
+    period: Period,
     value: str | None,
     now: datetime,
     limit: int = 10,

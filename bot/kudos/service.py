@@ -10,8 +10,15 @@ from sqlmodel import Session
 from bot import events
 from bot.celebrations.service import milestones_in_channel
 from bot.deps import Deps
-from bot.kudos import ids, rules
-from bot.kudos.messages import announcements, withdraw_edit
+from bot.kudos import rules
+from bot.kudos.errors import DuplicateKudosError
+from bot.kudos.ids import OutboxKind, Period
+from bot.kudos.messages import announcements, confirmation_dm, withdraw_edit
+from bot.kudos.parse import GiveKudos, ModalKudos, Reaction
+from bot.kudos.render import reaction_reason
+from bot.kudos.rules import Board, KudosResult, Stats, Undone
+from storage.models import Kudos
+from storage.models.kudos import KudosSource as KudosSource  # re-exported: a Gift names its source
 
 
 @dataclass(frozen=True)
@@ -24,7 +31,7 @@ class Gift:
     reason: str
     values: tuple[str, ...]
     channel_id: str | None
-    source: str
+    source: KudosSource
     group_ids: tuple[str, ...] = ()
     source_ref: str | None = None
     permalink: str | None = None
@@ -32,7 +39,39 @@ class Gift:
     event_id: str | None = None
 
 
-def give(deps: Deps, gift: Gift) -> rules.KudosResult | None:
+def command_gift(parsed: GiveKudos, *, team_id: str, giver_id: str, channel_id: str | None) -> Gift:
+    """``/kudos @ana for ...`` typed in ``channel_id``."""
+    return Gift(
+        team_id=team_id,
+        giver_id=giver_id,
+        user_ids=parsed.user_ids,
+        group_ids=parsed.group_ids,
+        reason=parsed.reason,
+        values=parsed.values,
+        channel_id=channel_id,
+        source=KudosSource.COMMAND,
+    )
+
+
+def modal_gift(
+    submitted: ModalKudos, *, team_id: str, giver_id: str, permalink: str | None
+) -> Gift:
+    """The kudos form, opened by ``/kudos`` or (about one message) by the message shortcut."""
+    about = bool(submitted.msg_ts)
+    return Gift(
+        team_id=team_id,
+        giver_id=giver_id,
+        user_ids=submitted.user_ids,
+        reason=submitted.reason,
+        values=submitted.values,
+        channel_id=submitted.channel_id,
+        source=KudosSource.SHORTCUT if about else KudosSource.MODAL,
+        source_ref=f"{submitted.msg_channel}:{submitted.msg_ts}" if about else None,
+        permalink=permalink,
+    )
+
+
+def give(deps: Deps, gift: Gift) -> KudosResult | None:
     """Resolve people, record the kudos and queue its announcements in one transaction.
     Returns None when ``event_id`` was already handled (a retried event)."""
     now = deps.clock()
@@ -73,11 +112,13 @@ def give(deps: Deps, gift: Gift) -> rules.KudosResult | None:
         in_channel = milestones_in_channel(
             session, team_id=gift.team_id, user_ids=[c.user_id for c in result.celebrations]
         )
-        messages = announcements(result, post_channel, gift.permalink, in_channel=in_channel)
-        if gift.thread_ts and not policy.kudos_channel:
-            for msg in messages:
-                if msg.kind == ids.POST:
-                    msg.payload["thread_ts"] = gift.thread_ts
+        messages = announcements(
+            result,
+            post_channel,
+            gift.permalink,
+            in_channel=in_channel,
+            thread_ts=None if policy.kudos_channel else gift.thread_ts,
+        )
         deps.outbox.enqueue(session, gift.team_id, messages, now)
     deps.deliverer.kick()
     return result
@@ -87,4 +128,116 @@ def withdraw(deps: Deps, session: Session, *, team_id: str, batch_id: str, giver
     """Queue the edits that mark a batch's post and DMs withdrawn (or cancel them if unsent),
     in the caller's transaction, so a revocation and its announcement stand or fall together."""
     edit = withdraw_edit(giver_id)
-    deps.outbox.withdraw(session, team_id, batch_id, [ids.POST, ids.DM], edit, deps.clock())
+    kinds = [OutboxKind.POST, OutboxKind.DM]
+    deps.outbox.withdraw(session, team_id, batch_id, kinds, edit, deps.clock())
+
+
+def confirm_by_dm(deps: Deps, result: KudosResult) -> None:
+    """Tell the giver it worked (with Undo) by DM: they could not be told where they gave it."""
+    with deps.db.write() as session:
+        message = confirmation_dm(result, deps.settings.kudos.undo_minutes)
+        deps.outbox.enqueue(session, result.team_id, [message], deps.clock())
+    deps.deliverer.kick()
+
+
+def undo(deps: Deps, *, team_id: str, batch_id: str, giver_id: str) -> Undone:
+    """The giver pressed Undo: take the batch back and withdraw what it sent, if still allowed."""
+    now = deps.clock()
+    giver = deps.directory.person(team_id, giver_id, now)
+    with deps.db.write() as session:
+        undone = rules.undo_kudos(
+            session=session,
+            team_id=team_id,
+            batch_id=batch_id,
+            giver=giver,
+            rules=deps.settings.kudos,
+            now=now,
+        )
+        withdraw(deps, session, team_id=team_id, batch_id=batch_id, giver_id=giver_id)
+    deps.deliverer.kick()
+    return undone
+
+
+def react(deps: Deps, reaction: Reaction, permalink: str | None) -> KudosResult | None:
+    """The kudos emoji on someone's message gives them kudos for it. None when nothing was
+    given: the message has no person behind it, the event was a retry, or the giver already
+    recognised this message (another skin tone of the emoji)."""
+    if not reaction.author_id:
+        return None
+    try:
+        return give(
+            deps,
+            Gift(
+                team_id=reaction.team_id,
+                giver_id=reaction.giver_id,
+                user_ids=(reaction.author_id,),
+                reason=reaction_reason(deps.settings.kudos.emoji, permalink, reaction.channel_id),
+                values=(),
+                channel_id=reaction.channel_id,
+                source=KudosSource.REACTION,
+                source_ref=reaction.source_ref,
+                thread_ts=reaction.ts,
+                event_id=reaction.event_id,
+            ),
+        )
+    except DuplicateKudosError:
+        return None
+
+
+def unreact(deps: Deps, reaction: Reaction) -> list[Kudos]:
+    """The giver removed their kudos reaction: the kudos it gave is taken back, whenever that
+    is, and what it sent withdrawn. Returns the kudos taken back (none for a retried event)."""
+    now = deps.clock()
+    with deps.db.write() as session:
+        if not events.first_delivery(
+            session=session, team_id=reaction.team_id, event_id=reaction.event_id, now=now
+        ):
+            return []
+        revoked = rules.take_back_reaction(
+            session=session,
+            team_id=reaction.team_id,
+            giver_id=reaction.giver_id,
+            source_ref=reaction.source_ref,
+            now=now,
+        )
+        for batch_id in dict.fromkeys(k.batch_id for k in revoked):
+            withdraw(
+                deps,
+                session,
+                team_id=reaction.team_id,
+                batch_id=batch_id,
+                giver_id=reaction.giver_id,
+            )
+    deps.deliverer.kick()
+    return revoked
+
+
+def stats(deps: Deps, *, team_id: str, viewer_id: str, user_id: str | None) -> Stats:
+    """``/kudos stats [@someone]``: the viewer's own numbers, or someone else's."""
+    now = deps.clock()
+    person = deps.directory.person(team_id, user_id or viewer_id, now)
+    with deps.db.read() as session:
+        return rules.kudos_stats(
+            session=session,
+            team_id=team_id,
+            person=person,
+            viewer_id=viewer_id,
+            rules=deps.settings.kudos,
+            now=now,
+        )
+
+
+def leaderboard(deps: Deps, *, team_id: str, period: Period, value: str | None) -> Board:
+    """``/kudos leaderboard [week|month|all] [#value]``: the most recognised people."""
+    with deps.db.read() as session:
+        return rules.kudos_leaderboard(
+            session=session, team_id=team_id, period=period, value=value, now=deps.clock()
+        )
+
+
+def set_opt_out(deps: Deps, *, team_id: str, user_id: str, opt_out: bool) -> None:
+    """``/kudos optout`` and ``optin``: leave the leaderboards, or come back."""
+    with deps.db.write() as session:
+        rules.set_leaderboard_opt_out(
+            session=session, team_id=team_id, user_id=user_id, opt_out=opt_out
+        )

@@ -31,14 +31,6 @@ class MilestonesPlace(StrEnum):
     CHANNEL = "channel"
 
 
-class MilestoneKind(StrEnum):
-    """The milestones a celebration post (or the weekly shout-out) announces."""
-
-    RECEIVED = "received"
-    GIVING_STREAK = "giving_streak"
-    CHECKIN_STREAK = "checkin_streak"
-
-
 class CelebrationSend(StrEnum):
     """Delivery records (``ScheduledSend.kind``) of the celebrations job."""
 

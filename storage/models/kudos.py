@@ -7,11 +7,37 @@ same transaction as the ledger, so leaderboards read a handful of rows instead o
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.models.common import BigId, utc_column
+
+
+class KudosSource(StrEnum):
+    """Where a kudos was given (``Kudos.source``)."""
+
+    COMMAND = "command"  # /kudos @ana for ...
+    MODAL = "modal"  # the form /kudos opens
+    SHORTCUT = "shortcut"  # the message shortcut (the form, about one message)
+    REACTION = "reaction"  # the kudos emoji on a message
+    CUSTOMER = "customer"  # a customer's praise, passed on (feedback)
+
+
+class RevocationReason(StrEnum):
+    """Why a kudos was taken back (``KudosRevocation.why``)."""
+
+    UNDO = "undo"
+    REACTION_REMOVED = "reaction_removed"
+
+
+class MilestoneKind(StrEnum):
+    """What a milestone counts (``Milestone.kind``)."""
+
+    RECEIVED = "received"  # kudos received
+    GIVING_STREAK = "giving_streak"  # weeks in a row giving kudos
+    CHECKIN_STREAK = "checkin_streak"  # a goal's check-ins in a row (goals)
 
 
 class Kudos(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""Kudos services on a real database (SQLite, and PostgreSQL when reachable)."""
+"""Kudos rules in the caller's transaction, on a real database (SQLite, and PostgreSQL when
+reachable)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""Parsing /kudos text, and escaping whatever people write."""
+"""Parsing /kudos text and the kudos payloads, and escaping whatever people write."""
 
 from __future__ import annotations
 
 import html
+import json
 
 import pytest
 from hypothesis import given
@@ -10,16 +11,23 @@ from hypothesis import strategies as st
 
 from bot import errors
 from bot.kudos import errors as kudos_errors
+from bot.kudos.ids import Period
 from bot.kudos.parse import (
     GiveKudos,
     KudosLimits,
+    ModalKudos,
     OpenModal,
     SetLeaderboardOptOut,
     ShowHelp,
     ShowLeaderboard,
     ShowStats,
+    is_kudos_reaction,
+    modal_metadata,
     modal_reason,
     parse_kudos_command,
+    parse_modal,
+    parse_reaction,
+    parse_shortcut,
 )
 from bot.settings import DEFAULT_VALUES
 
@@ -132,3 +140,91 @@ def test_modal_reason_is_fully_escaped(text: str) -> None:
     out = modal_reason(text, 1000)
     assert "<" not in out and ">" not in out
     assert html.unescape(out) == text.strip()  # nothing lost, only escaped
+
+
+def test_leaderboard_periods_are_typed() -> None:
+    board = parse_kudos_command("top month", LIMITS)
+    assert isinstance(board, ShowLeaderboard) and board.period is Period.MONTH
+    assert parse_kudos_command("board", LIMITS) == ShowLeaderboard(Period.WEEK)
+
+
+# Payloads
+
+
+def test_kudos_reaction_is_the_emoji_in_any_skin_tone_on_a_message() -> None:
+    on_message = {"type": "message", "channel": "C1", "ts": "1.2"}
+    assert is_kudos_reaction({"reaction": "clap", "item": on_message}, "clap")
+    assert is_kudos_reaction({"reaction": "clap::skin-tone-3", "item": on_message}, "clap")
+    assert not is_kudos_reaction({"reaction": "tada", "item": on_message}, "clap")
+    assert not is_kudos_reaction({"reaction": "clap", "item": {"type": "file"}}, "clap")
+    assert not is_kudos_reaction({"reaction": "clap"}, "clap")
+
+
+def test_reaction_payload() -> None:
+    event = {
+        "user": "UANA",
+        "item_user": "UBEN",
+        "item": {"type": "message", "channel": "C1", "ts": "1.2"},
+    }
+    r = parse_reaction({"team_id": "T1", "event_id": "Ev1"}, event)
+    assert (r.team_id, r.giver_id, r.author_id, r.event_id) == ("T1", "UANA", "UBEN", "Ev1")
+    assert r.source_ref == "C1:1.2"
+    del event["item_user"]
+    bare = parse_reaction({}, event)
+    assert (bare.team_id, bare.author_id, bare.event_id) == ("", None, None)
+
+
+def shortcut(message: dict[str, str], user: str = "UANA") -> dict[str, object]:
+    return {"user": {"id": user}, "channel": {"id": "C1"}, "message": message}
+
+
+def test_shortcut_is_about_the_authors_message() -> None:
+    about = parse_shortcut(shortcut({"user": "UBEN", "ts": "1.2", "text": "a\nb" + "c" * 200}))
+    assert (about.author_id, about.channel_id, about.ts) == ("UBEN", "C1", "1.2")
+    assert about.snippet == ("a b" + "c" * 200)[:150]
+    assert json.loads(about.metadata()) == {"channel": "C1", "msg_channel": "C1", "msg_ts": "1.2"}
+
+
+@pytest.mark.parametrize(
+    ("message", "error"),
+    [
+        ({"bot_id": "B1", "user": "UBOT"}, kudos_errors.BotRecipientError),
+        ({"text": "no author"}, kudos_errors.BotRecipientError),
+        ({"user": "UANA"}, kudos_errors.SelfKudosError),
+    ],
+)
+def test_shortcut_on_a_bot_or_ones_own_message_is_refused(message: dict, error: type) -> None:
+    with pytest.raises(error):
+        parse_shortcut(shortcut(message))
+
+
+def form(values: dict, meta: str = "") -> dict:
+    return {"state": {"values": values}, "private_metadata": meta}
+
+
+def test_form_as_submitted() -> None:
+    values = {
+        "kudos_recipients": {"recipients": {"selected_users": ["UBEN", "UCY"]}},
+        "kudos_value": {"value": {"selected_option": {"value": "empathy"}}},
+        "kudos_reason": {"reason": {"value": " Calm <b> "}},
+    }
+    meta = json.dumps({"channel": "C1", "msg_channel": "C1", "msg_ts": "1.2"})
+    submitted, problems = parse_modal(form(values, meta), 1000)
+    assert problems == {}
+    assert submitted == ModalKudos(
+        ("UBEN", "UCY"), "Calm &lt;b&gt;", ("empathy",), "C1", msg_channel="C1", msg_ts="1.2"
+    )
+    values["kudos_channel"] = {"channel": {"selected_conversation": "C2"}}
+    assert parse_modal(form(values, modal_metadata("C1")), 1000)[0].channel_id == "C2"
+
+
+def test_form_mistakes_are_reported_per_field() -> None:
+    values = {"kudos_reason": {"reason": {"value": "   "}}}
+    submitted, problems = parse_modal(form(values), 1000)
+    assert set(problems) == {"kudos_recipients", "kudos_reason"}
+    assert problems["kudos_recipients"] == "Pick at least one person."
+    assert "reason" in problems["kudos_reason"]
+    assert (submitted.user_ids, submitted.channel_id, submitted.msg_ts) == ((), None, None)
+    long = {"kudos_recipients": {"recipients": {"selected_users": ["UBEN"]}}}
+    long["kudos_reason"] = {"reason": {"value": "x" * 21}}
+    assert set(parse_modal(form(long), 20)[1]) == {"kudos_reason"}

@@ -1,17 +1,27 @@
-"""Kudos end to end: signed requests in, what Slack was asked to show out."""
+"""Kudos end to end: signed requests in, what Slack was asked to show out; and each listener
+called alone, with a recording ack and respond."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from sqlmodel import func, select
 
+from bot.deps import Deps, build_deps
+from bot.kudos.parse import ShowHelp
 from bot.sandbox.server import FakeSlack
+from bot.settings import load_settings
 from bot.work import WorkQueue
+from handlers.common import DEPS
+from handlers.kudos import Asked, answer, on_kudos, on_modal, on_reaction_added, on_undo
 from storage.db import Database
 from storage.models import Kudos, KudosRevocation, OutboxRow
-from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, Bravo, start_bravo
+from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, SECRET, TEAM, Bravo, Clock, start_bravo
 
 
 def kudos_rows(bravo: Bravo) -> list[Kudos]:
@@ -431,3 +441,112 @@ def test_when_overloaded_a_command_is_refused_kindly_not_lost(
         assert len(wait_rows(bravo, 1)) == 1
     finally:
         running.close()
+
+
+# Listeners called alone: no app, no HTTP; a recording ack and respond, deps in the context.
+
+
+class Recorder:
+    """Stands in for Bolt's ``ack`` or ``respond``: records each call."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def __call__(self, body: Any = None, **kwargs: Any) -> None:
+        self.calls.append(kwargs if body is None else {"body": body, **kwargs})
+
+
+@pytest.fixture
+def deps(slack: FakeSlack, db: Database) -> Iterator[Deps]:
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-sandbox",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": slack.base_url,
+        }
+    )
+    built = build_deps(settings, db, clock=Clock(), work=WorkQueue(threads=1))
+    yield built
+    built.work.shutdown(wait=True)
+
+
+def slash(text: str, user: str = "UANA") -> dict[str, Any]:
+    return {
+        "team_id": TEAM,
+        "user_id": user,
+        "channel_id": CHANNEL,
+        "text": text,
+        "trigger_id": "1.2",
+    }
+
+
+def test_on_kudos_alone_acks_and_explains_a_mistake_at_once(deps: Deps) -> None:
+    ack, respond = Recorder(), Recorder()
+    on_kudos(ack, slash("<@UBEN|ben>"), respond, deps.client, {DEPS: deps})
+    assert ack.calls == [{}]
+    [reply] = respond.calls
+    assert reply["body"]["response_type"] == "ephemeral"
+    assert "need a reason" in reply["body"]["text"]
+
+
+def test_on_kudos_alone_gives_after_the_ack(deps: Deps) -> None:
+    ack, respond = Recorder(), Recorder()
+    on_kudos(ack, slash("<@UBEN|ben> for the save #empathy"), respond, deps.client, {DEPS: deps})
+    deps.work.shutdown(wait=True)  # the work after the ack is done
+    assert ack.calls == [{}]
+    [reply] = respond.calls
+    assert "Kudos sent to <@UBEN>" in reply["body"]["text"]
+    with deps.db.read() as s:
+        [row] = s.exec(select(Kudos)).all()
+    assert (row.giver_id, row.recipient_id, row.values) == ("UANA", "UBEN", "empathy")
+
+
+def test_a_subcommand_answers_through_the_actions_table(deps: Deps) -> None:
+    respond = Recorder()
+    answer(deps, Asked(TEAM, "UANA", CHANNEL), ShowHelp(), respond)
+    [reply] = respond.calls
+    assert "/kudos leaderboard" in reply["body"]["text"]
+
+
+def test_on_modal_alone_shows_field_errors_and_stores_nothing(deps: Deps) -> None:
+    ack = Recorder()
+    view = {"state": {"values": {"kudos_reason": {"reason": {"value": " "}}}}}
+    body = {"team": {"id": TEAM}, "user": {"id": "UANA"}}
+    on_modal(ack, body, view, deps.client, {DEPS: deps})
+    [call] = ack.calls
+    assert call["response_action"] == "errors"
+    assert set(call["errors"]) == {"kudos_recipients", "kudos_reason"}
+    with deps.db.read() as s:
+        assert s.exec(select(Kudos)).all() == []
+
+
+def test_on_undo_alone_refuses_someone_else(deps: Deps) -> None:
+    ack, respond = Recorder(), Recorder()
+    on_kudos(Recorder(), slash("<@UBEN|ben> for the save"), Recorder(), deps.client, {DEPS: deps})
+    deps.work.shutdown(wait=True)
+    with deps.db.read() as s:
+        [row] = s.exec(select(Kudos)).all()
+    deps = replace(deps, work=WorkQueue(threads=1))
+    body = {"team": {"id": TEAM}, "user": {"id": "UBEN"}}
+    on_undo(ack, body, {"value": row.batch_id}, respond, {DEPS: deps})
+    deps.work.shutdown(wait=True)
+    assert ack.calls == [{}]
+    [reply] = respond.calls
+    assert reply["body"]["replace_original"] is False
+    assert "Only the person" in reply["body"]["text"]
+
+
+def test_on_reaction_added_alone_ignores_other_emoji(deps: Deps) -> None:
+    event = {
+        "user": "UANA",
+        "reaction": "tada",
+        "item_user": "UBEN",
+        "item": {"type": "message", "channel": CHANNEL, "ts": "1.2"},
+    }
+    on_reaction_added({"team_id": TEAM}, event, deps.client, {DEPS: deps})
+    event["reaction"] = "clap::skin-tone-2"
+    on_reaction_added({"team_id": TEAM, "event_id": "Ev1"}, event, deps.client, {DEPS: deps})
+    deps.work.shutdown(wait=True)
+    with deps.db.read() as s:
+        [row] = s.exec(select(Kudos)).all()
+    assert (row.source, row.source_ref) == ("reaction", f"{CHANNEL}:1.2")
