@@ -80,10 +80,10 @@ class UserDirectory:
 
     def people(
         self,
+        *,
         team_id: str,
         user_ids: Iterable[str],
         now: datetime,
-        *,
         sweep_at: int | None = None,
     ) -> dict[str, Person]:
         """Each of ``user_ids``, from the cache or Slack. With ``sweep_at``: when that many or
@@ -91,7 +91,7 @@ class UserDirectory:
         and only those it did not list are looked up one by one."""
         ids = list(dict.fromkeys(user_ids))
         with self._db.read() as session:
-            cached = user_store.cached_people(session, team_id, ids)
+            cached = user_store.cached_people(session, team_id=team_id, user_ids=ids)
         found: dict[str, Person] = {}
         stale: dict[str, Person] = {}
         for uid, row in cached.items():
@@ -99,7 +99,7 @@ class UserDirectory:
             (found if row.fetched_at > now - CACHE_TTL else stale)[uid] = person
         wanted = [uid for uid in ids if uid not in found]
         if sweep_at is not None and len(wanted) >= sweep_at:
-            found.update(self.sweep(team_id, set(wanted), now))
+            found.update(self.sweep(team_id=team_id, wanted=set(wanted), now=now))
         fresh: list[Person] = []
         for uid in ids:
             if uid in found:
@@ -120,7 +120,7 @@ class UserDirectory:
             self._remember(team_id, fresh, now)
         return found
 
-    def sweep(self, team_id: str, wanted: set[str], now: datetime) -> dict[str, Person]:
+    def sweep(self, *, team_id: str, wanted: set[str], now: datetime) -> dict[str, Person]:
         """Refresh the cache with everyone ``users.list`` lists (each page saved before the next
         is asked for); returns those of ``wanted`` it found. If Slack fails part way, what was
         read is kept and the caller looks the rest up one by one."""
@@ -140,8 +140,8 @@ class UserDirectory:
             for p in sorted(people, key=lambda p: p.user_id):
                 user_store.remember_person(
                     session,
-                    team_id,
-                    p.user_id,
+                    team_id=team_id,
+                    user_id=p.user_id,
                     name=p.name,
                     tz=p.tz,
                     is_bot=p.is_bot,
@@ -149,8 +149,8 @@ class UserDirectory:
                     now=now,
                 )
 
-    def person(self, team_id: str, user_id: str, now: datetime) -> Person:
-        return self.people(team_id, [user_id], now)[user_id]
+    def person(self, *, team_id: str, user_id: str, now: datetime) -> Person:
+        return self.people(team_id=team_id, user_ids=[user_id], now=now)[user_id]
 
     def _fetch(self, user_id: str) -> Person:
         try:

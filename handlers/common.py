@@ -70,6 +70,16 @@ def answering(respond: Any) -> Iterator[None]:
         respond(ephemeral(error_text(err)))
 
 
+@contextmanager
+def telling(respond: Any) -> Iterator[None]:
+    """``answering`` for a button press: the words come as a new ephemeral message and leave the
+    pressed message as it is."""
+    try:
+        yield
+    except BravoError as err:
+        tell(respond, error_text(err))
+
+
 def field_error(ack: Ack, block_id: str, err: BravoError) -> None:
     """Answer a modal submission with the domain error shown under one of its fields."""
     ack(response_action="errors", errors={block_id: error_text(err)})

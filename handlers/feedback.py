@@ -8,8 +8,7 @@ queues.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -35,16 +34,7 @@ from bot.feedback.parse import (
 from bot.goals.render import goal_modal
 from bot.goals.render import meta as goal_meta
 from bot.text import plain
-from handlers.common import answering, deps_of, ephemeral, field_error, later, tell
-
-
-@contextmanager
-def _telling(respond: Respond) -> Iterator[None]:
-    """``answering`` for a button press: the words leave the pressed message as it is."""
-    try:
-        yield
-    except BravoError as err:
-        tell(respond, error_text(err))
+from handlers.common import answering, deps_of, ephemeral, field_error, later, tell, telling
 
 
 def _value(action: dict[str, Any]) -> int:
@@ -140,7 +130,7 @@ def on_answer(
     """ "Give feedback" on a request DM opens the form, if the request is this person's and open."""
     ack()
     deps = deps_of(context)
-    with _telling(respond):
+    with telling(respond):
         row = service.request_to_answer(
             deps, team_id=body["team"]["id"], request_id=_value(action), giver_id=body["user"]["id"]
         )
@@ -213,7 +203,7 @@ def on_to_goal(
     """ "Turn this into a goal": the goal form, prefilled with the feedback as a plan."""
     ack()
     deps = deps_of(context)
-    with _telling(respond):
+    with telling(respond):
         draft = service.goal_from(
             deps,
             team_id=body["team"]["id"],
@@ -272,7 +262,7 @@ def on_customer_kudos(
 def customer_kudos(
     deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond
 ) -> None:
-    with _telling(respond):
+    with telling(respond):
         row = service.praise_to_kudos(
             deps, team_id=body["team"]["id"], actor_id=body["user"]["id"], row_id=_value(action)
         )

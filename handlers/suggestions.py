@@ -8,8 +8,6 @@ logs what they wrote.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -17,7 +15,7 @@ from slack_sdk.web import WebClient
 
 from bot.commands import command_help
 from bot.deps import Deps
-from bot.errors import BravoError, error_text
+from bot.errors import BravoError
 from bot.suggestions import ids, render, service
 from bot.suggestions.parse import (
     OpenSuggestModal,
@@ -29,20 +27,19 @@ from bot.suggestions.parse import (
     suggestion_id,
     suggestion_text,
 )
-from handlers.common import answering, deps_of, ephemeral, field_error, later, tell, view_input
+from handlers.common import (
+    answering,
+    deps_of,
+    ephemeral,
+    field_error,
+    later,
+    telling,
+    view_input,
+)
 
 
 def _value(view: dict[str, Any], block: str) -> str:
     return str(view_input(view, block, "value", ids.INPUT) or "")
-
-
-@contextmanager
-def _telling(respond: Respond) -> Iterator[None]:
-    """``answering`` for a button press: the words leave the pressed message as it is."""
-    try:
-        yield
-    except BravoError as err:
-        tell(respond, error_text(err))
 
 
 def on_suggest(
@@ -94,7 +91,7 @@ def on_anyway(
 
 
 def post_anyway(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-    with _telling(respond):
+    with telling(respond):
         text = suggestion_text(str(action.get("value") or ""), escaped=True)
         service.post(deps, team_id=body["team"]["id"], user_id=body["user"]["id"], text=text)
         respond({"replace_original": True, **ephemeral(render.POSTED)})
@@ -128,7 +125,7 @@ def on_done(
 ) -> None:
     """An admin's "Mark done" on a posted suggestion opens the form (now: trigger_id)."""
     ack()
-    with _telling(respond):
+    with telling(respond):
         row = service.to_mark_done(
             deps_of(context),
             client,

@@ -140,7 +140,7 @@ def get(session: Session, row_id: int) -> OutboxRow | None:
     return session.get(OutboxRow, row_id)
 
 
-def by_ref(session: Session, team_id: str, ref: str, kinds: Sequence[str]) -> list[OutboxRow]:
+def by_ref(session: Session, *, team_id: str, ref: str, kinds: Sequence[str]) -> list[OutboxRow]:
     return list(
         session.exec(
             select(OutboxRow)

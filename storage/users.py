@@ -10,7 +10,7 @@ from storage.models import SlackUser, UserPref
 from storage.upsert import upsert
 
 
-def cached_people(session: Session, team_id: str, user_ids: list[str]) -> dict[str, SlackUser]:
+def cached_people(session: Session, *, team_id: str, user_ids: list[str]) -> dict[str, SlackUser]:
     if not user_ids:
         return {}
     rows = session.exec(
@@ -21,9 +21,9 @@ def cached_people(session: Session, team_id: str, user_ids: list[str]) -> dict[s
 
 def remember_person(
     session: Session,
+    *,
     team_id: str,
     user_id: str,
-    *,
     name: str,
     tz: str,
     is_bot: bool,
@@ -49,6 +49,6 @@ def opted_out(session: Session, team_id: str) -> set[str]:
     return set(rows)
 
 
-def set_opt_out(session: Session, team_id: str, user_id: str, opt_out: bool) -> None:
+def set_opt_out(session: Session, *, team_id: str, user_id: str, opt_out: bool) -> None:
     values = {"team_id": team_id, "user_id": user_id, "leaderboard_opt_out": opt_out}
     upsert(session, UserPref, values, ["team_id", "user_id"])

@@ -104,7 +104,7 @@ def refresh_people(deps: Deps, at: datetime, limit: int = 100) -> Counter[str]:
     for team_id, users in by_team.items():
         try:
             # Many stale at once (after a long outage, a big import): one users.list sweep.
-            deps.directory.people(team_id, users, at, sweep_at=SWEEP_AT)
+            deps.directory.people(team_id=team_id, user_ids=users, now=at, sweep_at=SWEEP_AT)
             counts["refreshed"] += len(users)
         except Exception:  # Slack trouble: the cached profiles stay in use
             log.warning("could not refresh %d profiles in %s", len(users), team_id)

@@ -116,7 +116,7 @@ def goals_visible(
 def ask(deps: Deps, *, team_id: str, coach_id: str, coachee_id: str) -> CoachPairing:
     """``coach_id`` offers to coach ``coachee_id``, who is asked by DM."""
     now = deps.clock()
-    people = deps.directory.people(team_id, [coach_id, coachee_id], now)
+    people = deps.directory.people(team_id=team_id, user_ids=[coach_id, coachee_id], now=now)
     with deps.db.write() as session:
         row = request_coaching(
             session, team_id=team_id, coach=people[coach_id], coachee=people[coachee_id], now=now
@@ -175,7 +175,7 @@ class Shown:
 
 def goals_shown(deps: Deps, *, team_id: str, owner_id: str, viewer_id: str) -> Shown:
     """``/goal list [@owner]``: one's own goals, or those an owner shares with the viewer."""
-    viewer = deps.directory.person(team_id, viewer_id, deps.clock())
+    viewer = deps.directory.person(team_id=team_id, user_id=viewer_id, now=deps.clock())
     with deps.db.read() as session:
         goals = goals_visible(session, team_id=team_id, owner_id=owner_id, viewer_id=viewer_id)
     return Shown(goals, owner_id, viewer_id, viewer.zone)

@@ -64,7 +64,9 @@ def send_feedback(deps: Deps, form: FeedbackForm) -> Refused | Nudged | Given:
     recipient_id, request = checked
     if not form.nudged and (nudges := rules.vague_parts(form.draft)):
         return Nudged(recipient_id, request, tuple(nudges))
-    people = deps.directory.people(form.team_id, [form.giver_id, recipient_id], now)
+    people = deps.directory.people(
+        team_id=form.team_id, user_ids=[form.giver_id, recipient_id], now=now
+    )
     with deps.db.write() as session:
         given = rules.give_feedback(
             session,
@@ -135,7 +137,7 @@ def ask(
 ) -> requests.Asked:
     """One request DM to each person asked; all or nothing."""
     now = deps.clock()
-    people = deps.directory.people(team_id, [requester_id, *user_ids], now)
+    people = deps.directory.people(team_id=team_id, user_ids=[requester_id, *user_ids], now=now)
     with deps.db.write() as session:
         asked = requests.request_feedback(
             session,
@@ -215,7 +217,9 @@ def log_customer(
 ) -> CustomerFeedback:
     """Log what a customer said about a teammate; they hear it by DM."""
     now = deps.clock()
-    people = deps.directory.people(team_id, [logger_id, draft.teammate_id], now)
+    people = deps.directory.people(
+        team_id=team_id, user_ids=[logger_id, draft.teammate_id], now=now
+    )
     with deps.db.write() as session:
         row = customer.log_customer_feedback(
             session,

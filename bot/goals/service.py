@@ -59,7 +59,7 @@ def save_goal(deps: Deps, *, team_id: str, owner_id: str, form: GoalForm) -> dic
     The field errors of a draft that does not pass (then nothing is saved), else none; a goal
     that cannot be edited raises its ``BravoError``."""
     now = deps.clock()
-    owner = deps.directory.person(team_id, owner_id, now)
+    owner = deps.directory.person(team_id=team_id, user_id=owner_id, now=now)
     spec, errors = check_draft(
         form.draft,
         skills=deps.settings.kudos.values,
@@ -176,7 +176,7 @@ def change_goal(
     """Resume, complete or archive a goal (``verb``); a goal closed sends its celebrations and
     takes the buttons off its open prompts."""
     now = deps.clock()
-    owner = deps.directory.person(team_id, actor_id, now)
+    owner = deps.directory.person(team_id=team_id, user_id=actor_id, now=now)
     with deps.db.write() as session:
         if verb == MenuVerb.RESUME:
             goal = resume_goal(session, team_id=team_id, goal_id=goal_id, owner=owner, now=now)
@@ -193,7 +193,7 @@ def change_goal(
 def pause(deps: Deps, *, team_id: str, owner_id: str, pause: Pause) -> Goal:
     """No check-ins on the goal through the date chosen; its streak is kept."""
     now = deps.clock()
-    owner = deps.directory.person(team_id, owner_id, now)
+    owner = deps.directory.person(team_id=team_id, user_id=owner_id, now=now)
     with deps.db.write() as session:
         return pause_goal(
             session, team_id=team_id, goal_id=pause.goal_id, owner=owner, until=pause.until, now=now
@@ -204,7 +204,7 @@ def set_away(deps: Deps, *, team_id: str, user_id: str, until: date | None) -> N
     """No check-ins on any of the person's goals through ``until`` (their local date; None:
     back now). A date already past raises ``BadDateError``."""
     now = deps.clock()
-    person = deps.directory.person(team_id, user_id, now)
+    person = deps.directory.person(team_id=team_id, user_id=user_id, now=now)
     if until is not None and until < now.astimezone(person.zone).date():
         raise BadDateError(until.isoformat())
     with deps.db.write() as session:

@@ -371,4 +371,4 @@ def kudos_leaderboard(
 
 
 def set_leaderboard_opt_out(*, session: Session, team_id: str, user_id: str, opt_out: bool) -> None:
-    user_store.set_opt_out(session, team_id, user_id, opt_out)
+    user_store.set_opt_out(session, team_id=team_id, user_id=user_id, opt_out=opt_out)

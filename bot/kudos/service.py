@@ -81,7 +81,9 @@ def give(deps: Deps, gift: Gift) -> KudosResult | None:
         if gift.group_ids
         else []
     )
-    people = deps.directory.people(gift.team_id, [gift.giver_id, *gift.user_ids, *from_groups], now)
+    people = deps.directory.people(
+        team_id=gift.team_id, user_ids=[gift.giver_id, *gift.user_ids, *from_groups], now=now
+    )
     # Named people must all be valid; a group's bots, departed members and the giver are skipped.
     recipients = [people[u] for u in gift.user_ids] + [
         p
@@ -143,7 +145,7 @@ def confirm_by_dm(deps: Deps, result: KudosResult) -> None:
 def undo(deps: Deps, *, team_id: str, batch_id: str, giver_id: str) -> Undone:
     """The giver pressed Undo: take the batch back and withdraw what it sent, if still allowed."""
     now = deps.clock()
-    giver = deps.directory.person(team_id, giver_id, now)
+    giver = deps.directory.person(team_id=team_id, user_id=giver_id, now=now)
     with deps.db.write() as session:
         undone = rules.undo_kudos(
             session=session,
@@ -215,7 +217,7 @@ def unreact(deps: Deps, reaction: Reaction) -> list[Kudos]:
 def stats(deps: Deps, *, team_id: str, viewer_id: str, user_id: str | None) -> Stats:
     """``/kudos stats [@someone]``: the viewer's own numbers, or someone else's."""
     now = deps.clock()
-    person = deps.directory.person(team_id, user_id or viewer_id, now)
+    person = deps.directory.person(team_id=team_id, user_id=user_id or viewer_id, now=now)
     with deps.db.read() as session:
         return rules.kudos_stats(
             session=session,

@@ -49,7 +49,7 @@ class Outbox:
         """Cancel what is still queued for ``ref``; queue ``replacement(row)`` edits for what was
         already posted (or is being posted). Returns how many were cancelled before sending."""
         cancelled = 0
-        for row in store.by_ref(session, team_id, ref, kinds):
+        for row in store.by_ref(session, team_id=team_id, ref=ref, kinds=kinds):
             if row.status == OutboxStatus.PENDING and store.cancel_if_unclaimed(
                 session, row.id or 0, now
             ):

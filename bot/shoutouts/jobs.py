@@ -177,12 +177,12 @@ def _people(deps: Deps, *, team_id: str, members: list[str], at: datetime) -> li
     Slack for the rest (one users.list sweep when many are missing or stale); if Slack is
     unreachable, what the cache says."""
     try:
-        found = deps.directory.people(team_id, members, at, sweep_at=SWEEP_AT)
+        found = deps.directory.people(team_id=team_id, user_ids=members, now=at, sweep_at=SWEEP_AT)
         return [m for m in members if m in found and _human(found[m])]
     except Exception as err:  # Slack trouble: leave out only those we know are not people
         log.warning("could not read the members of a team: %s", err)
     with deps.db.read() as session:
-        cached = user_store.cached_people(session, team_id, members)
+        cached = user_store.cached_people(session, team_id=team_id, user_ids=members)
     return [m for m in members if m not in cached or not (cached[m].is_bot or cached[m].deleted)]
 
 

@@ -76,7 +76,10 @@ def turn_on(deps: Deps, asked: Asked, request: ShoutoutsOn) -> TurnedOn:
     members = fetch_members(deps.client, asked.channel_id)
     # Slack has no workspace time zone for bots: default to the time zone of the person
     # turning shout-outs on (the time-zone argument overrides it).
-    tz = request.tz or deps.directory.person(asked.team_id, asked.user_id, asked.now).tz
+    tz = (
+        request.tz
+        or deps.directory.person(team_id=asked.team_id, user_id=asked.user_id, now=asked.now).tz
+    )
     admin = is_admin(deps.client, deps.settings, asked.user_id)
     with deps.db.write() as session:
         cfg = rules.turn_on(

@@ -38,16 +38,18 @@ def test_many_unknown_people_are_read_in_one_sweep_then_from_the_cache(
 ) -> None:
     people = directory(slack, sqlite_db)
     wanted = ["UROBOT", "UGONE", *PEOPLE, "UOUTSIDER"]
-    found = people.people(T, wanted, NOW, sweep_at=50)
+    found = people.people(team_id=T, user_ids=wanted, now=NOW, sweep_at=50)
     assert [c.args.get("cursor") is None for c in slack.calls("users.list")] == [True, False, False]
     # Only the one users.list did not list (another organisation's member) is asked for.
     assert [c.args["user"] for c in slack.calls("users.info")] == ["UOUTSIDER"]
     assert found["UROBOT"].is_bot and found["UGONE"].deleted and not found["UOUTSIDER"].known
     assert found["UP449"].tz == "Europe/Berlin"
     with sqlite_db.read() as s:
-        assert len(user_store.cached_people(s, T, wanted)) == len(wanted) - 1
+        assert len(user_store.cached_people(s, team_id=T, user_ids=wanted)) == len(wanted) - 1
     slack.reset()
-    again = people.people(T, wanted[:-1], NOW + timedelta(hours=1), sweep_at=50)
+    again = people.people(
+        team_id=T, user_ids=wanted[:-1], now=NOW + timedelta(hours=1), sweep_at=50
+    )
     assert again == {k: v for k, v in found.items() if k != "UOUTSIDER"}
     assert slack.calls() == []  # a day-old cache: no Slack at all
 
@@ -55,7 +57,7 @@ def test_many_unknown_people_are_read_in_one_sweep_then_from_the_cache(
 def test_a_few_unknown_people_are_looked_up_one_by_one(
     slack: FakeSlack, sqlite_db: Database
 ) -> None:
-    directory(slack, sqlite_db).people(T, PEOPLE[:10], NOW, sweep_at=50)
+    directory(slack, sqlite_db).people(team_id=T, user_ids=PEOPLE[:10], now=NOW, sweep_at=50)
     assert len(slack.calls("users.info")) == 10 and slack.calls("users.list") == []
 
 
@@ -63,6 +65,8 @@ def test_when_the_sweep_fails_people_are_looked_up_one_by_one_as_before(
     slack: FakeSlack, sqlite_db: Database
 ) -> None:
     slack.fail_next("users.list", error="fatal_error")
-    found = directory(slack, sqlite_db).people(T, ["UROBOT", *PEOPLE[:59]], NOW, sweep_at=50)
+    found = directory(slack, sqlite_db).people(
+        team_id=T, user_ids=["UROBOT", *PEOPLE[:59]], now=NOW, sweep_at=50
+    )
     assert len(found) == 60 and found["UROBOT"].is_bot
     assert len(slack.calls("users.list")) == 1 and len(slack.calls("users.info")) == 60

@@ -95,7 +95,9 @@ def test_blocked_tells_the_coach_at_once_and_the_digest_arrives_once(bravo: Brav
         coaching.answer_request(
             s, team_id=T, pairing_id=row.id or 0, actor_id="UANA", accept=True, now=bravo.clock()
         )
-    bravo.deps.directory.people(T, ["UANA", "UBEN"], bravo.clock())  # their time zones
+    bravo.deps.directory.people(
+        team_id=T, user_ids=["UANA", "UBEN"], now=bravo.clock()
+    )  # their time zones
     make_goal(bravo, visibility="coach", what="Shared: call back within a day")
     make_goal(bravo, visibility="private", what="Private: my own thing")
     jobs.run_checkins(bravo.deps, NY_MONDAY_0930)
