@@ -516,7 +516,7 @@ def start_fake(tmp: Path, stack: ExitStack) -> Fake:
 
 def run_bravo(opts: Options, tmp: Path, fake: Fake) -> tuple[Result, list[str]]:
     rng = random.Random(opts.seed)
-    staff = people(team_id=opts.users)
+    staff = people(opts.users)
     env = base_env(tmp)
     control = fake.control
     t0 = time.perf_counter()
@@ -615,7 +615,7 @@ def work_report(
 
 def run_baseline(opts: Options, tmp: Path, fake: Fake) -> Result:
     rng = random.Random(opts.seed)
-    staff = people(team_id=opts.users)
+    staff = people(opts.users)
     total = opts.warmup + opts.requests
     # Same shape as Bravo's bodies; the bare app never posts to the response_url.
     hooks = f"http://127.0.0.1:{free_port()}/_response/"

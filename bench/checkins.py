@@ -565,7 +565,7 @@ def make_fake(staff: Sequence[Person], rate: int) -> FakeSlack:
 def run_backend(backend: str, opts: Options, tmp: Path) -> Run:
     say = lambda msg: print(f"[{backend}] {msg}", flush=True)  # noqa: E731
     rng = random.Random(opts.seed)
-    staff = people(team_id=opts.n, user_ids=rng)
+    staff = people(opts.n, rng)
     at = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=1)
     with fresh_database(backend, tmp) as (db, url):
         seconds = seed_database(db, staff, at, opts.seed)

@@ -201,7 +201,9 @@ def on_modal(
 def confirm(deps: Deps, client: WebClient, result: KudosResult) -> None:
     """Tell the giver it worked (with Undo): ephemeral where they are, else by DM."""
     body = render.giver_confirmation(result, deps.settings.kudos.undo_minutes)
-    if result.channel_id and _tell(client, result.channel_id, result.giver_id, body):
+    if result.channel_id and _tell(
+        client, channel=result.channel_id, user=result.giver_id, body=body
+    ):
         return
     service.confirm_by_dm(deps, result)
 
@@ -253,7 +255,7 @@ def reaction_added(
     try:
         service.react(deps, reaction, permalink)
     except BravoError as err:
-        _tell(client, reaction.channel_id, reaction.giver_id, error_text(err))
+        _tell(client, channel=reaction.channel_id, user=reaction.giver_id, body=error_text(err))
 
 
 def on_reaction_removed(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
@@ -269,7 +271,7 @@ def reaction_removed(deps: Deps, body: dict[str, Any], event: dict[str, Any]) ->
 # Slack calls made while a person waits
 
 
-def _tell(client: WebClient, channel: str, user: str, body: str | dict[str, Any]) -> bool:
+def _tell(client: WebClient, *, channel: str, user: str, body: str | dict[str, Any]) -> bool:
     """An ephemeral message to ``user`` in ``channel``; False when Slack would not show it."""
     payload = ephemeral(body) if isinstance(body, str) else body
     payload = {k: v for k, v in payload.items() if k != "response_type"}

@@ -83,7 +83,7 @@ def week_list(deps: Deps, asked: Asked, parsed: p.ShoutoutsList) -> Reply:
 
 def name_lead(deps: Deps, asked: Asked, parsed: p.NameLead) -> Reply:
     service.name_lead(deps, asked, parsed.user_id)
-    return ephemeral(render.lead_named(parsed.user_id, asked.channel_id))
+    return ephemeral(render.lead_named(user_id=parsed.user_id, channel_id=asked.channel_id))
 
 
 def fairness(deps: Deps, asked: Asked, parsed: p.Fairness) -> Reply:

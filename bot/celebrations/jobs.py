@@ -119,7 +119,7 @@ def _milestones(deps: Deps, team_id: str, at: datetime) -> Counter[str]:
             if send_once(
                 session,
                 deps.outbox,
-                messages.milestone(channel, m.user_id, line, key),
+                messages.milestone(channel_id=channel, user_id=m.user_id, line=line, key=key),
                 key=key,
                 team_id=team_id,
                 kind=CelebrationSend.MILESTONE,

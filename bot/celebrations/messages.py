@@ -15,7 +15,7 @@ def celebration(channel_id: str, items: list[DateToCelebrate], today: date, key:
     return OutMessage(kind=ids.CELEBRATE, method=SlackMethod.POST, payload=payload, dedupe_key=key)
 
 
-def milestone(channel_id: str, user_id: str, line: str, key: str) -> OutMessage:
+def milestone(*, channel_id: str, user_id: str, line: str, key: str) -> OutMessage:
     """A milestone announced in the team channel of the person who reached it."""
     return OutMessage(
         kind=ids.MILESTONE,

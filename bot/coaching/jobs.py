@@ -33,7 +33,7 @@ SWEEP_AT = 50  # stale profiles in one workspace from which a users.list sweep i
 DIGEST = Cadence(CadenceKind.WEEKLY, weekday=4, minute=15 * 60)
 
 
-def _cached_coach(session: Session, team_id: str, coach_id: str) -> Person:
+def _cached_coach(session: Session, *, team_id: str, coach_id: str) -> Person:
     """Who a coach is, from the cache only (a job never waits on Slack for each person;
     ``refresh_people`` keeps the cache fresh)."""
     row = user_store.cached_people(session, team_id=team_id, user_ids=[coach_id]).get(coach_id)
@@ -49,7 +49,7 @@ def run_coach_digests(deps: Deps, at: datetime) -> Counter[str]:
         coaches = store.active_coaches(session)
     for team_id, coach_id in coaches:
         with deps.db.write() as session:
-            coach = _cached_coach(session, team_id, coach_id)
+            coach = _cached_coach(session, team_id=team_id, coach_id=coach_id)
             due = previous_due(DIGEST, coach.zone, at)
             if at - due > grace:
                 counts["not_due"] += 1
@@ -84,7 +84,10 @@ def _digest(
 def next_digest(deps: Deps, at: datetime) -> datetime | None:
     with deps.db.read() as session:
         coaches = store.active_coaches(session)
-        zones = {_cached_coach(session, team_id, coach_id).tz for team_id, coach_id in coaches}
+        zones = {
+            _cached_coach(session, team_id=team_id, coach_id=coach_id).tz
+            for team_id, coach_id in coaches
+        }
     times = [next_due(DIGEST, zone_or_utc(tz), at) for tz in zones]
     return min(times) if times else None
 

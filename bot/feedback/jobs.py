@@ -27,14 +27,14 @@ def run_feedback_requests(deps: Deps, at: datetime) -> Counter[str]:
         expiring = [(r.team_id, r.id or 0) for r in store.requests_to_expire(session, at, BATCH)]
         waiting = [(r.team_id, r.id or 0) for r in store.requests_to_remind(session, at, BATCH)]
     for team_id, request_id in expiring:
-        counts[_expire_one(deps, team_id, request_id, at)] += 1
+        counts[_expire_one(deps, team_id=team_id, request_id=request_id, at=at)] += 1
     for team_id, request_id in waiting:
-        counts[_remind_one(deps, team_id, request_id, at)] += 1
+        counts[_remind_one(deps, team_id=team_id, request_id=request_id, at=at)] += 1
     deps.deliverer.kick()
     return counts
 
 
-def _remind_one(deps: Deps, team_id: str, request_id: int, at: datetime) -> str:
+def _remind_one(deps: Deps, *, team_id: str, request_id: int, at: datetime) -> str:
     with deps.db.write() as session:
         row = store.get_request(session, team_id=team_id, request_id=request_id)
         if (
@@ -59,7 +59,7 @@ def _remind_one(deps: Deps, team_id: str, request_id: int, at: datetime) -> str:
         return "reminded"
 
 
-def _expire_one(deps: Deps, team_id: str, request_id: int, at: datetime) -> str:
+def _expire_one(deps: Deps, *, team_id: str, request_id: int, at: datetime) -> str:
     with deps.db.write() as session:
         row = store.get_request(session, team_id=team_id, request_id=request_id)
         if row is None or not store.expire_request(session, request_id):

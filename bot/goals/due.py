@@ -129,7 +129,7 @@ def _skipped(turn: _Turn, zone: ZoneInfo, due: datetime) -> Due | None:
         if goal.paused_until is not None and goal.paused_until >= today:
             return Due(goal, due, DueOutcome.PAUSED, skipped=_set_aside(turn))
         goal.status, goal.paused_until = GoalStatus.ACTIVE, None
-    away = _away_until(turn.session, turn.pre, turn.team_id, goal.owner_id)
+    away = _away_until(turn.session, turn.pre, team_id=turn.team_id, user_id=goal.owner_id)
     if away is not None and away >= today:
         return Due(goal, due, DueOutcome.AWAY, skipped=_set_aside(turn))
     if at - due > timedelta(hours=turn.rules.grace_hours):
@@ -187,7 +187,7 @@ def _prompt(
     process finds it ``taken``)."""
     goal, session, at, team_id = turn.goal, turn.session, turn.at, turn.team_id
     assert goal.next_due_at is not None
-    seen = _tips_seen(session, turn.pre, team_id, goal.owner_id, goal.skill)
+    seen = _tips_seen(session, turn.pre, team_id=team_id, user_id=goal.owner_id, skill=goal.skill)
     tip, new_round = tips.choose_tip(
         goal.skill,
         {s.tip_id for s in seen},
@@ -220,7 +220,15 @@ def _prompt(
         now=at,
         new_round=new_round,
     )
-    _note_tip(turn.pre, team_id, goal.owner_id, goal.skill, tip.id, at, new_round=new_round)
+    _note_tip(
+        turn.pre,
+        team_id=team_id,
+        user_id=goal.owner_id,
+        skill=goal.skill,
+        tip_id=tip.id,
+        at=at,
+        new_round=new_round,
+    )
     return Due(
         goal, due, DueOutcome.PROMPT, prompt=prompt, tip=tip, missed=missed, alert_coaches=alert
     )
@@ -241,7 +249,9 @@ def _set_aside(turn: _Turn) -> tuple[CheckInPrompt, ...]:
 # Each reads from the batch's lookups when it holds the answer, else from the database.
 
 
-def _away_until(session: Session, pre: store.DueLookups, team_id: str, user_id: str) -> date | None:
+def _away_until(
+    session: Session, pre: store.DueLookups, *, team_id: str, user_id: str
+) -> date | None:
     if (team_id, user_id) in pre.away:
         return pre.away[(team_id, user_id)]
     return store.away_until(session, team_id=team_id, user_id=user_id)
@@ -262,7 +272,7 @@ def _checkins_since(
 
 
 def _tips_seen(
-    session: Session, pre: store.DueLookups, team_id: str, user_id: str, skill: str
+    session: Session, pre: store.DueLookups, *, team_id: str, user_id: str, skill: str
 ) -> list[TipSeen]:
     if (team_id, user_id, skill) in pre.tips:
         return pre.tips[(team_id, user_id, skill)]
@@ -271,12 +281,12 @@ def _tips_seen(
 
 def _note_tip(
     pre: store.DueLookups,
+    *,
     team_id: str,
     user_id: str,
     skill: str,
     tip_id: str,
     at: datetime,
-    *,
     new_round: bool,
 ) -> None:
     """Keep the batch's tips in step with what ``remember_tip`` wrote (two goals of one person

@@ -364,7 +364,9 @@ class Deliverer:
                 return
         if paced(row.method):
             channel = payload.get("channel")
-            wait = self._pacer.admit(row.id or 0, row.team_id, str(channel) if channel else None)
+            wait = self._pacer.admit(
+                row.id or 0, team=row.team_id, channel=str(channel) if channel else None
+            )
             if wait > 0:
                 self._wait(row, payload, wait)
                 return
@@ -487,7 +489,9 @@ class Deliverer:
 
     def _notify_failure(self, session: Session, row: OutboxRow, error: str, now: datetime) -> None:
         payload = json.loads(row.payload)
-        message = delivery_failed_dm(row.notify_user or "", payload.get("channel"), error)
+        message = delivery_failed_dm(
+            user_id=row.notify_user or "", channel=payload.get("channel"), error=error
+        )
         Outbox().enqueue(session, row.team_id, [message], now)
 
     def _retry(

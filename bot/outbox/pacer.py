@@ -63,7 +63,7 @@ class Pacer:
         self._queued: dict[str, float] = {}  # workspace -> last time promised to a waiting row
         self._pruned = -math.inf
 
-    def admit(self, key: int, team: str, channel: str | None) -> float:
+    def admit(self, key: int, *, team: str, channel: str | None) -> float:
         now = self._now()
         self._prune(now)
         slot = self._slots.get(key)

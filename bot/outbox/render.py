@@ -12,7 +12,7 @@ HINTS = {
 }
 
 
-def delivery_failed_dm(user_id: str, channel: str | None, error: str) -> OutMessage:
+def delivery_failed_dm(*, user_id: str, channel: str | None, error: str) -> OutMessage:
     hint = HINTS.get(error, "Slack said: `{error}`.").format(channel=channel, error=error)
     text = f"Your kudos is saved, but I couldn't post it in <#{channel}>. {hint}"
     return OutMessage(

@@ -52,7 +52,7 @@ def _stop(deps: Deps, cfg: ShoutoutChannel, due: datetime, at: datetime) -> str:
         send_once(
             session,
             deps.outbox,
-            messages.stopped(cfg.enabled_by, cfg.channel_id, key),
+            messages.stopped(user_id=cfg.enabled_by, channel_id=cfg.channel_id, key=key),
             key=key,
             team_id=cfg.team_id,
             kind=ShoutoutSend.STOPPED,
@@ -162,7 +162,9 @@ def _fairness(
     send_once(
         session,
         deps.outbox,
-        messages.fairness(lead, cfg.channel_id, quiet, FAIRNESS_WEEKS, key),
+        messages.fairness(
+            lead_id=lead, channel_id=cfg.channel_id, quiet=quiet, weeks=FAIRNESS_WEEKS, key=key
+        ),
         key=key,
         team_id=cfg.team_id,
         kind=ShoutoutSend.FAIRNESS,

@@ -32,13 +32,15 @@ def chart(week: Week, key: str, png: bytes, post_id: int | None) -> OutMessage:
     )
 
 
-def fairness(lead_id: str, channel_id: str, quiet: list[str], weeks: int, key: str) -> OutMessage:
+def fairness(
+    *, lead_id: str, channel_id: str, quiet: list[str], weeks: int, key: str
+) -> OutMessage:
     """The lead's private note: a DM, never a channel post."""
-    note = render.fairness_note(lead_id, channel_id, quiet, weeks)
+    note = render.fairness_note(lead_id=lead_id, channel_id=channel_id, quiet=quiet, weeks=weeks)
     return OutMessage(kind=ids.FAIRNESS, method=SlackMethod.POST, payload=note, dedupe_key=key)
 
 
-def stopped(user_id: str, channel_id: str, key: str) -> OutMessage:
+def stopped(*, user_id: str, channel_id: str, key: str) -> OutMessage:
     """Tell who turned shout-outs on that they stopped (the channel is archived, or Bravo out)."""
-    payload = render.stopped_dm(user_id, channel_id)
+    payload = render.stopped_dm(user_id=user_id, channel_id=channel_id)
     return OutMessage(kind=ids.STOPPED, method=SlackMethod.POST, payload=payload, dedupe_key=key)

@@ -189,7 +189,7 @@ def week_list(week: Week) -> dict[str, Any]:
     return {"response_type": "ephemeral", **message("This week's kudos", blocks)}
 
 
-def fairness_note(lead_id: str, channel_id: str, quiet: list[str], weeks: int) -> dict[str, Any]:
+def fairness_note(*, lead_id: str, channel_id: str, quiet: list[str], weeks: int) -> dict[str, Any]:
     """Private to the lead (a DM): who in the team nobody recognised for a while."""
     if quiet:
         text = (
@@ -206,7 +206,7 @@ def fairness_note(lead_id: str, channel_id: str, quiet: list[str], weeks: int) -
     return {"channel": lead_id, **message("Your weekly recognition check", blocks)}
 
 
-def stopped_dm(user_id: str, channel_id: str) -> dict[str, Any]:
+def stopped_dm(*, user_id: str, channel_id: str) -> dict[str, Any]:
     text = (
         f"Weekly shout-outs for <#{channel_id}> have stopped: the channel was archived, or I "
         "was removed from it. To start again, invite me and type `/bravo shoutouts on` there."
@@ -232,7 +232,7 @@ def turned_on(cfg: ShoutoutChannel, first: datetime, members: int) -> str:
 TURNED_OFF = "Weekly shout-outs are off for this channel. `/bravo shoutouts on` any time."
 
 
-def lead_named(user_id: str, channel_id: str) -> str:
+def lead_named(*, user_id: str, channel_id: str) -> str:
     return f"<@{user_id}> is a team lead for <#{channel_id}>."
 
 

@@ -214,23 +214,23 @@ def assert_within_rate(times: list[float], per_second: float, burst: int) -> Non
 def test_pacer_allows_a_burst_then_one_slot_per_interval() -> None:
     clock = Clock(datetime(2026, 11, 23, tzinfo=UTC))
     pacer = Pacer(60, burst=3, now=clock.monotonic)
-    waits = [pacer.admit(n, T, f"U{n}") for n in range(6)]
+    waits = [pacer.admit(n, team=T, channel=f"U{n}") for n in range(6)]
     assert waits == [0, 0, 0, 1, 2, 3]  # booked slots, in order
-    assert pacer.admit(4, T, "U4") == 2  # asking again gives the same slot
-    assert pacer.admit(1, "T2", "U1") == 0  # another workspace has its own bucket
+    assert pacer.admit(4, team=T, channel="U4") == 2  # asking again gives the same slot
+    assert pacer.admit(1, team="T2", channel="U1") == 0  # another workspace has its own bucket
     clock.advance(1)
-    assert pacer.admit(3, T, "U3") == 0  # its slot came
-    assert pacer.admit(99, T, "U99") == 3  # a newcomer queues behind the booked ones
+    assert pacer.admit(3, team=T, channel="U3") == 0  # its slot came
+    assert pacer.admit(99, team=T, channel="U99") == 3  # a newcomer queues behind the booked ones
 
 
 def test_pacer_spaces_a_channel_without_holding_up_others() -> None:
     clock = Clock(datetime(2026, 11, 23, tzinfo=UTC))
     pacer = Pacer(6000, burst=3, spacing=1.0, now=clock.monotonic)
-    assert [pacer.admit(n, T, "C1") for n in range(3)] == [0, 1, 2]
-    assert pacer.admit(10, T, "C2") == 0  # C1's queue took no workspace tokens
+    assert [pacer.admit(n, team=T, channel="C1") for n in range(3)] == [0, 1, 2]
+    assert pacer.admit(10, team=T, channel="C2") == 0  # C1's queue took no workspace tokens
     clock.advance(1)
-    assert pacer.admit(1, T, "C1") == 0
-    assert pacer.admit(11, T, "C1") == 2  # behind row 2's turn, not before it
+    assert pacer.admit(1, team=T, channel="C1") == 0
+    assert pacer.admit(11, team=T, channel="C1") == 2  # behind row 2's turn, not before it
 
 
 def test_one_workspace_is_sent_no_faster_than_its_rate(db) -> None:
