@@ -217,6 +217,7 @@ class SimClock:
 
 class _Server(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 128  # the default listen backlog of 5 resets bursts of connections
 
 
 class _Quiet(WSGIRequestHandler):

@@ -28,6 +28,7 @@ NO_BOT_CHANNEL = "C0NOBOT"
 
 class _Server(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 128  # the default listen backlog of 5 resets bursts of connections
 
 
 class _Quiet(WSGIRequestHandler):
