@@ -237,7 +237,8 @@ class StackSampler:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(2)
+        if self._thread.is_alive():  # never started with --no-profile
+            self._thread.join(2)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -483,7 +484,8 @@ class Injector:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(2)
+        if self._thread.is_alive():  # never started with --no-profile
+            self._thread.join(2)
 
     def _run(self) -> None:
         for i in range(self.count):
