@@ -4,17 +4,14 @@ of a time, and what the fake Slack was asked to post."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.deps import Deps, build_deps
 from bot.kudos import rules as kudos
-from bot.sandbox.server import Call, FakeSlack
-from bot.settings import KudosRules, load_settings
+from bot.sandbox.server import Call
+from bot.settings import KudosRules
 from bot.users import Person
-from storage.db import Database
-from tests.handlers.conftest import CHANNEL, SECRET, Bravo, Clock
+from tests.handlers.conftest import CHANNEL, Bravo
 
 T = "T0SANDBOX"
 # The fixture clock is Monday 2026-11-23 15:00 UTC. Friday 16:00 in Berlin is 15:00 UTC.
@@ -84,27 +81,3 @@ def deliver(bravo: Bravo, at: datetime = FRIDAY_1600_BERLIN + timedelta(days=2))
 def turn_on(bravo: Bravo, text: str = "friday 16:00 Europe/Berlin", n: int = 1) -> str:
     bravo_cmd(bravo, "shoutouts on " + text)
     return last_reply(bravo, n)
-
-
-class Recorder:
-    """A fake ``ack`` or ``respond``: records every call."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-
-    def __call__(self, *args: Any, **kwargs: Any) -> None:
-        self.calls.append((args, kwargs))
-
-
-def deps_alone(slack: FakeSlack, db: Database) -> Iterator[Deps]:
-    """What the composition root builds, without an app or a server around it."""
-    settings = load_settings(
-        {
-            "SLACK_BOT_TOKEN": "xoxb-sandbox",
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": slack.base_url,
-        }
-    )
-    built = build_deps(settings, db, clock=Clock())
-    yield built
-    built.work.shutdown(wait=True)

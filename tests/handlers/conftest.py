@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from socketserver import ThreadingMixIn
+from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
@@ -116,3 +117,27 @@ def start_bravo(
 @pytest.fixture
 def bravo(slack: FakeSlack, db: Database) -> Iterator[Bravo]:
     yield from start_bravo(slack, db)
+
+
+class Recorder:
+    """A fake ``ack`` or ``respond`` for a listener called alone: records each call."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        self.calls.append((args, kwargs))
+
+
+def deps_alone(slack: FakeSlack, db: Database) -> Iterator[Deps]:
+    """What the composition root builds, without an app or a server around it."""
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-sandbox",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": slack.base_url,
+        }
+    )
+    built = build_deps(settings, db, clock=Clock())
+    yield built
+    built.work.shutdown(wait=True)

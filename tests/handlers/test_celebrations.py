@@ -21,18 +21,16 @@ from tests.handlers.bravo_flow import (
     ANA,
     BEN,
     CY,
-    Recorder,
     T,
     bravo_cmd,
     channel_posts,
     deliver,
-    deps_alone,
     give,
     last_reply,
     replies,
     turn_on,
 )
-from tests.handlers.conftest import CHANNEL, TEAM, Bravo
+from tests.handlers.conftest import CHANNEL, TEAM, Bravo, Recorder, deps_alone
 
 
 def test_birthdays_and_anniversaries_are_celebrated_at_nine_weekends_on_friday(

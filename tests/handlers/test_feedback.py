@@ -12,10 +12,9 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
-from bot.deps import Deps, build_deps
+from bot.deps import Deps
 from bot.feedback import jobs
 from bot.sandbox.server import Call, FakeSlack
-from bot.settings import load_settings
 from handlers.feedback import on_feedback, on_feedback_modal
 from storage.db import Database
 from storage.models import (
@@ -26,7 +25,7 @@ from storage.models import (
     Kudos,
     OutboxRow,
 )
-from tests.handlers.conftest import CHANNEL, SECRET, Bravo, Clock, start_bravo
+from tests.handlers.conftest import CHANNEL, Bravo, Recorder, deps_alone, start_bravo
 
 T = "T0SANDBOX"
 GIVER, RECIPIENT, COACH, ADMIN, OUTSIDER = "UANA", "UBEN", "UCY", "UADMIN", "UDEV"
@@ -466,29 +465,10 @@ def test_concurrent_job_runs_remind_and_expire_once(bravo: Bravo) -> None:
 # Listeners alone --------------------------------------------------------------------------------
 
 
-class Recorder:
-    """A fake ``ack`` or ``respond``: keeps each call's arguments."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-
-    def __call__(self, *args: Any, **kwargs: Any) -> None:
-        self.calls.append((args, kwargs))
-
-
 @pytest.fixture
 def deps(slack: FakeSlack, db: Database) -> Iterator[Deps]:
     """What the composition root builds, without an app: listeners are called directly."""
-    settings = load_settings(
-        {
-            "SLACK_BOT_TOKEN": "xoxb-sandbox",
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": slack.base_url,
-        }
-    )
-    built = build_deps(settings, db, clock=Clock())
-    yield built
-    built.work.shutdown(wait=True)
+    yield from deps_alone(slack, db)
 
 
 def test_the_command_listener_answers_alone(deps: Deps) -> None:

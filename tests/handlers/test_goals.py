@@ -20,7 +20,7 @@ from handlers.common import DEPS
 from handlers.goals import on_goal, on_goal_modal
 from storage.db import Database
 from storage.models import CheckIn, CheckInPrompt, Goal, ScheduledSend
-from tests.handlers.conftest import CHANNEL, SECRET, Bravo, Clock
+from tests.handlers.conftest import CHANNEL, SECRET, Bravo, Clock, Recorder
 
 T = "T0SANDBOX"
 # The fixture clock: Monday 2026-11-23 15:00 UTC (10:00 in New York, Ana's zone).
@@ -321,16 +321,6 @@ def test_nobody_else_can_open_a_goals_note_or_edit_form(bravo: Bravo) -> None:
     menu(bravo, "UANA", f"edit:{goal.id}")
     [opened] = bravo.slack.wait_for("views.open")
     assert view_of(opened)["blocks"][0]["element"]["initial_value"] == goal.what
-
-
-class Recorder:
-    """A fake ``ack`` or ``respond``: records each call."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-
-    def __call__(self, *args: Any, **kwargs: Any) -> None:
-        self.calls.append((args, kwargs))
 
 
 def test_listeners_work_alone_without_the_app(slack: FakeSlack, db: Database) -> None:

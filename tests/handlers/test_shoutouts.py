@@ -31,19 +31,17 @@ from tests.handlers.bravo_flow import (
     BEN,
     CY,
     FRIDAY_1600_BERLIN,
-    Recorder,
     T,
     bravo_cmd,
     channel_posts,
     deliver,
-    deps_alone,
     give,
     last_reply,
     replies,
     turn_on,
     weekly_posts,
 )
-from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, TEAM, Bravo
+from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, TEAM, Bravo, Recorder, deps_alone
 
 # The whole /bravo grammar (celebrations' words after `celebrate`) ------------------------------
 

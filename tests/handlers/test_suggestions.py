@@ -13,15 +13,21 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import select
 
-from bot.deps import Deps, build_deps
+from bot.deps import Deps
 from bot.sandbox.server import Call, FakeSlack
-from bot.settings import load_settings
 from bot.suggestions import jobs
 from bot.suggestions import service as suggestions
 from handlers.suggestions import on_suggest, on_suggest_modal
 from storage.db import Database
 from storage.models import OutboxRow, Suggestion, SuggestionBox, SuggestionQuota
-from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, SECRET, Bravo, Clock, start_bravo
+from tests.handlers.conftest import (
+    CHANNEL,
+    NO_BOT_CHANNEL,
+    Bravo,
+    Recorder,
+    deps_alone,
+    start_bravo,
+)
 
 T = "T0SANDBOX"
 ADMIN, AUTHOR = "UADMIN", "UANA"
@@ -222,29 +228,10 @@ def test_admins_mark_a_suggestion_done_for_you_said_we_did(bravo: Bravo) -> None
 # Listeners alone --------------------------------------------------------------------------------
 
 
-class Recorder:
-    """A fake ``ack`` or ``respond``: keeps each call's arguments."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-
-    def __call__(self, *args: Any, **kwargs: Any) -> None:
-        self.calls.append((args, kwargs))
-
-
 @pytest.fixture
 def deps(slack: FakeSlack, db: Database) -> Iterator[Deps]:
     """What the composition root builds, without an app: listeners are called directly."""
-    settings = load_settings(
-        {
-            "SLACK_BOT_TOKEN": "xoxb-sandbox",
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": slack.base_url,
-        }
-    )
-    built = build_deps(settings, db, clock=Clock())
-    yield built
-    built.work.shutdown(wait=True)
+    yield from deps_alone(slack, db)
 
 
 def test_the_command_listener_answers_help_alone(deps: Deps) -> None:
