@@ -43,7 +43,9 @@ class BadDateError(BravoError):
     text: str
 
 
-SORRY = "Sorry, something went wrong on my side and nothing was saved. Please try again in a minut"
+SORRY = (
+    "Sorry, something went wrong on my side and nothing was saved. Please try again in a minute."
+)
 BUSY = "I'm swamped right now and couldn't take that. Nothing was saved; please try again."
 
 
@@ -65,7 +67,7 @@ def _(err: NoRecipientError) -> str:
         names = ", ".join("@" + n for n in err.unresolved)
         return (
             f"I couldn't tell who {names} is. Pick people from Slack's @-autocomplete so they "
-            "become real mentions, g. `/kudos @ana for calming an angry caller`."
+            "become real mentions, e.g. `/kudos @ana for calming an angry caller`."
         )
     return "Who gets the kudos? Start with one or more @mentions: `/kudos @ana for ...`"
 
@@ -90,6 +92,4 @@ def _(err: UnknownCommandError) -> str:
 
 @error_text.register
 def _(err: BadDateError) -> str:
-    return (
-        f"I couldn't read `{err.text}` as a dat Use YYYY-MM-DD, g. `/goal away until 2026-12-24`."
-    )
+    return f"I couldn't read `{err.text}` as a date. Use YYYY-MM-DD, e.g. `/goal away until 2026-12-24`."
