@@ -3,7 +3,9 @@ Bravo registers has an entry."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 
 @dataclass(frozen=True)
@@ -114,3 +116,22 @@ def command_help(command: str) -> str:
     lines = [f"*{command}*"]
     lines += [f"• `{c.usage}`: {c.description}" for c in REGISTRY if c.command == command]
     return "\n".join(lines)
+
+
+def near_miss(word: str, known: Iterable[str]) -> str | None:
+    """The known subcommand a typed word was most likely meant to be (``halp`` -> ``help``,
+    ``leaderbord`` -> ``leaderboard``, ``stat`` -> ``stats``), or None when nothing is close.
+
+    Short words need a closer match, so ``ok`` or ``hi`` at the start of a kudos reason is never
+    mistaken for a subcommand."""
+    typed = word.lower().strip()
+    if len(typed) < 3:
+        return None
+    choices = sorted(set(known))
+    for choice in choices:  # a clipped word: "stat", "leader", "optou"
+        if len(typed) >= 4 and choice.startswith(typed):
+            return choice
+    cutoff = 0.75 if len(typed) <= 4 else 0.7
+    alike = [c for c in choices if abs(len(c) - len(typed)) <= 2]  # "helping" is not "help"
+    found = get_close_matches(typed, alike, n=1, cutoff=cutoff)
+    return found[0] if found else None

@@ -92,4 +92,7 @@ def _(err: UnknownCommandError) -> str:
 
 @error_text.register
 def _(err: BadDateError) -> str:
-    return f"I couldn't read `{err.text}` as a date. Use YYYY-MM-DD, e.g. `/goal away until 2026-12-24`."
+    return (
+        f"I couldn't read `{err.text}` as a date. Use YYYY-MM-DD, "
+        "e.g. `/goal away until 2026-12-24`."
+    )
