@@ -3,16 +3,24 @@
 Slack escapes ``&``, ``<`` and ``>`` typed by a person and sends real mentions as entities
 (``<@U123|ana>``, ``<!subteam^S1|@team>``, ``<#C1|general>``). Whatever Bravo posts is mrkdwn, so
 anything a person wrote is re-escaped here: a ``<!channel>`` in a reason can never ping anyone.
+
+The one rule for repeating what people wrote: no user mention, user-group mention or broadcast is
+ever live. A user mention becomes plain ``@name`` (``@someone`` when the name is not known), a
+user group its plain ``@handle``, a broadcast (``<!channel>``, ``<!here>``, ``<!everyone>``) plain
+``@channel`` without the brackets. Channel links and web links stay links: they ping no one.
+Plain text from a form goes through ``escape``; Slack's escaped text and stored mrkdwn through
+``said`` (which is idempotent, so text made safe when it was stored can be made safe again).
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 ENTITY_RE = re.compile(r"<([^<>]*)>")
-USER_RE = re.compile(r"^@([UW][A-Z0-9]+)(?:\|[^>]*)?$")
+USER_RE = re.compile(r"^@([UW][A-Z0-9]+)(?:\|([^>]*))?$")
 GROUP_RE = re.compile(r"^!subteam\^([A-Z0-9]+)(?:\|([^>]*))?$")
 CHANNEL_RE = re.compile(r"^#([CG][A-Z0-9]+)(?:\|([^>]*))?$")
 LINK_RE = re.compile(r"^(https?://[^|\s]+)(?:\|([^>]*))?$")
@@ -73,7 +81,7 @@ def tokenize(text: str) -> list[Token]:
 
 def _entity(raw: str, inner: str) -> Token:
     if m := USER_RE.match(inner):
-        return Token("user", raw, id=m.group(1))
+        return Token("user", raw, id=m.group(1), label=(m.group(2) or "").lstrip("@"))
     if m := GROUP_RE.match(inner):
         return Token("group", raw, id=m.group(1), label=(m.group(2) or "").lstrip("@"))
     if m := CHANNEL_RE.match(inner):
@@ -83,26 +91,47 @@ def _entity(raw: str, inner: str) -> Token:
     return Token("special", raw, label=inner)
 
 
-def safe_mrkdwn(tokens: list[Token]) -> str:
-    """Re-assemble tokens as mrkdwn that mentions only real people and pings no one at large.
+BROADCASTS = ("channel", "here", "everyone", "group")
 
-    Real user mentions and channel links stay live; links keep their address; user-group and
-    special mentions (``<!channel>``, ``<!here>``) become harmless text.
+
+def safe_mrkdwn(tokens: list[Token], names: Mapping[str, str] | None = None) -> str:
+    """Re-assemble tokens as mrkdwn that mentions no one and pings no one at large.
+
+    User mentions become plain ``@name`` (from the mention's own label, else ``names``, else
+    ``@someone``); user groups and broadcasts plain text; channel links and links stay live.
     """
     out: list[str] = []
     for tok in tokens:
         if tok.kind == "user":
-            out.append(f"<@{tok.id}>")
+            name = plain(tok.label) or (names or {}).get(tok.id) or "someone"
+            out.append(escape("@" + name))
         elif tok.kind == "channel":
             out.append(f"<#{tok.id}>")
         elif tok.kind == "link":
             label = plain(tok.label) if tok.label else ""
             out.append(f"<{tok.id}|{escape(label)}>" if label else f"<{tok.id}>")
         elif tok.kind == "group":
-            out.append(escape("@" + plain(tok.label or "group")))
+            out.append(escape("@" + plain(tok.label or "team")))
+        elif tok.kind == "special":
+            out.append(escape(_special(tok.label)))
         else:
             out.append(escape(plain(tok.raw)))
     return "".join(out)
+
+
+def _special(inner: str) -> str:
+    """``!channel``, ``!here|here``, ``!date^...|Feb 18``: what it reads as, in plain words."""
+    name, _, label = inner.partition("|")
+    name = name.lstrip("!")
+    if name.split("^")[0] in BROADCASTS:
+        return "@" + name.split("^")[0]
+    return plain(label) or name
+
+
+def said(text: str, names: Mapping[str, str] | None = None) -> str:
+    """What a person wrote (Slack's escaped text, or mrkdwn stored earlier), as mrkdwn Bravo can
+    repeat: no live user, user-group or broadcast mention survives."""
+    return safe_mrkdwn(tokenize(text), names)
 
 
 def visible_length(tokens: list[Token]) -> int:

@@ -14,7 +14,7 @@ from bot.blocks import Block, button, clip, context, message, quote, section
 from bot.feedback import ids
 from bot.feedback.customer import KINDS, SOURCES
 from bot.feedback.rules import FeedbackDraft, Inbox
-from bot.text import escape
+from bot.text import escape, said
 from storage.models.feedback import (
     CustomerFeedback,
     CustomerKind,
@@ -121,7 +121,7 @@ def _nudge(nudges: Sequence[str]) -> Block:
 
 
 def _asked_by(request: FeedbackRequest) -> Block:
-    about = f" about {request.topic}" if request.topic else ""
+    about = f" about {said(request.topic)}" if request.topic else ""
     return section(f"<@{request.requester_id}> asked for your feedback{about}.")
 
 
@@ -194,7 +194,7 @@ def feedback_dm(fb: Feedback, request: FeedbackRequest | None = None) -> dict[st
     """To the recipient: the feedback and what they can do with it."""
     answer = ""
     if request is not None:
-        about = f" about {request.topic}" if request.topic else ""
+        about = f" about {said(request.topic)}" if request.topic else ""
         answer = f" in answer to your request{about}"
     text = f":speech_balloon: <@{fb.giver_id}> sent you feedback{answer}"
     actions = [
@@ -261,7 +261,7 @@ def shared_note(coaches: Sequence[str]) -> str:
 
 
 def request_dm(row: FeedbackRequest) -> dict[str, Any]:
-    about = f" about {row.topic}" if row.topic else ""
+    about = f" about {said(row.topic)}" if row.topic else ""
     text = f":raised_hand: <@{row.requester_id}> would value your feedback{about}"
     blocks = [
         section(text + "."),
@@ -276,7 +276,7 @@ def request_dm(row: FeedbackRequest) -> dict[str, Any]:
 
 
 def request_reminder(row: FeedbackRequest) -> dict[str, Any]:
-    about = f" about {row.topic}" if row.topic else ""
+    about = f" about {said(row.topic)}" if row.topic else ""
     text = (
         f":hourglass_flowing_sand: A gentle reminder: <@{row.requester_id}> asked for your "
         f"feedback{about}"
@@ -311,7 +311,7 @@ def request_answered_edit(row: FeedbackRequest) -> dict[str, Any]:
 
 def requests_sent(user_ids: Sequence[str], topic: str) -> str:
     names = ", ".join(f"<@{u}>" for u in user_ids)
-    about = f" about {topic}" if topic else ""
+    about = f" about {said(topic)}" if topic else ""
     return (
         f":outbox_tray: I asked {names} for feedback{about}. You'll get a DM as answers arrive; "
         "one reminder goes out after two working days, and requests close after a week."

@@ -20,6 +20,7 @@ from bot.blocks import (
 from bot.kudos import ids
 from bot.kudos.ids import Period
 from bot.kudos.rules import Board, Celebration, KudosResult, Stats
+from bot.text import said
 from storage.models.kudos import MilestoneKind
 
 MEDALS = {1: ":first_place_medal:", 2: ":second_place_medal:", 3: ":third_place_medal:"}
@@ -49,7 +50,7 @@ def kudos_post(
     milestones get a team-channel post of their own, ``in_channel``: those are told once)."""
     who = mentions(result.recipient_ids)
     blocks: list[Block] = [
-        section(f":clap: <@{result.giver_id}> gave kudos to {who}\n{quote(result.reason)}")
+        section(f":clap: <@{result.giver_id}> gave kudos to {who}\n{quote(said(result.reason))}")
     ]
     notes = []
     if result.values:
@@ -66,7 +67,7 @@ def kudos_post(
 
 def recipient_dm(result: KudosResult, recipient_id: str) -> dict[str, Any]:
     where = f" in <#{result.channel_id}>" if result.channel_id else ""
-    lines = [f":sparkles: <@{result.giver_id}> gave you kudos{where}!", quote(result.reason)]
+    lines = [f":sparkles: <@{result.giver_id}> gave you kudos{where}!", quote(said(result.reason))]
     blocks: list[Block] = [section("\n".join(lines))]
     if result.values:
         blocks.append(context("For " + _values(result.values)))

@@ -15,7 +15,7 @@ from bot.cadence import WEEKDAYS
 from bot.celebrations.service import milestone_words
 from bot.shoutouts.week import REASON_CHARS, Moment, Week
 from bot.suggestions.service import DoneSuggestion
-from bot.text import escape, safe_mrkdwn, tokenize
+from bot.text import escape, said
 from storage.models import ShoutoutChannel
 
 MAX_NAMES = 25
@@ -55,7 +55,7 @@ def schedule_text(cfg: ShoutoutChannel) -> str:
 def reason_text(reason: str, limit: int) -> str:
     """A stored reason, made safe again (idempotent on safe text: a ``<!channel>`` that got in
     some other way pings nobody), clipped without breaking a mention."""
-    return clip_mrkdwn(safe_mrkdwn(tokenize(reason)), limit)
+    return clip_mrkdwn(said(reason), limit)
 
 
 def _moment(m: Moment) -> str:

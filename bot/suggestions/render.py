@@ -1,6 +1,7 @@
 """Block Kit for the anonymous suggestion box. Pure functions.
 
-Suggestion texts are stored as safe mrkdwn already; a done note is escaped before it is stored.
+Suggestion texts are stored as safe mrkdwn already, and a done note is escaped before it is
+stored; both go through ``bot.text.said`` again here, so no mention in them is ever live.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 
 from bot.blocks import Block, button, context, message, quote, section
 from bot.suggestions import ids
+from bot.text import said
 from storage.models.suggestions import Suggestion
 
 BUTTON_VALUE_LIMIT = 2000
@@ -83,7 +85,7 @@ def small_workspace_warning(text: str, people: int) -> dict[str, Any]:
     """Before posting from ``/suggest text`` in a small workspace; the text rides in the
     button (never stored)."""
     warning = weak_anonymity(people) + " Post it anyway?"
-    blocks = [section(warning), section(quote(text))]
+    blocks = [section(warning), section(quote(said(text)))]
     if len(text) <= BUTTON_VALUE_LIMIT:
         anyway = button("Post anonymously", ids.SUGGEST_ANYWAY, text, "danger")
         blocks.append({"type": "actions", "block_id": ids.CONFIRM_BLOCK, "elements": [anyway]})
@@ -96,7 +98,7 @@ def suggestion_post(row: Suggestion) -> dict[str, Any]:
     text = ":bulb: New anonymous suggestion"
     blocks = [
         section(f"*{text}*"),
-        section(quote(row.text)),
+        section(quote(said(row.text))),
         context("Reply in the thread. Admins: mark it done when it's acted on."),
         {
             "type": "actions",
@@ -109,14 +111,14 @@ def suggestion_post(row: Suggestion) -> dict[str, Any]:
 
 def suggestion_done_edit(row: Suggestion) -> dict[str, Any]:
     text = ":white_check_mark: Anonymous suggestion: done"
-    blocks = [section(f"*{text}*"), section(quote(row.text))]
+    blocks = [section(f"*{text}*"), section(quote(said(row.text)))]
     if row.done_note:
-        blocks.append(section(f"*What we did:* {row.done_note}"))
+        blocks.append(section(f"*What we did:* {said(row.done_note)}"))
     return message(text, blocks)
 
 
 def suggestion_done_reply(row: Suggestion, channel: str, thread_ts: str | None) -> dict[str, Any]:
-    text = ":white_check_mark: Done" + (f": {row.done_note}" if row.done_note else ".")
+    text = ":white_check_mark: Done" + (f": {said(row.done_note)}" if row.done_note else ".")
     payload: dict[str, Any] = {"channel": channel, **message(text, [section(text)])}
     if thread_ts:
         payload["thread_ts"] = thread_ts
@@ -125,7 +127,7 @@ def suggestion_done_reply(row: Suggestion, channel: str, thread_ts: str | None) 
 
 def done_modal(row: Suggestion, private_metadata: str) -> dict[str, Any]:
     blocks = [
-        section(quote(row.text)),
+        section(quote(said(row.text))),
         _input(
             ids.DONE_NOTE,
             "What we did",

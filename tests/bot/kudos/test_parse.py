@@ -68,7 +68,7 @@ def test_channel_link_named_like_a_value_counts_as_the_value() -> None:
 def test_mentions_in_the_reason_are_not_recipients() -> None:
     k = give("<@U1> for covering for <@U2|ben>")
     assert k.user_ids == ("U1",)
-    assert k.reason == "covering for <@U2>"
+    assert k.reason == "covering for @ben"
 
 
 @pytest.mark.parametrize(
@@ -113,7 +113,7 @@ def test_subcommands() -> None:
 def test_broadcasts_in_a_reason_never_ping(nasty: str) -> None:
     reason = give(f"<@U1> for {nasty} shouting").reason
     assert "<!" not in reason
-    assert "&lt;!" in reason or "@all" in reason
+    assert reason.startswith("@") and reason.endswith(" shouting")
 
 
 def test_typed_fake_mention_stays_text() -> None:
