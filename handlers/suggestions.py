@@ -1,5 +1,5 @@
-"""The Slack edge for the anonymous suggestion box: /suggest, its modal, the small-workspace
-warning, /suggest setup (admins) and "Mark done" (admins).
+"""The Slack edge for the anonymous suggestion box: /suggest, its modal, the preview (Post
+anonymously / Edit / Cancel), /suggest setup (admins), "Mark done" and "Hide" (admins).
 
 Anonymity is the use cases' (``bot.suggestions.service``): nothing here looks the author up or
 logs what they wrote.
@@ -69,32 +69,66 @@ def suggest(
     with answering(respond):
         if isinstance(parsed, SetupBox):
             channel = str(command.get("channel_id") or "")
-            service.set_up(deps, client, team_id=team, admin_id=user, channel_id=channel)
-            respond(ephemeral(render.box_set(channel)))
+            new = service.set_up(deps, client, team_id=team, admin_id=user, channel_id=channel)
+            respond(ephemeral(render.box_set(channel) if new else render.box_already(channel)))
         elif isinstance(parsed, Suggest):
+            draft = service.preview(deps, team_id=team, user_id=user, text=parsed.text)
             few = service.small_workspace(deps, client, team_id=team)
-            if few is not None:
-                warning = render.small_workspace_warning(parsed.text, few)
-                respond({"response_type": "ephemeral", **warning})
-                return
-            service.post(deps, team_id=team, user_id=user, text=parsed.text)
-            respond(ephemeral(render.POSTED))
+            respond({"response_type": "ephemeral", **render.preview(draft.text, draft.value, few)})
 
 
-def on_anyway(
+def _who(body: dict[str, Any]) -> dict[str, str]:
+    return {"team_id": body["team"]["id"], "user_id": body["user"]["id"]}
+
+
+def on_post(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
 ) -> None:
-    """ "Post anonymously" under a small workspace's warning: the text rides in the button."""
+    """**Post anonymously** on a preview (or an older preview's warning): by its author, once."""
     ack()
     deps = deps_of(context)
-    later(deps, body, respond, lambda: post_anyway(deps, body, action, respond))
+    later(deps, body, respond, lambda: post_draft(deps, body, action, respond))
 
 
-def post_anyway(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+def post_draft(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
     with telling(respond):
-        text = suggestion_text(str(action.get("value") or ""), escaped=True)
-        service.post(deps, team_id=body["team"]["id"], user_id=body["user"]["id"], text=text)
+        service.post_draft(deps, **_who(body), value=str(action.get("value") or ""))
         respond({"replace_original": True, **ephemeral(render.POSTED)})
+
+
+def on_cancel(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
+) -> None:
+    ack()
+    with telling(respond):
+        service.cancel_draft(deps_of(context), **_who(body), value=str(action.get("value") or ""))
+        respond({"replace_original": True, **ephemeral(render.CANCELLED)})
+
+
+def on_edit(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+) -> None:
+    """**Edit** on a preview: the form, filled in with the draft (now: the trigger_id expires);
+    posting from it settles the draft, so the preview's Post button cannot post it again."""
+    ack()
+    deps = deps_of(context)
+    with telling(respond):
+        draft = service.draft_to_edit(deps, **_who(body), value=str(action.get("value") or ""))
+        few = service.small_workspace(deps, client, team_id=body["team"]["id"])
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=render.suggest_modal(
+                private_metadata=render.meta(draft=draft.nonce),
+                people=few,
+                initial=render.editable(draft.text or ""),
+            ),
+        )
+        respond({"replace_original": True, **ephemeral(render.EDITING)})
 
 
 def on_suggest_modal(
@@ -106,9 +140,8 @@ def on_suggest_modal(
         return
     try:
         text = suggestion_text(raw, escaped=False)
-        service.post(
-            deps_of(context), team_id=body["team"]["id"], user_id=body["user"]["id"], text=text
-        )
+        nonce = json.loads(view.get("private_metadata") or "{}").get("draft")
+        service.post(deps_of(context), **_who(body), text=text, nonce=nonce)
     except BravoError as err:
         field_error(ack, ids.SUGGEST_TEXT, err)
         return
@@ -162,9 +195,59 @@ def on_done_modal(
     ack()
 
 
+def on_hide(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+) -> None:
+    """An admin's "Hide" on a posted suggestion opens the form for the reason (now: trigger_id)."""
+    ack()
+    with telling(respond):
+        row = service.to_mark_done(
+            deps_of(context),
+            client,
+            **_admin(body),
+            suggestion_id=suggestion_id(str(action.get("value") or "")),
+        )
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=render.hide_modal(row, render.meta(suggestion=row.id)),
+        )
+
+
+def on_hide_modal(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    meta = json.loads(view.get("private_metadata") or "{}")
+    try:
+        service.hide(
+            deps_of(context),
+            client,
+            **_admin(body),
+            suggestion_id=int(meta.get("suggestion") or 0),
+            reason=_value(view, ids.HIDE_REASON),
+        )
+    except BravoError as err:
+        field_error(ack, ids.HIDE_REASON, err)
+        return
+    ack()
+
+
+def _admin(body: dict[str, Any]) -> dict[str, str]:
+    return {"team_id": body["team"]["id"], "admin_id": body["user"]["id"]}
+
+
 def register(app: App, deps: Deps) -> None:
     app.command(ids.SUGGEST_COMMAND)(on_suggest)
-    app.action(ids.SUGGEST_ANYWAY)(on_anyway)
+    app.action(ids.SUGGEST_POST)(on_post)
+    app.action(ids.SUGGEST_ANYWAY)(on_post)
+    app.action(ids.SUGGEST_EDIT)(on_edit)
+    app.action(ids.SUGGEST_CANCEL)(on_cancel)
+    app.action(ids.SUGGEST_HIDE)(on_hide)
+    app.view(ids.HIDE_MODAL)(on_hide_modal)
     app.view(ids.SUGGEST_MODAL)(on_suggest_modal)
     app.action(ids.SUGGEST_DONE)(on_done)
     app.view(ids.DONE_MODAL)(on_done_modal)

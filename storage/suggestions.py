@@ -8,8 +8,10 @@ from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
 from storage.models.suggestions import (
+    DraftOutcome,
     Suggestion,
     SuggestionBox,
+    SuggestionDraft,
     SuggestionQuota,
     SuggestionStatus,
 )
@@ -67,7 +69,51 @@ def done_between(session: Session, team_id: str, since: date, until: date) -> li
         session.exec(
             select(Suggestion)
             .where(Suggestion.team_id == team_id, Suggestion.status == SuggestionStatus.DONE)
+            .where(col(Suggestion.hidden_at).is_(None))
             .where(col(Suggestion.done_on) >= since, col(Suggestion.done_on) < until)
             .order_by(col(Suggestion.done_on), col(Suggestion.id))
         ).all()
     )
+
+
+def hide(session: Session, *, suggestion_id: int, by: str, reason: str, at: datetime) -> bool:
+    """Hide a suggestion (once: False when it already was)."""
+    result = session.execute(
+        update(Suggestion)
+        .where(col(Suggestion.id) == suggestion_id, col(Suggestion.hidden_at).is_(None))
+        .values(hidden_at=at, hidden_by=by, hidden_reason=reason)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+# Drafts -----------------------------------------------------------------------------------------
+
+
+def add_draft(session: Session, row: SuggestionDraft) -> None:
+    session.add(row)
+    session.flush()
+
+
+def draft(session: Session, *, team_id: str, nonce: str) -> SuggestionDraft | None:
+    row = session.get(SuggestionDraft, nonce)
+    return row if row is not None and row.team_id == team_id else None
+
+
+def decide_draft(
+    session: Session, *, team_id: str, nonce: str, day: date, outcome: DraftOutcome
+) -> bool:
+    """Settle a draft (a posted one's text is emptied); False when it was settled already."""
+    values = {"nonce": nonce, "team_id": team_id, "text": "", "day": day}
+    insert_ignore(session, SuggestionDraft, {**values, "outcome": DraftOutcome.PENDING}, ["nonce"])
+    result = session.execute(
+        update(SuggestionDraft)
+        .where(col(SuggestionDraft.nonce) == nonce, col(SuggestionDraft.team_id) == team_id)
+        .where(col(SuggestionDraft.outcome) == DraftOutcome.PENDING)
+        .values(outcome=outcome, text="")
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def forget_drafts(session: Session, before: date) -> int:
+    result = session.execute(delete(SuggestionDraft).where(col(SuggestionDraft.day) < before))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -37,3 +37,14 @@ def done(row: Suggestion, *, team_id: str, channel: str, thread_ts: str | None) 
             )
         )
     return messages
+
+
+def hide(row: Suggestion) -> OutMessage:
+    """Hidden by an admin: the post deleted from the channel (once)."""
+    return OutMessage(
+        kind=ids.SUGGESTION_HIDE,
+        method=SlackMethod.DELETE,
+        payload={},
+        dedupe_key=f"suggestion_hide:{row.team_id}:{row.id}",
+        update_of=row.outbox_id,
+    )

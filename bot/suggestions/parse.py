@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
+from bot.commands import REGISTRY, near_miss
 from bot.errors import TextTooLongError
+from bot.suggestions.errors import DraftGoneError, NotASuggestionError
 from bot.text import escape, plain, safe_mrkdwn, tokenize, visible_length
 
 MAX_SUGGESTION = 1500
+SUBCOMMANDS = ("setup", "help")
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,26 @@ def parse_suggest_command(text: str) -> SuggestCommand:
         return SuggestHelp()
     if stripped.lower() == "setup":
         return SetupBox()
+    if len(stripped.split()) == 1:
+        _not_a_command(stripped)
     return Suggest(suggestion_text(stripped, escaped=True))
+
+
+def _other_commands() -> set[str]:
+    """Subcommands of Bravo's other commands (``list``, ``stats``...): typed after /suggest by
+    mistake far more often than meant as a one-word suggestion."""
+    words = {c.usage.split()[1] for c in REGISTRY if len(c.usage.split()) > 1}
+    return {w for w in words if w.isalpha()} - {"more"} | {"optin", "hide"}
+
+
+def _not_a_command(word: str) -> None:
+    """Refuse one bare word that is, or is close to, a command."""
+    typed = word.lower()
+    if meant := near_miss(typed, SUBCOMMANDS):
+        raise NotASuggestionError(word[:40], meant)
+    others = _other_commands()
+    if typed in others or near_miss(typed, others):
+        raise NotASuggestionError(word[:40], None)
 
 
 def suggestion_text(text: str, *, escaped: bool) -> str:
@@ -59,3 +83,32 @@ def suggestion_text(text: str, *, escaped: bool) -> str:
 def suggestion_id(value: str) -> int:
     """The suggestion a button or form names (0, found nowhere, when it names none)."""
     return int(value) if value.isdigit() else 0
+
+
+@dataclass(frozen=True)
+class DraftValue:
+    """What a preview's buttons carry: the draft's nonce, its author's tag and (when it fits)
+    its text; a long draft's text waits in ``suggestion_draft``."""
+
+    nonce: str
+    author: str
+    day: str  # ISO date of the preview: an old preview's buttons expire
+    text: str | None
+
+
+def draft_value(draft: DraftValue) -> str:
+    values: dict[str, Any] = {"n": draft.nonce, "a": draft.author, "d": draft.day}
+    if draft.text is not None:
+        values["t"] = draft.text
+    return json.dumps(values, separators=(",", ":"), ensure_ascii=False)
+
+
+def parse_draft_value(value: str) -> DraftValue:
+    try:
+        found = json.loads(value)
+    except ValueError:
+        raise DraftGoneError() from None
+    if not isinstance(found, dict) or not all(isinstance(found.get(k), str) for k in "nad"):
+        raise DraftGoneError()
+    text = found.get("t")
+    return DraftValue(found["n"], found["a"], found["d"], text if isinstance(text, str) else None)

@@ -11,10 +11,9 @@ from typing import Any
 
 from bot.blocks import Block, button, context, message, quote, section
 from bot.suggestions import ids
-from bot.text import said
+from bot.text import plain, said
 from storage.models.suggestions import Suggestion
 
-BUTTON_VALUE_LIMIT = 2000
 ANONYMITY = (
     "Anonymous: the post comes from Bravo, and nothing Bravo keeps links it to you "
     "(the date only, no name, no exact time)."
@@ -62,7 +61,9 @@ def weak_anonymity(people: int) -> str:
     )
 
 
-def suggest_modal(*, private_metadata: str, people: int | None) -> dict[str, Any]:
+def suggest_modal(
+    *, private_metadata: str, people: int | None, initial: str = ""
+) -> dict[str, Any]:
     blocks: list[Block] = []
     if people is not None:
         blocks.append(section(weak_anonymity(people)))
@@ -70,7 +71,7 @@ def suggest_modal(*, private_metadata: str, people: int | None) -> dict[str, Any
         _input(
             ids.SUGGEST_TEXT,
             "Your suggestion",
-            _text_input(max_length=1500),
+            {**_text_input(max_length=1500), **({"initial_value": initial} if initial else {})},
             "What would make work better? Be specific; be kind.",
             optional=False,
         ),
@@ -81,17 +82,39 @@ def suggest_modal(*, private_metadata: str, people: int | None) -> dict[str, Any
     )
 
 
-def small_workspace_warning(text: str, people: int) -> dict[str, Any]:
-    """Before posting from ``/suggest text`` in a small workspace; the text rides in the
-    button (never stored)."""
-    warning = weak_anonymity(people) + " Post it anyway?"
-    blocks = [section(warning), section(quote(said(text)))]
-    if len(text) <= BUTTON_VALUE_LIMIT:
-        anyway = button("Post anonymously", ids.SUGGEST_ANYWAY, text, "danger")
-        blocks.append({"type": "actions", "block_id": ids.CONFIRM_BLOCK, "elements": [anyway]})
-    else:  # too long to ride in a button without being cut: the form takes it whole
-        blocks.append(context("To post it, open the form with `/suggest` and paste it there."))
-    return message(warning, blocks)
+def preview(text: str, value: str, people: int | None) -> dict[str, Any]:
+    """What ``/suggest text`` shows its author alone before anything is posted; the buttons
+    carry the draft (``value``)."""
+    head = (
+        ":eyes: *Preview, only you can see it.* Nothing is posted until you press "
+        "*Post anonymously*."
+    )
+    blocks = [section(head)]
+    if people is not None:
+        blocks.append(section(weak_anonymity(people)))
+    blocks += [
+        section(quote(said(text))),
+        context(ANONYMITY),
+        {
+            "type": "actions",
+            "block_id": ids.CONFIRM_BLOCK,
+            "elements": [
+                button("Post anonymously", ids.SUGGEST_POST, value, "primary"),
+                button("Edit", ids.SUGGEST_EDIT, value),
+                button("Cancel", ids.SUGGEST_CANCEL, value),
+            ],
+        },
+    ]
+    return message("Preview of your anonymous suggestion: nothing is posted yet.", blocks)
+
+
+def editable(text: str) -> str:
+    """A stored draft (safe mrkdwn) as the plain text a form shows for editing."""
+    return plain(text)[:1500]
+
+
+CANCELLED = "Cancelled: nothing was posted."
+EDITING = "Edit it in the form: nothing is posted until you press *Post anonymously* there."
 
 
 def suggestion_post(row: Suggestion) -> dict[str, Any]:
@@ -99,11 +122,14 @@ def suggestion_post(row: Suggestion) -> dict[str, Any]:
     blocks = [
         section(f"*{text}*"),
         section(quote(said(row.text))),
-        context("Reply in the thread. Admins: mark it done when it's acted on."),
+        context("Reply in the thread. Admins: mark it done when it's acted on, or hide it."),
         {
             "type": "actions",
             "block_id": f"suggestion_{row.id}",
-            "elements": [button("Mark done", ids.SUGGEST_DONE, str(row.id))],
+            "elements": [
+                button("Mark done", ids.SUGGEST_DONE, str(row.id)),
+                button("Hide", ids.SUGGEST_HIDE, str(row.id), "danger"),
+            ],
         },
     ]
     return {"channel": row.channel_id, **message(text, blocks)}
@@ -139,6 +165,20 @@ def done_modal(row: Suggestion, private_metadata: str) -> dict[str, Any]:
     return _modal(ids.DONE_MODAL, "Mark suggestion done", "Mark done", private_metadata, blocks)
 
 
+def hide_modal(row: Suggestion, private_metadata: str) -> dict[str, Any]:
+    blocks = [
+        section(quote(said(row.text))),
+        _input(
+            ids.HIDE_REASON,
+            "Why hide it",
+            _text_input(max_length=500),
+            "Only admins see the reason. The post is deleted from the channel.",
+            optional=False,
+        ),
+    ]
+    return _modal(ids.HIDE_MODAL, "Hide suggestion", "Hide", private_metadata, blocks)
+
+
 def box_ready(channel: str) -> dict[str, Any]:
     text = (
         ":mailbox_with_mail: This channel is now Bravo's anonymous suggestion box. Anyone can "
@@ -149,6 +189,10 @@ def box_ready(channel: str) -> dict[str, Any]:
 
 def box_set(channel: str) -> str:
     return f"Done: suggestions now go to <#{channel}>."
+
+
+def box_already(channel: str) -> str:
+    return f"The suggestion box is already set up here: suggestions go to <#{channel}>."
 
 
 EMPTY_SUGGESTION = "Write your suggestion."

@@ -3,18 +3,24 @@
 A suggestion row holds its text, its workspace, its channel and the (UTC) day it was made:
 nothing about who made it. Abuse is limited by a per-person daily count kept in
 ``suggestion_quota`` under a keyed hash of (workspace, person, day); that table has no id, no
-time and nothing in common with ``suggestion``, is written in a transaction of its own, and
-its rows are deleted once their day is over. The posting path (``post``) never looks the
-author up, never logs, and writes the count before and apart from the suggestion.
+time and nothing in common with ``suggestion``, and its rows are deleted once their day is over.
+The count is taken in the same transaction as the suggestion, so a failure leaves no used-up
+count. The posting path never looks the author up and never logs.
+
+A ``/suggest text`` is previewed first (only to its author) and posted when they press **Post
+anonymously**: the buttons carry the draft (text, a random nonce, and a keyed tag of the author
+that only checks the clicker wrote it); ``suggestion_draft`` records the nonce's outcome, so a
+double click posts once, and holds no author.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 import time
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 from weakref import WeakKeyDictionary
 
 from slack_sdk.errors import SlackApiError
@@ -27,18 +33,26 @@ from bot.settings import Settings
 from bot.suggestions import messages, render
 from bot.suggestions.errors import (
     BoxChannelError,
+    DraftGoneError,
+    DraftSettledError,
+    HideReasonError,
     NoSuggestionBoxError,
     NotAdminError,
+    NotYourDraftError,
     SuggestionLimitError,
     SuggestionNotFoundError,
 )
-from bot.text import escape
+from bot.suggestions.parse import DraftValue, draft_value, parse_draft_value
+from bot.text import escape, said
 from bot.users import UserDirectory, workspace_people
 from storage import outbox as outbox_store
 from storage import suggestions as store
-from storage.models.suggestions import Suggestion, SuggestionBox
+from storage.models.suggestions import DraftOutcome, Suggestion, SuggestionBox, SuggestionDraft
 
 DAILY_LIMIT = 3
+BUTTON_VALUE_LIMIT = 2000  # Slack's limit on a button's value
+MAX_HIDE_REASON = 500
+DRAFT_DAYS = timedelta(days=1)  # a preview's buttons work the day it was shown and the next
 SMALL_WORKSPACE = 5  # fewer people than this: anonymity is weak, warn before posting
 MAX_DONE_NOTE = 1000
 PEOPLE_TTL = 3600.0  # seconds a workspace's head count is trusted
@@ -82,11 +96,16 @@ def _people(deps: Deps, client: WebClient, team_id: str) -> int:
     return count
 
 
-def set_up(deps: Deps, client: WebClient, *, team_id: str, admin_id: str, channel_id: str) -> None:
-    """An admin makes ``channel_id`` the box: Bravo says so there first (proving it can post)."""
+def set_up(deps: Deps, client: WebClient, *, team_id: str, admin_id: str, channel_id: str) -> bool:
+    """An admin makes ``channel_id`` the box: Bravo says so there first (proving it can post).
+    False, and nothing announced, when it already is the box."""
     _check_admin(deps, client, admin_id)
     if not channel_id or channel_id.startswith("D"):
         raise BoxChannelError("dm")
+    with deps.db.read() as session:
+        current = store.box(session, team_id)
+    if current is not None and current.channel_id == channel_id:
+        return False
     try:
         client.chat_postMessage(**render.box_ready(channel_id))
     except SlackApiError as err:
@@ -95,19 +114,97 @@ def set_up(deps: Deps, client: WebClient, *, team_id: str, admin_id: str, channe
         store.set_box(
             session, team_id=team_id, channel_id=channel_id, set_by=admin_id, now=deps.clock()
         )
+    return True
 
 
-def post(deps: Deps, *, team_id: str, user_id: str, text: str) -> Suggestion:
-    """Count one against the author's daily limit, then post with no trace of them: three
-    transactions (is there a box; the count, alone; the suggestion and its post)."""
-    day = deps.clock().astimezone(UTC).date()
+def author_tag(secret: bytes, *, team_id: str, user_id: str) -> str:
+    """Who may press a preview's buttons, as a keyed hash: the buttons never name the author."""
+    message = f"draft\0{team_id}\0{user_id}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Preview:
+    text: str  # safe mrkdwn
+    value: str  # what its buttons carry
+
+
+def preview(deps: Deps, *, team_id: str, user_id: str, text: str) -> Preview:
+    """A ``/suggest text`` shown to its author before anything is posted or counted. The draft
+    rides in the buttons; one too long for them waits in ``suggestion_draft`` (no author)."""
     with deps.db.read() as session:
         _box_of(session, team_id=team_id)
+    tag = author_tag(quota_secret(deps.settings), team_id=team_id, user_id=user_id)
+    day = deps.clock().astimezone(UTC).date()
+    draft = DraftValue(secrets.token_hex(16), tag, day.isoformat(), text)
+    value = draft_value(draft)
+    if len(value) > BUTTON_VALUE_LIMIT:
+        row = SuggestionDraft(nonce=draft.nonce, team_id=team_id, text=text, day=day)
+        with deps.db.write() as session:
+            store.add_draft(session, row)
+        value = draft_value(DraftValue(draft.nonce, tag, draft.day, None))
+    return Preview(text, value)
+
+
+def post_draft(deps: Deps, *, team_id: str, user_id: str, value: str) -> Suggestion:
+    """**Post anonymously** pressed on a preview: posted once, by its author only."""
+    draft = _own_draft(deps, team_id=team_id, user_id=user_id, value=value)
+    return post(deps, team_id=team_id, user_id=user_id, text=draft.text or "", nonce=draft.nonce)
+
+
+def cancel_draft(deps: Deps, *, team_id: str, user_id: str, value: str) -> None:
+    """**Cancel** pressed on a preview: nothing is posted, then or later."""
+    draft = _own_draft(deps, team_id=team_id, user_id=user_id, value=value)
+    day = deps.clock().astimezone(UTC).date()
+    with deps.db.write() as session:
+        _settle(
+            session, team_id=team_id, nonce=draft.nonce, day=day, outcome=DraftOutcome.CANCELLED
+        )
+
+
+def draft_to_edit(deps: Deps, *, team_id: str, user_id: str, value: str) -> DraftValue:
+    """**Edit** pressed on a preview: the draft, still to be posted or cancelled."""
+    draft = _own_draft(deps, team_id=team_id, user_id=user_id, value=value)
+    with deps.db.read() as session:
+        row = store.draft(session, team_id=team_id, nonce=draft.nonce)
+    if row is not None and row.outcome != DraftOutcome.PENDING:
+        raise DraftSettledError(row.outcome)
+    return draft
+
+
+def _own_draft(deps: Deps, *, team_id: str, user_id: str, value: str) -> DraftValue:
+    """The draft a button carries, with its text, when the clicker is its author."""
+    draft = parse_draft_value(value)
+    tag = author_tag(quota_secret(deps.settings), team_id=team_id, user_id=user_id)
+    if not hmac.compare_digest(draft.author, tag):
+        raise NotYourDraftError()
+    if draft.day < (deps.clock().astimezone(UTC).date() - DRAFT_DAYS).isoformat():
+        raise DraftGoneError()  # its outcome may be forgotten: it must not post twice
+    if draft.text is not None:
+        return draft
+    with deps.db.read() as session:
+        row = store.draft(session, team_id=team_id, nonce=draft.nonce)
+    if row is None:
+        raise DraftGoneError()
+    if row.outcome != DraftOutcome.PENDING:
+        raise DraftSettledError(row.outcome)
+    return DraftValue(draft.nonce, draft.author, draft.day, row.text)
+
+
+def post(
+    deps: Deps, *, team_id: str, user_id: str, text: str, nonce: str | None = None
+) -> Suggestion:
+    """Post with no trace of the author, in one transaction: the draft settled (once), the
+    count against the author's daily limit, the suggestion and its post. Any failure undoes
+    all of it, so nothing is counted that was not posted."""
+    day = deps.clock().astimezone(UTC).date()
     key = quota_key(quota_secret(deps.settings), team_id=team_id, user_id=user_id, day=day)
     with deps.db.write() as session:
+        _box_of(session, team_id=team_id)
+        if nonce:
+            _settle(session, team_id=team_id, nonce=nonce, day=day, outcome=DraftOutcome.POSTED)
         count_one(session, key=key, day=day)
-    with deps.db.write() as session:
-        row = _submit(session, team_id=team_id, text=text, day=day)
+        row = _submit(session, team_id=team_id, text=said(text), day=day)
         [queued] = deps.outbox.enqueue(session, team_id, [messages.post(row)], deps.clock())
         row.outbox_id = queued.id
         session.add(row)
@@ -118,7 +215,7 @@ def post(deps: Deps, *, team_id: str, user_id: str, text: str) -> Suggestion:
 def to_mark_done(
     deps: Deps, client: WebClient, *, team_id: str, admin_id: str, suggestion_id: int
 ) -> Suggestion:
-    """The suggestion an admin's "Mark done" opens the form for."""
+    """The suggestion an admin's "Mark done" (or "Hide") opens the form for."""
     _check_admin(deps, client, admin_id)
     with deps.db.read() as session:
         row = store.get_suggestion(session, team_id=team_id, suggestion_id=suggestion_id)
@@ -145,6 +242,29 @@ def mark_done(
         thread_ts = sent.result_ts if sent else None
         done = messages.done(row, team_id=team_id, channel=channel, thread_ts=thread_ts)
         deps.outbox.enqueue(session, team_id, done, deps.clock())
+    deps.deliverer.kick()
+    return row
+
+
+def hide(
+    deps: Deps, client: WebClient, *, team_id: str, admin_id: str, suggestion_id: int, reason: str
+) -> Suggestion:
+    """An admin hides a suggestion (once): its post deleted from the channel, gone from "you
+    said, we did"; the row keeps who hid it, when and why, for admins."""
+    _check_admin(deps, client, admin_id)
+    if not reason.strip():
+        raise HideReasonError()
+    with deps.db.write() as session:
+        row = store.get_suggestion(session, team_id=team_id, suggestion_id=suggestion_id)
+        if row is None:
+            raise SuggestionNotFoundError()
+        why = escape(reason.strip()[:MAX_HIDE_REASON])
+        hidden = store.hide(
+            session, suggestion_id=suggestion_id, by=admin_id, reason=why, at=deps.clock()
+        )
+        if hidden and row.outbox_id is not None:
+            deps.outbox.enqueue(session, team_id, [messages.hide(row)], deps.clock())
+        session.refresh(row)
     deps.deliverer.kick()
     return row
 
@@ -217,4 +337,14 @@ def done_between(
 
 
 def forget_old_quota(session: Session, *, today: date) -> int:
+    """Yesterday's counts (how many), and the outcomes of drafts whose buttons have expired."""
+    store.forget_drafts(session, today - DRAFT_DAYS)
     return store.forget_quota(session, today)
+
+
+def _settle(
+    session: Session, *, team_id: str, nonce: str, day: date, outcome: DraftOutcome
+) -> None:
+    if not store.decide_draft(session, team_id=team_id, nonce=nonce, day=day, outcome=outcome):
+        row = store.draft(session, team_id=team_id, nonce=nonce)
+        raise DraftSettledError(row.outcome if row else DraftOutcome.POSTED)

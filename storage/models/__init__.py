@@ -19,7 +19,12 @@ from storage.models.kudos import (
 )
 from storage.models.outbox import OutboxRow, OutboxStatus, ScheduledSend
 from storage.models.shoutouts import ShoutoutChannel, ShoutoutMember, TeamLead
-from storage.models.suggestions import Suggestion, SuggestionBox, SuggestionQuota
+from storage.models.suggestions import (
+    Suggestion,
+    SuggestionBox,
+    SuggestionDraft,
+    SuggestionQuota,
+)
 from storage.models.users import SlackUser, UserPref
 
 __all__ = [
@@ -47,6 +52,7 @@ __all__ = [
     "SlackUser",
     "Suggestion",
     "SuggestionBox",
+    "SuggestionDraft",
     "SuggestionQuota",
     "TeamLead",
     "TipSeen",

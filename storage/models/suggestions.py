@@ -21,6 +21,13 @@ class SuggestionKind(StrEnum):
 
     POST = "suggestion_post"
     EDIT = "suggestion_edit"
+    HIDE = "suggestion_hide"
+
+
+class DraftOutcome(StrEnum):
+    PENDING = "pending"
+    POSTED = "posted"
+    CANCELLED = "cancelled"
 
 
 class SuggestionBox(SQLModel, table=True):
@@ -48,6 +55,23 @@ class Suggestion(SQLModel, table=True):
     done_note: str = Field(default="", sa_column=Column(Text, nullable=False))
     done_on: date | None = None
     outbox_id: int | None = None
+    # hidden by an admin: gone from the channel and from "you said, we did"; kept for admins
+    hidden_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    hidden_by: str | None = Field(default=None, max_length=32)
+    hidden_reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class SuggestionDraft(SQLModel, table=True):
+    """A previewed suggestion's fate, so a double click posts it once: keyed by the random nonce
+    its buttons carry, with no author. ``text`` holds a draft too long to ride in the buttons
+    until it is posted or cancelled (then it is emptied); rows of past days are deleted."""
+
+    __tablename__ = "suggestion_draft"
+    nonce: str = Field(primary_key=True, max_length=32)
+    team_id: str = Field(max_length=32)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    day: date
+    outcome: str = Field(default=DraftOutcome.PENDING, max_length=16)  # a DraftOutcome
 
 
 class SuggestionQuota(SQLModel, table=True):

@@ -54,6 +54,22 @@ def suggest(bravo: Bravo, user: str, words: str, channel: str = CHANNEL) -> Call
     return bravo.slack.wait_for("response_url", before + 1)[-1]
 
 
+def press(bravo: Bravo, user: str, shown: Call, action_id: str) -> Call:
+    """``user`` presses one of the buttons of an ephemeral message (a preview)."""
+    [actions] = [b for b in shown.args["blocks"] if b["type"] == "actions"]
+    [button] = [e for e in actions["elements"] if e["action_id"] == action_id]
+    before = len(bravo.slack.calls("response_url"))
+    bravo.send.block_action(user, action_id, button["value"], channel_id=CHANNEL)
+    return bravo.slack.wait_for("response_url", before + 1)[-1]
+
+
+def post_it(bravo: Bravo, user: str, words: str) -> Call:
+    """``/suggest words``, then **Post anonymously** on the preview: the answer to the click."""
+    shown = suggest(bravo, user, words)
+    assert "nothing is posted yet" in shown.args["text"], shown.args["text"]
+    return press(bravo, user, shown, "suggest_post")
+
+
 def setup_box(bravo: Bravo, admin: str = ADMIN) -> None:
     assert "Done" in suggest(bravo, admin, "setup").args["text"]
 
@@ -82,7 +98,7 @@ def test_a_suggestion_leaves_no_trace_of_its_author(
 ) -> None:
     setup_box(bravo)
     caplog.set_level(logging.DEBUG)
-    reply = suggest(bravo, AUTHOR, IDEA)
+    reply = post_it(bravo, AUTHOR, IDEA)
     assert "Posted anonymously" in reply.args["text"]
     bravo.deliver()
     [post] = posted(bravo)
@@ -106,6 +122,9 @@ def test_a_suggestion_leaves_no_trace_of_its_author(
         "done_note",
         "done_on",
         "outbox_id",
+        "hidden_at",
+        "hidden_by",
+        "hidden_reason",
     }
     assert set(SuggestionQuota.model_fields) == {"key", "day", "used"}  # no id, no time
     assert quota.key != AUTHOR and len(quota.key) == 64 and quota.used == 1
@@ -135,11 +154,11 @@ def test_the_modal_posts_too_and_the_daily_limit_holds(bravo: Bravo) -> None:
     assert "Write your suggestion" in send("   ")["errors"]["suggest_text"]
     assert "under 1500" in send("x" * 1501)["errors"]["suggest_text"]
     assert send("Idea <b>one</b> <!here>") == {}
-    assert "Posted" in suggest(bravo, AUTHOR, "Idea two").args["text"]
-    assert "Posted" in suggest(bravo, AUTHOR, "Idea three").args["text"]
-    assert "today's limit of 3" in suggest(bravo, AUTHOR, "Idea four").args["text"]
+    assert "Posted" in post_it(bravo, AUTHOR, "Idea two").args["text"]
+    assert "Posted" in post_it(bravo, AUTHOR, "Idea three").args["text"]
+    assert "today's limit of 3" in post_it(bravo, AUTHOR, "Idea four").args["text"]
     assert "today's limit of 3" in send("Idea four")["errors"]["suggest_text"]
-    assert "Posted" in suggest(bravo, "UBEN", "Someone else's idea").args["text"]
+    assert "Posted" in post_it(bravo, "UBEN", "Someone else's idea").args["text"]
     bravo.deliver()
     first = json.dumps(posted(bravo)[0].args["blocks"])
     assert "&lt;b&gt;one&lt;/b&gt; &lt;!here&gt;" in first and "<!here>" not in first
@@ -148,7 +167,7 @@ def test_the_modal_posts_too_and_the_daily_limit_holds(bravo: Bravo) -> None:
     # Tomorrow the count starts again, and yesterday's counts are deleted.
     bravo.clock.at += timedelta(days=1)
     assert jobs.forget_suggestion_counts(bravo.deps, bravo.clock())["forgotten"] == 2
-    assert "Posted" in suggest(bravo, AUTHOR, "Idea four").args["text"]
+    assert "Posted" in post_it(bravo, AUTHOR, "Idea four").args["text"]
 
 
 def test_nothing_is_posted_or_counted_before_an_admin_sets_up_the_box(bravo: Bravo) -> None:
@@ -167,18 +186,15 @@ def test_nothing_is_posted_or_counted_before_an_admin_sets_up_the_box(bravo: Bra
     )
 
 
-def test_a_small_workspace_is_warned_before_posting(small: Bravo) -> None:
+def test_a_small_workspace_is_warned_in_the_preview(small: Bravo) -> None:
     bravo = small
     setup_box(bravo, admin="UBEN")
-    warning = suggest(bravo, AUTHOR, IDEA)
-    assert "only 3 people, so anonymity is weak" in warning.args["text"]
+    shown = suggest(bravo, AUTHOR, IDEA)
+    assert "only 3 people, so anonymity is weak" in json.dumps(shown.args["blocks"])
     assert posted(bravo) == []
     with bravo.deps.db.read() as s:
         assert s.exec(select(Suggestion)).all() == []
-    button = next(b for b in warning.args["blocks"] if b["type"] == "actions")["elements"][0]
-    before = len(bravo.slack.calls("response_url"))
-    bravo.send.block_action(AUTHOR, button["action_id"], button["value"], channel_id=CHANNEL)
-    assert "Posted" in bravo.slack.wait_for("response_url", before + 1)[-1].args["text"]
+    assert "Posted" in press(bravo, AUTHOR, shown, "suggest_post").args["text"]
     bravo.deliver()
     assert len(posted(bravo)) == 1
     bravo.send.slash_command(AUTHOR, "/suggest", "", channel_id=CHANNEL)
@@ -188,7 +204,7 @@ def test_a_small_workspace_is_warned_before_posting(small: Bravo) -> None:
 
 def test_admins_mark_a_suggestion_done_for_you_said_we_did(bravo: Bravo) -> None:
     setup_box(bravo)
-    suggest(bravo, AUTHOR, IDEA)
+    post_it(bravo, AUTHOR, IDEA)
     bravo.deliver()
     [post] = posted(bravo)
     with bravo.deps.db.read() as s:
