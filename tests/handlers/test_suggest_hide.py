@@ -93,7 +93,7 @@ def test_an_admin_hides_a_suggestion_everywhere_and_the_reason_is_kept(bravo: Br
 
 
 def test_nobody_else_can_hide_a_suggestion(bravo: Bravo) -> None:
-    post, row = the_post(bravo)
+    _, row = the_post(bravo)
     before = len(bravo.slack.calls("response_url"))
     bravo.send.block_action(AUTHOR, "suggestion_hide", str(row.id), channel_id=CHANNEL)
     refused = bravo.slack.wait_for("response_url", before + 1)[-1]
