@@ -219,7 +219,7 @@ def to_mark_done(
     _check_admin(deps, client, admin_id)
     with deps.db.read() as session:
         row = store.get_suggestion(session, team_id=team_id, suggestion_id=suggestion_id)
-    if row is None:
+    if row is None or row.hidden_at is not None:
         raise SuggestionNotFoundError()
     return row
 
@@ -309,7 +309,7 @@ def _mark_done(
     session: Session, *, team_id: str, suggestion_id: int, note: str, day: date
 ) -> Suggestion:
     row = store.get_suggestion(session, team_id=team_id, suggestion_id=suggestion_id)
-    if row is None:
+    if row is None or row.hidden_at is not None:
         raise SuggestionNotFoundError()
     if store.mark_done(session, suggestion_id, note.strip()[:MAX_DONE_NOTE], day):
         session.refresh(row)

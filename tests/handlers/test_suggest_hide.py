@@ -90,6 +90,10 @@ def test_an_admin_hides_a_suggestion_everywhere_and_the_reason_is_kept(bravo: Br
     assert (hidden.hidden_by, hidden.hidden_reason) == (ADMIN, "Names a &lt;@UDEV&gt;")
     assert hidden.hidden_at is not None
     assert week == []  # not in "you said, we did"
+    before = len(bravo.slack.calls("response_url"))
+    bravo.send.block_action(ADMIN, "suggestion_done", str(row.id), channel_id=CHANNEL)
+    gone = bravo.slack.wait_for("response_url", before + 1)[-1]
+    assert "can't find that suggestion" in gone.args["text"]
 
 
 def test_nobody_else_can_hide_a_suggestion(bravo: Bravo) -> None:
