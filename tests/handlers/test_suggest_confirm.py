@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from bot.sandbox.server import FakeSlack
+from bot.suggestions import jobs
 from storage.db import Database
 from storage.models import Suggestion, SuggestionDraft, SuggestionQuota
 from tests.handlers.conftest import Bravo, start_bravo
@@ -184,3 +186,16 @@ def test_a_failure_while_posting_leaves_no_used_up_count(bravo: Bravo) -> None:
     refuse_suggestions(bravo.deps.db, on=False)
     assert "Posted" in press(bravo, AUTHOR, shown, "suggest_post").args["text"]
     assert rows(bravo, SuggestionQuota)[0].used == 1
+
+
+def test_an_old_preview_expires_once_its_outcome_may_be_forgotten(bravo: Bravo) -> None:
+    setup_box(bravo)
+    shown = suggest(bravo, AUTHOR, IDEA)
+    assert "Posted" in press(bravo, AUTHOR, shown, "suggest_post").args["text"]
+    bravo.clock.at += timedelta(days=2)
+    jobs.forget_suggestion_counts(bravo.deps, bravo.clock())
+    assert rows(bravo, SuggestionDraft) == []  # the outcome is forgotten...
+    again = press(bravo, AUTHOR, shown, "suggest_post")
+    assert "That preview has expired" in again.args["text"]  # ...so the buttons are refused
+    bravo.deliver()
+    assert len(posted(bravo)) == 1
