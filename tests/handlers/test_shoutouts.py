@@ -360,7 +360,10 @@ def suggest_and_mark_done(bravo: Bravo, idea: str, note: str, done_at: datetime)
     """Someone suggests ``idea`` with /suggest; at ``done_at`` an admin marks it done."""
     before = len(bravo.slack.calls("response_url"))
     bravo.send.slash_command("UCY", "/suggest", idea, channel_id=IDEAS)
-    assert "Posted anonymously" in bravo.slack.wait_for("response_url", before + 1)[-1].args["text"]
+    shown = bravo.slack.wait_for("response_url", before + 1)[-1]  # the preview: press Post
+    [post] = [e for b in shown.args["blocks"] if b["type"] == "actions" for e in b["elements"]][:1]
+    bravo.send.block_action("UCY", post["action_id"], post["value"], channel_id=IDEAS)
+    assert "Posted anonymously" in bravo.slack.wait_for("response_url", before + 2)[-1].args["text"]
     with bravo.deps.db.read() as s:
         row = s.exec(select(Suggestion).where(Suggestion.text == idea)).one()
     bravo.clock.at = done_at
