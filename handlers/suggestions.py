@@ -23,6 +23,7 @@ from bot.suggestions.parse import (
     Suggest,
     SuggestCommand,
     SuggestHelp,
+    draft_nonce,
     parse_suggest_command,
     suggestion_id,
     suggestion_text,
@@ -140,7 +141,7 @@ def on_suggest_modal(
         return
     try:
         text = suggestion_text(raw, escaped=False)
-        nonce = json.loads(view.get("private_metadata") or "{}").get("draft")
+        nonce = draft_nonce(json.loads(view.get("private_metadata") or "{}"))
         service.post(deps_of(context), **_who(body), text=text, nonce=nonce)
     except BravoError as err:
         field_error(ack, ids.SUGGEST_TEXT, err)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from bot.text import escape, plain, safe_mrkdwn, tokenize, visible_length
 
 MAX_SUGGESTION = 1500
 SUBCOMMANDS = ("setup", "help")
+NONCE_RE = re.compile(r"[0-9a-f]{32}")  # secrets.token_hex(16)
 
 
 @dataclass(frozen=True)
@@ -110,5 +112,13 @@ def parse_draft_value(value: str) -> DraftValue:
         raise DraftGoneError() from None
     if not isinstance(found, dict) or not all(isinstance(found.get(k), str) for k in "nad"):
         raise DraftGoneError()
+    if not NONCE_RE.fullmatch(found["n"]):
+        raise DraftGoneError()
     text = found.get("t")
     return DraftValue(found["n"], found["a"], found["d"], text if isinstance(text, str) else None)
+
+
+def draft_nonce(meta: dict[str, Any]) -> str | None:
+    """The draft a form opened by **Edit** settles when it is posted."""
+    nonce = meta.get("draft")
+    return nonce if isinstance(nonce, str) and NONCE_RE.fullmatch(nonce) else None

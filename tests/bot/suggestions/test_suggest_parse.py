@@ -44,10 +44,12 @@ def test_the_subcommands_themselves() -> None:
 
 
 def test_a_draft_value_reads_back_and_a_bad_one_has_expired() -> None:
-    draft = DraftValue("n1", "tag", "2026-12-03", "a &amp; b “quoted”")
+    nonce = "0123456789abcdef" * 2
+    draft = DraftValue(nonce, "tag", "2026-12-03", "a &amp; b “quoted”")
     assert parse_draft_value(draft_value(draft)) == draft
-    long = DraftValue("n1", "tag", "2026-12-03", None)
+    long = DraftValue(nonce, "tag", "2026-12-03", None)
     assert parse_draft_value(draft_value(long)) == long
-    for bad in ["more snacks", "[]", '{"n":"x"}', '{"n":1,"a":"t","d":"x"}']:
+    too_long = draft_value(DraftValue(nonce + "0", "tag", "2026-12-03", None))
+    for bad in ["more snacks", "[]", '{"n":"x"}', '{"n":1,"a":"t","d":"x"}', too_long]:
         with pytest.raises(DraftGoneError):
             parse_draft_value(bad)
