@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.errors import BravoError, error_text
+from bot.text import said
 
 
 @dataclass
@@ -98,7 +99,7 @@ def _(err: NotASuggestionError) -> str:
             "write it out: `/suggest more quiet hours on Fridays`."
         )
     return (
-        f"`/suggest {err.word}` is not a command, and one word is not much of a suggestion: "
+        f"`/suggest {said(err.word)}` is not a command, and one word is not much of a suggestion: "
         "nothing was posted. Write it out (`/suggest more quiet hours on Fridays`), or see "
         "`/suggest help`."
     )
