@@ -11,11 +11,6 @@ from storage.models.shoutouts import AllowedRole
 
 
 @dataclass
-class UnknownBravoCommandError(BravoError):
-    text: str
-
-
-@dataclass
 class UnknownWeekdayError(BravoError):
     word: str
 
@@ -63,11 +58,6 @@ class NotAllowedError(BravoError):
 @dataclass
 class LeadMentionError(BravoError):
     pass
-
-
-@error_text.register
-def _(err: UnknownBravoCommandError) -> str:
-    return f"I don't understand `{escape(err.text)}`. Try `/bravo help`."
 
 
 @error_text.register
