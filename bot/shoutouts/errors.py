@@ -60,6 +60,14 @@ class LeadMentionError(BravoError):
     pass
 
 
+@dataclass
+class LeadPersonError(BravoError):
+    """``/bravo lead @someone`` naming a bot, someone who left, or nobody Slack knows."""
+
+    user_id: str
+    why: str  # "bot" | "deactivated" | "unknown"
+
+
 @error_text.register
 def _(err: UnknownWeekdayError) -> str:
     return (
@@ -130,3 +138,13 @@ def _(err: NotAllowedError) -> str:
 @error_text.register
 def _(err: LeadMentionError) -> str:
     return "Name one person from Slack's @-autocomplete: `/bravo lead @ana`."
+
+
+@error_text.register
+def _(err: LeadPersonError) -> str:
+    why = {
+        "bot": "is a bot",
+        "deactivated": "has left the workspace",
+        "unknown": "isn't someone I can find",
+    }[err.why]
+    return f"<@{err.user_id}> {why}, so they can't be a team lead. Nobody was named."

@@ -1,6 +1,6 @@
 """Mistyped commands over signed HTTP: each answer names the command that was typed, with that
 command's own example, a near miss gets "did you mean", and nothing is given, posted or stored.
-Also ``/coach end @someone``."""
+Also ``/coach end @someone``, people who can't have stats or be a lead."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 
 from sqlmodel import SQLModel, func, select
 
-from storage.models import CoachPairing, FeedbackRequest, Kudos, OutboxRow
+from storage.models import CoachPairing, FeedbackRequest, Kudos, OutboxRow, TeamLead
 from tests.handlers.conftest import CHANNEL, Bravo
 
 
@@ -30,7 +30,7 @@ def count(bravo: Bravo, table: type[SQLModel]) -> int:
 def nothing_happened(bravo: Bravo) -> None:
     bravo.deliver()
     assert bravo.slack.calls("chat.postMessage") == []
-    for table in (Kudos, OutboxRow, CoachPairing, FeedbackRequest):
+    for table in (Kudos, OutboxRow, CoachPairing, FeedbackRequest, TeamLead):
         assert count(bravo, table) == 0, table
 
 
@@ -65,6 +65,28 @@ def test_each_mistake_is_answered_in_the_words_of_its_command(bravo: Bravo) -> N
         assert "kudos" not in words.lower() or command == "/kudos", words
         assert "<@" not in words, words  # what was typed comes back escaped, never a mention
     nothing_happened(bravo)
+
+
+def test_stats_of_someone_slack_does_not_know_or_of_a_bot_are_refused(bravo: Bravo) -> None:
+    nobody = said(bravo, "/kudos", "stats <@UNOBODY|nobody>")
+    assert "couldn't find <@UNOBODY>" in nobody and "Received:" not in nobody  # no zero card
+    robot = said(bravo, "/kudos", "stats <@UROBOT|deploybot>")
+    assert "<@UROBOT> is a bot" in robot and "Received:" not in robot
+    assert "<@UBEN>'s kudos" in said(bravo, "/kudos", "stats <@UBEN|ben>")
+
+
+def test_a_bot_someone_who_left_or_nobody_cannot_be_a_team_lead(bravo: Bravo) -> None:
+    bravo.slack.add_user("UBOSS", "boss", is_admin=True)
+    for who, why in [
+        ("<@UROBOT|deploybot>", "<@UROBOT> is a bot"),
+        ("<@UGONE|gone>", "<@UGONE> has left the workspace"),
+        ("<@UNOBODY|nobody>", "<@UNOBODY> isn't someone I can find"),
+    ]:
+        words = said(bravo, "/bravo", f"lead {who}", user="UBOSS")
+        assert why in words and "can't be a team lead" in words
+    nothing_happened(bravo)
+    assert "<@UBEN>" in said(bravo, "/bravo", "lead <@UBEN|ben>", user="UBOSS")
+    assert count(bravo, TeamLead) == 1
 
 
 def offer_accepted(bravo: Bravo, coach: str, coachee: str) -> None:
