@@ -78,7 +78,7 @@ def echo(body: dict[str, Any]) -> str:
 
 @singledispatch
 def error_text(err: BravoError) -> str:
-    return "Sorry, that didn't work. Try `/kudos help`."
+    return "Sorry, that didn't work."  # every error has its own words; this names no command
 
 
 def _typed(command: str, *words: str | None) -> str:

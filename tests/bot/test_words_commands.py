@@ -138,3 +138,10 @@ def test_each_parser_raises_with_its_own_command(command: str, text: str) -> Non
     assert f"`{command}" in words
     others = set(PARSERS) - {command}
     assert not any(f"`{other}" in words for other in others), words
+
+
+def test_an_error_without_words_of_its_own_names_no_command() -> None:
+    class Unworded(BravoError):
+        pass
+
+    assert "/kudos" not in error_text(Unworded())
