@@ -136,7 +136,8 @@ def cmd_jobs(args: argparse.Namespace) -> int:
         print(f"--at must be an ISO time like 2026-11-30T09:31Z, got {args.at!r}", file=sys.stderr)
         return 2
     if args.action == "run" and args.name not in BY_NAME:
-        print(f"unknown job {args.name!r}; jobs: {', '.join(BY_NAME)}", file=sys.stderr)
+        named = f"unknown job {args.name!r}" if args.name else "name the job to run"
+        print(f"{named}: bravo jobs run NAME, one of {', '.join(BY_NAME)}", file=sys.stderr)
         return 2
     db = Database.from_url(settings.database_url)
     upgrade(db.engine)

@@ -1,5 +1,6 @@
-"""The registry of commands: help text is built from here, and a test checks every command
-Bravo registers has an entry."""
+"""The registry of commands: the one place that owns each command's words. Help, the examples
+in error words and "did you mean" all come from here, and a test checks every command Bravo
+registers has an entry."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ class CommandHelp:
     command: str
     usage: str
     description: str
+    words: tuple[str, ...] = ()  # the subcommand words this line introduces ("stats")
+    example: str = ""  # a line to copy, when ``usage`` has [options] or | choices
 
 
 REGISTRY: tuple[CommandHelp, ...] = (
@@ -22,38 +25,81 @@ REGISTRY: tuple[CommandHelp, ...] = (
         "Recognise one or more people (or an @group) with a reason and optional #values.",
     ),
     CommandHelp("/kudos", "/kudos", "Open the kudos form: people, value, reason and channel."),
-    CommandHelp("/kudos", "/kudos stats [@someone]", "Kudos received and given, streak, values."),
     CommandHelp(
-        "/kudos", "/kudos leaderboard [week|month|all] [#value]", "Who has been recognised most."
+        "/kudos",
+        "/kudos stats [@someone]",
+        "Kudos received and given, streak, values.",
+        ("stats",),
+        "/kudos stats @ana",
     ),
-    CommandHelp("/kudos", "/kudos optout | optin", "Leave or rejoin the leaderboards."),
-    CommandHelp("/kudos", "/kudos help", "This help."),
+    CommandHelp(
+        "/kudos",
+        "/kudos leaderboard [week|month|all] [#value]",
+        "Who has been recognised most.",
+        ("leaderboard",),
+        "/kudos leaderboard month #empathy",
+    ),
+    CommandHelp(
+        "/kudos",
+        "/kudos optout | optin",
+        "Leave or rejoin the leaderboards.",
+        ("optout", "optin"),
+        "/kudos optout",
+    ),
+    CommandHelp("/kudos", "/kudos help", "This help.", ("help",)),
     CommandHelp("/goal", "/goal", "Set a SMART goal with check-ins at your local time."),
-    CommandHelp("/goal", "/goal list", "Your goals: check in, edit, pause, complete, archive."),
+    CommandHelp(
+        "/goal", "/goal list", "Your goals: check in, edit, pause, complete, archive.", ("list",)
+    ),
     CommandHelp("/goal", "/goal list @someone", "Goals someone you coach shared with you."),
-    CommandHelp("/goal", "/goal away until 2026-12-24 | back", "No check-ins while you're away."),
-    CommandHelp("/goal", "/goal help", "Help with goals."),
+    CommandHelp(
+        "/goal",
+        "/goal away until 2026-12-24 | back",
+        "No check-ins while you're away.",
+        ("away", "back"),
+        "/goal away until 2026-12-24",
+    ),
+    CommandHelp("/goal", "/goal help", "Help with goals.", ("help",)),
     CommandHelp("/coach", "/coach @ana", "Offer to coach Ana; she accepts or declines."),
-    CommandHelp("/coach", "/coach list", "Who you coach and who coaches you; end a pairing."),
-    CommandHelp("/coach", "/coach help", "Help with coaching."),
+    CommandHelp(
+        "/coach", "/coach list", "Who you coach and who coaches you; end a pairing.", ("list",)
+    ),
+    CommandHelp(
+        "/coach",
+        "/coach end @ana",
+        "End the coaching between you and Ana, whichever of you coaches (or withdraw an offer).",
+        ("end",),
+    ),
+    CommandHelp("/coach", "/coach help", "Help with coaching.", ("help",)),
     CommandHelp("/feedback", "/feedback @ben", "Give Ben private, specific feedback (a form)."),
     CommandHelp(
         "/feedback",
         "/feedback request @ana @ben [about the Q3 onboarding calls]",
         "Ask up to 10 people for feedback; one reminder, closes after a week.",
+        ("request",),
+        "/feedback request @ana @ben about the Q3 onboarding calls",
     ),
-    CommandHelp("/feedback", "/feedback inbox", "What you received, by skill; mark it acted on."),
+    CommandHelp(
+        "/feedback",
+        "/feedback inbox",
+        "What you received, by skill; mark it acted on.",
+        ("inbox",),
+    ),
     CommandHelp("/feedback", "/feedback inbox @someone", "Feedback a coachee shared with you."),
-    CommandHelp("/feedback", "/feedback help", "Help with feedback."),
+    CommandHelp("/feedback", "/feedback help", "Help with feedback.", ("help",)),
     CommandHelp("/suggest", "/suggest more quiet hours on Fridays", "An anonymous suggestion."),
     CommandHelp("/suggest", "/suggest", "The anonymous suggestion form."),
-    CommandHelp("/suggest", "/suggest setup", "Admins: make this channel the suggestion box."),
-    CommandHelp("/suggest", "/suggest help", "Help with the suggestion box."),
+    CommandHelp(
+        "/suggest", "/suggest setup", "Admins: make this channel the suggestion box.", ("setup",)
+    ),
+    CommandHelp("/suggest", "/suggest help", "Help with the suggestion box.", ("help",)),
     CommandHelp(
         "/bravo",
         "/bravo shoutouts on [weekday] [HH:MM] [time zone]",
         "Weekly shout-out in this channel for its members (default Friday 16:00, your time "
         "zone); `off` stops it.",
+        ("shoutouts",),
+        "/bravo shoutouts on friday 16:00 Europe/Berlin",
     ),
     CommandHelp("/bravo", "/bravo shoutouts preview", "See this week's post so far (only you)."),
     CommandHelp("/bravo", "/bravo shoutouts list", "Every kudos among the team this week."),
@@ -61,23 +107,33 @@ REGISTRY: tuple[CommandHelp, ...] = (
         "/bravo",
         "/bravo celebrate birthday 03-14 | started 2021-06-01",
         "Your birthday (no year) or start date, celebrated in your team channels at 09:00.",
+        ("celebrate",),
+        "/bravo celebrate birthday 03-14",
     ),
     CommandHelp(
         "/bravo",
         "/bravo celebrate optout | optin | forget birthday",
         "Skip celebrations of your dates, or remove one.",
+        example="/bravo celebrate optout",
     ),
     CommandHelp(
-        "/bravo", "/bravo celebrate milestones channel | dm", "Where your milestones are shared."
+        "/bravo",
+        "/bravo celebrate milestones channel | dm",
+        "Where your milestones are shared.",
+        example="/bravo celebrate milestones dm",
     ),
     CommandHelp("/bravo", "/bravo celebrate import", "Admins: import dates from CSV."),
-    CommandHelp("/bravo", "/bravo lead @ana", "Admins: name a team lead for this channel."),
+    CommandHelp(
+        "/bravo", "/bravo lead @ana", "Admins: name a team lead for this channel.", ("lead",)
+    ),
     CommandHelp(
         "/bravo",
         "/bravo fairness on | off",
         "Leads: a private weekly DM of members nobody recognised for four weeks.",
+        ("fairness",),
+        "/bravo fairness on",
     ),
-    CommandHelp("/bravo", "/bravo help", "Help with shout-outs and celebrations."),
+    CommandHelp("/bravo", "/bravo help", "Help with shout-outs and celebrations.", ("help",)),
 )
 
 SHORTCUTS: tuple[CommandHelp, ...] = (
@@ -116,6 +172,55 @@ def command_help(command: str) -> str:
     lines = [f"*{command}*"]
     lines += [f"• `{c.usage}`: {c.description}" for c in REGISTRY if c.command == command]
     return "\n".join(lines)
+
+
+def _lines(command: str) -> list[CommandHelp]:
+    return [c for c in REGISTRY if c.command == command]
+
+
+def subcommands(command: str) -> tuple[str, ...]:
+    """The words that may follow ``command`` (``stats``, ``leaderboard``...), in help order."""
+    return tuple(w for c in _lines(command) for w in c.words)
+
+
+def _line(command: str, sub: str | None) -> CommandHelp:
+    """The help line of ``sub``; without one (or for a word the registry does not know), the
+    command's first line that says more than the bare command."""
+    lines = _lines(command)
+    if sub is not None:
+        for c in lines:
+            if sub in c.words:
+                return c
+    fuller = [c for c in lines if c.usage != command]
+    return (fuller or lines or [CommandHelp(command, command, "")])[0]
+
+
+def usage(command: str, sub: str | None = None) -> str:
+    """How ``command`` (or one of its subcommands) is written, [options] and | choices shown."""
+    return _line(command, sub).usage
+
+
+def example(command: str, sub: str | None = None) -> str:
+    """A line to copy for ``command`` (or one of its subcommands): ``/coach @ana``."""
+    line = _line(command, sub)
+    return line.example or line.usage
+
+
+WHO: dict[str, str] = {
+    "/kudos": "Who gets the kudos?",
+    "/feedback request": "Who should I ask for feedback?",
+}
+
+
+def who(command: str, sub: str | None = None) -> str:
+    """The question a command asks when it was given nobody."""
+    return WHO.get(f"{command} {sub}" if sub else command, "Who do you mean?")
+
+
+def meant(command: str, word: str) -> str | None:
+    """The subcommand of ``command`` a typed word was most likely meant to be (``/kudos halp``
+    -> ``help``), or None."""
+    return near_miss(word, subcommands(command))
 
 
 def near_miss(word: str, known: Iterable[str]) -> str | None:

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from functools import singledispatch
 from typing import Any
 
+from bot.commands import example, meant, who
+from bot.text import escape
+
 
 class BravoError(Exception):
     """Something the person can fix; shown to them, never logged as a crash."""
@@ -18,7 +21,11 @@ class BravoError(Exception):
 
 @dataclass
 class NoRecipientError(BravoError):
+    """A command that needs people was given none (or names that are not real mentions)."""
+
+    command: str  # "/kudos", "/feedback"
     unresolved: tuple[str, ...] = ()  # "@name" words that were not real mentions
+    sub: str | None = None  # the subcommand typed ("request"), if any
 
 
 @dataclass
@@ -35,7 +42,20 @@ class UnknownUserGroupError(BravoError):
 
 @dataclass
 class UnknownCommandError(BravoError):
-    word: str
+    """A word the command (or its subcommand) does not know."""
+
+    command: str  # "/goal"
+    word: str  # what was typed instead of a subcommand (or of an option of ``sub``)
+    sub: str | None = None
+
+
+@dataclass
+class OnePersonError(BravoError):
+    """Several people given to a command that takes one."""
+
+    command: str
+    sub: str | None = None
+    many: str | None = None  # the subcommand that does take several people, if there is one
 
 
 @dataclass
@@ -58,18 +78,27 @@ def echo(body: dict[str, Any]) -> str:
 
 @singledispatch
 def error_text(err: BravoError) -> str:
-    return "Sorry, that didn't work. Try `/kudos help`."
+    return "Sorry, that didn't work."  # every error has its own words; this names no command
+
+
+def _typed(command: str, *words: str | None) -> str:
+    """What was typed, safe to show: never a live mention."""
+    return escape(" ".join([command, *(w[:40] for w in words if w)]))
 
 
 @error_text.register
 def _(err: NoRecipientError) -> str:
+    eg = example(err.command, err.sub)
     if err.unresolved:
-        names = ", ".join("@" + n for n in err.unresolved)
+        names = escape(", ".join("@" + n[:40] for n in err.unresolved))
         return (
             f"I couldn't tell who {names} is. Pick people from Slack's @-autocomplete so they "
-            "become real mentions, e.g. `/kudos @ana for calming an angry caller`."
+            f"become real mentions, e.g. `{eg}`."
         )
-    return "Who gets the kudos? Start with one or more @mentions: `/kudos @ana for ...`"
+    return (
+        f"{who(err.command, err.sub)} `{_typed(err.command, err.sub)}` needs @mentions from "
+        f"Slack's autocomplete, e.g. `{eg}`."
+    )
 
 
 @error_text.register
@@ -87,7 +116,25 @@ def _(err: UnknownUserGroupError) -> str:
 
 @error_text.register
 def _(err: UnknownCommandError) -> str:
-    return f"I don't understand `{err.word}`. Try `/kudos help`."
+    typed = _typed(err.command, err.sub, err.word)
+    guess = None if err.sub else meant(err.command, err.word)
+    if guess:
+        return f"I don't understand `{typed}`. Did you mean `{err.command} {guess}`?"
+    return (
+        f"I don't understand `{typed}`. Try `{err.command} help`, "
+        f"e.g. `{example(err.command, err.sub)}`."
+    )
+
+
+@error_text.register
+def _(err: OnePersonError) -> str:
+    words = (
+        f"`{_typed(err.command, err.sub)}` takes one person at a time, "
+        f"e.g. `{example(err.command, err.sub)}`."
+    )
+    if err.many:
+        words += f" For several people: `{example(err.command, err.many)}`."
+    return words
 
 
 @error_text.register

@@ -39,7 +39,7 @@ def on_coach(ack: Ack, command: dict[str, Any], respond: Respond, context: BoltC
 def coach_command(
     deps: Deps, command: dict[str, Any], parsed: parse.CoachCommand, respond: Respond
 ) -> None:
-    """``/coach list`` and ``/coach @name``, after the ack."""
+    """``/coach list``, ``/coach @name`` and ``/coach end @name``, after the ack."""
     team, user = command["team_id"], command["user_id"]
     with answering(respond):
         if isinstance(parsed, parse.ListCoaching):
@@ -48,6 +48,9 @@ def coach_command(
         elif isinstance(parsed, parse.AskToCoach):
             coaching.ask(deps, team_id=team, coach_id=user, coachee_id=parsed.user_id)
             respond(ephemeral(render.asked(parsed.user_id)))
+        elif isinstance(parsed, parse.EndCoaching):
+            ended = coaching.end_with(deps, team_id=team, actor_id=user, other_id=parsed.user_id)
+            respond(ephemeral(render.you_ended(ended)))
 
 
 def on_coach_answer(

@@ -32,6 +32,13 @@ class PairingNotFoundError(BravoError):
 
 
 @dataclass
+class NoPairingError(BravoError):
+    """``/coach end @someone`` with no coaching between the two of them to end."""
+
+    other_id: str
+
+
+@dataclass
 class NotShared(BravoError):
     """Someone asked to see goals that were not shared with them."""
 
@@ -65,6 +72,14 @@ def _(err: PairingExistsError) -> str:
 @error_text.register
 def _(err: PairingNotFoundError) -> str:
     return "That coaching request or pairing no longer exists, or it isn't yours."
+
+
+@error_text.register
+def _(err: NoPairingError) -> str:
+    return (
+        f"There's no coaching between you and <@{err.other_id}> to end, and no offer waiting. "
+        "See `/coach list`."
+    )
 
 
 @error_text.register

@@ -81,6 +81,15 @@ def pairing_ended(pairing: CoachPairing, ended_by: str, other: str) -> dict[str,
     return {"channel": other, **message(text, [section(text)])}
 
 
+def you_ended(pairings: Sequence[CoachPairing]) -> str:
+    """``/coach end @someone`` done: what ended (the other side is told by DM)."""
+    ended = " ".join(
+        f"You ended the coaching between <@{p.coach_id}> (coach) and <@{p.coachee_id}>."
+        for p in pairings
+    )
+    return ended + " I've let them know."
+
+
 def coach_list(pairings: Sequence[CoachPairing], viewer_id: str) -> dict[str, Any]:
     live = [p for p in pairings if p.status in {PairingStatus.ACTIVE, PairingStatus.PENDING}]
     if not live:

@@ -18,6 +18,7 @@ from bot.coaching.digest import SHOWN
 from bot.coaching.errors import (
     CoachPersonError,
     CoachSelfError,
+    NoPairingError,
     NotShared,
     PairingExistsError,
     PairingNotFoundError,
@@ -94,6 +95,15 @@ def end_pairing(
     return row
 
 
+def live_between(session: Session, *, team_id: str, one: str, other: str) -> list[CoachPairing]:
+    """The live pairings (pending or active) between two people, whichever of them coaches."""
+    rows = [
+        store.pairing(session, team_id=team_id, coach_id=coach, coachee_id=coachee)
+        for coach, coachee in ((one, other), (other, one))
+    ]
+    return [r for r in rows if r is not None and r.status in LIVE]
+
+
 def goals_visible(
     session: Session, *, team_id: str, owner_id: str, viewer_id: str, include_done: bool = True
 ) -> list[Goal]:
@@ -155,6 +165,26 @@ def end(deps: Deps, *, team_id: str, actor_id: str, pairing_id: int) -> list[Coa
         rows = store.pairings_of(session, team_id=team_id, user_id=actor_id)
     deps.deliverer.kick()
     return rows
+
+
+def end_with(deps: Deps, *, team_id: str, actor_id: str, other_id: str) -> list[CoachPairing]:
+    """``/coach end @other``: end the coaching between the actor and ``other_id``, whichever of
+    them coaches (a coach's unanswered offer is withdrawn). The other side is told once per
+    pairing ended; the pairings ended, after. Raises ``NoPairingError`` when there is none."""
+    now = deps.clock()
+    with deps.db.write() as session:
+        live = live_between(session, team_id=team_id, one=actor_id, other=other_id)
+        if not live:
+            raise NoPairingError(other_id)
+        ended = [
+            end_pairing(
+                session, team_id=team_id, pairing_id=row.id or 0, actor_id=actor_id, now=now
+            )
+            for row in live
+        ]
+        deps.outbox.enqueue(session, team_id, [messages.ended(r, actor_id) for r in ended], now)
+    deps.deliverer.kick()
+    return ended
 
 
 def pairings(deps: Deps, *, team_id: str, user_id: str) -> list[CoachPairing]:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.errors import NoRecipientError, TextTooLongError, UnknownCommandError
+from bot.errors import NoRecipientError, OnePersonError, TextTooLongError, UnknownCommandError
 from bot.feedback import ids
 from bot.feedback.customer import CustomerDraft
 from bot.feedback.errors import TooManyAskedError
@@ -18,6 +18,7 @@ from storage.models.feedback import FeedbackVisibility
 
 MAX_ASKED = 10
 MAX_TOPIC = 300
+COMMAND = ids.FEEDBACK_COMMAND
 UNRESOLVED_RE = re.compile(r"(?:^|\s)@([\w.\-]+)")
 
 
@@ -70,17 +71,17 @@ def parse_feedback_command(text: str) -> FeedbackCommand:
     users = _users(tokens)
     if users and all(t.kind == "user" or not t.raw.strip() for t in tokens):
         if len(users) > 1:
-            raise UnknownCommandError("one person at a time (or `/feedback request @a @b`)")
+            raise OnePersonError(COMMAND, many="request")
         return OpenFeedbackModal(users[0])
     if not users and (missing := _unresolved(tokens)):
-        raise NoRecipientError(missing)
-    raise UnknownCommandError(words[0][:40])
+        raise NoRecipientError(COMMAND, missing)
+    raise UnknownCommandError(COMMAND, words[0][:40])
 
 
 def _request(tokens: list[Token]) -> RequestFeedback:
     users = _users(tokens)
     if not users:
-        raise NoRecipientError(_unresolved(tokens))
+        raise NoRecipientError(COMMAND, _unresolved(tokens), sub="request")
     if len(users) > MAX_ASKED:
         raise TooManyAskedError(MAX_ASKED, len(users))
     rest = [t for t in tokens if t.kind != "user"]

@@ -67,7 +67,7 @@ def parse_goal_command(text: str) -> GoalCommand:
             return SetAway(date.fromisoformat(rest[0]))
         except ValueError:
             raise BadDateError(rest[0]) from None
-    raise UnknownCommandError(words[0][:40])
+    raise UnknownCommandError(ids.GOAL_COMMAND, words[0][:40])
 
 
 # Buttons and menus --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.commands import meant
 from bot.errors import (
     BravoError,
     NoRecipientError,
@@ -32,6 +33,7 @@ BARE_AT_RE = re.compile(r"(?<![\w<])@([\w.\-]+)")
 LEAD_WORDS = {"for", "because", "thanks", "thank", "you"}
 JOINERS = {"and", "&amp;", "&", ",", "+"}
 PERIODS = tuple(Period)
+COMMAND = ids.COMMAND
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ def parse_kudos_command(text: str, limits: KudosLimits) -> KudosCommand:
         return SetLeaderboardOptOut(True)
     if word in {"optin", "opt-in"}:
         return SetLeaderboardOptOut(False)
+    if meant(COMMAND, word):  # "/kudos halp": a typo, not kudos for nobody
+        raise UnknownCommandError(COMMAND, first)
     return _give(stripped, limits)
 
 
@@ -107,7 +111,7 @@ def _stats(rest: str) -> ShowStats:
         return ShowStats()
     if len(tokens) == 1 and tokens[0].kind == "user":
         return ShowStats(tokens[0].id)
-    raise NoRecipientError(unresolved=tuple(BARE_AT_RE.findall(rest)))
+    raise NoRecipientError(COMMAND, tuple(BARE_AT_RE.findall(rest)), sub="stats")
 
 
 def _leaderboard(rest: str, values: tuple[str, ...]) -> ShowLeaderboard:
@@ -120,7 +124,7 @@ def _leaderboard(rest: str, values: tuple[str, ...]) -> ShowLeaderboard:
         elif word.startswith("#"):
             raise UnknownValueError((word[1:],), values)
         else:
-            raise UnknownCommandError(word)
+            raise UnknownCommandError(COMMAND, word, sub="leaderboard")
     return ShowLeaderboard(period, value)
 
 
@@ -145,7 +149,7 @@ def _give(text: str, limits: KudosLimits) -> GiveKudos:
             break
         index += 1
     if not users and not groups:
-        raise NoRecipientError(unresolved=tuple(BARE_AT_RE.findall(plain(text))))
+        raise NoRecipientError(COMMAND, tuple(BARE_AT_RE.findall(plain(text))))
 
     reason_tokens, values = _split_values(tokens[index:], limits.values)
     reason_tokens = _trim_lead(reason_tokens)

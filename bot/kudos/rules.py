@@ -24,7 +24,7 @@ from bot.kudos.errors import (
     UnknownUserError,
     UnknownValueError,
 )
-from bot.kudos.ids import Period, UndoRefusal
+from bot.kudos.ids import COMMAND, Period, UndoRefusal
 from bot.settings import KudosRules
 from bot.users import Person, local_day_bounds, zone_or_utc
 from storage import kudos as ledger
@@ -65,7 +65,7 @@ class KudosResult:
 def check_recipients(giver: Person, recipients: Sequence[Person], rules: KudosRules) -> None:
     """Who may receive kudos; raises the first rule a request breaks."""
     if not recipients:
-        raise NoRecipientError()
+        raise NoRecipientError(COMMAND)
     if len(recipients) > rules.max_recipients:
         raise TooManyRecipientsError(rules.max_recipients, len(recipients))
     if unknown := tuple(p.user_id for p in recipients if not p.known):

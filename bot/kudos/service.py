@@ -11,7 +11,7 @@ from bot import events
 from bot.celebrations.service import milestones_in_channel
 from bot.deps import Deps
 from bot.kudos import rules
-from bot.kudos.errors import DuplicateKudosError
+from bot.kudos.errors import BotRecipientError, DuplicateKudosError, UnknownUserError
 from bot.kudos.ids import OutboxKind, Period
 from bot.kudos.messages import announcements, confirmation_dm, withdraw_edit
 from bot.kudos.parse import GiveKudos, ModalKudos, Reaction
@@ -215,9 +215,14 @@ def unreact(deps: Deps, reaction: Reaction) -> list[Kudos]:
 
 
 def stats(deps: Deps, *, team_id: str, viewer_id: str, user_id: str | None) -> Stats:
-    """``/kudos stats [@someone]``: the viewer's own numbers, or someone else's."""
+    """``/kudos stats [@someone]``: the viewer's own numbers, or someone else's (a person this
+    workspace knows, not a bot)."""
     now = deps.clock()
     person = deps.directory.person(team_id=team_id, user_id=user_id or viewer_id, now=now)
+    if not person.known:
+        raise UnknownUserError((person.user_id,))
+    if person.is_bot:
+        raise BotRecipientError((person.user_id,))
     with deps.db.read() as session:
         return rules.kudos_stats(
             session=session,

@@ -11,11 +11,6 @@ from storage.models.shoutouts import AllowedRole
 
 
 @dataclass
-class UnknownBravoCommandError(BravoError):
-    text: str
-
-
-@dataclass
 class UnknownWeekdayError(BravoError):
     word: str
 
@@ -65,9 +60,12 @@ class LeadMentionError(BravoError):
     pass
 
 
-@error_text.register
-def _(err: UnknownBravoCommandError) -> str:
-    return f"I don't understand `{escape(err.text)}`. Try `/bravo help`."
+@dataclass
+class LeadPersonError(BravoError):
+    """``/bravo lead @someone`` naming a bot, someone who left, or nobody Slack knows."""
+
+    user_id: str
+    why: str  # "bot" | "deactivated" | "unknown"
 
 
 @error_text.register
@@ -140,3 +138,13 @@ def _(err: NotAllowedError) -> str:
 @error_text.register
 def _(err: LeadMentionError) -> str:
     return "Name one person from Slack's @-autocomplete: `/bravo lead @ana`."
+
+
+@error_text.register
+def _(err: LeadPersonError) -> str:
+    why = {
+        "bot": "is a bot",
+        "deactivated": "has left the workspace",
+        "unknown": "isn't someone I can find",
+    }[err.why]
+    return f"<@{err.user_id}> {why}, so they can't be a team lead. Nobody was named."

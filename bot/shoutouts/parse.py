@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.cadence import WEEKDAYS, parse_hhmm
+from bot.errors import UnknownCommandError
 from bot.shoutouts.errors import (
     BadTimeError,
     LeadMentionError,
-    UnknownBravoCommandError,
     UnknownTimeZoneError,
     UnknownWeekdayError,
 )
+from bot.shoutouts.ids import COMMAND
 from bot.text import tokenize
 
 DEFAULT_WEEKDAY = 4  # Friday
@@ -69,8 +70,8 @@ class Celebrate:
 
     words: tuple[str, ...]
 
-    def not_understood(self) -> UnknownBravoCommandError:
-        return UnknownBravoCommandError(("celebrate " + " ".join(self.words)).strip()[:60])
+    def not_understood(self) -> UnknownCommandError:
+        return UnknownCommandError(COMMAND, " ".join(self.words), sub="celebrate")
 
 
 BravoCommand = (
@@ -107,9 +108,13 @@ def parse_bravo_command(text: str) -> BravoCommand:
         if len(users) != 1:
             raise LeadMentionError()
         return NameLead(users[0])
-    elif verb == "fairness" and low in (["on"], ["off"]):
-        return Fairness(low == ["on"])
-    raise UnknownBravoCommandError(text.strip()[:60])
+    elif verb == "fairness":
+        if low in (["on"], ["off"]):
+            return Fairness(low == ["on"])
+        raise UnknownCommandError(COMMAND, " ".join(rest), sub="fairness")
+    else:
+        raise UnknownCommandError(COMMAND, words[0])
+    raise UnknownCommandError(COMMAND, " ".join(rest), sub="shoutouts")
 
 
 def parse_schedule(words: list[str]) -> ShoutoutsOn:

@@ -20,6 +20,7 @@ from bot.shoutouts.errors import (
     ArchivedChannelError,
     BotNotInChannelError,
     ChannelNotVisibleError,
+    LeadPersonError,
     NotAChannelError,
 )
 from bot.shoutouts.parse import ShoutoutsOn
@@ -114,9 +115,15 @@ def turn_off(deps: Deps, asked: Asked) -> None:
 
 
 def name_lead(deps: Deps, asked: Asked, lead_id: str) -> None:
+    """``/bravo lead @someone``: an admin names a person (not a bot, not someone who left) a
+    lead of this channel's team."""
     if asked.channel_id[:1] not in "CG":
         raise NotAChannelError()
     admin = is_admin(deps.client, deps.settings, asked.user_id)
+    lead = deps.directory.person(team_id=asked.team_id, user_id=lead_id, now=asked.now)
+    if not lead.known or lead.is_bot or lead.deleted:
+        why = "unknown" if not lead.known else "bot" if lead.is_bot else "deactivated"
+        raise LeadPersonError(lead_id, why)
     with deps.db.write() as session:
         rules.name_lead(
             session=session,

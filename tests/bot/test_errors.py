@@ -13,5 +13,5 @@ def test_a_bad_date_names_the_format_with_an_example() -> None:
 
 
 def test_an_unresolved_name_gets_an_example() -> None:
-    words = error_text(NoRecipientError(unresolved=("ana",)))
+    words = error_text(NoRecipientError("/kudos", unresolved=("ana",)))
     assert "so they become real mentions, e.g. `" in words

@@ -18,7 +18,7 @@ from sqlmodel import func, select
 from bot.celebrations import errors as ce
 from bot.celebrations import parse as cp
 from bot.deps import Deps
-from bot.errors import BravoError, error_text
+from bot.errors import BravoError, UnknownCommandError, error_text
 from bot.sandbox.server import Call, FakeSlack
 from bot.shoutouts import errors as e
 from bot.shoutouts import jobs
@@ -84,7 +84,7 @@ def test_bravo_commands_parse(text: str, expected: object) -> None:
         ("celebrate birthday 1990-02-29", ce.BadCelebrationDateError),
         ("celebrate started 06-01", ce.BadCelebrationDateError),
         ("lead ana", e.LeadMentionError),
-        ("shoutouts sideways", e.UnknownBravoCommandError),
+        ("shoutouts sideways", UnknownCommandError),
     ],
 )
 def test_bad_input_names_the_problem(text: str, error: type[Exception]) -> None:

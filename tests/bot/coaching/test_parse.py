@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.coaching import parse
-from bot.errors import NoRecipientError, UnknownCommandError
+from bot.errors import NoRecipientError, OnePersonError, UnknownCommandError
 
 
 @pytest.mark.parametrize(
@@ -15,6 +15,7 @@ from bot.errors import NoRecipientError, UnknownCommandError
         ("help", parse.CoachHelp()),
         ("list", parse.ListCoaching()),
         ("<@UANA|ana>", parse.AskToCoach("UANA")),
+        ("end <@UANA|ana>", parse.EndCoaching("UANA")),
     ],
 )
 def test_coach_commands(text: str, parsed: parse.CoachCommand) -> None:
@@ -24,7 +25,10 @@ def test_coach_commands(text: str, parsed: parse.CoachCommand) -> None:
 @pytest.mark.parametrize(
     ("text", "error"),
     [
-        ("<@UANA|ana> <@UBEN|ben>", UnknownCommandError),
+        ("<@UANA|ana> <@UBEN|ben>", OnePersonError),
+        ("end <@UANA|ana> <@UBEN|ben>", OnePersonError),
+        ("end", NoRecipientError),
+        ("end @ana", NoRecipientError),
         ("@ana", NoRecipientError),
         ("frobnicate", UnknownCommandError),
     ],

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import NoRecipientError, TextTooLongError, UnknownCommandError
+from bot.errors import (
+    NoRecipientError,
+    OnePersonError,
+    TextTooLongError,
+    UnknownCommandError,
+)
 from bot.feedback.customer import CustomerDraft
 from bot.feedback.errors import TooManyAskedError
 from bot.feedback.parse import (
@@ -32,7 +37,7 @@ def test_feedback_commands_parse() -> None:
     assert parse_feedback_command("ask <@UANA> <@UANA>") == RequestFeedback(("UANA",), "")
     with pytest.raises(NoRecipientError):
         parse_feedback_command("@ben")
-    with pytest.raises(UnknownCommandError):
+    with pytest.raises(OnePersonError):
         parse_feedback_command("<@UANA> <@UBEN>")
     with pytest.raises(UnknownCommandError):
         parse_feedback_command("frobnicate")

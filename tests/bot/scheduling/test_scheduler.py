@@ -225,3 +225,21 @@ def test_wake_does_nothing_in_a_process_that_is_not_the_leader(tmp_path: Path) -
     finally:
         scheduler.stop()
         holder.release()
+
+
+def test_bravo_jobs_run_without_a_name_lists_the_jobs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not "unknown job None": the command says a name is needed and which names there are."""
+    from bot.__main__ import main
+    from bot.scheduling.registry import BY_NAME
+
+    monkeypatch.setenv("BRAVO_ENV_FILE", str(tmp_path / "none.env"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bravo.db'}")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-sandbox")
+    assert main(["jobs", "run"]) == 2
+    said = capsys.readouterr().err
+    assert "None" not in said and "name the job to run" in said
+    assert all(name in said for name in BY_NAME)
+    assert main(["jobs", "run", "nope"]) == 2
+    assert "unknown job 'nope'" in capsys.readouterr().err
