@@ -56,6 +56,13 @@ class NoCoachError(BravoError):
 
 
 @dataclass
+class ReadByCoachAlreadyError(BravoError):
+    """Share pressed on feedback the recipient's coach wrote: they have it already."""
+
+    coach_id: str
+
+
+@dataclass
 class TooManyAskedError(BravoError):
     limit: int
     count: int
@@ -136,6 +143,11 @@ def _(err: NotRecipientError) -> str:
 @error_text.register
 def _(err: NoCoachError) -> str:
     return "You don't have a coach yet. Someone can offer with `/coach @you`."
+
+
+@error_text.register
+def _(err: ReadByCoachAlreadyError) -> str:
+    return f"Your coach <@{err.coach_id}> wrote this feedback, so they have it already."
 
 
 @error_text.register

@@ -270,7 +270,7 @@ def test_shared_by_the_giver_reaches_the_coach_and_no_one_else(bravo: Bravo) -> 
     pair(bravo)
     pair(bravo, coach=OUTSIDER, coachee=GIVER)  # the giver's coach is not the recipient's
     give(bravo, share=True)
-    assert posts_to(bravo, COACH, "shared feedback")
+    assert posts_to(bravo, COACH, "and shared it with you, their coach")
     assert not posts_to(bravo, OUTSIDER) and not posts_to(bravo, ADMIN)
 
 
