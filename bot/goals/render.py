@@ -50,6 +50,8 @@ def saved_for(visibility: str, coaches: Sequence[str]) -> str:
         return f"Only you can see it for now: you have no coach yet{then}."
     names = " and ".join(f"<@{c}>" for c in coaches)
     return f"You and your coach {names} can see it{then}."
+
+
 GOAL_STATE: dict[str, str] = {
     GoalStatus.ACTIVE: "",
     GoalStatus.PAUSED: ":double_vertical_bar: paused",
