@@ -18,6 +18,7 @@ from bot.kudos.messages import announcements, confirmation_dm, withdraw_edit
 from bot.kudos.parse import GiveKudos, ModalKudos, Reaction
 from bot.kudos.render import reaction_reason
 from bot.kudos.rules import Board, KudosResult, Place, Stats, Undone
+from bot.users import is_teammate
 from storage.models import Kudos
 from storage.models.kudos import KudosSource as KudosSource  # re-exported: a Gift names its source
 
@@ -122,9 +123,7 @@ def give(deps: Deps, gift: Gift) -> KudosResult | None:
     )
     # Named people must all be valid; a group's bots, departed members and the giver are skipped.
     recipients = [people[u] for u in named] + [
-        p
-        for p in (people[u] for u in from_groups)
-        if p.known and not p.is_bot and not p.deleted and p.user_id != gift.giver_id
+        p for p in (people[u] for u in from_groups) if is_teammate(p) and p.user_id != gift.giver_id
     ]
     place = where_to_post(deps, gift.channel_id)
     with deps.db.write() as session:
