@@ -99,6 +99,11 @@ class NotPraiseError(BravoError):
 
 
 @dataclass
+class SelfCustomerFeedbackError(BravoError):
+    """Customer feedback logged about oneself: it is for recognising a teammate."""
+
+
+@dataclass
 class PraiseAlreadyKudosError(BravoError):
     """This customer praise was turned into kudos before."""
 
@@ -193,6 +198,14 @@ def _(err: DuplicateCustomerFeedbackError) -> str:
 @error_text.register
 def _(err: NotPraiseError) -> str:
     return "Only praise can be turned into kudos."
+
+
+@error_text.register
+def _(err: SelfCustomerFeedbackError) -> str:
+    return (
+        "That's about you, so it isn't logged: customer feedback is logged for a teammate. "
+        "Proud of it? Share it with your coach, or ask a teammate to log it."
+    )
 
 
 @error_text.register

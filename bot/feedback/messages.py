@@ -59,13 +59,11 @@ def request_dm(row: FeedbackRequest) -> OutMessage:
 
 
 def customer_logged(row: CustomerFeedback) -> list[OutMessage]:
-    """To the teammate, and a receipt to whoever logged it (one DM when they are the same)."""
-    if row.teammate_id == row.logged_by:
-        return [_dm(ids.CUSTOMER_DM, render.customer_logged(row))]
-    return [
-        _dm(ids.CUSTOMER_DM, render.customer_dm(row)),
-        _dm(ids.CUSTOMER_DM, render.customer_logged(row)),
-    ]
+    """To the teammate, and a receipt to whoever logged it that says whether they were told."""
+    told = (
+        [] if row.teammate_id == row.logged_by else [_dm(ids.CUSTOMER_DM, render.customer_dm(row))]
+    )
+    return [*told, _dm(ids.CUSTOMER_DM, render.customer_logged(row, told=bool(told)))]
 
 
 def reminder(row: FeedbackRequest, key: str) -> OutMessage:

@@ -461,10 +461,11 @@ def customer_dm(row: CustomerFeedback) -> dict[str, Any]:
     return {"channel": row.teammate_id, **message(text, blocks)}
 
 
-def customer_logged(row: CustomerFeedback) -> dict[str, Any]:
+def customer_logged(row: CustomerFeedback, *, told: bool) -> dict[str, Any]:
+    """The receipt to whoever logged it; ``told``: a DM to the teammate was queued with it."""
     kind = KINDS[row.kind].lower()
     text = f":inbox_tray: Logged customer {kind} for <@{row.teammate_id}> ({_stars(row.rating)})."
-    blocks: list[Block] = [section(text + " They've been told by DM.")]
+    blocks: list[Block] = [section(text + (" They've been told by DM." if told else ""))]
     if row.kind == CustomerKind.PRAISE:
         blocks.append(
             {
