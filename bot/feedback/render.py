@@ -366,7 +366,7 @@ def requests_sent(user_ids: Sequence[str], topic: str) -> str:
 
 def inbox_blocks(box: Inbox) -> dict[str, Any]:
     mine = box.owner_id == box.viewer_id
-    title = "Your feedback inbox" if mine else f"Feedback <@{box.owner_id}> shared with you"
+    title = "Your feedback inbox" if mine else f"Feedback for <@{box.owner_id}> shared with you"
     blocks: list[Block] = [section(f"*{title}*")]
     if box.total == 0:
         blocks.append(

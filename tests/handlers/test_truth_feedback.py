@@ -22,6 +22,7 @@ from tests.handlers.test_feedback import (
     SPECIFIC,
     form,
     give,
+    inbox,
     open_modal,
     pair,
     posts_to,
@@ -58,6 +59,8 @@ def test_shared_by_the_giver_says_the_giver_shared_it(bravo: Bravo) -> None:
     assert "feedback_share" not in _blocks(dm)
     [receipt] = posts_to(bravo, GIVER, "on its way")
     assert f"to them and their coach <@{COACH}>" in receipt.args["text"]
+    coach_inbox = inbox(bravo, COACH, RECIPIENT)  # the giver shared it, not the recipient
+    assert f"Feedback for <@{RECIPIENT}> shared with you" in coach_inbox
     _no_one_else_has_it(bravo, GIVER, RECIPIENT, COACH)
 
 
