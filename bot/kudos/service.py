@@ -80,16 +80,14 @@ CANNOT_POST = ("channel_not_found", "not_in_channel", "is_archived")
 
 def where_to_post(deps: Deps, channel_id: str | None) -> Place:
     """Where a kudos given in ``channel_id`` is really posted: the configured kudos channel if
-    there is one, else the channel it was given in if Bravo is in it and it is not archived;
+    there is one, else the channel it was given in, if Bravo is in it and it is not archived;
     else nowhere (a DM, or a channel Bravo cannot post in): the recipients hear by DM."""
-    kudos_channel = deps.settings.kudos.kudos_channel
-    if kudos_channel:
-        return Place(kudos_channel)
-    if not channel_id or channel_id.startswith("D"):
+    wanted = deps.settings.kudos.kudos_channel or channel_id
+    if not wanted or wanted.startswith("D"):
         return Place(None)
-    if why := _cannot_post_in(deps, channel_id):
-        return Place(None, passed_over=channel_id, why=why)
-    return Place(channel_id)
+    if why := _cannot_post_in(deps, wanted):
+        return Place(None, passed_over=wanted, why=why)
+    return Place(wanted)
 
 
 def _cannot_post_in(deps: Deps, channel_id: str) -> str:

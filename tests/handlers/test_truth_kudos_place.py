@@ -52,6 +52,14 @@ def test_with_a_kudos_channel_it_names_that_channel(slack: FakeSlack, db: Databa
         assert CHANNEL in tried_posting_in(bravo)
 
 
+def test_a_kudos_channel_bravo_is_not_in_is_named_too(slack: FakeSlack, db: Database) -> None:
+    with running(slack, db, env={"BRAVO_KUDOS_CHANNEL": NO_BOT_CHANNEL}) as bravo:
+        text = give(bravo, CHANNEL)
+        assert "by DM" in text and f"I'm not in <#{NO_BOT_CHANNEL}>" in text
+        assert f"in <#{CHANNEL}>" not in text
+        assert tried_posting_in(bravo) == ["UBEN", "UBEN"]
+
+
 def test_from_a_dm_there_is_no_broken_channel_link(bravo: Bravo) -> None:
     text = give(bravo, "D0ANADM")
     assert "Kudos sent to <@UBEN> by DM." in text and "<#D" not in text
