@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 CACHE_TTL = timedelta(hours=24)
 SLACKBOT = "USLACKBOT"
 USERS_PAGE = 200  # what Slack recommends for users.list
+SWEEP_AT = 50  # people to look up at once: more, and users.list (Tier 2) beats users.info each
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,12 @@ class Person:
     @property
     def zone(self) -> ZoneInfo:
         return zone_or_utc(self.tz)
+
+
+def is_teammate(person: Person) -> bool:
+    """Whether someone counts as a member of a team: a known person, not a bot (Bravo itself
+    and Slackbot are bots) and not deactivated."""
+    return person.known and not person.is_bot and not person.deleted
 
 
 def zone_or_utc(name: str) -> ZoneInfo:
@@ -148,6 +155,21 @@ class UserDirectory:
                     deleted=p.deleted,
                     now=now,
                 )
+
+    def teammates(
+        self, *, team_id: str, user_ids: list[str], now: datetime, sweep_at: int = SWEEP_AT
+    ) -> list[str]:
+        """Those of ``user_ids`` who are teammates (``is_teammate``), in order, from the cache
+        and Slack (one users.list sweep when many are missing or stale); if Slack is
+        unreachable, everyone the cache does not know to be a bot or deactivated."""
+        try:
+            found = self.people(team_id=team_id, user_ids=user_ids, now=now, sweep_at=sweep_at)
+            return [u for u in user_ids if u in found and is_teammate(found[u])]
+        except Exception as err:  # Slack trouble: leave out only those we know are not people
+            log.warning("could not look up the members of a team: %s", err)
+        with self._db.read() as session:
+            cached = user_store.cached_people(session, team_id=team_id, user_ids=user_ids)
+        return [u for u in user_ids if u not in cached or is_teammate(person_from_cache(cached[u]))]
 
     def person(self, *, team_id: str, user_id: str, now: datetime) -> Person:
         return self.people(team_id=team_id, user_ids=[user_id], now=now)[user_id]

@@ -154,22 +154,27 @@ def on_recipient_button(
     later(deps, body, respond, lambda: recipient_button(deps, body, action, respond))
 
 
-def _thank(deps: Deps, team: str, user: str, feedback_id: int) -> str:
+Pressed = tuple[str, dict[str, Any] | None]  # the answer, and the message redrawn (if it is)
+
+
+def _thank(deps: Deps, team: str, user: str, feedback_id: int) -> Pressed:
     fb = service.thank(deps, team_id=team, feedback_id=feedback_id, actor_id=user)
-    return render.thanked_note(fb)
+    return render.thanked_note(fb), None
 
 
-def _share(deps: Deps, team: str, user: str, feedback_id: int) -> str:
-    coaches = service.share(deps, team_id=team, feedback_id=feedback_id, actor_id=user)
-    return render.shared_note(coaches)
+def _share(deps: Deps, team: str, user: str, feedback_id: int) -> Pressed:
+    """Shared: the recipient's message is redrawn with who sees it now."""
+    done = service.share(deps, team_id=team, feedback_id=feedback_id, actor_id=user)
+    note = render.shared_note(done.audience)
+    return note, render.feedback_dm(done.feedback, done.audience, done.request, note)
 
 
-def _acted_on(deps: Deps, team: str, user: str, feedback_id: int) -> str:
+def _acted_on(deps: Deps, team: str, user: str, feedback_id: int) -> Pressed:
     service.mark_acted_on(deps, team_id=team, feedback_id=feedback_id, actor_id=user)
-    return render.ACTED_ON_NOTE
+    return render.ACTED_ON_NOTE, None
 
 
-PRESSED: dict[str, Callable[[Deps, str, str, int], str]] = {
+PRESSED: dict[str, Callable[[Deps, str, str, int], Pressed]] = {
     ids.THANK: _thank,
     ids.SHARE: _share,
     ids.ACTED_ON: _acted_on,
@@ -181,12 +186,15 @@ def recipient_button(
 ) -> None:
     verb = str(action.get("action_id"))
     try:
-        text = PRESSED[verb](deps, body["team"]["id"], body["user"]["id"], _value(action))
+        text, redrawn = PRESSED[verb](deps, body["team"]["id"], body["user"]["id"], _value(action))
     except BravoError as err:
         tell(respond, error_text(err))
         return
     original = body.get("message") or {}
-    if verb in {ids.SHARE, ids.THANK} and original.get("blocks"):  # the used button goes
+    if redrawn is not None and original:
+        redrawn.pop("channel", None)
+        respond({"replace_original": True, **redrawn})
+    elif verb == ids.THANK and original.get("blocks"):  # the used button goes
         blocks = render.without_button(original["blocks"], verb, text)
         respond({"replace_original": True, "text": original.get("text", ""), "blocks": blocks})
     tell(respond, text)

@@ -77,8 +77,8 @@ def goal_command(
             body = render.goal_list(shown.goals, shown.zone, owner_id=owner, viewer_id=user)
             respond({"response_type": "ephemeral", **body})
         elif isinstance(parsed, parse.SetAway):
-            goals.set_away(deps, team_id=team, user_id=user, until=parsed.until)
-            respond(ephemeral(render.away_set(parsed.until)))
+            was_away = goals.set_away(deps, team_id=team, user_id=user, until=parsed.until)
+            respond(ephemeral(render.away_set(parsed.until, was_away)))
 
 
 def on_goal_modal(

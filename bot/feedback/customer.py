@@ -19,6 +19,7 @@ from bot.feedback.errors import (
     FeedbackNotFoundError,
     MissingFieldError,
     NotPraiseError,
+    SelfCustomerFeedbackError,
 )
 from bot.feedback.rules import check_person
 from bot.users import Person
@@ -79,7 +80,9 @@ def log_customer_feedback(
         if block == ids.CF_TEXT and draft.text.strip():
             raise TextTooLongError("customer feedback", MAX_TEXT, len(draft.text))
         raise MissingFieldError(block)
-    check_person(logger, teammate, allow_self=True)  # your own praise, pasted, is fine
+    if teammate.user_id == logger.user_id:
+        raise SelfCustomerFeedbackError()
+    check_person(logger, teammate)
     row = store.add_customer_feedback(
         session,
         {

@@ -56,6 +56,13 @@ class NoCoachError(BravoError):
 
 
 @dataclass
+class ReadByCoachAlreadyError(BravoError):
+    """Share pressed on feedback the recipient's coach wrote: they have it already."""
+
+    coach_id: str
+
+
+@dataclass
 class TooManyAskedError(BravoError):
     limit: int
     count: int
@@ -89,6 +96,11 @@ class DuplicateCustomerFeedbackError(BravoError):
 @dataclass
 class NotPraiseError(BravoError):
     pass
+
+
+@dataclass
+class SelfCustomerFeedbackError(BravoError):
+    """Customer feedback logged about oneself: it is for recognising a teammate."""
 
 
 @dataclass
@@ -139,6 +151,11 @@ def _(err: NoCoachError) -> str:
 
 
 @error_text.register
+def _(err: ReadByCoachAlreadyError) -> str:
+    return f"Your coach <@{err.coach_id}> wrote this feedback, so they have it already."
+
+
+@error_text.register
 def _(err: TooManyAskedError) -> str:
     return (
         f"That's {err.count} people; ask at most {err.limit} at once, so each request gets "
@@ -181,6 +198,14 @@ def _(err: DuplicateCustomerFeedbackError) -> str:
 @error_text.register
 def _(err: NotPraiseError) -> str:
     return "Only praise can be turned into kudos."
+
+
+@error_text.register
+def _(err: SelfCustomerFeedbackError) -> str:
+    return (
+        "That's about you, so it isn't logged: customer feedback is logged for a teammate. "
+        "Proud of it? Share it with your coach, or ask a teammate to log it."
+    )
 
 
 @error_text.register

@@ -3,11 +3,10 @@ Everything goes by DM; feedback is never posted in a channel."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from bot.feedback import ids, render
-from bot.feedback.rules import Given
+from bot.feedback.rules import Audience, Given
 from bot.outbox.envelope import OutMessage, SlackMethod
 from storage.models.feedback import CustomerFeedback, Feedback, FeedbackRequest
 
@@ -27,19 +26,28 @@ def _request_edit(row: FeedbackRequest, payload: dict[str, Any]) -> OutMessage:
 def given(result: Given) -> list[OutMessage]:
     """Feedback given: to the recipient, a note to the giver, to coaches it was shared with, and
     the answered request's DM edited."""
-    fb = result.feedback
+    fb, audience = result.feedback, result.audience
     out = [
-        _dm(ids.FEEDBACK_DM, render.feedback_dm(fb, result.request), ref=f"feedback:{fb.id}"),
-        _dm(ids.FEEDBACK_NOTE, render.giver_sent(fb)),
+        _dm(
+            ids.FEEDBACK_DM,
+            render.feedback_dm(fb, audience, result.request),
+            ref=f"feedback:{fb.id}",
+        ),
+        _dm(ids.FEEDBACK_NOTE, render.giver_sent(fb, audience)),
     ]
-    out += coach_notes(fb, result.coaches)
+    out += coach_notes(fb, audience)
     if result.request is not None and result.request.outbox_id is not None:
         out.append(_request_edit(result.request, render.request_answered_edit(result.request)))
     return out
 
 
-def coach_notes(fb: Feedback, coaches: Sequence[str]) -> list[OutMessage]:
-    return [_dm(ids.FEEDBACK_NOTE, render.coach_dm(fb, c)) for c in coaches]
+def coach_notes(fb: Feedback, audience: Audience) -> list[OutMessage]:
+    """To the coaches it was shared with just now (none when nobody shared it)."""
+    if audience.shared_by is None:
+        return []
+    return [
+        _dm(ids.FEEDBACK_NOTE, render.coach_dm(fb, audience, c)) for c in audience.coaches_who_see
+    ]
 
 
 def thanks(fb: Feedback) -> OutMessage:
@@ -51,13 +59,11 @@ def request_dm(row: FeedbackRequest) -> OutMessage:
 
 
 def customer_logged(row: CustomerFeedback) -> list[OutMessage]:
-    """To the teammate, and a receipt to whoever logged it (one DM when they are the same)."""
-    if row.teammate_id == row.logged_by:
-        return [_dm(ids.CUSTOMER_DM, render.customer_logged(row))]
-    return [
-        _dm(ids.CUSTOMER_DM, render.customer_dm(row)),
-        _dm(ids.CUSTOMER_DM, render.customer_logged(row)),
-    ]
+    """To the teammate, and a receipt to whoever logged it that says whether they were told."""
+    told = (
+        [] if row.teammate_id == row.logged_by else [_dm(ids.CUSTOMER_DM, render.customer_dm(row))]
+    )
+    return [*told, _dm(ids.CUSTOMER_DM, render.customer_logged(row, told=bool(told)))]
 
 
 def reminder(row: FeedbackRequest, key: str) -> OutMessage:

@@ -13,7 +13,7 @@ from typing import Any
 from bot.blocks import Block, button, clip, context, message, quote, section
 from bot.feedback import ids
 from bot.feedback.customer import KINDS, SOURCES
-from bot.feedback.rules import FeedbackDraft, Inbox
+from bot.feedback.rules import Audience, FeedbackDraft, Inbox
 from bot.text import escape, said
 from storage.models.feedback import (
     CustomerFeedback,
@@ -190,37 +190,81 @@ def _about(fb: Feedback) -> str:
     return f"`#{fb.skill}` · {fb.created_at:%d %b %Y}"
 
 
-def feedback_dm(fb: Feedback, request: FeedbackRequest | None = None) -> dict[str, Any]:
-    """To the recipient: the feedback and what they can do with it."""
+def _names(user_ids: Sequence[str]) -> str:
+    return ", ".join(f"<@{u}>" for u in user_ids)
+
+
+def _recipient_seen(a: Audience) -> str:
+    """The recipient's line on who sees it, from the audience rule."""
+    people = "you and your coach, who wrote it," if a.written_by_coach else "you and the giver"
+    if a.coaches_who_see:
+        coach = "your other coach" if a.written_by_coach else "your coach"
+        by = ": the giver shared it" if a.shared_by == a.giver_id else ""
+        return f"Private: {people} see it, and so does {coach} {_names(a.coaches_who_see)}{by}."
+    if a.shared and not a.written_by_coach:
+        return (
+            f"Private: only {people} see it for now; the giver shared it with your coach, "
+            "who will see it once you have one."
+        )
+    return f"Private: only {people} see it."
+
+
+def feedback_dm(
+    fb: Feedback,
+    audience: Audience,
+    request: FeedbackRequest | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """To the recipient: the feedback, who sees it, and what they can do with it (``note``:
+    what they just did, when the message is redrawn)."""
     answer = ""
     if request is not None:
         about = f" about {said(request.topic)}" if request.topic else ""
         answer = f" in answer to your request{about}"
     text = f":speech_balloon: <@{fb.giver_id}> sent you feedback{answer}"
-    actions = [
-        button("Thank them", ids.THANK, str(fb.id), "primary"),
-        button("Turn this into a goal", ids.TO_GOAL, str(fb.id)),
-    ]
-    if not fb.shared_with_coach:
+    actions = [] if fb.thanked_at else [button("Thank them", ids.THANK, str(fb.id), "primary")]
+    actions.append(button("Turn this into a goal", ids.TO_GOAL, str(fb.id)))
+    if audience.can_share:
         actions.append(button("Share with my coach", ids.SHARE, str(fb.id)))
-    seen = "your coach can see it too" if fb.shared_with_coach else "only you and the giver see it"
     blocks = [
         section(text + "."),
         section(feedback_body(fb)),
-        context(_about(fb) + f" · Private: {seen}."),
+        context(_about(fb) + " · " + _recipient_seen(audience)),
+        *([context(note)] if note else []),
         {"type": "actions", "block_id": f"feedback_{fb.id}", "elements": actions},
     ]
     return {"channel": fb.recipient_id, **message(text, blocks)}
 
 
-def giver_sent(fb: Feedback) -> dict[str, Any]:
-    who = "them and their coach" if fb.shared_with_coach else "only them"
-    text = f":white_check_mark: Your feedback for <@{fb.recipient_id}> is on its way (to {who})."
+def _giver_seen(a: Audience) -> str:
+    if a.coaches_who_see:
+        return f"them and their coach {_names(a.coaches_who_see)}"
+    if a.shared and a.written_by_coach:
+        return "them; as their coach, you have it already"
+    if a.shared:
+        return "them for now: they have no coach yet, and one they pair with will see it"
+    return "only them"
+
+
+def giver_sent(fb: Feedback, audience: Audience) -> dict[str, Any]:
+    text = (
+        f":white_check_mark: Your feedback for <@{fb.recipient_id}> is on its way "
+        f"(to {_giver_seen(audience)})."
+    )
     return {"channel": fb.giver_id, **message(text, [section(text), section(feedback_body(fb))])}
 
 
-def coach_dm(fb: Feedback, coach_id: str) -> dict[str, Any]:
-    text = f":speech_balloon: <@{fb.recipient_id}> shared feedback from <@{fb.giver_id}> with you"
+def coach_dm(fb: Feedback, audience: Audience, coach_id: str) -> dict[str, Any]:
+    """To a coach it was just shared with, saying who shared it."""
+    if audience.shared_by == fb.giver_id:
+        text = (
+            f":speech_balloon: <@{fb.giver_id}> sent feedback to <@{fb.recipient_id}> "
+            "and shared it with you, their coach"
+        )
+    else:
+        text = (
+            f":speech_balloon: <@{fb.recipient_id}> shared feedback from <@{fb.giver_id}> with you"
+        )
     blocks = [section(text + "."), section(feedback_body(fb)), context(_about(fb))]
     return {"channel": coach_id, **message(text, blocks)}
 
@@ -252,9 +296,8 @@ def thanked_note(fb: Feedback) -> str:
 ACTED_ON_NOTE = ":white_check_mark: Marked as acted on. Nice work following through."
 
 
-def shared_note(coaches: Sequence[str]) -> str:
-    names = ", ".join(f"<@{c}>" for c in coaches)
-    return f":handshake: Shared with your coach {names}."
+def shared_note(audience: Audience) -> str:
+    return f":handshake: Shared with your coach {_names(audience.coaches_who_see)}."
 
 
 # Asking for feedback ---------------------------------------------------------------------------
@@ -323,7 +366,7 @@ def requests_sent(user_ids: Sequence[str], topic: str) -> str:
 
 def inbox_blocks(box: Inbox) -> dict[str, Any]:
     mine = box.owner_id == box.viewer_id
-    title = "Your feedback inbox" if mine else f"Feedback <@{box.owner_id}> shared with you"
+    title = "Your feedback inbox" if mine else f"Feedback for <@{box.owner_id}> shared with you"
     blocks: list[Block] = [section(f"*{title}*")]
     if box.total == 0:
         blocks.append(
@@ -418,10 +461,11 @@ def customer_dm(row: CustomerFeedback) -> dict[str, Any]:
     return {"channel": row.teammate_id, **message(text, blocks)}
 
 
-def customer_logged(row: CustomerFeedback) -> dict[str, Any]:
+def customer_logged(row: CustomerFeedback, *, told: bool) -> dict[str, Any]:
+    """The receipt to whoever logged it; ``told``: a DM to the teammate was queued with it."""
     kind = KINDS[row.kind].lower()
     text = f":inbox_tray: Logged customer {kind} for <@{row.teammate_id}> ({_stars(row.rating)})."
-    blocks: list[Block] = [section(text + " They've been told by DM.")]
+    blocks: list[Block] = [section(text + (" They've been told by DM." if told else ""))]
     if row.kind == CustomerKind.PRAISE:
         blocks.append(
             {

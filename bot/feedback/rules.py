@@ -28,6 +28,7 @@ from bot.feedback.errors import (
     MissingFieldError,
     NoCoachError,
     NotRecipientError,
+    ReadByCoachAlreadyError,
     RequestClosedError,
     SelfFeedbackError,
 )
@@ -121,9 +122,49 @@ def fingerprint(*, giver_id: str, recipient_id: str, draft: FeedbackDraft) -> st
 
 
 @dataclass(frozen=True)
+class Audience:
+    """Who sees a piece of feedback, and who made it so: the one rule behind every message
+    that says so (the recipient's DM, the giver's receipt, the coaches' DM) and behind access.
+
+    ``coaches`` are the recipient's active coaches. The giver always sees what they wrote; when
+    the giver is one of those coaches there is nothing to share with them."""
+
+    giver_id: str
+    recipient_id: str
+    coaches: tuple[str, ...]
+    shared: bool
+    shared_by: str | None = None  # who shared it just now (the giver, or the recipient)
+
+    @classmethod
+    def of(cls, fb: Feedback, coaches: Sequence[str], shared_by: str | None = None) -> Audience:
+        return cls(fb.giver_id, fb.recipient_id, tuple(coaches), fb.shared_with_coach, shared_by)
+
+    @property
+    def written_by_coach(self) -> bool:
+        return self.giver_id in self.coaches
+
+    @property
+    def other_coaches(self) -> tuple[str, ...]:
+        """The recipient's coaches besides the giver: the ones sharing can reach."""
+        return tuple(c for c in self.coaches if c != self.giver_id)
+
+    @property
+    def coaches_who_see(self) -> tuple[str, ...]:
+        return self.other_coaches if self.shared else ()
+
+    @property
+    def can_share(self) -> bool:
+        """The recipient's Share button: not once shared, nor when their coach wrote it."""
+        return not self.shared and not self.written_by_coach
+
+    def sees(self, viewer_id: str) -> bool:
+        return viewer_id in {self.giver_id, self.recipient_id, *self.coaches_who_see}
+
+
+@dataclass(frozen=True)
 class Given:
     feedback: Feedback
-    coaches: tuple[str, ...]  # told now (the giver shared it with the recipient's coach)
+    audience: Audience
     request: FeedbackRequest | None
 
 
@@ -175,10 +216,9 @@ def give_feedback(
         ):
             raise RequestClosedError(RequestStatus.ANSWERED)
         request.status, request.feedback_id = RequestStatus.ANSWERED, row.id
-    coaches: tuple[str, ...] = ()
-    if draft.share_with_coach:
-        coaches = tuple(pairings.coaches_of(session, team_id=team_id, coachee_id=recipient.user_id))
-    return Given(row, coaches, request)
+    coaches = pairings.coaches_of(session, team_id=team_id, coachee_id=recipient.user_id)
+    shared_by = giver.user_id if draft.share_with_coach else None
+    return Given(row, Audience.of(row, coaches, shared_by), request)
 
 
 def _check_fields(draft: FeedbackDraft, skills: Sequence[str]) -> None:
@@ -228,9 +268,13 @@ def _attr(block: str) -> str:
 
 
 def can_see(feedback: Feedback, viewer_id: str, coaches: Sequence[str]) -> bool:
-    if viewer_id in {feedback.giver_id, feedback.recipient_id}:
-        return True
-    return feedback.shared_with_coach and viewer_id in coaches
+    return Audience.of(feedback, coaches).sees(viewer_id)
+
+
+def audience_of(session: Session, fb: Feedback) -> Audience:
+    return Audience.of(
+        fb, pairings.coaches_of(session, team_id=fb.team_id, coachee_id=fb.recipient_id)
+    )
 
 
 def feedback_for(session: Session, *, team_id: str, feedback_id: int, viewer_id: str) -> Feedback:
@@ -270,19 +314,39 @@ def thank_giver(
 
 def share_with_coach(
     session: Session, *, team_id: str, feedback_id: int, actor_id: str
-) -> tuple[Feedback, tuple[str, ...], bool]:
-    """(feedback, the recipient's coaches, True when newly shared)."""
+) -> tuple[Feedback, Audience, bool]:
+    """(feedback, who sees it now, True when newly shared). Refused when the recipient has no
+    coach, or when their coach wrote it (an old message's button)."""
     row = received_feedback(
         session, team_id=team_id, feedback_id=feedback_id, actor_id=actor_id, action="share"
     )
-    coaches = tuple(pairings.coaches_of(session, team_id=team_id, coachee_id=actor_id))
-    if not coaches:
+    audience = audience_of(session, row)
+    if audience.written_by_coach:
+        raise ReadByCoachAlreadyError(row.giver_id)
+    if not audience.coaches:
         raise NoCoachError()
     if row.shared_with_coach:
-        return row, coaches, False
+        return row, audience, False
     row.shared_with_coach = True
     store.save(session, row)
-    return row, coaches, True
+    return row, Audience.of(row, audience.coaches, shared_by=actor_id), True
+
+
+@dataclass(frozen=True)
+class Shared:
+    """After Share: the feedback, who sees it now, and the request it answered (to redraw
+    the recipient's message as it was sent)."""
+
+    feedback: Feedback
+    audience: Audience
+    request: FeedbackRequest | None
+
+
+def shared(session: Session, fb: Feedback, audience: Audience) -> Shared:
+    request = None
+    if fb.request_id is not None:
+        request = store.get_request(session, team_id=fb.team_id, request_id=fb.request_id)
+    return Shared(fb, audience, request)
 
 
 def mark_acted_on(

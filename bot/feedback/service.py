@@ -178,16 +178,17 @@ def thank(deps: Deps, *, team_id: str, feedback_id: int, actor_id: str) -> Feedb
     return fb
 
 
-def share(deps: Deps, *, team_id: str, feedback_id: int, actor_id: str) -> tuple[str, ...]:
-    """The recipient shares it with their coaches, who hear it once; returns the coaches."""
+def share(deps: Deps, *, team_id: str, feedback_id: int, actor_id: str) -> rules.Shared:
+    """The recipient shares it with their coaches, who hear it once; returns who sees it now."""
     with deps.db.write() as session:
-        fb, coaches, fresh = rules.share_with_coach(
+        fb, audience, fresh = rules.share_with_coach(
             session, team_id=team_id, feedback_id=feedback_id, actor_id=actor_id
         )
         if fresh:
-            _enqueue(deps, session, team_id, messages.coach_notes(fb, coaches))
+            _enqueue(deps, session, team_id, messages.coach_notes(fb, audience))
+        result = rules.shared(session, fb, audience)
     deps.deliverer.kick()
-    return coaches
+    return result
 
 
 def mark_acted_on(deps: Deps, *, team_id: str, feedback_id: int, actor_id: str) -> Feedback:

@@ -48,6 +48,21 @@ class FieldMissingError(BravoError):
     block: str  # the block id of the field (ids.NOTE_PROGRESS...)
 
 
+@dataclass
+class AwayInThePastError(BravoError):
+    """``/goal away until`` a day already gone."""
+
+    day: str  # YYYY-MM-DD
+
+
+@error_text.register
+def _(err: AwayInThePastError) -> str:
+    return (
+        f"`{err.day}` is in the past. Pick today or a later date, "
+        "e.g. `/goal away until 2026-12-24`."
+    )
+
+
 @error_text.register
 def _(err: GoalNotFoundError) -> str:
     return "I can't find that goal any more; it may have been archived. See `/goal list`."

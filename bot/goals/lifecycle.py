@@ -214,6 +214,16 @@ def reach_streak(session: Session, goal: Goal, threshold: int, now: datetime) ->
     )
 
 
-def set_away(session: Session, *, team_id: str, user_id: str, until: date | None) -> None:
-    """No check-ins for any of the person's goals through ``until`` (None: back now)."""
+def coaches_of(session: Session, goal: Goal) -> list[str]:
+    """The goal owner's active coaches."""
+    return pairings.coaches_of(session, team_id=goal.team_id, coachee_id=goal.owner_id)
+
+
+def set_away(
+    session: Session, *, team_id: str, user_id: str, until: date | None, today: date
+) -> bool:
+    """No check-ins for any of the person's goals through ``until`` (None: back now). Returns
+    whether they were away (through ``today`` or later) before."""
+    before = store.away_until(session, team_id=team_id, user_id=user_id)
     store.set_away(session, team_id=team_id, user_id=user_id, until=until)
+    return before is not None and before >= today

@@ -3,7 +3,7 @@ out; the words are in render.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from zoneinfo import ZoneInfo
 
 from bot.goals import ids, render
@@ -146,9 +146,12 @@ def checkin_messages(
     return out
 
 
-def goal_saved(goal: Goal, zone: ZoneInfo, *, edited: bool) -> OutMessage:
-    """The owner's confirmation, by DM, of a goal set or edited."""
-    saved = render.goal_saved(goal, zone, edited=edited)
+def goal_saved(
+    goal: Goal, zone: ZoneInfo, *, edited: bool, coaches: Sequence[str] = ()
+) -> OutMessage:
+    """The owner's confirmation, by DM, of a goal set or edited (``coaches``: the owner's
+    active coaches, named when the goal is shared with them)."""
+    saved = render.goal_saved(goal, zone, edited=edited, coaches=coaches)
     return OutMessage(
         kind=ids.GOAL_SAVED,
         method=SlackMethod.POST,

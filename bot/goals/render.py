@@ -38,11 +38,20 @@ VISIBILITY_LABEL: dict[str, str] = {
     Visibility.COACH: "Me and my coach",
     Visibility.PUBLIC: "Me and my coach; everyone when completed",
 }
-SAVED_FOR: dict[str, str] = {
-    Visibility.PRIVATE: "Only you can see it.",
-    Visibility.COACH: "You and your coach can see it.",
-    Visibility.PUBLIC: "You and your coach can see it; everyone will when you complete it.",
-}
+COMPLETED_PUBLIC = "; everyone will when you complete it"
+
+
+def saved_for(visibility: str, coaches: Sequence[str]) -> str:
+    """Who can see a goal just saved, naming the coach; "only you" when there is none yet."""
+    then = COMPLETED_PUBLIC if visibility == Visibility.PUBLIC else ""
+    if visibility == Visibility.PRIVATE:
+        return "Only you can see it."
+    if not coaches:
+        return f"Only you can see it for now: you have no coach yet{then}."
+    names = " and ".join(f"<@{c}>" for c in coaches)
+    return f"You and your coach {names} can see it{then}."
+
+
 GOAL_STATE: dict[str, str] = {
     GoalStatus.ACTIVE: "",
     GoalStatus.PAUSED: ":double_vertical_bar: paused",
@@ -66,7 +75,11 @@ def goal_line(goal: Goal) -> str:
     return f"*{_text(goal.what, 300)}*"
 
 
-def goal_summary(goal: Goal, zone: ZoneInfo, *, show_next: bool = True) -> str:
+def goal_summary(
+    goal: Goal, zone: ZoneInfo, *, show_next: bool = True, zones_named: bool = False
+) -> str:
+    """``zones_named``: for someone else's goal, say which time zone each time is in (the next
+    check-in in the viewer's, the schedule in the owner's)."""
     lines = [
         goal_line(goal),
         f"Measure: {_text(goal.measure, 300)}",
@@ -82,7 +95,12 @@ def goal_summary(goal: Goal, zone: ZoneInfo, *, show_next: bool = True) -> str:
         state += f" until {goal.paused_until:%d %b}"
     if state:
         lines.append(state)
-    if show_next and goal.status in OPEN:
+    if show_next and goal.status in OPEN and zones_named:
+        lines.append(
+            f"Next check-in: {when(goal.next_due_at, zone)} your time ({zone.key}); "
+            f"{cadence_of(goal).describe()} their time ({goal.tz})"
+        )
+    elif show_next and goal.status in OPEN:
         lines.append(
             f"Next check-in: {when(goal.next_due_at, zone)} ({cadence_of(goal).describe()})"
         )
@@ -246,9 +264,11 @@ def pause_modal(*, goal: Goal, private_metadata: str) -> dict[str, Any]:
 # Replies to the owner --------------------------------------------------------------------------
 
 
-def goal_saved(goal: Goal, zone: ZoneInfo, *, edited: bool) -> dict[str, Any]:
+def goal_saved(
+    goal: Goal, zone: ZoneInfo, *, edited: bool, coaches: Sequence[str] = ()
+) -> dict[str, Any]:
     verb = "updated" if edited else "set"
-    who = SAVED_FOR[goal.visibility]
+    who = saved_for(goal.visibility, coaches)
     text = f":dart: Goal {verb}. {who}"
     return message(text, [section(text), section(goal_summary(goal, zone))])
 
@@ -267,7 +287,7 @@ def goal_list(
     title = "Your goals" if mine else f"Goals <@{owner_id}> shared with you"
     blocks: list[Block] = [section(f"*{title}*")]
     for goal in goals[:20]:
-        block = section(goal_summary(goal, zone, show_next=True))
+        block = section(goal_summary(goal, zone, show_next=True, zones_named=not mine))
         if mine and goal.status in OPEN:
             block["accessory"] = _goal_menu(goal)
         blocks.append(block)
@@ -291,7 +311,9 @@ def _goal_menu(goal: Goal) -> Block:
     }
 
 
-def away_set(until: date | None) -> str:
+def away_set(until: date | None, was_away: bool = True) -> str:
+    if until is None and not was_away:
+        return "You weren't away, so nothing changed: check-ins go on as scheduled."
     if until is None:
         return "Welcome back! Check-ins resume on schedule."
     return (

@@ -16,10 +16,9 @@ from sqlmodel import Session
 
 from bot.celebrations.service import milestones_in_channel
 from bot.deps import Deps
-from bot.errors import BadDateError
 from bot.goals import lifecycle, messages
 from bot.goals.checkins import CheckInResult, record_checkin
-from bot.goals.errors import GoalNotFoundError, PromptClosedError
+from bot.goals.errors import AwayInThePastError, GoalNotFoundError, PromptClosedError
 from bot.goals.ids import MenuVerb
 from bot.goals.lifecycle import (
     archive_goal,
@@ -83,7 +82,9 @@ def save_goal(deps: Deps, *, team_id: str, owner_id: str, form: GoalForm) -> dic
                 channel_id=form.channel_id,
                 now=now,
             )
-        _queue(deps, session, team_id, [messages.goal_saved(goal, owner.zone, edited=edited)])
+        coaches = lifecycle.coaches_of(session, goal)
+        saved = messages.goal_saved(goal, owner.zone, edited=edited, coaches=coaches)
+        _queue(deps, session, team_id, [saved])
     deps.deliverer.kick()
     return {}
 
@@ -200,15 +201,19 @@ def pause(deps: Deps, *, team_id: str, owner_id: str, pause: Pause) -> Goal:
         )
 
 
-def set_away(deps: Deps, *, team_id: str, user_id: str, until: date | None) -> None:
+def set_away(deps: Deps, *, team_id: str, user_id: str, until: date | None) -> bool:
     """No check-ins on any of the person's goals through ``until`` (their local date; None:
-    back now). A date already past raises ``BadDateError``."""
+    back now). Returns whether they were away before. A date already past raises
+    ``AwayInThePastError``."""
     now = deps.clock()
     person = deps.directory.person(team_id=team_id, user_id=user_id, now=now)
-    if until is not None and until < now.astimezone(person.zone).date():
-        raise BadDateError(until.isoformat())
+    today = now.astimezone(person.zone).date()
+    if until is not None and until < today:
+        raise AwayInThePastError(until.isoformat())
     with deps.db.write() as session:
-        lifecycle.set_away(session, team_id=team_id, user_id=user_id, until=until)
+        return lifecycle.set_away(
+            session, team_id=team_id, user_id=user_id, until=until, today=today
+        )
 
 
 def _milestones_in_channel(session: Session, result: CheckInResult) -> frozenset[str]:

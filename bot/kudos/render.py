@@ -19,7 +19,7 @@ from bot.blocks import (
 )
 from bot.kudos import ids
 from bot.kudos.ids import Period
-from bot.kudos.rules import Board, Celebration, KudosResult, Stats
+from bot.kudos.rules import Board, Celebration, KudosResult, Place, Stats
 from bot.text import said
 from storage.models.kudos import MilestoneKind
 
@@ -100,13 +100,34 @@ def _allowance(remaining: int, allowance: int) -> str:
     return f"You have {remaining} of {allowance} kudos left today."
 
 
+PASSED_OVER = {
+    "is_archived": "<#{}> is archived, so nothing was posted there.",
+    "not_in_channel": "I'm not in <#{}>, so nothing was posted there: `/invite @Bravo` first.",
+    "channel_not_found": "I can't see that channel, so nothing was posted there.",
+}
+
+
+def where_posted(place: Place) -> str:
+    """The real place, as the giver's confirmation names it."""
+    if place.channel_id:
+        return f" in <#{place.channel_id}>."
+    if place.passed_over:
+        why = PASSED_OVER.get(place.why, "nothing was posted in a channel.")
+        return " by DM. " + why.format(place.passed_over)
+    return " by DM."
+
+
+LEFT_OUT = "You can't give kudos to yourself, so you were left out; the others got theirs."
+
+
 def giver_confirmation(result: KudosResult, undo_minutes: int) -> dict[str, Any]:
     who = mentions(result.recipient_ids)
-    where = f" in <#{result.channel_id}>" if result.channel_id else ""
     lines = [
-        f":white_check_mark: Kudos sent to {who}{where}. "
+        f":white_check_mark: Kudos sent to {who}{where_posted(result.place)} "
         + _allowance(result.remaining_today, result.allowance)
     ]
+    if result.left_giver_out:
+        lines.append(LEFT_OUT)
     if result.streak_weeks > 1:
         lines.append(f":fire: {result.streak_weeks}-week giving streak.")
     blocks: list[Block] = [

@@ -45,6 +45,16 @@ class Celebration:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a kudos is really posted (``channel_id``; None: the recipients hear by DM only),
+    and the channel it was given in when Bravo cannot post there (``passed_over``, ``why``)."""
+
+    channel_id: str | None = None
+    passed_over: str | None = None
+    why: str = ""  # "not_in_channel" | "is_archived" | "channel_not_found"
+
+
+@dataclass(frozen=True)
 class KudosResult:
     team_id: str
     batch_id: str
@@ -60,6 +70,15 @@ class KudosResult:
     allowance: int
     streak_weeks: int
     celebrations: tuple[Celebration, ...]
+    place: Place = Place()
+    left_giver_out: bool = False  # the giver named themselves (or is in a group) among others
+
+
+def leave_giver_out(giver_id: str, named: Sequence[str], from_groups: Sequence[str]) -> bool:
+    """Whether the giver, among those named or in a named group, is left out so that the others
+    get their kudos. Alone, they are not: ``check_recipients`` refuses self-kudos."""
+    everyone = [*named, *from_groups]
+    return giver_id in everyone and any(u != giver_id for u in everyone)
 
 
 def check_recipients(giver: Person, recipients: Sequence[Person], rules: KudosRules) -> None:

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot import events
@@ -16,7 +17,8 @@ from bot.kudos.ids import OutboxKind, Period
 from bot.kudos.messages import announcements, confirmation_dm, withdraw_edit
 from bot.kudos.parse import GiveKudos, ModalKudos, Reaction
 from bot.kudos.render import reaction_reason
-from bot.kudos.rules import Board, KudosResult, Stats, Undone
+from bot.kudos.rules import Board, KudosResult, Place, Stats, Undone
+from bot.users import is_teammate
 from storage.models import Kudos
 from storage.models.kudos import KudosSource as KudosSource  # re-exported: a Gift names its source
 
@@ -71,6 +73,37 @@ def modal_gift(
     )
 
 
+# Slack's answers that mean Bravo cannot post in a channel (anything else: it may, and the
+# outbox tells the giver if the post fails after all).
+CANNOT_POST = ("channel_not_found", "not_in_channel", "is_archived")
+
+
+def where_to_post(deps: Deps, channel_id: str | None) -> Place:
+    """Where a kudos given in ``channel_id`` is really posted: the configured kudos channel if
+    there is one, else the channel it was given in, if Bravo is in it and it is not archived;
+    else nowhere (a DM, or a channel Bravo cannot post in): the recipients hear by DM."""
+    wanted = deps.settings.kudos.kudos_channel or channel_id
+    if not wanted or wanted.startswith("D"):
+        return Place(None)
+    if why := _cannot_post_in(deps, wanted):
+        return Place(None, passed_over=wanted, why=why)
+    return Place(wanted)
+
+
+def _cannot_post_in(deps: Deps, channel_id: str) -> str:
+    """Why Bravo cannot post in ``channel_id`` ("" when it can, or when Slack can't say)."""
+    try:
+        info = deps.client.conversations_info(channel=channel_id).get("channel") or {}
+    except SlackApiError as err:
+        error = str(err.response.get("error", ""))
+        return error if error in CANNOT_POST else ""
+    if info.get("is_im") or info.get("is_mpim"):
+        return ""
+    if info.get("is_archived"):
+        return "is_archived"
+    return "" if info.get("is_member", True) else "not_in_channel"
+
+
 def give(deps: Deps, gift: Gift) -> KudosResult | None:
     """Resolve people, record the kudos and queue its announcements in one transaction.
     Returns None when ``event_id`` was already handled (a retried event)."""
@@ -81,18 +114,16 @@ def give(deps: Deps, gift: Gift) -> KudosResult | None:
         if gift.group_ids
         else []
     )
+    left_out = rules.leave_giver_out(gift.giver_id, gift.user_ids, from_groups)
+    named = [u for u in gift.user_ids if not (left_out and u == gift.giver_id)]
     people = deps.directory.people(
-        team_id=gift.team_id, user_ids=[gift.giver_id, *gift.user_ids, *from_groups], now=now
+        team_id=gift.team_id, user_ids=[gift.giver_id, *named, *from_groups], now=now
     )
     # Named people must all be valid; a group's bots, departed members and the giver are skipped.
-    recipients = [people[u] for u in gift.user_ids] + [
-        p
-        for p in (people[u] for u in from_groups)
-        if p.known and not p.is_bot and not p.deleted and p.user_id != gift.giver_id
+    recipients = [people[u] for u in named] + [
+        p for p in (people[u] for u in from_groups) if is_teammate(p) and p.user_id != gift.giver_id
     ]
-    post_channel = policy.kudos_channel or gift.channel_id
-    if post_channel and post_channel.startswith("D"):
-        post_channel = None  # given in a DM: the recipients hear by DM, nothing is posted
+    place = where_to_post(deps, gift.channel_id)
     with deps.db.write() as session:
         if not events.first_delivery(
             session=session, team_id=gift.team_id, event_id=gift.event_id, now=now
@@ -111,15 +142,16 @@ def give(deps: Deps, gift: Gift) -> KudosResult | None:
             rules=policy,
             now=now,
         )
+        result = replace(result, place=place, left_giver_out=left_out)
         in_channel = milestones_in_channel(
             session, team_id=gift.team_id, user_ids=[c.user_id for c in result.celebrations]
         )
         messages = announcements(
             result,
-            post_channel,
+            place.channel_id,
             gift.permalink,
             in_channel=in_channel,
-            thread_ts=None if policy.kudos_channel else gift.thread_ts,
+            thread_ts=gift.thread_ts if place.channel_id == gift.channel_id else None,
         )
         deps.outbox.enqueue(session, gift.team_id, messages, now)
     deps.deliverer.kick()

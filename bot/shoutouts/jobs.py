@@ -22,9 +22,8 @@ from bot.shoutouts import messages
 from bot.shoutouts.chart import chart_png
 from bot.shoutouts.service import MEMBERS_TTL, refresh_members, weekly
 from bot.shoutouts.week import build_week, unrecognised
-from bot.users import Person, zone_or_utc
+from bot.users import zone_or_utc
 from storage import shoutouts as store
-from storage import users as user_store
 from storage.models import ScheduledSend, ShoutoutChannel
 from storage.models.shoutouts import ShoutoutSend
 
@@ -175,21 +174,8 @@ def _fairness(
 
 
 def _people(deps: Deps, *, team_id: str, members: list[str], at: datetime) -> list[str]:
-    """Members who are people (not bots, not deactivated), from the day-old profile cache and
-    Slack for the rest (one users.list sweep when many are missing or stale); if Slack is
-    unreachable, what the cache says."""
-    try:
-        found = deps.directory.people(team_id=team_id, user_ids=members, now=at, sweep_at=SWEEP_AT)
-        return [m for m in members if m in found and _human(found[m])]
-    except Exception as err:  # Slack trouble: leave out only those we know are not people
-        log.warning("could not read the members of a team: %s", err)
-    with deps.db.read() as session:
-        cached = user_store.cached_people(session, team_id=team_id, user_ids=members)
-    return [m for m in members if m not in cached or not (cached[m].is_bot or cached[m].deleted)]
-
-
-def _human(person: Person) -> bool:
-    return person.known and not person.is_bot and not person.deleted
+    """Members who are teammates (``bot.users.is_teammate``)."""
+    return deps.directory.teammates(team_id=team_id, user_ids=members, now=at, sweep_at=SWEEP_AT)
 
 
 def next_shoutout(deps: Deps, at: datetime) -> datetime | None:

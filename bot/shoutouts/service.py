@@ -74,7 +74,9 @@ def next_post(cfg: ShoutoutChannel, now: datetime) -> datetime:
 def turn_on(deps: Deps, asked: Asked, request: ShoutoutsOn) -> TurnedOn:
     # Slack first, outside any transaction: can Bravo post here, and who is the team?
     info = check_channel(deps.client, asked.channel_id)
-    members = fetch_members(deps.client, asked.channel_id)
+    members = deps.directory.teammates(
+        team_id=asked.team_id, user_ids=fetch_members(deps.client, asked.channel_id), now=asked.now
+    )
     # Slack has no workspace time zone for bots: default to the time zone of the person
     # turning shout-outs on (the time-zone argument overrides it).
     tz = (
@@ -174,6 +176,7 @@ def refresh_members(deps: Deps, *, team_id: str, channel_id: str, at: datetime) 
     try:
         check_channel(deps.client, channel_id)
         people = fetch_members(deps.client, channel_id)
+        people = deps.directory.teammates(team_id=team_id, user_ids=people, now=at)
     except (ArchivedChannelError, BotNotInChannelError, ChannelNotVisibleError):
         return "gone"
     except Exception as err:  # Slack trouble: last known members are good enough this week

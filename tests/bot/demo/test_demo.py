@@ -110,7 +110,7 @@ def test_part_three_shows_feedback_customer_praise_and_the_suggestion_box(played
     assert "@ben sent you feedback in answer to your request about the Q3 onboarding" in out
     assert "DM to @ben  Bravo: :pray: @ana thanked you" in out
     assert '@ana sees a modal "Set a goal"' in out  # turned into a goal
-    assert "DM to @ben  Bravo: :speech_balloon: @ana shared feedback from @dee with you" in out
+    assert "DM to @ben  Bravo: :speech_balloon: @dee sent feedback to @ana and shared it" in out
     assert "(feedback_requests as of" in out and ": reminded 1)" in out
     assert len(played.posts("A gentle reminder: @ana asked")) == 0  # the text uses ids
     assert len(played.posts("A gentle reminder: <@U0ANA> asked")) == 1  # sent once

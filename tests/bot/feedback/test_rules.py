@@ -112,7 +112,7 @@ def test_give_refuses_people_and_fields_it_cannot_take(db: Database, now: dateti
         assert (
             feedback.inbox(s, team_id=T, owner_id=BEN.user_id, viewer_id="UBEN", now=now).total == 1
         )
-    assert first.coaches == ()
+    assert first.audience.coaches_who_see == ()
 
 
 def test_who_may_see_feedback(db: Database, now: datetime) -> None:
@@ -144,10 +144,10 @@ def test_who_may_see_feedback(db: Database, now: datetime) -> None:
         with pytest.raises(FeedbackNotSharedError):  # an ended pairing is no coach
             feedback.inbox(s, team_id=T, owner_id="UBEN", viewer_id="UDEE", now=now)
     with db.write() as s:
-        _, coaches, fresh = feedback.share_with_coach(
+        _, audience, fresh = feedback.share_with_coach(
             s, team_id=T, feedback_id=fb.id, actor_id="UBEN"
         )
-        assert coaches == ("UCY",) and fresh
+        assert audience.coaches_who_see == ("UCY",) and fresh
     with db.read() as s:
         assert feedback.feedback_for(s, team_id=T, feedback_id=fb.id, viewer_id="UCY")
         with pytest.raises(FeedbackNotFoundError):

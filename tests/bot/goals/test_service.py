@@ -230,7 +230,9 @@ def test_paused_goals_and_people_away_get_no_prompt_and_keep_their_streak(db: Da
     assert back.goal.streak == 1 and back.missed == ()
     # Away: the vacation skips the prompt and does not count the open prompt as missed.
     with db.write() as s:
-        lifecycle.set_away(s, team_id=T, user_id="UANA", until=date(2026, 12, 20))
+        lifecycle.set_away(
+            s, team_id=T, user_id="UANA", until=date(2026, 12, 20), today=date(2026, 11, 23)
+        )
     away = due(db, goal, datetime(2026, 12, 14, 14, 31, tzinfo=UTC))
     assert away is not None and away.outcome == "away" and away.goal.streak == 1
     assert [p.id for p in away.skipped] == [back.prompt.id if back.prompt else None]
