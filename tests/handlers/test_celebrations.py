@@ -195,13 +195,14 @@ def test_a_checkin_streak_milestone_is_announced_once_by_dm_or_in_the_team_chann
         [prompt] = s.exec(select(CheckInPrompt)).all()
     before = len(bravo.slack.calls("response_url"))
     bravo.send.block_action("UANA", "checkin_answer", f"{prompt.id}:on_track", channel_id="D0ANA")
-    bravo.slack.wait_for("response_url", before + 1)
+    [redraw] = bravo.slack.wait_for("response_url", before + 1)[before:]
     with bravo.deps.db.read() as s:
         assert s.get(Goal, goal.id).streak == 4  # type: ignore[union-attr]
     celebrate_and_deliver(bravo)
     dms = milestone_dms(bravo, "UANA", "4 check-ins in a row")
+    told = "4 check-ins in a row" in redraw.args["text"]  # the pressed prompt, redrawn
     posted = channel_posts(bravo, words="<@UANA> checked in on a goal 4 times in a row")
-    assert (len(dms), len(posted)) == ((0, 1) if where == "channel" else (1, 0))
+    assert (len(dms), told, len(posted)) == ((0, False, 1) if where == "channel" else (0, True, 0))
 
 
 # A listener called alone -----------------------------------------------------------------------
