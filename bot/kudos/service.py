@@ -120,6 +120,7 @@ def give(deps: Deps, gift: Gift) -> KudosResult | None:
             gift.permalink,
             in_channel=in_channel,
             thread_ts=None if policy.kudos_channel else gift.thread_ts,
+            giver_confirmed=gift.source not in (KudosSource.REACTION, KudosSource.CUSTOMER),
         )
         deps.outbox.enqueue(session, gift.team_id, messages, now)
     deps.deliverer.kick()

@@ -107,7 +107,8 @@ def milestone_dms(bravo: Bravo, user: str, words: str) -> list[Call]:
     return [
         c
         for c in bravo.slack.calls("chat.postMessage", ok=True)
-        if c.args.get("channel") == user and words in c.args.get("text", "")
+        if c.args.get("channel") == user
+        and words in c.args.get("text", "") + json.dumps(c.args.get("blocks") or [])
     ]
 
 
@@ -140,12 +141,13 @@ def test_a_kudos_milestone_is_announced_once_by_dm_or_in_the_team_channel(
     dms = milestone_dms(bravo, "UBEN", "You received your first kudos")
     posted = channel_posts(bravo, words="<@UBEN> received their first kudos")
     [kudos_post] = channel_posts(bravo, words="gave kudos to")
-    in_post = "first kudos!" in json.dumps(kudos_post.args["blocks"])
+    in_post = "First kudos ever for <@UBEN>" in json.dumps(kudos_post.args["blocks"])
     if where == "channel":
         assert (len(dms), len(posted), in_post) == (0, 1, False)
     else:
         assert (len(dms), len(posted), in_post) == (1, 0, True)
-    assert len(milestone_dms(bravo, "UBEN", "gave you kudos")) == 1  # the kudos DM itself stays
+    # Told inside the one kudos DM, when by DM: never a DM of its own.
+    assert [c.args["text"] for c in milestone_dms(bravo, "UBEN", "")] == ["<@UANA> gave you kudos"]
 
 
 def test_milestones_chosen_for_a_channel_come_by_dm_without_a_team_channel(bravo: Bravo) -> None:
