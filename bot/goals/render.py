@@ -16,7 +16,7 @@ from bot.cadence import CADENCE_LABELS, WEEKDAYS
 from bot.goals import ids
 from bot.goals.ids import MenuVerb
 from bot.goals.rules import OPEN, cadence_of
-from bot.text import escape
+from bot.text import escape, trim
 from storage.models.goals import (
     CadenceKind,
     CheckIn,
@@ -59,7 +59,7 @@ def when(at: datetime | None, zone: ZoneInfo) -> str:
 
 
 def _text(value: str, limit: int = 1500) -> str:
-    return escape(clip(value, limit))
+    return escape(trim(value, limit))
 
 
 def goal_line(goal: Goal) -> str:
