@@ -16,9 +16,18 @@ from sqlmodel import select
 from bot.goals import jobs
 from bot.sandbox.server import Call, FakeSlack
 from storage.db import Database
-from storage.models import CheckInPrompt, Goal
+from storage.models import CheckInPrompt, CustomerFeedback, Goal
 from tests.handlers.conftest import CHANNEL, Bravo, start_bravo
-from tests.handlers.test_feedback import COACH, RECIPIENT, give, pair, posts_to
+from tests.handlers.test_feedback import (
+    COACH,
+    GIVER,
+    RECIPIENT,
+    customer_form,
+    give,
+    log_customer,
+    pair,
+    posts_to,
+)
 from tests.handlers.test_goals import NY_MONDAY_0930, click, make_goal, menu, prompts_to, view_of
 
 TOLD = {"response_url", "chat.postEphemeral", "chat.postMessage", "chat.update"}
@@ -236,3 +245,33 @@ def test_undo_redraws_the_confirmation_only(bravo: Bravo) -> None:
     assert bravo.send.block_action("UANA", "kudos_undo", batch, channel_id=CHANNEL).status == 200
     [told] = heard(bravo, "UANA", since)
     assert told.args["replace_original"] is True and "withdr" in words(told).lower()
+
+
+def test_turn_praise_into_kudos_is_one_ephemeral(bravo: Bravo) -> None:
+    view, _ = log_customer(bravo)
+    assert bravo.send.view_submission(GIVER, view, customer_form(RECIPIENT)).status == 200
+    with bravo.deps.db.read() as s:
+        row = s.exec(select(CustomerFeedback)).one()
+    since = mark(bravo)
+    assert bravo.send.block_action(GIVER, "customer_kudos", str(row.id)).status == 200
+    [told] = heard(bravo, GIVER, since)
+    assert told.method == "response_url" and "Kudos sent" in told.args["text"]
+
+
+def test_end_a_pairing_redraws_the_list_only(bravo: Bravo) -> None:
+    request, pairing = coach_request(bravo, "UBEN")
+    click(bravo, "UANA", request, "coach_accept", pairing)
+    heard(bravo, "UANA", mark(bravo))
+    since = mark(bravo)
+    assert bravo.send.block_action("UANA", "coach_end", pairing, channel_id=CHANNEL).status == 200
+    [told] = heard(bravo, "UANA", since)
+    assert told.args["replace_original"] is True
+    assert posts_to(bravo, "UBEN", "ended")  # the other side hears it
+
+
+def test_archive_from_the_goal_menu_is_one_ephemeral(bravo: Bravo) -> None:
+    goal = make_goal(bravo)
+    since = mark(bravo)
+    menu(bravo, "UANA", f"archive:{goal.id}")
+    [told] = heard(bravo, "UANA", since)
+    assert told.method == "response_url" and "archived" in told.args["text"]
