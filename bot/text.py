@@ -143,3 +143,18 @@ def visible_length(tokens: list[Token]) -> int:
         else:
             total += max(4, len(tok.label))
     return total
+
+
+def trim(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters: whole if it fits, else cut at the last word
+    boundary (a word longer than half the room is cut where it must) and ended with "…"."""
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return "…"[:limit]
+    cut = text[: limit - 1]
+    if not text[limit - 1].isspace():
+        space = max(cut.rfind(" "), cut.rfind("\n"), cut.rfind("\t"))
+        if space >= (limit - 1) // 2:
+            cut = cut[:space]
+    return cut.rstrip() + "…"

@@ -22,11 +22,15 @@ class WorkQueue:
     def __init__(self, threads: int = 4, max_pending: int = 5000) -> None:
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="bravo-work")
         self._slots = threading.BoundedSemaphore(max_pending)
+        self._pending = 0
+        self._idle = threading.Condition()
 
     def submit(self, fn: Callable[[], None], *, on_error: Callable[[Exception], None]) -> bool:
         """Run ``fn`` soon; False (and nothing queued) when the queue is full."""
         if not self._slots.acquire(blocking=False):
             return False
+        with self._idle:
+            self._pending += 1
 
         def run() -> None:
             try:
@@ -39,9 +43,18 @@ class WorkQueue:
                     log.warning("could not tell the user about the error")
             finally:
                 self._slots.release()
+                with self._idle:
+                    self._pending -= 1
+                    self._idle.notify_all()
 
         self._pool.submit(run)
         return True
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until nothing is queued or running (False if ``timeout`` seconds passed first):
+        the demo and tests settle on it before they look at what was sent."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
     def shutdown(self, wait: bool = True) -> None:
         self._pool.shutdown(wait=wait)

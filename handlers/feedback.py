@@ -197,6 +197,7 @@ def recipient_button(
     elif verb == ids.THANK and original.get("blocks"):  # the used button goes
         blocks = render.without_button(original["blocks"], verb, text)
         respond({"replace_original": True, "text": original.get("text", ""), "blocks": blocks})
+        return  # the redraw says it: one acknowledgement, not a second message
     tell(respond, text)
 
 

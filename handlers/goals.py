@@ -114,14 +114,13 @@ def on_answer(
 def answer(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
     try:
         pressed = parse.answer(str(action.get("value") or ""))
-        result = goals.answer_prompt(
+        answered = goals.answer_prompt(
             deps, team_id=body["team"]["id"], actor_id=body["user"]["id"], answer=pressed
         )
     except BravoError as err:
         tell(respond, error_text(err))
         return
-    answered = render.prompt_answered(result.goal, pressed.status, result.goal.streak)
-    respond({"replace_original": True, **answered})
+    respond({"replace_original": True, **answered.ack})
 
 
 def on_note(
@@ -228,7 +227,7 @@ def change(deps: Deps, body: dict[str, Any], choice: parse.MenuChoice, respond: 
     if choice.verb == MenuVerb.RESUME:
         tell(respond, render.resumed(changed.goal, changed.zone))
     else:
-        tell(respond, render.closed(changed.goal))
+        tell(respond, render.closed(changed.goal, changed.milestone))
 
 
 def on_pause_modal(

@@ -85,6 +85,7 @@ class Fortnight:
     def deliver(self) -> None:
         """Send what is queued as of the simulated time. A fresh deliverer each moment, as each
         ``bravo jobs run`` has: pacing counts real seconds, and moments here are hours apart."""
+        self.scene.settle()  # the work a request set off after its ack has queued its messages
         settings = self.deps.settings
         deliverer = Deliverer(
             self.deps.db, SlackSender(make_delivery_client(settings)), clock=self.clock

@@ -15,6 +15,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.demo.feedback import play_feedback
@@ -29,18 +30,30 @@ from bot.demo.stage import (
     Scene,
     demo_env,
     free_port,
+    today_utc,
     wait_healthy,
 )
 from bot.sandbox.server import FakeSlack
 from bot.sandbox.signing import SlackRequester
 from bot.scheduling.scheduler import leadership_for
+from storage.db import Database
+
+PARTS = ("kudos", "fortnight", "feedback")
 
 
-def run_demo(make_app: MakeApp, keep: bool = False, *, fake: FakeSlack | None = None) -> int:
-    """Play both parts; 0 when Slack refused nothing. ``fake``: a sandbox to play against (a test
-    reads what was sent from it afterwards)."""
+def run_demo(
+    make_app: MakeApp,
+    keep: bool = False,
+    *,
+    fake: FakeSlack | None = None,
+    parts: tuple[str, ...] = PARTS,
+) -> int:
+    """Play the parts (all three unless ``parts`` says); 0 when Slack refused nothing. ``fake``:
+    a sandbox to play against (a test reads what was sent from it afterwards)."""
     workdir = Path(tempfile.mkdtemp(prefix="bravo-demo-"))
-    fake = _seat_the_team(fake or FakeSlack(team_id=TEAM, bot_user_id="UBRAVO"))
+    # Message timestamps from today's midnight (UTC): the same in every run of the day.
+    midnight = int(datetime.combine(today_utc(), datetime.min.time(), UTC).timestamp())
+    fake = _seat_the_team(fake or FakeSlack(team_id=TEAM, bot_user_id="UBRAVO", ts_start=midnight))
     port = free_port()
     env = demo_env(fake, workdir)
     # The fortnight's jobs run on simulated time only: holding the leader lock keeps the server's
@@ -50,6 +63,7 @@ def run_demo(make_app: MakeApp, keep: bool = False, *, fake: FakeSlack | None = 
     command = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1"]
     proc = subprocess.Popen([*command, "--port", str(port), "--threads", "8"], env=env)
     url = f"http://127.0.0.1:{port}"
+    db: Database | None = None
     try:
         wait_healthy(url, proc)
         print(
@@ -59,14 +73,21 @@ def run_demo(make_app: MakeApp, keep: bool = False, *, fake: FakeSlack | None = 
         print(
             "The team: @ana (New York), @ben (Berlin), @cy (Tokyo), @dee (London), in #team-wins."
         )
-        scene = Scene(fake, make_app)
-        play_kudos(scene, SlackRequester(url + "/slack/events", SECRET, team_id=TEAM, fake=fake))
-        play_fortnight(scene, env)
-        play_feedback(scene, env)
+        db = Database.from_url(env["DATABASE_URL"])  # a step settles on its outbox
+        scene = Scene(fake, make_app, db)
+        if "kudos" in parts:
+            requester = SlackRequester(url + "/slack/events", SECRET, team_id=TEAM, fake=fake)
+            play_kudos(scene, requester)
+        if "fortnight" in parts:
+            play_fortnight(scene, env)
+        if "feedback" in parts:
+            play_feedback(scene, env)
         failed = [c for c in fake.calls() if not c.ok and c.method != "users.info"]
         print(f"\nDone: {len(fake.calls())} Slack API calls, {len(failed)} refused by Slack.")
         return 0 if not failed else 1
     finally:
+        if db is not None:
+            db.dispose()
         _stop(proc)
         leader.release()
         fake.stop()

@@ -20,13 +20,16 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
+from sqlmodel import func, select
 
 from bot.deps import Deps, build_deps
 from bot.sandbox.server import Call, FakeSlack
 from bot.sandbox.transcript import render_transcript
 from bot.settings import load_settings
 from bot.web import make_wsgi
+from bot.work import WorkQueue
 from storage.db import Database
+from storage.models.outbox import OutboxRow, OutboxStatus
 
 SECRET = "demo-signing-secret"
 
@@ -72,12 +75,22 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -
     raise RuntimeError("Bravo did not become healthy in time")
 
 
+# The order a step's messages are shown in, the same every run whatever order they arrived in
+# (the outbox sends on several threads): what the person who acted sees first, then posts (a
+# channel's before DMs, each by where and what), then uploads, edits and reactions.
+SHOWN_FIRST = {"views.open": 0, "views.push": 0, "views.update": 0, "response_url": 1}
+SHOWN_FIRST |= {"chat.postEphemeral": 1, "chat.postMessage": 2, "chat.scheduleMessage": 2}
+SHOWN_FIRST |= {"files.completeUploadExternal": 3, "chat.update": 4, "chat.delete": 4}
+
+
 class Scene:
     """Plays one step and prints what people saw because of it."""
 
-    def __init__(self, fake: FakeSlack, make_app: MakeApp) -> None:
+    def __init__(self, fake: FakeSlack, make_app: MakeApp, db: Database | None = None) -> None:
         self.fake = fake
         self.make_app = make_app  # Bravo's Bolt app for given Deps (the composition root's)
+        self.db = db  # the demo's database: a step settles when its outbox has nothing due
+        self.work: WorkQueue | None = None  # the in-process Bravo's work queue, while it runs
         self.seen = 0
         self.names = {uid: name for uid, (name, _) in PEOPLE.items()}
         self.channels = {CHANNEL: "team-wins"}
@@ -86,8 +99,27 @@ class Scene:
         self.title(title)
         act()
         self.wait(until)
-        time.sleep(0.3)  # let the delivery thread finish what this step queued
+        self.settle()
         self.show()
+
+    def settle(self, timeout: float = 10) -> None:
+        """Wait until what the step set off has reached Slack: the in-process Bravo's work queue
+        idle, and nothing due left in the outbox (the server's delivery thread sends it), so no
+        message of this step shows under the next one."""
+        deadline = time.time() + timeout
+        if self.work is not None:
+            self.work.wait_idle(timeout)
+        while self._outbox_due() and time.time() < deadline:
+            time.sleep(0.02)
+
+    def _outbox_due(self) -> bool:
+        if self.db is None:
+            return False
+        due = (OutboxRow.status == OutboxStatus.PENDING) & (
+            OutboxRow.next_attempt_at <= datetime.now(UTC)
+        )
+        with self.db.read() as session:
+            return session.exec(select(func.count()).select_from(OutboxRow).where(due)).one() > 0
 
     def title(self, text: str) -> None:
         print(f"\n▶ {text}")
@@ -104,17 +136,18 @@ class Scene:
     def show(self, *, brief: bool = False, empty: str | None = "(nothing visible)") -> None:
         """What people saw since the last look; ``brief``: one line for each thing seen."""
         calls = self.fake.calls()
-        text = render_transcript(calls[self.seen :], self.names, self.channels)
+        new = [(call, render_transcript([call], self.names, self.channels)) for call in calls]
+        shown = sorted(new[self.seen :], key=lambda it: (SHOWN_FIRST.get(it[0].method, 5), it[1]))
+        text = "\n".join(t for _, t in shown if t)
         self.seen = len(calls)
         lines = one_line_each(text.splitlines()) if brief else text.splitlines()
         for line in lines or ([empty] if empty else []):
             print("    " + line)
 
-    def count(self, method: str) -> Callable[[int], Callable[[], bool]]:
-        def at_least(n: int) -> Callable[[], bool]:
-            return lambda: len(self.fake.calls(method, ok=True)) >= n
-
-        return at_least
+    def more(self, method: str, n: int = 1) -> Callable[[], bool]:
+        """True once the fake has ``n`` more successful ``method`` calls than now."""
+        before = len(self.fake.calls(method, ok=True))
+        return lambda: len(self.fake.calls(method, ok=True)) >= before + n
 
 
 def one_line_each(lines: list[str], width: int = 150) -> list[str]:
@@ -231,6 +264,7 @@ def bravo_on(scene: Scene, clock: SimClock, env: dict[str, str]) -> Iterator[tup
     settings = load_settings(env)
     db = Database.from_url(settings.database_url)
     deps = build_deps(settings, db, clock=clock)
+    scene.work = deps.work
     app = scene.make_app(deps)
     server = make_server(
         "127.0.0.1",
@@ -248,6 +282,7 @@ def bravo_on(scene: Scene, clock: SimClock, env: dict[str, str]) -> Iterator[tup
         server.server_close()
         app.listener_runner.listener_executor.shutdown(wait=True)
         deps.work.shutdown(wait=True)
+        scene.work = None
         db.dispose()
 
 

@@ -14,7 +14,7 @@ from bot.blocks import Block, button, clip, context, message, quote, section
 from bot.feedback import ids
 from bot.feedback.customer import KINDS, SOURCES
 from bot.feedback.rules import Audience, FeedbackDraft, Inbox
-from bot.text import escape, said
+from bot.text import escape, said, trim
 from storage.models.feedback import (
     CustomerFeedback,
     CustomerKind,
@@ -34,7 +34,7 @@ def meta(**values: Any) -> str:
 
 
 def _text(value: str, limit: int = 1000) -> str:
-    return escape(clip(value, limit))
+    return escape(trim(value, limit))
 
 
 def _option(text: str, value: str) -> dict[str, Any]:

@@ -65,8 +65,9 @@ def due_messages(due: Due, zone: ZoneInfo) -> list[OutMessage]:
 
 
 def closed_messages(closed: Closed, celebration_channel: str | None) -> list[OutMessage]:
-    """A goal completed (celebrated: owner, coaches when shared, the channel when public) or
-    archived; either way its open prompts lose their buttons."""
+    """A goal completed (celebrated: coaches when shared, the channel when public) or archived;
+    either way its open prompts lose their buttons. The owner, who closed it, hears it in the
+    one acknowledgement of what they pressed, not in a message of its own."""
     goal = closed.goal
     out: list[OutMessage] = []
     for prompt in closed.closed_prompts:
@@ -74,14 +75,6 @@ def closed_messages(closed: Closed, celebration_channel: str | None) -> list[Out
     if goal.status != GoalStatus.COMPLETED:
         return out
     key = f"goal-done:{goal.team_id}:{goal.id}"
-    out.append(
-        OutMessage(
-            kind=ids.GOAL_DONE,
-            method=SlackMethod.POST,
-            payload=render.completed_dm_owner(goal, closed.streak_milestone),
-            dedupe_key=f"{key}:owner",
-        )
-    )
     if shared_with_coach(goal):
         for coach in closed.coaches:
             out.append(
@@ -113,14 +106,17 @@ def checkin_messages(
     from_prompt_buttons: bool,
     in_channel: Set[str] = frozenset(),
 ) -> list[OutMessage]:
-    """A check-in's edits, alerts and streak milestone: a DM, unless the owner's milestones go
-    to their team channel (``in_channel``; the celebrations job posts it there). A milestone
-    reached by completing the goal is told in the completion DM either way."""
+    """A check-in's alerts and celebrations, and the owner's one acknowledgement when it came
+    from the note form: the waiting prompt redrawn as answered, or else a DM. A prompt's
+    buttons are acknowledged by the handler's redraw (``checkin_ack``)."""
     goal, checkin = result.goal, result.checkin
     out: list[OutMessage] = []
-    if result.prompt is not None and not from_prompt_buttons:
-        # Answered from a note or on their own: the waiting prompt shows it was answered.
-        out += prompt_edit(result.prompt, render.prompt_answered(goal, checkin.status, goal.streak))
+    if not from_prompt_buttons:
+        milestone = milestone_told(result, in_channel)
+        told = []
+        if result.prompt is not None:
+            told = prompt_edit(result.prompt, checkin_ack(result, milestone))
+        out += told or [checkin_saved(result, milestone)]
     if checkin.status == CheckInStatus.BLOCKED:
         for coach in result.coaches:
             out.append(
@@ -131,19 +127,24 @@ def checkin_messages(
                     dedupe_key=f"blocked:{goal.team_id}:{checkin.id}:{coach}",
                 )
             )
-    if result.streak_milestone and result.completed is None and goal.owner_id not in in_channel:
-        out.append(
-            OutMessage(
-                kind=ids.MILESTONE,
-                method=SlackMethod.POST,
-                payload=render.milestone_dm(goal.owner_id, result.streak_milestone),
-                dedupe_key=f"milestone:{goal.team_id}:{goal.owner_id}:checkin_streak:"
-                f"{result.streak_milestone}",
-            )
-        )
     if result.completed is not None:
         out += closed_messages(result.completed, celebration_channel)
     return out
+
+
+def milestone_told(result: CheckInResult, in_channel: Set[str] = frozenset()) -> int | None:
+    """The streak milestone the owner's acknowledgement tells: none when their milestones go
+    to their team channel (the celebrations job posts it there), except with the goal completed,
+    where the streak is part of the news."""
+    if result.completed is None and result.goal.owner_id in in_channel:
+        return None
+    return result.streak_milestone
+
+
+def checkin_ack(result: CheckInResult, milestone: int | None) -> dict[str, object]:
+    """The answered prompt, as its owner sees it once they checked in."""
+    goal = result.goal
+    return render.prompt_answered(goal, result.checkin.status, goal.streak, milestone)
 
 
 def goal_saved(
@@ -159,9 +160,12 @@ def goal_saved(
     )
 
 
-def checkin_saved(result: CheckInResult) -> OutMessage:
-    """The owner's confirmation, by DM, of a check-in from the note modal."""
-    saved = render.checkin_saved(result.goal, result.checkin.status, counted=result.counted)
+def checkin_saved(result: CheckInResult, milestone: int | None) -> OutMessage:
+    """The owner's confirmation, by DM, of a check-in from the note form that answered no
+    prompt Bravo could redraw."""
+    saved = render.checkin_saved(
+        result.goal, result.checkin.status, counted=result.counted, milestone=milestone
+    )
     return OutMessage(
         kind=ids.CHECKIN_SAVED,
         method=SlackMethod.POST,

@@ -16,7 +16,7 @@ from bot.cadence import CADENCE_LABELS, WEEKDAYS
 from bot.goals import ids
 from bot.goals.ids import MenuVerb
 from bot.goals.rules import OPEN, cadence_of
-from bot.text import escape
+from bot.text import escape, trim
 from storage.models.goals import (
     CadenceKind,
     CheckIn,
@@ -68,7 +68,7 @@ def when(at: datetime | None, zone: ZoneInfo) -> str:
 
 
 def _text(value: str, limit: int = 1500) -> str:
-    return escape(clip(value, limit))
+    return escape(trim(value, limit))
 
 
 def goal_line(goal: Goal) -> str:
@@ -326,17 +326,32 @@ def resumed(goal: Goal, zone: ZoneInfo) -> str:
     return f"Check-ins resumed. Next: {when(goal.next_due_at, zone)}."
 
 
-def closed(goal: Goal) -> str:
+def closed(goal: Goal, milestone: int | None = None) -> str:
     if goal.status == GoalStatus.COMPLETED:
-        return ":trophy: Goal completed. Well done!"
+        return _told(":trophy: Goal completed. Well done! What's next?", milestone)
     return "Goal archived. It stays in your history; no more check-ins."
 
 
-def checkin_saved(goal: Goal, status: str, *, counted: bool) -> dict[str, Any]:
+def _told(text: str, milestone: int | None, completed: bool = False) -> str:
+    """The owner's one acknowledgement, with what the check-in brought: the goal completed, a
+    streak milestone (no separate message tells them)."""
+    if completed:
+        text += "\n:trophy: You completed your goal. Well done! What's next?"
+    if milestone:
+        text += (
+            f"\n:tada: {milestone} check-ins in a row! Small steps, kept up, are how skills grow."
+        )
+    return text
+
+
+def checkin_saved(
+    goal: Goal, status: str, *, counted: bool, milestone: int | None = None
+) -> dict[str, Any]:
     streak = f" :fire: {goal.streak} in a row." if counted and goal.streak > 1 else ""
     text = f"Check-in saved: {STATUS_LABEL[status]}.{streak}"
     if status == CheckInStatus.BLOCKED:
         text += " Who could help you get unblocked? Your coach hears about it if you shared it."
+    text = _told(text, milestone, goal.status == GoalStatus.COMPLETED)
     return message(text, [section(text), context(goal_line(goal))])
 
 
@@ -387,9 +402,13 @@ def checkin_prompt(
     return message(f"Time to check in: {_text(goal.what, 100)}", blocks)
 
 
-def prompt_answered(goal: Goal, status: str, streak: int) -> dict[str, Any]:
+def prompt_answered(
+    goal: Goal, status: str, streak: int, milestone: int | None = None
+) -> dict[str, Any]:
     fire = f" · :fire: {streak} in a row" if streak > 1 else ""
-    text = f"Checked in: {STATUS_LABEL[status]}{fire}"
+    text = _told(
+        f"Checked in: {STATUS_LABEL[status]}{fire}", milestone, goal.status == GoalStatus.COMPLETED
+    )
     return message(text, [section(f"{goal_line(goal)}\n{text}")])
 
 
@@ -424,17 +443,6 @@ def prompt_dm(
 
 
 # Celebrations and alerts to coaches -----------------------------------------------------------
-
-
-def milestone_dm(user_id: str, streak: int) -> dict[str, Any]:
-    text = f"{streak} check-ins in a row! Small steps, kept up, are how skills grow."
-    return {"channel": user_id, **message(text, [section(":tada: " + text)])}
-
-
-def completed_dm_owner(goal: Goal, milestone: int | None) -> dict[str, Any]:
-    extra = f" And a streak of {milestone} check-ins along the way." if milestone else ""
-    text = f":trophy: You completed your goal {goal_line(goal)}!{extra} What's next?"
-    return {"channel": goal.owner_id, **message("You completed a goal!", [section(text)])}
 
 
 def completed_dm_coach(goal: Goal, coach_id: str) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from storage import goals as store
 from storage.models.goals import Goal, PromptStatus
 
 __all__ = [  # the use cases, and what other capabilities and tests take from the room
+    "Answered",
     "Changed",
     "CheckInResult",
     "GoalSpec",
@@ -89,9 +90,17 @@ def save_goal(deps: Deps, *, team_id: str, owner_id: str, form: GoalForm) -> dic
     return {}
 
 
-def answer_prompt(deps: Deps, *, team_id: str, actor_id: str, answer: Answer) -> CheckInResult:
-    """A prompt's status button: the check-in, and what it sends (alerts, milestone,
-    completion)."""
+@dataclass(frozen=True)
+class Answered:
+    """A prompt answered by its buttons, and the prompt as its owner should now see it (the
+    one acknowledgement: it tells a milestone or the goal completed too)."""
+
+    result: CheckInResult
+    ack: dict[str, object]
+
+
+def answer_prompt(deps: Deps, *, team_id: str, actor_id: str, answer: Answer) -> Answered:
+    """A prompt's status button: the check-in, and what it sends (alerts, completion)."""
     with deps.db.write() as session:
         result = record_checkin(
             session,
@@ -102,15 +111,14 @@ def answer_prompt(deps: Deps, *, team_id: str, actor_id: str, answer: Answer) ->
             status=answer.status,
             now=deps.clock(),
         )
+        in_channel = _milestones_in_channel(session, result)
         sent = messages.checkin_messages(
-            result,
-            deps.settings.kudos.kudos_channel,
-            from_prompt_buttons=True,
-            in_channel=_milestones_in_channel(session, result),
+            result, deps.settings.kudos.kudos_channel, from_prompt_buttons=True
         )
         _queue(deps, session, team_id, sent)
     deps.deliverer.kick()
-    return result
+    ack = messages.checkin_ack(result, messages.milestone_told(result, in_channel))
+    return Answered(result, ack)
 
 
 def goal_to_note(deps: Deps, *, team_id: str, actor_id: str, prompt_id: int | None) -> Goal:
@@ -149,7 +157,6 @@ def check_in_with_note(deps: Deps, *, team_id: str, actor_id: str, note: Note) -
             from_prompt_buttons=False,
             in_channel=_milestones_in_channel(session, result),
         )
-        sent.append(messages.checkin_saved(result))
         _queue(deps, session, team_id, sent)
     deps.deliverer.kick()
     return result
@@ -169,6 +176,7 @@ class Changed:
 
     goal: Goal
     zone: ZoneInfo
+    milestone: int | None = None  # a streak milestone the completion brought
 
 
 def change_goal(
@@ -181,14 +189,15 @@ def change_goal(
     with deps.db.write() as session:
         if verb == MenuVerb.RESUME:
             goal = resume_goal(session, team_id=team_id, goal_id=goal_id, owner=owner, now=now)
+            milestone = None
         else:
             close = complete_goal if verb == MenuVerb.COMPLETE else archive_goal
             closed = close(session, team_id=team_id, goal_id=goal_id, actor_id=actor_id, now=now)
             sent = messages.closed_messages(closed, deps.settings.kudos.kudos_channel)
             _queue(deps, session, team_id, sent)
-            goal = closed.goal
+            goal, milestone = closed.goal, closed.streak_milestone
     deps.deliverer.kick()
-    return Changed(goal, owner.zone)
+    return Changed(goal, owner.zone, milestone)
 
 
 def pause(deps: Deps, *, team_id: str, owner_id: str, pause: Pause) -> Goal:

@@ -25,10 +25,14 @@ def announcements(
     *,
     in_channel: Set[str] = frozenset(),
     thread_ts: str | None = None,
+    giver_confirmed: bool = True,
 ) -> list[OutMessage]:
-    """Everything a kudos sends: the channel post (in the thread of ``thread_ts``, if given), a
-    DM to each recipient, and a milestone DM for each celebration, except to those whose
-    milestones go to their team channel (``in_channel``: the celebrations job posts them there)."""
+    """Everything a kudos sends: the channel post (in the thread of ``thread_ts``, if given),
+    with one grouped line per milestone, and one DM to each recipient, which tells their own
+    milestone. The giver's streak milestone is in their confirmation; only when they get none
+    (``giver_confirmed`` False: a reaction, customer praise passed on) does it come by DM.
+    Those whose milestones go to their team channel (``in_channel``) are told there, by the
+    celebrations job."""
     out: list[OutMessage] = []
     if post_channel:
         post: dict[str, Any] = {"channel": post_channel, "unfurl_links": False}
@@ -44,17 +48,18 @@ def announcements(
                 notify_user=result.giver_id,
             )
         )
+    told = [c for c in result.celebrations if c.user_id not in in_channel]
     for uid in result.recipient_ids:
         out.append(
             OutMessage(
                 kind=OutboxKind.DM,
                 method=SlackMethod.POST,
-                payload=recipient_dm(result, uid),
+                payload=recipient_dm(result, uid, told),
                 ref=result.batch_id,
             )
         )
-    for c in result.celebrations:
-        if c.user_id in in_channel:
+    for c in told:
+        if c.user_id != result.giver_id or giver_confirmed:
             continue
         out.append(
             OutMessage(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from datetime import datetime
 from typing import Any
 
@@ -35,12 +35,24 @@ def _values(values: tuple[str, ...]) -> str:
     return "  ".join(f"`#{v}`" for v in values)
 
 
-def celebration_line(c: Celebration) -> str:
-    if c.kind == MilestoneKind.RECEIVED:
-        if c.threshold == 1:
-            return f":tada: This is <@{c.user_id}>'s first kudos!"
-        return f":tada: <@{c.user_id}> has now received {c.threshold} kudos!"
-    return f":fire: <@{c.user_id}> has given kudos {c.threshold} weeks in a row!"
+def celebration_lines(celebrations: Sequence[Celebration]) -> list[str]:
+    """The milestones a kudos brought, for the channel: one line per milestone, naming everyone
+    who reached it together ("First kudos ever for @a, @b and @c")."""
+    groups: dict[tuple[str, int], list[str]] = {}
+    for c in celebrations:
+        groups.setdefault((c.kind, c.threshold), []).append(c.user_id)
+    return [_celebration_line(kind, n, users) for (kind, n), users in groups.items()]
+
+
+def _celebration_line(kind: str, threshold: int, user_ids: list[str]) -> str:
+    who = mentions(list(dict.fromkeys(user_ids)))
+    if kind == MilestoneKind.RECEIVED:
+        if threshold == 1:
+            return f":tada: First kudos ever for {who}!"
+        verb = "has" if len(user_ids) == 1 else "have"
+        return f":tada: {who} {verb} now received {threshold} kudos!"
+    verb = "has" if len(user_ids) == 1 else "have"
+    return f":fire: {who} {verb} given kudos {threshold} weeks in a row!"
 
 
 def kudos_post(
@@ -59,33 +71,41 @@ def kudos_post(
         notes.append(f"<{permalink}|the message>")
     if notes:
         blocks.append(context(*notes))
-    for c in result.celebrations:
-        if c.user_id not in in_channel:
-            blocks.append(context(celebration_line(c)))
+    shown = [c for c in result.celebrations if c.user_id not in in_channel]
+    blocks += [context(line) for line in celebration_lines(shown)]
     return message(f"<@{result.giver_id}> gave kudos to {who}", blocks)
 
 
-def recipient_dm(result: KudosResult, recipient_id: str) -> dict[str, Any]:
+def recipient_dm(
+    result: KudosResult, recipient_id: str, celebrations: Sequence[Celebration] = ()
+) -> dict[str, Any]:
+    """The kudos, to one recipient, with the milestones it brought them (no DM of their own)."""
     where = f" in <#{result.channel_id}>" if result.channel_id else ""
     lines = [f":sparkles: <@{result.giver_id}> gave you kudos{where}!", quote(said(result.reason))]
     blocks: list[Block] = [section("\n".join(lines))]
     if result.values:
         blocks.append(context("For " + _values(result.values)))
+    mine = [celebration_words(c) for c in celebrations if c.user_id == recipient_id]
+    if mine:
+        blocks.append(section(":tada: " + " ".join(mine)))
     return {"channel": recipient_id, **message(f"<@{result.giver_id}> gave you kudos", blocks)}
 
 
-def celebration_dm(c: Celebration) -> dict[str, Any]:
+def celebration_words(c: Celebration) -> str:
+    """A milestone, told to the person who reached it."""
     if c.kind == MilestoneKind.RECEIVED:
-        text = (
-            "You received your first kudos. Welcome to the wall of fame!"
-            if c.threshold == 1
-            else f"You have received {c.threshold} kudos. People notice what you do."
-        )
-    else:
-        text = (
-            f"You have recognised someone {c.threshold} weeks in a row. "
-            "That habit makes your team better."
-        )
+        if c.threshold == 1:
+            return "You received your first kudos. Welcome to the wall of fame!"
+        return f"You have received {c.threshold} kudos. People notice what you do."
+    return (
+        f"You have recognised someone {c.threshold} weeks in a row. "
+        "That habit makes your team better."
+    )
+
+
+def celebration_dm(c: Celebration) -> dict[str, Any]:
+    """A milestone by DM, for a giver who gets no confirmation to tell it in (a reaction)."""
+    text = celebration_words(c)
     return {"channel": c.user_id, **message(text, [section(":tada: " + text)])}
 
 
@@ -128,7 +148,10 @@ def giver_confirmation(result: KudosResult, undo_minutes: int) -> dict[str, Any]
     ]
     if result.left_giver_out:
         lines.append(LEFT_OUT)
-    if result.streak_weeks > 1:
+    streak = [c for c in result.celebrations if c.user_id == result.giver_id]
+    if streak:
+        lines.append(":fire: " + " ".join(celebration_words(c) for c in streak))
+    elif result.streak_weeks > 1:
         lines.append(f":fire: {result.streak_weeks}-week giving streak.")
     blocks: list[Block] = [
         section("\n".join(lines)),

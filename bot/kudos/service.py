@@ -152,6 +152,7 @@ def give(deps: Deps, gift: Gift) -> KudosResult | None:
             gift.permalink,
             in_channel=in_channel,
             thread_ts=gift.thread_ts if place.channel_id == gift.channel_id else None,
+            giver_confirmed=gift.source not in (KudosSource.REACTION, KudosSource.CUSTOMER),
         )
         deps.outbox.enqueue(session, gift.team_id, messages, now)
     deps.deliverer.kick()

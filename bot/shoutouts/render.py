@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.blocks import Block, clip, context, header, message, quote, section
+from bot.blocks import Block, context, header, message, quote, section
 from bot.cadence import WEEKDAYS
 from bot.celebrations.service import milestone_words
 from bot.shoutouts.week import REASON_CHARS, Moment, Week
 from bot.suggestions.service import DoneSuggestion
-from bot.text import escape, said
+from bot.text import escape, said, trim
 from storage.models import ShoutoutChannel
 
 MAX_NAMES = 25
@@ -30,7 +30,7 @@ def clip_mrkdwn(text: str, limit: int) -> str:
     """Clip safe mrkdwn without cutting a mention or link (``<...>``) or an entity in half."""
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1]
+    cut = trim(text, limit).removesuffix("…")  # at a word boundary
     if cut.rfind("<") > cut.rfind(">"):
         cut = cut[: cut.rfind("<")]
     if cut.rfind("&") > cut.rfind(";"):
@@ -94,7 +94,8 @@ def weekly_post(week: Week) -> dict[str, Any]:
         return quiet_post(week)
     people = len(week.recognised)
     summary = (
-        f"{week.kudos} kudos this week: {people} {'person' if people == 1 else 'people'} "
+        f"{week.kudos} kudos this week{week.counted_note}: "
+        f"{people} {'person' if people == 1 else 'people'} "
         f"recognised by {week.givers} {'teammate' if week.givers == 1 else 'teammates'}."
     )
     blocks: list[Block] = [
@@ -108,8 +109,9 @@ def weekly_post(week: Week) -> dict[str, Any]:
     if week.values:
         top = ", ".join(f"`#{v}` ({n})" for v, n in week.values[:3])
         facts.append(f":bar_chart: *Values recognised most:* {top}")
-    if week.recognised:
-        facts.append(f":raised_hands: *Recognised:* {names(list(week.recognised))}")
+    again = [u for u in week.recognised if u not in week.first_timers]  # each person once
+    if again:
+        facts.append(f":raised_hands: *Recognised:* {names(again)}")
     if week.first_timers:
         facts.append(f":seedling: *First kudos ever:* {names(list(week.first_timers))}")
     if facts:
@@ -120,7 +122,7 @@ def weekly_post(week: Week) -> dict[str, Any]:
             lines.append(f"…and {len(week.milestones) - MAX_NAMES} more")
         blocks.append(section("*Milestones*\n" + "\n".join(lines)))
     if week.goals:
-        lines = [f":trophy: <@{g.owner_id}>: *{escape(clip(g.what, 200))}*" for g in week.goals]
+        lines = [f":trophy: <@{g.owner_id}>: *{escape(trim(g.what, 200))}*" for g in week.goals]
         shown = lines[:10] + ([f"…and {len(lines) - 10} more"] if len(lines) > 10 else [])
         blocks.append(section("*Goals completed*\n" + "\n".join(shown)))
     if week.done:
@@ -168,7 +170,7 @@ def week_list(week: Week) -> dict[str, Any]:
     if not week.moments:
         text = "No kudos among this channel's members in the last seven days yet."
         return {"response_type": "ephemeral", **message(text, [section(text)])}
-    blocks: list[Block] = [section(f"*All {len(week.moments)} kudos moments, {_period(week)}*")]
+    blocks: list[Block] = [section(f"*All {week.kudos} kudos, {_period(week)}*{week.counted_note}")]
     lines = [
         f"• <@{m.giver_id}> → {names(m.recipient_ids, 8)}: {reason_text(m.reason, 200)}"
         for m in week.moments

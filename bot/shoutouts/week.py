@@ -17,11 +17,15 @@ from bot.cadence import local_time
 from bot.celebrations.service import Reached
 from bot.suggestions.service import DoneSuggestion, done_between
 from storage import shoutouts as store
+from storage.models.kudos import MilestoneKind
 from storage.shoutouts import WeekKudos
 
 BEST_MOMENTS = 5
 TOP_VALUES = 3
 REASON_CHARS = 300
+# The one count of a week's kudos: a kudos given to several people at once is one kudos (one
+# moment), in the post's summary, its chart, its values and the full list alike.
+COUNTED_ONCE = "a kudos to several people counts once"
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class Week:
     start: datetime
     end: datetime
     tz: str
-    kudos: int  # kudos rows (one per recipient)
+    kudos: int  # kudos given: moments, a kudos to several people counting once (COUNTED_ONCE)
     recognised: tuple[str, ...]  # people recognised, most first
     givers: int
     moments: tuple[Moment, ...]  # every moment, oldest first
@@ -59,6 +63,13 @@ class Week:
     milestones: tuple[Reached, ...]
     goals: tuple[Completed, ...]
     done: tuple[DoneSuggestion, ...]  # "you said, we did": suggestions done this week
+
+    @property
+    def counted_note(self) -> str:
+        """Says how kudos are counted, when a kudos this week named several people."""
+        if any(len(m.recipient_ids) > 1 for m in self.moments):
+            return f" ({COUNTED_ONCE})"
+        return ""
 
     @property
     def quiet(self) -> bool:
@@ -103,9 +114,9 @@ def build_week(
     moments = _moments(rows)
     received = Counter(k.recipient_id for k in rows)
     recognised = tuple(u for u, _ in sorted(received.items(), key=lambda kv: (-kv[1], kv[0])))
-    values = Counter(v for k in rows for v in k.values.split(",") if v)
+    values = Counter(v for m in moments for v in m.values)
     earlier = store.recognised_before(session, team_id=team_id, user_ids=recognised, before=start)
-    days = Counter(k.created_at.astimezone(zone).date() for k in rows)
+    days = Counter(m.created_at.astimezone(zone).date() for m in moments)
     first_day = start.astimezone(zone).date()
     last_day = (end - timedelta(microseconds=1)).astimezone(zone).date()
     span = range((last_day - first_day).days + 1)  # 8 calendar days, the first and last partly
@@ -118,13 +129,14 @@ def build_week(
         session, team_id=team_id, owners=sorted(team), start=start, end=end
     )
     since, until = done_days(start, end, so_far=so_far)
+    first_timers = tuple(u for u in recognised if u not in earlier)
     return Week(
         team_id=team_id,
         channel_id=channel_id,
         start=start,
         end=end,
         tz=tz,
-        kudos=len(rows),
+        kudos=len(moments),
         recognised=recognised,
         givers=len({k.giver_id for k in rows}),
         moments=tuple(moments),
@@ -133,8 +145,8 @@ def build_week(
         per_day=tuple(
             (first_day + timedelta(days=i), days[first_day + timedelta(days=i)]) for i in span
         ),
-        first_timers=tuple(u for u in recognised if u not in earlier),
-        milestones=tuple(_highest(reached)),
+        first_timers=first_timers,
+        milestones=tuple(r for r in _highest(reached) if not _first_kudos_of(r, first_timers)),
         goals=tuple(Completed(g.owner_id, g.what) for g in goals),
         done=tuple(done_between(session, team_id=team_id, since=since, until=until)),
     )
@@ -177,6 +189,11 @@ def best_moments(moments: list[Moment], limit: int = BEST_MOMENTS) -> list[Momen
         if len(chosen) < limit and m not in chosen:
             chosen.append(m)
     return sorted(chosen, key=lambda m: m.created_at)
+
+
+def _first_kudos_of(r: Reached, first_timers: tuple[str, ...]) -> bool:
+    """A first-kudos milestone of someone the post already names under "First kudos ever"."""
+    return r.kind == MilestoneKind.RECEIVED and r.threshold == 1 and r.user_id in first_timers
 
 
 def _highest(reached: list[Reached]) -> list[Reached]:

@@ -107,7 +107,8 @@ def milestone_dms(bravo: Bravo, user: str, words: str) -> list[Call]:
     return [
         c
         for c in bravo.slack.calls("chat.postMessage", ok=True)
-        if c.args.get("channel") == user and words in c.args.get("text", "")
+        if c.args.get("channel") == user
+        and words in c.args.get("text", "") + json.dumps(c.args.get("blocks") or [])
     ]
 
 
@@ -140,12 +141,13 @@ def test_a_kudos_milestone_is_announced_once_by_dm_or_in_the_team_channel(
     dms = milestone_dms(bravo, "UBEN", "You received your first kudos")
     posted = channel_posts(bravo, words="<@UBEN> received their first kudos")
     [kudos_post] = channel_posts(bravo, words="gave kudos to")
-    in_post = "first kudos!" in json.dumps(kudos_post.args["blocks"])
+    in_post = "First kudos ever for <@UBEN>" in json.dumps(kudos_post.args["blocks"])
     if where == "channel":
         assert (len(dms), len(posted), in_post) == (0, 1, False)
     else:
         assert (len(dms), len(posted), in_post) == (1, 0, True)
-    assert len(milestone_dms(bravo, "UBEN", "gave you kudos")) == 1  # the kudos DM itself stays
+    # Told inside the one kudos DM, when by DM: never a DM of its own.
+    assert [c.args["text"] for c in milestone_dms(bravo, "UBEN", "")] == ["<@UANA> gave you kudos"]
 
 
 def test_milestones_chosen_for_a_channel_come_by_dm_without_a_team_channel(bravo: Bravo) -> None:
@@ -195,13 +197,14 @@ def test_a_checkin_streak_milestone_is_announced_once_by_dm_or_in_the_team_chann
         [prompt] = s.exec(select(CheckInPrompt)).all()
     before = len(bravo.slack.calls("response_url"))
     bravo.send.block_action("UANA", "checkin_answer", f"{prompt.id}:on_track", channel_id="D0ANA")
-    bravo.slack.wait_for("response_url", before + 1)
+    [redraw] = bravo.slack.wait_for("response_url", before + 1)[before:]
     with bravo.deps.db.read() as s:
         assert s.get(Goal, goal.id).streak == 4  # type: ignore[union-attr]
     celebrate_and_deliver(bravo)
     dms = milestone_dms(bravo, "UANA", "4 check-ins in a row")
+    told = "4 check-ins in a row" in redraw.args["text"]  # the pressed prompt, redrawn
     posted = channel_posts(bravo, words="<@UANA> checked in on a goal 4 times in a row")
-    assert (len(dms), len(posted)) == ((0, 1) if where == "channel" else (1, 0))
+    assert (len(dms), told, len(posted)) == ((0, False, 1) if where == "channel" else (0, True, 0))
 
 
 # A listener called alone -----------------------------------------------------------------------

@@ -264,8 +264,9 @@ def test_the_note_modal_records_progress_and_closes_the_prompt(bravo: Bravo) -> 
         assert s.get(CheckInPrompt, prompt.id).status == "answered"  # type: ignore[union-attr]
     [edit] = bravo.slack.calls("chat.update", ok=True)
     assert edit.args["ts"] == post.response["ts"] and "At risk" in edit.args["text"]
-    saved = [c for c in bravo.slack.calls("chat.postMessage") if "Check-in saved" in c.args["text"]]
-    assert saved and "<!here>" not in json.dumps(saved[0].args)
+    assert "<!here>" not in json.dumps(edit.args)
+    # The updated prompt is the one acknowledgement: no "Check-in saved" DM besides.
+    assert not [c for c in bravo.slack.calls("chat.postMessage") if "saved" in c.args["text"]]
 
 
 def test_archiving_a_goal_closes_its_prompt_and_old_buttons_explain(bravo: Bravo) -> None:

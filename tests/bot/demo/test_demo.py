@@ -80,7 +80,9 @@ def test_the_fortnight_shows_goals_checkins_and_coaching(played: Played) -> None
     assert "@cy is off next Monday" in out and ": away 1)" in out
     assert out.count("DM to @ben  Bravo: *Your coaching digest, week of") == 2
     assert "· missed 1" in out
-    assert "DM to @ana  Bravo: :trophy: You completed your goal *Summarise" in out
+    # Done! is answered once, in the pressed prompt: no completion DM besides.
+    assert "@ana presses [Done!]\n    only @ana sees  (updated) Bravo: *Summarise" in out
+    assert ":trophy: You completed your goal. Well done!" in out
     assert "DM to @ben  Bravo: :trophy: @ana completed a goal" in out
     assert "#team-wins  Bravo: :trophy: @ana just completed a goal" in out
     assert "#team-wins  Bravo: :clap: @ben gave kudos to @ana" in out
@@ -97,8 +99,8 @@ def test_the_fortnight_sends_nothing_twice(played: Played) -> None:
     assert len(played.posts("gentle nudge")) == 1
     assert len(played.posts("is blocked")) == 1
     assert [c.args["channel"] for c in played.posts("coaching digest")] == [BEN, BEN]
-    done = played.posts("completed a goal")  # the owner, the coach and the channel, once each
-    assert sorted(c.args["channel"] for c in done) == sorted([ANA, BEN, CHANNEL])
+    done = played.posts("completed a goal")  # the coach and the channel, once each (the owner
+    assert sorted(c.args["channel"] for c in done) == sorted([BEN, CHANNEL])  # hears it once)
     updates = played.slack.calls("chat.update", ok=True)
     assert len([c for c in updates if "was missed" in c.args["text"]]) == 1
 

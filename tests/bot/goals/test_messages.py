@@ -44,9 +44,9 @@ def recipients(sent: list[OutMessage]) -> set[str]:
 @pytest.mark.parametrize(
     ("visibility", "expected"),
     [
-        ("private", {"UANA"}),
-        ("coach", {"UANA", "UBEN"}),
-        ("public", {"UANA", "UBEN", "C1"}),
+        ("private", set()),  # the owner, who completed it, hears it in their acknowledgement
+        ("coach", {"UBEN"}),
+        ("public", {"UBEN", "C1"}),
     ],
 )
 def test_a_completed_goal_is_celebrated_only_where_its_visibility_allows(
@@ -58,7 +58,7 @@ def test_a_completed_goal_is_celebrated_only_where_its_visibility_allows(
 
 def test_the_celebration_channel_setting_wins_for_public_goals() -> None:
     closed = Closed(goal("public"), (), (), None)
-    assert recipients(messages.closed_messages(closed, "CKUDOS")) == {"UANA", "CKUDOS"}
+    assert recipients(messages.closed_messages(closed, "CKUDOS")) == {"CKUDOS"}
 
 
 def test_an_archived_goal_is_announced_to_no_one_and_its_prompt_loses_its_buttons() -> None:
@@ -95,22 +95,18 @@ def test_prompts_go_to_the_owner_only_and_escape_what_people_typed() -> None:
     assert "<@UBOSS>" not in text  # a mention typed into a goal pings no one
 
 
-def test_a_streak_milestone_is_a_dm_unless_it_goes_to_the_team_channel() -> None:
+def test_a_streak_milestone_is_told_in_the_acknowledgement_unless_it_goes_to_the_channel() -> None:
     checkin = checkin_of("on_track")
     result = CheckInResult(goal("coach", "active"), checkin, None, True, 4, None, ())
-    [dm] = messages.checkin_messages(result, None, from_prompt_buttons=True)
-    assert dm.payload["channel"] == "UANA" and dm.dedupe_key == "milestone:T1:UANA:checkin_streak:4"
-    assert (
-        messages.checkin_messages(
-            result, None, from_prompt_buttons=True, in_channel=frozenset({"UANA"})
-        )
-        == []
-    )
-    # Completing the goal tells the streak in the completion DM, wherever milestones go.
+    assert messages.checkin_messages(result, None, from_prompt_buttons=True) == []  # no DM
+    assert messages.milestone_told(result) == 4
+    assert "4 check-ins in a row" in messages.checkin_ack(result, 4)["text"]  # type: ignore[operator]
+    assert messages.milestone_told(result, frozenset({"UANA"})) is None
+    # From the note form with no prompt to redraw: one DM, the confirmation, telling it.
+    [saved] = messages.checkin_messages(result, None, from_prompt_buttons=False)
+    assert saved.payload["channel"] == "UANA" and "4 check-ins in a row" in str(saved.payload)
+    # Completing the goal tells the streak in the acknowledgement, wherever milestones go.
     done = Closed(goal("private"), (), (), 4)
     finished = CheckInResult(goal("private"), checkin, None, True, 4, done, ())
-    out = messages.checkin_messages(
-        finished, None, from_prompt_buttons=True, in_channel=frozenset({"UANA"})
-    )
-    assert [m.payload["channel"] for m in out] == ["UANA"]
-    assert "streak of 4" in json.dumps(out[0].payload)
+    assert messages.milestone_told(finished, frozenset({"UANA"})) == 4
+    assert messages.checkin_messages(finished, None, from_prompt_buttons=True) == []
