@@ -4,12 +4,12 @@ Pure: no Slack client, no database."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot import payload
 from bot.errors import BadDateError, UnknownCommandError
 from bot.goals import ids
 from bot.goals.errors import FieldMissingError, OutOfDateError
@@ -115,8 +115,7 @@ def number(text: str) -> int | None:
 
 def meta(view: dict[str, Any]) -> dict[str, Any]:
     """What a modal carries from where it was opened (``render.meta``)."""
-    found = json.loads(view.get("private_metadata") or "{}")
-    return found if isinstance(found, dict) else {}
+    return payload.meta(view)
 
 
 def _state(view: dict[str, Any], block: str, key: str) -> Any:
@@ -129,7 +128,7 @@ def _option(view: dict[str, Any], block: str) -> str:
 
 
 def _id(value: object) -> int | None:
-    return value if isinstance(value, int) else None
+    return payload.an_id(value)
 
 
 @dataclass(frozen=True)
@@ -159,7 +158,7 @@ def goal_form(view: dict[str, Any]) -> GoalForm:
         visibility=_option(view, ids.VISIBILITY),
     )
     found = meta(view)
-    return GoalForm(draft, _id(found.get("goal")), found.get("channel"))
+    return GoalForm(draft, _id(found.get("goal")), payload.meta_text(found, "channel"))
 
 
 @dataclass(frozen=True)
@@ -207,4 +206,4 @@ def pause(view: dict[str, Any]) -> Pause:
         until = date.fromisoformat(_state(view, ids.PAUSE_UNTIL, "selected_date") or "")
     except ValueError:
         raise FieldMissingError(ids.PAUSE_UNTIL) from None
-    return Pause(int(meta(view).get("goal") or 0), until)
+    return Pause(_id(meta(view).get("goal")) or 0, until)
