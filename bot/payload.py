@@ -50,15 +50,11 @@ def _(err: UnreadableError) -> str:
 
 
 def an_id(value: object) -> int | None:
-    """An id Bravo wrote (a number, or its digits): None when absent, UnreadableError when it
-    is not a positive id a 64-bit column can hold."""
-    if value is None or value == "":
+    """An id Bravo wrote in ``private_metadata`` (a JSON number): None when absent,
+    UnreadableError when it is anything but a positive id a 64-bit column can hold."""
+    if value is None:
         return None
-    if isinstance(value, bool):
-        raise UnreadableError("an id")
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
-        value = int(value)
-    if isinstance(value, int) and 0 < value <= MAX_ID:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID:
         return value
     raise UnreadableError("an id")
 

@@ -12,7 +12,7 @@ from typing import Any
 from bot import payload
 from bot.errors import BadDateError, UnknownCommandError
 from bot.goals import ids
-from bot.goals.errors import FieldMissingError, OutOfDateError
+from bot.goals.errors import FieldMissingError, FieldTooLongError, OutOfDateError
 from bot.goals.ids import MenuVerb
 from bot.goals.rules import CHECKIN_STATUSES, GoalDraft
 from bot.text import tokenize
@@ -181,15 +181,24 @@ def note(view: dict[str, Any]) -> Note:
         raise FieldMissingError(ids.NOTE_PROGRESS)
     if status not in CHECKIN_STATUSES:
         raise FieldMissingError(ids.NOTE_STATUS)
+    texts = {block: _text(view, block) for block in (ids.NOTE_WELL, ids.NOTE_NEXT)}
     found = meta(view)
     return Note(
         prompt_id=_id(found.get("prompt")),
         goal_id=_id(found.get("goal")),
         status=CheckInStatus(status),
-        progress=progress,
-        went_well=_state(view, ids.NOTE_WELL, "value") or "",
-        next_step=_state(view, ids.NOTE_NEXT, "value") or "",
+        progress=_text(view, ids.NOTE_PROGRESS),
+        went_well=texts[ids.NOTE_WELL],
+        next_step=texts[ids.NOTE_NEXT],
     )
+
+
+def _text(view: dict[str, Any], block: str) -> str:
+    """A text field of a modal, within its limit (``ids.LIMITS``)."""
+    text = payload.text_at(view, block, ids.INPUT)
+    if len(text) > ids.LIMITS[block]:
+        raise FieldTooLongError(block, ids.LIMITS[block], len(text))
+    return text
 
 
 @dataclass(frozen=True)

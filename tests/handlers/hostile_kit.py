@@ -88,6 +88,15 @@ def good_value(element: dict[str, Any]) -> dict[str, Any]:
     return {"type": kind}
 
 
+def text_fields(view: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(block_id, action_id, element) of each text input of ``view``."""
+    return [
+        (b["block_id"], b["element"]["action_id"], b)
+        for b in view.get("blocks") or []
+        if b.get("type") == "input" and b["element"].get("type") == "plain_text_input"
+    ]
+
+
 def good_values(view: dict[str, Any]) -> dict[str, Any]:
     """state.values for every input block of ``view``."""
     values: dict[str, Any] = {}
@@ -153,7 +162,9 @@ def tracebacks(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
 
 
-def one_bravo(folder: Path, database: Database | None = None) -> Iterator[Bravo]:
+def one_bravo(
+    folder: Path, database: Database | None = None, env: dict[str, str] | None = None
+) -> Iterator[Bravo]:
     """Bravo over HTTP for a whole module of hostile tests (one server, many requests), with
     one work thread, so ``settle`` can wait for the work that requests handed on."""
     slack = FakeSlack(team_id=TEAM, bot_user_id="UBRAVO")
@@ -165,7 +176,7 @@ def one_bravo(folder: Path, database: Database | None = None) -> Iterator[Bravo]
     db = database or Database.from_url(f"sqlite:///{folder / 'bravo.db'}")
     upgrade(db.engine)
     try:
-        yield from start_bravo(slack, db, work=WorkQueue(threads=1))
+        yield from start_bravo(slack, db, env, work=WorkQueue(threads=1))
     finally:
         db.dispose()
         slack.stop()
