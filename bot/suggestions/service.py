@@ -98,15 +98,14 @@ def set_up(deps: Deps, client: WebClient, *, team_id: str, admin_id: str, channe
 
 
 def post(deps: Deps, *, team_id: str, user_id: str, text: str) -> Suggestion:
-    """Count one against the author's daily limit, then post with no trace of them: three
-    transactions (is there a box; the count, alone; the suggestion and its post)."""
+    """Count one against the author's daily limit and post with no trace of them. The count is
+    in the suggestion's own transaction, so a suggestion that is not stored uses up nothing."""
     day = deps.clock().astimezone(UTC).date()
     with deps.db.read() as session:
         _box_of(session, team_id=team_id)
     key = quota_key(quota_secret(deps.settings), team_id=team_id, user_id=user_id, day=day)
     with deps.db.write() as session:
         count_one(session, key=key, day=day)
-    with deps.db.write() as session:
         row = _submit(session, team_id=team_id, text=text, day=day)
         [queued] = deps.outbox.enqueue(session, team_id, [messages.post(row)], deps.clock())
         row.outbox_id = queued.id
@@ -171,7 +170,7 @@ def _box_of(session: Session, *, team_id: str) -> SuggestionBox:
 
 
 def count_one(session: Session, *, key: str, day: date, limit: int = DAILY_LIMIT) -> None:
-    """Count a suggestion against the person's daily limit (run in its own transaction)."""
+    """Count a suggestion against the person's daily limit (in the suggestion's transaction)."""
     if not store.take_quota(session, key, day, limit):
         raise SuggestionLimitError(limit)
 
