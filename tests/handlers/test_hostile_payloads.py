@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from slack_bolt.request import BoltRequest
 
 from bot.goals import ids as goal_ids
 from bot.payload import UnreadableError, an_id, meta
+from handlers.app import build_app
 from storage.db import Database
 from tests.handlers.conftest import CHANNEL, Bravo
 from tests.handlers.hostile_kit import (
@@ -289,3 +291,30 @@ def test_kit_spoils_every_field_of_every_form() -> None:
         spoilt = {what.split(".")[0].split("=")[0] for what, _ in spoiled(view, WRONG_TYPES)}
         assert spoilt == set(good_values(view))
         assert copy.deepcopy(view) == view
+
+
+@pytest.mark.parametrize("spoil", ["no team", "user without id", "action_id a number", "no type"])
+def test_in_socket_mode_the_middleware_refuses_what_is_not_slacks_shape(
+    bravo: Bravo, spoil: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Socket Mode has no web layer: the app's own middleware refuses the envelope."""
+    app = build_app(bravo.deps, http=False)
+    payload = _interactive(bravo, "block_actions")
+    payload["actions"] = [{"action_id": "kudos_undo", "block_id": "b", "value": "1"}]
+    ENVELOPES[spoil](payload)
+    with caplog.at_level(logging.INFO):
+        answer = app.dispatch(BoltRequest(body=payload, mode="socket_mode"))
+    assert answer.status == 400
+    assert tracebacks(caplog) == []
+
+
+def test_in_socket_mode_a_spoiled_form_field_is_a_form_error(bravo: Bravo) -> None:
+    app = build_app(bravo.deps, http=False)
+    view = FORMS["goal"]
+    values = good_values(view)
+    values[goal_ids.WHAT][goal_ids.INPUT]["value"] = 5
+    payload = _interactive(bravo, "view_submission")
+    payload["view"] = bravo.send._full_view(view, values)
+    answer = app.dispatch(BoltRequest(body=payload, mode="socket_mode"))
+    assert answer.status == 200
+    assert list(json.loads(answer.body)["errors"]) == [goal_ids.WHAT]
