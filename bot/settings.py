@@ -81,7 +81,6 @@ class GoalRules:
     reminder_working_hours: int = 4
     # Two missed check-ins in a row tell the coach (when the goal is shared with one).
     missed_before_coach_alert: int = 2
-    max_text_chars: int = 1000
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 Slack's requests are checked before anything reads them: a request that is not signed with the
 signing secret (or whose timestamp is not a whole number of seconds within five minutes) gets
 401, and a signed body Bravo cannot read (not UTF-8, a ``payload`` that is not a JSON object, a
-JSON body that is not an object) gets 400. Each is one log line, never a stack trace, so nobody
-can fill the log or reach a listener with junk.
+JSON body that is not an object, an envelope not shaped as Slack's: ``bot.payload``) gets 400.
+Each is one log line, never a stack trace, so nobody can fill the log or reach a listener with
+junk.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
+from bot.payload import envelope_problem
 from storage.db import Database
 
 SLACK_PATH = "/slack/events"
@@ -99,11 +101,17 @@ def _unreadable(body: bytes, content_type: str) -> str | None:
     except UnicodeDecodeError:
         return "the body is not UTF-8"
     if content_type.startswith("application/json"):
-        return None if isinstance(_json(decoded), dict) else "the JSON body is not an object"
+        data = _json(decoded)
+        if not isinstance(data, dict):
+            return "the JSON body is not an object"
+        return envelope_problem(data)
     form = parse_qs(decoded, keep_blank_values=True)
-    if "payload" in form and not isinstance(_json(form["payload"][0]), dict):
+    if "payload" not in form:
+        return envelope_problem({k: v[0] for k, v in form.items()})
+    payload = _json(form["payload"][0])
+    if not isinstance(payload, dict):
         return "the payload is not a JSON object"
-    return None
+    return envelope_problem(payload)
 
 
 def _json(text: str) -> object:

@@ -8,14 +8,18 @@ work, nor for Bolt's 10 ms polling of whether ``ack()`` was called (measured in 
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.deps import Deps
+from bot.errors import error_text
+from bot.payload import UnreadableError, envelope_problem, shape_problem
 from handlers import register_all
-from handlers.common import apologise, clean_inputs, with_deps
+from handlers.common import apologise, clean_inputs, ephemeral, with_deps
 from handlers.stale import register_stale
 
 log = logging.getLogger(__name__)
@@ -31,15 +35,79 @@ def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> Ap
         process_before_response=True,
         logger=logging.getLogger("bravo.bolt"),
     )
+    app.use(readable_requests)
     app.use(clean_inputs)
     app.use(with_deps(deps))
     register_all(app, deps)
     register_stale(app)  # last: Bolt runs the first listener that matches
 
     @app.error
-    def on_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse | None:
+    def on_error(
+        error: Exception, body: dict[str, Any], respond: Any, context: BoltContext
+    ) -> BoltResponse | None:
+        if isinstance(error, UnreadableError):
+            return unreadable(body, error, respond)
         log.exception("unhandled error in a listener", exc_info=error)
         apologise(body, respond)
-        return None
+        acked = context.ack.response if context.ack is not None else None
+        return acked  # acknowledged before it failed: Slack gets the ack, not a 500
 
     return app
+
+
+def readable_requests(
+    body: dict[str, Any], respond: Any, next: Callable[[], None]
+) -> BoltResponse | None:
+    """A Bolt middleware: a payload whose values are not shaped as Slack shapes them (a number
+    where a form field's text belongs, a choice that is not an option) is answered kindly here,
+    before any listener reads it. An envelope not shaped as Slack's is refused (400); over HTTP
+    ``bot.web`` has refused it already, this catches it in Socket Mode."""
+    wrong = envelope_problem(body)
+    if wrong is not None:
+        log.warning("refused a request not shaped as Slack's: %s", wrong)
+        return BoltResponse(status=400, body="")
+    problem = shape_problem(body)
+    if problem is None:
+        next()
+        return None
+    return unreadable(body, problem, respond)
+
+
+def unreadable(body: dict[str, Any], err: UnreadableError, respond: Any) -> BoltResponse:
+    """One log line, and the friendly answer: a form error on a view submission, an ephemeral
+    message for a button or command, 400 for what is not Slack's shape at all."""
+    kind = body.get("type") or ("slash_command" if body.get("command") else "event")
+    log.warning("could not read a %s: %s", str(kind)[:40], err.what)
+    if kind == "view_submission":
+        block = _field_for(body.get("view"), err.block)
+        if block is None:
+            return BoltResponse(status=400, body="")
+        errors = {block: error_text(err)}
+        return _json({"response_action": "errors", "errors": errors})
+    if kind == "view_closed":
+        return BoltResponse(status=200, body="")
+    if kind in ("block_actions", "slash_command", "message_action", "shortcut"):
+        if respond is not None and body.get("response_url"):
+            respond({"replace_original": False, **ephemeral(error_text(err))})
+        return BoltResponse(status=200, body="")
+    return BoltResponse(status=400, body="")
+
+
+def _field_for(view: object, block: str | None) -> str | None:
+    """The input block to show the error under: the one that could not be read, else the
+    form's first input."""
+    blocks = view.get("blocks") if isinstance(view, dict) else None
+    inputs = [
+        b.get("block_id")
+        for b in blocks or []
+        if isinstance(b, dict) and b.get("type") == "input" and isinstance(b.get("block_id"), str)
+    ]
+    if block in inputs:
+        return block
+    return inputs[0] if inputs else None
+
+
+def _json(data: dict[str, Any]) -> BoltResponse:
+    return BoltResponse(
+        status=200, body=json.dumps(data), headers={"content-type": "application/json"}
+    )

@@ -22,7 +22,7 @@ from bot.deps import Deps
 from bot.errors import BravoError, error_text
 from bot.goals import ids, parse, render
 from bot.goals import service as goals
-from bot.goals.errors import FieldMissingError
+from bot.goals.errors import FieldMissingError, FieldTooLongError
 from bot.goals.ids import MenuVerb
 from bot.kudos.render import kudos_modal
 from handlers.common import answering, deps_of, ephemeral, field_error, later, tell
@@ -154,7 +154,7 @@ def on_note_modal(
     deps = deps_of(context)
     try:
         note = parse.note(view)
-    except FieldMissingError as err:
+    except (FieldMissingError, FieldTooLongError) as err:
         field_error(ack, err.block, err)
         return
     try:

@@ -16,6 +16,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import WebClient
 
+from bot import payload
 from bot.commands import help_text
 from bot.deps import Deps
 from bot.errors import BravoError, error_text
@@ -223,7 +224,10 @@ def undo(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Resp
     """Undo pressed: the confirmation becomes what was withdrawn, or the refusal is told."""
     try:
         undone = service.undo(
-            deps, team_id=body["team"]["id"], batch_id=action["value"], giver_id=body["user"]["id"]
+            deps,
+            team_id=body["team"]["id"],
+            batch_id=payload.action_value(action),
+            giver_id=body["user"]["id"],
         )
     except BravoError as err:
         tell(respond, error_text(err))

@@ -1,6 +1,7 @@
 """Buttons and forms Bravo no longer knows (an old message's button, a form from before an
 upgrade): acknowledged, with a word that the message is out of date, instead of the 404 that
-Slack shows as an error. Link buttons also send an action; they need nothing but the ack."""
+Slack shows as an error. Link buttons also send an action; they need nothing but the ack. Menus
+that load their options from Bravo (block_suggestion) get one option saying it is out of date."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ STALE = (
     "That button is from an older message that Bravo no longer handles, so nothing happened. "
     "Try again from a new message, or type the command again."
 )
+STALE_MENU = "Out of date: close this and type the command again"
 STALE_FORM_TITLE = "Out of date"
 STALE_FORM = (
     "This form is from an older version of Bravo, so nothing was saved. Close it and open it "
@@ -40,6 +42,17 @@ def on_stale_action(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
 def on_stale_view(ack: Ack, view: dict[str, Any]) -> None:
     log.info("a form Bravo does not know: %s", str(view.get("callback_id"))[:80])
     ack(response_action="update", view=stale_form())
+
+
+def on_stale_options(ack: Ack, body: dict[str, Any]) -> None:
+    """A menu that loads its options from Bravo, which Bravo no longer has: one option that
+    says so (an empty list would read as "no results")."""
+    log.info("a menu Bravo does not know: %s", str(body.get("action_id"))[:80])
+    ack(options=[stale_option()])
+
+
+def stale_option() -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": STALE_MENU}, "value": "stale"}
 
 
 def on_closed(ack: Ack) -> None:
@@ -70,4 +83,5 @@ def register_stale(app: App) -> None:
     app.action(ANY)(on_stale_action)
     app.view(ANY)(on_stale_view)
     app.view_closed(ANY)(on_closed)
+    app.options(ANY)(on_stale_options)
     app.shortcut(ANY)(on_stale_shortcut)

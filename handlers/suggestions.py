@@ -7,12 +7,12 @@ logs what they wrote.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk.web import WebClient
 
+from bot import payload
 from bot.commands import command_help
 from bot.deps import Deps
 from bot.errors import BravoError
@@ -176,7 +176,7 @@ def on_done(
 def on_done_modal(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    meta = json.loads(view.get("private_metadata") or "{}")
+    meta = payload.meta(view)
     note = _value(view, ids.DONE_NOTE)
     if len(note) > service.MAX_DONE_NOTE:
         ack(response_action="errors", errors={ids.DONE_NOTE: render.LONG_DONE_NOTE})
@@ -187,7 +187,7 @@ def on_done_modal(
             client,
             team_id=body["team"]["id"],
             admin_id=body["user"]["id"],
-            suggestion_id=int(meta.get("suggestion") or 0),
+            suggestion_id=payload.an_id(meta.get("suggestion")) or 0,
             note=note,
         )
     except BravoError as err:

@@ -4,6 +4,8 @@
 IMPORT_CALLBACK = "bravo_import_dates"
 IMPORT_BLOCK = "bravo_import_csv"
 IMPORT_ACTION = "csv"
+# The longest text each field takes: the modal shows it (max_length) and Bravo enforces it.
+LIMITS = {IMPORT_BLOCK: 3000}
 
 # the scheduled job that posts birthdays, anniversaries and milestones (bot.scheduling.registry)
 JOB = "celebrations"

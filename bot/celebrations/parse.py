@@ -9,7 +9,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.celebrations import ids
 from bot.celebrations.errors import BadCelebrationDateError, CsvRejectedError
+from bot.errors import TextTooLongError
 from storage.models.celebrations import DateKind, MilestonesPlace
 
 DATE_KINDS = tuple(DateKind)
@@ -102,6 +104,8 @@ class DateRow:
 def parse_dates_csv(text: str, *, today: date) -> list[DateRow]:
     """Rows ``user,kind,date`` (a header line is allowed). Every broken row is reported
     together (``CsvRejectedError``), so nothing is saved from a file with mistakes in it."""
+    if len(text) > ids.LIMITS[ids.IMPORT_BLOCK]:
+        raise TextTooLongError("list", ids.LIMITS[ids.IMPORT_BLOCK], len(text))
     rows: list[DateRow] = []
     problems: list[tuple[int, str]] = []
     try:

@@ -76,7 +76,7 @@ def import_modal() -> dict[str, Any]:
                     "type": "plain_text_input",
                     "action_id": ids.IMPORT_ACTION,
                     "multiline": True,
-                    "max_length": 3000,
+                    "max_length": ids.LIMITS[ids.IMPORT_BLOCK],
                     "placeholder": {"type": "plain_text", "text": clip(example, 150)},
                 },
             },

@@ -34,7 +34,7 @@ SOURCES: dict[str, str] = {
     CustomerSource.SURVEY: "Survey",
     CustomerSource.REVIEW: "Review",
 }
-MAX_TEXT = 2000
+MAX_TEXT = ids.LIMITS[ids.CF_TEXT]
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,9 @@ CF_TEAMMATE, CF_KIND, CF_RATING, CF_SOURCE, CF_TEXT = (
     "cf_text",
 )
 
+# The longest text each field takes: the modal shows it (max_length) and Bravo enforces it.
+LIMITS = {SITUATION: 1000, BEHAVIOUR: 1000, IMPACT: 1000, SUGGESTION: 1000, CF_TEXT: 2000}
+
 # buttons: the value carries the feedback / request / customer feedback id
 THANK = "feedback_thank"
 TO_GOAL = "feedback_goal"

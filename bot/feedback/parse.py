@@ -3,11 +3,11 @@ database."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot import payload
 from bot.errors import NoRecipientError, OnePersonError, TextTooLongError, UnknownCommandError
 from bot.feedback import ids
 from bot.feedback.customer import CustomerDraft
@@ -119,8 +119,7 @@ def number(text: Any) -> int | None:
 
 
 def form_meta(view: dict[str, Any]) -> dict[str, Any]:
-    meta: dict[str, Any] = json.loads(view.get("private_metadata") or "{}")
-    return meta
+    return payload.meta(view)
 
 
 def _input(view: dict[str, Any], block: str, key: str) -> Any:
@@ -131,6 +130,12 @@ def _input(view: dict[str, Any], block: str, key: str) -> Any:
 
 def _choice(view: dict[str, Any], block: str) -> str:
     return str((_input(view, block, "selected_option") or {}).get("value") or "")
+
+
+def _source_ref(meta: dict[str, Any]) -> str | None:
+    """The message a customer's feedback was logged from (the shortcut), as "channel:ts"."""
+    channel, ts = payload.meta_text(meta, "msg_channel"), payload.meta_text(meta, "msg_ts")
+    return f"{channel}:{ts}" if ts else None
 
 
 def feedback_form(body: dict[str, Any], view: dict[str, Any]) -> FeedbackForm:
@@ -148,7 +153,7 @@ def feedback_form(body: dict[str, Any], view: dict[str, Any]) -> FeedbackForm:
         giver_id=body["user"]["id"],
         recipient_id=str(_input(view, ids.RECIPIENT, "selected_user") or ""),
         draft=draft,
-        request_id=meta.get("request") if isinstance(meta.get("request"), int) else None,
+        request_id=payload.an_id(meta.get("request")),
         nudged=bool(meta.get("nudged")),
     )
 
@@ -162,5 +167,5 @@ def customer_draft(view: dict[str, Any]) -> CustomerDraft:
         rating=number(_choice(view, ids.CF_RATING)),
         source=_choice(view, ids.CF_SOURCE),
         text=_input(view, ids.CF_TEXT, "value") or "",
-        source_ref=f"{meta['msg_channel']}:{meta['msg_ts']}" if meta.get("msg_ts") else None,
+        source_ref=_source_ref(meta),
     )

@@ -61,10 +61,12 @@ def _input(
     return block
 
 
-def _text_input(initial: str = "", *, multiline: bool = True, max_length: int = 1000) -> Block:
-    element: Block = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
+def _text_input(block: str, initial: str = "") -> Block:
+    """A text field that takes at most what Bravo keeps (``ids.LIMITS``, enforced by rules)."""
+    limit = ids.LIMITS[block]
+    element: Block = {"type": "plain_text_input", "multiline": True, "max_length": limit}
     if initial:
-        element["initial_value"] = initial[:max_length]
+        element["initial_value"] = initial[:limit]
     return element
 
 
@@ -139,25 +141,25 @@ def _feedback_inputs(d: FeedbackDraft, skills: Sequence[str]) -> list[Block]:
         _input(
             ids.SITUATION,
             "The situation",
-            _text_input(d.situation),
+            _text_input(ids.SITUATION, d.situation),
             "When and where? e.g. 'Tuesday's call with the Acme billing team'.",
         ),
         _input(
             ids.BEHAVIOUR,
             "What they did",
-            _text_input(d.behaviour),
+            _text_input(ids.BEHAVIOUR, d.behaviour),
             "The behaviour you saw or heard, not a judgement: 'you paused and summarised...'.",
         ),
         _input(
             ids.IMPACT,
             "Its impact",
-            _text_input(d.impact),
+            _text_input(ids.IMPACT, d.impact),
             "What it changed for the customer, the team or you.",
         ),
         _input(
             ids.SUGGESTION,
             "A suggestion (optional)",
-            _text_input(d.suggestion),
+            _text_input(ids.SUGGESTION, d.suggestion),
             "One thing to try next time, if you have one.",
             optional=True,
         ),
@@ -432,7 +434,7 @@ def customer_modal(*, private_metadata: str, text: str) -> dict[str, Any]:
         _input(
             ids.CF_TEXT,
             "What the customer said",
-            _text_input(text, max_length=2000),
+            _text_input(ids.CF_TEXT, text),
             "Trim anything private (names, order numbers) before saving.",
         ),
     ]

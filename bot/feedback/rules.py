@@ -38,7 +38,6 @@ from storage import feedback as store
 from storage.models.feedback import CustomerKind, Feedback, FeedbackRequest, RequestStatus
 from storage.models.goals import Goal
 
-MAX_CHARS = 1000
 REQUIRED = (ids.SITUATION, ids.BEHAVIOUR, ids.IMPACT)
 FIELD_NAMES = {
     ids.SITUATION: "situation",
@@ -78,8 +77,9 @@ def check_draft(draft: FeedbackDraft, *, skills: Sequence[str]) -> dict[str, str
     for block, text in texts.items():
         if block in REQUIRED and not text.strip():
             errors[block] = f"Please fill in the {FIELD_NAMES[block]}."
-        elif len(text) > MAX_CHARS:
-            errors[block] = f"Please keep this under {MAX_CHARS} characters (it has {len(text)})."
+        elif len(text) > ids.LIMITS[block]:
+            limit = ids.LIMITS[block]
+            errors[block] = f"Please keep this under {limit} characters (it has {len(text)})."
     if draft.skill not in skills:
         errors[ids.SKILL] = "Pick the skill this feedback is about."
     return errors
@@ -228,8 +228,8 @@ def _check_fields(draft: FeedbackDraft, skills: Sequence[str]) -> None:
         text = getattr(draft, _attr(block), "")
         if block in REQUIRED and not text.strip():
             raise MissingFieldError(block)
-        if len(text) > MAX_CHARS:
-            raise TextTooLongError(FIELD_NAMES[block], MAX_CHARS, len(text))
+        if len(text) > ids.LIMITS[block]:
+            raise TextTooLongError(FIELD_NAMES[block], ids.LIMITS[block], len(text))
         raise MissingFieldError(block)
 
 

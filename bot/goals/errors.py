@@ -102,6 +102,24 @@ def _(err: OutOfDateError) -> str:
     return f"That {err.what} is out of date. Try `/goal list`."
 
 
+def too_long(limit: int, length: int) -> str:
+    return f"Please keep this under {limit} characters (now {length})."
+
+
+@dataclass
+class FieldTooLongError(BravoError):
+    """A modal's text longer than the field takes (``ids.LIMITS``); nothing is saved."""
+
+    block: str
+    limit: int
+    length: int
+
+
+@error_text.register
+def _(err: FieldTooLongError) -> str:
+    return too_long(err.limit, err.length)
+
+
 @error_text.register
 def _(err: FieldMissingError) -> str:
     return {

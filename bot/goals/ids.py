@@ -25,6 +25,9 @@ INPUT = "input"  # action_id of every input element in Bravo's goal modals
 NOTE_STATUS, NOTE_PROGRESS, NOTE_WELL, NOTE_NEXT = "status", "progress", "went_well", "next_step"
 PAUSE_UNTIL = "until"
 
+# The longest text each field takes: the modal shows it (max_length) and Bravo enforces it.
+LIMITS = {WHAT: 1000, MEASURE: 1000, NOTE_PROGRESS: 1000, NOTE_WELL: 1000, NOTE_NEXT: 1000}
+
 # buttons: the value carries the prompt / goal id
 CHECKIN_ACTION = "checkin_answer"  # value "<prompt id>:<status>"; one action id per status
 NOTE_ACTION = "checkin_note"  # value "<prompt id>"

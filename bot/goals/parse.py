@@ -4,15 +4,15 @@ Pure: no Slack client, no database."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot import payload
 from bot.errors import BadDateError, UnknownCommandError
 from bot.goals import ids
-from bot.goals.errors import FieldMissingError, OutOfDateError
+from bot.goals.errors import FieldMissingError, FieldTooLongError, OutOfDateError
 from bot.goals.ids import MenuVerb
 from bot.goals.rules import CHECKIN_STATUSES, GoalDraft
 from bot.text import tokenize
@@ -115,8 +115,7 @@ def number(text: str) -> int | None:
 
 def meta(view: dict[str, Any]) -> dict[str, Any]:
     """What a modal carries from where it was opened (``render.meta``)."""
-    found = json.loads(view.get("private_metadata") or "{}")
-    return found if isinstance(found, dict) else {}
+    return payload.meta(view)
 
 
 def _state(view: dict[str, Any], block: str, key: str) -> Any:
@@ -129,7 +128,7 @@ def _option(view: dict[str, Any], block: str) -> str:
 
 
 def _id(value: object) -> int | None:
-    return value if isinstance(value, int) else None
+    return payload.an_id(value)
 
 
 @dataclass(frozen=True)
@@ -159,7 +158,7 @@ def goal_form(view: dict[str, Any]) -> GoalForm:
         visibility=_option(view, ids.VISIBILITY),
     )
     found = meta(view)
-    return GoalForm(draft, _id(found.get("goal")), found.get("channel"))
+    return GoalForm(draft, _id(found.get("goal")), payload.meta_text(found, "channel"))
 
 
 @dataclass(frozen=True)
@@ -182,15 +181,24 @@ def note(view: dict[str, Any]) -> Note:
         raise FieldMissingError(ids.NOTE_PROGRESS)
     if status not in CHECKIN_STATUSES:
         raise FieldMissingError(ids.NOTE_STATUS)
+    texts = {block: _text(view, block) for block in (ids.NOTE_WELL, ids.NOTE_NEXT)}
     found = meta(view)
     return Note(
         prompt_id=_id(found.get("prompt")),
         goal_id=_id(found.get("goal")),
         status=CheckInStatus(status),
-        progress=progress,
-        went_well=_state(view, ids.NOTE_WELL, "value") or "",
-        next_step=_state(view, ids.NOTE_NEXT, "value") or "",
+        progress=_text(view, ids.NOTE_PROGRESS),
+        went_well=texts[ids.NOTE_WELL],
+        next_step=texts[ids.NOTE_NEXT],
     )
+
+
+def _text(view: dict[str, Any], block: str) -> str:
+    """A text field of a modal, within its limit (``ids.LIMITS``)."""
+    text = payload.text_at(view, block, ids.INPUT)
+    if len(text) > ids.LIMITS[block]:
+        raise FieldTooLongError(block, ids.LIMITS[block], len(text))
+    return text
 
 
 @dataclass(frozen=True)
@@ -207,4 +215,4 @@ def pause(view: dict[str, Any]) -> Pause:
         until = date.fromisoformat(_state(view, ids.PAUSE_UNTIL, "selected_date") or "")
     except ValueError:
         raise FieldMissingError(ids.PAUSE_UNTIL) from None
-    return Pause(int(meta(view).get("goal") or 0), until)
+    return Pause(_id(meta(view).get("goal")) or 0, until)

@@ -158,8 +158,12 @@ def goal_modal(
 def _goal_fields(skills: Sequence[str], goal: Goal | None, seed: Goal | None) -> list[Block]:
     """The goal modal's inputs: filled from ``seed`` (the goal edited, or a draft); the
     schedule and visibility only from a goal edited."""
-    what: Block = {"type": "plain_text_input", "multiline": True, "max_length": 1000}
-    measure: Block = {"type": "plain_text_input", "max_length": 1000}
+    what: Block = {
+        "type": "plain_text_input",
+        "multiline": True,
+        "max_length": ids.LIMITS[ids.WHAT],
+    }
+    measure: Block = {"type": "plain_text_input", "max_length": ids.LIMITS[ids.MEASURE]}
     target: Block = {"type": "datepicker"}
     time_: Block = {"type": "timepicker", "initial_time": "09:30"}
     if seed is not None:
@@ -216,17 +220,27 @@ def note_modal(*, goal: Goal, private_metadata: str) -> dict[str, Any]:
         _input(
             ids.NOTE_PROGRESS,
             "Progress",
-            {"type": "plain_text_input", "multiline": True, "max_length": 1000},
+            {
+                "type": "plain_text_input",
+                "multiline": True,
+                "max_length": ids.LIMITS[ids.NOTE_PROGRESS],
+            },
             "Where do you stand against your measure?",
         ),
         {
             **_input(
-                ids.NOTE_WELL, "What went well", {"type": "plain_text_input", "max_length": 1000}
+                ids.NOTE_WELL,
+                "What went well",
+                {"type": "plain_text_input", "max_length": ids.LIMITS[ids.NOTE_WELL]},
             ),
             "optional": True,
         },
         {
-            **_input(ids.NOTE_NEXT, "Next step", {"type": "plain_text_input", "max_length": 1000}),
+            **_input(
+                ids.NOTE_NEXT,
+                "Next step",
+                {"type": "plain_text_input", "max_length": ids.LIMITS[ids.NOTE_NEXT]},
+            ),
             "optional": True,
         },
     ]

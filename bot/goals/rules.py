@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from bot.cadence import Cadence, monday_of, parse_hhmm
 from bot.goals import ids
+from bot.goals.errors import too_long
 from storage.models.goals import CadenceKind, CheckInStatus, Goal, GoalStatus, Visibility
 
 VISIBILITIES = tuple(Visibility)
@@ -48,7 +49,7 @@ class GoalSpec:
 
 
 def check_draft(
-    draft: GoalDraft, *, skills: Sequence[str], today: date, max_chars: int
+    draft: GoalDraft, *, skills: Sequence[str], today: date
 ) -> tuple[GoalSpec | None, dict[str, str]]:
     """A spec, or field errors keyed by the goal modal's block ids (``ids.WHAT``...).
     ``today`` is the owner's local date."""
@@ -56,14 +57,14 @@ def check_draft(
     what, measure = draft.what.strip(), draft.measure.strip()
     if len(what) < 5:
         errors[ids.WHAT] = "Say what you will do, specifically (e.g. 'Answer every chat in 2 min')."
-    elif len(what) > max_chars:
-        errors[ids.WHAT] = f"Please keep this under {max_chars} characters (now {len(what)})."
+    elif len(what) > ids.LIMITS[ids.WHAT]:
+        errors[ids.WHAT] = too_long(ids.LIMITS[ids.WHAT], len(what))
     if not measure:
         errors[ids.MEASURE] = (
             "How will you know you are progressing? e.g. 'CSAT of my chats >= 4.6'."
         )
-    elif len(measure) > max_chars:
-        errors[ids.MEASURE] = f"Please keep this under {max_chars} characters (now {len(measure)})."
+    elif len(measure) > ids.LIMITS[ids.MEASURE]:
+        errors[ids.MEASURE] = too_long(ids.LIMITS[ids.MEASURE], len(measure))
     if draft.skill not in skills:
         errors[ids.SKILL] = "Pick the skill this goal builds."
     if draft.target_date is None:

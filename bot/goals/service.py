@@ -64,7 +64,6 @@ def save_goal(deps: Deps, *, team_id: str, owner_id: str, form: GoalForm) -> dic
         form.draft,
         skills=deps.settings.kudos.values,
         today=now.astimezone(owner.zone).date(),
-        max_chars=deps.settings.goals.max_text_chars,
     )
     if spec is None:
         return errors

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot import payload
 from bot.commands import meant
 from bot.errors import (
     BravoError,
@@ -311,14 +312,14 @@ def parse_modal(view: dict[str, Any], max_reason_chars: int) -> tuple[ModalKudos
     """The submitted form, and the words to show under each field that needs fixing (block id ->
     words); give the kudos only when there are none."""
     state = view["state"]["values"]
-    meta = json.loads(view.get("private_metadata") or "{}")
+    meta = payload.meta(view)
     users = tuple(
         _field(state, ids.RECIPIENTS_BLOCK, ids.RECIPIENTS_ACTION, "selected_users") or ()
     )
     value = _field(state, ids.VALUE_BLOCK, ids.VALUE_ACTION, "selected_option") or {}
     channel = _field(
         state, ids.CHANNEL_BLOCK, ids.CHANNEL_ACTION, "selected_conversation"
-    ) or meta.get("channel")
+    ) or payload.meta_text(meta, "channel")
     problems: dict[str, str] = {}
     reason = ""
     try:
@@ -333,8 +334,8 @@ def parse_modal(view: dict[str, Any], max_reason_chars: int) -> tuple[ModalKudos
         reason=reason,
         values=(value["value"],) if value.get("value") else (),
         channel_id=channel,
-        msg_channel=meta.get("msg_channel"),
-        msg_ts=meta.get("msg_ts"),
+        msg_channel=payload.meta_text(meta, "msg_channel"),
+        msg_ts=payload.meta_text(meta, "msg_ts"),
     )
     return submitted, problems
 

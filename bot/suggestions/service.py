@@ -291,7 +291,7 @@ def _box_of(session: Session, *, team_id: str) -> SuggestionBox:
 
 
 def count_one(session: Session, *, key: str, day: date, limit: int = DAILY_LIMIT) -> None:
-    """Count a suggestion against the person's daily limit (run in its own transaction)."""
+    """Count a suggestion against the person's daily limit (in the suggestion's transaction)."""
     if not store.take_quota(session, key, day, limit):
         raise SuggestionLimitError(limit)
 

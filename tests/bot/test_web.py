@@ -64,7 +64,10 @@ def signed(body: bytes, at: int | None = None) -> dict[str, str]:
 
 
 FORM = "application/x-www-form-urlencoded"
-COMMAND = b"command=%2Fkudos&text=hello&team_id=T1&user_id=U1&channel_id=C1"
+COMMAND = (
+    b"command=%2Fkudos&text=hello&team_id=T1&user_id=U1&channel_id=C1&trigger_id=1.2.3"
+    b"&response_url=https%3A%2F%2Fhooks.slack.com%2Factions%2FT1%2F1%2Fabc"
+)
 
 
 def test_a_signed_command_is_served(served: tuple[Any, list[str]]) -> None:
@@ -137,7 +140,7 @@ def test_a_signed_body_bravo_cannot_read_is_400_not_500(
 def test_a_signed_button_press_still_reaches_its_listener(served: tuple[Any, list[str]]) -> None:
     wsgi, heard = served
     payload = (
-        '{"type":"block_actions","team":{"id":"T1"},"user":{"id":"U1"},'
+        '{"type":"block_actions","team":{"id":"T1"},"user":{"id":"U1"},"trigger_id":"1.2.3",'
         '"actions":[{"action_id":"press","block_id":"b","type":"button","value":"1"}]}'
     )
     from urllib.parse import quote

@@ -104,17 +104,13 @@ def draft(**kw: object) -> rules.GoalDraft:
     ],
 )
 def test_bad_drafts_come_back_as_field_errors(change: dict[str, object], field: str) -> None:
-    result, errs = rules.check_draft(
-        draft(**change), skills=SKILLS, today=date(2026, 11, 23), max_chars=1000
-    )
+    result, errs = rules.check_draft(draft(**change), skills=SKILLS, today=date(2026, 11, 23))
     assert result is None
     assert errs.get(field)
 
 
 def test_a_good_draft_becomes_a_goal_due_at_the_owners_local_time(db: Database) -> None:
-    result, errs = rules.check_draft(
-        draft(), skills=SKILLS, today=date(2026, 11, 23), max_chars=1000
-    )
+    result, errs = rules.check_draft(draft(), skills=SKILLS, today=date(2026, 11, 23))
     assert errs == {} and result is not None
     with db.write() as s:
         goal = lifecycle.create_goal(
