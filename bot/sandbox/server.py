@@ -39,6 +39,7 @@ from bot.sandbox.calls import Call, CallLog, SlackError, summarize
 from bot.sandbox.faults import Faults
 from bot.sandbox.http import HttpServer, Reply
 from bot.sandbox.routes import Routes
+from bot.sandbox.socket_mode import SocketModeServer
 from bot.sandbox.state import Workspace
 from bot.sandbox.transcript import render_transcript
 
@@ -61,8 +62,11 @@ class FakeSlack:
         team_domain: str = "sandbox",
         ts_start: int | None = None,
         trigger_ttl: float = 3.0,
+        app_token: str = "xapp-sandbox",
     ) -> None:
         self._lock = threading.RLock()
+        self.app_token = app_token
+        self.sockets = SocketModeServer()
         self._http = HttpServer(port, self.handle_http)
         self._workspace = Workspace(
             root_url=f"http://127.0.0.1:{self._http.port}",
@@ -79,7 +83,9 @@ class FakeSlack:
         self._faults = Faults()
         self._log = CallLog()
         control = ControlAPI(self)
-        self._routes = Routes(self._workspace, self._faults, self._log, self._lock, control)
+        self._routes = Routes(
+            self._workspace, self._faults, self._log, self._lock, control, self._socket_url
+        )
 
     # ---- who the fake is -------------------------------------------------------------------
 
@@ -132,10 +138,22 @@ class FakeSlack:
 
     def start(self) -> FakeSlack:
         self._http.start()
+        self.sockets.start()
         return self
 
     def stop(self) -> None:
         self._http.stop()
+        self.sockets.stop()
+
+    def _socket_url(self, app_token: str | None) -> dict[str, Any]:
+        """apps.connections.open: a Socket Mode URL for the app-level token."""
+        if not app_token:
+            raise SlackError("not_authed")
+        if app_token.startswith(("xoxb-", "xoxp-")):
+            raise SlackError("not_allowed_token_type")
+        if app_token != self.app_token:
+            raise SlackError("invalid_auth")
+        return {"url": self.sockets.new_url()}
 
     def __enter__(self) -> FakeSlack:
         return self.start()
