@@ -38,10 +38,12 @@ def _logging(level: str) -> None:
 
 def _stop_on_signals() -> threading.Event:
     """SIGTERM and SIGINT ask Bravo to stop: set from the first moment, so a signal during
-    start-up stops it as soon as it is up, cleanly."""
+    start-up stops it as soon as it is up, cleanly. A second one stops it at once."""
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
         stop.set()
 
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -35,7 +35,6 @@ def test_stopping_is_clean_whenever_it_comes(tmp_path: Path, fake: FakeSlack) ->
     moments = (
         ("Bravo is @bravo", signal.SIGTERM),
         ("this process runs the scheduled jobs", signal.SIGINT),
-        ("this process runs the scheduled jobs", signal.SIGTERM),
         ("Bravo connected in Socket Mode", signal.SIGTERM),
     )
     for moment, sig in moments:
