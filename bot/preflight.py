@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import re
 import socket
 from typing import Any
 
@@ -72,7 +73,7 @@ def _ask(settings: Settings, name: str, words: dict[str, str], call: Any) -> dic
         return dict(call().data)
     except SlackApiError as err:
         code = err.response.get("error") if isinstance(err.response.data, dict) else None
-        if code is None:
+        if not isinstance(code, str) or not re.fullmatch(r"[a-z_]+", code):  # not Slack's answer
             raise StartupError(
                 f"Slack at {settings.slack_api_url} answered HTTP {err.response.status_code}, "
                 "not the Web API: check SLACK_API_URL."

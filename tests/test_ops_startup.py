@@ -128,3 +128,8 @@ def test_the_maintenance_database_is_allowed_when_asked() -> None:
     assert not load_settings(
         {"DATABASE_URL": url.replace("/postgres", "/bravo")}
     ).allow_maintenance_db
+
+
+def test_an_api_url_that_is_not_slack_is_one_line(tmp_path: Path, fake: FakeSlack) -> None:
+    ran = run_bravo(bravo_env(tmp_path, fake.root_url + "/nope/"))
+    one_clear_line(ran, 1, "answered HTTP 404, not the Web API", "SLACK_API_URL")
