@@ -402,9 +402,10 @@ class FakeSlack:
 class ControlAPI:
     """The JSON control API under /_sandbox/, for driving a FakeSlack from another process.
 
-    GET calls[?method=], messages[?channel=], transcript, state. POST reset, users, channels,
-    usergroups, messages, fail_next, rate_limit, workspace_rate_limit, latency, response_urls or
-    trigger_ids with a JSON object of the keyword arguments of the FakeSlack method.
+    GET calls[?method=], messages[?channel=], transcript, state, socket_acks. POST reset, users,
+    channels, usergroups, messages, fail_next, rate_limit, workspace_rate_limit, latency,
+    response_urls, trigger_ids, socket_drop or socket_envelopes (kind, payload) with a JSON
+    object of the keyword arguments of the FakeSlack (or SocketModeServer) method.
     """
 
     def __init__(self, fake: FakeSlack) -> None:
@@ -421,6 +422,8 @@ class ControlAPI:
             "latency": fake.set_latency,
             "response_urls": fake.new_response_url,
             "trigger_ids": fake.new_trigger_id,
+            "socket_drop": fake.sockets.drop,
+            "socket_envelopes": fake.sockets.send_envelope,
         }
         # the key an action's result is answered under ({"ok": true, key: result})
         self.result_keys = {
@@ -429,6 +432,7 @@ class ControlAPI:
             "messages": "message",
             "response_urls": "url",
             "trigger_ids": "trigger_id",
+            "socket_envelopes": "envelope_id",
         }
 
     def __call__(self, verb: str, command: str, query: str, body: bytes) -> Reply:
@@ -459,6 +463,8 @@ class ControlAPI:
             return self.fake.transcript()
         if command == "state":
             return self.fake.state()
+        if command == "socket_acks":
+            return {"acks": list(self.fake.sockets.acks), "live": self.fake.sockets.live()}
         return None
 
     def act(self, command: str, data: dict[str, Any]) -> dict[str, Any] | None:
@@ -480,7 +486,8 @@ def serve(port: int, *, token: str = "xoxb-sandbox", team_id: str = "T0SANDBOX")
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     print(
-        f"Fake Slack Web API at {fake.base_url} (token {token}); "
+        f"Fake Slack Web API at {fake.base_url} (token {token}, app token "
+        f"{fake.app_token}: Socket Mode works too); "
         f"control API at {fake.root_url}/_sandbox/. Ctrl-C to stop.",
         flush=True,
     )
