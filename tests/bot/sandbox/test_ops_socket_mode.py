@@ -66,10 +66,11 @@ def test_envelopes_are_acked_and_a_drop_is_a_drop(fake: FakeSlack) -> None:
 def test_a_socket_url_is_good_once(fake: FakeSlack) -> None:
     url = fake.sockets.new_url()
     path = url.split(str(fake.sockets.port), 1)[1]
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
     for expected in (b"101", b"403"):
         with socket.create_connection(("127.0.0.1", fake.sockets.port), timeout=5) as conn:
-            conn.sendall(
-                f"GET {path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
-            )
+            conn.sendall(request.encode())
             assert expected in conn.recv(200).split(b"\r\n")[0]
