@@ -5,19 +5,24 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
 
+from bot.preflight import StartupError
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:  # the composition root imports the rest lazily: `bravo --help` stays fast
     from slack_bolt import App
 
     from bot.deps import Deps
+    from bot.scheduling.scheduler import Scheduler
+    from storage.db import Database
 
 
 def _settings() -> Settings:
@@ -26,50 +31,99 @@ def _settings() -> Settings:
 
 
 def _logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    from bot.logs import setup_logging
+
+    setup_logging(level)
+
+
+def _stop_on_signals() -> threading.Event:
+    """SIGTERM and SIGINT ask Bravo to stop: set from the first moment, so a signal during
+    start-up stops it as soon as it is up, cleanly. A second one stops it at once."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, on_signal)
+    return stop
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    stop = _stop_on_signals()
     settings = _settings()
     settings.require_for_run(http=args.http)
     _logging(settings.log_level)
-    from storage.db import Database
+    from bot.preflight import check_port, check_slack
     from storage.migrate import upgrade
 
-    db = Database.from_url(settings.database_url)
+    if args.http:
+        check_port(args.host, args.port)
+    who = check_slack(settings, socket_mode=not args.http)
+    db = _open_database(settings)
     upgrade(db.engine)
     db.dispose()
+    logging.getLogger("bravo").info("Bravo is %s", who)
+    if stop.is_set():
+        return 0
     if args.http:
         return _run_http(settings, args)
-    return _run_socket(settings)
+    return _run_socket(settings, stop)
 
 
-def _serve_app(settings: Settings) -> tuple[App, Deps]:
+def _open_database(settings: Settings) -> Database:
+    from bot.preflight import StartupError
+    from storage.db import DatabaseUnavailable, open_database
+
+    try:
+        return open_database(settings.database_url)
+    except DatabaseUnavailable as err:
+        raise StartupError(str(err)) from None
+
+
+def _serve(settings: Settings, *, http: bool) -> tuple[App, Deps, Scheduler]:
     from bot.deps import build_deps
     from bot.scheduling.start import start_scheduler
     from handlers.app import build_app
-    from storage.db import Database
 
-    db = Database.from_url(settings.database_url)
-    deps = build_deps(settings, db)
-    app = build_app(deps, http=True)
+    deps = build_deps(settings, _open_database(settings))
+    app = build_app(deps, http=http)
     deps.deliverer.start()
-    start_scheduler(deps)
-    return app, deps
+    return app, deps, start_scheduler(deps)
+
+
+def _shut_down(deps: Deps, scheduler: Scheduler) -> None:
+    """In order: the work taken in finishes (it may queue messages), the scheduler stops after
+    the job it is running, the deliverer sends what is in flight and leaves the rest queued
+    for the next start."""
+    deps.work.shutdown(wait=True)
+    scheduler.stop()
+    deps.deliverer.stop()
+    deps.db.dispose()
 
 
 def _run_http(settings: Settings, args: argparse.Namespace) -> int:
     from bot.server import GunicornServer
     from bot.web import make_wsgi
 
+    served: list[tuple[Deps, Scheduler]] = []
+
     def load() -> object:
-        app, deps = _serve_app(settings)
+        app, deps, scheduler = _serve(settings, http=True)
+        served.append((deps, scheduler))
         return make_wsgi(app, deps.db, signing_secret=settings.slack_signing_secret)
 
-    logging.getLogger("bravo").info(
-        "Bravo listening on http://%s:%s/slack/events", args.host, args.port
-    )
+    def on_exit() -> None:  # in the worker, as it exits
+        while served:
+            _shut_down(*served.pop())
+
+    def on_ready() -> None:  # in gunicorn's arbiter, once the port is bound
+        logging.getLogger("bravo").info(
+            "Bravo listening on http://%s:%s/slack/events", args.host, args.port
+        )
+
     GunicornServer(
         load,
         host=args.host,
@@ -77,34 +131,32 @@ def _run_http(settings: Settings, args: argparse.Namespace) -> int:
         workers=args.workers,
         threads=args.threads,
         log_level=settings.log_level,
+        on_ready=on_ready,
+        on_exit=on_exit,
     ).run()
     return 0
 
 
-def _run_socket(settings: Settings) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+def _run_socket(settings: Settings, stop: threading.Event) -> int:
+    from bot.socket_mode import SocketMode
 
-    from bot.deps import build_deps
-    from bot.scheduling.start import start_scheduler
-    from handlers.app import build_app
-    from storage.db import Database
-
-    deps = build_deps(settings, Database.from_url(settings.database_url))
-    app = build_app(deps, http=False)
-    deps.deliverer.start()
-    start_scheduler(deps)
-    logging.getLogger("bravo").info("Bravo connected in Socket Mode")
-    SocketModeHandler(app, settings.slack_app_token).start()
+    app, deps, scheduler = _serve(settings, http=False)
+    socket_mode = SocketMode(app, settings.slack_app_token or "")
+    try:
+        socket_mode.run(stop)
+    finally:
+        socket_mode.close()  # no more envelopes taken in
+        _shut_down(deps, scheduler)
+    logging.getLogger("bravo").info("Bravo stopped")
     return 0
 
 
 def cmd_db(args: argparse.Namespace) -> int:
     settings = _settings()
     _logging(settings.log_level)
-    from storage.db import Database
     from storage.migrate import current, upgrade
 
-    db = Database.from_url(settings.database_url)
+    db = _open_database(settings)
     if args.action == "upgrade":
         upgrade(db.engine)
     print(f"database at revision {current(db.engine)}")
@@ -128,7 +180,6 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     _logging(settings.log_level)
     from bot.deps import build_deps
     from bot.scheduling.registry import BY_NAME, JOBS
-    from storage.db import Database
     from storage.migrate import upgrade
 
     at = _parse_at(args.at)
@@ -139,7 +190,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
         named = f"unknown job {args.name!r}" if args.name else "name the job to run"
         print(f"{named}: bravo jobs run NAME, one of {', '.join(BY_NAME)}", file=sys.stderr)
         return 2
-    db = Database.from_url(settings.database_url)
+    db = _open_database(settings)
     upgrade(db.engine)
     deps = build_deps(settings, db, clock=lambda: at)
     if args.action == "list":
@@ -212,6 +263,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as err:
         print(err, file=sys.stderr)
         return 2
+    except StartupError as err:
+        print(f"Bravo cannot start: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

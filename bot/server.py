@@ -21,9 +21,13 @@ class GunicornServer(BaseApplication):
         workers: int = 1,
         threads: int = 32,
         log_level: str = "info",
+        on_ready: Callable[[], None] | None = None,
+        on_exit: Callable[[], None] | None = None,
     ) -> None:
+        """``on_ready`` runs once the port is bound; ``on_exit`` in each worker as it exits
+        (to stop its scheduler and deliverer before the interpreter shuts down)."""
         self._load_app = load_app
-        self._options = {
+        self._options: dict[str, Any] = {
             "bind": f"{host}:{port}",
             "workers": workers,
             "worker_class": "gthread",
@@ -34,6 +38,10 @@ class GunicornServer(BaseApplication):
             "loglevel": log_level.lower(),
             "accesslog": None,
         }
+        if on_ready is not None:
+            self._options["when_ready"] = lambda _server: on_ready()
+        if on_exit is not None:
+            self._options["worker_exit"] = lambda _server, _worker: on_exit()
         super().__init__()
 
     def load_config(self) -> None:

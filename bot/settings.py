@@ -39,11 +39,14 @@ ENV_VARS = (
     "BRAVO_POSTS_PER_MINUTE",
     "BRAVO_ADMINS",
     "BRAVO_SHOUTOUT_GRACE_HOURS",
+    "BRAVO_ALLOW_MAINTENANCE_DB",
 )
 # Read by Bravo's tools, not settings of the app: never reported as unknown.
 TOOL_VARS = ("BRAVO_ENV_FILE", "BRAVO_TEST_PG", "BRAVO_BENCH_PG")
 # The token .env.example shows: a copied example that was never filled in.
 PLACEHOLDER_TOKENS = ("xoxb-your-bot-token",)
+# PostgreSQL's own databases: Bravo's tables do not belong there (BRAVO_ALLOW_MAINTENANCE_DB).
+MAINTENANCE_DATABASES = ("postgres", "template0", "template1")
 VALUE_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 EMOJI_RE = re.compile(r"^[a-z0-9_+\-']{1,64}$")
 
@@ -54,6 +57,8 @@ class SettingsError(Exception):
         super().__init__("\n".join(problems))
 
     def __str__(self) -> str:
+        if len(self.problems) == 1:  # one problem, one line
+            return f"Bravo's settings need attention: {self.problems[0]}"
         lines = ["Bravo's settings need attention:"]
         lines += [f"  - {p}" for p in self.problems]
         lines.append("See .env.example for what each setting means.")
@@ -100,6 +105,8 @@ class Settings:
     # A weekly shout-out or celebration missed while Bravo was down is posted once, late, if
     # Bravo is back within this many hours; otherwise that week's is skipped.
     shoutout_grace_hours: int = 24
+    # Let DATABASE_URL name PostgreSQL's maintenance database (``postgres``): off, as a rule.
+    allow_maintenance_db: bool = False
 
     def require_for_run(self, *, http: bool) -> None:
         """Raise ``SettingsError`` listing everything missing for the chosen run mode."""
@@ -144,7 +151,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     """Build settings from an environment mapping; raise ``SettingsError`` with every problem."""
     read = _Reader(env)
     slack = read.slack()
-    database_url = read.database_url()
+    allow_maintenance_db = read.flag("BRAVO_ALLOW_MAINTENANCE_DB")
+    database_url = read.database_url(allow_maintenance_db=allow_maintenance_db)
     log_level = read.log_level()
     kudos = read.kudos_rules()
     goals = GoalRules(
@@ -170,6 +178,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         posts_per_minute=posts_per_minute,
         admins=admins,
         shoutout_grace_hours=shoutout_grace_hours,
+        allow_maintenance_db=allow_maintenance_db,
     )
 
 
@@ -208,13 +217,32 @@ class _Reader:
             api_url += "/"
         return bot_token, self.text("SLACK_SIGNING_SECRET"), app_token, api_url
 
-    def database_url(self) -> str:
+    def flag(self, name: str) -> bool:
+        raw = (self.text(name) or "0").lower()
+        if raw not in {"0", "1", "true", "false", "yes", "no"}:
+            self.problems.append(f"{name} must be 1 or 0, got {raw!r}.")
+        return raw in {"1", "true", "yes"}
+
+    def database_url(self, *, allow_maintenance_db: bool = False) -> str:
         database_url = self.text("DATABASE_URL") or DEFAULT_DATABASE_URL
-        if not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?://", database_url):
+        scheme, sep, rest = database_url.partition("://")
+        if not sep or not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?$", scheme):
             self.problems.append(
                 "DATABASE_URL must be a sqlite:/// or postgresql:// URL, "
                 f"got {database_url.split('://')[0]!r}."
             )
+        elif scheme.startswith("sqlite") and rest and not rest.startswith("/"):
+            self.problems.append(
+                f"DATABASE_URL {database_url!r} has two slashes after sqlite:; a file needs three, "
+                f"sqlite:///{rest} (four for an absolute path: sqlite:////srv/bravo.db)."
+            )
+        elif scheme.startswith("postgres") and not allow_maintenance_db:
+            name = rest.rsplit("/", 1)[-1].split("?")[0] if "/" in rest else ""
+            if name in MAINTENANCE_DATABASES:
+                self.problems.append(
+                    f"DATABASE_URL names PostgreSQL's own {name!r} database: create one for Bravo "
+                    "(createdb bravo) and name it in the URL; or set BRAVO_ALLOW_MAINTENANCE_DB=1."
+                )
         return database_url
 
     def log_level(self) -> str:

@@ -6,18 +6,21 @@ transactions (pysqlite's deferred default lets two threads read-then-write and l
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+PG_CONNECT_TIMEOUT = 10  # seconds: a server that does not answer is reported, not waited on
 
 
 def normalise_url(url: str) -> URL:
@@ -33,7 +36,12 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo=echo)
     return create_engine(
-        parsed, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        parsed,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT},
     )
 
 
@@ -135,3 +143,56 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class DatabaseUnavailable(Exception):
+    """The database a URL names cannot be opened. The message is one line: what is wrong (the
+    URL shown without its password) and what to do about it."""
+
+
+# (a phrase in the driver's message, what to do about it)
+_HINTS = (
+    ("role ", "fix the user in DATABASE_URL (or create that role)"),
+    ("does not exist", "create it (createdb NAME) or fix the name in DATABASE_URL"),
+    ("connection refused", "is PostgreSQL running there? Start it, or fix host and port"),
+    ("password authentication", "fix the user or password in DATABASE_URL"),
+    ("resolve host", "fix the host name in DATABASE_URL"),
+    ("timeout", "is the server reachable from here? Check host, port and firewall"),
+    ("unable to open", "check that the folder exists and Bravo may write there"),
+)
+
+
+def shown_url(url: str) -> str:
+    """The URL as it may be printed: with its password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return re.sub(r"://([^:/@]*):[^@]*@", r"://\1:***@", url)
+
+
+def open_database(url: str, **kwargs: Any) -> Database:
+    """The database at ``url``, connected to once so that a wrong URL, a database that does not
+    exist or a server that is down is one ``DatabaseUnavailable`` line, not a traceback."""
+    where = shown_url(url)
+    try:
+        db = Database.from_url(url, **kwargs)
+    except (ArgumentError, ValueError) as err:
+        first = str(err).splitlines()[0]
+        raise DatabaseUnavailable(f"DATABASE_URL {where} is not a database URL: {first}") from None
+    except OSError as err:  # the SQLite file's folder cannot be made
+        raise DatabaseUnavailable(f"Cannot create the database at {where}: {err}") from None
+    try:
+        with db.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError as err:
+        db.dispose()
+        raise DatabaseUnavailable(f"Cannot open the database at {where}: {_why(err)}") from None
+    return db
+
+
+def _why(err: SQLAlchemyError) -> str:
+    message = str(getattr(err, "orig", None) or err).strip()
+    first = message.splitlines()[0] if message else type(err).__name__
+    reason = re.sub(r"\s+", " ", first.rsplit("failed: ", 1)[-1].replace("FATAL:", "")).strip()
+    hint = next((h for phrase, h in _HINTS if phrase in message.lower()), "fix DATABASE_URL")
+    return f"{reason}; {hint}."

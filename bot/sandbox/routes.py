@@ -29,6 +29,8 @@ CONTROL_PATH = "/_sandbox/"
 
 # (verb, command, query string, body) -> the control API's answer
 ControlHandler = Callable[[str, str, str, bytes], Reply]
+# the app-level token a call carried -> the answer of apps.connections.open (or SlackError)
+SocketUrl = Callable[[str | None], dict[str, Any]]
 
 
 class Routes:
@@ -41,10 +43,12 @@ class Routes:
         log: CallLog,
         lock: threading.RLock,
         control: ControlHandler,
+        socket_url: SocketUrl | None = None,
     ) -> None:
         self.workspace, self.faults, self.log = workspace, faults, log
         self.lock = lock
         self.control = control
+        self.socket_url = socket_url
 
     def __call__(self, verb: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
         """Answer one HTTP request (called from the server threads)."""
@@ -85,6 +89,10 @@ class Routes:
                     raise SlackError("unknown_method")
                 if parse_error:
                     raise SlackError(parse_error)
+                if method == "apps.connections.open" and self.socket_url is not None:
+                    data = {"ok": True, **self.socket_url(_bearer(headers) or supplied)}
+                    self.log.record(method, args, data, 200, ctx)
+                    return Reply.json(data)
                 check_token(self.workspace, headers.get("authorization"), supplied)
                 self.faults.check_scope(method)
                 wait = self.faults.rate_limited(method, args, time.monotonic())
@@ -135,3 +143,8 @@ class Routes:
             args = {"file_id": file_id, "length": len(body)}
             self.log.record("file_upload", args, {"ok": True}, 200)
         return Reply.text(f"OK - {len(body)}")
+
+
+def _bearer(headers: dict[str, str]) -> str | None:
+    header = headers.get("authorization") or ""
+    return header[len("bearer ") :].strip() if header.lower().startswith("bearer ") else None

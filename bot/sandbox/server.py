@@ -39,6 +39,7 @@ from bot.sandbox.calls import Call, CallLog, SlackError, summarize
 from bot.sandbox.faults import Faults
 from bot.sandbox.http import HttpServer, Reply
 from bot.sandbox.routes import Routes
+from bot.sandbox.socket_mode import SocketModeServer
 from bot.sandbox.state import Workspace
 from bot.sandbox.transcript import render_transcript
 
@@ -61,8 +62,11 @@ class FakeSlack:
         team_domain: str = "sandbox",
         ts_start: int | None = None,
         trigger_ttl: float = 3.0,
+        app_token: str = "xapp-sandbox",
     ) -> None:
         self._lock = threading.RLock()
+        self.app_token = app_token
+        self.sockets = SocketModeServer()
         self._http = HttpServer(port, self.handle_http)
         self._workspace = Workspace(
             root_url=f"http://127.0.0.1:{self._http.port}",
@@ -79,7 +83,9 @@ class FakeSlack:
         self._faults = Faults()
         self._log = CallLog()
         control = ControlAPI(self)
-        self._routes = Routes(self._workspace, self._faults, self._log, self._lock, control)
+        self._routes = Routes(
+            self._workspace, self._faults, self._log, self._lock, control, self._socket_url
+        )
 
     # ---- who the fake is -------------------------------------------------------------------
 
@@ -132,10 +138,22 @@ class FakeSlack:
 
     def start(self) -> FakeSlack:
         self._http.start()
+        self.sockets.start()
         return self
 
     def stop(self) -> None:
         self._http.stop()
+        self.sockets.stop()
+
+    def _socket_url(self, app_token: str | None) -> dict[str, Any]:
+        """apps.connections.open: a Socket Mode URL for the app-level token."""
+        if not app_token:
+            raise SlackError("not_authed")
+        if app_token.startswith(("xoxb-", "xoxp-")):
+            raise SlackError("not_allowed_token_type")
+        if app_token != self.app_token:
+            raise SlackError("invalid_auth")
+        return {"url": self.sockets.new_url()}
 
     def __enter__(self) -> FakeSlack:
         return self.start()
@@ -384,9 +402,10 @@ class FakeSlack:
 class ControlAPI:
     """The JSON control API under /_sandbox/, for driving a FakeSlack from another process.
 
-    GET calls[?method=], messages[?channel=], transcript, state. POST reset, users, channels,
-    usergroups, messages, fail_next, rate_limit, workspace_rate_limit, latency, response_urls or
-    trigger_ids with a JSON object of the keyword arguments of the FakeSlack method.
+    GET calls[?method=], messages[?channel=], transcript, state, socket_acks. POST reset, users,
+    channels, usergroups, messages, fail_next, rate_limit, workspace_rate_limit, latency,
+    response_urls, trigger_ids, socket_drop or socket_envelopes (kind, payload) with a JSON
+    object of the keyword arguments of the FakeSlack (or SocketModeServer) method.
     """
 
     def __init__(self, fake: FakeSlack) -> None:
@@ -403,6 +422,8 @@ class ControlAPI:
             "latency": fake.set_latency,
             "response_urls": fake.new_response_url,
             "trigger_ids": fake.new_trigger_id,
+            "socket_drop": fake.sockets.drop,
+            "socket_envelopes": fake.sockets.send_envelope,
         }
         # the key an action's result is answered under ({"ok": true, key: result})
         self.result_keys = {
@@ -411,6 +432,7 @@ class ControlAPI:
             "messages": "message",
             "response_urls": "url",
             "trigger_ids": "trigger_id",
+            "socket_envelopes": "envelope_id",
         }
 
     def __call__(self, verb: str, command: str, query: str, body: bytes) -> Reply:
@@ -441,6 +463,8 @@ class ControlAPI:
             return self.fake.transcript()
         if command == "state":
             return self.fake.state()
+        if command == "socket_acks":
+            return {"acks": list(self.fake.sockets.acks), "live": self.fake.sockets.live()}
         return None
 
     def act(self, command: str, data: dict[str, Any]) -> dict[str, Any] | None:
@@ -462,7 +486,8 @@ def serve(port: int, *, token: str = "xoxb-sandbox", team_id: str = "T0SANDBOX")
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     print(
-        f"Fake Slack Web API at {fake.base_url} (token {token}); "
+        f"Fake Slack Web API at {fake.base_url} (token {token}, app token "
+        f"{fake.app_token}: Socket Mode works too); "
         f"control API at {fake.root_url}/_sandbox/. Ctrl-C to stop.",
         flush=True,
     )

@@ -194,6 +194,7 @@ class Scheduler:
         self.leader_check = leader_check
         self.leading = False
         self._lock = threading.Lock()
+        self._stopping = False  # set under _lock: jobs then leave APScheduler alone
         # Lateness is judged by the jobs themselves (grace periods), never by APScheduler's
         # 1-second default misfire grace, which would silently skip a run after a busy second.
         self._aps = BackgroundScheduler(
@@ -212,6 +213,11 @@ class Scheduler:
         self._aps.start()
 
     def stop(self) -> None:
+        """Stop after the jobs under way. APScheduler's shutdown holds its job store lock while
+        it waits for them, so a job that then touched the schedule (adding jobs on becoming the
+        leader, rescheduling itself) would wait forever: from here on, jobs don't."""
+        with self._lock:
+            self._stopping = True
         if self._aps.running:
             self._aps.shutdown(wait=True)
         self.leadership.release()
@@ -219,6 +225,8 @@ class Scheduler:
 
     def _check_leadership(self) -> None:
         with self._lock:
+            if self._stopping:
+                return
             if self.leading and not self.leadership.held():
                 log.warning("scheduler: lost the leader lock; another process takes over")
                 self.leading = False
@@ -243,7 +251,7 @@ class Scheduler:
         job = self.jobs[name]
         now = self.clock()
         try:
-            counts = job.run(self.deps, now)
+            counts = +job.run(self.deps, now)  # what happened, without the zeros
             if counts:
                 log.info("job %s: %s", name, dict(counts))
         except Exception:  # logged; the job runs again at its next time
@@ -260,8 +268,9 @@ class Scheduler:
             nxt = None
         if nxt is not None:
             when = min(when, max(nxt, now + timedelta(seconds=1)))
-        if self._aps.get_job(job.name):
-            self._aps.modify_job(job.name, next_run_time=when)
+        with self._lock:
+            if not self._stopping and self._aps.get_job(job.name):
+                self._aps.modify_job(job.name, next_run_time=when)
 
     def wake(self, name: str, due: datetime | None = None) -> None:
         """Look at ``name``'s due work now, after a change that may have moved it earlier (work
@@ -269,7 +278,7 @@ class Scheduler:
         for its next due time from the database, which now includes the change. Only the leader
         runs jobs; in another process this does nothing and the leader's polling finds it."""
         with self._lock:
-            job = self._aps.get_job(name) if self.leading else None
+            job = self._aps.get_job(name) if self.leading and not self._stopping else None
             if job is None:
                 return
             if due is not None and job.next_run_time is not None and job.next_run_time <= due:

@@ -20,6 +20,11 @@ def auth_test(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str
     }
 
 
+def not_socket_mode(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+    """apps.connections.open when the fake serves no Socket Mode (FakeSlack answers it)."""
+    raise SlackError("not_allowed_token_type")
+
+
 def team_info(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     return {
         "team": {

@@ -1,0 +1,107 @@
+"""Checks made before Bravo starts serving (before gunicorn forks a worker, before Socket Mode
+connects), so that a wrong token or a busy port is one line saying what to do, not a traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import re
+import socket
+from typing import Any
+
+from bot.settings import Settings
+
+APPS_PAGE = "api.slack.com/apps > your app"
+
+
+class StartupError(Exception):
+    """Bravo cannot start; the message is one line: what is wrong and how to fix it."""
+
+
+_BOT_TOKEN_WORDS = {
+    "invalid_auth": f"copy the Bot User OAuth Token (xoxb-...) again from {APPS_PAGE} > "
+    "OAuth & Permissions",
+    "not_authed": f"paste the Bot User OAuth Token (xoxb-...) from {APPS_PAGE} > "
+    "OAuth & Permissions",
+    "token_revoked": f"reinstall the app ({APPS_PAGE} > OAuth & Permissions) and paste the new "
+    "token",
+    "account_inactive": f"reinstall the app ({APPS_PAGE} > OAuth & Permissions) and paste the new "
+    "token",
+}
+_APP_TOKEN_WORDS = {
+    "invalid_auth": f"make an app-level token with connections:write ({APPS_PAGE} > Basic "
+    "Information > App-Level Tokens) and paste it",
+    "not_authed": f"paste an app-level token (xapp-...) from {APPS_PAGE} > Basic Information > "
+    "App-Level Tokens",
+    "not_allowed_token_type": "it must be an app-level token (xapp-...), not a bot or user token",
+    "missing_scope": "give the app-level token the connections:write scope",
+    "token_revoked": f"make a new app-level token ({APPS_PAGE} > Basic Information)",
+}
+
+
+def check_slack(settings: Settings, *, socket_mode: bool) -> str:
+    """Ask Slack whether the tokens work (auth.test; apps.connections.open for Socket Mode).
+    Returns who Bravo is ("@bravo in Acme"); raises ``StartupError`` if Slack says no."""
+    from slack_sdk.web import WebClient
+
+    quiet = logging.getLogger("bravo.preflight.web")  # its failures are reported here, once
+    quiet.setLevel(logging.CRITICAL)
+    client = WebClient(  # no retries: a failure is reported at once, and the operator retries
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        logger=quiet,
+        retry_handlers=[],
+    )
+    who = _ask(settings, "SLACK_BOT_TOKEN", _BOT_TOKEN_WORDS, client.auth_test)
+    if socket_mode:
+        app_token = settings.slack_app_token
+        _ask(
+            settings,
+            "SLACK_APP_TOKEN",
+            _APP_TOKEN_WORDS,
+            lambda: client.apps_connections_open(app_token=app_token or ""),
+        )
+    return f"@{who.get('user', '?')} in {who.get('team', '?')}"
+
+
+def _ask(settings: Settings, name: str, words: dict[str, str], call: Any) -> dict[str, Any]:
+    from slack_sdk.errors import SlackApiError
+
+    try:
+        return dict(call().data)
+    except SlackApiError as err:
+        code = err.response.get("error") if isinstance(err.response.data, dict) else None
+        if not isinstance(code, str) or not re.fullmatch(r"[a-z_]+", code):  # not Slack's answer
+            raise StartupError(
+                f"Slack at {settings.slack_api_url} answered HTTP {err.response.status_code}, "
+                "not the Web API: check SLACK_API_URL."
+            ) from None
+        fix = words.get(code, f"check {name} at {APPS_PAGE}")
+        raise StartupError(f"Slack refused {name} ({code}): {fix}.") from None
+    except OSError as err:  # no network, DNS, refused, timed out
+        reason = getattr(err, "reason", None) or err.strerror or err
+        raise StartupError(
+            f"Cannot reach Slack at {settings.slack_api_url} ({reason}): check the network, "
+            "or SLACK_API_URL."
+        ) from None
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise ``StartupError`` if ``host:port`` cannot be listened on (in use, not allowed)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise StartupError(
+                    f"Port {port} is already in use (another Bravo?): stop what listens there, "
+                    "or run with --port N (or PORT=N)."
+                ) from None
+            if err.errno == errno.EACCES:
+                raise StartupError(
+                    f"Bravo may not listen on port {port}: use a port above 1023 (--port N)."
+                ) from None
+            raise StartupError(f"Cannot listen on {host}:{port}: {err.strerror}.") from None
