@@ -141,7 +141,7 @@ def on_suggest_modal(
         return
     try:
         text = suggestion_text(raw, escaped=False)
-        nonce = draft_nonce(json.loads(view.get("private_metadata") or "{}"))
+        nonce = draft_nonce(payload.meta(view))
         service.post(deps_of(context), **_who(body), text=text, nonce=nonce)
     except BravoError as err:
         field_error(ack, ids.SUGGEST_TEXT, err)
@@ -222,13 +222,13 @@ def on_hide(
 def on_hide_modal(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    meta = json.loads(view.get("private_metadata") or "{}")
     try:
+        meta = payload.meta(view)
         service.hide(
             deps_of(context),
             client,
             **_admin(body),
-            suggestion_id=int(meta.get("suggestion") or 0),
+            suggestion_id=payload.an_id(meta.get("suggestion")) or 0,
             reason=_value(view, ids.HIDE_REASON),
         )
     except BravoError as err:
