@@ -12,8 +12,10 @@ the scheduler), in its own process group, pointed at the fake and the database.
 *Kills.* ``--kills`` times: queue a batch of ``--batch`` messages (channel posts, DMs, thread
 replies, now and then a chart upload: each with a unique text or file title), start Bravo, wait
 until the fake has taken a random number of them (0 to batch-1), wait a random 0-300 ms more,
-and SIGKILL the whole process group. Then one more Bravo runs until every outbox row is settled
-(rows a dead process had claimed come free when the claim lapses, 60 s at most). The fake's
+and SIGKILL the whole process group; the next batch's Bravo starts at once. Then one more Bravo
+runs until every outbox row is settled. (Rows that a dead process had claimed are freed at once
+by its successor on the same host, and looked for in Slack before they are sent again,
+``bot.outbox.recovery``; code without that waits for the claims to lapse, 60 s.) The fake's
 records are the evidence: a *double* is a message posted (or a file shared) more than once, a
 *loss* one never posted.
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -70,6 +73,7 @@ class Tally:
     outbox: dict[str, int] = field(default_factory=dict)
     settle_seconds: float = 0.0
     throughput: float = 0.0
+    cpu: float = 0.0  # Bravo's CPU ms a message in the throughput run
 
 
 def make_fake(latency: float) -> FakeSlack:
@@ -180,22 +184,40 @@ def pending(db: Database) -> int:
     return outbox_counts(db).get("pending", 0)
 
 
-def throughput(db: Database, url: str, fake: FakeSlack, n: int, tmp: Path) -> float:
-    """Messages a second for ``n`` DMs (to distinct people up to 2,000), first post to last."""
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) of the live processes of a process group, from /proc."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields from the state on: state ppid pgrp ...
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def throughput(db: Database, url: str, fake: FakeSlack, n: int, tmp: Path) -> tuple[float, float]:
+    """Messages a second for ``n`` DMs (to distinct people up to 2,000), first post to last,
+    and Bravo's CPU milliseconds a message over the same span (steadier on a busy machine)."""
     messages = [
         OutMessage("bench", SlackMethod.POST, {"channel": CROWD[k % len(CROWD)], "text": f"t{k}"})
         for k in range(n)
     ]
     before = len(fake.calls("chat.postMessage", ok=True))
     queue(db, messages)
-    with bravo(url, fake, FAST, tmp, 0):
+    with bravo(url, fake, FAST, tmp, 0) as popen:
         deadline = time.monotonic() + SETTLE_TIMEOUT
+        while len(fake.calls("chat.postMessage", ok=True)) == before:
+            time.sleep(0.01)
+        cpu = group_cpu(popen.pid)
         while pending(db) and time.monotonic() < deadline:
             time.sleep(0.1)
+        cpu = group_cpu(popen.pid) - cpu
     posts = fake.calls("chat.postMessage", ok=True)[before:]
     if len(posts) < 2:
-        return 0.0
-    return (len(posts) - 1) / (posts[-1].at - posts[0].at)
+        return 0.0, 0.0
+    return (len(posts) - 1) / (posts[-1].at - posts[0].at), cpu * 1000 / len(posts)
 
 
 def run_backend(backend: str, opts: argparse.Namespace, tmp: Path) -> Tally:
@@ -206,8 +228,11 @@ def run_backend(backend: str, opts: argparse.Namespace, tmp: Path) -> Tally:
     try:
         with fresh_database(backend, tmp) as (db, url):
             if opts.throughput:
-                tally.throughput = throughput(db, url, fake, opts.throughput, tmp)
-                say(f"throughput: {tally.throughput:.1f} messages/s ({opts.throughput} DMs)")
+                tally.throughput, tally.cpu = throughput(db, url, fake, opts.throughput, tmp)
+                say(
+                    f"throughput: {tally.throughput:.1f} messages/s, Bravo's CPU "
+                    f"{tally.cpu:.2f} ms a message ({opts.throughput} DMs)"
+                )
             parent = fake.add_message(TEAM_CHANNEL, PEOPLE[0], "a thread")["ts"]
             for k in range(opts.kills):
                 messages = batch(k * opts.batch, opts.batch, parent, rng)
@@ -222,13 +247,16 @@ def run_backend(backend: str, opts: argparse.Namespace, tmp: Path) -> Tally:
                 tally.kills += 1
                 tally.kills_mid_batch += 0 < taken < len(names)
                 say(f"kill {k + 1}: after {taken} of {len(names)} ({'ok' if reached else 'late'})")
-            began = time.monotonic()
+            began, began_wall = time.monotonic(), time.time()
             with bravo(url, fake, opts.rate, tmp, opts.kills + 1):
                 deadline = began + SETTLE_TIMEOUT
                 while pending(db) and time.monotonic() < deadline:
                     time.sleep(0.2)
                 time.sleep(0.5)  # answers in flight are written
             tally.settle_seconds = time.monotonic() - began
+            calls = [c.at - began_wall for c in fake.calls() if c.at >= began_wall]
+            if calls:
+                say(f"last run: first call to Slack after {calls[0]:.1f} s, last {calls[-1]:.1f} s")
             seen = delivered(fake)
             tally.doubles = {name: seen[name] for name in tally.queued if seen[name] > 1}
             tally.lost = [name for name in tally.queued if not seen[name]]
@@ -246,7 +274,9 @@ def report(backend: str, tally: Tally, opts: argparse.Namespace) -> list[str]:
         f"  doubles: {len(tally.doubles)} {sorted(tally.doubles.items())[:10]}",
         f"  lost:    {len(tally.lost)} {tally.lost[:10]}",
         f"  outbox:  {tally.outbox}; last run settled in {tally.settle_seconds:.1f} s",
-        f"  throughput: {tally.throughput:.1f} messages/s" if opts.throughput else "",
+        f"  throughput: {tally.throughput:.1f} messages/s, {tally.cpu:.2f} ms CPU a message"
+        if opts.throughput
+        else "",
         f"  verdict: {'PASS' if not tally.doubles and not tally.lost else 'FAIL'}",
     ]
 
@@ -262,6 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--throughput", type=int, default=600, help="DMs for the throughput run; 0: none"
     )
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--logs", help="copy Bravo's logs here (one per run)")
     opts = p.parse_args(argv)
     lines: list[str] = []
     failed = False
@@ -271,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         with tempfile.TemporaryDirectory(prefix="bravo-crash-") as tmp:
             tally = run_backend(backend, opts, Path(tmp))
+            if opts.logs:
+                shutil.copytree(tmp, Path(opts.logs) / backend, dirs_exist_ok=True)
         lines += [line for line in report(backend, tally, opts) if line]
         failed |= bool(tally.doubles or tally.lost)
     print("\n".join(lines))

@@ -63,6 +63,7 @@ def test_scopes_are_least_privilege(manifest) -> None:
         "groups:history",
         "im:history",
         "mpim:history",
+        "im:write",  # conversations.open: the DM a post named by user id went to
     }
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
         "reaction_added",

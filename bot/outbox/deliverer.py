@@ -45,8 +45,11 @@ CLAIM_FOR = timedelta(seconds=60)
 # A claimed row whose sending slot is at most this far off waits in memory (still claimed, so no
 # other process takes it); one due later goes back to the queue until its slot.
 HOLD_FOR = 3.0
-# Results are written as Slack's answers come (those that come together in one transaction);
-# put-backs, which send nothing, are written in batches of this many, or WRITE_WITHIN.
+# What Slack answered is written within ANSWERS_WITHIN seconds (a group commit: the answers that
+# come meanwhile share one transaction), so after a crash few rows sent but not yet written must
+# be looked for in Slack (bench/crash.py: a transaction per answer cost a fifth of the throughput).
+# Put-backs, which send nothing, are written in batches of WRITE_EVERY, or within WRITE_WITHIN.
+ANSWERS_WITHIN = 0.1
 WRITE_EVERY = 20
 # Rows claimed per transaction. Small, because slots falling due while we are at the database
 # wait for it: at 100 posts a second a 100-row claim would hold them back 100-150 ms.
@@ -116,6 +119,7 @@ class Deliverer:
         sleep: Callable[[float], None] = time.sleep,
         senders: int | None = None,
         recovery: Recovery | None = None,
+        answers_within: float = ANSWERS_WITHIN,
     ) -> None:
         self._db = db
         # Without ``recovery`` a row in doubt is sent again (at least once) without looking.
@@ -139,7 +143,8 @@ class Deliverer:
         self._resume_at: dict[str, float] = {}  # when paused workspaces may post again
         self._writes: list[Write] = []
         self._results: list[dict[str, object]] = []  # rows sent, failed or cancelled
-        self._results_waiting = 0  # retries among self._writes (answers, written at once)
+        self._answers_within = answers_within
+        self._answered_at: float | None = None  # when the oldest answer not yet written came
         self._written = monotonic()  # when results were last written
         self._senders = max(1, senders if senders is not None else senders_for(posts_per_minute))
         self._pool: ThreadPoolExecutor | None = None
@@ -232,6 +237,8 @@ class Deliverer:
             now = self._mono()
             self._resume_at = {t: at for t, at in self._resume_at.items() if at > now}
             waits += [at - now + WAKE_SLACK for at in self._resume_at.values()]
+            if self._answered_at is not None:  # answers to write
+                waits.append(max(0.0, self._answered_at + self._answers_within - now))
         return min(waits)
 
     def deliver_due(self, limit: int = 100, *, settle: bool = True) -> int:
@@ -471,7 +478,7 @@ class Deliverer:
                     log.exception("sending outbox row %s failed", row.id)
                     outcome = Outcome(False, transient=True, error=f"bravo: {err}")
                 self._handle(row, outcome)
-            self._write_if_due()  # each answer is written before the next call goes
+            self._write_if_due()  # answers are written before more calls go (group commit)
 
     def _settle_workspace(self, team_id: str) -> None:
         """Wait until no call for this workspace is in flight (handling what finishes)."""
@@ -531,6 +538,7 @@ class Deliverer:
         channel = response.get("channel")
         ts = response.get("ts") or response.get("message_ts")
 
+        self._note_answer()
         self._results.append(
             store.result(row.id or 0, status, now, error=error, channel=channel, ts=ts)
         )
@@ -554,20 +562,26 @@ class Deliverer:
         in_doubt: bool = False,
     ) -> None:
         row_id, at = row.id or 0, self._clock() + delay
-        self._results_waiting += 1
+        self._note_answer()
         self._writes.append(
             lambda s: store.reschedule(
                 s, row_id, at, error, count_attempt=count_attempt, in_doubt=in_doubt
             )
         )
 
+    def _note_answer(self) -> None:
+        if self._answered_at is None:
+            self._answered_at = self._mono()
+
     def _write_if_due(self) -> None:
-        """Write what Slack answered at once (a crash must not forget a post Slack took); put-backs,
-        which sent nothing, once there are ``WRITE_EVERY`` or the oldest is ``WRITE_WITHIN`` old."""
-        if self._results or self._results_waiting:
+        """Write what Slack answered once the oldest answer is ``answers_within`` old (a crash
+        must forget as few posts Slack took as can be); put-backs, which sent nothing, once there
+        are ``WRITE_EVERY`` or the oldest is ``WRITE_WITHIN`` old."""
+        answered = self._answered_at
+        if answered is not None and self._mono() - answered >= self._answers_within:
             self._write()
             return
-        waiting = len(self._writes)
+        waiting = len(self._writes) + len(self._results)
         if waiting >= WRITE_EVERY or (waiting and self._mono() - self._written >= WRITE_WITHIN):
             self._write()
 
@@ -577,7 +591,7 @@ class Deliverer:
             return
         writes, self._writes = self._writes, []
         results, self._results = self._results, []
-        self._results_waiting = 0
+        self._answered_at = None
         self._written = self._mono()
         with self._db.write() as session:
             store.finish(session, results)

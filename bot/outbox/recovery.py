@@ -78,6 +78,7 @@ class Lookup:
 
 
 NOT_FOUND = Lookup(False)
+_RUNS: dict[int, str] = {}  # pid -> this run's claimant name (Claimant.name)
 
 
 class Recovery:
@@ -144,18 +145,15 @@ def _has_file(message: dict[str, Any], payload: dict[str, Any]) -> bool:
 
 
 class Claimant:
-    """Who claims rows: ``host:pid:token``, the token new for every run of a process."""
-
-    def __init__(self) -> None:
-        self._pid = -1
-        self._name = ""
+    """Who claims rows: ``host:pid:token``, the token drawn once per run of a process (every
+    deliverer of one process is one claimant, so none takes another's rows for a dead one's)."""
 
     @property
     def name(self) -> str:
-        if self._pid != os.getpid():  # a forked worker is a claimant of its own
-            self._pid = os.getpid()
-            self._name = f"{socket.gethostname()[:60]}:{self._pid}:{secrets.token_hex(6)}"
-        return self._name
+        pid = os.getpid()  # a forked worker is a claimant of its own
+        if pid not in _RUNS:
+            _RUNS[pid] = f"{socket.gethostname()[:60]}:{pid}:{secrets.token_hex(6)}"
+        return _RUNS[pid]
 
     def is_dead(self, other: str | None) -> bool:
         """Whether ``other`` claimed rows in a process of this host that no longer runs (this

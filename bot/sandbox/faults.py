@@ -30,6 +30,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "conversations.info": ("channels:read", "groups:read"),
     "conversations.history": HISTORY_SCOPES,
     "conversations.replies": HISTORY_SCOPES,
+    "conversations.open": ("im:write", "mpim:write"),
 }
 
 SERVER_ERRORS = {500: "internal_error", 503: "service_unavailable"}

@@ -26,7 +26,6 @@ class OutboxRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_ref", "team_id", "ref"),
-        Index("ix_outbox_in_doubt", "in_doubt_since"),
     )
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)

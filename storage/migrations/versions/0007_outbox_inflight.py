@@ -8,7 +8,9 @@ Create Date: 2026-12-03 04:10:00
 Web API call) and cleared when its result is written: a row still in doubt after its process
 died may or may not have reached Slack, so it is looked for in Slack before it is sent again.
 ``claimed_by`` names the process (host, pid and a token of its run) so that a process starting
-on the same host can tell the rows of a dead predecessor from a live neighbour's.
+on the same host can tell the rows of a dead predecessor from a live neighbour's. No index:
+only a process starting reads them (through ``ix_outbox_due``, status 'pending'), and every
+claim and result writes them.
 """
 
 from collections.abc import Sequence
@@ -28,11 +30,9 @@ def upgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("in_doubt_since", storage.types.UtcDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("claimed_by", sa.String(length=96), nullable=True))
-    op.create_index("ix_outbox_in_doubt", "outbox", ["in_doubt_since"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_outbox_in_doubt", table_name="outbox")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_column("claimed_by")
         batch_op.drop_column("in_doubt_since")
