@@ -4,9 +4,10 @@
 workspace, one a second per channel), honours 429 ``Retry-After`` (pausing the whole workspace),
 retries server and connection errors with backoff, records every failure on the row, and never
 drops a message because Slack failed. Claims are atomic, so several processes may deliver at once.
-A claim puts its rows in doubt until their results are written, each as soon as Slack answers; a
-row found in doubt by a later claim (its process died, or its call got no answer) is first looked
-for in Slack (``bot.outbox.recovery``), so a crash neither loses a message nor sends it twice.
+A claim puts its rows in doubt until their results are written (within ``ANSWERS_WITHIN`` of
+Slack's answer); a row found in doubt by a later claim (its process died, or its call got no
+answer) is first looked for in Slack (``bot.outbox.recovery``), so a crash neither loses a
+message nor sends it twice.
 """
 
 from __future__ import annotations
@@ -478,7 +479,7 @@ class Deliverer:
                     log.exception("sending outbox row %s failed", row.id)
                     outcome = Outcome(False, transient=True, error=f"bravo: {err}")
                 self._handle(row, outcome)
-            self._write_if_due()  # answers are written before more calls go (group commit)
+            self._write_if_due()  # answers ANSWERS_WITHIN old are written (group commit)
 
     def _settle_workspace(self, team_id: str) -> None:
         """Wait until no call for this workspace is in flight (handling what finishes)."""
@@ -537,7 +538,6 @@ class Deliverer:
         response = response or {}
         channel = response.get("channel")
         ts = response.get("ts") or response.get("message_ts")
-
         self._note_answer()
         self._results.append(
             store.result(row.id or 0, status, now, error=error, channel=channel, ts=ts)
