@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.leaderboard
 	$(BIN)/python -m bench.shoutouts
 	$(BIN)/python -m bench.checkins --second none
+	$(BIN)/python -m bench.crash
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

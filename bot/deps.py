@@ -16,6 +16,7 @@ from slack_sdk.web import WebClient
 from bot.clock import Clock, utcnow
 from bot.outbox.deliverer import Deliverer
 from bot.outbox.outbox import Outbox
+from bot.outbox.recovery import Recovery
 from bot.outbox.sender import SlackSender
 from bot.settings import Settings
 from bot.users import UserDirectory
@@ -76,13 +77,20 @@ def build_deps(
     settings: Settings, db: Database, *, clock: Clock = utcnow, work: WorkQueue | None = None
 ) -> Deps:
     client = make_client(settings)
-    sender = SlackSender(make_delivery_client(settings))
+    delivery_client = make_delivery_client(settings)
+    sender = SlackSender(delivery_client)
     return Deps(
         settings=settings,
         db=db,
         client=client,
         directory=UserDirectory(db, client),
-        deliverer=Deliverer(db, sender, clock=clock, posts_per_minute=settings.posts_per_minute),
+        deliverer=Deliverer(
+            db,
+            sender,
+            clock=clock,
+            posts_per_minute=settings.posts_per_minute,
+            recovery=Recovery(delivery_client),
+        ),
         work=work or WorkQueue(),
         clock=clock,
     )

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy import ColumnElement, and_, func, literal, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxRow, OutboxStatus, ScheduledSend
+from storage.types import UtcDateTime
 from storage.upsert import insert_ignore, insert_returning
 
 
@@ -84,20 +85,59 @@ def due(
 
 
 def claim(
-    session: Session, row_ids: Sequence[int], now: datetime, until: datetime
+    session: Session,
+    row_ids: Sequence[int],
+    now: datetime,
+    until: datetime,
+    *,
+    claimed_by: str | None = None,
 ) -> list[OutboxRow]:
     """Atomically take due rows for sending, in one statement; rows another worker took first
-    are left out. In id order."""
+    are left out. In id order. The claim puts each row in doubt (``in_doubt_since``, kept
+    from an earlier claim that never wrote its result: such a row has ``in_doubt_since < now``
+    and may already be in Slack)."""
     if not row_ids:
         return []
     rows = session.scalars(
         update(OutboxRow)
         .where(col(OutboxRow.id).in_(list(row_ids)), _free_to_take(now))
-        .values(claimed_until=until, attempts=OutboxRow.attempts + 1)
+        .values(
+            claimed_until=until,
+            attempts=OutboxRow.attempts + 1,
+            in_doubt_since=func.coalesce(OutboxRow.in_doubt_since, literal(now, UtcDateTime())),
+            claimed_by=claimed_by,
+        )
         .returning(OutboxRow),
         execution_options={"synchronize_session": False, "populate_existing": True},
     ).all()
     return sorted(rows, key=lambda r: r.id or 0)
+
+
+def claims_in_doubt(session: Session) -> list[tuple[int, str | None]]:
+    """(id, claimed_by) of the queued rows that are in doubt: claimed for sending by some
+    process that has not written their result."""
+    stmt = select(OutboxRow.id, OutboxRow.claimed_by).where(
+        col(OutboxRow.in_doubt_since).is_not(None),
+        col(OutboxRow.status) == OutboxStatus.PENDING,
+        col(OutboxRow.claimed_until).is_not(None),
+    )
+    return [(int(i or 0), by) for i, by in session.exec(stmt).all()]
+
+
+def release(session: Session, row_ids: Sequence[int], claimed_by: str) -> int:
+    """End the claims of a dead process on these rows (still in doubt), if still its own."""
+    if not row_ids:
+        return 0
+    result = session.execute(
+        update(OutboxRow)
+        .where(
+            col(OutboxRow.id).in_(list(row_ids)),
+            col(OutboxRow.claimed_by) == claimed_by,
+            col(OutboxRow.status) == OutboxStatus.PENDING,
+        )
+        .values(claimed_until=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def result(
@@ -118,6 +158,7 @@ def result(
         "result_channel": channel,
         "result_ts": ts,
         "claimed_until": None,
+        "in_doubt_since": None,
     }
 
 
@@ -128,9 +169,19 @@ def finish(session: Session, results: Sequence[dict[str, object]]) -> None:
 
 
 def reschedule(
-    session: Session, row_id: int, at: datetime, error: str, *, count_attempt: bool
+    session: Session,
+    row_id: int,
+    at: datetime,
+    error: str,
+    *,
+    count_attempt: bool,
+    in_doubt: bool = False,
 ) -> None:
+    """Unclaim a row until ``at``. ``in_doubt``: the call may have reached Slack (no answer,
+    or a server error), so the row is looked for before it is sent again."""
     values: dict[str, object] = {"next_attempt_at": at, "last_error": error, "claimed_until": None}
+    if not in_doubt:
+        values["in_doubt_since"] = None
     if not count_attempt:
         values["attempts"] = OutboxRow.attempts - 1
     session.execute(update(OutboxRow).where(col(OutboxRow.id) == row_id).values(**values))
@@ -161,8 +212,6 @@ def cancel_if_unclaimed(session: Session, row_id: int, now: datetime) -> bool:
 
 
 def counts(session: Session) -> dict[str, int]:
-    from sqlalchemy import func
-
     rows = session.exec(
         select(OutboxRow.status, func.count()).group_by(col(OutboxRow.status))
     ).all()

@@ -58,6 +58,12 @@ def test_scopes_are_least_privilege(manifest) -> None:
         "channels:read",  # /bravo shoutouts: conversations.info and .members
         "groups:read",
         "files:write",  # the weekly chart
+    } | {  # after a crash: was a post in flight delivered? (bot.outbox.recovery)
+        "channels:history",
+        "groups:history",
+        "im:history",
+        "mpim:history",
+        "im:write",  # conversations.open: the DM a post named by user id went to
     }
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
         "reaction_added",

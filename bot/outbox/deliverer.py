@@ -4,6 +4,10 @@
 workspace, one a second per channel), honours 429 ``Retry-After`` (pausing the whole workspace),
 retries server and connection errors with backoff, records every failure on the row, and never
 drops a message because Slack failed. Claims are atomic, so several processes may deliver at once.
+A claim puts its rows in doubt until their results are written (within ``ANSWERS_WITHIN`` of
+Slack's answer); a row found in doubt by a later claim (its process died, or its call got no
+answer) is first looked for in Slack (``bot.outbox.recovery``), so a crash neither loses a
+message nor sends it twice.
 """
 
 from __future__ import annotations
@@ -24,9 +28,10 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.clock import Clock, utcnow
-from bot.outbox.envelope import paced
+from bot.outbox.envelope import SlackMethod, paced
 from bot.outbox.outbox import Outbox
 from bot.outbox.pacer import CHANNEL_SPACING, PACE_MARGIN, PACING_BURST, Pacer
+from bot.outbox.recovery import Claimant, Recovery, free_dead_claims, tag
 from bot.outbox.render import delivery_failed_dm
 from bot.outbox.sender import Outcome, SlackSender
 from storage import outbox as store
@@ -41,8 +46,11 @@ CLAIM_FOR = timedelta(seconds=60)
 # A claimed row whose sending slot is at most this far off waits in memory (still claimed, so no
 # other process takes it); one due later goes back to the queue until its slot.
 HOLD_FOR = 3.0
-# Results are written in batches (one transaction per batch, not per row); a crash in between
-# resends at most this many rows, which at-least-once delivery allows.
+# What Slack answered is written within ANSWERS_WITHIN seconds (a group commit: the answers that
+# come meanwhile share one transaction), so after a crash few rows sent but not yet written must
+# be looked for in Slack (bench/crash.py: a transaction per answer cost a fifth of the throughput).
+# Put-backs, which send nothing, are written in batches of WRITE_EVERY, or within WRITE_WITHIN.
+ANSWERS_WITHIN = 0.1
 WRITE_EVERY = 20
 # Rows claimed per transaction. Small, because slots falling due while we are at the database
 # wait for it: at 100 posts a second a 100-row claim would hold them back 100-150 ms.
@@ -57,8 +65,9 @@ SLACK_LATENCY = 0.3  # seconds: a slow answer from Slack, which the senders must
 # queue is read again this often; ``kick`` (a commit that queued something) reads it at once.
 LOOK_EVERY = 0.05
 LOOK_BEHIND = 0.5
-# Results are written when WRITE_EVERY wait, or the oldest has waited this long (seconds).
+# Put-backs are written when WRITE_EVERY wait, or the oldest has waited this long (seconds).
 WRITE_WITHIN = 0.5
+LOOK_AGAIN = timedelta(seconds=30)  # Slack could not say whether a row in doubt was sent
 WAKE_SLACK = 0.002  # sleep a hair past a slot, so the row is due when we look
 PACING_NOTE = "waiting for a sending slot (pacing)"
 PAUSED_NOTE = "waiting: Slack rate limited this workspace"
@@ -110,8 +119,13 @@ class Deliverer:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         senders: int | None = None,
+        recovery: Recovery | None = None,
+        answers_within: float = ANSWERS_WITHIN,
     ) -> None:
         self._db = db
+        # Without ``recovery`` a row in doubt is sent again (at least once) without looking.
+        self._recovery = recovery
+        self._claimant = Claimant()
         self._sender = sender
         self._clock = clock
         self._poll = poll_seconds
@@ -130,6 +144,8 @@ class Deliverer:
         self._resume_at: dict[str, float] = {}  # when paused workspaces may post again
         self._writes: list[Write] = []
         self._results: list[dict[str, object]] = []  # rows sent, failed or cancelled
+        self._answers_within = answers_within
+        self._answered_at: float | None = None  # when the oldest answer not yet written came
         self._written = monotonic()  # when results were last written
         self._senders = max(1, senders if senders is not None else senders_for(posts_per_minute))
         self._pool: ThreadPoolExecutor | None = None
@@ -172,7 +188,20 @@ class Deliverer:
                 self._pool.shutdown(wait=True)
                 self._pool = None
 
+    def recover(self) -> int:
+        """Free at once the rows that a dead process of this host left claimed, in doubt; the
+        next claim looks for them in Slack. Returns how many."""
+        freed = free_dead_claims(self._db, self._claimant)
+        if freed:
+            log.warning("outbox: %d rows left in doubt by a process that died", freed)
+            self.kick()
+        return freed
+
     def _run(self) -> None:
+        try:
+            self.recover()
+        except Exception:  # the claims lapse in CLAIM_FOR anyway
+            log.exception("outbox recovery failed")
         while not self._stop.is_set():
             try:
                 handled = self.deliver_due(settle=False)
@@ -209,6 +238,8 @@ class Deliverer:
             now = self._mono()
             self._resume_at = {t: at for t, at in self._resume_at.items() if at > now}
             waits += [at - now + WAKE_SLACK for at in self._resume_at.values()]
+            if self._answered_at is not None:  # answers to write
+                waits.append(max(0.0, self._answered_at + self._answers_within - now))
         return min(waits)
 
     def deliver_due(self, limit: int = 100, *, settle: bool = True) -> int:
@@ -234,6 +265,7 @@ class Deliverer:
     def drain(self, max_passes: int = 100_000) -> None:
         """Deliver until nothing more is due, sleeping (``sleep``) through pacing waits but not
         through Retry-After pauses or backoffs (for tests, the demo and benchmarks)."""
+        self.recover()
         for _ in range(max_passes):
             self._next_look = 0.0
             if self.deliver_due():
@@ -335,7 +367,9 @@ class Deliverer:
     def _claim_and_process(self, row_ids: list[int]) -> int:
         now = self._clock()
         with self._db.write() as session:  # one statement claims the batch
-            rows = store.claim(session, row_ids, now, now + CLAIM_FOR)  # others: taken already
+            rows = store.claim(  # others: taken already
+                session, row_ids, now, now + CLAIM_FOR, claimed_by=self._claimant.name
+            )
         started = self._mono()
         for n, row in enumerate(rows):
             if self._mono() - started > CLAIM_FOR.total_seconds() / 2:
@@ -343,11 +377,31 @@ class Deliverer:
                 for rest in rows[n:]:
                     self._put_back(rest, self._clock(), rest.last_error or "claim handed back")
                 break
+            if self._in_slack(row, now):
+                continue
             self._process(row)
             self._send_held()  # a slot may have come while we were busy
-            if len(self._writes) + len(self._results) >= WRITE_EVERY:
-                self._write()
+            self._write_if_due()
         return len(rows)
+
+    def _in_slack(self, row: OutboxRow, claimed_at: datetime) -> bool:
+        """For a row that was in doubt before this claim: whether it is settled by looking for
+        it in Slack (found: sent; Slack could not say: tried again later)."""
+        since = row.in_doubt_since
+        if since is None or since >= claimed_at or self._recovery is None:
+            return False
+        payload = json.loads(row.payload)
+        found = self._recovery.find(row.id or 0, row.method, payload, since)
+        if found.found:
+            log.info("outbox row %s was in Slack already (%s %s)", row.id, found.channel, found.ts)
+            where = {"channel": found.channel, "ts": found.ts}
+            self._finish(row, OutboxStatus.SENT, response=where)
+        elif found.transient:
+            self._retry(row, f"in doubt: {found.error}", LOOK_AGAIN, in_doubt=True)
+        elif found.error:
+            log.warning("outbox row %s in doubt, Slack says %s: sent again", row.id, found.error)
+        self._write_if_due()
+        return found.found or found.transient
 
     def _process(self, row: OutboxRow, payload: dict[str, Any] | None = None) -> None:
         """A claimed row: put it back while its workspace is paused, wait for its slot, or send."""
@@ -400,6 +454,8 @@ class Deliverer:
         self._put_back(row, self._clock() + timedelta(seconds=wait), PACING_NOTE)
 
     def _send(self, row: OutboxRow, payload: dict[str, Any]) -> None:
+        if row.method == SlackMethod.POST:
+            payload = tag(payload, row.id or 0)  # so that it can be found after a crash
         if self._senders == 1:
             self._handle(row, self._sender.call(row.method, payload))
             return
@@ -423,6 +479,7 @@ class Deliverer:
                     log.exception("sending outbox row %s failed", row.id)
                     outcome = Outcome(False, transient=True, error=f"bravo: {err}")
                 self._handle(row, outcome)
+            self._write_if_due()  # answers ANSWERS_WITHIN old are written (group commit)
 
     def _settle_workspace(self, team_id: str) -> None:
         """Wait until no call for this workspace is in flight (handling what finishes)."""
@@ -445,7 +502,8 @@ class Deliverer:
             )
         elif outcome.transient and self._clock() - row.created_at < GIVE_UP_AFTER:
             backoff = min(MAX_BACKOFF, timedelta(seconds=2 ** min(row.attempts, 11)))
-            self._retry(row, outcome.error or "transient", backoff)
+            # No answer, or a server error: Slack may have posted it. Looked for before resending.
+            self._retry(row, outcome.error or "transient", backoff, in_doubt=True)
         else:
             log.warning("Slack refused outbox row %s (%s): %s", row.id, row.method, outcome.error)
             self._finish(row, OutboxStatus.FAILED, error=outcome.error)
@@ -480,7 +538,7 @@ class Deliverer:
         response = response or {}
         channel = response.get("channel")
         ts = response.get("ts") or response.get("message_ts")
-
+        self._note_answer()
         self._results.append(
             store.result(row.id or 0, status, now, error=error, channel=channel, ts=ts)
         )
@@ -495,16 +553,34 @@ class Deliverer:
         Outbox().enqueue(session, row.team_id, [message], now)
 
     def _retry(
-        self, row: OutboxRow, error: str, delay: timedelta, *, count_attempt: bool = True
+        self,
+        row: OutboxRow,
+        error: str,
+        delay: timedelta,
+        *,
+        count_attempt: bool = True,
+        in_doubt: bool = False,
     ) -> None:
         row_id, at = row.id or 0, self._clock() + delay
+        self._note_answer()
         self._writes.append(
-            lambda s: store.reschedule(s, row_id, at, error, count_attempt=count_attempt)
+            lambda s: store.reschedule(
+                s, row_id, at, error, count_attempt=count_attempt, in_doubt=in_doubt
+            )
         )
 
+    def _note_answer(self) -> None:
+        if self._answered_at is None:
+            self._answered_at = self._mono()
+
     def _write_if_due(self) -> None:
-        """Write results once there are ``WRITE_EVERY`` or the oldest is ``WRITE_WITHIN`` old:
-        at 100 posts a second, a transaction per post would cost more than the posts."""
+        """Write what Slack answered once the oldest answer is ``answers_within`` old (a crash
+        must forget as few posts Slack took as can be); put-backs, which sent nothing, once there
+        are ``WRITE_EVERY`` or the oldest is ``WRITE_WITHIN`` old."""
+        answered = self._answered_at
+        if answered is not None and self._mono() - answered >= self._answers_within:
+            self._write()
+            return
         waiting = len(self._writes) + len(self._results)
         if waiting >= WRITE_EVERY or (waiting and self._mono() - self._written >= WRITE_WITHIN):
             self._write()
@@ -515,6 +591,7 @@ class Deliverer:
             return
         writes, self._writes = self._writes, []
         results, self._results = self._results, []
+        self._answered_at = None
         self._written = self._mono()
         with self._db.write() as session:
             store.finish(session, results)

@@ -21,12 +21,16 @@ WORKSPACE_PACED = frozenset(
     {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.delete", "chat.scheduleMessage"}
 )
 
+HISTORY_SCOPES = ("channels:history", "groups:history", "im:history", "mpim:history")
 # The scopes a method needs (any one of them), for the methods whose scope matters to a test.
 METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "files.getUploadURLExternal": ("files:write",),
     "files.completeUploadExternal": ("files:write",),
     "conversations.members": ("channels:read", "groups:read"),
     "conversations.info": ("channels:read", "groups:read"),
+    "conversations.history": HISTORY_SCOPES,
+    "conversations.replies": HISTORY_SCOPES,
+    "conversations.open": ("im:write", "mpim:write"),
 }
 
 SERVER_ERRORS = {500: "internal_error", 503: "service_unavailable"}

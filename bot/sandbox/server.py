@@ -79,6 +79,7 @@ class FakeSlack:
             team_domain=team_domain,
             ts_start=int(time.time()) if ts_start is None else ts_start,
             trigger_ttl=trigger_ttl,
+            wall_clock=ts_start is None,
         )
         self._faults = Faults()
         self._log = CallLog()

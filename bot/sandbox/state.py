@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,15 +36,20 @@ class Workspace:
         team_domain: str,
         ts_start: int,
         trigger_ttl: float,
+        wall_clock: bool = False,
     ) -> None:
         self.root_url = root_url  # where the fake is served, for upload and response URLs
         self.token, self.team_id, self.bot_user_id = token, team_id, bot_user_id
         self.bot_id, self.app_id = bot_id, app_id
         self.team_name, self.team_domain = team_name, team_domain
         self.ts_start = ts_start
+        # Timestamps follow the wall clock (as Slack's do: history is read by time), unless a
+        # fixed ts_start was asked for (tests that want the same ts every run).
+        self.wall_clock = wall_clock
         self.trigger_ttl = trigger_ttl
         self._ids = itertools.count(1)
         self._ts_seq = 0
+        self._last_micros = 0
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self.usergroups: dict[str, dict[str, Any]] = {}
@@ -143,10 +149,15 @@ class Workspace:
     # ---- ids and timestamps ----------------------------------------------------------------
 
     def next_ts(self) -> str:
-        """A message timestamp, later than every one before (100 µs apart from ts_start)."""
+        """A message timestamp, later than every one before: 100 µs apart from ts_start, or
+        the wall clock's time (at least 100 µs after the one before)."""
         self._ts_seq += 1
-        seconds, fraction = divmod(self._ts_seq * 100, 1_000_000)
-        return f"{self.ts_start + seconds}.{fraction:06d}"
+        micros = self.ts_start * 1_000_000 + self._ts_seq * 100
+        if self.wall_clock:
+            micros = max(self._last_micros + 100, time.time_ns() // 1000)
+        self._last_micros = micros
+        seconds, fraction = divmod(micros, 1_000_000)
+        return f"{seconds}.{fraction:06d}"
 
     def new_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids):09d}"

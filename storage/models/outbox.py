@@ -41,6 +41,10 @@ class OutboxRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column())
     next_attempt_at: datetime = Field(sa_column=utc_column())
     claimed_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # Set by the claim that takes the row for sending, cleared with its result: a row in doubt
+    # whose process died may have reached Slack (bot.outbox.recovery looks before resending).
+    in_doubt_since: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    claimed_by: str | None = Field(default=None, max_length=96)  # bot.outbox.recovery.Claimant
     sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     result_channel: str | None = Field(default=None, max_length=32)
     result_ts: str | None = Field(default=None, max_length=32)

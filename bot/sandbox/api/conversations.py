@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.sandbox.api.chat import public
 from bot.sandbox.api.paging import page
 from bot.sandbox.args import flag
 from bot.sandbox.calls import CallContext, SlackError
@@ -108,3 +109,77 @@ def open_group_dm(ws: Workspace, users: list[str]) -> dict[str, Any]:
     ws.add_channel(cid, f"mpdm-{names}-1", members=everyone, is_private=True)
     ws.channels[cid]["is_mpim"] = True
     return {"channel": {"id": cid}}
+
+
+def _window(args: dict[str, Any]) -> tuple[float, float, bool]:
+    """(oldest, latest, inclusive) of a history call; latest defaults to now."""
+    try:
+        oldest = float(args.get("oldest") or 0)
+        latest = float(args.get("latest") or 0) or float("inf")
+    except ValueError as err:
+        raise SlackError("invalid_ts_oldest") from err
+    return oldest, latest, flag(args.get("inclusive"))
+
+
+def _readable(ws: Workspace, args: dict[str, Any]) -> str:
+    channel = ws.resolve_channel(args.get("channel"), allow_user=False)
+    ws.visible(channel)
+    stored = ws.channels.get(channel)
+    if stored is not None and ws.bot_user_id not in stored["members"]:
+        raise SlackError("not_in_channel")
+    return channel
+
+
+def _shown(message: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+    """A message as a history call returns it: metadata only with include_all_metadata."""
+    shown = public(message)
+    if not flag(args.get("include_all_metadata")):
+        shown.pop("metadata", None)
+    return shown
+
+
+def _in_window(ts: str, window: tuple[float, float, bool]) -> bool:
+    oldest, latest, inclusive = window
+    at = float(ts)
+    if inclusive:
+        return oldest <= at <= latest
+    return oldest < at < latest
+
+
+def history(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+    """conversations.history: the channel's messages, newest first; thread replies only when
+    broadcast to the channel."""
+    channel = _readable(ws, args)
+    window = _window(args)
+    wanted = [
+        m
+        for m in reversed(ws.messages_in(channel))
+        if m.get("thread_ts") in (None, m["ts"]) or m.get("subtype") == "thread_broadcast"
+        if _in_window(m["ts"], window)
+    ]
+    found, cursor = page(wanted, args, default_limit=100)
+    return {
+        "messages": [_shown(m, args) for m in found],
+        "has_more": bool(cursor),
+        "response_metadata": {"next_cursor": cursor},
+    }
+
+
+def replies(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+    """conversations.replies: a thread's parent and its replies, oldest first."""
+    channel = _readable(ws, args)
+    thread = str(args.get("ts") or "")
+    if (channel, thread) not in ws.messages:
+        raise SlackError("thread_not_found")
+    window = _window(args)
+    wanted = [
+        m
+        for m in ws.messages_in(channel)
+        if m["ts"] == thread or (m.get("thread_ts") == thread and _in_window(m["ts"], window))
+    ]
+    found, cursor = page(wanted, args, default_limit=100)
+    return {
+        "messages": [_shown(m, args) for m in found],
+        "has_more": bool(cursor),
+        "response_metadata": {"next_cursor": cursor},
+    }

@@ -32,6 +32,8 @@ METHODS: dict[str, Handler] = {
     "conversations.members": conversations.members,
     "conversations.open": conversations.open_conversation,
     "conversations.list": conversations.list_conversations,
+    "conversations.history": conversations.history,
+    "conversations.replies": conversations.replies,
     "reactions.add": reactions.add,
     "files.getUploadURLExternal": files.get_upload_url,
     "files.completeUploadExternal": files.complete_upload,

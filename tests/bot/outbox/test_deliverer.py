@@ -104,7 +104,8 @@ def test_delivers_and_records_ts(db) -> None:
     make_deliverer(db, sender, clock).drain()
     [row] = rows(db)
     assert (row.status, row.result_channel, row.result_ts, row.attempts) == ("sent", "C1", "1.1", 1)
-    assert sender.calls == [("chat.postMessage", {"channel": "C1", "text": "hi"})]
+    tag = {"event_type": "bravo_outbox", "event_payload": {"outbox_id": row.id}}
+    assert sender.calls == [("chat.postMessage", {"channel": "C1", "text": "hi", "metadata": tag})]
 
 
 def test_429_waits_for_retry_after_and_pauses_the_workspace(db) -> None:
