@@ -1,7 +1,7 @@
 """outbox rows in flight: when a row became in doubt, and which process claimed it
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-03 04:10:00
 
 ``in_doubt_since`` is set in the statement that claims a row for sending (committed before the
@@ -21,7 +21,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
