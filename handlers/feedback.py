@@ -194,6 +194,7 @@ def recipient_button(
     if redrawn is not None and original:
         redrawn.pop("channel", None)
         respond({"replace_original": True, **redrawn})
+        return  # the redraw carries the note: one acknowledgement
     elif verb == ids.THANK and original.get("blocks"):  # the used button goes
         blocks = render.without_button(original["blocks"], verb, text)
         respond({"replace_original": True, "text": original.get("text", ""), "blocks": blocks})
