@@ -99,7 +99,8 @@ def suggestions_stored(db: Database) -> int:
 
 
 def test_a_suggestion_that_is_not_stored_uses_up_no_quota(bravo: Bravo, db: Database) -> None:
-    with pytest.raises(StatementError):  # the database refuses a suggestion without text
+    # A suggestion without text fails after its count was taken (in cleaning, or in the database)
+    with pytest.raises((StatementError, TypeError)):
         suggestions.post(bravo.deps, team_id=TEAM, user_id="UANA", text=cast(str, None))
     assert (used_today(db), suggestions_stored(db)) == (0, 0)
     suggestions.post(bravo.deps, team_id=TEAM, user_id="UANA", text="More plants")
