@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.feedback import render as feedback_render
+from bot.feedback.rules import Audience
 from bot.goals import render as goals_render
 from bot.kudos import render as kudos_render
 from bot.kudos.rules import KudosResult
@@ -92,8 +93,9 @@ def test_feedback_bodies_topics_and_customer_feedback() -> None:
         id=3, team_id="T1", logged_by="UA", teammate_id="UB", kind="praise", rating=5,
         source="email", text=HOSTILE, created_at=AT,
     )  # fmt: skip
-    assert_nothing_live(feedback_render.feedback_dm(fb, request))
-    assert_nothing_live(feedback_render.giver_sent(fb))
+    audience = Audience.of(fb, coaches=["UC"], shared_by="UA")
+    assert_nothing_live(feedback_render.feedback_dm(fb, audience, request))
+    assert_nothing_live(feedback_render.giver_sent(fb, audience))
     assert_nothing_live(feedback_render.request_dm(request))
     assert_nothing_live(feedback_render.request_reminder(request))
     assert_nothing_live(feedback_render.requests_sent(["UB"], HOSTILE))
