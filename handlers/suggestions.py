@@ -163,8 +163,7 @@ def on_done(
         row = service.to_mark_done(
             deps_of(context),
             client,
-            team_id=body["team"]["id"],
-            admin_id=body["user"]["id"],
+            **_admin(body),
             suggestion_id=suggestion_id(str(action.get("value") or "")),
         )
         client.views_open(
@@ -185,8 +184,7 @@ def on_done_modal(
         service.mark_done(
             deps_of(context),
             client,
-            team_id=body["team"]["id"],
-            admin_id=body["user"]["id"],
+            **_admin(body),
             suggestion_id=payload.an_id(meta.get("suggestion")) or 0,
             note=note,
         )
