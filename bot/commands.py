@@ -34,6 +34,13 @@ REGISTRY: tuple[CommandHelp, ...] = (
     ),
     CommandHelp(
         "/kudos",
+        "/kudos history [@someone]",
+        "Kudos received and given, page by page (someone else's: only what was public).",
+        ("history",),
+        "/kudos history @ana",
+    ),
+    CommandHelp(
+        "/kudos",
         "/kudos leaderboard [week|month|all] [#value]",
         "Who has been recognised most.",
         ("leaderboard",),
@@ -132,6 +139,26 @@ REGISTRY: tuple[CommandHelp, ...] = (
         "Leads: a private weekly DM of members nobody recognised for four weeks.",
         ("fairness",),
         "/bravo fairness on",
+    ),
+    CommandHelp(
+        "/bravo",
+        "/bravo settings [log]",
+        "Admins: the workspace's settings (values, allowance, channels, admins), and their log.",
+        ("settings",),
+        "/bravo settings",
+    ),
+    CommandHelp(
+        "/bravo",
+        "/bravo export",
+        "Everything Bravo holds about you, as a file in a DM.",
+        ("export",),
+    ),
+    CommandHelp(
+        "/bravo",
+        "/bravo forget me | forget @someone",
+        "Erase your data from Bravo (admins: someone who left), after a confirmation.",
+        ("forget",),
+        "/bravo forget me",
     ),
     CommandHelp("/bravo", "/bravo help", "Help with shout-outs and celebrations.", ("help",)),
 )

@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.web import WebClient
 
 from bot.clock import Clock, utcnow
+from bot.config import WorkspaceConfig, load_config
 from bot.outbox.deliverer import Deliverer
 from bot.outbox.outbox import Outbox
 from bot.outbox.recovery import Recovery
@@ -71,6 +72,10 @@ class Deps:
     work: WorkQueue = field(default_factory=lambda: WorkQueue())
     clock: Clock = utcnow
     wake: Waker = field(default_factory=Waker)  # the scheduler attaches itself at start
+
+    def config(self, team_id: str) -> WorkspaceConfig:
+        """The workspace's settings now (its admins' choices over the environment's defaults)."""
+        return load_config(self.db, self.settings, team_id)
 
 
 def build_deps(

@@ -5,7 +5,17 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import coaching, feedback, goals, kudos, shoutouts, suggestions
+from handlers import (
+    coaching,
+    feedback,
+    goals,
+    home,
+    kudos,
+    privacy,
+    shoutouts,
+    suggestions,
+    workspace,
+)
 
 
 def register_all(app: App, deps: Deps) -> None:
@@ -15,3 +25,6 @@ def register_all(app: App, deps: Deps) -> None:
     feedback.register(app, deps)
     suggestions.register(app, deps)
     shoutouts.register(app, deps)
+    workspace.register(app, deps)
+    privacy.register(app, deps)
+    home.register(app, deps)

@@ -66,8 +66,13 @@ def test_scopes_are_least_privilege(manifest) -> None:
         "im:write",  # conversations.open: the DM a post named by user id went to
     }
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
+        "app_home_opened",  # the Home tab
         "reaction_added",
         "reaction_removed",
+        "app_uninstalled",  # stop sending, delete after retention
+        "tokens_revoked",
+        "user_change",  # a deactivated account (automatic erasure)
     }
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True

@@ -74,6 +74,18 @@ class Celebrate:
         return UnknownCommandError(COMMAND, " ".join(self.words), sub="celebrate")
 
 
+@dataclass(frozen=True)
+class Elsewhere:
+    """``/bravo settings|export|forget ...``: words another room answers (the workspace's
+    settings, a person's data); the edge hands them on."""
+
+    verb: str  # "settings", "export" or "forget"
+    words: tuple[str, ...]
+
+
+ELSEWHERE = {"settings": "settings", "setting": "settings", "export": "export", "forget": "forget"}
+
+
 BravoCommand = (
     ShoutoutsOn
     | ShoutoutsOff
@@ -83,6 +95,7 @@ BravoCommand = (
     | Fairness
     | BravoHelp
     | Celebrate
+    | Elsewhere
 )
 
 
@@ -103,6 +116,8 @@ def parse_bravo_command(text: str) -> BravoCommand:
             return ShoutoutsList()
     elif verb in {"celebrate", "celebrations"}:
         return Celebrate(tuple(rest))
+    elif verb in ELSEWHERE:
+        return Elsewhere(ELSEWHERE[verb], tuple(rest))
     elif verb == "lead":
         users = [t.id for t in tokenize(" ".join(rest)) if t.kind == "user"]
         if len(users) != 1:

@@ -26,6 +26,7 @@ from storage.models.suggestions import (
     SuggestionQuota,
 )
 from storage.models.users import SlackUser, UserPref
+from storage.models.workspace import Erasure, HomeViewer, SettingChange, WorkspaceConfig
 
 __all__ = [
     "CelebrationPref",
@@ -33,10 +34,12 @@ __all__ = [
     "CheckInPrompt",
     "CoachPairing",
     "CustomerFeedback",
+    "Erasure",
     "Feedback",
     "FeedbackRequest",
     "GivingStreak",
     "Goal",
+    "HomeViewer",
     "Kudos",
     "KudosRevocation",
     "KudosTally",
@@ -47,6 +50,7 @@ __all__ = [
     "PersonDate",
     "ProcessedEvent",
     "ScheduledSend",
+    "SettingChange",
     "ShoutoutChannel",
     "ShoutoutMember",
     "SlackUser",
@@ -57,4 +61,5 @@ __all__ = [
     "TeamLead",
     "TipSeen",
     "UserPref",
+    "WorkspaceConfig",
 ]

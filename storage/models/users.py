@@ -19,6 +19,8 @@ class SlackUser(SQLModel, table=True):
     tz: str = Field(default="UTC", max_length=64)
     is_bot: bool = False
     deleted: bool = False
+    # When Bravo first saw the account deactivated (automatic erasure counts from here).
+    departed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     fetched_at: datetime = Field(sa_column=utc_column())
 
 

@@ -1,0 +1,1 @@
+"""A person's data: export it, erase it (on request, for people who left, after uninstall)."""
