@@ -51,3 +51,8 @@ class UndoRefusal(StrEnum):
     NOT_GIVER = "not_giver"
     EXPIRED = "expired"
     ALREADY_UNDONE = "already_undone"
+
+# Kudos history: a page of kudos received and given (``/kudos history``, or "See more" on the
+# Home tab, which opens it in a modal); the button value carries whose history and where.
+HISTORY_OPEN = "kudos_history_open"
+HISTORY_PAGE = "kudos_history_page"
