@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.text import is_number
+
 CADENCES = ("weekdays", "weekly", "biweekly")
 CADENCE_LABELS = {
     "weekdays": "Every weekday",
@@ -119,7 +121,7 @@ def monday_of(day: date) -> date:
 def parse_hhmm(text: str) -> int | None:
     """Minutes after midnight for ``HH:MM`` (24-hour), or None when it is not a real time."""
     parts = text.strip().split(":")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    if len(parts) != 2 or not all(is_number(p) for p in parts):
         return None
     hours, minutes = int(parts[0]), int(parts[1])
     if not (0 <= hours <= 23 and 0 <= minutes <= 59):

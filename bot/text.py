@@ -38,6 +38,17 @@ JOINER_RE = re.compile(
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def is_number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts "²" (which ``int`` refuses) and "٣"."""
+    return text.isascii() and text.isdigit()
+
+
+def whole_number(text: object, *, max_digits: int = 12) -> int | None:
+    """The number a button value or form field carries (an id, a rating), or None."""
+    raw = str(text or "")
+    return int(raw) if is_number(raw) and len(raw) <= max_digits else None
+
+
 def clean(text: str) -> str:
     """What a person typed, without invisible padding or control characters: text made only of
     zero-width characters becomes empty, so every "required" check sees it as empty."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.coaching.ids import COACH_COMMAND
 from bot.errors import NoRecipientError, OnePersonError, UnknownCommandError
-from bot.text import tokenize
+from bot.text import tokenize, whole_number
 
 
 @dataclass(frozen=True)
@@ -61,4 +61,4 @@ def _one_person(words: list[str], sub: str | None) -> str:
 
 def number(text: str) -> int | None:
     """A pairing id carried by a button, if it is one."""
-    return int(text) if text.isdigit() and len(text) <= 12 else None
+    return whole_number(text)

@@ -13,7 +13,7 @@ from bot.feedback import ids
 from bot.feedback.customer import CustomerDraft
 from bot.feedback.errors import TooManyAskedError
 from bot.feedback.rules import FeedbackDraft
-from bot.text import Token, safe_mrkdwn, tokenize, visible_length
+from bot.text import Token, safe_mrkdwn, tokenize, visible_length, whole_number
 from storage.models.feedback import FeedbackVisibility
 
 MAX_ASKED = 10
@@ -114,8 +114,7 @@ class FeedbackForm:
 
 def number(text: Any) -> int | None:
     """An id or a rating from a button's value or a form's choice."""
-    text = str(text or "")
-    return int(text) if text.isdigit() and len(text) <= 12 else None
+    return whole_number(text)
 
 
 def form_meta(view: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from bot.goals import ids
 from bot.goals.errors import FieldMissingError, FieldTooLongError, OutOfDateError
 from bot.goals.ids import MenuVerb
 from bot.goals.rules import CHECKIN_STATUSES, GoalDraft
-from bot.text import tokenize
+from bot.text import is_number, tokenize, whole_number
 from storage.models.goals import CadenceKind, CheckInStatus
 
 ANSWER_RE = re.compile(rf"^(\d{{1,12}}):({'|'.join(CheckInStatus)})$")
@@ -107,7 +107,7 @@ def menu_choice(value: str) -> MenuChoice:
 
 def number(text: str) -> int | None:
     """An id carried by a button (a prompt's, a goal's), if it is one."""
-    return int(text) if text.isdigit() and len(text) <= 12 else None
+    return whole_number(text)
 
 
 # Modals ---------------------------------------------------------------------------------------
@@ -153,7 +153,7 @@ def goal_form(view: dict[str, Any]) -> GoalForm:
         skill=_option(view, ids.SKILL),
         target_date=target,
         cadence=_option(view, ids.CADENCE) or CadenceKind.WEEKLY,
-        weekday=int(day) if day.isdigit() else 0,
+        weekday=int(day) if is_number(day) else 0,
         time_text=_state(view, ids.TIME, "selected_time") or "",
         visibility=_option(view, ids.VISIBILITY),
     )

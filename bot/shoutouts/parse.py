@@ -18,7 +18,7 @@ from bot.shoutouts.errors import (
     UnknownWeekdayError,
 )
 from bot.shoutouts.ids import COMMAND
-from bot.text import tokenize
+from bot.text import is_number, tokenize
 
 DEFAULT_WEEKDAY = 4  # Friday
 DEFAULT_MINUTE = 16 * 60
@@ -155,7 +155,7 @@ def _time(low: str, word: str) -> int:
     half = 0
     if low.endswith(("am", "pm")):
         half, low = (12 if low.endswith("pm") else 0), low[:-2]
-    if low.isdigit():
+    if is_number(low):
         low += ":00"
     parsed = parse_hhmm(low.replace(".", ":").replace("h", ":"))
     if parsed is None or ((half or word.lower().endswith("am")) and not 60 <= parsed < 13 * 60):

@@ -10,7 +10,7 @@ from typing import Any
 from bot.commands import REGISTRY, near_miss
 from bot.errors import TextTooLongError
 from bot.suggestions.errors import DraftGoneError, NotASuggestionError
-from bot.text import escape, plain, safe_mrkdwn, tokenize, visible_length
+from bot.text import escape, is_number, plain, safe_mrkdwn, tokenize, visible_length
 
 MAX_SUGGESTION = 1500
 SUBCOMMANDS = ("setup", "help")
@@ -84,7 +84,7 @@ def suggestion_text(text: str, *, escaped: bool) -> str:
 
 def suggestion_id(value: str) -> int:
     """The suggestion a button or form names (0, found nowhere, when it names none)."""
-    return int(value) if value.isdigit() else 0
+    return int(value) if is_number(value) else 0
 
 
 @dataclass(frozen=True)
