@@ -7,7 +7,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from bot.celebrations import ids
 from bot.celebrations.errors import BadCelebrationDateError, CsvRejectedError
@@ -101,6 +101,13 @@ class DateRow:
     year: int | None
 
 
+def latest_start(today: date) -> date:
+    """The latest start date anyone may give (``today`` in UTC): somewhere on Earth it is
+    already tomorrow, so tomorrow is not in the future for everyone. The command and the CSV
+    import use this one rule."""
+    return today + timedelta(days=1)
+
+
 def parse_dates_csv(text: str, *, today: date) -> list[DateRow]:
     """Rows ``user,kind,date`` (a header line is allowed). Every broken row is reported
     together (``CsvRejectedError``), so nothing is saved from a file with mistakes in it."""
@@ -149,7 +156,7 @@ def _row(
         shape = "MM-DD" if kind == DateKind.BIRTHDAY else "YYYY-MM-DD"
         problems.append((number, f"{when[:20]!r} is not a date ({shape})"))
         return None
-    if year is not None and date(year, month, day) > today:
+    if year is not None and date(year, month, day) > latest_start(today):
         problems.append((number, f"start date {when} is in the future"))
         return None
     return DateRow(match.group(1), DateKind(kind), month, day, year)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlmodel import Session
 
 from bot.admins import is_admin
 from bot.celebrations import messages, render
 from bot.celebrations.errors import AdminOnlyError, FutureStartDateError, NoRowsError
-from bot.celebrations.parse import DateRow
+from bot.celebrations.parse import DateRow, latest_start
 from bot.deps import Deps
 from storage import celebrations as store
 from storage import shoutouts as channels
@@ -73,7 +73,7 @@ def set_date(
     """A person's own birthday or start date (a start date may not be in the future)."""
     now = deps.clock()
     with deps.db.write() as session:
-        if year is not None and date(year, month, day) > now.date() + timedelta(days=1):
+        if year is not None and date(year, month, day) > latest_start(now.date()):
             raise FutureStartDateError(date(year, month, day).isoformat())
         store.set_date(
             session,

@@ -54,6 +54,16 @@ def test_a_csv_with_broken_rows_reports_every_one() -> None:
     assert good == [p.DateRow("U0ANA", "birthday", 3, 14, None)]  # the year is dropped
 
 
+def test_the_import_takes_the_start_dates_the_command_takes() -> None:
+    # somewhere it is already tomorrow: the command accepts it, and so does the CSV import
+    today = date(2026, 11, 27)
+    rows = p.parse_dates_csv("U0ANA,started,2026-11-28\n", today=today)
+    assert rows == [p.DateRow("U0ANA", "started", 11, 28, 2026)]
+    with pytest.raises(e.CsvRejectedError):
+        p.parse_dates_csv("U0ANA,started,2026-11-29\n", today=today)
+    assert p.latest_start(today) == date(2026, 11, 28)
+
+
 # Calendar --------------------------------------------------------------------------------------
 
 
