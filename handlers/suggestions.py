@@ -7,6 +7,7 @@ logs what they wrote.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -149,27 +150,35 @@ def on_suggest_modal(
     ack()
 
 
-def on_done(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    context: BoltContext,
-) -> None:
-    """An admin's "Mark done" on a posted suggestion opens the form (now: trigger_id)."""
-    ack()
-    with telling(respond):
-        row = service.to_mark_done(
-            deps_of(context),
-            client,
-            **_admin(body),
-            suggestion_id=suggestion_id(str(action.get("value") or "")),
-        )
-        client.views_open(
-            trigger_id=body["trigger_id"],
-            view=render.done_modal(row, render.meta(suggestion=row.id)),
-        )
+def admin_form(form: Callable[[Any, str], dict[str, Any]]) -> Callable[..., None]:
+    """A listener for an admin's button on a posted suggestion ("Mark done", "Hide") that opens
+    its form at once (the trigger_id expires in 3 seconds); the same checks for both."""
+
+    def listener(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
+    ) -> None:
+        ack()
+        with telling(respond):
+            row = service.to_mark_done(
+                deps_of(context),
+                client,
+                **_admin(body),
+                suggestion_id=suggestion_id(str(action.get("value") or "")),
+            )
+            client.views_open(
+                trigger_id=body["trigger_id"], view=form(row, render.meta(suggestion=row.id))
+            )
+
+    return listener
+
+
+on_done = admin_form(render.done_modal)  # "Mark done": the form for what was done
+on_hide = admin_form(render.hide_modal)  # "Hide": the form for the reason
 
 
 def on_done_modal(
@@ -192,29 +201,6 @@ def on_done_modal(
         field_error(ack, ids.DONE_NOTE, err)
         return
     ack()
-
-
-def on_hide(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    context: BoltContext,
-) -> None:
-    """An admin's "Hide" on a posted suggestion opens the form for the reason (now: trigger_id)."""
-    ack()
-    with telling(respond):
-        row = service.to_mark_done(
-            deps_of(context),
-            client,
-            **_admin(body),
-            suggestion_id=suggestion_id(str(action.get("value") or "")),
-        )
-        client.views_open(
-            trigger_id=body["trigger_id"],
-            view=render.hide_modal(row, render.meta(suggestion=row.id)),
-        )
 
 
 def on_hide_modal(
