@@ -4,15 +4,11 @@ receipt claims a DM to the teammate only when one was sent."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-
-import pytest
 
 from bot.feedback.messages import customer_logged
-from bot.sandbox.server import FakeSlack
-from storage.db import Database
 from storage.models import CustomerFeedback
-from tests.handlers.conftest import Bravo, start_bravo
+from tests.handlers import test_feedback
+from tests.handlers.conftest import Bravo
 from tests.handlers.test_feedback import (
     ADMIN,
     GIVER,
@@ -25,12 +21,7 @@ from tests.handlers.test_feedback import (
     submit,
 )
 
-
-@pytest.fixture
-def bravo(slack: FakeSlack, db: Database) -> Iterator[Bravo]:
-    slack.add_user(ADMIN, "ada", is_admin=True)
-    slack.add_user(OUTSIDER, "dev")
-    yield from start_bravo(slack, db)
+bravo = test_feedback.bravo  # the same workspace (an admin, an outsider) as test_feedback
 
 
 def test_logging_about_yourself_is_refused_kindly(bravo: Bravo) -> None:

@@ -4,15 +4,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import pytest
 from sqlmodel import select
 
-from bot.sandbox.server import Call, FakeSlack
-from storage.db import Database
+from bot.sandbox.server import Call
 from storage.models import Feedback
-from tests.handlers.conftest import Bravo, start_bravo
+from tests.handlers import test_feedback
+from tests.handlers.conftest import Bravo
 from tests.handlers.test_feedback import (
     ADMIN,
     COACH,
@@ -30,12 +28,7 @@ from tests.handlers.test_feedback import (
     submit,
 )
 
-
-@pytest.fixture
-def bravo(slack: FakeSlack, db: Database) -> Iterator[Bravo]:
-    slack.add_user(ADMIN, "ada", is_admin=True)
-    slack.add_user(OUTSIDER, "dev")
-    yield from start_bravo(slack, db)
+bravo = test_feedback.bravo  # the same workspace (an admin, an outsider) as test_feedback
 
 
 def _blocks(call: Call) -> str:

@@ -7,12 +7,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot.kudos import rules as kudos
-from bot.settings import KudosRules
 from bot.shoutouts import render
 from bot.shoutouts.week import COUNTED_ONCE, build_week
-from bot.users import Person
 from storage.db import Database
+from tests.bot.shoutouts.test_shoutouts import give as give_at
 
 T = "T1"
 NOW = datetime(2026, 11, 27, 15, tzinfo=UTC)
@@ -21,19 +19,7 @@ LONG = ("Stayed on the bridge call until the outage was over and then wrote it a
 
 
 def give(db: Database, giver: str, to: list[str], days_ago: float, reason: str) -> None:
-    with db.write() as s:
-        kudos.give_kudos(
-            session=s,
-            team_id=T,
-            giver=Person(giver),
-            recipients=[Person(u) for u in to],
-            reason=reason,
-            values=("empathy",),
-            channel_id="C1",
-            source="command",
-            rules=KudosRules(daily_allowance=100, max_reason_chars=1000),
-            now=NOW - timedelta(days=days_ago),
-        )
+    give_at(db, giver, to, NOW - timedelta(days=days_ago), reason)
 
 
 def week(db: Database):  # type: ignore[no-untyped-def]
