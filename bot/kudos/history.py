@@ -98,9 +98,9 @@ def read_page(
     going_older = ask.direction is HistoryDirection.OLDER and mark is not None
     found = rows.older(mark if going_older else None, size + 1)
     page = found[:size]
-    newer = False
-    if going_older and mark is not None:
-        newer = bool(rows.newer(_mark(page[0]) if page else mark, 1))
+    newer = going_older and not page  # past the end: Newer leads back to the first page
+    if going_older and page:
+        newer = bool(rows.newer(_mark(page[0]), 1))
     return _page(
         ask,
         page,
