@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence, Set
 from datetime import datetime
 from typing import Any
@@ -327,6 +328,7 @@ def local_time(at: datetime, tz: Any) -> str:
 # Kudos history: the same page in a message (/kudos history) and in a modal (the Home tab)
 
 HISTORY_REASON_CHARS = 280
+SLACK_USER_RE = re.compile(r"^[UW][A-Z0-9]+$")  # not a user id: a person erased from Bravo
 HISTORY_TITLE = "Kudos history"  # a modal title: at most 24 characters
 PUBLIC_ONLY = (
     "Only public kudos: those given in public channels. Kudos sent by DM or given in private "
@@ -403,7 +405,8 @@ def _history_line(line: HistoryLine) -> str:
     when = f"<!date^{stamp}^{{date_short_pretty}}|{line.at:%Y-%m-%d}>"
     channel = line.channel_id or ""
     where = f"in <#{channel}>" if channel[:1] in ("C", "G") else "by DM"
-    lines = [f"{arrow} *{way}* <@{line.other_id}> · {when} · {where}", quote(_short(line.reason))]
+    who = f"<@{line.other_id}>" if SLACK_USER_RE.match(line.other_id) else "_someone who has left_"
+    lines = [f"{arrow} *{way}* {who} · {when} · {where}", quote(_short(line.reason))]
     if line.values:
         lines.append(_values(line.values))
     return "\n".join(lines)

@@ -180,6 +180,8 @@ def test_each_line_says_when_who_why_which_values_and_where() -> None:
     assert "in <#C0KUDOS>" in text and text.count("by DM") == 2
     assert "<!date^" in text  # shown in each reader's own time zone
     assert "Only public kudos" not in text
+    erased = json.dumps(render.history_message(page(line(1, other_id="erased"))))
+    assert "<@erased>" not in erased and "someone who has left" in erased
 
 
 def test_mentions_in_reasons_are_not_live_and_long_reasons_are_cut_cleanly() -> None:
