@@ -357,7 +357,7 @@ def history_page(deps: Deps, body: dict[str, Any], action: dict[str, Any], shown
 def on_history_open(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    """ "See more" on the Home tab: a modal opens at once (a trigger_id lasts 3 seconds) and
+    """The Home tab's "See more": a modal opens at once (a trigger_id lasts 3 seconds) and
     the history's first page fills it after the ack."""
     ack()
     deps = deps_of(context)
