@@ -19,8 +19,10 @@ from slack_sdk.web import WebClient
 from bot import payload
 from bot.commands import help_text
 from bot.deps import Deps
-from bot.errors import BravoError, error_text
+from bot.errors import BUSY, SORRY, BravoError, error_text
 from bot.kudos import ids, render, service
+from bot.kudos.errors import HistoryNotYoursError
+from bot.kudos.history import HistoryPage
 from bot.kudos.parse import (
     GiveKudos,
     KudosCommand,
@@ -28,10 +30,13 @@ from bot.kudos.parse import (
     OpenModal,
     SetLeaderboardOptOut,
     ShowHelp,
+    ShowHistory,
     ShowLeaderboard,
     ShowStats,
     is_kudos_reaction,
     modal_metadata,
+    parse_history_open,
+    parse_history_value,
     parse_kudos_command,
     parse_modal,
     parse_reaction,
@@ -61,6 +66,9 @@ def register(app: App, deps: Deps) -> None:
     app.action(ids.UNDO_ACTION)(on_undo)
     app.event(ids.REACTION_ADDED)(on_reaction_added)
     app.event(ids.REACTION_REMOVED)(on_reaction_removed)
+    app.action(ids.HISTORY_PAGE)(on_history_page)
+    app.action(ids.HISTORY_NEWER)(on_history_page)
+    app.action(ids.HISTORY_OPEN)(on_history_open)
 
 
 # /kudos
@@ -294,3 +302,141 @@ def _permalink(client: WebClient, channel: str | None, ts: str | None) -> str | 
         return str(client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
     except SlackApiError:
         return None
+
+
+# Kudos history: /kudos history [@someone], its Newer / Older buttons, "See more" on the Home tab
+
+LOOKING = "Looking up the kudos…"
+
+
+def show_history(deps: Deps, asked: Asked, parsed: ShowHistory) -> Reply | None:
+    page = service.history(
+        deps, team_id=asked.team, viewer_id=asked.user, subject_id=parsed.user_id
+    )
+    return {"response_type": "ephemeral", **render.history_message(page)}
+
+
+ACTIONS[ShowHistory] = show_history
+
+
+def on_history_page(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    context: BoltContext,
+) -> None:
+    """Newer or Older: the page it asks for replaces this one, in the message or the modal it
+    was pressed in. Only the person who opened the history can turn its pages."""
+    ack()
+    deps = deps_of(context)
+    shown = Shown.of(body, respond, client)
+    shown.later(deps, lambda: history_page(deps, body, action, shown))
+
+
+def history_page(deps: Deps, body: dict[str, Any], action: dict[str, Any], shown: Shown) -> None:
+    try:
+        ask = parse_history_value(payload.action_value(action))
+        if ask.viewer_id != body["user"]["id"]:
+            raise HistoryNotYoursError()
+        page = service.history(
+            deps,
+            team_id=body["team"]["id"],
+            viewer_id=ask.viewer_id,
+            subject_id=ask.subject_id,
+            direction=ask.direction,
+            mark=ask.mark,
+        )
+    except BravoError as err:
+        shown.refuse(error_text(err))
+        return
+    shown.show(page)
+
+
+def on_history_open(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """The Home tab's "See more": a modal opens at once (a trigger_id lasts 3 seconds) and
+    the history's first page fills it after the ack."""
+    ack()
+    deps = deps_of(context)
+    try:
+        opened = client.views_open(
+            trigger_id=body["trigger_id"], view=render.history_note_modal(LOOKING)
+        )
+    except SlackApiError as err:  # the trigger expired: nothing to show it in
+        log.info("history modal not opened: %s", err.response.get("error"))
+        return
+    shown = Shown(client=client, view=opened["view"], loading=True)
+    shown.later(deps, lambda: history_open(deps, body, action, shown))
+
+
+def history_open(deps: Deps, body: dict[str, Any], action: dict[str, Any], shown: Shown) -> None:
+    try:
+        subject = parse_history_open(payload.action_value(action))
+        page = service.history(
+            deps, team_id=body["team"]["id"], viewer_id=body["user"]["id"], subject_id=subject
+        )
+    except BravoError as err:
+        shown.refuse(error_text(err))
+        return
+    shown.show(page)
+
+
+@dataclass
+class Shown:
+    """Where a history page is shown: a message answered through ``respond`` (replaced page
+    by page), or a modal (``view``, updated page by page; ``trigger_id`` to say something on
+    top of it)."""
+
+    client: WebClient
+    respond: Respond | None = None
+    view: dict[str, Any] | None = None
+    trigger_id: str | None = None
+    loading: bool = False  # the modal only says it is looking: an error can take its place
+
+    @classmethod
+    def of(cls, body: dict[str, Any], respond: Respond, client: WebClient) -> Shown:
+        view = body.get("view")
+        if isinstance(view, dict) and view.get("type") == "modal":
+            return cls(client, view=view, trigger_id=body.get("trigger_id"))
+        return cls(client, respond=respond, trigger_id=body.get("trigger_id"))
+
+    def show(self, page: HistoryPage) -> None:
+        if self.view is not None:
+            self._update(render.history_modal(page))
+        elif self.respond is not None:
+            reply = render.history_message(page)
+            self.respond({"response_type": "ephemeral", "replace_original": True, **reply})
+        else:  # pressed where nothing can be replaced (the Home tab): a modal of its own
+            self._open(render.history_modal(page))
+
+    def refuse(self, text: str) -> None:
+        """Say why, leaving the page as it is: a new ephemeral message, or a modal on top."""
+        if self.respond is not None:
+            tell(self.respond, text)
+        elif self.view is not None and self.loading:
+            self._update(render.history_note_modal(text))
+        else:
+            self._open(render.history_note_modal(text), push=self.view is not None)
+
+    def later(self, deps: Deps, fn: Callable[[], None]) -> None:
+        if not deps.work.submit(fn, on_error=lambda _err: self.refuse(SORRY)):
+            self.refuse(BUSY)
+
+    def _update(self, view: dict[str, Any]) -> None:
+        assert self.view is not None
+        try:
+            self.client.views_update(view_id=self.view["id"], hash=self.view.get("hash"), view=view)
+        except SlackApiError as err:  # hash_conflict: a quicker click already turned the page
+            log.info("history modal not updated: %s", err.response.get("error"))
+
+    def _open(self, view: dict[str, Any], push: bool = False) -> None:
+        try:
+            if push:
+                self.client.views_push(trigger_id=self.trigger_id, view=view)
+            else:
+                self.client.views_open(trigger_id=self.trigger_id, view=view)
+        except SlackApiError as err:
+            log.info("history modal not opened: %s", err.response.get("error"))

@@ -290,3 +290,72 @@ def kudos_received_since(
             .limit(20)
         ).all()
     )
+
+
+# Kudos history: a person's kudos, received and given, a page at a time (keyset pagination)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A place in a person's history: a kudos' (created_at, id), the order pages follow."""
+
+    at: datetime
+    id: int
+
+
+def history_rows(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    limit: int,
+    older_than: Mark | None = None,
+    newer_than: Mark | None = None,
+    channels: Sequence[str] | None = None,
+) -> list[Kudos]:
+    """Kudos ``user_id`` received or gave, not taken back: the newest ``limit`` (older than
+    ``older_than``), newest first; or, with ``newer_than``, the ``limit`` just newer than it,
+    oldest first. ``channels``: only kudos given in one of those channels.
+
+    Each side reads its own index (team, recipient or giver, created_at) from the mark and
+    stops after ``limit`` rows, so a page costs the same after ten kudos or ten thousand."""
+    if channels is not None and not channels:
+        return []
+    newer = newer_than is not None
+    found: dict[int, Kudos] = {}
+    for person in (col(Kudos.recipient_id), col(Kudos.giver_id)):
+        query = select(Kudos).where(Kudos.team_id == team_id, person == user_id, _not_revoked())
+        if channels is not None:
+            query = query.where(col(Kudos.channel_id).in_(list(channels)))
+        query = _from_mark(query, newer_than if newer else older_than, newer=newer)
+        for row in session.exec(query.limit(limit)).all():
+            found[row.id or 0] = row
+    rows = sorted(found.values(), key=lambda k: (k.created_at, k.id or 0), reverse=not newer)
+    return rows[:limit]
+
+
+def _from_mark(query: Any, mark: Mark | None, *, newer: bool) -> Any:
+    """Rows past ``mark`` (after it going newer, before it going older), in that order. The
+    bound on created_at alone is what an index range can use; the id breaks ties."""
+    at, key = col(Kudos.created_at), col(Kudos.id)
+    if mark is not None and newer:
+        query = query.where(at >= mark.at, (at > mark.at) | (key > mark.id))
+    elif mark is not None:
+        query = query.where(at <= mark.at, (at < mark.at) | (key < mark.id))
+    return query.order_by(at.asc(), key.asc()) if newer else query.order_by(at.desc(), key.desc())
+
+
+def history_channels(session: Session, *, team_id: str, user_id: str, limit: int) -> list[str]:
+    """The channels (not DMs) kudos ``user_id`` received or gave were given in: at most
+    ``limit`` of them, so the Slack calls asking which are public stay bounded."""
+    found: dict[str, None] = {}
+    for person in (col(Kudos.recipient_id), col(Kudos.giver_id)):
+        query = (
+            select(Kudos.channel_id)
+            .where(Kudos.team_id == team_id, person == user_id)
+            .where(col(Kudos.channel_id).is_not(None), ~col(Kudos.channel_id).startswith("D"))
+            .distinct()
+            .limit(limit)
+        )
+        found.update((c, None) for c in session.exec(query).all() if c)
+    return list(found)[:limit]

@@ -157,3 +157,30 @@ def _(err: UndoNotAllowedError) -> str:
         UndoRefusal.NOT_GIVER: "Only the person who gave a kudos can undo it.",
         UndoRefusal.ALREADY_UNDONE: "That kudos was already withdrawn.",
     }.get(err.why, "I couldn't find that kudos any more.")
+
+
+@dataclass
+class HistoryNotYoursError(BravoError):
+    """A kudos history page button pressed by someone other than who opened it."""
+
+
+@error_text.register
+def _(err: HistoryNotYoursError) -> str:
+    return (
+        "Someone else opened this kudos history, so only they can turn its pages; "
+        "I left it as it is. `/kudos history` shows yours."
+    )
+
+
+@dataclass
+class HistoryButtonError(BravoError):
+    """A kudos history button whose value Bravo did not write (forged, or from an older
+    Bravo)."""
+
+
+@error_text.register
+def _(err: HistoryButtonError) -> str:
+    return (
+        "I couldn't read that kudos history button, so nothing changed. It may come from an "
+        "older message: `/kudos history` opens your history again."
+    )

@@ -57,3 +57,21 @@ class UndoRefusal(StrEnum):
 # Home tab, which opens it in a modal); the button value carries whose history and where.
 HISTORY_OPEN = "kudos_history_open"
 HISTORY_PAGE = "kudos_history_page"
+HISTORY_NEWER = "kudos_history_page_newer"  # Newer, beside Older (one action_id per block)
+HISTORY_CALLBACK = "kudos_history"  # the modal "See more" opens
+HISTORY_PAGES_BLOCK = "kudos_history_pages"
+
+
+class HistoryScope(StrEnum):
+    """Whose kudos a history shows, and so how much: all of one's own, or someone else's
+    public ones (posted in a public channel)."""
+
+    OWN = "own"
+    PUBLIC = "public"
+
+
+class HistoryDirection(StrEnum):
+    """Which way a history page button goes from its cursor."""
+
+    OLDER = "older"
+    NEWER = "newer"

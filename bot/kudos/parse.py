@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot import payload
@@ -13,6 +14,7 @@ from bot.commands import meant
 from bot.errors import (
     BravoError,
     NoRecipientError,
+    OnePersonError,
     TextTooLongError,
     UnknownCommandError,
     error_text,
@@ -21,12 +23,16 @@ from bot.kudos import ids
 from bot.kudos.errors import (
     PICK_SOMEONE,
     BotRecipientError,
+    HistoryButtonError,
     MissingReasonError,
     SelfKudosError,
     UnknownValueError,
 )
-from bot.kudos.ids import Period
+from bot.kudos.history import HistoryAsk
+from bot.kudos.ids import HistoryDirection, HistoryScope, Period
+from bot.payload import UnreadableError
 from bot.text import Token, escape, plain, safe_mrkdwn, tokenize, visible_length
+from storage.kudos import Mark
 
 HASHTAG_RE = re.compile(r"(?<![\w&])#([A-Za-z][A-Za-z0-9_-]*)")
 TRAILING_TAGS_RE = re.compile(r"(?:\s*#[A-Za-z][A-Za-z0-9_-]*[.,!]?)+\s*$")
@@ -72,6 +78,11 @@ class SetLeaderboardOptOut:
 
 
 @dataclass(frozen=True)
+class ShowHistory:
+    user_id: str | None = None  # None: one's own
+
+
+@dataclass(frozen=True)
 class KudosLimits:
     values: tuple[str, ...]
     max_reason_chars: int = 1000
@@ -79,7 +90,15 @@ class KudosLimits:
     extra: dict[str, int] = field(default_factory=dict)
 
 
-KudosCommand = GiveKudos | OpenModal | ShowHelp | ShowStats | ShowLeaderboard | SetLeaderboardOptOut
+KudosCommand = (
+    GiveKudos
+    | OpenModal
+    | ShowHelp
+    | ShowStats
+    | ShowLeaderboard
+    | SetLeaderboardOptOut
+    | ShowHistory
+)
 
 
 def parse_kudos_command(text: str, limits: KudosLimits) -> KudosCommand:
@@ -95,6 +114,8 @@ def parse_kudos_command(text: str, limits: KudosLimits) -> KudosCommand:
         return ShowHelp()
     if word == "stats":
         return _stats(rest)
+    if word == "history":
+        return _history(rest)
     if word in {"leaderboard", "top", "board"}:
         return _leaderboard(rest, limits.values)
     if word in {"optout", "opt-out"}:
@@ -342,3 +363,75 @@ def parse_modal(view: dict[str, Any], max_reason_chars: int) -> tuple[ModalKudos
 
 def _field(state: dict[str, Any], block: str, action: str, key: str) -> Any:
     return (state.get(block) or {}).get(action, {}).get(key)
+
+
+# Kudos history
+
+SELF_WORDS = {"me", "mine", "myself"}
+USER_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,30}$")
+
+
+def _history(rest: str) -> ShowHistory:
+    """``/kudos history``, ``/kudos history me`` or ``/kudos history @someone``: one person."""
+    tokens = [t for t in tokenize(rest.strip()) if t.kind != "text" or t.raw.strip()]
+    if not tokens:
+        return ShowHistory()
+    people = [t for t in tokens if t.kind in {"user", "group"}]
+    if len(tokens) == 1 and tokens[0].kind == "user":
+        return ShowHistory(tokens[0].id)
+    if len(people) > 1 or (people and people[0].kind == "group"):
+        raise OnePersonError(COMMAND, sub="history")
+    words = plain(" ".join(t.raw for t in tokens if t.kind == "text")).split()
+    if not people and len(words) == 1 and words[0].lower() in SELF_WORDS:
+        return ShowHistory()
+    if unresolved := tuple(BARE_AT_RE.findall(plain(rest))):
+        raise NoRecipientError(COMMAND, unresolved, sub="history")
+    raise UnknownCommandError(COMMAND, words[0] if words else plain(tokens[0].raw), sub="history")
+
+
+def parse_history_value(raw: str) -> HistoryAsk:
+    """What a history page button carries (``HistoryAsk.value``); HistoryButtonError for any
+    value Bravo did not write."""
+    data = _history_json(raw)
+    subject, viewer = _user_id(data.get("s")), _user_id(data.get("v"))
+    try:
+        scope = HistoryScope(str(data.get("k")))
+        direction = HistoryDirection(data["d"]) if "d" in data else None
+    except ValueError:
+        raise HistoryButtonError() from None
+    mark = _mark(data.get("c")) if direction is not None else None
+    return HistoryAsk(subject, viewer, scope, direction, mark)
+
+
+def parse_history_open(raw: str) -> str:
+    """Whose history the Home tab's "See more" opens: ``{"subject": "U123"}``."""
+    return _user_id(_history_json(raw).get("subject"))
+
+
+def _history_json(raw: str) -> dict[str, Any]:
+    try:
+        data = json.loads(raw) if len(raw) <= 2000 else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise HistoryButtonError()
+    return data
+
+
+def _user_id(value: object) -> str:
+    if isinstance(value, str) and USER_ID_RE.match(value):
+        return value
+    raise HistoryButtonError()
+
+
+def _mark(value: object) -> Mark:
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)):
+        raise HistoryButtonError()
+    try:
+        at = datetime.fromisoformat(value[0])
+        kudos_id = payload.an_id(value[1])
+    except (ValueError, UnreadableError):
+        raise HistoryButtonError() from None
+    if at.tzinfo is None or kudos_id is None:
+        raise HistoryButtonError()
+    return Mark(at, kudos_id)

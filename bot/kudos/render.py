@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence, Set
 from datetime import datetime
 from typing import Any
@@ -18,9 +19,10 @@ from bot.blocks import (
     section,
 )
 from bot.kudos import ids
-from bot.kudos.ids import Period
+from bot.kudos.history import HistoryLine, HistoryPage
+from bot.kudos.ids import HistoryDirection, HistoryScope, Period
 from bot.kudos.rules import Board, Celebration, KudosResult, Place, Stats
-from bot.text import said
+from bot.text import said, trim
 from storage.models.kudos import MilestoneKind
 
 MEDALS = {1: ":first_place_medal:", 2: ":second_place_medal:", 3: ":third_place_medal:"}
@@ -321,3 +323,103 @@ def _channel_select(channel_id: str | None) -> Block:
 
 def local_time(at: datetime, tz: Any) -> str:
     return at.astimezone(tz).strftime("%H:%M")
+
+
+# Kudos history: the same page in a message (/kudos history) and in a modal (the Home tab)
+
+HISTORY_REASON_CHARS = 280
+SLACK_USER_RE = re.compile(r"^[UW][A-Z0-9]+$")  # not a user id: a person erased from Bravo
+HISTORY_TITLE = "Kudos history"  # a modal title: at most 24 characters
+PUBLIC_ONLY = (
+    "Only public kudos: those given in public channels. Kudos sent by DM or given in private "
+    "channels are not shown."
+)
+
+
+def history_message(page: HistoryPage) -> dict[str, Any]:
+    return message(_history_title(page), history_blocks(page))
+
+
+def history_modal(page: HistoryPage) -> dict[str, Any]:
+    return _history_view(history_blocks(page))
+
+
+def history_note_modal(text: str) -> dict[str, Any]:
+    """The history modal saying one thing: loading, or why it cannot show the history."""
+    return _history_view([section(text)])
+
+
+def _history_view(blocks: list[Block]) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": ids.HISTORY_CALLBACK,
+        "title": {"type": "plain_text", "text": HISTORY_TITLE},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": blocks[:100],
+    }
+
+
+def _history_title(page: HistoryPage) -> str:
+    if page.scope is HistoryScope.OWN:
+        return "Your kudos, received and given, newest first"
+    return f"<@{page.subject_id}>'s public kudos, newest first"
+
+
+def history_blocks(page: HistoryPage) -> list[Block]:
+    """A page of a kudos history: a line per kudos, and Newer / Older when there are more."""
+    blocks: list[Block] = [section(f"*{_history_title(page)}*")]
+    notes = [PUBLIC_ONLY] if page.scope is HistoryScope.PUBLIC else []
+    if page.subject_left:
+        notes.append(f"<@{page.subject_id}> is no longer active in this workspace.")
+    if notes:
+        blocks.append(context(*notes))
+    if not page.lines:
+        blocks.append(section(_history_empty(page)))
+    blocks += [section(_history_line(line)) for line in page.lines]
+    buttons = []
+    if page.has_newer:
+        newer = page.ask(HistoryDirection.NEWER).value()
+        buttons.append(button("Newer", ids.HISTORY_NEWER, newer))
+    if page.has_older:
+        older = page.ask(HistoryDirection.OLDER).value()
+        buttons.append(button("Older", ids.HISTORY_PAGE, older))
+    if buttons:
+        blocks.append({"type": "actions", "block_id": ids.HISTORY_PAGES_BLOCK, "elements": buttons})
+    return blocks
+
+
+def _history_empty(page: HistoryPage) -> str:
+    if page.past_end:
+        return "No older kudos: that was the last of them."
+    if page.scope is HistoryScope.OWN:
+        return (
+            "No kudos yet, given or received. Recognise someone's good work: "
+            "`/kudos @ana for calming an angry caller`"
+        )
+    return f"<@{page.subject_id}> has no public kudos yet."
+
+
+def _history_line(line: HistoryLine) -> str:
+    arrow, way = (":inbox_tray:", "From") if line.received else (":outbox_tray:", "To")
+    stamp = int(line.at.timestamp())
+    when = f"<!date^{stamp}^{{date_short_pretty}}|{line.at:%Y-%m-%d}>"
+    channel = line.channel_id or ""
+    where = f"in <#{channel}>" if channel[:1] in ("C", "G") else "by DM"
+    who = f"<@{line.other_id}>" if SLACK_USER_RE.match(line.other_id) else "_someone who has left_"
+    lines = [f"{arrow} *{way}* {who} · {when} · {where}", quote(_short(line.reason))]
+    if line.values:
+        lines.append(_values(line.values))
+    return "\n".join(lines)
+
+
+def _short(reason: str) -> str:
+    """A reason on one line, mention-safe, cut to fit: never through a link or an entity."""
+    text = " ".join(said(reason).split())
+    if len(text) <= HISTORY_REASON_CHARS:
+        return text
+    cut = trim(text, HISTORY_REASON_CHARS).removesuffix("…")
+    if cut.rfind("<") > cut.rfind(">"):
+        cut = cut[: cut.rfind("<")]
+    if cut.rfind("&") > cut.rfind(";"):
+        cut = cut[: cut.rfind("&")]
+    return cut.rstrip() + "…"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 
 from slack_sdk.errors import SlackApiError
@@ -11,16 +12,21 @@ from sqlmodel import Session
 from bot import events
 from bot.celebrations.service import milestones_in_channel
 from bot.deps import Deps
+from bot.kudos import history as kudos_history
 from bot.kudos import rules
 from bot.kudos.errors import BotRecipientError, DuplicateKudosError, UnknownUserError
-from bot.kudos.ids import OutboxKind, Period
+from bot.kudos.history import HistoryAsk, HistoryPage
+from bot.kudos.ids import HistoryDirection, HistoryScope, OutboxKind, Period
 from bot.kudos.messages import announcements, confirmation_dm, withdraw_edit
 from bot.kudos.parse import GiveKudos, ModalKudos, Reaction
 from bot.kudos.render import reaction_reason
 from bot.kudos.rules import Board, KudosResult, Place, Stats, Undone
 from bot.users import is_teammate
+from storage.kudos import Mark
 from storage.models import Kudos
 from storage.models.kudos import KudosSource as KudosSource  # re-exported: a Gift names its source
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -281,3 +287,54 @@ def set_opt_out(deps: Deps, *, team_id: str, user_id: str, opt_out: bool) -> Non
         rules.set_leaderboard_opt_out(
             session=session, team_id=team_id, user_id=user_id, opt_out=opt_out
         )
+
+
+def history(
+    deps: Deps,
+    *,
+    team_id: str,
+    viewer_id: str,
+    subject_id: str | None = None,
+    direction: HistoryDirection | None = None,
+    mark: Mark | None = None,
+) -> HistoryPage:
+    """``/kudos history [@someone]`` and its pages: all of one's own kudos, received and given;
+    of someone else (a person Slack knows, not a bot; deactivated is fine, what was public
+    stays public) only those given in a public channel. The scope follows who asks, never
+    what a button says."""
+    subject = subject_id or viewer_id
+    scope = HistoryScope.OWN if subject == viewer_id else HistoryScope.PUBLIC
+    channels: tuple[str, ...] | None = None
+    left = False
+    if scope is HistoryScope.PUBLIC:
+        person = deps.directory.person(team_id=team_id, user_id=subject, now=deps.clock())
+        if not person.known:
+            raise UnknownUserError((subject,))
+        if person.is_bot:
+            raise BotRecipientError((subject,))
+        left = person.deleted
+        with deps.db.read() as session:
+            seen = kudos_history.channels_of(session, team_id=team_id, user_id=subject)
+        channels = public_channels(deps, seen)
+    ask = HistoryAsk(subject, viewer_id, scope, direction, mark)
+    with deps.db.read() as session:
+        return kudos_history.read_page(
+            session, team_id=team_id, ask=ask, channels=channels, subject_left=left
+        )
+
+
+def public_channels(deps: Deps, channel_ids: list[str]) -> tuple[str, ...]:
+    """Those of ``channel_ids`` anyone in the workspace can read and Bravo is in (so a kudos
+    given there was posted there): one conversations.info each. A channel Slack will not
+    describe (deleted, private without Bravo, Slack in trouble) counts as not public."""
+    public: list[str] = []
+    for channel_id in channel_ids:
+        try:
+            info = deps.client.conversations_info(channel=channel_id).get("channel") or {}
+        except SlackApiError as err:
+            log.info("history: %s not described: %s", channel_id, err.response.get("error"))
+            continue
+        hidden = info.get("is_private") or info.get("is_im") or info.get("is_mpim")
+        if info and not hidden and info.get("is_member", True):
+            public.append(channel_id)
+    return tuple(public)

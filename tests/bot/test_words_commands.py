@@ -31,7 +31,7 @@ PARSERS: dict[str, Callable[[str], object]] = {
 
 
 def test_the_registry_knows_each_commands_subcommands() -> None:
-    assert subcommands("/kudos") == ("stats", "leaderboard", "optout", "optin", "help")
+    assert subcommands("/kudos") == ("stats", "history", "leaderboard", "optout", "optin", "help")
     assert subcommands("/goal") == ("list", "away", "back", "help")
     assert subcommands("/coach") == ("list", "end", "help")
     assert subcommands("/feedback") == ("request", "inbox", "help")
