@@ -57,6 +57,7 @@ from bench.leaderboard import (
     Workspace,
     analyze,
     check_against_ledger,
+    check_rollup_logic,
     fmt_size,
     fresh_database,
     load,
@@ -905,7 +906,6 @@ def p50_p99(samples: Sequence[float]) -> str:
 def table_rows(r: Result) -> list[tuple[str, str]]:
     heavy, newbie = r.home["5-year person"], r.home["newcomer"]
     p99 = percentile(heavy, 0.99)
-    calls = {k: v for phase in r.slack_calls.values() for k, v in phase.items()}
     return [
         ("kudos in the database", f"{r.kudos:,}"),
         ("load: workspace / the rest", f"{r.load_s:.0f} s / {r.life_s:.0f} s"),
@@ -931,7 +931,10 @@ def table_rows(r: Result) -> list[tuple[str, str]]:
         ("leaderboard after: weekly p50 / p99 ms", p50_p99(r.boards["weekly"])),
         ("leaderboard after: all-time p50 / p99 ms", p50_p99(r.boards["all time"])),
         ("rows still naming them after", f"{sum(r.naming_after.values()):,}"),
-        ("Slack calls attempted", f"{sum(calls.values())}" + (f" {calls}" if calls else "")),
+        (
+            "Slack calls: home / export / erase",
+            " / ".join(str(sum(r.slack_calls[p].values())) for p in ("home", "export", "erase")),
+        ),
     ]
 
 
@@ -959,6 +962,15 @@ def report(results: dict[str, Result | str]) -> None:
         if r.naming_after:
             print(f"--- {backend}: rows still naming them after the erasure (by table) ---")
             for name, n in sorted(r.naming_after.items()):
+                print(f"  {name:<30}{n:>10,}")
+        calls = [
+            (f"{phase}: {name}", n)
+            for phase, seen in r.slack_calls.items()
+            for name, n in seen.items()
+        ]
+        if calls:
+            print(f"--- {backend}: Slack calls attempted (each answered with an error) ---")
+            for name, n in calls:
                 print(f"  {name:<30}{n:>10,}")
         print(f"--- {backend}: checks ---")
         print(f"  {r.board_ok}")
@@ -998,6 +1010,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{len(spaces[0].people):,} + {len(spaces[1].people)} people; seed {args.seed}",
         flush=True,
     )
+    try:
+        print("check: " + check_rollup_logic(now, args.seed, spaces), flush=True)
+    except CheckFailed as err:
+        print(f"self-check FAILED, aborting: {err}", file=sys.stderr)
+        return 1
     results: dict[str, Result | str] = {}
     try:
         for backend in backends:
