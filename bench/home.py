@@ -733,9 +733,8 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 def time_home(
     uc: UseCases, deps: Deps, team: str, who: str, reps: int, warmup: int
 ) -> tuple[float, list[float], dict[str, Any]]:
-    """The first build (cold: the first of this person, the first of the run for the first
-    person), then ``reps`` timed builds
-    after ``warmup`` untimed ones; and the last view."""
+    """The first build (cold: the first for this person, and for the first person the first of
+    the run), then ``reps`` timed builds after ``warmup`` untimed ones; and the last view."""
     first, view = timed(lambda: uc.build_home(deps, team, who))
     for _ in range(warmup):
         view = uc.build_home(deps, team, who)
