@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import math
 import os
 import platform
@@ -669,6 +670,26 @@ class SlackStandIn:
         self.server.server_close()
 
 
+class LogCount(logging.Handler):
+    """Counts what Bravo logs at WARNING and above, by logger and message, instead of printing
+    each (a warning per home build would drown the figures); the report lists them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen[f"{record.levelname} {record.name}: {record.getMessage()}"[:160]] += 1
+
+    def taken(self) -> dict[str, int]:
+        seen = dict(self.seen)
+        self.seen.clear()
+        return seen
+
+
+LOGGED = LogCount()
+
+
 def make_deps(db: Database, slack: SlackStandIn) -> Deps:
     settings = load_settings(
         {
@@ -722,6 +743,8 @@ class Result:
     board_ok: str = ""
     checks: list[str] = field(default_factory=list)
     slack_calls: dict[str, dict[str, int]] = field(default_factory=dict)
+    counterparts: list[str] = field(default_factory=list)  # who they gave to and got from most
+    logged: dict[str, int] = field(default_factory=dict)  # warnings and errors logged, by text
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -831,9 +854,13 @@ def measure(
         say(f"erase: {res.erase_ms:.0f} ms, {sum(res.removed.values()):,} rows removed")
         res.boards, res.board_ok = boards(db, team, now, 20)
         say(f"after erasure: {res.board_ok}")
-        res.checks.append(
-            "after erasure: " + check_against_ledger(db, now, spaces, [(team, HEAVY.user_id)])
-        )
+        try:  # the people who gave them kudos and got kudos from them, above all
+            extra = [(team, u) for u in (HEAVY.user_id, *res.counterparts)]
+            res.checks.append("after erasure: " + check_against_ledger(db, now, spaces, extra))
+        except CheckFailed as err:  # a finding about the erasure, not about the bench
+            res.checks.append(
+                f"after erasure: MISMATCH, the rollups disagree with the ledger: {err}"
+            )
         t0 = time.perf_counter()
         res.naming_after = naming(db, HEAVY.user_id)
         res.checks.append(f"scan of every table for their id: {time.perf_counter() - t0:.1f} s")
@@ -856,6 +883,11 @@ def run_backend(
 
     life = life_of()
     res.history = history_counts(life)
+    for side in ("giver_id", "recipient_id"):
+        most = Counter(
+            getattr(k, side) for k in life.kudos if HEAVY.user_id in (k.giver_id, k.recipient_id)
+        )
+        res.counterparts += [u for u, _ in most.most_common(6) if u != HEAVY.user_id]
     with fresh_database(backend) as (loading_db, db_bytes):
         size = max(1_000, args.kudos - len(life.kudos))
         loaded = load(loading_db, size, now, args.seed, spaces, SPAN_DAYS)
@@ -873,7 +905,9 @@ def run_backend(
         try:
             say(f"ANALYZE and flush in {analyze(db):.1f} s; database {db_bytes() / 2**20:,.0f} MiB")
             res.db_mib = db_bytes() / 2**20
+            LOGGED.taken()
             measure(uc, db, res, now, args, spaces, say)
+            res.logged = LOGGED.taken()
         finally:
             db.dispose()
     return res
@@ -980,6 +1014,10 @@ def report(results: dict[str, Result | str]) -> None:
             print(f"--- {backend}: Slack calls attempted (each answered with an error) ---")
             for name, n in calls:
                 print(f"  {name:<30}{n:>10,}")
+        if r.logged:
+            print(f"--- {backend}: logged while measuring (count, first 160 characters) ---")
+            for line, n in sorted(r.logged.items(), key=lambda item: -item[1]):
+                print(f"  {n:>6} x {line}")
         print(f"--- {backend}: checks ---")
         print(f"  {r.board_ok}")
         for line in r.checks:
@@ -1008,6 +1046,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError as err:
         print(f"bench.home measures issue 12's use cases, not found here: {err}", file=sys.stderr)
         return 1
+    logging.getLogger().addHandler(LOGGED)
+    logging.getLogger().setLevel(logging.WARNING)
     now = datetime.now(UTC).replace(microsecond=0)
     spaces = make_workspaces(args.seed)
     share = max(0.05, args.kudos / 1_000_000)
