@@ -2,7 +2,7 @@
 workspace, on SQLite and PostgreSQL.
 
     .venv/bin/python -m bench.home [--kudos 1000000] [--backends sqlite,postgres] [--reps 50]
-                                   [--warmup 5] [--seed 1] [--quick]
+                                   [--warmup 5] [--exports 3] [--seed 1] [--quick]
 
 For each backend it builds a throwaway database (``bench.leaderboard.fresh_database``), loads the
 2,000-person workspace of ``bench.leaderboard`` over five years (its bulk loader: ledger and
@@ -16,7 +16,9 @@ feedback around them (so a query that forgets whose they are shows). Then it tim
 and counts it (every person is in the ``slack_user`` cache, so no call should be needed):
 
 - ``bot.home.service.build_home`` for the long-history person and for the newcomer (p50, p99
-  and the number of blocks: at most 100, and the time should not follow the history);
+  and the number of blocks: at most 100, and the time should not follow the history). The
+  long-history person is a Bravo admin (``BRAVO_ADMINS``), so their home has the settings
+  section too; the newcomer is not (whether that costs a Slack call shows in the report);
 - ``bot.privacy.service.export_person`` for the long-history person (time, JSON and CSV bytes);
 - ``bot.privacy.service.erase_person`` for them (time, rows removed), then the leaderboards
   again, the rollups against COUNTs over the ledger, and every text column of every table
