@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.shoutouts
 	$(BIN)/python -m bench.checkins --second none
 	$(BIN)/python -m bench.crash
+	$(BIN)/python -m bench.home
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -417,7 +417,14 @@ class Loaded:
     total: int
 
 
-def load(db: Database, size: int, now: datetime, seed: int, spaces: Sequence[Workspace]) -> Loaded:
+def load(
+    db: Database,
+    size: int,
+    now: datetime,
+    seed: int,
+    spaces: Sequence[Workspace],
+    span_days: int = SPAN_DAYS,
+) -> Loaded:
     started = time.perf_counter()
     writer: SqliteWriter | PgWriter = (
         SqliteWriter(db.engine) if db.dialect == "sqlite" else PgWriter(db.engine)
@@ -439,7 +446,7 @@ def load(db: Database, size: int, now: datetime, seed: int, spaces: Sequence[Wor
         tally.clear()
 
     try:
-        for day in history(size, now, seed, spaces, rollups):
+        for day in history(size, now, seed, spaces, rollups, span_days):
             kudos += day.kudos
             revoked += day.revoked
             tally += day.tally
@@ -505,12 +512,19 @@ def _not_revoked() -> Any:
     return ~sqlalchemy.exists().where(KudosRevocation.__table__.c.kudos_id == Kudos.__table__.c.id)
 
 
-def check_against_ledger(db: Database, now: datetime, spaces: Sequence[Workspace]) -> str:
-    """``totals()`` and the weekly leaderboard must agree with COUNTs over the ledger."""
+def check_against_ledger(
+    db: Database,
+    now: datetime,
+    spaces: Sequence[Workspace],
+    extra: Sequence[tuple[str, str]] = (),
+) -> str:
+    """``totals()`` (of a sample of people, and of ``extra`` (team, user) pairs) and the weekly
+    leaderboard must agree with COUNTs over the ledger."""
     k = Kudos.__table__.c
     rng = random.Random(7)
     sample = [(TEAM, p.user_id) for p in rng.sample(spaces[0].people, 6)]
     sample.append((OTHER_TEAM, rng.choice(spaces[1].people).user_id))
+    sample += extra
     with db.read() as session:
         for team, user in sample:
             got = ledger.totals(session, team_id=team, user_id=user)
