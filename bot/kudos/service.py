@@ -281,3 +281,23 @@ def set_opt_out(deps: Deps, *, team_id: str, user_id: str, opt_out: bool) -> Non
         rules.set_leaderboard_opt_out(
             session=session, team_id=team_id, user_id=user_id, opt_out=opt_out
         )
+
+
+def stats_in(
+    deps: Deps,
+    session: Session,
+    *,
+    team_id: str,
+    person: rules.Person,
+    kudos_rules: rules.KudosRules,
+) -> Stats:
+    """A person's own numbers (with what is left of today's allowance, their local day), read
+    in the caller's transaction (the Home tab reads everything in one)."""
+    return rules.kudos_stats(
+        session=session,
+        team_id=team_id,
+        person=person,
+        viewer_id=person.user_id,
+        rules=kudos_rules,
+        now=deps.clock(),
+    )
