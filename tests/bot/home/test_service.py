@@ -18,8 +18,8 @@ from bot.kudos import ids as kudos_ids
 from bot.kudos import service as kudos
 from bot.workspace import ids as workspace_ids
 from storage.db import Database
-from tests.bot.home.history import TEAM, feedback, goal, kudos as kudos_row, pairing, request
-from tests.bot.home.history import years_of_history
+from tests.bot.home.history import TEAM, feedback, goal, pairing, request, years_of_history
+from tests.bot.home.history import kudos as kudos_row
 
 
 def texts(view: dict[str, Any]) -> str:
