@@ -224,19 +224,27 @@ def publish(
     last_hash: str = "",
 ) -> bool:
     """Publish the person's home as it is now; unless ``force``, a view identical to the last
-    one published is not sent again. Returns whether Slack was called."""
-    if deps.config(team_id).uninstalled:
+    one published is not sent again. Returns whether Slack was called. Either way the mark is
+    put down (up to ``dirty_at``; a forced publish shows everything up to now)."""
+    upto = deps.clock() if force else dirty_at
+    if deps.config(team_id).uninstalled:  # nothing is sent for it any more
+        _published(deps, team_id, user_id, "", upto)
         return False
     view = build_home(deps, team_id, user_id)
     digest = view_hash(view)
-    sent = False
-    if force or digest != last_hash:
-        try:
-            deps.client.views_publish(user_id=user_id, view=view)
-            sent = True
-        except SlackApiError as err:
-            log.warning("views.publish failed for a home: %s", err.response.get("error"))
-            digest = ""
+    if not force and digest == last_hash:
+        _published(deps, team_id, user_id, digest, upto)
+        return False
+    try:
+        deps.client.views_publish(user_id=user_id, view=view)
+    except SlackApiError as err:
+        log.warning("views.publish failed for a home: %s", err.response.get("error"))
+        digest = ""
+    _published(deps, team_id, user_id, digest, upto)
+    return True
+
+
+def _published(deps: Deps, team_id: str, user_id: str, digest: str, upto: datetime | None) -> None:
     with deps.db.write() as session:
         store.published(
             session,
@@ -244,9 +252,8 @@ def publish(
             user_id=user_id,
             view_hash=digest,
             now=deps.clock(),
-            dirty_at=dirty_at if not force else deps.clock(),
+            dirty_at=upto,
         )
-    return sent
 
 
 def mark_changed(deps: Deps, *, team_id: str, user_ids: Iterable[str], later: bool = False) -> int:

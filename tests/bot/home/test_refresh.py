@@ -12,6 +12,7 @@ from bot.kudos import service as kudos
 from bot.sandbox.server import FakeSlack
 from storage import home as store
 from storage.db import Database
+from storage.models import WorkspaceConfig
 from tests.bot.home.conftest import TEAM, Clock
 
 
@@ -113,3 +114,19 @@ def test_the_job_says_when_it_is_next_due(deps: Deps, clock: Clock) -> None:
     home.open_home(deps, team_id=TEAM, user_id="UANA")
     home.mark_changed(deps, team_id=TEAM, user_ids=["UANA"])
     assert jobs.next_refresh(deps, clock.at) == clock.at + home.SETTLE
+
+
+def test_an_uninstalled_workspace_gets_no_publish_and_its_marks_are_put_down(
+    deps: Deps, slack: FakeSlack, clock: Clock, db: Database
+) -> None:
+    home.open_home(deps, team_id=TEAM, user_id="UANA")
+    with db.write() as session:
+        session.add(WorkspaceConfig(team_id=TEAM, uninstalled_at=clock.at, updated_at=clock.at))
+    clock.at += timedelta(seconds=10)
+    kudos.give(deps, gift("UBEN", "UANA", "after the uninstall"))
+    run_for(deps, clock, 10)
+    assert publishes(slack, "UANA") == 1  # the open, before
+    assert not home.open_home(deps, team_id=TEAM, user_id="UANA")
+    with db.read() as session:
+        row = store.viewer(session, team_id=TEAM, user_id="UANA")
+        assert row is not None and row.dirty_at is None
