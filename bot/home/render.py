@@ -65,6 +65,7 @@ class Coaching:
     coachees: tuple[str, ...] = ()
     asked_me: tuple[str, ...] = ()  # offers waiting for my answer (from these coaches)
     i_asked: tuple[str, ...] = ()  # my offers waiting for these people's answer
+    partial: bool = False  # more pairings than were read: "and more", not a count
 
 
 @dataclass(frozen=True)
@@ -269,9 +270,11 @@ def feedback_blocks(data: HomeData) -> list[Block]:
     return blocks
 
 
-def _people(user_ids: tuple[str, ...]) -> str:
+def _people(user_ids: tuple[str, ...], partial: bool = False) -> str:
     shown = [f"<@{u}>" for u in user_ids[:PAIRINGS_SHOWN]]
     more = len(user_ids) - len(shown)
+    if partial:
+        return ", ".join(shown) + " and more"
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
@@ -279,13 +282,17 @@ def coaching_blocks(c: Coaching) -> list[Block]:
     blocks = _divided(":handshake: Coaching")
     lines = []
     if c.coaches:
-        lines.append(f"*Your coaches:* {_people(c.coaches)}")
+        lines.append(f"*Your coaches:* {_people(c.coaches, c.partial)}")
     if c.coachees:
-        lines.append(f"*You coach:* {_people(c.coachees)} (`/goal list @someone` for their goals)")
+        lines.append(
+            f"*You coach:* {_people(c.coachees, c.partial)} (`/goal list @someone` for their goals)"
+        )
     if c.asked_me:
-        lines.append(f"*Waiting for your answer:* {_people(c.asked_me)} offered to coach you")
+        lines.append(
+            f"*Waiting for your answer:* {_people(c.asked_me, c.partial)} offered to coach you"
+        )
     if c.i_asked:
-        lines.append(f"*Waiting for their answer:* your offer to {_people(c.i_asked)}")
+        lines.append(f"*Waiting for their answer:* your offer to {_people(c.i_asked, c.partial)}")
     blocks.append(
         section("\n".join(lines) or "No coaching yet: `/coach @someone` to offer coaching.")
     )

@@ -148,9 +148,11 @@ def _feedback(session: Session, team_id: str, user_id: str) -> dict[str, Any]:
 
 
 def _coaching(session: Session, team_id: str, user_id: str) -> Coaching:
-    rows = coaching_store.live_pairings_of(
-        session, team_id=team_id, user_id=user_id, limit=4 * PAIRINGS_SHOWN
+    read = 4 * PAIRINGS_SHOWN
+    fetched = coaching_store.live_pairings_of(
+        session, team_id=team_id, user_id=user_id, limit=read + 1
     )
+    rows, partial = fetched[:read], len(fetched) > read
 
     def pick(status: str, mine_as_coach: bool) -> tuple[str, ...]:
         return tuple(_other(r, user_id) for r in rows if _is(r, status, user_id, mine_as_coach))
@@ -160,6 +162,7 @@ def _coaching(session: Session, team_id: str, user_id: str) -> Coaching:
         coachees=pick(PairingStatus.ACTIVE, True),
         asked_me=pick(PairingStatus.PENDING, False),
         i_asked=pick(PairingStatus.PENDING, True),
+        partial=partial,
     )
 
 

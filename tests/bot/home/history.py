@@ -104,6 +104,10 @@ def years_of_history(db: Database, user: str, others: list[str], now: datetime, 
         rows.append(goal(user, f"old goal {i}", now, status="completed"))
     for i in range(30):
         rows.append(goal(user, f"open goal {i}", now))
+        rows.append(request(user, f"UP{i}", f"open mine {i}", now))
+        rows.append(request(f"UP{i}", user, f"open theirs {i}", now))
+        rows.append(pairing(user, f"UP{i}", "active", now))
+        rows.append(pairing(f"UQ{i}", user, "pending", now))
     for i, t in enumerate((1, 10, 50, 100)):
         rows.append(
             Milestone(

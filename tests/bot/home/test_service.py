@@ -71,11 +71,14 @@ def test_years_of_history_fit_and_cost_the_same(deps: Deps, db: Database) -> Non
     with counting(db) as small:
         build_home(deps, TEAM, "UCY")
     years_of_history(db, "UANA", ["UBEN", "UCY"], now, 4000)
+    admin = replace(deps, settings=replace(deps.settings, admins=("UANA",)))
     with counting(db) as big:
-        view = build_home(deps, TEAM, "UANA")
+        view = build_home(admin, TEAM, "UANA")
     assert len(view["blocks"]) <= 100
     assert len(json.dumps(view)) < 250_000
     assert len(big) == len(small)  # one bounded query per section, whatever the history
+    assert workspace_ids.OPEN_SETTINGS in action_ids(view)
+    assert "<@UP9> and more" in texts(view)  # sixty pairings: ten of each kind named
     body = texts(view)
     assert "received 0" in body and "given 0" in body  # the latest
     assert "received 5" not in body  # five each
