@@ -43,7 +43,7 @@ def mark_actor(deps: Deps) -> Callable[..., None]:
 
     def mark(body: dict[str, Any], next: Callable[[], None]) -> None:
         who = parse.actor(body)
-        if who is not None and not parse.is_home_opened(body):
+        if who is not None and not parse.changes_nothing(body):
             team_id, user_id = who
 
             def run() -> None:

@@ -34,6 +34,10 @@ def actor(body: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def is_home_opened(body: dict[str, Any]) -> bool:
+def changes_nothing(body: dict[str, Any]) -> bool:
+    """Requests that change nothing in anyone's home: opening it (it is published then anyway),
+    a menu asking for its options as someone types, a modal closed."""
     event = body.get("event")
-    return isinstance(event, dict) and event.get("type") == "app_home_opened"
+    if isinstance(event, dict) and event.get("type") == "app_home_opened":
+        return True
+    return body.get("type") in ("block_suggestion", "view_closed")
