@@ -281,15 +281,21 @@ def refresh_due(deps: Deps, at: datetime) -> dict[str, int]:
     seconds; a home found unchanged is not sent."""
     with deps.db.read() as session:
         rows = store.due(session, settled=at - SETTLE, gap=at - GAP, limit=BATCH)
-    counts = {"published": 0, "unchanged": 0}
+    counts = {"published": 0, "unchanged": 0, "failed": 0}
     for row in rows:
-        sent = publish(
-            deps,
-            team_id=row.team_id,
-            user_id=row.user_id,
-            dirty_at=row.dirty_at,
-            last_hash=row.published_hash,
-        )
+        try:
+            sent = publish(
+                deps,
+                team_id=row.team_id,
+                user_id=row.user_id,
+                dirty_at=row.dirty_at,
+                last_hash=row.published_hash,
+            )
+        except Exception:  # one home that cannot be built or sent does not hold up the rest
+            log.exception("could not refresh a home")
+            _published(deps, row.team_id, row.user_id, "", row.dirty_at)
+            counts["failed"] += 1
+            continue
         counts["published" if sent else "unchanged"] += 1
     return counts
 

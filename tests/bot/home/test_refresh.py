@@ -130,3 +130,21 @@ def test_an_uninstalled_workspace_gets_no_publish_and_its_marks_are_put_down(
     with db.read() as session:
         row = store.viewer(session, team_id=TEAM, user_id="UANA")
         assert row is not None and row.dirty_at is None
+
+
+def test_a_home_slack_cannot_take_does_not_hold_up_the_others(
+    deps: Deps, slack: FakeSlack, clock: Clock
+) -> None:
+    home.open_home(deps, team_id=TEAM, user_id="UANA")
+    home.open_home(deps, team_id=TEAM, user_id="UBEN")
+    clock.at += timedelta(seconds=10)
+    kudos.give(deps, gift("UCY", "UANA", "for one"))
+    kudos.give(deps, gift("UCY", "UBEN", "for the other"))
+    slack.fail_next("views.publish", status=500, times=2)  # the first home, and its one retry
+    run_for(deps, clock, 10)
+    refreshed = [
+        "for one" in str(slack.home_view("UANA")),
+        "for the other" in str(slack.home_view("UBEN")),
+    ]
+    assert sorted(refreshed) == [False, True]
+    assert jobs.next_refresh(deps, clock.at) is None  # nothing left marked, nothing looping
