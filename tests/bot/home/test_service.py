@@ -18,6 +18,7 @@ from bot.kudos import ids as kudos_ids
 from bot.kudos import service as kudos
 from bot.workspace import ids as workspace_ids
 from storage.db import Database
+from storage.models import WorkspaceConfig
 from tests.bot.home.history import TEAM, feedback, goal, pairing, request, years_of_history
 from tests.bot.home.history import kudos as kudos_row
 
@@ -112,11 +113,15 @@ def test_kudos_show_values_reasons_safely_and_todays_allowance(deps: Deps, db: D
     assert "4* of 5 left to give today" in body
 
 
-def test_the_workspace_allowance_is_used(deps: Deps) -> None:
+def test_the_workspace_allowance_is_used(deps: Deps, db: Database) -> None:
     rules = replace(deps.settings.kudos, daily_allowance=9)
     settings = replace(deps.settings, kudos=rules)
     view = build_home(replace(deps, settings=settings), TEAM, "UANA")
-    assert "9* of 9 left" in texts(view)
+    assert "9* of 9 left" in texts(view)  # the environment's default
+    now = deps.clock()
+    with db.write() as session:
+        session.add(WorkspaceConfig(team_id=TEAM, daily_allowance=7, updated_at=now))
+    assert "7* of 7 left" in texts(build_home(deps, TEAM, "UANA"))  # the workspace's choice
 
 
 def test_goals_show_progress_next_checkin_in_own_time_and_buttons(deps: Deps, db: Database) -> None:
