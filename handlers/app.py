@@ -20,6 +20,7 @@ from bot.errors import error_text
 from bot.payload import UnreadableError, envelope_problem, shape_problem
 from handlers import register_all
 from handlers.common import apologise, clean_inputs, ephemeral, with_deps
+from handlers.home import mark_actor
 from handlers.stale import register_stale
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> Ap
     app.use(readable_requests)
     app.use(clean_inputs)
     app.use(with_deps(deps))
+    app.use(mark_actor(deps))  # whoever acts: their Home tab is refreshed once things settle
     register_all(app, deps)
     register_stale(app)  # last: Bolt runs the first listener that matches
 

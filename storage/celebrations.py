@@ -88,3 +88,14 @@ def prefs(session: Session, *, team_id: str, users: Sequence[str]) -> dict[str, 
 def save_pref(session: Session, row: CelebrationPref) -> None:
     session.add(row)
     session.flush()
+
+
+def dates_of(session: Session, *, team_id: str, user_id: str) -> list[PersonDate]:
+    """A person's own dates (a birthday, a start date: two rows at most)."""
+    return list(
+        session.exec(
+            select(PersonDate)
+            .where(PersonDate.team_id == team_id, PersonDate.user_id == user_id)
+            .order_by(col(PersonDate.kind))
+        ).all()
+    )

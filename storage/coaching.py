@@ -102,3 +102,21 @@ def stale_coaches(session: Session, before: datetime, limit: int) -> list[tuple[
         .limit(limit)
     ).all()
     return [(t, u) for t, u in rows]
+
+
+def live_pairings_of(
+    session: Session, *, team_id: str, user_id: str, limit: int
+) -> list[CoachPairing]:
+    """Pairings where ``user_id`` is coach or coachee that are active or waiting for an answer."""
+    return list(
+        session.exec(
+            select(CoachPairing)
+            .where(CoachPairing.team_id == team_id)
+            .where(
+                (col(CoachPairing.coach_id) == user_id) | (col(CoachPairing.coachee_id) == user_id)
+            )
+            .where(col(CoachPairing.status).in_([PairingStatus.ACTIVE, PairingStatus.PENDING]))
+            .order_by(col(CoachPairing.id))
+            .limit(limit)
+        ).all()
+    )

@@ -199,3 +199,52 @@ def customer_counts(
 def save(session: Session, row: Feedback | CustomerFeedback) -> None:
     session.add(row)
     session.flush()
+
+
+# The Home tab: bounded reads of one person's own feedback and requests ------------------------
+
+
+def latest_received(
+    session: Session, *, team_id: str, recipient_id: str, limit: int
+) -> list[Feedback]:
+    """The latest feedback ``recipient_id`` received (ix_feedback_recipient)."""
+    return list(
+        session.exec(
+            select(Feedback)
+            .where(Feedback.team_id == team_id, Feedback.recipient_id == recipient_id)
+            .order_by(col(Feedback.created_at).desc(), col(Feedback.id).desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+def open_requests_to(
+    session: Session, *, team_id: str, giver_id: str, limit: int
+) -> list[FeedbackRequest]:
+    """Requests waiting for ``giver_id`` to answer, the oldest first (open requests expire
+    within days, so the open rows are few whatever the history)."""
+    return list(
+        session.exec(
+            select(FeedbackRequest)
+            .where(FeedbackRequest.status == RequestStatus.OPEN)
+            .where(FeedbackRequest.team_id == team_id, FeedbackRequest.giver_id == giver_id)
+            .order_by(col(FeedbackRequest.created_at), col(FeedbackRequest.id))
+            .limit(limit)
+        ).all()
+    )
+
+
+def open_requests_by(
+    session: Session, *, team_id: str, requester_id: str, limit: int
+) -> list[FeedbackRequest]:
+    """``requester_id``'s own requests still open, the latest first."""
+    return list(
+        session.exec(
+            select(FeedbackRequest)
+            .where(FeedbackRequest.team_id == team_id)
+            .where(FeedbackRequest.requester_id == requester_id)
+            .where(FeedbackRequest.status == RequestStatus.OPEN)
+            .order_by(col(FeedbackRequest.created_at).desc(), col(FeedbackRequest.id).desc())
+            .limit(limit)
+        ).all()
+    )

@@ -315,3 +315,16 @@ def due_lookups(session: Session, goals: Sequence[Goal], checkins_since: datetim
         if key in found.tips:
             found.tips[key].append(seen)
     return found
+
+
+def open_goals_of(session: Session, *, team_id: str, owner_id: str, limit: int) -> list[Goal]:
+    """The owner's active and paused goals, the next check-in first (ix_goal_owner)."""
+    return list(
+        session.exec(
+            select(Goal)
+            .where(Goal.team_id == team_id, Goal.owner_id == owner_id)
+            .where(col(Goal.status).in_(SCHEDULED))
+            .order_by(col(Goal.next_due_at), col(Goal.id))
+            .limit(limit)
+        ).all()
+    )

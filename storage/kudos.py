@@ -359,3 +359,43 @@ def history_channels(session: Session, *, team_id: str, user_id: str, limit: int
         )
         found.update((c, None) for c in session.exec(query).all() if c)
     return list(found)[:limit]
+
+
+# The Home tab: a person's latest kudos and milestones (bounded, by the person's indexes) ------
+
+
+def recent_received(session: Session, *, team_id: str, user_id: str, limit: int) -> list[Kudos]:
+    """The latest kudos ``user_id`` received and still holds (ix_kudos_team_recipient_created)."""
+    return list(
+        session.exec(
+            select(Kudos)
+            .where(Kudos.team_id == team_id, Kudos.recipient_id == user_id, _not_revoked())
+            .order_by(col(Kudos.created_at).desc(), col(Kudos.id).desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+def recent_given(session: Session, *, team_id: str, user_id: str, limit: int) -> list[Kudos]:
+    """The latest kudos ``user_id`` gave, not taken back (ix_kudos_team_giver_created)."""
+    return list(
+        session.exec(
+            select(Kudos)
+            .where(Kudos.team_id == team_id, Kudos.giver_id == user_id, _not_revoked())
+            .order_by(col(Kudos.created_at).desc(), col(Kudos.id).desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+def recent_milestones(
+    session: Session, *, team_id: str, user_id: str, limit: int
+) -> list[Milestone]:
+    return list(
+        session.exec(
+            select(Milestone)
+            .where(Milestone.team_id == team_id, Milestone.user_id == user_id)
+            .order_by(col(Milestone.reached_at).desc(), col(Milestone.id).desc())
+            .limit(limit)
+        ).all()
+    )

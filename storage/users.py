@@ -52,3 +52,8 @@ def opted_out(session: Session, team_id: str) -> set[str]:
 def set_opt_out(session: Session, *, team_id: str, user_id: str, opt_out: bool) -> None:
     values = {"team_id": team_id, "user_id": user_id, "leaderboard_opt_out": opt_out}
     upsert(session, UserPref, values, ["team_id", "user_id"])
+
+
+def leaderboard_opted_out(session: Session, *, team_id: str, user_id: str) -> bool:
+    row = session.get(UserPref, (team_id, user_id))
+    return bool(row and row.leaderboard_opt_out)

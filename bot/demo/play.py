@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bot.demo.feedback import play_feedback
 from bot.demo.goals import play_fortnight
+from bot.demo.home import play_home
 from bot.demo.kudos import play_kudos
 from bot.demo.stage import (
     CHANNEL,
@@ -82,6 +83,7 @@ def run_demo(
             play_fortnight(scene, env)
         if "feedback" in parts:
             play_feedback(scene, env)
+            play_home(scene, url)  # last: the home shows what the other parts left behind
         failed = [c for c in fake.calls() if not c.ok and c.method != "users.info"]
         print(f"\nDone: {len(fake.calls())} Slack API calls, {len(failed)} refused by Slack.")
         return 0 if not failed else 1

@@ -338,3 +338,23 @@ def public_channels(deps: Deps, channel_ids: list[str]) -> tuple[str, ...]:
         if info and not hidden and info.get("is_member", True):
             public.append(channel_id)
     return tuple(public)
+
+
+def stats_in(
+    deps: Deps,
+    session: Session,
+    *,
+    team_id: str,
+    person: rules.Person,
+    kudos_rules: rules.KudosRules,
+) -> Stats:
+    """A person's own numbers (with what is left of today's allowance, their local day), read
+    in the caller's transaction (the Home tab reads everything in one)."""
+    return rules.kudos_stats(
+        session=session,
+        team_id=team_id,
+        person=person,
+        viewer_id=person.user_id,
+        rules=kudos_rules,
+        now=deps.clock(),
+    )

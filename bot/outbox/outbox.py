@@ -8,7 +8,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.outbox.envelope import OutMessage
+from bot.outbox.envelope import OutMessage, SlackMethod
+from storage import home as homes
 from storage import outbox as store
 from storage.models import OutboxRow, OutboxStatus
 
@@ -18,6 +19,7 @@ class Outbox:
         self, session: Session, team_id: str, messages: Iterable[OutMessage], now: datetime
     ) -> list[OutboxRow]:
         rows = []
+        people: set[str] = set()
         for msg in messages:
             payload = dict(msg.payload)
             if msg.update_of is not None:
@@ -35,6 +37,11 @@ class Outbox:
             )
             if row is not None:
                 rows.append(row)
+                people.update(_dm_recipient(msg))
+        # Whoever gets a DM has something new in their Home tab: marked in this transaction,
+        # so the refresher never publishes a home before the change it shows is committed.
+        if people:
+            homes.mark_dirty(session, team_id=team_id, user_ids=people, now=now)
         return rows
 
     def withdraw(
@@ -57,3 +64,9 @@ class Outbox:
             elif row.status in {OutboxStatus.PENDING, OutboxStatus.SENT}:
                 self.enqueue(session, team_id, [replacement(row)], now)
         return cancelled
+
+
+def _dm_recipient(msg: OutMessage) -> list[str]:
+    """The person a direct message goes to (a DM is posted to the user id), if it is one."""
+    channel = str(msg.payload.get("channel") or "")
+    return [channel] if channel[:1] in ("U", "W") and msg.method == SlackMethod.POST else []

@@ -12,6 +12,8 @@ from bot.events import forget_events
 from bot.feedback import ids as feedback_ids
 from bot.feedback import jobs as feedback_jobs
 from bot.goals import jobs as goal_jobs
+from bot.home import ids as home_ids
+from bot.home import jobs as home_jobs
 from bot.scheduling.scheduler import Job
 from bot.shoutouts import ids as shoutout_ids
 from bot.shoutouts import jobs as shoutout_jobs
@@ -86,6 +88,13 @@ JOBS: tuple[Job, ...] = (
         celebration_jobs.run_celebrations,
         celebration_jobs.next_celebration,
         timedelta(minutes=5),
+    ),
+    Job(
+        home_ids.JOB,
+        "publish again the Home tabs something changed in (at most every few seconds a person)",
+        home_jobs.refresh_homes,
+        home_jobs.next_refresh,
+        timedelta(seconds=5),
     ),
 )
 BY_NAME = {job.name: job for job in JOBS}
