@@ -1,5 +1,5 @@
-"""Who may change Bravo's workspace settings: Slack's own admins and owners, plus the people
-named in ``BRAVO_ADMINS``.
+"""Who may change Bravo's workspace settings: Slack's own admins and owners, plus the workspace's
+Bravo admins (chosen in ``/bravo settings``; ``BRAVO_ADMINS`` until an admin chooses).
 
 Slack is asked at the moment of an admin action (users.info, never the day-old cache), so a
 person who lost their admin role cannot use it again; admin actions are rare enough for that.
@@ -12,13 +12,14 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import WebClient
 
-from bot.settings import Settings
+from bot.config import WorkspaceConfig
 
 log = logging.getLogger(__name__)
 
 
-def is_admin(client: WebClient, settings: Settings, user_id: str) -> bool:
-    if user_id in settings.admins:
+def is_admin(client: WebClient, config: WorkspaceConfig, user_id: str) -> bool:
+    """``config``: the workspace's settings now (``Deps.config``), for its Bravo admins."""
+    if user_id in config.admins:
         return True
     try:
         user = client.users_info(user=user_id)["user"]

@@ -6,6 +6,7 @@ import pytest
 from slack_sdk.web import WebClient
 
 from bot.admins import is_admin
+from bot.config import from_row
 from bot.sandbox.server import FakeSlack
 from bot.settings import SettingsError, load_settings
 
@@ -27,13 +28,14 @@ def fake() -> Iterator[FakeSlack]:
 def test_workspace_admins_owners_and_named_people_are_admins(fake: FakeSlack) -> None:
     settings = load_settings({"BRAVO_ADMINS": "UNAMED", "SLACK_API_URL": fake.base_url})
     client = WebClient(token="xoxb-sandbox", base_url=fake.base_url)
-    assert is_admin(client, settings, "UADMIN")
-    assert is_admin(client, settings, "UOWNER")
-    assert is_admin(client, settings, "UNAMED")
-    assert not is_admin(client, settings, "UPLAIN")
-    assert not is_admin(client, settings, "UGONE")  # a deactivated admin is no admin
-    assert not is_admin(client, settings, "UBRAVO")
-    assert not is_admin(client, settings, "UNOSUCH")  # users.info says user_not_found
+    config = from_row(settings, "T0ADMIN", None)  # no choice made in Slack: BRAVO_ADMINS
+    assert is_admin(client, config, "UADMIN")
+    assert is_admin(client, config, "UOWNER")
+    assert is_admin(client, config, "UNAMED")
+    assert not is_admin(client, config, "UPLAIN")
+    assert not is_admin(client, config, "UGONE")  # a deactivated admin is no admin
+    assert not is_admin(client, config, "UBRAVO")
+    assert not is_admin(client, config, "UNOSUCH")  # users.info says user_not_found
 
 
 def test_bravo_admins_must_be_user_ids() -> None:
