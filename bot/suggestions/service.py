@@ -20,7 +20,7 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from weakref import WeakKeyDictionary
 
 from slack_sdk.errors import SlackApiError
@@ -276,6 +276,21 @@ def forget_counts(deps: Deps, *, today: date) -> int:
 
 
 # In the caller's transaction -------------------------------------------------------------------
+
+
+def box_channel(session: Session, *, team_id: str) -> str | None:
+    """The suggestion box's channel (None: not set up), in the caller's transaction."""
+    row = store.box(session, team_id)
+    return row.channel_id if row is not None else None
+
+
+def move_box(
+    deps: Deps, session: Session, *, team_id: str, channel_id: str, set_by: str, now: datetime
+) -> None:
+    """An admin's settings move the box to ``channel_id`` (already checked: Bravo is a member),
+    in the caller's transaction; the channel is told, through the outbox."""
+    store.set_box(session, team_id=team_id, channel_id=channel_id, set_by=set_by, now=now)
+    deps.outbox.enqueue(session, team_id, [messages.box_ready(channel_id)], now)
 
 
 def _check_admin(deps: Deps, client: WebClient, team_id: str, user_id: str) -> None:
