@@ -70,15 +70,22 @@ def _day(weekday: int) -> Block:
 
 def settings_modal(now: Proposed) -> View:
     """The workspace's settings as they are now, ready to change."""
-    admins: Block = {"type": "multi_users_select", "max_selected_items": MAX_ADMINS}
-    if now.admins:
-        admins["initial_users"] = list(now.admins)
-    erase = str(now.erase_departed_after_days or "")
-    blocks = [
-        section(
-            "The workspace's settings. They apply at once, everywhere; every change is "
-            "recorded (`/bravo settings log`)."
-        ),
+    intro = section(
+        "The workspace's settings. They apply at once, everywhere; every change is recorded "
+        "(`/bravo settings log`)."
+    )
+    return {
+        "type": "modal",
+        "callback_id": MODAL,
+        "title": {"type": "plain_text", "text": "Bravo settings"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [intro, *_kudos_fields(now), *_workspace_fields(now)],
+    }
+
+
+def _kudos_fields(now: Proposed) -> list[Block]:
+    return [
         _input(
             Setting.VALUES,
             _text(", ".join(now.values), max_length=2000, multiline=True),
@@ -105,6 +112,15 @@ def settings_modal(now: Proposed) -> View:
             _text(now.emoji, max_length=66),
             hint="Reacting with it to a message gives its author kudos (like clap).",
         ),
+    ]
+
+
+def _workspace_fields(now: Proposed) -> list[Block]:
+    admins: Block = {"type": "multi_users_select", "max_selected_items": MAX_ADMINS}
+    if now.admins:
+        admins["initial_users"] = list(now.admins)
+    erase = str(now.erase_departed_after_days or "")
+    return [
         _input(
             Setting.SHOUTOUT_DAY,
             _day(now.shoutout_weekday),
@@ -135,14 +151,6 @@ def settings_modal(now: Proposed) -> View:
             optional=True,
         ),
     ]
-    return {
-        "type": "modal",
-        "callback_id": MODAL,
-        "title": {"type": "plain_text", "text": "Bravo settings"},
-        "submit": {"type": "plain_text", "text": "Save"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": blocks,
-    }
 
 
 def notice_modal(text: str) -> View:

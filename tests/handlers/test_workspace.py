@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
+from bot.sandbox.signing import SlackRequester
 from bot.workspace import ids
 from bot.workspace.ids import Setting
 from storage.models import Kudos, OutboxRow, SettingChange, SuggestionBox, WorkspaceConfig
 from tests.handlers.bravo_flow import bravo_cmd, last_reply
-from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, TEAM, Bravo
+from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, SECRET, TEAM, Bravo
 
 ADMIN = "UBOSS"
 
@@ -257,3 +258,31 @@ def test_the_settings_modal_fits_slack(office: Bravo) -> None:
     assert len(view["blocks"]) <= 100
     with office.deps.db.read() as s:
         assert s.exec(select(func.count()).select_from(OutboxRow)).one() == 0
+
+
+def test_two_workspaces_do_not_see_each_others_settings(office: Bravo) -> None:
+    other = SlackRequester(office.send.bot_url, SECRET, team_id="T0OTHER", fake=office.slack)
+    submit(
+        office,
+        open_settings(office),
+        **{Setting.ALLOWANCE: "1", Setting.VALUES: "grit", Setting.ADMINS: ["UANA"]},
+    )
+    assert office.deps.config("T0OTHER").kudos.daily_allowance == 5
+    before = len(office.slack.calls("response_url"))
+    other.slash_command(
+        "UANA", "/kudos", "<@UBEN|ben> for a calm call #empathy", channel_id=CHANNEL
+    )
+    assert "4 of 5" in last_reply(office, before + 1)  # the other workspace's own rules
+    other.slash_command("UANA", "/bravo", "settings log", channel_id=CHANNEL)
+    assert "read the log" in last_reply(office, before + 2)  # UANA is a Bravo admin only here
+    assert "Bravo admins" in bravo_cmd(office, "settings log", user="UANA")
+
+
+def test_shoutouts_on_with_no_day_or_time_uses_the_workspace_default(office: Bravo) -> None:
+    submit(
+        office,
+        open_settings(office),
+        **{Setting.SHOUTOUT_DAY: "0", Setting.SHOUTOUT_TIME: "09:30"},
+    )
+    assert "Mondays at 09:30" in bravo_cmd(office, "shoutouts on Europe/Berlin")
+    assert "Wednesdays at 09:30" in bravo_cmd(office, "shoutouts on wed Europe/Berlin")
