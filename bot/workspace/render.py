@@ -99,7 +99,8 @@ def _kudos_fields(now: Proposed) -> list[Block]:
         _input(
             Setting.CAP,
             _text(str(now.per_recipient_daily_cap), max_length=6),
-            hint="Kudos one person can receive from the same giver a day; 0: no cap.",
+            hint="Kudos one person can receive from the same giver a day; empty or 0: no cap.",
+            optional=True,
         ),
         _input(
             Setting.KUDOS_CHANNEL,
