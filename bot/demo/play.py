@@ -21,6 +21,7 @@ from pathlib import Path
 from bot.demo.feedback import play_feedback
 from bot.demo.goals import play_fortnight
 from bot.demo.kudos import play_kudos
+from bot.demo.settings import play_settings
 from bot.demo.stage import (
     CHANNEL,
     PEOPLE,
@@ -82,6 +83,7 @@ def run_demo(
             play_fortnight(scene, env)
         if "feedback" in parts:
             play_feedback(scene, env)
+        play_settings(scene, SlackRequester(url + "/slack/events", SECRET, team_id=TEAM, fake=fake))
         failed = [c for c in fake.calls() if not c.ok and c.method != "users.info"]
         print(f"\nDone: {len(fake.calls())} Slack API calls, {len(failed)} refused by Slack.")
         return 0 if not failed else 1

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
+from bot.demo.settings import view_state
 from bot.sandbox.signing import SlackRequester
 from bot.workspace import ids
 from bot.workspace.ids import Setting
@@ -40,28 +41,7 @@ def open_settings(bravo: Bravo, user: str = ADMIN) -> dict[str, Any]:
 
 
 def state(view: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    """The modal's state as Slack would send it: every field as shown, ``changes`` typed over
-    (by block id: text for text fields, an id or None for channels, a list for people)."""
-    values: dict[str, Any] = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        el, key = block["element"], block["block_id"]
-        kind = el["type"]
-        if kind == "plain_text_input":
-            got = {"value": changes.get(key, el.get("initial_value"))}
-        elif kind == "conversations_select":
-            got = {"selected_conversation": changes.get(key, el.get("initial_conversation"))}
-        elif kind == "static_select":
-            day = changes.get(key)
-            option = el["options"][int(day)] if day is not None else el.get("initial_option")
-            got = {"selected_option": option}
-        elif kind == "timepicker":
-            got = {"selected_time": changes.get(key, el.get("initial_time"))}
-        else:
-            got = {"selected_users": changes.get(key, el.get("initial_users", []))}
-        values[key] = {ids.INPUT: {"type": kind, **got}}
-    return values
+    return view_state(view, changes)
 
 
 def submit(bravo: Bravo, view: dict[str, Any], user: str = ADMIN, **changes: Any) -> dict:
