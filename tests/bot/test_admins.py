@@ -36,6 +36,8 @@ def test_workspace_admins_owners_and_named_people_are_admins(fake: FakeSlack) ->
     assert not is_admin(client, config, "UGONE")  # a deactivated admin is no admin
     assert not is_admin(client, config, "UBRAVO")
     assert not is_admin(client, config, "UNOSUCH")  # users.info says user_not_found
+    fake.add_user("UNAMED", "nia", deleted=True)  # a named Bravo admin who left Slack
+    assert not is_admin(client, config, "UNAMED")
 
 
 def test_bravo_admins_must_be_user_ids() -> None:
