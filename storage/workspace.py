@@ -20,7 +20,8 @@ def lock_config_row(session: Session, *, team_id: str, now: datetime) -> Workspa
     """The workspace's row, created empty (every setting: the default) if it has none, and
     locked for the rest of the transaction: two admins saving at once apply one after the
     other, each comparing against what the other saved."""
-    insert_ignore(session, WorkspaceConfig, {"team_id": team_id, "updated_at": now}, ["team_id"])
+    values = {"team_id": team_id, "version": 0, "updated_at": now}
+    insert_ignore(session, WorkspaceConfig, values, ["team_id"])
     stmt = (
         select(WorkspaceConfig)
         .where(WorkspaceConfig.team_id == team_id)
