@@ -10,13 +10,11 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk.web import WebClient
 
 from bot.deps import Deps
-from bot.errors import BravoError, UnknownCommandError, error_text
+from bot.errors import BravoError, error_text
 from bot.workspace import ids, render, service
 from bot.workspace.ids import Setting
-from bot.workspace.parse import parse_settings
+from bot.workspace.parse import parse_settings, parse_words
 from handlers.common import answering, deps_of, field_error, later
-
-COMMAND = "/bravo"
 
 
 def register(app: App, deps: Deps) -> None:
@@ -31,19 +29,18 @@ def on_settings(
     settings log`` answers after the ack. Both for admins only."""
     team, user = command["team_id"], command["user_id"]
     with answering(respond):
-        if not words:
+        asked = parse_words(words)
+        if asked is None:
             now = service.settings_now(deps, team_id=team, user_id=user)
             client.views_open(trigger_id=command["trigger_id"], view=render.settings_modal(now))
-        elif [w.lower() for w in words] == ["log"]:
-            later(deps, command, respond, lambda: show_log(deps, team, user, respond))
         else:
-            raise UnknownCommandError(COMMAND, " ".join(words)[:60], sub="settings")
+            later(deps, command, respond, lambda: show_log(deps, team, user, asked.page, respond))
 
 
-def show_log(deps: Deps, team: str, user: str, respond: Respond) -> None:
+def show_log(deps: Deps, team: str, user: str, page: int, respond: Respond) -> None:
     with answering(respond):
-        log = service.change_log(deps, team_id=team, user_id=user)
-        reply = render.log_message(log.changes, log.total, log.names)
+        log = service.change_log(deps, team_id=team, user_id=user, page=page)
+        reply = render.log_message(log.changes, log.names, log.page, log.pages)
         respond({"response_type": "ephemeral", **reply})
 
 

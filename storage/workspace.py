@@ -41,12 +41,15 @@ def add_changes(session: Session, changes: Sequence[SettingChange]) -> None:
     session.flush()
 
 
-def recent_changes(session: Session, *, team_id: str, limit: int) -> list[SettingChange]:
-    """The workspace's latest setting changes, newest first."""
+def recent_changes(
+    session: Session, *, team_id: str, limit: int, offset: int = 0
+) -> list[SettingChange]:
+    """The workspace's setting changes, newest first, ``offset`` of them skipped."""
     stmt = (
         select(SettingChange)
         .where(SettingChange.team_id == team_id)
         .order_by(col(SettingChange.changed_at).desc(), col(SettingChange.id).desc())
+        .offset(offset)
         .limit(limit)
     )
     return list(session.exec(stmt))

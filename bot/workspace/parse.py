@@ -5,9 +5,11 @@ admin is a person, is the service's to ask Slack)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from bot.cadence import parse_hhmm
+from bot.errors import UnknownCommandError
 from bot.settings import EMOJI_RE, VALUE_RE
 from bot.workspace.ids import INPUT, MAX_ADMINS, MAX_ERASE_DAYS, MAX_VALUES, Setting
 from bot.workspace.values import Proposed
@@ -17,6 +19,27 @@ VALUES_CSV_CHARS = 1024  # what workspace_config.values_csv holds
 CHANNEL_ID_RE = re.compile(r"^[CG][A-Z0-9]{2,31}$")
 USER_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 SHOWN = 40  # at most this much of what was typed is repeated in an error
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class ShowLog:
+    """``/bravo settings log [page]``."""
+
+    page: int = 1
+
+
+def parse_words(words: tuple[str, ...]) -> ShowLog | None:
+    """The words after ``/bravo settings``: none opens the modal (None); ``log [page]`` the
+    change log; anything else is not understood."""
+    low = [w.lower() for w in words]
+    if not low:
+        return None
+    if low[0] == "log" and len(low) == 1:
+        return ShowLog()
+    if low[0] == "log" and len(low) == 2 and low[1].isdigit() and 1 <= int(low[1]) <= MAX_PAGE:
+        return ShowLog(int(low[1]))
+    raise UnknownCommandError("/bravo", " ".join(words)[:SHOWN], sub="settings")
 
 
 class _Form:

@@ -187,7 +187,10 @@ def _label(key: str) -> str:
 
 
 def log_message(
-    changes: Sequence[SettingChange], total: int, names: Mapping[str, str]
+    changes: Sequence[SettingChange],
+    names: Mapping[str, str],
+    page: int = 1,
+    pages: int = 1,
 ) -> dict[str, Any]:
     """``/bravo settings log``: the latest changes, newest first (who, when, from, to). Nothing
     in it mentions anyone: people read as plain @names."""
@@ -207,6 +210,7 @@ def log_message(
             chunk = []
         chunk.append(line)
     blocks.append(section("\n".join(chunk)))
-    more = f"The latest {len(changes)} of {total} changes. " if total > len(changes) else ""
-    blocks.append(context(more + "Times in UTC."))
-    return message(f"Bravo settings: the latest {len(changes)} changes", blocks[:50])
+    where = f"Page {page} of {pages}. " if pages > 1 else ""
+    older = f"Older changes: `/bravo settings log {page + 1}`. " if page < pages else ""
+    blocks.append(context(where + older + "Times in UTC."))
+    return message(f"Bravo settings: recent changes (page {page} of {pages})", blocks[:50])

@@ -43,9 +43,13 @@ class Refused:
 
 @dataclass(frozen=True)
 class Log:
+    """One page of the change log, newest first."""
+
     changes: list[SettingChange]
     total: int
     names: dict[str, str]
+    page: int = 1
+    pages: int = 1
 
 
 class _Unchanged(Exception):
@@ -137,14 +141,21 @@ def _write(
     return lines
 
 
-def change_log(deps: Deps, *, team_id: str, user_id: str, limit: int = LOG_PAGE) -> Log:
-    """``/bravo settings log`` (admins only): the latest changes, newest first."""
+def change_log(
+    deps: Deps, *, team_id: str, user_id: str, page: int = 1, per_page: int = LOG_PAGE
+) -> Log:
+    """``/bravo settings log [page]`` (admins only): the changes, newest first, a page at a
+    time (a page past the last shows the last)."""
     check_admin(deps, team_id=team_id, user_id=user_id, what="log")
     with deps.db.read() as session:
-        changes = store.recent_changes(session, team_id=team_id, limit=limit)
         total = store.count_changes(session, team_id=team_id)
+        pages = max(1, -(-total // per_page))
+        page = min(page, pages)
+        changes = store.recent_changes(
+            session, team_id=team_id, limit=per_page, offset=(page - 1) * per_page
+        )
     names = _names(deps, team_id, [c.changed_by for c in changes])
-    return Log(changes, total, names)
+    return Log(changes, total, names, page, pages)
 
 
 # Slack, asked before the transaction ------------------------------------------------------------

@@ -4,6 +4,7 @@ modal submitted (and forged), what was written, and that the change applies at o
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -266,3 +267,26 @@ def test_shoutouts_on_with_no_day_or_time_uses_the_workspace_default(office: Bra
     )
     assert "Mondays at 09:30" in bravo_cmd(office, "shoutouts on Europe/Berlin")
     assert "Wednesdays at 09:30" in bravo_cmd(office, "shoutouts on wed Europe/Berlin")
+
+
+def test_the_log_pages_newest_first(office: Bravo) -> None:
+    with office.deps.db.write() as s:
+        for i in range(30):
+            at = office.clock.at + timedelta(minutes=i)
+            s.add(
+                SettingChange(
+                    team_id=TEAM,
+                    key="emoji",
+                    old=f":old{i}:",
+                    new=f":new{i}:",
+                    changed_by=ADMIN,
+                    changed_at=at,
+                )
+            )
+    first = bravo_cmd(office, "settings log", user=ADMIN)
+    assert ":new29:" in first and ":new5:" in first and ":new4:" not in first
+    assert "Page 1 of 2" in first and "/bravo settings log 2" in first
+    second = bravo_cmd(office, "settings log 2", user=ADMIN)
+    assert ":new4:" in second and ":new0:" in second and ":new5:" not in second
+    assert "Page 2 of 2" in bravo_cmd(office, "settings log 9", user=ADMIN)  # past the end
+    assert "I don't understand" in bravo_cmd(office, "settings log two", user=ADMIN)

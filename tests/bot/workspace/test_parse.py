@@ -102,8 +102,8 @@ def test_the_modal_and_a_long_log_fit_slack_and_mention_no_one() -> None:
         )
         for _ in range(25)
     ]
-    reply = log_message(changes, 40, {"UB": "ben"})
+    reply = log_message(changes, {"UB": "ben"}, page=1, pages=2)
     assert check_message(reply) == []
     text = str(reply)
     assert "<!channel>" not in text and "<!here>" not in text and "<@" not in text
-    assert "@ben" in text and "The latest 25 of 40" in text
+    assert "@ben" in text and "Page 1 of 2" in text and "/bravo settings log 2" in text
