@@ -4,6 +4,8 @@ modal submitted (and forged), what was written, and that the change applies at o
 from __future__ import annotations
 
 import json
+import time
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -12,11 +14,12 @@ from sqlmodel import func, select
 
 from bot.demo.settings import view_state
 from bot.sandbox.signing import SlackRequester
-from bot.workspace import ids
+from bot.workspace import ids, service
 from bot.workspace.ids import Setting
 from storage.models import Kudos, OutboxRow, SettingChange, SuggestionBox, WorkspaceConfig
 from tests.handlers.bravo_flow import bravo_cmd, last_reply
-from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, SECRET, TEAM, Bravo
+from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, SECRET, TEAM, Bravo, deps_alone
+from tests.handlers.test_kudos import reaction, wait_rows
 
 ADMIN = "UBOSS"
 
@@ -290,3 +293,20 @@ def test_the_log_pages_newest_first(office: Bravo) -> None:
     assert ":new4:" in second and ":new0:" in second and ":new5:" not in second
     assert "Page 2 of 2" in bravo_cmd(office, "settings log 9", user=ADMIN)  # past the end
     assert "I don't understand" in bravo_cmd(office, "settings log two", user=ADMIN)
+
+
+def test_a_change_saved_by_another_process_applies_here_at_once(office: Bravo) -> None:
+    """Another process (its own Deps, the same database) saves; this one reads it next use."""
+    for elsewhere in deps_alone(office.slack, office.deps.db):
+        proposed = service.settings_now(elsewhere, team_id=TEAM, user_id=ADMIN)
+        saved = service.save(
+            elsewhere, team_id=TEAM, admin_id=ADMIN, proposed=replace(proposed, emoji="tada")
+        )
+        assert isinstance(saved, service.Saved) and len(saved.lines) == 1
+    assert office.deps.config(TEAM).kudos.emoji == "tada"
+    assert "React with :tada:" in kudos(office, "UANA", "help")
+    reaction(office, "reaction_added", reaction_name="clap", event_id="Ev1")
+    time.sleep(0.5)  # given time, the old emoji gives nothing
+    reaction(office, "reaction_added", reaction_name="tada", event_id="Ev2")
+    [row] = wait_rows(office, 1)
+    assert row.source == "reaction"
