@@ -27,7 +27,7 @@ Reply = dict[str, Any]
 
 def open_import(deps: Deps, command: dict[str, Any], client: WebClient) -> None:
     """Admins only; the modal opens at once (its trigger_id lasts 3 seconds)."""
-    service.check_admin(deps, command["user_id"])
+    service.check_admin(deps, command["team_id"], command["user_id"])
     client.views_open(trigger_id=command["trigger_id"], view=render.import_modal())
 
 
@@ -76,7 +76,7 @@ def on_import(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Bol
     text = view_input(view, ids.IMPORT_BLOCK, "value", ids.IMPORT_ACTION) or ""
     now = deps.clock()
     try:
-        service.check_admin(deps, user)
+        service.check_admin(deps, team, user)
         rows = parse_dates_csv(text, today=now.date())
         service.import_dates(deps, team_id=team, user_id=user, rows=rows, now=now)
     except BravoError as err:

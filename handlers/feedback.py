@@ -55,7 +55,7 @@ def on_feedback(
         if isinstance(parsed, OpenFeedbackModal):  # now: the trigger_id expires in 3 seconds
             service.check_recipient(giver_id=command["user_id"], recipient_id=parsed.user_id)
             view = render.feedback_modal(
-                skills=deps.settings.kudos.values,
+                skills=deps.config(command["team_id"]).kudos.values,
                 private_metadata=render.meta(),
                 recipient_id=parsed.user_id,
             )
@@ -100,7 +100,7 @@ def on_feedback_modal(
         ack(response_action="errors", errors=sent.errors)
     elif isinstance(sent, service.Nudged):
         again = render.feedback_modal(
-            skills=deps.settings.kudos.values,
+            skills=deps.config(form.team_id).kudos.values,
             private_metadata=render.meta(request=form.request_id, nudged=True),
             recipient_id=sent.recipient_id,
             request=sent.request,
@@ -135,7 +135,7 @@ def on_answer(
             deps, team_id=body["team"]["id"], request_id=_value(action), giver_id=body["user"]["id"]
         )
         view = render.feedback_modal(
-            skills=deps.settings.kudos.values,
+            skills=deps.config(body["team"]["id"]).kudos.values,
             private_metadata=render.meta(request=row.id),
             request=row,
         )
@@ -221,7 +221,7 @@ def on_to_goal(
             actor_id=body["user"]["id"],
         )
         view = goal_modal(
-            skills=deps.settings.kudos.values,
+            skills=deps.config(body["team"]["id"]).kudos.values,
             private_metadata=goal_meta(channel=None),
             draft=draft,
         )

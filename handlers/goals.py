@@ -57,7 +57,9 @@ def on_goal(
             meta = render.meta(channel=command.get("channel_id"))
             client.views_open(
                 trigger_id=command["trigger_id"],
-                view=render.goal_modal(skills=deps.settings.kudos.values, private_metadata=meta),
+                view=render.goal_modal(
+                    skills=deps.config(command["team_id"]).kudos.values, private_metadata=meta
+                ),
             )
         elif isinstance(parsed, parse.GoalHelp):
             respond(ephemeral(command_help(ids.GOAL_COMMAND)))
@@ -208,9 +210,8 @@ def open_form(
     elif choice.verb == MenuVerb.PAUSE:
         view = render.pause_modal(goal=goal, private_metadata=meta)
     else:
-        view = render.goal_modal(
-            skills=deps.settings.kudos.values, private_metadata=meta, goal=goal
-        )
+        skills = deps.config(team).kudos.values
+        view = render.goal_modal(skills=skills, private_metadata=meta, goal=goal)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -259,7 +260,7 @@ def on_kudos_for(
     client.views_open(
         trigger_id=body["trigger_id"],
         view=kudos_modal(
-            values=deps.settings.kudos.values,
+            values=deps.config(body["team"]["id"]).kudos.values,
             private_metadata=json.dumps({"channel": None}),
             initial_users=[person] if USER_RE.match(person) else None,
         ),

@@ -43,6 +43,7 @@ from bot.kudos.parse import (
     parse_shortcut,
 )
 from bot.kudos.rules import KudosResult
+from bot.settings import KudosRules
 from handlers.common import (
     answering,
     deps_of,
@@ -92,21 +93,21 @@ def on_kudos(
     deps = deps_of(context)
     asked = Asked(command["team_id"], command["user_id"], command.get("channel_id"))
     with answering(respond):
-        parsed = parse_kudos_command(command.get("text") or "", limits(deps))
+        rules = deps.config(asked.team).kudos  # the workspace's values and limits, now
+        parsed = parse_kudos_command(command.get("text") or "", limits(rules))
         if isinstance(parsed, OpenModal):
-            open_modal(deps, client, command["trigger_id"], asked.channel)
+            open_modal(rules, client, command["trigger_id"], asked.channel)
             return
         later(deps, command, respond, lambda: answer(deps, asked, parsed, respond))
 
 
-def limits(deps: Deps) -> KudosLimits:
-    rules = deps.settings.kudos
+def limits(rules: KudosRules) -> KudosLimits:
     return KudosLimits(values=rules.values, max_reason_chars=rules.max_reason_chars)
 
 
-def open_modal(deps: Deps, client: WebClient, trigger_id: str, channel: str | None) -> None:
+def open_modal(rules: KudosRules, client: WebClient, trigger_id: str, channel: str | None) -> None:
     view = render.kudos_modal(
-        values=deps.settings.kudos.values,
+        values=rules.values,
         private_metadata=modal_metadata(channel),
         channel_id=channel,
     )
@@ -128,12 +129,12 @@ def give_kudos(deps: Deps, asked: Asked, parsed: GiveKudos) -> Reply | None:
     result = service.give(deps, gift)
     if result is None:
         return None
-    confirmation = render.giver_confirmation(result, deps.settings.kudos.undo_minutes)
+    confirmation = render.giver_confirmation(result, deps.config(asked.team).kudos.undo_minutes)
     return {"response_type": "ephemeral", **confirmation}
 
 
 def show_help(deps: Deps, asked: Asked, parsed: ShowHelp) -> Reply | None:
-    rules = deps.settings.kudos
+    rules = deps.config(asked.team).kudos
     return ephemeral(help_text(rules.emoji, rules.values))
 
 
@@ -174,7 +175,7 @@ def on_shortcut(
     with answering(respond):
         about = parse_shortcut(shortcut)
         view = render.kudos_modal(
-            values=deps.settings.kudos.values,
+            values=deps.config(shortcut["team"]["id"]).kudos.values,
             private_metadata=about.metadata(),
             initial_users=[about.author_id],
             channel_id=about.channel_id,
@@ -189,7 +190,8 @@ def on_modal(
     """The form sent: mistakes come back under their fields; otherwise the kudos is given, the
     form closes and the giver hears it worked."""
     deps = deps_of(context)
-    submitted, problems = parse_modal(view, deps.settings.kudos.max_reason_chars)
+    rules = deps.config(body["team"]["id"]).kudos
+    submitted, problems = parse_modal(view, rules.max_reason_chars)
     if problems:
         ack(response_action="errors", errors=problems)
         return
@@ -204,12 +206,12 @@ def on_modal(
         return
     ack()
     if result is not None:
-        confirm(deps, client, result)
+        confirm(deps, client, result, rules.undo_minutes)
 
 
-def confirm(deps: Deps, client: WebClient, result: KudosResult) -> None:
+def confirm(deps: Deps, client: WebClient, result: KudosResult, undo_minutes: int) -> None:
     """Tell the giver it worked (with Undo): ephemeral where they are, else by DM."""
-    body = render.giver_confirmation(result, deps.settings.kudos.undo_minutes)
+    body = render.giver_confirmation(result, undo_minutes)
     if result.channel_id and _tell(
         client, channel=result.channel_id, user=result.giver_id, body=body
     ):
@@ -240,7 +242,7 @@ def undo(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Resp
     except BravoError as err:
         tell(respond, error_text(err))
         return
-    allowance = deps.settings.kudos.daily_allowance
+    allowance = deps.config(body["team"]["id"]).kudos.daily_allowance
     reply = render.undone(len(undone.revoked), undone.remaining_today, allowance)
     respond({"response_type": "ephemeral", "replace_original": True, **reply})
 
@@ -252,7 +254,7 @@ def on_reaction_added(
     body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     deps = deps_of(context)
-    if is_kudos_reaction(event, deps.settings.kudos.emoji):
+    if is_kudos_reaction(event, _emoji(deps, body)):
         later_or_now(deps, lambda: reaction_added(deps, body, event, client))
 
 
@@ -272,8 +274,13 @@ def reaction_added(
 
 def on_reaction_removed(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
     deps = deps_of(context)
-    if is_kudos_reaction(event, deps.settings.kudos.emoji):
+    if is_kudos_reaction(event, _emoji(deps, body)):
         later_or_now(deps, lambda: reaction_removed(deps, body, event))
+
+
+def _emoji(deps: Deps, body: dict[str, Any]) -> str:
+    """The workspace's kudos emoji (one primary-key read per reaction event)."""
+    return deps.config(body.get("team_id") or "").kudos.emoji
 
 
 def reaction_removed(deps: Deps, body: dict[str, Any], event: dict[str, Any]) -> None:

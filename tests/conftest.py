@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from bot.admins import _glances
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -119,3 +120,11 @@ NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # a Monday
 @pytest.fixture
 def now() -> datetime:
     return NOW
+
+
+@pytest.fixture(autouse=True)
+def _forget_admin_glances() -> Iterator[None]:
+    """Each test starts with no remembered glance at anyone's admin rights (bot.admins)."""
+    _glances.clear()
+    yield
+    _glances.clear()

@@ -106,9 +106,9 @@ def set_milestones_where(deps: Deps, *, team_id: str, user_id: str, where: Miles
         store.save_pref(session, row)
 
 
-def check_admin(deps: Deps, user_id: str) -> None:
+def check_admin(deps: Deps, team_id: str, user_id: str) -> None:
     """Only admins import everyone's dates (Slack is asked now: ``bot.admins``)."""
-    if not is_admin(deps.client, deps.settings, user_id):
+    if not is_admin(deps.client, deps.config(team_id), user_id):
         raise AdminOnlyError()
 
 

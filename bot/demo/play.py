@@ -22,6 +22,7 @@ from bot.demo.feedback import play_feedback
 from bot.demo.goals import play_fortnight
 from bot.demo.home import play_home
 from bot.demo.kudos import play_kudos
+from bot.demo.settings import play_settings
 from bot.demo.stage import (
     CHANNEL,
     PEOPLE,
@@ -39,7 +40,7 @@ from bot.sandbox.signing import SlackRequester
 from bot.scheduling.scheduler import leadership_for
 from storage.db import Database
 
-PARTS = ("kudos", "fortnight", "feedback")
+PARTS = ("kudos", "fortnight", "feedback", "settings", "home", "privacy")
 
 
 def run_demo(
@@ -49,7 +50,7 @@ def run_demo(
     fake: FakeSlack | None = None,
     parts: tuple[str, ...] = PARTS,
 ) -> int:
-    """Play the parts (all three unless ``parts`` says); 0 when Slack refused nothing. ``fake``:
+    """Play the parts (all of them unless ``parts`` says); 0 when Slack refused nothing. ``fake``:
     a sandbox to play against (a test reads what was sent from it afterwards)."""
     workdir = Path(tempfile.mkdtemp(prefix="bravo-demo-"))
     # Message timestamps from today's midnight (UTC): the same in every run of the day.
@@ -83,7 +84,12 @@ def run_demo(
             play_fortnight(scene, env)
         if "feedback" in parts:
             play_feedback(scene, env)
-            play_home(scene, url)  # last: the home shows what the other parts left behind
+        if "settings" in parts:
+            play_settings(
+                scene, SlackRequester(url + "/slack/events", SECRET, team_id=TEAM, fake=fake)
+            )
+        if "home" in parts:
+            play_home(scene, url)  # after the others: the home shows what they left behind
         failed = [c for c in fake.calls() if not c.ok and c.method != "users.info"]
         print(f"\nDone: {len(fake.calls())} Slack API calls, {len(failed)} refused by Slack.")
         return 0 if not failed else 1

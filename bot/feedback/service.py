@@ -58,7 +58,8 @@ def send_feedback(deps: Deps, form: FeedbackForm) -> Refused | Nudged | Given:
     """Check the form, nudge once if it is vague, then record the feedback and queue its DMs
     in one transaction. Raises the domain error when the rules refuse it at the last step."""
     now = deps.clock()
-    checked = _check_form(deps, form, now)
+    skills = deps.config(form.team_id).kudos.values  # the workspace's values, as of now
+    checked = _check_form(deps, form, skills, now)
     if isinstance(checked, Refused):
         return checked
     recipient_id, request = checked
@@ -74,7 +75,7 @@ def send_feedback(deps: Deps, form: FeedbackForm) -> Refused | Nudged | Given:
             giver=people[form.giver_id],
             recipient=people[recipient_id],
             draft=form.draft,
-            skills=deps.settings.kudos.values,
+            skills=skills,
             now=now,
             request_id=form.request_id,
         )
@@ -84,10 +85,10 @@ def send_feedback(deps: Deps, form: FeedbackForm) -> Refused | Nudged | Given:
 
 
 def _check_form(
-    deps: Deps, form: FeedbackForm, now: datetime
+    deps: Deps, form: FeedbackForm, skills: tuple[str, ...], now: datetime
 ) -> Refused | tuple[str, FeedbackRequest | None]:
     """Every field's problem at once; else whom it is for and the request it answers."""
-    errors = rules.check_draft(form.draft, skills=deps.settings.kudos.values)
+    errors = rules.check_draft(form.draft, skills=skills)
     recipient_id, request = form.recipient_id, None
     try:
         if form.request_id is not None:

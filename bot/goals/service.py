@@ -62,7 +62,7 @@ def save_goal(deps: Deps, *, team_id: str, owner_id: str, form: GoalForm) -> dic
     owner = deps.directory.person(team_id=team_id, user_id=owner_id, now=now)
     spec, errors = check_draft(
         form.draft,
-        skills=deps.settings.kudos.values,
+        skills=deps.config(team_id).kudos.values,
         today=now.astimezone(owner.zone).date(),
     )
     if spec is None:
@@ -100,6 +100,7 @@ class Answered:
 
 def answer_prompt(deps: Deps, *, team_id: str, actor_id: str, answer: Answer) -> Answered:
     """A prompt's status button: the check-in, and what it sends (alerts, completion)."""
+    kudos_channel = deps.config(team_id).kudos.kudos_channel
     with deps.db.write() as session:
         result = record_checkin(
             session,
@@ -111,9 +112,7 @@ def answer_prompt(deps: Deps, *, team_id: str, actor_id: str, answer: Answer) ->
             now=deps.clock(),
         )
         in_channel = _milestones_in_channel(session, result)
-        sent = messages.checkin_messages(
-            result, deps.settings.kudos.kudos_channel, from_prompt_buttons=True
-        )
+        sent = messages.checkin_messages(result, kudos_channel, from_prompt_buttons=True)
         _queue(deps, session, team_id, sent)
     deps.deliverer.kick()
     ack = messages.checkin_ack(result, messages.milestone_told(result, in_channel))
@@ -137,6 +136,7 @@ def goal_to_note(deps: Deps, *, team_id: str, actor_id: str, prompt_id: int | No
 def check_in_with_note(deps: Deps, *, team_id: str, actor_id: str, note: Note) -> CheckInResult:
     """The note modal: the check-in (answering the prompt it came from, or the one waiting),
     what it sends, and the owner's confirmation."""
+    kudos_channel = deps.config(team_id).kudos.kudos_channel
     with deps.db.write() as session:
         result = record_checkin(
             session,
@@ -152,7 +152,7 @@ def check_in_with_note(deps: Deps, *, team_id: str, actor_id: str, note: Note) -
         )
         sent = messages.checkin_messages(
             result,
-            deps.settings.kudos.kudos_channel,
+            kudos_channel,
             from_prompt_buttons=False,
             in_channel=_milestones_in_channel(session, result),
         )
@@ -185,6 +185,7 @@ def change_goal(
     takes the buttons off its open prompts."""
     now = deps.clock()
     owner = deps.directory.person(team_id=team_id, user_id=actor_id, now=now)
+    kudos_channel = deps.config(team_id).kudos.kudos_channel
     with deps.db.write() as session:
         if verb == MenuVerb.RESUME:
             goal = resume_goal(session, team_id=team_id, goal_id=goal_id, owner=owner, now=now)
@@ -192,7 +193,7 @@ def change_goal(
         else:
             close = complete_goal if verb == MenuVerb.COMPLETE else archive_goal
             closed = close(session, team_id=team_id, goal_id=goal_id, actor_id=actor_id, now=now)
-            sent = messages.closed_messages(closed, deps.settings.kudos.kudos_channel)
+            sent = messages.closed_messages(closed, kudos_channel)
             _queue(deps, session, team_id, sent)
             goal, milestone = closed.goal, closed.streak_milestone
     deps.deliverer.kick()

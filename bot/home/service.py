@@ -17,7 +17,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot.admins import is_admin
+from bot.admins import looks_admin
 from bot.celebrations import service as celebrations
 from bot.config import WorkspaceConfig
 from bot.deps import Deps
@@ -78,15 +78,12 @@ def _person(deps: Deps, team_id: str, user_id: str) -> Person:
         return Person(user_id)  # Slack unreachable: the home in UTC rather than none
 
 
-def is_home_admin(deps: Deps, team_id: str, user_id: str) -> bool:
-    """Whether the home shows the workspace settings (the one place admin rights are asked)."""
-    return is_admin(deps.client, deps.settings, user_id)
-
-
 def read_home(deps: Deps, team_id: str, user_id: str) -> HomeData:
     person = _person(deps, team_id, user_id)
     config = deps.config(team_id)
-    admin = _admin_summary(config) if is_home_admin(deps, team_id, user_id) else None
+    # Whether to show the settings section: a glance, remembered a few minutes (the settings
+    # themselves ask Slack again when opened and when saved).
+    admin = _admin_summary(config) if looks_admin(deps.client, config, user_id) else None
     with deps.db.read() as session:
         stats = kudos.stats_in(
             deps, session, team_id=team_id, person=person, kudos_rules=config.kudos

@@ -84,11 +84,11 @@ def modal_gift(
 CANNOT_POST = ("channel_not_found", "not_in_channel", "is_archived")
 
 
-def where_to_post(deps: Deps, channel_id: str | None) -> Place:
-    """Where a kudos given in ``channel_id`` is really posted: the configured kudos channel if
-    there is one, else the channel it was given in, if Bravo is in it and it is not archived;
+def where_to_post(deps: Deps, channel_id: str | None, kudos_channel: str | None) -> Place:
+    """Where a kudos given in ``channel_id`` is really posted: the workspace's kudos channel if
+    it has one, else the channel it was given in, if Bravo is in it and it is not archived;
     else nowhere (a DM, or a channel Bravo cannot post in): the recipients hear by DM."""
-    wanted = deps.settings.kudos.kudos_channel or channel_id
+    wanted = kudos_channel or channel_id
     if not wanted or wanted.startswith("D"):
         return Place(None)
     if why := _cannot_post_in(deps, wanted):
@@ -114,7 +114,7 @@ def give(deps: Deps, gift: Gift) -> KudosResult | None:
     """Resolve people, record the kudos and queue its announcements in one transaction.
     Returns None when ``event_id`` was already handled (a retried event)."""
     now = deps.clock()
-    policy = deps.settings.kudos
+    policy = deps.config(gift.team_id).kudos  # the workspace's rules, as of now
     from_groups = (
         [u for u in deps.directory.group_members(gift.group_ids) if u not in gift.user_ids]
         if gift.group_ids
@@ -129,7 +129,7 @@ def give(deps: Deps, gift: Gift) -> KudosResult | None:
     recipients = [people[u] for u in named] + [
         p for p in (people[u] for u in from_groups) if is_teammate(p) and p.user_id != gift.giver_id
     ]
-    place = where_to_post(deps, gift.channel_id)
+    place = where_to_post(deps, gift.channel_id, policy.kudos_channel)
     with deps.db.write() as session:
         if not events.first_delivery(
             session=session, team_id=gift.team_id, event_id=gift.event_id, now=now
@@ -175,8 +175,9 @@ def withdraw(deps: Deps, session: Session, *, team_id: str, batch_id: str, giver
 
 def confirm_by_dm(deps: Deps, result: KudosResult) -> None:
     """Tell the giver it worked (with Undo) by DM: they could not be told where they gave it."""
+    undo_minutes = deps.config(result.team_id).kudos.undo_minutes
     with deps.db.write() as session:
-        message = confirmation_dm(result, deps.settings.kudos.undo_minutes)
+        message = confirmation_dm(result, undo_minutes)
         deps.outbox.enqueue(session, result.team_id, [message], deps.clock())
     deps.deliverer.kick()
 
@@ -185,13 +186,14 @@ def undo(deps: Deps, *, team_id: str, batch_id: str, giver_id: str) -> Undone:
     """The giver pressed Undo: take the batch back and withdraw what it sent, if still allowed."""
     now = deps.clock()
     giver = deps.directory.person(team_id=team_id, user_id=giver_id, now=now)
+    policy = deps.config(team_id).kudos
     with deps.db.write() as session:
         undone = rules.undo_kudos(
             session=session,
             team_id=team_id,
             batch_id=batch_id,
             giver=giver,
-            rules=deps.settings.kudos,
+            rules=policy,
             now=now,
         )
         withdraw(deps, session, team_id=team_id, batch_id=batch_id, giver_id=giver_id)
@@ -212,7 +214,9 @@ def react(deps: Deps, reaction: Reaction, permalink: str | None) -> KudosResult 
                 team_id=reaction.team_id,
                 giver_id=reaction.giver_id,
                 user_ids=(reaction.author_id,),
-                reason=reaction_reason(deps.settings.kudos.emoji, permalink, reaction.channel_id),
+                reason=reaction_reason(
+                    deps.config(reaction.team_id).kudos.emoji, permalink, reaction.channel_id
+                ),
                 values=(),
                 channel_id=reaction.channel_id,
                 source=KudosSource.REACTION,
@@ -262,13 +266,14 @@ def stats(deps: Deps, *, team_id: str, viewer_id: str, user_id: str | None) -> S
         raise UnknownUserError((person.user_id,))
     if person.is_bot:
         raise BotRecipientError((person.user_id,))
+    policy = deps.config(team_id).kudos
     with deps.db.read() as session:
         return rules.kudos_stats(
             session=session,
             team_id=team_id,
             person=person,
             viewer_id=viewer_id,
-            rules=deps.settings.kudos,
+            rules=policy,
             now=now,
         )
 

@@ -20,8 +20,6 @@ from bot.shoutouts.errors import (
 from bot.shoutouts.ids import COMMAND
 from bot.text import is_number, tokenize
 
-DEFAULT_WEEKDAY = 4  # Friday
-DEFAULT_MINUTE = 16 * 60
 DAY_NAMES = {name.lower(): i for i, name in enumerate(WEEKDAYS)} | {
     name[:3].lower(): i for i, name in enumerate(WEEKDAYS)
 }
@@ -29,8 +27,8 @@ DAY_NAMES = {name.lower(): i for i, name in enumerate(WEEKDAYS)} | {
 
 @dataclass(frozen=True)
 class ShoutoutsOn:
-    weekday: int = DEFAULT_WEEKDAY
-    minute: int = DEFAULT_MINUTE
+    weekday: int | None = None  # None: the workspace's default day (``/bravo settings``)
+    minute: int | None = None  # None: the workspace's default time
     tz: str | None = None  # None: the time zone of the person turning it on
 
 
@@ -134,7 +132,9 @@ def parse_bravo_command(text: str) -> BravoCommand:
 
 def parse_schedule(words: list[str]) -> ShoutoutsOn:
     """``[weekday] [HH:MM] [time zone]``, in any order; each word must be one of them."""
-    weekday, minute, tz = DEFAULT_WEEKDAY, DEFAULT_MINUTE, None
+    weekday: int | None = None
+    minute: int | None = None
+    tz: str | None = None
     for word in words:
         low = word.lower().rstrip(",")
         if low in DAY_NAMES:

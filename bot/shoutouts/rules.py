@@ -62,7 +62,10 @@ def turn_on(
     if not cfg.enabled:
         cfg.enabled_by = user_id
     cfg.enabled = True
-    cfg.weekday, cfg.minute, cfg.tz = request.weekday, request.minute, tz
+    # The service fills in the workspace's default day and time; None here keeps the channel's.
+    cfg.weekday = cfg.weekday if request.weekday is None else request.weekday
+    cfg.minute = cfg.minute if request.minute is None else request.minute
+    cfg.tz = tz
     cfg.creator_id = creator_id or cfg.creator_id
     # A post due before now (this very week) belongs to the old schedule: nothing is late.
     cfg.since = now

@@ -8,7 +8,7 @@ Each use case reads Slack before opening a writing transaction, applies the rule
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -83,7 +83,14 @@ def turn_on(deps: Deps, asked: Asked, request: ShoutoutsOn) -> TurnedOn:
         request.tz
         or deps.directory.person(team_id=asked.team_id, user_id=asked.user_id, now=asked.now).tz
     )
-    admin = is_admin(deps.client, deps.settings, asked.user_id)
+    config = deps.config(asked.team_id)
+    admin = is_admin(deps.client, config, asked.user_id)
+    # No day or time typed: the workspace's default shout-out day and time (``/bravo settings``).
+    request = replace(
+        request,
+        weekday=config.shoutout_weekday if request.weekday is None else request.weekday,
+        minute=config.shoutout_minute if request.minute is None else request.minute,
+    )
     with deps.db.write() as session:
         cfg = rules.turn_on(
             session=session,
@@ -104,7 +111,7 @@ def turn_on(deps: Deps, asked: Asked, request: ShoutoutsOn) -> TurnedOn:
 
 
 def turn_off(deps: Deps, asked: Asked) -> None:
-    admin = is_admin(deps.client, deps.settings, asked.user_id)
+    admin = is_admin(deps.client, deps.config(asked.team_id), asked.user_id)
     with deps.db.write() as session:
         rules.turn_off(
             session=session,
@@ -121,7 +128,7 @@ def name_lead(deps: Deps, asked: Asked, lead_id: str) -> None:
     lead of this channel's team."""
     if asked.channel_id[:1] not in "CG":
         raise NotAChannelError()
-    admin = is_admin(deps.client, deps.settings, asked.user_id)
+    admin = is_admin(deps.client, deps.config(asked.team_id), asked.user_id)
     lead = deps.directory.person(team_id=asked.team_id, user_id=lead_id, now=asked.now)
     if not lead.known or lead.is_bot or lead.deleted:
         why = "unknown" if not lead.known else "bot" if lead.is_bot else "deactivated"

@@ -48,3 +48,10 @@ def hide(row: Suggestion) -> OutMessage:
         dedupe_key=f"suggestion_hide:{row.team_id}:{row.id}",
         update_of=row.outbox_id,
     )
+
+
+def box_ready(channel: str) -> OutMessage:
+    """The new box's channel told it is one (when an admin moves it in ``/bravo settings``)."""
+    return OutMessage(
+        kind=ids.SUGGESTION_POST, method=SlackMethod.POST, payload=render.box_ready(channel)
+    )

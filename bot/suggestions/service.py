@@ -20,7 +20,7 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from weakref import WeakKeyDictionary
 
 from slack_sdk.errors import SlackApiError
@@ -99,7 +99,7 @@ def _people(deps: Deps, client: WebClient, team_id: str) -> int:
 def set_up(deps: Deps, client: WebClient, *, team_id: str, admin_id: str, channel_id: str) -> bool:
     """An admin makes ``channel_id`` the box: Bravo says so there first (proving it can post).
     False, and nothing announced, when it already is the box."""
-    _check_admin(deps, client, admin_id)
+    _check_admin(deps, client, team_id, admin_id)
     if not channel_id or channel_id.startswith("D"):
         raise BoxChannelError("dm")
     with deps.db.read() as session:
@@ -216,7 +216,7 @@ def to_mark_done(
     deps: Deps, client: WebClient, *, team_id: str, admin_id: str, suggestion_id: int
 ) -> Suggestion:
     """The suggestion an admin's "Mark done" (or "Hide") opens the form for."""
-    _check_admin(deps, client, admin_id)
+    _check_admin(deps, client, team_id, admin_id)
     with deps.db.read() as session:
         row = store.get_suggestion(session, team_id=team_id, suggestion_id=suggestion_id)
     if row is None or row.hidden_at is not None:
@@ -228,7 +228,7 @@ def mark_done(
     deps: Deps, client: WebClient, *, team_id: str, admin_id: str, suggestion_id: int, note: str
 ) -> Suggestion:
     """An admin marks a suggestion done (idempotent): a reply in its thread, its post edited."""
-    _check_admin(deps, client, admin_id)
+    _check_admin(deps, client, team_id, admin_id)
     with deps.db.write() as session:
         row = _mark_done(
             session,
@@ -251,7 +251,7 @@ def hide(
 ) -> Suggestion:
     """An admin hides a suggestion (once): its post deleted from the channel, gone from "you
     said, we did"; the row keeps who hid it, when and why, for admins."""
-    _check_admin(deps, client, admin_id)
+    _check_admin(deps, client, team_id, admin_id)
     if not reason.strip():
         raise HideReasonError()
     with deps.db.write() as session:
@@ -278,8 +278,23 @@ def forget_counts(deps: Deps, *, today: date) -> int:
 # In the caller's transaction -------------------------------------------------------------------
 
 
-def _check_admin(deps: Deps, client: WebClient, user_id: str) -> None:
-    if not admins.is_admin(client, deps.settings, user_id):
+def box_channel(session: Session, *, team_id: str) -> str | None:
+    """The suggestion box's channel (None: not set up), in the caller's transaction."""
+    row = store.box(session, team_id)
+    return row.channel_id if row is not None else None
+
+
+def move_box(
+    deps: Deps, session: Session, *, team_id: str, channel_id: str, set_by: str, now: datetime
+) -> None:
+    """An admin's settings move the box to ``channel_id`` (already checked: Bravo is a member),
+    in the caller's transaction; the channel is told, through the outbox."""
+    store.set_box(session, team_id=team_id, channel_id=channel_id, set_by=set_by, now=now)
+    deps.outbox.enqueue(session, team_id, [messages.box_ready(channel_id)], now)
+
+
+def _check_admin(deps: Deps, client: WebClient, team_id: str, user_id: str) -> None:
+    if not admins.is_admin(client, deps.config(team_id), user_id):
         raise NotAdminError()
 
 

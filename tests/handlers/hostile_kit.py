@@ -16,12 +16,16 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.celebrations.render import import_modal
+from bot.config import from_row
 from bot.feedback.render import customer_modal, feedback_modal
 from bot.goals.render import goal_modal, note_modal, pause_modal
 from bot.kudos.render import kudos_modal
 from bot.sandbox.server import FakeSlack
+from bot.settings import load_settings
 from bot.suggestions.render import done_modal, suggest_modal
 from bot.work import WorkQueue
+from bot.workspace.render import settings_modal
+from bot.workspace.values import in_effect
 from storage.db import Database
 from storage.migrate import metadata, upgrade
 from storage.models import Goal, Suggestion
@@ -59,6 +63,7 @@ def forms() -> dict[str, dict[str, Any]]:
         "suggest": suggest_modal(private_metadata="{}", people=None),
         "done": done_modal(row, json.dumps({"suggestion": 1})),
         "import": import_modal(),
+        "settings": settings_modal(in_effect(from_row(load_settings({}), TEAM, None), None)),
     }
 
 

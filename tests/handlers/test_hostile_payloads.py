@@ -134,6 +134,7 @@ ACTIONS = [
     "customer_kudos",
     "suggest_anyway",
     "suggestion_done",
+    "workspace_open_settings",
 ]
 
 

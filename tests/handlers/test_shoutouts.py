@@ -49,10 +49,10 @@ from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, TEAM, Bravo, Record
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("shoutouts on", p.ShoutoutsOn(4, 960, None)),
+        ("shoutouts on", p.ShoutoutsOn(None, None, None)),  # the workspace's default day, time
         ("shoutouts on Monday 09:30 Europe/Berlin", p.ShoutoutsOn(0, 570, "Europe/Berlin")),
         ("shoutouts on fri 4pm", p.ShoutoutsOn(4, 960, None)),
-        ("shoutouts on 12am utc", p.ShoutoutsOn(4, 0, "UTC")),
+        ("shoutouts on 12am utc", p.ShoutoutsOn(None, 0, "UTC")),
         ("shoutouts on wed 17h30", p.ShoutoutsOn(2, 17 * 60 + 30, None)),
         ("shoutouts off", p.ShoutoutsOff()),
         ("shoutouts preview", p.ShoutoutsPreview()),
