@@ -52,6 +52,7 @@ class UndoRefusal(StrEnum):
     EXPIRED = "expired"
     ALREADY_UNDONE = "already_undone"
 
+
 # Kudos history: a page of kudos received and given (``/kudos history``, or "See more" on the
 # Home tab, which opens it in a modal); the button value carries whose history and where.
 HISTORY_OPEN = "kudos_history_open"

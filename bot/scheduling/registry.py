@@ -12,6 +12,8 @@ from bot.events import forget_events
 from bot.feedback import ids as feedback_ids
 from bot.feedback import jobs as feedback_jobs
 from bot.goals import jobs as goal_jobs
+from bot.privacy import ids as privacy_ids
+from bot.privacy import jobs as privacy_jobs
 from bot.scheduling.scheduler import Job
 from bot.shoutouts import ids as shoutout_ids
 from bot.shoutouts import jobs as shoutout_jobs
@@ -86,6 +88,20 @@ JOBS: tuple[Job, ...] = (
         celebration_jobs.run_celebrations,
         celebration_jobs.next_celebration,
         timedelta(minutes=5),
+    ),
+    Job(
+        privacy_ids.ERASE_DEPARTED_JOB,
+        "erase people deactivated in Slack, where the workspace chose after how many days",
+        privacy_jobs.erase_departed,
+        _hourly,
+        timedelta(days=1),
+    ),
+    Job(
+        privacy_ids.PURGE_UNINSTALLED_JOB,
+        "delete the data of workspaces uninstalled longer ago than BRAVO_RETENTION_DAYS",
+        privacy_jobs.purge_uninstalled,
+        _hourly,
+        timedelta(days=1),
     ),
 )
 BY_NAME = {job.name: job for job in JOBS}
