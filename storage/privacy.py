@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, Table, delete, or_, update
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import AutoString, Session, SQLModel, col, select
 
 from storage.models import (
     CelebrationPref,
@@ -199,7 +199,16 @@ def _unlead(session: Session, team_id: str, user_id: str) -> None:
 
 
 def _text_columns(table: Table) -> list[str]:
-    return [c.name for c in table.columns if isinstance(c.type, String)]
+    return [c.name for c in table.columns if _is_text(c.type)]
+
+
+def _is_text(kind: Any) -> bool:
+    if isinstance(kind, String | AutoString):
+        return True
+    try:
+        return bool(kind.python_type is str)
+    except NotImplementedError:
+        return False
 
 
 def unname(session: Session, *, team_id: str, user_id: str) -> int:
