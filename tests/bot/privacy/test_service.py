@@ -20,7 +20,7 @@ from storage.db import Database
 from storage.models import Erasure, Feedback, Kudos, OutboxRow, WorkspaceConfig
 from tests.bot.privacy.seed import ANA, BEN, BEN_TO_CY, CY, CY_GOAL, T, seed
 from tests.db_scan import where_found
-from tests.handlers.conftest import deps_alone, slack  # noqa: F401 (a fixture)
+from tests.handlers.conftest import deps_alone
 
 
 @pytest.fixture
