@@ -108,10 +108,25 @@ def on_tokens_revoked(event: dict[str, Any], body: dict[str, Any], context: Bolt
         service.uninstalled(deps, body["team_id"])
 
 
+def back_after_uninstall(
+    body: dict[str, Any], context: BoltContext, next: Callable[[], None]
+) -> None:
+    """A Bolt middleware: any request from a workspace marked uninstalled (other than the
+    uninstall events themselves) means it installed Bravo again."""
+    event = body.get("event")
+    kind = event.get("type") if isinstance(event, dict) else None
+    named = body.get("team")
+    team = body.get("team_id") or (named.get("id") if isinstance(named, dict) else None)
+    if isinstance(team, str) and team and kind not in (ids.APP_UNINSTALLED, ids.TOKENS_REVOKED):
+        service.back_if_uninstalled(deps_of(context), team)
+    next()
+
+
 BRAVO_WORDS: dict[str, Callable[..., None]] = {"export": on_export, "forget": on_forget}
 
 
 def register(app: App, deps: Deps) -> None:
+    app.use(back_after_uninstall)
     app.view(ids.FORGET_MODAL)(on_forget_submit)
     app.event(ids.USER_CHANGE)(on_user_change)
     app.event(ids.APP_UNINSTALLED)(on_app_uninstalled)

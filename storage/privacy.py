@@ -344,6 +344,23 @@ def mark_uninstalled(session: Session, *, team_id: str, now: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def is_uninstalled(session: Session, team_id: str) -> bool:
+    row = session.get(WorkspaceConfig, team_id)
+    return row is not None and row.uninstalled_at is not None
+
+
+def mark_reinstalled(session: Session, *, team_id: str, now: datetime) -> bool:
+    row = session.get(WorkspaceConfig, team_id)
+    if row is None or row.uninstalled_at is None:
+        return False
+    row.uninstalled_at = None
+    row.version += 1
+    row.updated_at = now
+    session.add(row)
+    session.flush()
+    return True
+
+
 def uninstalled_before(session: Session, before: datetime) -> list[str]:
     rows = session.exec(
         select(WorkspaceConfig.team_id).where(

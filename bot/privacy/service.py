@@ -213,3 +213,17 @@ def uninstalled(deps: Deps, team_id: str) -> int:
         cancelled = store.mark_uninstalled(session, team_id=team_id, now=deps.clock())
     log.warning("workspace %s uninstalled Bravo: %d queued messages cancelled", team_id, cancelled)
     return cancelled
+
+
+def back_if_uninstalled(deps: Deps, team_id: str) -> bool:
+    """A request from a workspace marked uninstalled: Slack sends nothing to an uninstalled app,
+    so it was installed again. Sends resume (whatever was left of its data is still there, unless
+    the retention period had passed). True when the workspace came back."""
+    with deps.db.read() as session:
+        if not store.is_uninstalled(session, team_id):
+            return False
+    with deps.db.write() as session:
+        back = store.mark_reinstalled(session, team_id=team_id, now=deps.clock())
+    if back:
+        log.warning("workspace %s installed Bravo again: sends resume", team_id)
+    return back

@@ -15,7 +15,7 @@ from bot.sandbox.server import FakeSlack
 from handlers import privacy
 from storage.db import Database
 from storage.models import Erasure, Goal, OutboxRow, SlackUser, WorkspaceConfig
-from tests.bot.privacy.seed import ANA, BEN, BEN_TO_CY, CY, CY_GOAL, T, goal, seed
+from tests.bot.privacy.seed import ANA, BEN, BEN_TO_CY, CY, CY_GOAL, T, goal, outbox, seed
 from tests.db_scan import where_found
 from tests.handlers.bravo_flow import bravo_cmd
 from tests.handlers.conftest import CHANNEL, Bravo, Recorder, start_bravo
@@ -218,3 +218,23 @@ def test_uninstall_events_stop_the_workspace(
     bravo.deliver()
     dms = [c for c in bravo.slack.calls("chat.postMessage", ok=True) if c.args["channel"] == ANA]
     assert (dms == []) is stops
+
+
+def test_a_request_after_an_uninstall_means_bravo_was_installed_again(bravo: Bravo) -> None:
+    bravo.send.event({"type": "app_uninstalled"})
+    bravo.deliver()
+    assert not bravo.slack.calls("chat.postMessage")
+    bravo_cmd(bravo, "help", user=CY)  # only a reinstalled app hears from the workspace
+    with bravo.deps.db.read() as s:
+        config = s.get(WorkspaceConfig, T)
+        assert config is not None and config.uninstalled_at is None
+    queue_dm(bravo, CY, "after the reinstall")
+    bravo.deliver()
+    assert [c.args["text"] for c in bravo.slack.calls("chat.postMessage", ok=True)] == [
+        "after the reinstall"
+    ]
+
+
+def queue_dm(bravo: Bravo, user: str, text: str) -> None:
+    with bravo.deps.db.write() as s:
+        s.add(outbox(T, user, text, bravo.clock()))
