@@ -18,6 +18,7 @@ from storage.models import Erasure, Goal, OutboxRow, SlackUser, WorkspaceConfig
 from tests.bot.privacy.seed import ANA, BEN, BEN_TO_CY, CY, CY_GOAL, T, goal, outbox, seed
 from tests.db_scan import where_found
 from tests.handlers.bravo_flow import bravo_cmd
+from tests.handlers.test_feedback import inbox
 from tests.handlers.conftest import CHANNEL, Bravo, Recorder, start_bravo
 
 ADMIN, GONE = "UADMIN", "UGONE"
@@ -238,3 +239,13 @@ def test_a_request_after_an_uninstall_means_bravo_was_installed_again(bravo: Bra
 def queue_dm(bravo: Bravo, user: str, text: str) -> None:
     with bravo.deps.db.write() as s:
         s.add(outbox(T, user, text, bravo.clock()))
+
+
+def test_feedback_from_an_erased_person_stays_with_its_recipient_unnamed(bravo: Bravo) -> None:
+    before = inbox(bravo, BEN)
+    assert "From <@UANA>" in before and "Ana to Ben: clear notes" in before
+    bravo.send.slash_command(ANA, "/bravo", "forget me", channel_id=CHANNEL)
+    submit(bravo, ANA, opened_view(bravo, 1))
+    after = inbox(bravo, BEN)
+    assert "From someone who has left Bravo" in after and "Ana to Ben: clear notes" in after
+    assert "UANA" not in after and "<@erased>" not in after
