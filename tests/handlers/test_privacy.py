@@ -18,8 +18,8 @@ from storage.models import Erasure, Goal, OutboxRow, SlackUser, WorkspaceConfig
 from tests.bot.privacy.seed import ANA, BEN, BEN_TO_CY, CY, CY_GOAL, T, goal, outbox, seed
 from tests.db_scan import where_found
 from tests.handlers.bravo_flow import bravo_cmd
-from tests.handlers.test_feedback import inbox
 from tests.handlers.conftest import CHANNEL, Bravo, Recorder, start_bravo
+from tests.handlers.test_feedback import inbox
 
 ADMIN, GONE = "UADMIN", "UGONE"
 
