@@ -21,6 +21,7 @@ from pathlib import Path
 from bot.demo.feedback import play_feedback
 from bot.demo.goals import play_fortnight
 from bot.demo.kudos import play_kudos
+from bot.demo.privacy import play_privacy
 from bot.demo.stage import (
     CHANNEL,
     PEOPLE,
@@ -82,6 +83,7 @@ def run_demo(
             play_fortnight(scene, env)
         if "feedback" in parts:
             play_feedback(scene, env)
+        play_privacy(scene, url, parts)  # the last scene: /bravo export
         failed = [c for c in fake.calls() if not c.ok and c.method != "users.info"]
         print(f"\nDone: {len(fake.calls())} Slack API calls, {len(failed)} refused by Slack.")
         return 0 if not failed else 1
