@@ -223,7 +223,7 @@ def unname(session: Session, *, team_id: str, user_id: str) -> int:
 
     changed = 0
     for table in SQLModel.metadata.sorted_tables:
-        if "team_id" not in table.c or table.name == Erasure.__tablename__:
+        if "team_id" not in table.c:
             continue
         changed += _rewrite_table(session, table, team_id, user_id, rewrite)
     return changed
@@ -242,11 +242,17 @@ def _rewrite_table(
             table.c.team_id == team_id, hit
         )
     ).all()
+    changed = 0
     for row in rows:
         values = dict(row._mapping)
         new = {c: rewrite(values[c]) for c in columns if values[c] and user_id in values[c]}
-        session.execute(update(table).where(*[table.c[k] == values[k] for k in keys]).values(new))
-    return len(rows)
+        new = {c: v for c, v in new.items() if v != values[c]}
+        if new:  # LIKE is case-insensitive on SQLite: a row may hold only a look-alike
+            session.execute(
+                update(table).where(*[table.c[k] == values[k] for k in keys]).values(new)
+            )
+            changed += 1
+    return changed
 
 
 def record_erasure(

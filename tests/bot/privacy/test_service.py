@@ -18,7 +18,7 @@ from bot.sandbox.server import FakeSlack
 from storage import kudos as ledger
 from storage.db import Database
 from storage.models import Erasure, Feedback, Kudos, OutboxRow, WorkspaceConfig
-from tests.bot.privacy.seed import ANA, BEN, BEN_TO_CY, CY, CY_GOAL, T, seed
+from tests.bot.privacy.seed import ANA, AT, BEN, BEN_TO_CY, CY, CY_GOAL, T, give, seed
 from tests.db_scan import where_found
 from tests.handlers.conftest import deps_alone
 
@@ -97,3 +97,21 @@ def test_kudos_received_leave_the_counts_and_given_ones_stay_unnamed(deps: Deps)
         assert to_cy.reason == "Ben thanks Cy for pairing with someone who has left Bravo"
         [given] = s.exec(select(Feedback).where(Feedback.recipient_id == BEN)).all()
         assert given.giver_id == "erased"
+
+
+def test_erasure_rewrites_whole_ids_only_and_the_erasure_log_too(deps: Deps) -> None:
+    with deps.db.write() as s:
+        give(s, T, BEN, "UANA2", f"Ben thanks UANA2, not <@{ANA}|ana>, and uana too", AT)
+    erase_person(deps, "T0SANDBOX", "UGONE", requested_by=ANA, why=ids.ADMIN)
+    erase_person(deps, T, ANA, requested_by=None, why=ids.SELF)
+    assert where_found(deps.db, ANA) == [  # UANA2 is someone else: left as it is
+        ("kudos", "reason"),
+        ("kudos", "recipient_id"),
+        ("kudos_tally", "user_id"),
+        ("kudos_total", "user_id"),
+        ("milestone", "user_id"),
+    ]
+    with deps.db.read() as s:
+        [to_other] = s.exec(select(Kudos).where(Kudos.recipient_id == "UANA2")).all()
+        assert to_other.reason == ("Ben thanks UANA2, not someone who has left Bravo, and uana too")
+        assert {e.requested_by for e in s.exec(select(Erasure))} == {"erased", None}
