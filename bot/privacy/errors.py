@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.errors import BravoError, error_text
-from bot.text import said
+from bot.text import said, trim
 
 FORGET_USAGE = (
     "`/bravo forget me` erases everything Bravo holds about you (it asks you to confirm first). "
@@ -59,7 +59,7 @@ class ExportWordsError(BravoError):
 def _(err: ForgetWordsError) -> str:
     if not err.words:
         return "Whom should Bravo forget? " + FORGET_USAGE
-    return f"`/bravo forget` doesn't know “{said(err.words)}”. " + FORGET_USAGE
+    return f"`/bravo forget` doesn't know “{trim(said(err.words), 60)}”. " + FORGET_USAGE
 
 
 @error_text.register
@@ -101,6 +101,6 @@ def _(err: ForgetUnknownError) -> str:
 @error_text.register
 def _(err: ExportWordsError) -> str:
     return (
-        f"`/bravo export` takes no other words (got “{said(err.words)}”): it sends you, by DM, "
+        f"`/bravo export` takes no other words (got “{trim(said(err.words), 60)}”): it sends you, by DM, "
         "everything Bravo holds about you."
     )

@@ -120,6 +120,8 @@ def test_forget_me_confirms_in_a_modal_then_erases_everything(bravo: Bravo) -> N
         ("forget me please", "doesn't know “me please”"),
         ("forget <@UBEN> <@UCY>", "one person at a time"),
         ("forget <@UANA>", "use `/bravo forget me`"),
+        ("forget <!channel> " + "x" * 40_000, "Admins: `/bravo forget @someone`"),
+        ("forget <@UBEN|ben> please", "doesn't know “@ben please”"),
     ],
 )
 def test_forget_typos_get_a_clear_answer(bravo: Bravo, words: str, answer: str) -> None:
