@@ -101,6 +101,6 @@ def _(err: ForgetUnknownError) -> str:
 @error_text.register
 def _(err: ExportWordsError) -> str:
     return (
-        f"`/bravo export` takes no other words (got “{trim(said(err.words), 60)}”): it sends you, by DM, "
-        "everything Bravo holds about you."
+        f"`/bravo export` takes no other words (got “{trim(said(err.words), 60)}”): it sends "
+        "you, by DM, everything Bravo holds about you."
     )
