@@ -13,7 +13,6 @@ from slack_sdk.web import WebClient
 from bot.deps import Deps
 from bot.errors import BravoError, error_text
 from bot.privacy import ids, render, service
-from bot.privacy.errors import ForgetNotAdminError
 from bot.privacy.parse import ForgetMe, forget_meta, parse_export, parse_forget, read_meta
 from handlers.common import deps_of, ephemeral, later, later_or_now
 
@@ -62,20 +61,10 @@ def on_forget_submit(
         return
     mode, target = meta
     try:
-        if mode == "self" and target != user:
-            raise ForgetNotAdminError()
-        if mode == "admin":
-            service.check_can_forget(deps, team_id=team, admin_id=user, user_id=target)
+        erased = service.forget(deps, team_id=team, asked_by=user, mode=mode, user_id=target)
     except BravoError as err:
         ack(response_action="update", view=render.refused_view(error_text(err)))
         return
-    erased = service.erase_person(
-        deps,
-        team,
-        target,
-        requested_by=user if mode == "admin" else None,
-        why=ids.SELF if mode == "self" else ids.ADMIN,
-    )
     ack(
         response_action="update",
         view=render.done_view(mode=mode, user_id=target, removed=erased.total),

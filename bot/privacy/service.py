@@ -166,6 +166,22 @@ def erase_person(
     return Erased(removed=removed, unnamed=unnamed, already=already)
 
 
+def forget(deps: Deps, *, team_id: str, asked_by: str, mode: str, user_id: str) -> Erased:
+    """A confirmed ``/bravo forget``: who asks is checked again here (a submission can be
+    forged), then the person is erased. ``mode``: "self" (their own) or "admin"."""
+    if mode == "self" and user_id != asked_by:
+        raise ForgetNotAdminError()
+    if mode == "admin":
+        check_can_forget(deps, team_id=team_id, admin_id=asked_by, user_id=user_id)
+    return erase_person(
+        deps,
+        team_id,
+        user_id,
+        requested_by=asked_by if mode == "admin" else None,
+        why=ids.SELF if mode == "self" else ids.ADMIN,
+    )
+
+
 def is_bravo_admin(deps: Deps, team_id: str, user_id: str) -> bool:
     """The one place this room asks who is an admin (the workspace's own admins included)."""
     return admins.is_admin(deps.client, deps.settings, user_id) or (
