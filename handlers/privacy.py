@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web import WebClient
 
 from bot.deps import Deps
@@ -49,26 +50,37 @@ def on_forget(
 
 
 def on_forget_submit(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    """Confirmed: check again who asks for what (a forged submission erases nothing), erase,
-    and say it is done in the modal itself (nothing is kept addressed to an erased person)."""
+    """Confirmed: check again who asks for what (a forged submission erases nothing) before the
+    ack; erase after it (a long history takes longer than Slack waits), then say it is done in
+    the modal itself (nothing is queued addressed to an erased person)."""
     deps = deps_of(context)
     team, user = body["team"]["id"], body["user"]["id"]
     meta = read_meta(view.get("private_metadata"))
     if meta is None:
-        ack(response_action="update", view=render.refused_view("Nothing was erased."))
+        ack(response_action="update", view=render.note_view("Nothing was erased."))
         return
     mode, target = meta
     try:
-        erased = service.forget(deps, team_id=team, asked_by=user, mode=mode, user_id=target)
+        service.check_forget(deps, team_id=team, asked_by=user, mode=mode, user_id=target)
     except BravoError as err:
-        ack(response_action="update", view=render.refused_view(error_text(err)))
+        ack(response_action="update", view=render.note_view(error_text(err)))
         return
-    ack(
-        response_action="update",
-        view=render.done_view(mode=mode, user_id=target, removed=erased.total),
-    )
+    ack(response_action="update", view=render.erasing_view())
+    view_id = str(view.get("id") or "")
+    later_or_now(deps, lambda: _forget(deps, client, team, user, mode, target, view_id))
+
+
+def _forget(
+    deps: Deps, client: WebClient, team: str, user: str, mode: str, target: str, view_id: str
+) -> None:
+    erased = service.forget(deps, team_id=team, asked_by=user, mode=mode, user_id=target)
+    done = render.done_view(mode=mode, user_id=target, removed=erased.total)
+    try:
+        client.views_update(view_id=view_id, view=done)
+    except SlackApiError:  # the modal was closed: tell them by DM instead (sent now, not kept)
+        client.chat_postMessage(channel=user, text=render.done_text(mode, target, erased.total))
 
 
 def on_user_change(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:

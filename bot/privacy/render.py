@@ -55,22 +55,24 @@ def forget_modal(*, mode: str, user_id: str, metadata: str) -> dict[str, Any]:
     }
 
 
+def done_text(mode: str, user_id: str, removed: int) -> str:
+    if mode == "self":
+        return (
+            f":white_check_mark: Done: Bravo has erased your data ({removed} records). "
+            "Kudos and feedback you gave stay with their recipients, without your name."
+        )
+    return f":white_check_mark: Done: Bravo has erased <@{user_id}>'s data ({removed} records)."
+
+
 def done_view(*, mode: str, user_id: str, removed: int) -> dict[str, Any]:
-    text = (
-        f":white_check_mark: Done: Bravo has erased your data ({removed} records). "
-        "Kudos and feedback you gave stay with their recipients, without your name."
-        if mode == "self"
-        else f":white_check_mark: Done: Bravo has erased <@{user_id}>'s data ({removed} records)."
-    )
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Erase data"},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [section(text)],
-    }
+    return note_view(done_text(mode, user_id, removed))
 
 
-def refused_view(text: str) -> dict[str, Any]:
+def erasing_view() -> dict[str, Any]:
+    return note_view(":hourglass_flowing_sand: Erasing… this takes a few seconds.")
+
+
+def note_view(text: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "title": {"type": "plain_text", "text": "Erase data"},

@@ -166,13 +166,19 @@ def erase_person(
     return Erased(removed=removed, unnamed=unnamed, already=already)
 
 
-def forget(deps: Deps, *, team_id: str, asked_by: str, mode: str, user_id: str) -> Erased:
-    """A confirmed ``/bravo forget``: who asks is checked again here (a submission can be
-    forged), then the person is erased. ``mode``: "self" (their own) or "admin"."""
+def check_forget(deps: Deps, *, team_id: str, asked_by: str, mode: str, user_id: str) -> None:
+    """Whether ``asked_by`` may erase ``user_id``: themself, or (an admin) someone who left.
+    ``mode``: "self" or "admin", as the confirmation modal said."""
     if mode == "self" and user_id != asked_by:
         raise ForgetNotAdminError()
     if mode == "admin":
         check_can_forget(deps, team_id=team_id, admin_id=asked_by, user_id=user_id)
+
+
+def forget(deps: Deps, *, team_id: str, asked_by: str, mode: str, user_id: str) -> Erased:
+    """A confirmed ``/bravo forget``: who asks is checked again (a submission can be forged),
+    then the person is erased."""
+    check_forget(deps, team_id=team_id, asked_by=asked_by, mode=mode, user_id=user_id)
     return erase_person(
         deps,
         team_id,

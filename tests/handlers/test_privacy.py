@@ -44,7 +44,17 @@ def submit(bravo: Bravo, user: str, view: dict[str, Any]) -> dict[str, Any]:
 
 def shown(answer: dict[str, Any]) -> str:
     assert answer["response_action"] == "update"
-    return json.dumps(answer["view"]["blocks"])
+    return json.dumps(answer["view"]["blocks"], ensure_ascii=False)
+
+
+def erase_confirmed(bravo: Bravo, user: str, view: dict[str, Any]) -> str:
+    """Press Erase: the modal says it is erasing at once, then that it is done."""
+    before = len(bravo.slack.calls("views.update"))
+    assert "Erasing" in shown(submit(bravo, user, view))
+    update = bravo.slack.wait_for("views.update", before + 1)[-1]
+    done = update.args["view"]
+    done = json.loads(done) if isinstance(done, str) else done
+    return json.dumps(done["blocks"], ensure_ascii=False)
 
 
 def wait_until(check: Any, timeout: float = 5.0) -> None:
@@ -105,7 +115,7 @@ def test_forget_me_confirms_in_a_modal_then_erases_everything(bravo: Bravo) -> N
     view = opened_view(bravo, 1)
     assert "Kept" in json.dumps(view) and "Deleted" in json.dumps(view)
     assert where_found(bravo.deps.db, ANA)  # nothing erased before the submission
-    assert "Done" in shown(submit(bravo, ANA, view))
+    assert "Done" in erase_confirmed(bravo, ANA, view)
     assert where_found(bravo.deps.db, ANA) == []
     with bravo.deps.db.read() as s:
         [erasure] = s.exec(select(Erasure)).all()
@@ -150,7 +160,7 @@ def test_an_admin_erases_someone_who_left_after_confirming(bravo: Bravo) -> None
     bravo_cmd_no_reply(bravo, f"forget <@{GONE}>", ADMIN)
     view = opened_view(bravo, 1)
     assert "has left the workspace" in json.dumps(view)
-    assert "Done" in shown(submit(bravo, ADMIN, view))
+    assert "Done" in erase_confirmed(bravo, ADMIN, view)
     assert where_found(bravo.deps.db, GONE) == []
     with bravo.deps.db.read() as s:
         [erasure] = s.exec(select(Erasure)).all()
@@ -247,7 +257,16 @@ def test_feedback_from_an_erased_person_stays_with_its_recipient_unnamed(bravo: 
     before = inbox(bravo, BEN)
     assert "From <@UANA>" in before and "Ana to Ben: clear notes" in before
     bravo.send.slash_command(ANA, "/bravo", "forget me", channel_id=CHANNEL)
-    submit(bravo, ANA, opened_view(bravo, 1))
+    erase_confirmed(bravo, ANA, opened_view(bravo, 1))
     after = inbox(bravo, BEN)
     assert "From someone who has left Bravo" in after and "Ana to Ben: clear notes" in after
     assert "UANA" not in after and "<@erased>" not in after
+
+
+def test_when_the_modal_is_gone_the_done_note_comes_by_dm_and_is_not_kept(bravo: Bravo) -> None:
+    bravo.send.slash_command(ANA, "/bravo", "forget me", channel_id=CHANNEL)
+    view = {**opened_view(bravo, 1), "id": "VCLOSED"}  # Slack no longer knows this modal
+    assert "Erasing" in shown(submit(bravo, ANA, view))
+    [dm] = bravo.slack.wait_for("chat.postMessage", ok=True)
+    assert dm.args["channel"] == ANA and "Bravo has erased your data" in dm.args["text"]
+    assert where_found(bravo.deps.db, ANA) == []
