@@ -10,7 +10,7 @@ APP_UNINSTALLED = "app_uninstalled"
 TOKENS_REVOKED = "tokens_revoked"
 
 ERASE_DEPARTED_JOB = "erase_departed"
-PURGE_UNINSTALLED_JOB = "purge_uninstalled"
+PURGE_UNINSTALLED_JOB = "retention"
 
 # Why a person was erased (``Erasure.why``).
 SELF = "self"
