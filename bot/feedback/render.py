@@ -458,7 +458,7 @@ def customer_dm(row: CustomerFeedback) -> dict[str, Any]:
     blocks = [
         section(text + "."),
         section(quote(_text(row.text, 2000))),
-        context(f"Logged by <@{row.logged_by}>. Your counts are in `/feedback inbox`."),
+        context(f"Logged by {person(row.logged_by)}. Your counts are in `/feedback inbox`."),
     ]
     return {"channel": row.teammate_id, **message(text, blocks)}
 
