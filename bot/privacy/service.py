@@ -204,6 +204,8 @@ def check_can_forget(deps: Deps, *, team_id: str, admin_id: str, user_id: str) -
     try:
         user = deps.client.users_info(user=user_id)["user"]
     except SlackApiError as err:
+        if err.response.get("error") != "user_not_found":
+            raise  # Slack could not say (an outage): the apology, not a wrong answer
         raise ForgetUnknownError(user_id) from err
     if user.get("is_bot") or user_id == "USLACKBOT":
         raise ForgetBotError(user_id)
