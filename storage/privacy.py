@@ -172,7 +172,20 @@ def erase(session: Session, *, team_id: str, user_id: str) -> tuple[dict[str, in
     gone(OutboxRow, col(OutboxRow.status) == OutboxStatus.PENDING, _addressed_to(u))
     gone(OutboxRow, col(OutboxRow.ref) == export_ref(u))  # the files of their own export
     _unlead(session, t, u)
-    return removed, unname(session, team_id=t, user_id=u)
+    given = 0
+    for column in (Kudos.giver_id, Feedback.giver_id, CustomerFeedback.logged_by):
+        given += _rename(session, column, t, u)  # by index, before the scan of every column
+    return removed, given + unname(session, team_id=t, user_id=u)
+
+
+def _rename(session: Session, column: Any, team_id: str, user_id: str) -> int:
+    model = column.class_
+    result = session.execute(
+        update(model)
+        .where(col(model.team_id) == team_id, col(column) == user_id)
+        .values({column.key: ERASED_ID})
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _addressed_to(user_id: str) -> Any:
