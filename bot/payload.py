@@ -132,6 +132,7 @@ INTERACTIVE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "block_suggestion": (("action_id", "block_id", "value"), ("team", "user")),
 }
 EVENT_TEXTS = ("type", "user", "reaction", "item_user", "channel", "ts", "text", "event_ts")
+USER_OBJECT_EVENTS = ("user_change", "team_join")
 
 
 def envelope_problem(body: dict[str, Any]) -> str | None:
@@ -187,6 +188,10 @@ def _event_problem(body: dict[str, Any]) -> str | None:
         return "an event without team_id or event_id"
     if not (isinstance(event, dict) and isinstance(event.get("type"), str)):
         return "an event without a type"
+    if event["type"] in USER_OBJECT_EVENTS:  # ``user`` is the whole profile, not an id
+        if not _texts_only(event.get("user"), ("id",)):
+            return "an event with an unreadable user"
+        event = {k: v for k, v in event.items() if k != "user"}
     if not _texts_only(event, EVENT_TEXTS):
         return "an event with a number where Slack sends text"
     item = event.get("item")

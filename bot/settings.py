@@ -40,6 +40,7 @@ ENV_VARS = (
     "BRAVO_ADMINS",
     "BRAVO_SHOUTOUT_GRACE_HOURS",
     "BRAVO_ALLOW_MAINTENANCE_DB",
+    "BRAVO_RETENTION_DAYS",
 )
 # Read by Bravo's tools, not settings of the app: never reported as unknown.
 TOOL_VARS = ("BRAVO_ENV_FILE", "BRAVO_TEST_PG", "BRAVO_BENCH_PG")
@@ -107,6 +108,8 @@ class Settings:
     shoutout_grace_hours: int = 24
     # Let DATABASE_URL name PostgreSQL's maintenance database (``postgres``): off, as a rule.
     allow_maintenance_db: bool = False
+    # Days a workspace's data is kept after Bravo is uninstalled; then all of it is deleted.
+    retention_days: int = 30
 
     def require_for_run(self, *, http: bool) -> None:
         """Raise ``SettingsError`` listing everything missing for the chosen run mode."""
@@ -162,6 +165,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     posts_per_minute = read.int("BRAVO_POSTS_PER_MINUTE", 300, 10, 100_000)
     admins = read.admins()
     shoutout_grace_hours = read.int("BRAVO_SHOUTOUT_GRACE_HOURS", 24, 0, 24 * 6)
+    retention_days = read.int("BRAVO_RETENTION_DAYS", 30, 0, 3650)
     read.unknown_names()
     if read.problems:
         raise SettingsError(read.problems)
@@ -179,6 +183,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         admins=admins,
         shoutout_grace_hours=shoutout_grace_hours,
         allow_maintenance_db=allow_maintenance_db,
+        retention_days=retention_days,
     )
 
 

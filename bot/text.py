@@ -169,3 +169,13 @@ def trim(text: str, limit: int) -> str:
         if space >= (limit - 1) // 2:
             cut = cut[:space]
     return cut.rstrip() + "…"
+
+
+# An erased person (``/bravo forget``): what they gave others stays, naming no one.
+ERASED_ID = "erased"  # the id stored in their place (storage.privacy writes it)
+LEFT_BRAVO = "someone who has left Bravo"
+
+
+def person(user_id: str) -> str:
+    """A person as mrkdwn: their live mention, or words for someone erased from Bravo."""
+    return LEFT_BRAVO if user_id == ERASED_ID else f"<@{user_id}>"

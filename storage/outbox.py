@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, literal, or_, update
 from sqlmodel import Session, col, select
 
-from storage.models import OutboxRow, OutboxStatus, ScheduledSend
+from storage.models import OutboxRow, OutboxStatus, ScheduledSend, WorkspaceConfig
 from storage.types import UtcDateTime
 from storage.upsert import insert_ignore, insert_returning
 
@@ -50,10 +50,15 @@ def add(
 
 
 def _free_to_take(now: datetime) -> ColumnElement[bool]:
-    """Still queued and not claimed by a worker (or its claim has lapsed: it died mid-send)."""
+    """Still queued and not claimed by a worker (or its claim has lapsed: it died mid-send), and
+    its workspace has not uninstalled Bravo (nothing more is sent there, whenever it was queued)."""
+    uninstalled = select(WorkspaceConfig.team_id).where(
+        col(WorkspaceConfig.uninstalled_at).is_not(None)
+    )
     return and_(
         col(OutboxRow.status) == OutboxStatus.PENDING,
         or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
+        col(OutboxRow.team_id).not_in(uninstalled),
     )
 
 

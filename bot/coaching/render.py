@@ -15,7 +15,7 @@ from bot.coaching import ids
 from bot.coaching.digest import CoacheeWeek
 from bot.goals import ids as goal_ids
 from bot.goals.render import STATUS_LABEL
-from bot.text import escape
+from bot.text import escape, person
 from storage.models.coaching import CoachPairing, PairingStatus
 
 
@@ -129,7 +129,7 @@ def coach_digest(coach_id: str, coachees: Sequence[CoacheeWeek], week_of: date) 
             if recent and recent[0].progress:
                 lines.append(f"   _{_text(recent[0].progress, 200)}_")
         if c.kudos:
-            reasons = "; ".join(f"from <@{k.giver_id}>" for k in c.kudos[:3])
+            reasons = "; ".join(f"from {person(k.giver_id)}" for k in c.kudos[:3])
             lines.append(f":clap: {len(c.kudos)} kudos this week ({reasons})")
         block = section("\n".join(lines))
         block["accessory"] = button("Recognise progress", goal_ids.KUDOS_FOR, c.coachee_id)

@@ -22,6 +22,7 @@ from bot.demo.feedback import play_feedback
 from bot.demo.goals import play_fortnight
 from bot.demo.home import play_home
 from bot.demo.kudos import play_kudos
+from bot.demo.privacy import play_privacy
 from bot.demo.settings import play_settings
 from bot.demo.stage import (
     CHANNEL,
@@ -90,6 +91,8 @@ def run_demo(
             )
         if "home" in parts:
             play_home(scene, url)  # after the others: the home shows what they left behind
+        if "privacy" in parts:
+            play_privacy(scene, url)  # the last scene: /bravo export
         failed = [c for c in fake.calls() if not c.ok and c.method != "users.info"]
         print(f"\nDone: {len(fake.calls())} Slack API calls, {len(failed)} refused by Slack.")
         return 0 if not failed else 1

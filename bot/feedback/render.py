@@ -14,7 +14,7 @@ from bot.blocks import Block, button, clip, context, message, quote, section
 from bot.feedback import ids
 from bot.feedback.customer import KINDS, SOURCES
 from bot.feedback.rules import Audience, FeedbackDraft, Inbox
-from bot.text import escape, said, trim
+from bot.text import escape, person, said, trim
 from storage.models.feedback import (
     CustomerFeedback,
     CustomerKind,
@@ -389,7 +389,7 @@ def inbox_blocks(box: Inbox) -> dict[str, Any]:
         blocks.append(context(f"Received by month: {months}"))
         for fb in box.items:
             item = section(
-                f"*From <@{fb.giver_id}>* · {_about(fb)}\n{clip(feedback_body(fb), 2800)}"
+                f"*From {person(fb.giver_id)}* · {_about(fb)}\n{clip(feedback_body(fb), 2800)}"
             )
             if mine and fb.acted_on_at is None:
                 item["accessory"] = button("Mark acted on", ids.ACTED_ON, str(fb.id))
@@ -458,7 +458,7 @@ def customer_dm(row: CustomerFeedback) -> dict[str, Any]:
     blocks = [
         section(text + "."),
         section(quote(_text(row.text, 2000))),
-        context(f"Logged by <@{row.logged_by}>. Your counts are in `/feedback inbox`."),
+        context(f"Logged by {person(row.logged_by)}. Your counts are in `/feedback inbox`."),
     ]
     return {"channel": row.teammate_id, **message(text, blocks)}
 

@@ -14,6 +14,8 @@ from bot.feedback import jobs as feedback_jobs
 from bot.goals import jobs as goal_jobs
 from bot.home import ids as home_ids
 from bot.home import jobs as home_jobs
+from bot.privacy import ids as privacy_ids
+from bot.privacy import jobs as privacy_jobs
 from bot.scheduling.scheduler import Job
 from bot.shoutouts import ids as shoutout_ids
 from bot.shoutouts import jobs as shoutout_jobs
@@ -95,6 +97,20 @@ JOBS: tuple[Job, ...] = (
         home_jobs.refresh_homes,
         home_jobs.next_refresh,
         timedelta(seconds=5),
+    ),
+    Job(
+        privacy_ids.ERASE_DEPARTED_JOB,
+        "erase people deactivated in Slack, where the workspace chose after how many days",
+        privacy_jobs.erase_departed,
+        _hourly,
+        timedelta(days=1),
+    ),
+    Job(
+        privacy_ids.PURGE_UNINSTALLED_JOB,
+        "delete the data of workspaces uninstalled longer ago than BRAVO_RETENTION_DAYS",
+        privacy_jobs.purge_uninstalled,
+        _hourly,
+        timedelta(days=1),
     ),
 )
 BY_NAME = {job.name: job for job in JOBS}

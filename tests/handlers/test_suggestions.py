@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 from sqlmodel import select
 
 from bot.deps import Deps
@@ -20,6 +20,7 @@ from bot.suggestions import service as suggestions
 from handlers.suggestions import on_suggest, on_suggest_modal
 from storage.db import Database
 from storage.models import OutboxRow, Suggestion, SuggestionBox, SuggestionQuota
+from tests.db_scan import every_value
 from tests.handlers.conftest import (
     CHANNEL,
     NO_BOT_CHANNEL,
@@ -80,17 +81,6 @@ def posted(bravo: Bravo) -> list[Call]:
         for c in bravo.slack.calls("chat.postMessage", ok=True)
         if "New anonymous suggestion" in c.args.get("text", "")
     ]
-
-
-def every_value(db: Database) -> Iterator[tuple[str, str, Any]]:
-    """(table, column, value) for every text-like value in every table."""
-    names = inspect(db.engine).get_table_names()
-    with db.engine.connect() as conn:
-        for table in names:
-            for row in conn.execute(text(f'SELECT * FROM "{table}"')).mappings():
-                for column, value in row.items():
-                    if value is not None:
-                        yield table, column, value
 
 
 def test_a_suggestion_leaves_no_trace_of_its_author(

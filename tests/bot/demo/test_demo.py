@@ -138,8 +138,17 @@ def test_the_fortnight_ends_with_the_teams_weekly_shout_out(played: Played) -> N
     body = str(post.args["blocks"])
     assert "untangling the billing outage" in body and "turning a furious caller" in body
     assert "(shoutouts as of" in out and "already_sent 1" in out  # the rerun posted nothing
-    [chart] = [f for f in played.slack.files() if f["completed"]]
+    [chart] = [f for f in played.slack.files() if f["completed"] and f["name"].endswith(".png")]
     assert chart["channels"] == [CHANNEL] and chart["content"].startswith(b"\x89PNG")
     shout = out.index("This week in the team")
     assert out.index("Sunday night: the fortnight is over") > shout
     assert "check-in prompt" not in out[shout:].split("Sunday night")[0]  # nothing after it
+
+
+def test_the_demo_ends_with_an_export_by_dm(played: Played) -> None:
+    assert played.out.rstrip().splitlines()[-1].startswith("Done:")
+    assert played.out.index("@ana types: /bravo export") > played.out.index("anonymous")
+    files = {f["name"]: f for f in played.slack.files() if f["completed"]}
+    export, kudos = files["bravo-export.json"], files["bravo-kudos.csv"]
+    assert export["channels"] == kudos["channels"] and export["channels"][0].startswith("D")
+    assert b'"user_id": "U0ANA"' in export["content"] and b"direction" in kudos["content"]
