@@ -92,6 +92,19 @@ def _count(session: Session, rows: Sequence[Kudos], sign: int) -> None:
     add_counts(session, KudosTotal, ("team_id", "user_id", "value"), totals)
 
 
+def uncount_received(session: Session, *, team_id: str, user_id: str) -> None:
+    """Before the kudos ``user_id`` received are deleted (an erasure): their givers' all-time
+    "given" totals stop counting them, so every total still matches the ledger. (The person's
+    own tallies and totals are deleted with them.)"""
+    per_giver = session.exec(
+        select(Kudos.giver_id, func.count())
+        .where(Kudos.team_id == team_id, Kudos.recipient_id == user_id, _not_revoked())
+        .group_by(Kudos.giver_id)
+    ).all()
+    totals = {(team_id, giver, ALL): {"received": 0, "given": -n} for giver, n in per_giver}
+    add_counts(session, KudosTotal, ("team_id", "user_id", "value"), totals)
+
+
 def revoke(
     session: Session, rows: Sequence[Kudos], *, by: str, why: RevocationReason, now: datetime
 ) -> list[Kudos]:

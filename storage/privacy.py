@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import String, Table, delete, or_, update
 from sqlmodel import AutoString, Session, SQLModel, col, select
 
+from storage import kudos as ledger
 from storage.models import (
     CelebrationPref,
     CheckIn,
@@ -148,6 +149,7 @@ def erase(session: Session, *, team_id: str, user_id: str) -> tuple[dict[str, in
             removed[model.__tablename__] = removed.get(model.__tablename__, 0) + n
 
     received = select(Kudos.id).where(Kudos.team_id == t, Kudos.recipient_id == u)
+    ledger.uncount_received(session, team_id=t, user_id=u)  # the givers' totals, first
     gone(KudosRevocation, col(KudosRevocation.kudos_id).in_(received))
     gone(Kudos, col(Kudos.recipient_id) == u)
     goal_ids = select(Goal.id).where(Goal.team_id == t, Goal.owner_id == u)

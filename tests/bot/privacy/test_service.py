@@ -97,6 +97,10 @@ def test_kudos_received_leave_the_counts_and_given_ones_stay_unnamed(deps: Deps)
         assert to_cy.reason == "Ben thanks Cy for pairing with someone who has left Bravo"
         [given] = s.exec(select(Feedback).where(Feedback.recipient_id == BEN)).all()
         assert given.giver_id == "erased"
+        # Ben gave Ana one kudos: he is no longer counted as having given it (the totals match
+        # the ledger); his kudos to Cy still counts
+        assert ledger.totals(s, team_id=T, user_id=BEN).given == 1
+        assert ledger.totals(s, team_id=T, user_id=CY).given == 0  # Cy's was taken back
 
 
 def test_erasure_rewrites_whole_ids_only_and_the_erasure_log_too(deps: Deps) -> None:
