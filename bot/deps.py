@@ -15,21 +15,24 @@ from slack_sdk.web import WebClient
 
 from bot.clock import Clock, utcnow
 from bot.config import WorkspaceConfig, load_config
+from bot.errors import NotInstalledError
 from bot.outbox.deliverer import Deliverer
 from bot.outbox.outbox import Outbox
 from bot.outbox.recovery import Recovery
 from bot.outbox.sender import SlackSender
 from bot.settings import Settings
+from bot.tokens import OneToken, Tokens
 from bot.users import UserDirectory
 from bot.work import WorkQueue
 from storage.db import Database
 
 
-def make_client(settings: Settings) -> WebClient:
+def make_client(settings: Settings, token: str | None = None) -> WebClient:
     """The Web API client for calls made while a person waits (views.open, ephemeral replies):
-    it retries 429s (after Retry-After), server errors and dropped connections, briefly."""
+    it retries 429s (after Retry-After), server errors and dropped connections, briefly.
+    ``token``: a workspace's bot token (default: ``SLACK_BOT_TOKEN``)."""
     return WebClient(
-        token=settings.slack_bot_token,
+        token=token or settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=10,
         retry_handlers=[
@@ -72,6 +75,21 @@ class Deps:
     work: WorkQueue = field(default_factory=lambda: WorkQueue())
     clock: Clock = utcnow
     wake: Waker = field(default_factory=Waker)  # the scheduler attaches itself at start
+    tokens: Tokens = field(default_factory=lambda: OneToken(None))
+    _clients: dict[str, WebClient] = field(default_factory=dict, repr=False, compare=False)
+
+    def client_for(self, team_id: str) -> WebClient:
+        """A Web API client with the workspace's own bot token (``client`` when that is the
+        environment's token: one workspace). None installed: ``NotInstalledError``."""
+        token = self.tokens.bot_token(team_id)
+        if token is None:
+            raise NotInstalledError(team_id)
+        if token == self.client.token:
+            return self.client
+        client = self._clients.get(token)
+        if client is None:
+            client = self._clients[token] = make_client(self.settings, token)
+        return client
 
     def config(self, team_id: str) -> WorkspaceConfig:
         """The workspace's settings now (its admins' choices over the environment's defaults)."""
@@ -98,4 +116,5 @@ def build_deps(
         ),
         work=work or WorkQueue(),
         clock=clock,
+        tokens=OneToken(settings.slack_bot_token),
     )

@@ -63,6 +63,13 @@ class BadDateError(BravoError):
     text: str
 
 
+@dataclass
+class NotInstalledError(BravoError):
+    """Bravo has no installation (no bot token) for this workspace."""
+
+    team_id: str
+
+
 SORRY = (
     "Sorry, something went wrong on my side and nothing was saved. Please try again in a minute."
 )
@@ -142,4 +149,12 @@ def _(err: BadDateError) -> str:
     return (
         f"I couldn't read `{err.text}` as a date. Use YYYY-MM-DD, "
         "e.g. `/goal away until 2026-12-24`."
+    )
+
+
+@error_text.register
+def _(err: NotInstalledError) -> str:
+    return (
+        "Bravo isn't installed in this workspace (or its installation was removed), so nothing "
+        "was done. An admin can add it again from the Add to Slack page."
     )
