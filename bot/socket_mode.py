@@ -6,6 +6,11 @@ the closed socket, and its pings fail with BrokenPipeError every interval withou
 watch owns it: once a second it looks whether the socket was closed by the other side or has
 heard no pong for ``stale_after`` seconds, and then asks ``apps.connections.open`` for a new URL
 and connects again, backing off while that fails. "Connected" is logged only when it is true.
+
+Each envelope is looked at before Bolt reads it (``bot.payload.envelope_problem``, as ``bot.web``
+does over HTTP): one not shaped as Slack's (a block_actions with no actions makes Bolt itself
+raise, before any middleware) is refused with one log line and acked, so Slack does not send
+it again.
 """
 
 from __future__ import annotations
@@ -21,6 +26,11 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.socket_mode.builtin import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
+
+from bot.payload import envelope_problem
 
 log = logging.getLogger("bravo")
 PING_INTERVAL = 5.0  # seconds between the client's pings
@@ -37,7 +47,7 @@ class SocketMode:
         stale_after: float = 4 * PING_INTERVAL,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.handler = SocketModeHandler(
+        self.handler = _CheckingHandler(
             app,
             app_token,
             logger=logging.getLogger("slack_sdk.socket_mode"),
@@ -94,6 +104,19 @@ class SocketMode:
     def close(self) -> None:
         """Stop taking envelopes; the ones being handled finish first."""
         self.handler.close()
+
+
+class _CheckingHandler(SocketModeHandler):
+    """Bolt's handler, with the envelope's shape checked before Bolt sees it."""
+
+    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        body = req.payload
+        problem = envelope_problem(body) if isinstance(body, dict) else "a payload not an object"
+        if problem is None:
+            super().handle(client, req)
+            return
+        log.warning("refused a Socket Mode envelope not shaped as Slack's: %s", problem)
+        client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
 
 
 def _closed_by_peer(sock: Any) -> bool:

@@ -4,6 +4,15 @@ Like Slack, it greets each connection with ``hello``, sends envelopes (``send_en
 live connection and expects the app to answer each with an ack carrying its ``envelope_id``
 (recorded in ``acks``). ``drop()`` cuts every connection without a close frame, as a network
 failure or a Slack restart does; the app must ask ``apps.connections.open`` again and reconnect.
+
+As Slack does, an Events API envelope not acked within ``redeliver_after`` seconds (3, Slack's
+ack window) is sent again, up to ``MAX_RETRIES`` times, with ``retry_attempt`` and
+``retry_reason``; one sent while no connection is live waits for the next connection (its first
+try counts as failed), and one whose connection dropped before its ack is sent again as soon as
+the app is back. Slash commands and interactions are never retried: with no live connection
+``send_envelope`` refuses them (Slack tells the person ``dispatch_failed``).
+``lose_next_acks(n)`` loses the next acks on the way back, so a test can see a redelivery of
+an envelope the app did handle. Every envelope sent, retries included, is in ``deliveries``.
 Only the WebSocket framing Socket Mode needs: text, ping/pong, close; no extensions.
 """
 
@@ -18,10 +27,23 @@ import struct
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455's handshake constant
 TEXT, CLOSE, PING, PONG = 0x1, 0x8, 0x9, 0xA
+EVENTS = "events_api"  # the only kind of envelope Slack retries
+MAX_RETRIES = 3
+RETRY_REASON = "timeout"
+
+
+@dataclass
+class _Pending:
+    """An Events API envelope not acked yet: its first body, tries so far, when to try next."""
+
+    body: dict[str, Any]
+    tries: int
+    due: float
 
 
 class SocketModeServer:
@@ -34,7 +56,14 @@ class SocketModeServer:
         self._tickets: set[str] = set()
         self.connections = 0  # connections ever accepted (each from a fresh ticket)
         self.acks: list[dict[str, Any]] = []  # every ack received, oldest first
+        self.deliveries: list[dict[str, Any]] = []  # every envelope sent, retries included
+        self.given_up: list[str] = []  # envelope ids never acked after every retry
+        self.redeliver_after = 3.0
+        self._pending: dict[str, _Pending] = {}
+        self._lose_acks = 0
+        self._send_lock = threading.Lock()  # one frame at a time on a socket
         self._thread: threading.Thread | None = None
+        self._retrier: threading.Thread | None = None
         self._stopped = False
 
     @property
@@ -52,10 +81,14 @@ class SocketModeServer:
         if self._thread is None:
             self._thread = threading.Thread(target=self._accept, name="fake-socket", daemon=True)
             self._thread.start()
+            self._retrier = threading.Thread(target=self._retry, name="fake-retry", daemon=True)
+            self._retrier.start()
         return self
 
     def stop(self) -> None:
-        self._stopped = True
+        with self._lock:
+            self._stopped = True
+            self._lock.notify_all()
         self.drop()
         self._listener.close()
 
@@ -77,9 +110,13 @@ class SocketModeServer:
                 self._lock.wait(left)
 
     def drop(self) -> None:
-        """Cut every live connection, with no close frame."""
+        """Cut every live connection, with no close frame. Envelopes waiting for their ack are
+        sent again as soon as a connection is back."""
         with self._lock:
             live, self._live = self._live, []
+            now = time.monotonic()
+            for pending in self._pending.values():
+                pending.due = min(pending.due, now)
         for conn in live:
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
@@ -87,15 +124,66 @@ class SocketModeServer:
 
     def send_envelope(self, kind: str, payload: dict[str, Any], **extra: Any) -> str:
         """Send an envelope (``slash_commands``, ``interactive``, ``events_api``) on the newest
-        live connection; returns its envelope_id."""
+        live connection; returns its envelope_id. An Events API envelope is retried until acked
+        (see the module's doc); anything else with no live connection is refused."""
         envelope_id = str(uuid.uuid4())
         body = {"envelope_id": envelope_id, "type": kind, "payload": payload, **extra}
+        if kind == EVENTS:
+            body = {"retry_attempt": 0, "retry_reason": "", **body}
         with self._lock:
-            if not self._live:
-                raise AssertionError("no live Socket Mode connection")
-            conn = self._live[-1]
-        conn.sendall(_frame(TEXT, json.dumps(body).encode()))
+            conn = self._live[-1] if self._live else None
+            if conn is None and kind != EVENTS:
+                raise AssertionError(
+                    "no live Socket Mode connection (Slack would tell the person dispatch_failed)"
+                )
+            if kind == EVENTS:
+                due = time.monotonic() + (self.redeliver_after if conn is not None else 0.0)
+                self._pending[envelope_id] = _Pending(body, 1, due)
+            if conn is not None:
+                self.deliveries.append(body)
+        if conn is not None:
+            self._send(conn, body)
         return envelope_id
+
+    def lose_next_acks(self, count: int = 1) -> None:
+        """The next ``count`` acks are lost on the way back (the envelope counts as unacked)."""
+        with self._lock:
+            self._lose_acks = count
+
+    def pending(self) -> int:
+        """Events API envelopes sent and not acked yet."""
+        with self._lock:
+            return len(self._pending)
+
+    def _send(self, conn: socket.socket, body: dict[str, Any]) -> None:
+        with self._send_lock, contextlib.suppress(OSError):  # a dead one is seen by its reader
+            conn.sendall(_frame(TEXT, json.dumps(body).encode()))
+
+    def _retry(self) -> None:
+        """Send again each Events API envelope whose ack is overdue, while a connection is live."""
+        with self._lock:
+            while not self._stopped:
+                now = time.monotonic()
+                due = [p for p in self._pending.values() if p.due <= now]
+                if due and self._live:
+                    self._redeliver(due, self._live[-1], now)
+                    continue
+                waits = [p.due - now for p in self._pending.values() if p.due > now]
+                self._lock.wait(min([0.5, *waits]))
+
+    def _redeliver(self, due: list[_Pending], conn: socket.socket, now: float) -> None:
+        """Called holding the lock: each overdue envelope is sent again, or given up on."""
+        for pending in due:
+            envelope_id = pending.body["envelope_id"]
+            if pending.tries > MAX_RETRIES:
+                del self._pending[envelope_id]
+                self.given_up.append(envelope_id)
+                continue
+            body = {**pending.body, "retry_attempt": pending.tries, "retry_reason": RETRY_REASON}
+            pending.tries += 1
+            pending.due = now + self.redeliver_after
+            self.deliveries.append(body)
+            self._send(conn, body)
 
     def wait_ack(self, envelope_id: str, timeout: float = 10.0) -> list[dict[str, Any]]:
         """Wait for the ack of ``envelope_id``; returns every ack it got (one, if all is well)."""
@@ -121,7 +209,7 @@ class SocketModeServer:
             if not self._handshake(conn):
                 conn.close()
                 return
-            conn.sendall(_frame(TEXT, json.dumps(_hello()).encode()))
+            self._send(conn, _hello())
             with self._lock:
                 self.connections += 1
                 self._live.append(conn)
@@ -168,15 +256,24 @@ class SocketModeServer:
             if opcode is None or opcode == CLOSE:
                 return
             if opcode == PING:
-                conn.sendall(_frame(PONG, data))
+                with self._send_lock:
+                    conn.sendall(_frame(PONG, data))
             elif opcode == TEXT:
                 try:
                     ack = json.loads(data)
                 except ValueError:
                     continue
-                with self._lock:
-                    self.acks.append(ack)
-                    self._lock.notify_all()
+                self._acked(ack)
+
+    def _acked(self, ack: Any) -> None:
+        with self._lock:
+            if self._lose_acks > 0:
+                self._lose_acks -= 1
+                return
+            self.acks.append(ack)
+            if isinstance(ack, dict):
+                self._pending.pop(str(ack.get("envelope_id")), None)
+            self._lock.notify_all()
 
 
 def _hello() -> dict[str, Any]:

@@ -61,6 +61,12 @@ class Bravo:
 def slack() -> Iterator[FakeSlack]:
     fake = FakeSlack(team_id=TEAM, bot_user_id="UBRAVO")
     fake.start()
+    yield people_and_channels(fake)
+    fake.stop()
+
+
+def people_and_channels(fake: FakeSlack) -> FakeSlack:
+    """The workspace every edge test works in: Ana, Ben, Cy, a bot, someone gone, #kudos."""
     fake.add_user("UBRAVO", "bravo", is_bot=True)
     fake.add_user("UANA", "ana", tz="America/New_York")
     fake.add_user("UBEN", "ben", tz="Europe/Berlin")
@@ -70,8 +76,7 @@ def slack() -> Iterator[FakeSlack]:
     fake.add_channel(CHANNEL, "kudos", members=("UBRAVO", "UANA", "UBEN", "UCY"))
     fake.add_channel(NO_BOT_CHANNEL, "random", members=("UANA", "UBEN"))
     fake.add_usergroup("S0SUPPORT", "support", ("UBEN", "UCY", "UANA", "UROBOT"))
-    yield fake
-    fake.stop()
+    return fake
 
 
 def start_bravo(

@@ -5,6 +5,7 @@ are acked, and a drop cuts the connection without a close frame."""
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -58,7 +59,62 @@ def test_envelopes_are_acked_and_a_drop_is_a_drop(fake: FakeSlack) -> None:
         control(fake, "socket_drop", {})
         assert fake.sockets.live() == 0
         with pytest.raises(AssertionError, match="no live Socket Mode connection"):
-            fake.sockets.send_envelope("events_api", {})
+            fake.sockets.send_envelope("interactive", {})  # Slack: dispatch_failed
+        fake.sockets.send_envelope("events_api", {})  # waits for the next connection
+        assert fake.sockets.pending() == 1
+    finally:
+        client.close()
+
+
+def deaf_client(fake: FakeSlack, acking: bool = False) -> tuple[SocketModeClient, list[dict]]:
+    """slack_sdk's client, connected; it records every envelope and acks none (or each)."""
+    web = WebClient(token=fake.token, base_url=fake.base_url)
+    client = SocketModeClient(fake.app_token, web_client=web, auto_reconnect_enabled=False)
+    got: list[dict] = []
+
+    def on_request(client: SocketModeClient, request: SocketModeRequest) -> None:
+        got.append({"retry_attempt": request.retry_attempt, "retry_reason": request.retry_reason})
+        if acking:
+            client.send_socket_mode_response(SocketModeResponse(envelope_id=request.envelope_id))
+
+    client.socket_mode_request_listeners.append(on_request)  # type: ignore[arg-type]
+    return client, got
+
+
+def test_an_unacked_event_is_sent_again_three_times_then_given_up(fake: FakeSlack) -> None:
+    fake.sockets.redeliver_after = 0.2
+    client, got = deaf_client(fake)
+    try:
+        client.connect()
+        fake.sockets.wait_connected(1)
+        envelope = fake.sockets.send_envelope("events_api", {"type": "event_callback"})
+        fake.sockets.send_envelope("interactive", {"type": "block_actions"})
+        deadline = time.monotonic() + 5
+        while envelope not in fake.sockets.given_up and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert envelope in fake.sockets.given_up and fake.sockets.pending() == 0
+        tries = [d for d in fake.sockets.deliveries if d["envelope_id"] == envelope]
+        assert [(d["retry_attempt"], d["retry_reason"]) for d in tries] == [
+            (0, ""),
+            (1, "timeout"),
+            (2, "timeout"),
+            (3, "timeout"),
+        ]
+        assert len(fake.sockets.deliveries) == 5  # the interaction was sent once, never again
+        assert len(got) == 5
+    finally:
+        client.close()
+
+
+def test_an_event_sent_while_disconnected_arrives_once_connected(fake: FakeSlack) -> None:
+    envelope = fake.sockets.send_envelope("events_api", {"type": "event_callback"})
+    assert fake.sockets.deliveries == []
+    client, got = deaf_client(fake, acking=True)
+    try:
+        client.connect()
+        assert len(fake.sockets.wait_ack(envelope)) == 1
+        assert got == [{"retry_attempt": 1, "retry_reason": "timeout"}]
+        assert fake.sockets.pending() == 0
     finally:
         client.close()
 
