@@ -10,7 +10,8 @@ ack window) is sent again, up to ``MAX_RETRIES`` times, with ``retry_attempt`` a
 ``retry_reason``; one sent while no connection is live waits for the next connection (its first
 try counts as failed), and one whose connection dropped before its ack is sent again as soon as
 the app is back. Slash commands and interactions are never retried: with no live connection
-``send_envelope`` refuses them (Slack tells the person ``dispatch_failed``).
+``send_envelope`` refuses them with ``SlackError("dispatch_failed")``, the error Slack shows
+the person.
 ``lose_next_acks(n)`` loses the next acks on the way back, so a test can see a redelivery of
 an envelope the app did handle. Every envelope sent, retries included, is in ``deliveries``.
 Only the WebSocket framing Socket Mode needs: text, ping/pong, close; no extensions.
@@ -29,6 +30,8 @@ import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
+
+from bot.sandbox.calls import SlackError
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455's handshake constant
 TEXT, CLOSE, PING, PONG = 0x1, 0x8, 0x9, 0xA
@@ -133,9 +136,7 @@ class SocketModeServer:
         with self._lock:
             conn = self._live[-1] if self._live else None
             if conn is None and kind != EVENTS:
-                raise AssertionError(
-                    "no live Socket Mode connection (Slack would tell the person dispatch_failed)"
-                )
+                raise SlackError("dispatch_failed")  # no live Socket Mode connection
             if kind == EVENTS:
                 due = time.monotonic() + (self.redeliver_after if conn is not None else 0.0)
                 self._pending[envelope_id] = _Pending(body, 1, due)

@@ -4,8 +4,10 @@ are acked, and a drop cuts the connection without a close frame."""
 
 from __future__ import annotations
 
+import json
 import socket
 import time
+import urllib.error
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +17,7 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
+from bot.sandbox.calls import SlackError
 from bot.sandbox.server import FakeSlack
 from tests.bot.sandbox.conftest import control
 
@@ -58,8 +61,11 @@ def test_envelopes_are_acked_and_a_drop_is_a_drop(fake: FakeSlack) -> None:
         assert control(fake, "socket_acks")["live"] == 1
         control(fake, "socket_drop", {})
         assert fake.sockets.live() == 0
-        with pytest.raises(AssertionError, match="no live Socket Mode connection"):
-            fake.sockets.send_envelope("interactive", {})  # Slack: dispatch_failed
+        with pytest.raises(SlackError, match="dispatch_failed"):
+            fake.sockets.send_envelope("interactive", {})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            control(fake, "socket_envelopes", {"kind": "slash_commands", "payload": {}})
+        assert json.loads(refused.value.read())["detail"] == "dispatch_failed"
         fake.sockets.send_envelope("events_api", {})  # waits for the next connection
         assert fake.sockets.pending() == 1
     finally:
