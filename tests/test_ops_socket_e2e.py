@@ -132,8 +132,8 @@ def test_a_modal_over_the_socket_its_errors_carried_back_in_the_ack(app: Running
     answer = bad.json() or {}
     assert answer["response_action"] == "errors"
     assert set(answer["errors"]) == {"target", "measure"}
-    [ack] = fake.sockets.wait_ack(app.send.last)
-    assert ack["payload"] == answer  # the form's errors travel back in the ack
+    [ack] = fake.sockets.wait_ack(app.send.last)  # as the sandbox received it
+    assert ack == {"envelope_id": app.send.last, "payload": answer}
     good = app.send.view_submission("UCY", view, goal_values())
     assert good.body == ""  # acked without a payload: the modal closes
     app.bravo.wait_until(lambda: posted(fake, "UCY", "Goal set"), 10, "the goal's DM")
@@ -167,18 +167,20 @@ def test_a_dropped_connection_comes_back_and_an_event_sent_meanwhile_counts_once
 
 
 def test_an_event_whose_ack_was_lost_is_redelivered_and_counts_once(app: Running) -> None:
-    sockets = app.fake.sockets
+    sockets, ts = app.fake.sockets, "1732350000.000300"
     before = app.kudos_rows("reaction")
     sockets.redeliver_after = 0.5
     try:
         sockets.lose_next_acks(1)
-        event = app.reaction("1732350000.000300")
-        app.send.event(event, event_id="Ev0LOSTACK")  # the second try's ack
+        app.send.event(app.reaction(ts), event_id="Ev0LOSTACK")  # the second try's ack
     finally:
         sockets.redeliver_after = 3.0
     tries = [d for d in sockets.deliveries if d["envelope_id"] == app.send.last]
     assert [d["retry_attempt"] for d in tries] == [0, 1]
     app.wait_rows("reaction", before + 1)
+    # Bravo handled both deliveries (each asks for the message's permalink first) ...
+    app.fake.wait_for("chat.getPermalink", 2, 10, lambda c: c.args.get("message_ts") == ts)
+    time.sleep(0.5)  # ... and the second one's few milliseconds after that have passed
     assert app.kudos_rows("reaction") == before + 1  # handled twice, counted once
     assert sockets.pending() == 0
 
