@@ -51,12 +51,12 @@ NOT_INSTALLED = (
 log = logging.getLogger(__name__)
 
 
-def quiet_client(settings: Settings) -> WebClient:
+def quiet_client(base_url: str) -> WebClient:
     """The client of the OAuth exchange and refreshes: SLACK_API_URL, and a logger that never
     says more than warnings (slack_sdk's debug lines hold the codes and tokens exchanged)."""
     quiet = logging.getLogger("bravo.install.web")
     quiet.setLevel(logging.WARNING)
-    return WebClient(base_url=settings.slack_api_url, timeout=10, logger=quiet)
+    return WebClient(base_url=base_url, timeout=10, logger=quiet)
 
 
 def tokens_for(settings: Settings, db: Database, clock: Callable[[], datetime]) -> Tokens:
@@ -71,7 +71,7 @@ def tokens_for(settings: Settings, db: Database, clock: Callable[[], datetime]) 
     )
     return StoreTokens(
         store,
-        quiet_client(settings),
+        quiet_client(settings.slack_api_url),
         client_id=settings.slack_client_id or "",
         client_secret=settings.slack_client_secret or "",
         clock=clock,
@@ -121,7 +121,7 @@ class BravoOAuthFlow(OAuthFlow):
 def oauth_flow(settings: Settings, tokens: StoreTokens, db: Database) -> BravoOAuthFlow:
     clock = tokens.store.clock
     return BravoOAuthFlow(
-        client=quiet_client(settings),
+        client=quiet_client(settings.slack_api_url),
         logger=logging.getLogger("bravo.install"),
         settings=OAuthSettings(
             client_id=settings.slack_client_id,
