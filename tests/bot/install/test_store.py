@@ -119,9 +119,15 @@ def test_enterprise_grid_workspace_and_org_wide_installs(db: Database, key: str)
     # An org-wide install serves a request from any workspace of its organisation.
     org = store.find_installation(enterprise_id="E2", team_id="T9", is_enterprise_install=True)
     assert org is not None and org.bot_token == "xoxb-org-wide" and org.is_enterprise_install
-    assert store.find_installation(enterprise_id="E3", team_id="T9", is_enterprise_install=True) is None
+    assert (
+        store.find_installation(enterprise_id="E3", team_id="T9", is_enterprise_install=True)
+        is None
+    )
     store.delete_installation(enterprise_id="E2", team_id=None)
-    assert store.find_installation(enterprise_id="E2", team_id=None, is_enterprise_install=True) is None
+    assert (
+        store.find_installation(enterprise_id="E2", team_id=None, is_enterprise_install=True)
+        is None
+    )
     assert store.find_installation(enterprise_id=None, team_id="T1") is not None
 
 
@@ -135,7 +141,10 @@ def test_a_new_first_key_reads_the_old_rows_and_reseal_lets_the_old_key_go(db: D
     with db.read() as s:
         sealed = s.get(Row, ("1111.2222", "", "T2"))
         assert sealed is not None and sealed.bot_token_sealed is not None
-        assert Fernet(new.encode()).decrypt(sealed.bot_token_sealed.encode()) == b"xoxb-written-with-new"
+        assert (
+            Fernet(new.encode()).decrypt(sealed.bot_token_sealed.encode())
+            == b"xoxb-written-with-new"
+        )
     assert rotated.reseal() == 2
     only_new = store_on(db, (new,))
     for team, token in (("T1", "xoxb-written-with-old"), ("T2", "xoxb-written-with-new")):
