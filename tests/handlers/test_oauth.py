@@ -127,7 +127,7 @@ def test_a_state_is_used_once(bravo: Bravo) -> None:
 
 
 def test_a_made_up_state_or_one_from_another_browser_is_refused(bravo: Bravo) -> None:
-    state, cookie = start_install(bravo)
+    state, _cookie = start_install(bravo)
     made_up = redirect(bravo, "made-up", "slack-app-oauth-state=made-up")
     assert made_up.status == 401 and "already used" in made_up.body
     elsewhere = redirect(bravo, state, "slack-app-oauth-state=other")
