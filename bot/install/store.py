@@ -24,6 +24,7 @@ from slack_sdk.oauth.state_store import OAuthStateStore
 
 from bot.install.crypto import Sealer
 from storage import install as queries
+from storage import privacy as workspaces
 from storage.db import Database
 from storage.models import Installation as Row
 
@@ -51,9 +52,13 @@ class InstallStore(InstallationStore):
     # ---- writing -----------------------------------------------------------------------------
 
     def save(self, installation: Installation) -> None:
+        """Store the installation; a workspace that had uninstalled Bravo is back (its sends
+        resume at once, not at its first request)."""
         row = self._row(installation)
         with self._db.write() as session:
             queries.save_installation(session, row)
+            if row.team_id:
+                workspaces.mark_reinstalled(session, team_id=row.team_id, now=self.clock())
         log.info(
             "Bravo installed in %s (%s)",
             installation.team_id or installation.enterprise_id,

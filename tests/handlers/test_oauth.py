@@ -189,3 +189,16 @@ def test_installing_again_replaces_the_installation(bravo: Bravo) -> None:
     [row] = installations(bravo.deps.db)
     assert bravo.deps.tokens.bot_token(TEAM) == bravo.slack.token != first
     assert row.team_id == TEAM
+
+
+def test_installing_again_after_an_uninstall_resumes_sends_at_once(bravo: Bravo) -> None:
+    install(bravo)
+    bravo.send.event({"type": "app_uninstalled"})
+    with bravo.deps.db.read() as s:
+        config = s.get(WorkspaceConfig, TEAM)
+        assert config is not None and config.uninstalled_at is not None
+    install(bravo)  # no request from the workspace yet
+    with bravo.deps.db.read() as s:
+        config = s.get(WorkspaceConfig, TEAM)
+        assert config is not None and config.uninstalled_at is None
+    assert bravo.deps.tokens.bot_token(TEAM) == bravo.slack.token
