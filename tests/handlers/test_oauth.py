@@ -202,3 +202,24 @@ def test_installing_again_after_an_uninstall_resumes_sends_at_once(bravo: Bravo)
         config = s.get(WorkspaceConfig, TEAM)
         assert config is not None and config.uninstalled_at is None
     assert bravo.deps.tokens.bot_token(TEAM) == bravo.slack.token
+
+
+def test_an_event_from_a_workspace_with_no_installation_runs_nothing(bravo: Bravo) -> None:
+    install(bravo)
+    stranger = SlackRequester(
+        bravo.url + "/slack/events", SECRET, team_id="T0STRANGER", fake=bravo.slack
+    )
+    before = len(bravo.slack.calls())
+    result = stranger.event({"type": "app_home_opened", "user": "UANA", "tab": "home"})
+    assert result.status == 200  # answered, so Slack does not retry it
+    assert bravo.slack.calls()[before:] == []
+    assert where_found(bravo.deps.db, "T0STRANGER") == []
+
+
+def test_self_hosting_with_one_token_serves_no_install_pages(
+    slack: FakeSlack, db: Database
+) -> None:
+    for one in start_bravo(slack, db):
+        assert get(one.url + "/slack/install").status == 404
+        assert get(one.url + "/slack/oauth_redirect?code=x&state=y").status == 404
+        assert one.deps.tokens.bot_token(TEAM) == "xoxb-sandbox"
