@@ -64,7 +64,9 @@ def delete_installations(
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def add_state(session: Session, *, state: str, expires_at: datetime) -> None:
+def add_state(session: Session, *, state: str, expires_at: datetime, now: datetime) -> None:
+    """Keep a new state; the expired ones go (each page view adds one: they must not pile up)."""
+    session.execute(delete(OAuthState).where(col(OAuthState.expires_at) <= now))
     session.add(OAuthState(state=state, expires_at=expires_at))
 
 

@@ -18,8 +18,11 @@ from slack_bolt.authorization.authorize import Authorize
 from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_bolt.error import BoltError
 from slack_bolt.request import BoltRequest
+from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.web import WebClient
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.install.crypto import Sealer
 from bot.install.store import STATE_TTL, InstallStore, StateStore
@@ -116,6 +119,16 @@ class StoreAuthorize(Authorize):
 class BravoOAuthFlow(OAuthFlow):
     def build_install_page_html(self, url: str, request: BoltRequest) -> str:
         return install_page(url)
+
+    def store_installation(self, request: BoltRequest, installation: Installation) -> None:
+        """A database failure is the "could not save" page and one log line (its name only:
+        the statement's parameters are not for the log), not a 500 with a stack trace."""
+        try:
+            super().store_installation(request, installation)
+        except SQLAlchemyError as err:
+            where = installation.team_id or installation.enterprise_id
+            log.error("could not store the installation of %s: %s", where, type(err).__name__)
+            raise BoltError("storage_error") from None
 
 
 def oauth_flow(settings: Settings, tokens: StoreTokens, db: Database) -> BravoOAuthFlow:

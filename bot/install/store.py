@@ -211,7 +211,8 @@ class StateStore(OAuthStateStore):
     def issue(self, *args: object, **kwargs: object) -> str:
         state = secrets.token_urlsafe(32)
         with self._db.write() as session:
-            queries.add_state(session, state=state, expires_at=self._clock() + STATE_TTL)
+            now = self._clock()
+            queries.add_state(session, state=state, expires_at=now + STATE_TTL, now=now)
         return state
 
     def consume(self, state: str) -> bool:

@@ -15,6 +15,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from bot.install.crypto import new_key
@@ -223,3 +224,18 @@ def test_self_hosting_with_one_token_serves_no_install_pages(
         assert get(one.url + "/slack/install").status == 404
         assert get(one.url + "/slack/oauth_redirect?code=x&state=y").status == 404
         assert one.deps.tokens.bot_token(TEAM) == "xoxb-sandbox"
+
+
+def test_a_database_failure_while_storing_is_a_page_not_a_stack_trace(
+    slack: FakeSlack, sqlite_db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack.rotate_tokens()
+    for one in start_bravo(slack, sqlite_db, env=OAUTH_ENV):
+        state, cookie = start_install(one)
+        with sqlite_db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE installation"))
+        caplog.set_level(logging.DEBUG)
+        page = redirect(one, state, cookie)
+        assert page.status == 500 and "could not save" in page.body
+        assert slack.token not in caplog.text
+        assert "Traceback" not in caplog.text
