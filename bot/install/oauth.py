@@ -15,10 +15,10 @@ from urllib.parse import urljoin
 from slack_bolt import BoltContext, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.authorize import Authorize
+from slack_bolt.error import BoltError
 from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
-from slack_bolt.error import BoltError
 from slack_bolt.request import BoltRequest
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.web import WebClient
