@@ -11,8 +11,13 @@ import yaml
 from cryptography.fernet import Fernet
 
 from bot.__main__ import main
+from bot.install.crypto import Sealer
 from bot.install.oauth import BOT_SCOPES
+from bot.install.store import InstallStore
 from bot.settings import SettingsError, load_settings
+from storage.db import Database
+from storage.migrate import upgrade
+from tests.bot.install.test_store import Clock, install
 
 KEY, OTHER = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 OAUTH = {"SLACK_CLIENT_ID": "1111.2222", "SLACK_CLIENT_SECRET": "s3cret-value"}
@@ -91,3 +96,26 @@ def test_keys_new_prints_a_key_that_works(capsys: pytest.CaptureFixture[str]) ->
 def test_the_scopes_asked_for_are_the_manifests() -> None:
     manifest = yaml.safe_load((Path(__file__).parents[3] / "manifest.yml").read_text())
     assert list(BOT_SCOPES) == manifest["oauth_config"]["scopes"]["bot"]
+
+
+def test_keys_reseal_seals_every_token_with_the_new_first_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'bravo.db'}"
+    db = Database.from_url(url)
+    upgrade(db.engine)
+    InstallStore(db, Sealer((KEY,)), client_id="1111.2222", clock=Clock()).save(install("T1"))
+    monkeypatch.setenv("BRAVO_ENV_FILE", str(tmp_path / "no.env"))
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    for name, value in {
+        **OAUTH,
+        "DATABASE_URL": url,
+        "BRAVO_ENCRYPTION_KEY": f"{OTHER},{KEY}",
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert main(["keys", "reseal"]) == 0
+    assert "1 installation(s)" in capsys.readouterr().out
+    only_new = InstallStore(db, Sealer((OTHER,)), client_id="1111.2222", clock=Clock())
+    found = only_new.find_installation(enterprise_id=None, team_id="T1")
+    assert found is not None and found.bot_token == install("T1").bot_token
+    db.dispose()
