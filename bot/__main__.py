@@ -61,7 +61,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if args.http:
         check_port(args.host, args.port)
-    who = check_slack(settings, socket_mode=not args.http)
+    if settings.oauth:  # no token of its own: each workspace's comes with its install
+        who = "installed by OAuth: add it to a workspace at /slack/install"
+    else:
+        who = check_slack(settings, socket_mode=not args.http)
     db = _open_database(settings)
     upgrade(db.engine)
     db.dispose()
@@ -215,6 +218,31 @@ def _every(poll: timedelta) -> str:
     return f"{seconds // 3600} h" if seconds >= 3600 else f"{seconds // 60} min"
 
 
+def cmd_keys(args: argparse.Namespace) -> int:
+    """``keys new``: print a new BRAVO_ENCRYPTION_KEY key; ``keys reseal``: seal every stored
+    token again with the first key (after a new key was put first), so the old can go."""
+    if args.action == "new":
+        from bot.install.crypto import new_key
+
+        print(new_key())
+        return 0
+    settings = _settings()
+    _logging(settings.log_level)
+    if not settings.oauth:
+        print("keys reseal: Bravo is not installed by OAuth here (no SLACK_CLIENT_ID).")
+        return 2
+    from bot.install.oauth import tokens_for
+    from bot.install.tokens import StoreTokens
+    from storage.migrate import upgrade
+
+    db = _open_database(settings)
+    upgrade(db.engine)
+    tokens = tokens_for(settings, db, lambda: datetime.now(UTC))
+    assert isinstance(tokens, StoreTokens)
+    print(f"sealed again with the first key: {tokens.store.reseal()} installation(s)")
+    return 0
+
+
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from bot.sandbox.server import serve
 
@@ -247,6 +275,9 @@ def parser() -> argparse.ArgumentParser:
     jobs.add_argument("name", nargs="?", help="the job to run (see `bravo jobs list`)")
     jobs.add_argument("--at", help="as of this ISO time instead of now, e.g. 2026-11-30T09:31Z")
     jobs.set_defaults(func=cmd_jobs)
+    keys = sub.add_parser("keys", help="BRAVO_ENCRYPTION_KEY: make a key, or reseal with it")
+    keys.add_argument("action", choices=["new", "reseal"])
+    keys.set_defaults(func=cmd_keys)
     sb = sub.add_parser("sandbox", help="run the local fake Slack Web API")
     sb.add_argument("--port", type=int, default=3999)
     sb.set_defaults(func=cmd_sandbox)

@@ -16,6 +16,7 @@ from slack_sdk.web import WebClient
 from bot.clock import Clock, utcnow
 from bot.config import WorkspaceConfig, load_config
 from bot.errors import NotInstalledError
+from bot.install.oauth import tokens_for
 from bot.outbox.deliverer import Deliverer
 from bot.outbox.outbox import Outbox
 from bot.outbox.recovery import Recovery
@@ -116,5 +117,5 @@ def build_deps(
         ),
         work=work or WorkQueue(),
         clock=clock,
-        tokens=OneToken(settings.slack_bot_token),
+        tokens=tokens_for(settings, db, clock),  # bot.install: one token, or OAuth's
     )

@@ -5,6 +5,8 @@ Every problem is collected and reported at once, in words a new user understands
 
 from __future__ import annotations
 
+import base64
+import binascii
 import difflib
 import re
 from collections.abc import Mapping
@@ -41,6 +43,10 @@ ENV_VARS = (
     "BRAVO_SHOUTOUT_GRACE_HOURS",
     "BRAVO_ALLOW_MAINTENANCE_DB",
     "BRAVO_RETENTION_DAYS",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "SLACK_REDIRECT_URI",
+    "BRAVO_ENCRYPTION_KEY",
 )
 # Read by Bravo's tools, not settings of the app: never reported as unknown.
 TOOL_VARS = ("BRAVO_ENV_FILE", "BRAVO_TEST_PG", "BRAVO_BENCH_PG")
@@ -49,6 +55,7 @@ PLACEHOLDER_TOKENS = ("xoxb-your-bot-token",)
 # PostgreSQL's own databases: Bravo's tables do not belong there (BRAVO_ALLOW_MAINTENANCE_DB).
 MAINTENANCE_DATABASES = ("postgres", "template0", "template1")
 VALUE_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+LOCAL_OR_HTTPS_RE = re.compile(r"^(https://|http://(localhost|127\.0\.0\.1)[:/])")
 EMOJI_RE = re.compile(r"^[a-z0-9_+\-']{1,64}$")
 
 
@@ -110,11 +117,28 @@ class Settings:
     allow_maintenance_db: bool = False
     # Days a workspace's data is kept after Bravo is uninstalled; then all of it is deleted.
     retention_days: int = 30
+    # Install by OAuth in many workspaces (bot.install): the app's credentials, the redirect
+    # URL Slack is told (None: the one set in the app's config), and the Fernet keys that seal
+    # stored tokens (the first seals, each opens: rotation).
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = field(default=None, repr=False)
+    slack_redirect_uri: str | None = None
+    encryption_keys: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def oauth(self) -> bool:
+        """Installed by OAuth (a token per workspace), not one SLACK_BOT_TOKEN."""
+        return bool(self.slack_client_id and self.slack_client_secret)
 
     def require_for_run(self, *, http: bool) -> None:
         """Raise ``SettingsError`` listing everything missing for the chosen run mode."""
         problems: list[str] = []
-        if not self.slack_bot_token:
+        if self.oauth and not http:
+            problems.append(
+                "SLACK_CLIENT_ID is set: installing by OAuth needs HTTP mode, where Slack can "
+                "reach /slack/oauth_redirect: run `bravo run --http`."
+            )
+        elif not self.slack_bot_token and not self.oauth:
             problems.append(
                 "SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-...) from your "
                 "Slack app's OAuth & Permissions page."
@@ -131,6 +155,15 @@ class Settings:
             )
         if problems:
             raise SettingsError(problems)
+
+
+def _is_fernet_key(key: str) -> bool:
+    """32 bytes in url-safe base64, as ``cryptography.fernet.Fernet`` takes (checked here
+    without importing it: settings load at every command)."""
+    try:
+        return len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        return False
 
 
 def _int(
@@ -166,6 +199,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     admins = read.admins()
     shoutout_grace_hours = read.int("BRAVO_SHOUTOUT_GRACE_HOURS", 24, 0, 24 * 6)
     retention_days = read.int("BRAVO_RETENTION_DAYS", 30, 0, 3650)
+    client_id, client_secret, redirect_uri, keys = read.oauth(has_bot_token=bool(slack[0]))
     read.unknown_names()
     if read.problems:
         raise SettingsError(read.problems)
@@ -184,6 +218,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         shoutout_grace_hours=shoutout_grace_hours,
         allow_maintenance_db=allow_maintenance_db,
         retention_days=retention_days,
+        slack_client_id=client_id,
+        slack_client_secret=client_secret,
+        slack_redirect_uri=redirect_uri,
+        encryption_keys=keys,
     )
 
 
@@ -221,6 +259,55 @@ class _Reader:
         elif not api_url.endswith("/"):
             api_url += "/"
         return bot_token, self.text("SLACK_SIGNING_SECRET"), app_token, api_url
+
+    def oauth(
+        self, *, has_bot_token: bool
+    ) -> tuple[str | None, str | None, str | None, tuple[str, ...]]:
+        """SLACK_CLIENT_ID/SECRET (both or neither), SLACK_REDIRECT_URI, BRAVO_ENCRYPTION_KEY
+        (required with them). No problem ever quotes a secret or a key."""
+        client_id, secret = self.text("SLACK_CLIENT_ID"), self.text("SLACK_CLIENT_SECRET")
+        redirect_uri = self.text("SLACK_REDIRECT_URI")
+        if bool(client_id) != bool(secret):
+            given, missing = (
+                ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+                if client_id
+                else ("SLACK_CLIENT_SECRET", "SLACK_CLIENT_ID")
+            )
+            self.problems.append(
+                f"{given} is set but {missing} is not: installing by OAuth needs both "
+                "(Basic Information > App Credentials)."
+            )
+        if client_id and secret and has_bot_token:
+            self.problems.append(
+                "Set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+                "(installed by OAuth in many), not both."
+            )
+        if redirect_uri and not LOCAL_OR_HTTPS_RE.match(redirect_uri):
+            self.problems.append(
+                "SLACK_REDIRECT_URI must be an https:// URL ending in /slack/oauth_redirect "
+                "(http:// only for localhost)."
+            )
+        known = len(self.problems)
+        keys = self.encryption_keys()
+        if client_id and secret and not keys and len(self.problems) == known:
+            self.problems.append(
+                "BRAVO_ENCRYPTION_KEY is missing: installing by OAuth keeps each workspace's "
+                "token encrypted with it. Make one with `python -m bot keys new`."
+            )
+        return client_id, secret, redirect_uri, keys
+
+    def encryption_keys(self) -> tuple[str, ...]:
+        raw = self.text("BRAVO_ENCRYPTION_KEY") or ""
+        keys = tuple(k.strip() for k in raw.split(",") if k.strip())
+        for n, key in enumerate(keys, 1):
+            if not _is_fernet_key(key):
+                which = "it is" if len(keys) == 1 else f"key {n} of {len(keys)} is"
+                self.problems.append(
+                    f"BRAVO_ENCRYPTION_KEY: {which} not a Fernet key (44 characters of url-safe "
+                    "base64); make one with `python -m bot keys new`."
+                )
+                return ()
+        return keys
 
     def flag(self, name: str) -> bool:
         raw = (self.text(name) or "0").lower()

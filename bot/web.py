@@ -1,4 +1,5 @@
-"""The WSGI app: Slack requests at /slack/events, a health check at /healthz.
+"""The WSGI app: Slack requests at /slack/events, a health check at /healthz, and (installed by
+OAuth, ``bot.install``) Bolt's GET /slack/install and /slack/oauth_redirect.
 
 Slack's requests are checked before anything reads them: a request that is not signed with the
 signing secret (or whose timestamp is not a whole number of seconds within five minutes) gets

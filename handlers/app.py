@@ -17,6 +17,8 @@ from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.deps import Deps
 from bot.errors import error_text
+from bot.install.oauth import NOT_INSTALLED, StoreAuthorize, oauth_flow
+from bot.install.tokens import StoreTokens
 from bot.payload import UnreadableError, envelope_problem, shape_problem
 from handlers import register_all
 from handlers.common import apologise, clean_inputs, ephemeral, with_deps
@@ -35,6 +37,7 @@ def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> Ap
         token_verification_enabled=verify_token,
         process_before_response=True,
         logger=logging.getLogger("bravo.bolt"),
+        **_installed_by_oauth(deps),
     )
     app.use(readable_requests)
     app.use(clean_inputs)
@@ -55,6 +58,19 @@ def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> Ap
         return acked  # acknowledged before it failed: Slack gets the ack, not a 500
 
     return app
+
+
+def _installed_by_oauth(deps: Deps) -> dict[str, Any]:
+    """Installed by OAuth (``bot.install``): Bolt serves /slack/install and
+    /slack/oauth_redirect, and authorises each request with its own workspace's token."""
+    tokens = deps.tokens
+    if not isinstance(tokens, StoreTokens):
+        return {}  # one SLACK_BOT_TOKEN: the client's token serves every request
+    return {
+        "oauth_flow": oauth_flow(deps.settings, tokens, deps.db),
+        "authorize": StoreAuthorize(tokens),
+        "user_facing_authorize_error_message": NOT_INSTALLED,
+    }
 
 
 def readable_requests(

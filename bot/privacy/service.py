@@ -29,6 +29,7 @@ from bot.privacy.errors import (
     ForgetYourselfError,
 )
 from bot.suggestions.service import quota_secret
+from storage import install as installs
 from storage import privacy as store
 
 log = logging.getLogger(__name__)
@@ -230,9 +231,11 @@ def account_changed(deps: Deps, team_id: str, user: dict[str, Any]) -> bool:
 
 
 def uninstalled(deps: Deps, team_id: str) -> int:
-    """The app was uninstalled (or its bot token revoked): nothing more is sent there."""
+    """The app was uninstalled (or its bot token revoked): nothing more is sent there, and its
+    installation (tokens and all, when installed by OAuth) is deleted."""
     with deps.db.write() as session:
         cancelled = store.mark_uninstalled(session, team_id=team_id, now=deps.clock())
+        installs.delete_installations(session, client_id=None, enterprise_id=None, team_id=team_id)
     log.warning("workspace %s uninstalled Bravo: %d queued messages cancelled", team_id, cancelled)
     return cancelled
 

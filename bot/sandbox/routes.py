@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from bot.sandbox.api import files, response_url
+from bot.sandbox.api import files, oauth, response_url
 from bot.sandbox.api.auth import check_token
 from bot.sandbox.api.methods import METHODS
 from bot.sandbox.args import decode_json_fields, parse_multipart, parse_request_args
@@ -93,7 +93,10 @@ class Routes:
                     data = {"ok": True, **self.socket_url(_bearer(headers) or supplied)}
                     self.log.record(method, args, data, 200, ctx)
                     return Reply.json(data)
-                check_token(self.workspace, headers.get("authorization"), supplied)
+                if method in oauth.CLIENT_AUTH:  # the app's client id and secret, no token
+                    oauth.check_client(headers.get("authorization"), args)
+                else:
+                    check_token(self.workspace, headers.get("authorization"), supplied)
                 self.faults.check_scope(method)
                 wait = self.faults.rate_limited(method, args, time.monotonic())
                 if wait:

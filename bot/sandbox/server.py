@@ -31,6 +31,7 @@ from dataclasses import asdict
 from typing import Any
 from urllib.parse import parse_qsl
 
+from bot.sandbox.api import oauth
 from bot.sandbox.api.conversations import channel_json
 from bot.sandbox.api.response_url import new_response_url
 from bot.sandbox.api.users import user_json
@@ -329,6 +330,14 @@ class FakeSlack:
         """A trigger_id the fake knows: good once, for `trigger_ttl` seconds."""
         with self._lock:
             return new_trigger_id(self._workspace, user_id)
+
+    def new_oauth_code(self, *, installer: str = "U0INSTALL") -> str:
+        """What Slack gives the installer's browser after "Allow" (bot.sandbox.api.oauth)."""
+        return oauth.new_code(self._workspace, installer=installer)
+
+    def rotate_tokens(self, *, expires_in: int = 43_200) -> None:
+        """Installs from now on get expiring tokens and refresh tokens (token rotation on)."""
+        oauth.rotate_tokens(self._workspace, expires_in=expires_in)
 
     # ---- recording -------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from storage.models.celebrations import CelebrationPref, PersonDate
 from storage.models.coaching import CoachPairing
 from storage.models.feedback import CustomerFeedback, Feedback, FeedbackRequest
 from storage.models.goals import CheckIn, CheckInPrompt, Goal, TipSeen
+from storage.models.install import Installation, OAuthState
 from storage.models.kudos import (
     GivingStreak,
     Kudos,
@@ -40,11 +41,13 @@ __all__ = [
     "GivingStreak",
     "Goal",
     "HomeViewer",
+    "Installation",
     "Kudos",
     "KudosRevocation",
     "KudosTally",
     "KudosTotal",
     "Milestone",
+    "OAuthState",
     "OutboxRow",
     "OutboxStatus",
     "PersonDate",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.sandbox.api import auth, chat, conversations, files, reactions, users, views
+from bot.sandbox.api import auth, chat, conversations, files, oauth, reactions, users, views
 from bot.sandbox.calls import CallContext
 from bot.sandbox.state import Workspace
 
@@ -37,4 +37,5 @@ METHODS: dict[str, Handler] = {
     "reactions.add": reactions.add,
     "files.getUploadURLExternal": files.get_upload_url,
     "files.completeUploadExternal": files.complete_upload,
+    "oauth.v2.access": oauth.v2_access,
 }
