@@ -18,7 +18,9 @@ from slack_bolt import App, BoltContext, BoltResponse
 from bot.deps import Deps
 from bot.errors import error_text
 from bot.payload import UnreadableError, envelope_problem, shape_problem
+from bot.tokens import OneToken
 from handlers import register_all
+from handlers.authorize import authorize_for, tokenless
 from handlers.common import apologise, clean_inputs, ephemeral, with_deps
 from handlers.home import mark_actor
 from handlers.stale import register_stale
@@ -28,8 +30,10 @@ log = logging.getLogger(__name__)
 
 def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> App:
     settings = deps.settings
+    one_token = isinstance(deps.tokens, OneToken)  # self-hosting: every request with it
     app = App(
-        client=deps.client,
+        client=deps.client if one_token else tokenless(deps.client),
+        authorize=None if one_token else authorize_for(deps),
         signing_secret=settings.slack_signing_secret if http else None,
         request_verification_enabled=http,
         token_verification_enabled=verify_token,

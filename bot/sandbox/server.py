@@ -256,11 +256,15 @@ class FakeSlack(WorkspaceHandle):
         with self._lock:
             self._faults.set_latency(seconds)
 
-    def calls(self, method: str | None = None, *, ok: bool | None = None) -> list[Call]:
-        """Copies of the recorded calls (every workspace's: ``Call.team_id`` says whose), oldest
-        first; `ok=True` keeps only successful ones. A workspace's handle lists its own."""
+    def calls(
+        self, method: str | None = None, *, ok: bool | None = None, team_id: str | None = None
+    ) -> list[Call]:
+        """Copies of the recorded calls, oldest first: every workspace's (``Call.team_id`` says
+        whose), or only ``team_id``'s; `ok=True` keeps only successful ones. A workspace's
+        handle lists its own."""
         with self._lock:
-            return self._log.select(method, ok=ok)
+            calls = self._log.select(method, ok=ok)
+        return [c for c in calls if team_id is None or c.team_id == team_id]
 
     def reset(self) -> None:
         """Forget calls, messages, views, files and pending failures; keep the workspaces."""
