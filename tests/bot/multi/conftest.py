@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
 
@@ -12,16 +11,6 @@ from bot.sandbox.server import FakeSlack
 
 A, B = "T0ALPHA", "T0BETA"
 TOKEN_A, TOKEN_B = "xoxb-alpha", "xoxb-beta"
-
-
-@dataclass
-class TeamTokens:
-    """``bot.tokens.Tokens`` with a token per workspace (what an installation store gives)."""
-
-    tokens: dict[str, str] = field(default_factory=dict)
-
-    def bot_token(self, team_id: str) -> str | None:
-        return self.tokens.get(team_id)
 
 
 @pytest.fixture
