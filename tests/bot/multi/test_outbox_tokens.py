@@ -20,7 +20,8 @@ from bot.outbox.uploads import upload_payload
 from bot.sandbox.hosted import WorkspaceHandle
 from bot.sandbox.server import FakeSlack
 from storage.models import OutboxRow
-from tests.bot.multi.conftest import TOKEN_A, TOKEN_B, A, B, TeamTokens
+from tests.bot.multi.conftest import TOKEN_A, TOKEN_B, A, B
+from tests.bot.multi.tokens import TeamTokens
 
 GONE = "T0GONE"  # a workspace Bravo holds rows for but no token
 
