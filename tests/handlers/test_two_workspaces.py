@@ -5,6 +5,7 @@ jobs stay in theirs. Workspace A is the fixture's (``TEAM``), B is added beside 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -170,3 +171,48 @@ def test_a_workspace_without_a_token_is_refused_and_nothing_is_stored(two: Two) 
     with two.a.deps.db.read() as s:
         assert s.exec(select(func.count()).select_from(Kudos)).one() == 0
     assert [c.method for c in two.a.slack.calls()] == ["response_url"]  # no Web API call
+
+
+def test_an_export_holds_its_own_workspace_s_data_and_goes_there(two: Two) -> None:
+    two.b_command("UYAN", "/kudos", "<@UZED|zed> for a calm voice #empathy")
+    two.b_reply(1)
+    text = "<@UBEN|ben> for a refund #empathy"
+    two.a.send.slash_command("UANA", "/kudos", text, channel_id=CHANNEL)
+    two.a_reply(1)
+    two.b_command("UZED", "/bravo", "export")
+    assert "on its way" in json.dumps(two.b_reply(2))
+    deadline = time.monotonic() + 5
+    while len(two.beta.files()) < 2 and time.monotonic() < deadline:
+        two.a.deliver()
+        time.sleep(0.05)
+    files = {f["name"]: f for f in two.beta.files()}
+    assert set(files) == {"bravo-export.json", "bravo-kudos.csv"}
+    assert {c for f in files.values() for c in f["channels"]} == {two.beta.dm_channel("UZED")}
+    content = files["bravo-export.json"]["content"].decode()
+    assert "calm voice" in content and "refund" not in content and "UBEN" not in content
+    assert two.a.slack.files() == []
+
+
+def test_a_suggestion_box_is_per_workspace(two: Two) -> None:
+    two.a.send.slash_command(BOSS, "/suggest", "setup", channel_id=CHANNEL)
+    assert "Done" in two.a_reply(1)["text"]  # A's box, set up by A's admin
+    two.b_command("UYAN", "/suggest", "Quiet hours on Friday afternoons")
+    assert "isn't set up yet" in two.b_reply(1)["text"]  # A's box is not B's
+    two.b_command(BOSS, "/suggest", "setup")  # A's admin, signed as from B
+    assert "Only workspace admins" in two.b_reply(2)["text"]
+    two.b_command(XI, "/suggest", "setup")
+    assert "Done" in two.b_reply(3)["text"]
+    two.b_command("UYAN", "/suggest", "Quiet hours on Friday afternoons")
+    preview = two.b_reply(4)
+    [actions] = [b for b in preview["blocks"] if b["type"] == "actions"]
+    [button] = [e for e in actions["elements"] if e["action_id"] == "suggest_post"]
+    two.b.block_action("UYAN", "suggest_post", button["value"], channel_id=B_CHANNEL)
+    two.b_reply(5)
+    two.a.deliver()
+    [post] = [
+        c
+        for c in two.beta.calls("chat.postMessage", ok=True)
+        if "New anonymous suggestion" in c.args.get("text", "")
+    ]
+    assert post.args["channel"] == B_CHANNEL
+    assert not [c for c in a_calls(two, "chat.postMessage") if "Quiet hours" in json.dumps(c.args)]
