@@ -281,8 +281,13 @@ class ControlAPI:
     GET calls[?method=], messages[?channel=], transcript, state, socket_acks. POST reset, users,
     channels, usergroups, messages, fail_next, rate_limit, workspace_rate_limit, latency,
     response_urls, trigger_ids, socket_drop or socket_envelopes (kind, payload) with a JSON
-    object of the keyword arguments of the FakeSlack (or SocketModeServer) method.
+    object of the keyword arguments of the FakeSlack (or SocketModeServer) method. POST
+    workspaces hosts another workspace (``add_workspace``); a ``team_id`` in the seeding
+    commands (users, channels, usergroups, messages, response_urls, trigger_ids) and in GET
+    calls or messages names the hosted workspace meant (default: the first).
     """
+
+    PER_WORKSPACE = ("users", "channels", "usergroups", "messages", "response_urls", "trigger_ids")
 
     def __init__(self, fake: FakeSlack) -> None:
         self.fake = fake
@@ -300,6 +305,7 @@ class ControlAPI:
             "trigger_ids": fake.new_trigger_id,
             "socket_drop": fake.sockets.drop,
             "socket_envelopes": fake.sockets.send_envelope,
+            "workspaces": lambda **args: fake.add_workspace(**args).team_id,
         }
         # the key an action's result is answered under ({"ok": true, key: result})
         self.result_keys = {
@@ -309,6 +315,7 @@ class ControlAPI:
             "response_urls": "url",
             "trigger_ids": "trigger_id",
             "socket_envelopes": "envelope_id",
+            "workspaces": "team_id",
         }
 
     def __call__(self, verb: str, command: str, query: str, body: bytes) -> Reply:
@@ -332,9 +339,10 @@ class ControlAPI:
     def query(self, command: str, params: dict[str, str]) -> dict[str, Any] | str | None:
         """A GET: what the fake recorded or holds; None for an unknown command."""
         if command == "calls":
-            return {"calls": [asdict(c) for c in self.fake.calls(params.get("method"))]}
+            calls = self.fake.calls(params.get("method"), team_id=params.get("team_id"))
+            return {"calls": [asdict(c) for c in calls]}
         if command == "messages":
-            return {"messages": self.fake.messages(params.get("channel"))}
+            return {"messages": self._hosted(params.get("team_id")).messages(params.get("channel"))}
         if command == "transcript":
             return self.fake.transcript()
         if command == "state":
@@ -348,11 +356,20 @@ class ControlAPI:
         action = self.actions.get(command)
         if action is None:
             return None
+        if command in self.PER_WORKSPACE and "team_id" in data:
+            action = getattr(self._hosted(str(data.pop("team_id"))), action.__name__)
         try:
             result = action(**data)
         except SlackError as err:
             raise ValueError(err.error) from err
         return {self.result_keys[command]: result} if command in self.result_keys else {}
+
+    def _hosted(self, team_id: str | None) -> WorkspaceHandle:
+        """The hosted workspace of ``team_id`` (None: the first); unknown: ValueError."""
+        handle = self.fake if team_id is None else self.fake.workspace(team_id)
+        if handle is None:
+            raise ValueError(f"no workspace {team_id} is hosted")
+        return handle
 
 
 def _token_of(headers: dict[str, str], body: bytes, query: str) -> str | None:

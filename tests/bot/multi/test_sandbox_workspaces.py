@@ -93,3 +93,24 @@ def test_a_response_url_is_answered_by_the_workspace_that_gave_it(
         assert answer.status == 200
     assert [c.args["text"] for c in beta.calls("response_url")] == ["only you"]
     assert fake.calls("response_url", team_id=A) == []
+
+
+def control(fake: FakeSlack, command: str, data: dict[str, object] | None = None) -> dict:
+    url = f"{fake.root_url}/_sandbox/{command}"
+    body = json.dumps(data).encode() if data is not None else None
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return dict(json.loads(answer.read()))
+
+
+def test_the_control_api_hosts_and_seeds_another_workspace(fake: FakeSlack) -> None:
+    """For a fake run in another process (``bravo sandbox``)."""
+    assert control(fake, "workspaces", {"team_id": B, "token": TOKEN_B})["team_id"] == B
+    control(fake, "users", {"team_id": B, "user_id": "UZED", "name": "zed"})
+    control(fake, "channels", {"team_id": B, "channel_id": "C0B", "name": "kudos"})
+    beta = fake.workspace(B)
+    assert beta is not None and beta.user_name("UZED") == "zed" and fake.user_name("UZED") is None
+    client(fake, TOKEN_B).chat_postMessage(channel="UZED", text="hello")
+    assert [c["team_id"] for c in control(fake, f"calls?team_id={B}")["calls"]] == [B]
+    assert control(fake, f"calls?team_id={A}")["calls"] == []
+    assert [m["text"] for m in control(fake, f"messages?team_id={B}")["messages"]] == ["hello"]
