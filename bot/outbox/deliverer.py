@@ -4,6 +4,8 @@
 workspace, one a second per channel), honours 429 ``Retry-After`` (pausing the whole workspace),
 retries server and connection errors with backoff, records every failure on the row, and never
 drops a message because Slack failed. Claims are atomic, so several processes may deliver at once.
+Each row goes with the bot token of its own workspace (``SlackSender``); a workspace with none
+fails its rows as ``not_installed``, and holds up no other.
 A claim puts its rows in doubt until their results are written (within ``ANSWERS_WITHIN`` of
 Slack's answer); a row found in doubt by a later claim (its process died, or its call got no
 answer) is first looked for in Slack (``bot.outbox.recovery``), so a crash neither loses a
