@@ -90,6 +90,10 @@ class Deps:
         calls use cases and jobs make themselves; the outbox has clients of its own."""
         return self._clients(team_id)
 
+    def installed(self, team_id: str) -> bool:
+        """Whether Bravo holds a token for the workspace (jobs skip those it does not)."""
+        return self.tokens.bot_token(team_id) is not None
+
     def _make_client(self, token: str) -> WebClient:
         return self.client if token == self.client.token else make_client(self.settings, token)
 

@@ -43,6 +43,8 @@ def run_celebrations(deps: Deps, at: datetime) -> Counter[str]:
     team_channels = _channels(deps)
     for team_id, channel_id in team_channels:
         try:
+            if not deps.installed(team_id):
+                raise NotInstalledError(team_id)
             counts[_dates_one(deps, team_id=team_id, channel_id=channel_id, at=at)] += 1
         except NotInstalledError:  # no token for it (uninstalled): nothing can be sent there
             log.info(
@@ -52,7 +54,7 @@ def run_celebrations(deps: Deps, at: datetime) -> Counter[str]:
         except Exception:  # logged; this channel is tried again at the next run
             log.exception("celebrations for %s failed", channel_id)
             counts["error"] += 1
-    for team_id in sorted({t for t, _ in team_channels}):
+    for team_id in sorted({t for t, _ in team_channels if deps.installed(t)}):
         counts.update(_milestones(deps, team_id, at))
     deps.deliverer.kick()
     return counts

@@ -74,6 +74,8 @@ def run_shoutouts(deps: Deps, at: datetime) -> Counter[str]:
     counts: Counter[str] = Counter()
     for team_id, channel_id in _channels(deps):
         try:
+            if not deps.installed(team_id):
+                raise NotInstalledError(team_id)
             outcome = _shoutout_one(deps, team_id=team_id, channel_id=channel_id, at=at)
         except NotInstalledError:  # no token for it (uninstalled): nothing can be sent there
             log.info(

@@ -5,6 +5,7 @@ jobs stay in theirs. Workspace A is the fixture's (``TEAM``), B is added beside 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -216,3 +217,24 @@ def test_a_suggestion_box_is_per_workspace(two: Two) -> None:
     ]
     assert post.args["channel"] == B_CHANNEL
     assert not [c for c in a_calls(two, "chat.postMessage") if "Quiet hours" in json.dumps(c.args)]
+
+
+def test_the_job_skips_a_workspace_whose_token_is_gone_and_serves_the_other(
+    two: Two, caplog: pytest.LogCaptureFixture
+) -> None:
+    on = "shoutouts on friday 16:00 Europe/Berlin"
+    two.a.send.slash_command("UANA", "/bravo", on, channel_id=CHANNEL)
+    two.a_reply(1)
+    two.b_command("UYAN", "/bravo", on)
+    two.b_reply(1)
+    tokens = two.a.deps.tokens
+    assert isinstance(tokens, TeamTokens)
+    del tokens.tokens[B]  # B uninstalled Bravo (its installation is gone)
+    with caplog.at_level(logging.INFO):
+        counts = jobs.run_shoutouts(two.a.deps, FRIDAY_1600_BERLIN)
+    assert counts == {"sent": 1, "not_installed": 1}
+    skipped = [r for r in caplog.records if B in r.getMessage()]
+    assert len(skipped) == 1 and "not installed" in skipped[0].getMessage()
+    deliver(two.a)
+    assert [c.args["channel"] for c in a_calls(two, "chat.postMessage")] == [CHANNEL]
+    assert two.beta.calls("chat.postMessage") == []
