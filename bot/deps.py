@@ -15,8 +15,8 @@ from slack_sdk.web import WebClient
 
 from bot.clock import Clock, utcnow
 from bot.config import WorkspaceConfig, load_config
-from bot.errors import NotInstalledError
 from bot.install.oauth import tokens_for
+from bot.outbox.clients import TeamClients
 from bot.outbox.deliverer import Deliverer
 from bot.outbox.outbox import Outbox
 from bot.outbox.recovery import Recovery
@@ -44,9 +44,12 @@ def make_client(settings: Settings, token: str | None = None) -> WebClient:
     )
 
 
-def make_delivery_client(settings: Settings) -> WebClient:
-    """The outbox decides itself when to retry, so its client does not retry in-line."""
-    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+def make_delivery_client(settings: Settings, token: str | None = None) -> WebClient:
+    """The outbox decides itself when to retry, so its client does not retry in-line.
+    ``token``: a workspace's bot token (default: ``SLACK_BOT_TOKEN``)."""
+    return WebClient(
+        token=token or settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10
+    )
 
 
 class Waker:
@@ -77,20 +80,23 @@ class Deps:
     clock: Clock = utcnow
     wake: Waker = field(default_factory=Waker)  # the scheduler attaches itself at start
     tokens: Tokens = field(default_factory=lambda: OneToken(None))
-    _clients: dict[str, WebClient] = field(default_factory=dict, repr=False, compare=False)
+    _clients: TeamClients = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_clients", TeamClients(self.tokens, self._make_client))
 
     def client_for(self, team_id: str) -> WebClient:
         """A Web API client with the workspace's own bot token (``client`` when that is the
-        environment's token: one workspace). None installed: ``NotInstalledError``."""
-        token = self.tokens.bot_token(team_id)
-        if token is None:
-            raise NotInstalledError(team_id)
-        if token == self.client.token:
-            return self.client
-        client = self._clients.get(token)
-        if client is None:
-            client = self._clients[token] = make_client(self.settings, token)
-        return client
+        environment's token: one workspace). None installed: ``NotInstalledError``. For the
+        calls use cases and jobs make themselves; the outbox has clients of its own."""
+        return self._clients(team_id)
+
+    def installed(self, team_id: str) -> bool:
+        """Whether Bravo holds a token for the workspace (jobs skip those it does not)."""
+        return self.tokens.bot_token(team_id) is not None
+
+    def _make_client(self, token: str) -> WebClient:
+        return self.client if token == self.client.token else make_client(self.settings, token)
 
     def config(self, team_id: str) -> WorkspaceConfig:
         """The workspace's settings now (its admins' choices over the environment's defaults)."""
@@ -98,24 +104,33 @@ class Deps:
 
 
 def build_deps(
-    settings: Settings, db: Database, *, clock: Clock = utcnow, work: WorkQueue | None = None
+    settings: Settings,
+    db: Database,
+    *,
+    clock: Clock = utcnow,
+    work: WorkQueue | None = None,
+    tokens: Tokens | None = None,
 ) -> Deps:
+    """``tokens``: whose token each workspace's calls go with (default: ``SLACK_BOT_TOKEN`` for
+    every call, one workspace; with OAuth, each installation's, from Bravo's database). Every
+    client made here asks it, per call, per workspace."""
+    tokens = tokens or tokens_for(settings, db, clock)  # bot.install: one token, or OAuth's
     client = make_client(settings)
-    delivery_client = make_delivery_client(settings)
-    sender = SlackSender(delivery_client)
+    clients = TeamClients(tokens, lambda token: make_client(settings, token))
+    deliveries = TeamClients(tokens, lambda token: make_delivery_client(settings, token))
     return Deps(
         settings=settings,
         db=db,
         client=client,
-        directory=UserDirectory(db, client),
+        directory=UserDirectory(db, clients),
         deliverer=Deliverer(
             db,
-            sender,
+            SlackSender(deliveries),
             clock=clock,
             posts_per_minute=settings.posts_per_minute,
-            recovery=Recovery(delivery_client),
+            recovery=Recovery(deliveries),
         ),
         work=work or WorkQueue(),
         clock=clock,
-        tokens=tokens_for(settings, db, clock),  # bot.install: one token, or OAuth's
+        tokens=tokens,
     )

@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import WebClient
 
 from bot.errors import UnknownUserGroupError
+from bot.outbox.clients import ClientFor, one_client
 from storage import users as user_store
 from storage.db import Database
 from storage.models import SlackUser
@@ -81,9 +82,12 @@ def workspace_people(client: WebClient) -> Iterator[list[Person]]:
 
 
 class UserDirectory:
-    def __init__(self, db: Database, client: WebClient) -> None:
+    """People as Slack says they are, asked of each workspace with its own token (``clients``:
+    the client of each workspace, ``bot.outbox.clients.TeamClients``; or one client for all)."""
+
+    def __init__(self, db: Database, clients: WebClient | ClientFor) -> None:
         self._db = db
-        self._client = client
+        self._client_for = one_client(clients) if isinstance(clients, WebClient) else clients
 
     def people(
         self,
@@ -112,7 +116,7 @@ class UserDirectory:
             if uid in found:
                 continue
             try:
-                person = self._fetch(uid)
+                person = self._fetch(team_id, uid)
             except SlackApiError:
                 if uid not in stale:
                     raise
@@ -133,7 +137,7 @@ class UserDirectory:
         read is kept and the caller looks the rest up one by one."""
         found: dict[str, Person] = {}
         try:
-            for page in workspace_people(self._client):
+            for page in workspace_people(self._client_for(team_id)):
                 self._remember(team_id, page, now)
                 found.update((p.user_id, p) for p in page if p.user_id in wanted)
         except SlackApiError as err:
@@ -174,21 +178,23 @@ class UserDirectory:
     def person(self, *, team_id: str, user_id: str, now: datetime) -> Person:
         return self.people(team_id=team_id, user_ids=[user_id], now=now)[user_id]
 
-    def _fetch(self, user_id: str) -> Person:
+    def _fetch(self, team_id: str, user_id: str) -> Person:
         try:
-            response = self._client.users_info(user=user_id)
+            response = self._client_for(team_id).users_info(user=user_id)
         except SlackApiError as err:
             if err.response.get("error") in {"user_not_found", "user_not_visible"}:
                 return Person(user_id, known=False)
             raise
         return person_from_slack(response["user"])
 
-    def group_members(self, group_ids: Iterable[str]) -> list[str]:
+    def group_members(self, group_ids: Iterable[str], *, team_id: str) -> list[str]:
+        """The members of the workspace's user groups (each once, in order)."""
         members: list[str] = []
         missing: list[str] = []
+        client = self._client_for(team_id)
         for gid in group_ids:
             try:
-                response = self._client.usergroups_users_list(usergroup=gid)
+                response = client.usergroups_users_list(usergroup=gid)
             except SlackApiError as err:
                 if err.response.get("error") in {"no_such_subteam", "subteam_not_found"}:
                     missing.append(gid)

@@ -20,7 +20,9 @@ from bot.errors import error_text
 from bot.install.oauth import NOT_INSTALLED, StoreAuthorize, oauth_flow
 from bot.install.tokens import StoreTokens
 from bot.payload import UnreadableError, envelope_problem, shape_problem
+from bot.tokens import OneToken
 from handlers import register_all
+from handlers.authorize import authorize_for, tokenless
 from handlers.common import apologise, clean_inputs, ephemeral, with_deps
 from handlers.home import mark_actor
 from handlers.stale import register_stale
@@ -30,14 +32,17 @@ log = logging.getLogger(__name__)
 
 def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> App:
     settings = deps.settings
+    one_token = isinstance(deps.tokens, OneToken)  # self-hosting: every request with it
+    access: dict[str, Any] = {"authorize": None if one_token else authorize_for(deps)}
+    access.update(_installed_by_oauth(deps))  # OAuth: Bolt's flow, authorised by the store
     app = App(
-        client=deps.client,
+        client=deps.client if one_token else tokenless(deps.client),
         signing_secret=settings.slack_signing_secret if http else None,
         request_verification_enabled=http,
         token_verification_enabled=verify_token,
         process_before_response=True,
         logger=logging.getLogger("bravo.bolt"),
-        **_installed_by_oauth(deps),
+        **access,
     )
     app.use(readable_requests)
     app.use(clean_inputs)

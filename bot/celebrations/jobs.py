@@ -20,6 +20,7 @@ from bot.celebrations import messages
 from bot.celebrations.dates import CELEBRATE_AT, dates_to_celebrate
 from bot.celebrations.service import Reached, milestone_words, milestones_in_channel
 from bot.deps import Deps
+from bot.errors import NotInstalledError
 from bot.outbox.scheduled import send_once
 from bot.users import zone_or_utc
 from storage import shoutouts as channels
@@ -42,11 +43,18 @@ def run_celebrations(deps: Deps, at: datetime) -> Counter[str]:
     team_channels = _channels(deps)
     for team_id, channel_id in team_channels:
         try:
+            if not deps.installed(team_id):
+                raise NotInstalledError(team_id)
             counts[_dates_one(deps, team_id=team_id, channel_id=channel_id, at=at)] += 1
+        except NotInstalledError:  # no token for it (uninstalled): nothing can be sent there
+            log.info(
+                "celebrations for %s skipped: Bravo is not installed in %s", channel_id, team_id
+            )
+            counts["not_installed"] += 1
         except Exception:  # logged; this channel is tried again at the next run
             log.exception("celebrations for %s failed", channel_id)
             counts["error"] += 1
-    for team_id in sorted({t for t, _ in team_channels}):
+    for team_id in sorted({t for t, _ in team_channels if deps.installed(t)}):
         counts.update(_milestones(deps, team_id, at))
     deps.deliverer.kick()
     return counts

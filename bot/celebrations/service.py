@@ -108,7 +108,7 @@ def set_milestones_where(deps: Deps, *, team_id: str, user_id: str, where: Miles
 
 def check_admin(deps: Deps, team_id: str, user_id: str) -> None:
     """Only admins import everyone's dates (Slack is asked now: ``bot.admins``)."""
-    if not is_admin(deps.client, deps.config(team_id), user_id):
+    if not is_admin(deps.client_for(team_id), deps.config(team_id), user_id):
         raise AdminOnlyError()
 
 

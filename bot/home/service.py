@@ -21,6 +21,7 @@ from bot.admins import looks_admin
 from bot.celebrations import service as celebrations
 from bot.config import WorkspaceConfig
 from bot.deps import Deps
+from bot.errors import NotInstalledError
 from bot.goals import service as goals
 from bot.goals.ids import MenuVerb
 from bot.home import ids
@@ -83,7 +84,9 @@ def read_home(deps: Deps, team_id: str, user_id: str) -> HomeData:
     config = deps.config(team_id)
     # Whether to show the settings section: a glance, remembered a few minutes (the settings
     # themselves ask Slack again when opened and when saved).
-    admin = _admin_summary(config) if looks_admin(deps.client, config, user_id) else None
+    admin = (
+        _admin_summary(config) if looks_admin(deps.client_for(team_id), config, user_id) else None
+    )
     with deps.db.read() as session:
         stats = kudos.stats_in(
             deps, session, team_id=team_id, person=person, kudos_rules=config.kudos
@@ -236,7 +239,7 @@ def publish(
         _published(deps, team_id, user_id, digest, upto)
         return False
     try:
-        deps.client.views_publish(user_id=user_id, view=view)
+        deps.client_for(team_id).views_publish(user_id=user_id, view=view)
     except SlackApiError as err:
         log.warning("views.publish failed for a home: %s", err.response.get("error"))
         digest = ""
@@ -288,6 +291,13 @@ def refresh_due(deps: Deps, at: datetime) -> dict[str, int]:
                 dirty_at=row.dirty_at,
                 last_hash=row.published_hash,
             )
+        except NotInstalledError:  # no token for it (uninstalled): nothing can be sent there
+            log.info(
+                "home of %s not refreshed: Bravo is not installed in %s", row.user_id, row.team_id
+            )
+            _published(deps, row.team_id, row.user_id, "", row.dirty_at)
+            counts["failed"] += 1
+            continue
         except Exception:  # one home that cannot be built or sent does not hold up the rest
             log.exception("could not refresh a home")
             _published(deps, row.team_id, row.user_id, "", row.dirty_at)

@@ -84,22 +84,24 @@ def modal_gift(
 CANNOT_POST = ("channel_not_found", "not_in_channel", "is_archived")
 
 
-def where_to_post(deps: Deps, channel_id: str | None, kudos_channel: str | None) -> Place:
+def where_to_post(
+    deps: Deps, team_id: str, channel_id: str | None, kudos_channel: str | None
+) -> Place:
     """Where a kudos given in ``channel_id`` is really posted: the workspace's kudos channel if
     it has one, else the channel it was given in, if Bravo is in it and it is not archived;
     else nowhere (a DM, or a channel Bravo cannot post in): the recipients hear by DM."""
     wanted = kudos_channel or channel_id
     if not wanted or wanted.startswith("D"):
         return Place(None)
-    if why := _cannot_post_in(deps, wanted):
+    if why := _cannot_post_in(deps, team_id, wanted):
         return Place(None, passed_over=wanted, why=why)
     return Place(wanted)
 
 
-def _cannot_post_in(deps: Deps, channel_id: str) -> str:
+def _cannot_post_in(deps: Deps, team_id: str, channel_id: str) -> str:
     """Why Bravo cannot post in ``channel_id`` ("" when it can, or when Slack can't say)."""
     try:
-        info = deps.client.conversations_info(channel=channel_id).get("channel") or {}
+        info = deps.client_for(team_id).conversations_info(channel=channel_id).get("channel") or {}
     except SlackApiError as err:
         error = str(err.response.get("error", ""))
         return error if error in CANNOT_POST else ""
@@ -116,7 +118,11 @@ def give(deps: Deps, gift: Gift) -> KudosResult | None:
     now = deps.clock()
     policy = deps.config(gift.team_id).kudos  # the workspace's rules, as of now
     from_groups = (
-        [u for u in deps.directory.group_members(gift.group_ids) if u not in gift.user_ids]
+        [
+            u
+            for u in deps.directory.group_members(gift.group_ids, team_id=gift.team_id)
+            if u not in gift.user_ids
+        ]
         if gift.group_ids
         else []
     )
@@ -129,7 +135,7 @@ def give(deps: Deps, gift: Gift) -> KudosResult | None:
     recipients = [people[u] for u in named] + [
         p for p in (people[u] for u in from_groups) if is_teammate(p) and p.user_id != gift.giver_id
     ]
-    place = where_to_post(deps, gift.channel_id, policy.kudos_channel)
+    place = where_to_post(deps, gift.team_id, gift.channel_id, policy.kudos_channel)
     with deps.db.write() as session:
         if not events.first_delivery(
             session=session, team_id=gift.team_id, event_id=gift.event_id, now=now
@@ -320,7 +326,7 @@ def history(
         left = person.deleted
         with deps.db.read() as session:
             seen = kudos_history.channels_of(session, team_id=team_id, user_id=subject)
-        channels = public_channels(deps, seen)
+        channels = public_channels(deps, team_id, seen)
     ask = HistoryAsk(subject, viewer_id, scope, direction, mark)
     with deps.db.read() as session:
         return kudos_history.read_page(
@@ -328,14 +334,16 @@ def history(
         )
 
 
-def public_channels(deps: Deps, channel_ids: list[str]) -> tuple[str, ...]:
+def public_channels(deps: Deps, team_id: str, channel_ids: list[str]) -> tuple[str, ...]:
     """Those of ``channel_ids`` anyone in the workspace can read and Bravo is in (so a kudos
     given there was posted there): one conversations.info each. A channel Slack will not
     describe (deleted, private without Bravo, Slack in trouble) counts as not public."""
     public: list[str] = []
     for channel_id in channel_ids:
         try:
-            info = deps.client.conversations_info(channel=channel_id).get("channel") or {}
+            info = (
+                deps.client_for(team_id).conversations_info(channel=channel_id).get("channel") or {}
+            )
         except SlackApiError as err:
             log.info("history: %s not described: %s", channel_id, err.response.get("error"))
             continue

@@ -4,6 +4,8 @@
 workspace, one a second per channel), honours 429 ``Retry-After`` (pausing the whole workspace),
 retries server and connection errors with backoff, records every failure on the row, and never
 drops a message because Slack failed. Claims are atomic, so several processes may deliver at once.
+Each row goes with the bot token of its own workspace (``SlackSender``); a workspace with none
+fails its rows as ``not_installed``, and holds up no other.
 A claim puts its rows in doubt until their results are written (within ``ANSWERS_WITHIN`` of
 Slack's answer); a row found in doubt by a later claim (its process died, or its call got no
 answer) is first looked for in Slack (``bot.outbox.recovery``), so a crash neither loses a
@@ -16,7 +18,6 @@ import heapq
 import itertools
 import json
 import logging
-import math
 import threading
 import time
 from collections.abc import Callable
@@ -28,9 +29,11 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.clock import Clock, utcnow
+from bot.outbox.clients import NOT_INSTALLED
 from bot.outbox.envelope import SlackMethod, paced
 from bot.outbox.outbox import Outbox
-from bot.outbox.pacer import CHANNEL_SPACING, PACE_MARGIN, PACING_BURST, Pacer
+from bot.outbox.pacer import CHANNEL_SPACING, PACE_MARGIN, PACING_BURST, Pacer, senders_for
+from bot.outbox.pacer import SENDERS as SENDERS
 from bot.outbox.recovery import Claimant, Recovery, free_dead_claims, tag
 from bot.outbox.render import delivery_failed_dm
 from bot.outbox.sender import Outcome, SlackSender
@@ -56,11 +59,6 @@ WRITE_EVERY = 20
 # wait for it: at 100 posts a second a 100-row claim would hold them back 100-150 ms.
 CLAIM_BATCH = 20
 MAX_HELD = 2_000
-# Web API calls in flight at once: Slack takes 100-300 ms to answer, so one at a time would not
-# even reach the default pace of 300 a minute; at a faster pace, more (``senders_for``).
-SENDERS = 4
-MAX_SENDERS = 32
-SLACK_LATENCY = 0.3  # seconds: a slow answer from Slack, which the senders must keep up with
 # With nothing more to claim (the queue is empty, or every workspace's pace is booked up), the
 # queue is read again this often; ``kick`` (a commit that queued something) reads it at once.
 LOOK_EVERY = 0.05
@@ -71,13 +69,6 @@ LOOK_AGAIN = timedelta(seconds=30)  # Slack could not say whether a row in doubt
 WAKE_SLACK = 0.002  # sleep a hair past a slot, so the row is due when we look
 PACING_NOTE = "waiting for a sending slot (pacing)"
 PAUSED_NOTE = "waiting: Slack rate limited this workspace"
-
-
-def senders_for(posts_per_minute: int) -> int:
-    """Calls in flight that keep up with the pace when Slack takes ``SLACK_LATENCY`` to
-    answer (at least ``SENDERS``, at most ``MAX_SENDERS``)."""
-    needed = math.ceil(posts_per_minute / 60 * SLACK_LATENCY)
-    return min(MAX_SENDERS, max(SENDERS, needed))
 
 
 @dataclass(order=True)
@@ -391,7 +382,7 @@ class Deliverer:
         if since is None or since >= claimed_at or self._recovery is None:
             return False
         payload = json.loads(row.payload)
-        found = self._recovery.find(row.id or 0, row.method, payload, since)
+        found = self._recovery.find(row.id or 0, row.method, payload, since, row.team_id)
         if found.found:
             log.info("outbox row %s was in Slack already (%s %s)", row.id, found.channel, found.ts)
             where = {"channel": found.channel, "ts": found.ts}
@@ -457,11 +448,12 @@ class Deliverer:
         if row.method == SlackMethod.POST:
             payload = tag(payload, row.id or 0)  # so that it can be found after a crash
         if self._senders == 1:
-            self._handle(row, self._sender.call(row.method, payload))
+            self._handle(row, self._sender.call(row.method, payload, row.team_id))
             return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self._senders, thread_name_prefix="bravo-send")
-        self._in_flight[self._pool.submit(self._sender.call, row.method, payload)] = row
+        call = self._pool.submit(self._sender.call, row.method, payload, row.team_id)
+        self._in_flight[call] = row
 
     def _settle(self, *, until: int) -> None:
         """Handle finished calls; wait while more than ``until`` are still in flight."""
@@ -542,7 +534,7 @@ class Deliverer:
         self._results.append(
             store.result(row.id or 0, status, now, error=error, channel=channel, ts=ts)
         )
-        if status == OutboxStatus.FAILED and row.notify_user:
+        if status == OutboxStatus.FAILED and row.notify_user and error != NOT_INSTALLED:
             self._writes.append(lambda s: self._notify_failure(s, row, error or "unknown", now))
 
     def _notify_failure(self, session: Session, row: OutboxRow, error: str, now: datetime) -> None:

@@ -17,6 +17,18 @@ PACING_BURST = 3
 # A little over Slack's one message a second per channel, so network jitter cannot make two posts
 # look closer together than that when they arrive.
 CHANNEL_SPACING = 1.05
+# Web API calls in flight at once: Slack takes 100-300 ms to answer, so one at a time would not
+# even reach the default pace of 300 a minute; at a faster pace, more (``senders_for``).
+SENDERS = 4
+MAX_SENDERS = 32
+SLACK_LATENCY = 0.3  # seconds: a slow answer from Slack, which the senders must keep up with
+
+
+def senders_for(posts_per_minute: int) -> int:
+    """Calls in flight that keep up with the pace when Slack takes ``SLACK_LATENCY`` to
+    answer (at least ``SENDERS``, at most ``MAX_SENDERS``)."""
+    needed = math.ceil(posts_per_minute / 60 * SLACK_LATENCY)
+    return min(MAX_SENDERS, max(SENDERS, needed))
 
 
 @dataclass

@@ -29,6 +29,8 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import WebClient
 
+from bot.errors import NotInstalledError
+from bot.outbox.clients import NOT_INSTALLED, ClientFor, one_client
 from bot.outbox.envelope import SlackMethod
 from storage import outbox as store
 from storage.db import Database
@@ -82,21 +84,27 @@ _RUNS: dict[int, str] = {}  # pid -> this run's claimant name (Claimant.name)
 
 
 class Recovery:
-    """Looks for rows in doubt in Slack (see the module's docstring)."""
+    """Looks for rows in doubt in Slack (see the module's docstring), with the token of the
+    row's workspace (``clients``: as ``SlackSender`` takes them)."""
 
-    def __init__(self, client: WebClient) -> None:
-        self.client = client
+    def __init__(self, clients: WebClient | ClientFor) -> None:
+        self.client_for = one_client(clients) if isinstance(clients, WebClient) else clients
 
-    def find(self, row_id: int, method: str, payload: dict[str, Any], since: datetime) -> Lookup:
+    def find(
+        self, row_id: int, method: str, payload: dict[str, Any], since: datetime, team_id: str = ""
+    ) -> Lookup:
         if not looked_up(method):
             return NOT_FOUND
         try:
-            channel = self._channel(str(payload.get("channel") or ""))
+            client = self.client_for(team_id)
+            channel = _channel(client, str(payload.get("channel") or ""))
             oldest = f"{(since - CLOCK_MARGIN).timestamp():.6f}"
             if method == SlackMethod.UPLOAD:
-                return self._search(channel, oldest, None, lambda m: _has_file(m, payload))
+                return _search(client, channel, oldest, None, lambda m: _has_file(m, payload))
             thread = payload.get("thread_ts")
-            return self._search(channel, oldest, thread, lambda m: tagged(m, row_id))
+            return _search(client, channel, oldest, thread, lambda m: tagged(m, row_id))
+        except NotInstalledError:  # cannot be known; sending it fails the same way
+            return Lookup(False, error=NOT_INSTALLED)
         except SlackApiError as err:
             status = err.response.status_code
             error = str(err.response.get("error") or f"http_{status}")
@@ -104,36 +112,38 @@ class Recovery:
         except (OSError, TimeoutError) as err:
             return Lookup(False, error=f"connection: {err}", transient=True)
 
-    def _channel(self, channel: str) -> str:
-        """A DM given as a person's id is read through its D... channel."""
-        if channel[:1] in ("U", "W"):
-            opened = self.client.conversations_open(users=channel)
-            return str(opened["channel"]["id"])
-        return channel
 
-    def _search(self, channel: str, oldest: str, thread: Any, match: Any) -> Lookup:
-        cursor = None
-        for _ in range(MAX_PAGES):
-            args: dict[str, Any] = {
-                "channel": channel,
-                "oldest": oldest,
-                "limit": PAGE,
-                "include_all_metadata": True,
-            }
-            if cursor:
-                args["cursor"] = cursor
-            if thread:
-                page = self.client.conversations_replies(ts=str(thread), **args)
-            else:
-                page = self.client.conversations_history(**args)
-            for message in page.get("messages") or []:
-                if match(message):
-                    return Lookup(True, channel=channel, ts=str(message.get("ts")))
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                return NOT_FOUND
-        log.warning("outbox recovery: more than %d messages in %s since %s", PAGE, channel, oldest)
-        return NOT_FOUND
+def _channel(client: WebClient, channel: str) -> str:
+    """A DM given as a person's id is read through its D... channel."""
+    if channel[:1] in ("U", "W"):
+        opened = client.conversations_open(users=channel)
+        return str(opened["channel"]["id"])
+    return channel
+
+
+def _search(client: WebClient, channel: str, oldest: str, thread: Any, match: Any) -> Lookup:
+    cursor = None
+    for _ in range(MAX_PAGES):
+        args: dict[str, Any] = {
+            "channel": channel,
+            "oldest": oldest,
+            "limit": PAGE,
+            "include_all_metadata": True,
+        }
+        if cursor:
+            args["cursor"] = cursor
+        if thread:
+            page = client.conversations_replies(ts=str(thread), **args)
+        else:
+            page = client.conversations_history(**args)
+        for message in page.get("messages") or []:
+            if match(message):
+                return Lookup(True, channel=channel, ts=str(message.get("ts")))
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return NOT_FOUND
+    log.warning("outbox recovery: more than %d messages in %s since %s", PAGE, channel, oldest)
+    return NOT_FOUND
 
 
 def _has_file(message: dict[str, Any], payload: dict[str, Any]) -> bool:

@@ -8,6 +8,8 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import WebClient
 
+from bot.errors import NotInstalledError
+from bot.outbox.clients import NOT_INSTALLED, ClientFor, one_client
 from bot.outbox.envelope import SlackMethod
 from bot.outbox.uploads import upload
 
@@ -32,17 +34,25 @@ class Outcome:
 
 
 class SlackSender:
-    """Makes one Web API call and says what happened; never raises for Slack's answers."""
+    """Makes one Web API call, with the token of the workspace it is for, and says what
+    happened; never raises for Slack's answers. ``clients``: the client of each workspace
+    (``bot.outbox.clients.TeamClients``), or one client for every call."""
 
-    def __init__(self, client: WebClient) -> None:
-        self.client = client
+    def __init__(self, clients: WebClient | ClientFor) -> None:
+        self.client_for = one_client(clients) if isinstance(clients, WebClient) else clients
 
-    def call(self, method: str, payload: dict[str, Any]) -> Outcome:
+    def call(self, method: str, payload: dict[str, Any], team_id: str = "") -> Outcome:
+        try:
+            client = self.client_for(team_id)
+        except NotInstalledError:  # final: nothing can be sent there until it is installed
+            return Outcome(False, error=NOT_INSTALLED)
+        except Exception as err:  # the token could not be read (the database): later
+            return Outcome(False, transient=True, error=f"token: {type(err).__name__}")
         try:
             if method == SlackMethod.UPLOAD:
-                response = upload(self.client, payload)
+                response = upload(client, payload)
             else:
-                response = self.client.api_call(method, json=payload)
+                response = client.api_call(method, json=payload)
             return Outcome(True, dict(response.data) if isinstance(response.data, dict) else {})
         except SlackApiError as err:
             status = err.response.status_code

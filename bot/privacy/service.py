@@ -112,7 +112,7 @@ def send_export(deps: Deps, team_id: str, user_id: str, request_key: str) -> boo
     """Build the export and queue its two files to the person's DM. False when this request
     (``request_key``: the command's trigger id) was already sent."""
     export = export_person(deps, team_id, user_id)
-    dm = deps.client.conversations_open(users=user_id)["channel"]["id"]
+    dm = deps.client_for(team_id).conversations_open(users=user_id)["channel"]["id"]
     day = deps.clock().date().isoformat()
     files = [
         ("bravo-export.json", f"Everything Bravo holds about you ({day})", export.json_bytes),
@@ -191,7 +191,7 @@ def forget(deps: Deps, *, team_id: str, asked_by: str, mode: str, user_id: str) 
 
 def is_bravo_admin(deps: Deps, team_id: str, user_id: str) -> bool:
     """The one place this room asks who is an admin (the workspace's own admins included)."""
-    return admins.is_admin(deps.client, deps.config(team_id), user_id)
+    return admins.is_admin(deps.client_for(team_id), deps.config(team_id), user_id)
 
 
 def check_can_forget(deps: Deps, *, team_id: str, admin_id: str, user_id: str) -> None:
@@ -201,7 +201,7 @@ def check_can_forget(deps: Deps, *, team_id: str, admin_id: str, user_id: str) -
     if not is_bravo_admin(deps, team_id, admin_id):
         raise ForgetNotAdminError()
     try:
-        user = deps.client.users_info(user=user_id)["user"]
+        user = deps.client_for(team_id).users_info(user=user_id)["user"]
     except SlackApiError as err:
         if err.response.get("error") != "user_not_found":
             raise  # Slack could not say (an outage): the apology, not a wrong answer

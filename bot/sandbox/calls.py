@@ -25,6 +25,7 @@ class Call:
     at: float
     warnings: list[str] = field(default_factory=list)
     context: dict[str, Any] = field(default_factory=dict)
+    team_id: str = ""  # the workspace the call was answered for (its token's)
 
     @property
     def ok(self) -> bool:
@@ -62,6 +63,8 @@ class CallLog:
         response: dict[str, Any],
         status: int,
         ctx: CallContext | None = None,
+        *,
+        team_id: str = "",
     ) -> None:
         ctx = ctx or CallContext()
         self._calls.append(
@@ -73,6 +76,7 @@ class CallLog:
                 at=time.time(),
                 warnings=list(ctx.warnings),
                 context=dict(ctx.context),
+                team_id=team_id,
             )
         )
 

@@ -21,7 +21,6 @@ command line.
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import signal
 import threading
@@ -29,26 +28,31 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from bot.sandbox.api import oauth
-from bot.sandbox.api.conversations import channel_json
-from bot.sandbox.api.response_url import new_response_url
-from bot.sandbox.api.users import user_json
-from bot.sandbox.api.views import new_trigger_id
-from bot.sandbox.calls import Call, CallLog, SlackError, summarize
+from bot.sandbox.api.files import UPLOAD_PATH
+from bot.sandbox.api.response_url import RESPONSE_PATH
+from bot.sandbox.args import parse_request_args
+from bot.sandbox.calls import Call, CallLog, SlackError
 from bot.sandbox.faults import Faults
+from bot.sandbox.hosted import TeamLog, WorkspaceHandle
 from bot.sandbox.http import HttpServer, Reply
-from bot.sandbox.routes import Routes
+from bot.sandbox.routes import API_PATH, Routes
 from bot.sandbox.socket_mode import SocketModeServer
 from bot.sandbox.state import Workspace
-from bot.sandbox.transcript import render_transcript
 
-__all__ = ["Call", "FakeSlack", "main", "serve"]
+__all__ = ["Call", "FakeSlack", "WorkspaceHandle", "main", "serve"]
+WORKSPACE_IDS = 10_000_000  # ids (files, views...) each hosted workspace numbers apart
 
 
-class FakeSlack:
-    """The fake Slack Web API. Thread-safe: every state change happens under one lock."""
+class FakeSlack(WorkspaceHandle):
+    """The fake Slack Web API. Thread-safe: every state change happens under one lock.
+
+    It hosts one workspace (the keyword arguments), and more with ``add_workspace``; each Web
+    API call is answered by the workspace its token belongs to (an unknown token: invalid_auth;
+    a revoked one: token_revoked). The seeding and reading methods of ``FakeSlack`` itself are
+    those of its first workspace; ``calls`` and ``reset`` span them all."""
 
     def __init__(
         self,
@@ -65,11 +69,32 @@ class FakeSlack:
         trigger_ttl: float = 3.0,
         app_token: str = "xapp-sandbox",
     ) -> None:
-        self._lock = threading.RLock()
+        lock = threading.RLock()
         self.app_token = app_token
         self.sockets = SocketModeServer()
         self._http = HttpServer(port, self.handle_http)
-        self._workspace = Workspace(
+        self._ts_start, self._trigger_ttl = ts_start, trigger_ttl
+        workspace = self._new_workspace(
+            token, team_id, bot_user_id, bot_id, app_id, team_name, team_domain, 0
+        )
+        super().__init__(workspace, lock, CallLog())
+        self._faults = Faults()
+        self._control = ControlAPI(self)
+        self._hosted: dict[str, tuple[WorkspaceHandle, Routes]] = {}  # by token
+        self._host(self)
+
+    def _new_workspace(
+        self,
+        token: str,
+        team_id: str,
+        bot_user_id: str,
+        bot_id: str,
+        app_id: str,
+        team_name: str,
+        team_domain: str,
+        number: int,
+    ) -> Workspace:
+        return Workspace(
             root_url=f"http://127.0.0.1:{self._http.port}",
             token=token,
             team_id=team_id,
@@ -78,65 +103,65 @@ class FakeSlack:
             app_id=app_id,
             team_name=team_name,
             team_domain=team_domain,
-            ts_start=int(time.time()) if ts_start is None else ts_start,
-            trigger_ttl=trigger_ttl,
-            wall_clock=ts_start is None,
-        )
-        self._faults = Faults()
-        self._log = CallLog()
-        control = ControlAPI(self)
-        self._routes = Routes(
-            self._workspace, self._faults, self._log, self._lock, control, self._socket_url
+            ts_start=int(time.time()) if self._ts_start is None else self._ts_start,
+            trigger_ttl=self._trigger_ttl,
+            wall_clock=self._ts_start is None,
+            id_start=1 + number * WORKSPACE_IDS,
         )
 
-    # ---- who the fake is -------------------------------------------------------------------
+    def _host(self, handle: WorkspaceHandle) -> None:
+        log = TeamLog(self._log, handle.team_id)
+        routes = Routes(
+            handle._workspace, self._faults, log, self._lock, self._control, self._socket_url
+        )
+        self._hosted[handle.token] = (handle, routes)
 
-    @property
-    def token(self) -> str:
-        return self._workspace.token
+    # ---- several workspaces ----------------------------------------------------------------
 
-    @property
-    def team_id(self) -> str:
-        return self._workspace.team_id
+    def add_workspace(
+        self,
+        team_id: str,
+        *,
+        token: str,
+        bot_user_id: str = "UBRAVO",
+        bot_id: str = "B0BRAVO",
+        team_name: str | None = None,
+        team_domain: str | None = None,
+    ) -> WorkspaceHandle:
+        """Host another workspace with the app installed (its bot user added); returns its
+        handle, to seed it and read what the bot did there."""
+        with self._lock:
+            if token in self._hosted or any(h.team_id == team_id for h in self.hosted()):
+                raise ValueError(f"a workspace with token or team {team_id} is hosted already")
+            name = team_name or team_id
+            workspace = self._new_workspace(
+                token, team_id, bot_user_id, bot_id, self.app_id, name,
+                team_domain or team_id.lower(), len(self._hosted),
+            )  # fmt: skip
+            handle = WorkspaceHandle(workspace, self._lock, self._log)
+            self._host(handle)
+            return handle
 
-    @property
-    def bot_user_id(self) -> str:
-        return self._workspace.bot_user_id
+    def hosted(self) -> list[WorkspaceHandle]:
+        """Every workspace the fake hosts, the first one first."""
+        with self._lock:
+            return [handle for handle, _ in self._hosted.values()]
 
-    @property
-    def bot_id(self) -> str:
-        return self._workspace.bot_id
+    def workspace(self, team_id: str) -> WorkspaceHandle | None:
+        """The hosted workspace with this team id, if any."""
+        return next((h for h in self.hosted() if h.team_id == team_id), None)
 
-    @property
-    def app_id(self) -> str:
-        return self._workspace.app_id
-
-    @property
-    def team_name(self) -> str:
-        return self._workspace.team_name
-
-    @property
-    def team_domain(self) -> str:
-        return self._workspace.team_domain
-
-    @property
-    def trigger_ttl(self) -> float:
-        return self._workspace.trigger_ttl
+    def workspace_for_token(self, token: str | None) -> WorkspaceHandle | None:
+        """The hosted workspace whose bot token this is (revoked or not), if any."""
+        with self._lock:
+            found = self._hosted.get(token or "")
+            return found[0] if found else None
 
     # ---- lifecycle -------------------------------------------------------------------------
 
     @property
     def port(self) -> int:
         return self._http.port
-
-    @property
-    def root_url(self) -> str:
-        return self._workspace.root_url
-
-    @property
-    def base_url(self) -> str:
-        """What slack_sdk's WebClient(base_url=...) takes."""
-        return f"{self.root_url}/api/"
 
     def start(self) -> FakeSlack:
         self._http.start()
@@ -164,112 +189,31 @@ class FakeSlack:
         self.stop()
 
     def handle_http(self, verb: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
-        """Answer one HTTP request (called from the server threads)."""
-        return self._routes(verb, path, headers, body)
-
-    # ---- workspace seeding -----------------------------------------------------------------
-
-    def add_user(
-        self,
-        user_id: str,
-        name: str,
-        *,
-        tz: str = "America/New_York",
-        is_bot: bool = False,
-        deleted: bool = False,
-        real_name: str | None = None,
-        is_admin: bool = False,
-        is_owner: bool = False,
-    ) -> dict[str, Any]:
-        """Add or replace a member of the workspace; returns the users.info shape."""
+        """Answer one HTTP request (called from the server threads), as the workspace it is
+        for: the one its token names (a Web API call), or the one that handed out its
+        response URL or upload URL; anything else, the first."""
+        route = unquote(urlsplit(path).path)
         with self._lock:
-            self._workspace.add_user(
-                user_id,
-                name,
-                tz=tz,
-                is_bot=is_bot,
-                deleted=deleted,
-                real_name=real_name,
-                is_admin=is_admin,
-                is_owner=is_owner,
-            )
-            return user_json(self._workspace, user_id)
+            hosted = list(self._hosted.values())
+        found = hosted[0]
+        if route.startswith(API_PATH):
+            token = _token_of(headers, body, urlsplit(path).query)
+            found = next((h for h in hosted if h[0].token == token), found)
+            if found[0].revoked and found[0].token == token:
+                return self._refuse_revoked(found[0], route[len(API_PATH) :])
+        elif route.startswith(RESPONSE_PATH):
+            url_id = route[len(RESPONSE_PATH) :]
+            found = next((h for h in hosted if url_id in h[0]._workspace.response_urls), found)
+        elif route.startswith(UPLOAD_PATH):
+            file_id = route[len(UPLOAD_PATH) :]
+            found = next((h for h in hosted if file_id in h[0]._workspace.files), found)
+        return found[1](verb, path, headers, body)
 
-    def add_channel(
-        self,
-        channel_id: str,
-        name: str,
-        *,
-        members: Iterable[str] = (),
-        is_archived: bool = False,
-        is_private: bool = False,
-        creator: str = "",
-    ) -> dict[str, Any]:
-        """Add or replace a channel; the bot is in it when bot_user_id is among `members`."""
+    def _refuse_revoked(self, handle: WorkspaceHandle, method: str) -> Reply:
+        data = {"ok": False, "error": "token_revoked"}
         with self._lock:
-            self._workspace.add_channel(
-                channel_id,
-                name,
-                members=members,
-                is_archived=is_archived,
-                is_private=is_private,
-                creator=creator,
-            )
-            return channel_json(self._workspace, channel_id)
-
-    def add_usergroup(self, group_id: str, handle: str, members: Iterable[str]) -> None:
-        with self._lock:
-            self._workspace.add_usergroup(group_id, handle, members)
-
-    def add_message(
-        self,
-        channel_id: str,
-        user_id: str,
-        text: str,
-        *,
-        ts: str | None = None,
-        thread_ts: str | None = None,
-    ) -> dict[str, Any]:
-        """Seed a message written by a person (for shortcuts, reactions, cant_update_message)."""
-        with self._lock:
-            message = self._workspace.add_message(
-                channel_id, user_id, text, ts=ts, thread_ts=thread_ts
-            )
-            return copy.deepcopy(message)
-
-    def archive_channel(self, channel_id: str) -> None:
-        with self._lock:
-            self._workspace.archive_channel(channel_id)
-
-    def user_name(self, user_id: str) -> str | None:
-        with self._lock:
-            return self._workspace.user_name(user_id)
-
-    def channel_name(self, channel_id: str) -> str | None:
-        """A channel's name; "directmessage" for a DM with the app, as slash commands say."""
-        with self._lock:
-            return self._workspace.channel_name(channel_id)
-
-    def find_view_id(self, view: dict[str, Any]) -> str | None:
-        """The id of the latest stored view with this callback_id and private_metadata."""
-        with self._lock:
-            return self._workspace.find_view_id(view)
-
-    def dm_channel(self, user_id: str) -> str:
-        """The D... id of the app's DM with this user (stable per user)."""
-        with self._lock:
-            return self._workspace.dm_for(user_id)
-
-    def state(self) -> dict[str, Any]:
-        """The workspace as the API shows it: users, channels, user groups, and base_url."""
-        with self._lock:
-            ws = self._workspace
-            return {
-                "users": [user_json(ws, u) for u in ws.users],
-                "channels": [channel_json(ws, c) for c in ws.channels],
-                "usergroups": copy.deepcopy(list(ws.usergroups.values())),
-                "base_url": self.base_url,
-            }
+            self._log.record(method, {}, data, 200, team_id=handle.team_id)
+        return Reply.json(data)
 
     # ---- failure injection and pacing ------------------------------------------------------
 
@@ -313,100 +257,38 @@ class FakeSlack:
         with self._lock:
             self._faults.set_latency(seconds)
 
-    # ---- handles given to the bot ----------------------------------------------------------
+    def new_oauth_code(self, *, installer: str = "U0INSTALL", team_id: str | None = None) -> str:
+        """What Slack gives the installer's browser after "Allow" (bot.sandbox.api.oauth), for
+        the first workspace or ``team_id``'s."""
+        return oauth.new_code(self._hosted_or_first(team_id)._workspace, installer=installer)
 
-    def new_response_url(
-        self,
-        *,
-        user_id: str | None = None,
-        channel_id: str | None = None,
-        message_ts: str | None = None,
-    ) -> str:
-        """A response_url served by the fake; posts to it are recorded as "response_url" calls."""
-        with self._lock:
-            return new_response_url(self._workspace, user_id, channel_id, message_ts)
-
-    def new_trigger_id(self, user_id: str | None = None) -> str:
-        """A trigger_id the fake knows: good once, for `trigger_ttl` seconds."""
-        with self._lock:
-            return new_trigger_id(self._workspace, user_id)
-
-    def new_oauth_code(self, *, installer: str = "U0INSTALL") -> str:
-        """What Slack gives the installer's browser after "Allow" (bot.sandbox.api.oauth)."""
-        return oauth.new_code(self._workspace, installer=installer)
-
-    def rotate_tokens(self, *, expires_in: int = 43_200) -> None:
+    def rotate_tokens(self, *, expires_in: int = 43_200, team_id: str | None = None) -> None:
         """Installs from now on get expiring tokens and refresh tokens (token rotation on)."""
-        oauth.rotate_tokens(self._workspace, expires_in=expires_in)
+        oauth.rotate_tokens(self._hosted_or_first(team_id)._workspace, expires_in=expires_in)
 
-    # ---- recording -------------------------------------------------------------------------
+    def _hosted_or_first(self, team_id: str | None) -> WorkspaceHandle:
+        found = self if team_id is None else self.workspace(team_id)
+        if found is None:
+            raise SlackError("team_not_found")
+        return found
 
-    def calls(self, method: str | None = None, *, ok: bool | None = None) -> list[Call]:
-        """Copies of the recorded calls, oldest first; `ok=True` keeps only successful ones."""
-        with self._lock:
-            return self._log.select(method, ok=ok)
-
-    def messages(self, channel: str | None = None) -> list[dict[str, Any]]:
-        """The messages as they stand now (after updates and deletes), oldest first.
-        `channel` may be a channel id, a D... id or a user id (their DM with the app)."""
-        with self._lock:
-            return self._workspace.messages_in(channel)
-
-    def views(self) -> list[dict[str, Any]]:
-        """Every modal opened or pushed (as last updated), oldest first."""
-        with self._lock:
-            return [copy.deepcopy(v) for v in self._workspace.views.values()]
-
-    def home_view(self, user_id: str) -> dict[str, Any] | None:
-        with self._lock:
-            view = self._workspace.home.get(user_id)
-            return copy.deepcopy(view) if view else None
-
-    def files(self) -> list[dict[str, Any]]:
-        """Uploaded files: id, name, title, content (bytes), channels, initial_comment."""
-        with self._lock:
-            return [copy.deepcopy(f) for f in self._workspace.files.values()]
-
-    def wait_for(
-        self,
-        method: str,
-        count: int = 1,
-        timeout: float = 5.0,
-        predicate: Callable[[Call], bool] | None = None,
-        *,
-        ok: bool | None = None,
+    def calls(
+        self, method: str | None = None, *, ok: bool | None = None, team_id: str | None = None
     ) -> list[Call]:
-        """Poll until at least `count` matching calls exist; return them all.
-        Raises AssertionError with a summary of what was recorded after `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = [c for c in self.calls(method, ok=ok) if predicate is None or predicate(c)]
-            if len(found) >= count:
-                return found
-            if time.monotonic() >= deadline:
-                raise AssertionError(
-                    f"expected {count} {method} call(s) within {timeout}s, got {len(found)}.\n"
-                    + self.summary()
-                )
-            time.sleep(0.01)
-
-    def summary(self, last: int = 40) -> str:
-        """The last recorded calls, one line each, for assertion messages."""
-        return summarize(self.calls(), last)
+        """Copies of the recorded calls, oldest first: every workspace's (``Call.team_id`` says
+        whose), or only ``team_id``'s; `ok=True` keeps only successful ones. A workspace's
+        handle lists its own."""
+        with self._lock:
+            calls = self._log.select(method, ok=ok)
+        return [c for c in calls if team_id is None or c.team_id == team_id]
 
     def reset(self) -> None:
-        """Forget calls, messages, views, files and pending failures; keep the workspace."""
+        """Forget calls, messages, views, files and pending failures; keep the workspaces."""
         with self._lock:
-            self._workspace.clear_activity()
+            for handle in self.hosted():
+                handle.clear_activity()
             self._faults.clear()
             self._log.clear()
-
-    def transcript(self, *, bot_name: str = "Bravo") -> str:
-        """What each person would have seen, from the recorded calls."""
-        with self._lock:
-            names = {uid: u["name"] for uid, u in self._workspace.users.items()}
-            channels = {cid: c["name"] for cid, c in self._workspace.channels.items()}
-            return render_transcript(self._log.all(), names, channels, bot_name=bot_name)
 
 
 class ControlAPI:
@@ -415,8 +297,13 @@ class ControlAPI:
     GET calls[?method=], messages[?channel=], transcript, state, socket_acks. POST reset, users,
     channels, usergroups, messages, fail_next, rate_limit, workspace_rate_limit, latency,
     response_urls, trigger_ids, socket_drop or socket_envelopes (kind, payload) with a JSON
-    object of the keyword arguments of the FakeSlack (or SocketModeServer) method.
+    object of the keyword arguments of the FakeSlack (or SocketModeServer) method. POST
+    workspaces hosts another workspace (``add_workspace``); a ``team_id`` in the seeding
+    commands (users, channels, usergroups, messages, response_urls, trigger_ids) and in GET
+    calls or messages names the hosted workspace meant (default: the first).
     """
+
+    PER_WORKSPACE = ("users", "channels", "usergroups", "messages", "response_urls", "trigger_ids")
 
     def __init__(self, fake: FakeSlack) -> None:
         self.fake = fake
@@ -434,6 +321,7 @@ class ControlAPI:
             "trigger_ids": fake.new_trigger_id,
             "socket_drop": fake.sockets.drop,
             "socket_envelopes": fake.sockets.send_envelope,
+            "workspaces": lambda **args: fake.add_workspace(**args).team_id,
         }
         # the key an action's result is answered under ({"ok": true, key: result})
         self.result_keys = {
@@ -443,6 +331,7 @@ class ControlAPI:
             "response_urls": "url",
             "trigger_ids": "trigger_id",
             "socket_envelopes": "envelope_id",
+            "workspaces": "team_id",
         }
 
     def __call__(self, verb: str, command: str, query: str, body: bytes) -> Reply:
@@ -466,9 +355,10 @@ class ControlAPI:
     def query(self, command: str, params: dict[str, str]) -> dict[str, Any] | str | None:
         """A GET: what the fake recorded or holds; None for an unknown command."""
         if command == "calls":
-            return {"calls": [asdict(c) for c in self.fake.calls(params.get("method"))]}
+            calls = self.fake.calls(params.get("method"), team_id=params.get("team_id"))
+            return {"calls": [asdict(c) for c in calls]}
         if command == "messages":
-            return {"messages": self.fake.messages(params.get("channel"))}
+            return {"messages": self._hosted(params.get("team_id")).messages(params.get("channel"))}
         if command == "transcript":
             return self.fake.transcript()
         if command == "state":
@@ -482,11 +372,33 @@ class ControlAPI:
         action = self.actions.get(command)
         if action is None:
             return None
+        if command in self.PER_WORKSPACE and "team_id" in data:
+            action = getattr(self._hosted(str(data.pop("team_id"))), action.__name__)
         try:
             result = action(**data)
         except SlackError as err:
             raise ValueError(err.error) from err
         return {self.result_keys[command]: result} if command in self.result_keys else {}
+
+    def _hosted(self, team_id: str | None) -> WorkspaceHandle:
+        """The hosted workspace of ``team_id`` (None: the first); unknown: ValueError."""
+        handle = self.fake if team_id is None else self.fake.workspace(team_id)
+        if handle is None:
+            raise ValueError(f"no workspace {team_id} is hosted")
+        return handle
+
+
+def _token_of(headers: dict[str, str], body: bytes, query: str) -> str | None:
+    """The token a Web API call carries: its Authorization header, or a `token` argument."""
+    header = headers.get("authorization") or ""
+    if header.lower().startswith("bearer "):
+        return header[len("bearer ") :].strip()
+    try:
+        args = parse_request_args(headers.get("content-type", ""), body, query)
+    except SlackError:
+        return None
+    token = args.get("token")
+    return str(token) if token else None
 
 
 def serve(port: int, *, token: str = "xoxb-sandbox", team_id: str = "T0SANDBOX") -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from bot.sandbox.server import FakeSlack
+from bot.sandbox.hosted import WorkspaceHandle
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -81,7 +81,7 @@ class SlackRequester:
         signing_secret: str,
         *,
         team_id: str = "T0SANDBOX",
-        fake: FakeSlack | None = None,
+        fake: WorkspaceHandle | None = None,
         clock: Callable[[], float] = time.time,
         api_app_id: str = "A0BRAVO",
         team_domain: str = "sandbox",

@@ -37,6 +37,7 @@ class Workspace:
         ts_start: int,
         trigger_ttl: float,
         wall_clock: bool = False,
+        id_start: int = 1,
     ) -> None:
         self.root_url = root_url  # where the fake is served, for upload and response URLs
         self.token, self.team_id, self.bot_user_id = token, team_id, bot_user_id
@@ -47,7 +48,7 @@ class Workspace:
         # fixed ts_start was asked for (tests that want the same ts every run).
         self.wall_clock = wall_clock
         self.trigger_ttl = trigger_ttl
-        self._ids = itertools.count(1)
+        self._ids = itertools.count(id_start)  # apart per workspace: ids are unique in the fake
         self._ts_seq = 0
         self._last_micros = 0
         self.users: dict[str, dict[str, Any]] = {}

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from bot.cadence import next_due, previous_due
 from bot.deps import Deps
+from bot.errors import NotInstalledError
 from bot.outbox.scheduled import send_once
 from bot.shoutouts import messages
 from bot.shoutouts.chart import chart_png
@@ -73,7 +74,14 @@ def run_shoutouts(deps: Deps, at: datetime) -> Counter[str]:
     counts: Counter[str] = Counter()
     for team_id, channel_id in _channels(deps):
         try:
+            if not deps.installed(team_id):
+                raise NotInstalledError(team_id)
             outcome = _shoutout_one(deps, team_id=team_id, channel_id=channel_id, at=at)
+        except NotInstalledError:  # no token for it (uninstalled): nothing can be sent there
+            log.info(
+                "weekly shout-out for %s skipped: Bravo is not installed in %s", channel_id, team_id
+            )
+            outcome = "not_installed"
         except Exception:  # logged; this channel is tried again at the next run
             log.exception("weekly shout-out for %s failed", channel_id)
             outcome = "error"

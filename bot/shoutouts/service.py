@@ -73,9 +73,10 @@ def next_post(cfg: ShoutoutChannel, now: datetime) -> datetime:
 
 def turn_on(deps: Deps, asked: Asked, request: ShoutoutsOn) -> TurnedOn:
     # Slack first, outside any transaction: can Bravo post here, and who is the team?
-    info = check_channel(deps.client, asked.channel_id)
+    client = deps.client_for(asked.team_id)
+    info = check_channel(client, asked.channel_id)
     members = deps.directory.teammates(
-        team_id=asked.team_id, user_ids=fetch_members(deps.client, asked.channel_id), now=asked.now
+        team_id=asked.team_id, user_ids=fetch_members(client, asked.channel_id), now=asked.now
     )
     # Slack has no workspace time zone for bots: default to the time zone of the person
     # turning shout-outs on (the time-zone argument overrides it).
@@ -84,7 +85,7 @@ def turn_on(deps: Deps, asked: Asked, request: ShoutoutsOn) -> TurnedOn:
         or deps.directory.person(team_id=asked.team_id, user_id=asked.user_id, now=asked.now).tz
     )
     config = deps.config(asked.team_id)
-    admin = is_admin(deps.client, config, asked.user_id)
+    admin = is_admin(client, config, asked.user_id)
     # No day or time typed: the workspace's default shout-out day and time (``/bravo settings``).
     request = replace(
         request,
@@ -111,7 +112,7 @@ def turn_on(deps: Deps, asked: Asked, request: ShoutoutsOn) -> TurnedOn:
 
 
 def turn_off(deps: Deps, asked: Asked) -> None:
-    admin = is_admin(deps.client, deps.config(asked.team_id), asked.user_id)
+    admin = is_admin(deps.client_for(asked.team_id), deps.config(asked.team_id), asked.user_id)
     with deps.db.write() as session:
         rules.turn_off(
             session=session,
@@ -128,7 +129,7 @@ def name_lead(deps: Deps, asked: Asked, lead_id: str) -> None:
     lead of this channel's team."""
     if asked.channel_id[:1] not in "CG":
         raise NotAChannelError()
-    admin = is_admin(deps.client, deps.config(asked.team_id), asked.user_id)
+    admin = is_admin(deps.client_for(asked.team_id), deps.config(asked.team_id), asked.user_id)
     lead = deps.directory.person(team_id=asked.team_id, user_id=lead_id, now=asked.now)
     if not lead.known or lead.is_bot or lead.deleted:
         why = "unknown" if not lead.known else "bot" if lead.is_bot else "deactivated"
@@ -181,8 +182,9 @@ def refresh_members(deps: Deps, *, team_id: str, channel_id: str, at: datetime) 
     """Re-read the team from Slack (paginated): "ok"; "failed" when Slack is in trouble (the
     members we knew stay); "gone" when the channel was archived or Bravo was removed."""
     try:
-        check_channel(deps.client, channel_id)
-        people = fetch_members(deps.client, channel_id)
+        client = deps.client_for(team_id)
+        check_channel(client, channel_id)
+        people = fetch_members(client, channel_id)
         people = deps.directory.teammates(team_id=team_id, user_ids=people, now=at)
     except (ArchivedChannelError, BotNotInChannelError, ChannelNotVisibleError):
         return "gone"

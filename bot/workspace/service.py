@@ -58,7 +58,7 @@ class _Unchanged(Exception):
 
 def check_admin(deps: Deps, *, team_id: str, user_id: str, what: str = "settings") -> None:
     """Slack's admins and owners, and the workspace's Bravo admins (asked now)."""
-    if not is_admin(deps.client, deps.config(team_id), user_id):
+    if not is_admin(deps.client_for(team_id), deps.config(team_id), user_id):
         raise SettingsAdminOnlyError(what)
 
 
@@ -80,7 +80,7 @@ def save(deps: Deps, *, team_id: str, admin_id: str, proposed: Proposed) -> Save
     written in one transaction. Nothing is written when nothing changed."""
     check_admin(deps, team_id=team_id, user_id=admin_id)  # again: submissions can be forged
     before = _in_effect(deps, team_id)
-    problems = _slack_problems(deps, before, proposed)
+    problems = _slack_problems(deps, team_id, before, proposed)
     if problems:
         return Refused(problems)
     names = _names(deps, team_id, [*before.admins, *proposed.admins])
@@ -161,27 +161,29 @@ def change_log(
 # Slack, asked before the transaction ------------------------------------------------------------
 
 
-def _slack_problems(deps: Deps, before: Proposed, proposed: Proposed) -> dict[str, str]:
+def _slack_problems(
+    deps: Deps, team_id: str, before: Proposed, proposed: Proposed
+) -> dict[str, str]:
     """Field errors only Slack can tell: a channel Bravo is not in, a new admin who is a bot or
     deactivated. Only what changes is checked (the ack must come within 3 seconds)."""
     errors: dict[str, str] = {}
     for setting in (Setting.KUDOS_CHANNEL, Setting.SUGGESTION_BOX):
         wanted = value_of(proposed, setting)
         changes = wanted and wanted != value_of(before, setting)
-        if changes and (problem := _channel_problem(deps, wanted)):
+        if changes and (problem := _channel_problem(deps, team_id, wanted)):
             errors[setting.value] = problem
     if before.suggestion_box and not proposed.suggestion_box:
         errors[Setting.SUGGESTION_BOX.value] = error_text(CannotEmptyError(Setting.SUGGESTION_BOX))
     for user_id in proposed.admins:
-        if user_id not in before.admins and (problem := _admin_problem(deps, user_id)):
+        if user_id not in before.admins and (problem := _admin_problem(deps, team_id, user_id)):
             errors[Setting.ADMINS.value] = problem
             break
     return errors
 
 
-def _channel_problem(deps: Deps, channel_id: str) -> str | None:
+def _channel_problem(deps: Deps, team_id: str, channel_id: str) -> str | None:
     try:
-        info = deps.client.conversations_info(channel=channel_id).get("channel") or {}
+        info = deps.client_for(team_id).conversations_info(channel=channel_id).get("channel") or {}
     except SlackApiError as err:
         if err.response.get("error") in ("channel_not_found", "not_in_channel"):
             return (
@@ -199,9 +201,9 @@ def _channel_problem(deps: Deps, channel_id: str) -> str | None:
     return None
 
 
-def _admin_problem(deps: Deps, user_id: str) -> str | None:
+def _admin_problem(deps: Deps, team_id: str, user_id: str) -> str | None:
     try:
-        person = person_from_slack(deps.client.users_info(user=user_id)["user"])
+        person = person_from_slack(deps.client_for(team_id).users_info(user=user_id)["user"])
     except SlackApiError as err:
         if err.response.get("error") in ("user_not_found", "user_not_visible"):
             return "One of the people picked isn't in this workspace."

@@ -16,6 +16,7 @@ from bot.deps import Deps, build_deps
 from bot.sandbox.server import FakeSlack
 from bot.sandbox.signing import SlackRequester
 from bot.settings import load_settings
+from bot.tokens import Tokens
 from bot.web import make_wsgi
 from bot.work import WorkQueue
 from handlers.app import build_app
@@ -80,7 +81,11 @@ def people_and_channels(fake: FakeSlack) -> FakeSlack:
 
 
 def start_bravo(
-    slack: FakeSlack, db: Database, env: dict[str, str] | None = None, work: WorkQueue | None = None
+    slack: FakeSlack,
+    db: Database,
+    env: dict[str, str] | None = None,
+    work: WorkQueue | None = None,
+    tokens: Tokens | None = None,
 ) -> Iterator[Bravo]:
     settings = load_settings(
         {
@@ -91,7 +96,7 @@ def start_bravo(
         }
     )
     clock = Clock()
-    deps = build_deps(settings, db, clock=clock, work=work)
+    deps = build_deps(settings, db, clock=clock, work=work, tokens=tokens)
     app = build_app(deps, http=True)
     server = make_server(
         "127.0.0.1",

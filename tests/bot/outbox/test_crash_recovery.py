@@ -189,7 +189,7 @@ class Watching(SlackSender):
         self.db = db
         self.seen: list[tuple[int, bool]] = []  # (rows written as sent, this row in doubt)
 
-    def call(self, method: str, payload: dict[str, Any]) -> Any:
+    def call(self, method: str, payload: dict[str, Any], team_id: str = "") -> Any:
         with self.db.read() as s:
             sent = store.counts(s).get("sent", 0)
             rows = s.exec(select(OutboxRow)).all()
@@ -198,7 +198,7 @@ class Watching(SlackSender):
                 for r in rows
             )
         self.seen.append((sent, doubt))
-        return super().call(method, payload)
+        return super().call(method, payload, team_id)
 
 
 def test_each_answer_is_written_before_the_next_call(db, fake, client) -> None:

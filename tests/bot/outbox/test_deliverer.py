@@ -54,7 +54,7 @@ class ScriptedSender:
         self.clock = clock
         self.n = 0
 
-    def call(self, method: str, payload: dict[str, Any]) -> Outcome:
+    def call(self, method: str, payload: dict[str, Any], team_id: str = "") -> Outcome:
         self.calls.append((method, payload))
         if self.clock is not None:
             self.times.append(self.clock.monotonic())
@@ -334,14 +334,14 @@ class SlowSender(ScriptedSender):
         self.most = 0
         self._count = threading.Lock()
 
-    def call(self, method: str, payload: dict[str, Any]) -> Outcome:
+    def call(self, method: str, payload: dict[str, Any], team_id: str = "") -> Outcome:
         with self._count:
             self.in_flight += 1
             self.most = max(self.most, self.in_flight)
         time.sleep(self.latency)
         with self._count:
             self.in_flight -= 1
-        return super().call(method, payload)
+        return super().call(method, payload, team_id)
 
 
 def test_the_delivery_thread_does_not_wait_for_each_answer_before_the_next_slot(db) -> None:
@@ -367,12 +367,12 @@ class RateLimitedOnce(ScriptedSender):
         super().__init__(clock=clock)
         self.nth, self.after = nth, after
 
-    def call(self, method: str, payload: dict[str, Any]) -> Outcome:
+    def call(self, method: str, payload: dict[str, Any], team_id: str = "") -> Outcome:
         if len(self.calls) == self.nth - 1:
             self.calls.append((method, payload))
             self.times.append(self.clock.monotonic() if self.clock else 0.0)
             return Outcome(False, retry_after=self.after, transient=True, error="ratelimited")
-        return super().call(method, payload)
+        return super().call(method, payload, team_id)
 
 
 def test_429_pauses_the_paced_workspace_and_loses_nothing(db) -> None:
@@ -397,10 +397,10 @@ def test_a_429_on_the_first_call_stops_the_rest_of_the_workspace(db) -> None:
     limited = Outcome(False, retry_after=5, transient=True, error="ratelimited")
 
     class SlowToAnswer(ScriptedSender):
-        def call(self, method: str, payload: dict[str, Any]) -> Outcome:
+        def call(self, method: str, payload: dict[str, Any], team_id: str = "") -> Outcome:
             if not self.calls:
                 time.sleep(0.2)  # the others would be on their way by now
-            return super().call(method, payload)
+            return super().call(method, payload, team_id)
 
     sender = SlowToAnswer(limited, clock=clock)
     queue(db, clock, *[dm(f"U{i}", str(i)) for i in range(3)])
