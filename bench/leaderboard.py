@@ -1,12 +1,20 @@
-"""Leaderboard and ``/kudos stats`` latency with 10k and 1M kudos of history, SQLite and PostgreSQL.
+"""Leaderboard and ``/kudos stats`` latency with 10k to 1M kudos of history, SQLite and PostgreSQL.
 
-    .venv/bin/python -m bench.leaderboard [--sizes 10000,1000000] [--backends sqlite,postgres]
+    .venv/bin/python -m bench.leaderboard [--sizes 10000,100000,1000000]
+                                          [--backends sqlite,postgres] [--recent-kudos 10000]
 
 For each backend and size it builds a fresh database (a temp file for SQLite, a throwaway
 ``bravo_bench_*`` database on PostgreSQL), loads a realistic two-year history straight into the
 ledger *and* the rollups (bulk Core inserts on SQLite, COPY on PostgreSQL: the service is not
 called per kudos), checks the rollups against the ledger, runs ANALYZE, then times the real
 service functions, each call inside its own ``db.read()`` session as a Slack request would.
+
+The last 30 days (the monthly board's window; the weekly one is inside it) hold the same
+``--recent-kudos`` rows at every size, drawn from their own random stream, as ``bench.shoutouts``
+does with its week; the size is the history before them. So the weekly and monthly boards read
+the same volume at every size, and their largest/smallest ratio measures the history alone (it
+should be about x1). All sizes stay open and are timed in the same rounds, the size order turning
+round by round, so a slow spell of a shared machine does not land on one size only.
 
 The rollups are computed here exactly as ``storage.kudos.add_kudos`` (and ``revoke``) would have
 left them: a small dense history is first replayed through ``add_kudos``/``revoke`` and compared
@@ -29,7 +37,7 @@ import time
 import uuid
 from bisect import bisect
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
@@ -74,7 +82,12 @@ OPT_OUT_SHARE = 0.01
 FLUSH_ROWS = 50_000  # ledger rows per bulk write
 REPLAY_SIZE, REPLAY_DAYS = 1_000, 14  # a dense little history replayed through add_kudos
 STATS = "/kudos stats (own)"
+FLOOR = "(floor: SELECT 1)"
 TARGET_MS = 20.0  # the weekly leaderboard at the largest size, p99
+RECENT_DAYS = 30  # the monthly board's window (the weekly one is inside it)
+RECENT_KUDOS = 10_000  # in those days at every history size: ~2,300 a week for 2,000 people
+FLAT_RATIO = 1.2  # the weekly and monthly boards, largest/smallest history, same volume
+WINDOWS = (("weekly", 7), ("monthly", 30))  # as bot.kudos.rules.PERIOD_DAYS
 RULES = KudosRules()
 ZONES = (
     "America/Los_Angeles",
@@ -258,6 +271,32 @@ def day_slots(now: datetime, span_days: int) -> list[tuple[datetime, datetime, f
     return slots
 
 
+@dataclass(frozen=True)
+class Recent:
+    """The last ``days`` UTC days of the history (today included) hold ``kudos`` rows, whatever
+    the size of the history before them: the weekly and monthly boards then read the same
+    volume at every history size, as ``bench.shoutouts`` does with its week."""
+
+    days: int
+    kudos: int
+
+    def start(self, now: datetime) -> datetime:
+        first = now.date() - timedelta(days=self.days - 1)
+        return datetime(first.year, first.month, first.day, tzinfo=UTC)
+
+
+def day_quotas(slots: Sequence[tuple[datetime, datetime, float]], total: int) -> list[int]:
+    """``total`` rows spread over ``slots`` by their weights, rounding so they add up exactly."""
+    weight = sum(w for *_, w in slots)
+    quotas, done, cum = [], 0, 0.0
+    for *_, w in slots:
+        cum += w
+        quota = round(total * cum / weight) - done
+        done += quota
+        quotas.append(quota)
+    return quotas
+
+
 def _pick_many(rng: random.Random, space: Workspace, k: int, not_this: str) -> list[Person]:
     chosen: dict[str, Person] = {}
     while len(chosen) < k:
@@ -274,10 +313,15 @@ def history(
     spaces: Sequence[Workspace],
     rollups: Rollups,
     span_days: int = SPAN_DAYS,
+    recent: Recent | None = None,
 ) -> Iterator[Day]:
     """``size`` ledger rows over two years ending at ``now``, one UTC day at a time.
 
-    Weekdays are busier than weekends, so a week holds about 1/104 of the rows. A gesture is a
+    Weekdays are busier than weekends, so a week holds about 1/104 of the rows. With ``recent``,
+    the last ``recent.days`` UTC days (today included) hold ``recent.kudos`` rows whatever
+    ``size`` is, drawn from their own random stream (so they are the same rows at every size),
+    the UTC day before them is quiet (no giver's local day then spans both parts, so the
+    allowance holds), and ``size`` rows fill the days before that. A gesture is a
     /kudos command (1-2 values, sometimes several recipients sharing a batch), a modal, a message
     shortcut, or a reaction (no values, like the real app). Nobody gives more than the daily
     allowance on their local day. About 1% of gestures are taken back. Deterministic for a given
@@ -285,13 +329,18 @@ def history(
     rng = random.Random(f"{seed}:{size}:{span_days}:{now.isoformat()}")
     main, other = spaces
     slots = day_slots(now, span_days)
-    weight = sum(w for *_, w in slots)
-    next_id, done, cum = 1, 0, 0.0
+    start = recent.start(now) if recent else now + timedelta(days=1)
+    quiet = start - timedelta(days=1)  # no local day holds kudos from both sides of this day
+    older = [s for s in slots if s[0] < quiet]
+    newer = [s for s in slots if s[0] >= start]
+    quotas = day_quotas(older, size) + [0] * (len(slots) - len(older) - len(newer))
+    quotas += day_quotas(newer, recent.kudos if recent else 0)
+    next_id = 1
     used: dict[tuple[str, str, date], int] = {}  # kudos given per (team, giver, local day)
-    for lo, hi, w in slots:
-        cum += w
-        quota = round(size * cum / weight) - done
-        done += quota
+    for (lo, hi, _w), quota in zip(slots, quotas, strict=True):
+        if recent and lo == start:  # the recent window: the same draws at every history size
+            rng = random.Random(f"{seed}:recent:{recent.days}:{recent.kudos}:{now.isoformat()}")
+            used = {}
         span = (hi - lo).total_seconds()
         gestures = []
         made = 0
@@ -424,6 +473,7 @@ def load(
     seed: int,
     spaces: Sequence[Workspace],
     span_days: int = SPAN_DAYS,
+    recent: Recent | None = None,
 ) -> Loaded:
     started = time.perf_counter()
     writer: SqliteWriter | PgWriter = (
@@ -446,7 +496,7 @@ def load(
         tally.clear()
 
     try:
-        for day in history(size, now, seed, spaces, rollups, span_days):
+        for day in history(size, now, seed, spaces, rollups, span_days, recent):
             kudos += day.kudos
             revoked += day.revoked
             tally += day.tally
@@ -627,7 +677,7 @@ def queries(now: datetime, person: Person) -> list[tuple[str, Callable[[Session]
         ("all-time leaderboard", board(Period.ALL)),
         (f"weekly, value={DEFAULT_VALUES[0]}", board(Period.WEEK, DEFAULT_VALUES[0])),
         (STATS, stats),
-        ("(floor: SELECT 1)", floor),
+        (FLOOR, floor),
     ]
 
 
@@ -697,9 +747,15 @@ class Run:
     loaded: Loaded
     analyze_s: float
     db_bytes: int
-    week_tally_rows: int
+    windows: dict[str, tuple[int, int]]  # window -> (tally rows of value '', kudos received)
     samples: dict[str, list[float]]
     plans: list[Plan] = field(default_factory=list)
+    db: Database | None = None  # open while its samples are taken
+
+    @property
+    def database(self) -> Database:
+        assert self.db is not None, "timed after its database was closed"
+        return self.db
 
 
 def pg_problem() -> str | None:
@@ -763,59 +819,105 @@ def reopen(db: Database) -> Database:
     return Database.from_url(url.render_as_string(hide_password=False), **kwargs)
 
 
-def run_one(
+def prepare(
+    stack: ExitStack,
     backend: str,
     size: int,
     now: datetime,
     args: argparse.Namespace,
     spaces: Sequence[Workspace],
-    plan: bool,
 ) -> Run:
+    """A loaded, checked and analysed database of ``size`` kudos of history, open until
+    ``stack`` closes (so every size can be timed in the same rounds)."""
     say = lambda msg: print(f"[{backend} {size:>9,}] {msg}", flush=True)  # noqa: E731
-    with fresh_database(backend) as (loading_db, db_bytes):
-        loaded = load(loading_db, size, now, args.seed, spaces)
-        say(
-            f"loaded {loaded.kudos:,} kudos, {loaded.tally:,} tally rows, "
-            f"{loaded.total:,} total rows in {loaded.seconds:.1f} s "
-            f"({loaded.kudos / loaded.seconds:,.0f} kudos/s)"
-        )
-        db = reopen(loading_db)
-        try:
-            analyze_s = analyze(db)
-            say(f"ANALYZE and flush in {analyze_s:.1f} s; database {db_bytes() / 2**20:,.0f} MiB")
-            say("check: " + check_against_ledger(db, now, spaces))
-            since = now.date() - timedelta(days=6)
-            tally = KudosTally.__table__.c
-            with db.read() as session:
-                week_rows = session.execute(
-                    select(func.count()).where(
-                        tally.team_id == TEAM, tally.value == "", tally.day >= since
-                    )
-                ).scalar_one()
-            person = busiest_giver(spaces[0])
-            samples = {}
-            calls = queries(now, person)
-            for label, fn in calls:
-                samples[label] = time_query(db, fn, args.reps, args.warmup)
-                p50, p99 = percentile(samples[label], 0.5), percentile(samples[label], 0.99)
-                say(f"{label:<28} p50 {p50:7.2f} ms   p99 {p99:7.2f} ms")
-            return Run(
-                backend=backend,
-                size=size,
-                loaded=loaded,
-                analyze_s=analyze_s,
-                db_bytes=db_bytes(),
-                week_tally_rows=int(week_rows),
-                samples=samples,
-                plans=[
-                    tally_plan(db, "weekly leaderboard", dict(calls)["weekly leaderboard"]),
-                    tally_plan(db, "/kudos stats: received_since", dict(calls)[STATS]),
-                ]
-                if plan
-                else [],
+    loading_db, db_bytes = stack.enter_context(fresh_database(backend))
+    recent = Recent(RECENT_DAYS, args.recent_kudos) if args.recent_kudos else None
+    loaded = load(loading_db, size, now, args.seed, spaces, recent=recent)
+    say(
+        f"loaded {loaded.kudos:,} kudos ({size:,} of history"
+        + (f", {recent.kudos:,} in the last {recent.days} days)" if recent else ")")
+        + f", {loaded.tally:,} tally rows, {loaded.total:,} total rows in {loaded.seconds:.1f} s "
+        f"({loaded.kudos / loaded.seconds:,.0f} kudos/s)"
+    )
+    db = reopen(loading_db)
+    stack.callback(db.dispose)
+    analyze_s = analyze(db)
+    say(f"ANALYZE and flush in {analyze_s:.1f} s; database {db_bytes() / 2**20:,.0f} MiB")
+    say("check: " + check_against_ledger(db, now, spaces))
+    windows = window_sizes(db, now)
+    say(
+        "windows: "
+        + ", ".join(f"{w} {n:,} tally rows, {k:,} kudos" for w, (n, k) in windows.items())
+    )
+    return Run(backend, size, loaded, analyze_s, db_bytes(), windows, {}, db=db)
+
+
+def time_rounds(
+    runs: Sequence[Run],
+    calls: Sequence[tuple[str, Callable[[Session], Any]]],
+    reps: int,
+    warmup: int,
+) -> None:
+    """Each query at every size in the same rounds (the size order turning round by round), so
+    a slow spell of a shared machine lands on all sizes alike rather than on one of them."""
+    for run in runs:
+        for _label, fn in calls:
+            time_query(run.database, fn, 0, warmup)
+    for run in runs:
+        run.samples = {label: [] for label, _fn in calls}
+    for rep in range(reps):
+        order = list(runs[rep % len(runs) :]) + list(runs[: rep % len(runs)])
+        for label, fn in calls:
+            for run in order:
+                run.samples[label] += time_query(run.database, fn, 1, 0)
+
+
+def run_backend(
+    backend: str,
+    sizes: Sequence[int],
+    now: datetime,
+    args: argparse.Namespace,
+    spaces: Sequence[Workspace],
+) -> list[Run]:
+    with ExitStack() as stack:
+        runs = [prepare(stack, backend, size, now, args, spaces) for size in sizes]
+        calls = queries(now, busiest_giver(spaces[0]))
+        time_rounds(runs, calls, args.reps, args.warmup)
+        for run in runs:
+            for label, ms in run.samples.items():
+                p50, p99 = percentile(ms, 0.5), percentile(ms, 0.99)
+                print(
+                    f"[{backend} {run.size:>9,}] {label:<28} p50 {p50:7.2f} ms   p99 {p99:7.2f} ms",
+                    flush=True,
+                )
+        last = runs[-1]
+        last.plans = [
+            tally_plan(last.database, title, dict(calls)[label])
+            for title, label in (
+                ("weekly leaderboard", "weekly leaderboard"),
+                ("monthly leaderboard", "monthly leaderboard"),
+                ("/kudos stats: received_since", STATS),
             )
-        finally:
-            db.dispose()
+        ]
+        for run in runs:
+            run.db = None
+        return runs
+
+
+def window_sizes(db: Database, now: datetime) -> dict[str, tuple[int, int]]:
+    """What the weekly and monthly boards of ``TEAM`` read: tally rows (value '') and kudos."""
+    tally = KudosTally.__table__.c
+    out = {}
+    with db.read() as session:
+        for name, days in WINDOWS:
+            since = now.date() - timedelta(days=days - 1)
+            rows, kudos = session.execute(
+                select(func.count(), func.coalesce(func.sum(tally.received), 0)).where(
+                    tally.team_id == TEAM, tally.value == "", tally.day >= since
+                )
+            ).one()
+            out[name] = (int(rows), int(kudos))
+    return out
 
 
 def busiest_giver(space: Workspace) -> Person:
@@ -839,10 +941,12 @@ def report(backend: str, runs: list[Run], sizes: list[int]) -> None:
         "calls, each in its own db.read() session ==="
     )
     for r in runs:
+        seen = "; ".join(f"{w} {n:,} rows / {k:,} kudos" for w, (n, k) in r.windows.items())
         print(
-            f"  {fmt_size(r.size):>5} kudos: load {r.loaded.seconds:6.1f} s, ANALYZE+flush "
-            f"{r.analyze_s:5.1f} s, {r.db_bytes / 2**20:7,.0f} MiB; kudos_tally {r.loaded.tally:,} "
-            f"rows, {r.week_tally_rows:,} of them (value '') in the weekly window"
+            f"  {fmt_size(r.size):>5} history: {r.loaded.kudos:,} kudos, load "
+            f"{r.loaded.seconds:6.1f} s, ANALYZE+flush {r.analyze_s:5.1f} s, "
+            f"{r.db_bytes / 2**20:7,.0f} MiB; kudos_tally {r.loaded.tally:,} rows, in the "
+            f"windows (value ''): {seen}"
         )
     first, last = sizes[0], sizes[-1]
     head = f"  {'query':<26}" + "".join(
@@ -860,7 +964,7 @@ def report(backend: str, runs: list[Run], sizes: list[int]) -> None:
             a, b = by_size[first].samples[label], by_size[last].samples[label]
             r50 = percentile(b, 0.5) / percentile(a, 0.5)
             r99 = percentile(b, 0.99) / percentile(a, 0.99)
-            line += f"{'x' + format(r50, '.1f'):>16}{'x' + format(r99, '.1f'):>7}"
+            line += f"{'x' + format(r50, '.2f'):>16}{'x' + format(r99, '.2f'):>7}"
         print(line)
     week = by_size[last].samples["weekly leaderboard"]
     p99 = percentile(week, 0.99)
@@ -869,6 +973,20 @@ def report(backend: str, runs: list[Run], sizes: list[int]) -> None:
         f"  target: weekly leaderboard at {fmt_size(last)} kudos under {TARGET_MS:.0f} ms: "
         f"p99 {p99:.2f} ms, {verdict}"
     )
+    if len(sizes) > 1 and runs[0].windows == runs[-1].windows:
+        for label in ("weekly leaderboard", "monthly leaderboard"):
+            a, b = by_size[first].samples[label], by_size[last].samples[label]
+            r50, r90, r99 = (percentile(b, q) / percentile(a, q) for q in (0.5, 0.9, 0.99))
+            verdict = "met" if max(r50, r99) <= FLAT_RATIO else "MISSED"
+            print(
+                f"  target: {label} {fmt_size(last)}/{fmt_size(first)} within x{FLAT_RATIO} "
+                f"(same window volume): p50 x{r50:.2f}, p90 x{r90:.2f}, p99 x{r99:.2f}, {verdict}"
+            )
+        a, b = by_size[first].samples[FLOOR], by_size[last].samples[FLOOR]
+        print(
+            f"  noise gauge: {FLOOR} cannot depend on history; its {fmt_size(last)}/"
+            f"{fmt_size(first)} p99 is x{percentile(b, 0.99) / percentile(a, 0.99):.2f}"
+        )
     kind = "EXPLAIN QUERY PLAN" if backend == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS)"
     for plan in by_size[last].plans:
         print(f"\n  {plan.title} at {fmt_size(last)}, {kind}:")
@@ -885,12 +1003,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m bench.leaderboard", description=__doc__.split("\n")[0]
     )
     parser.add_argument(
-        "--sizes", default="10000,1000000", help="kudos rows of history, comma-separated"
+        "--sizes",
+        default="10000,100000,1000000",
+        help=f"kudos rows of history before the last {RECENT_DAYS} days, comma-separated",
     )
     parser.add_argument("--backends", default="sqlite,postgres", help="sqlite and/or postgres")
-    parser.add_argument("--reps", type=int, default=200, help="timed calls per query")
+    parser.add_argument("--reps", type=int, default=1000, help="timed calls per query")
     parser.add_argument("--warmup", type=int, default=20, help="untimed calls before those")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--recent-kudos",
+        type=int,
+        default=RECENT_KUDOS,
+        help=f"kudos in the last {RECENT_DAYS} days at every size (0: spread like the rest)",
+    )
     args = parser.parse_args(argv)
     sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
@@ -907,6 +1033,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"workspace {TEAM}: {PEOPLE:,} people ({len(spaces[0].opted_out)} opted out of "
         f"leaderboards); {OTHER_TEAM}: {OTHER_PEOPLE} people, ~{OTHER_SHARE:.0%} of kudos; "
         f"{SPAN_DAYS} days of history"
+        + (
+            f", the last {RECENT_DAYS} holding {args.recent_kudos:,} kudos at every size"
+            if args.recent_kudos
+            else ""
+        )
     )
     try:
         print("check: " + check_rollup_logic(now, args.seed, spaces), flush=True)
@@ -919,10 +1050,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             results[backend] = f"skipped: {problem}"
             print(f"[{backend}] skipped: {problem}", flush=True)
             continue
-        runs = []
         try:
-            for size in sizes:
-                runs.append(run_one(backend, size, now, args, spaces, size == sizes[-1]))
+            runs = run_backend(backend, sizes, now, args, spaces)
         except CheckFailed as err:
             print(f"[{backend}] self-check FAILED, aborting: {err}", file=sys.stderr)
             return 1
