@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 from bot.deps import Deps, build_deps
 from bot.sandbox.server import FakeSlack
@@ -186,3 +187,42 @@ def test_two_workers_racing_over_50_items_do_each_exactly_once(pg_url: str) -> N
     assert sum(by.values()) == 50 and len(by) == 2  # both took work, none twice
     assert waiting(db) == 0
     db.dispose()
+
+
+def run_all(worker: Worker) -> int:
+    done = 0
+    while worker.run_once():
+        done += 1
+    return done
+
+
+def test_a_goal_check_in_answer_is_done_by_the_worker(web: Bravo) -> None:
+    from bot.goals import jobs
+    from storage.models import CheckIn, CheckInPrompt
+    from tests.handlers.test_goals import NY_MONDAY_0930, click, make_goal, prompts_to
+
+    make_goal(web)
+    assert jobs.run_checkins(web.deps, NY_MONDAY_0930 + timedelta(minutes=1))["prompt"] == 1
+    web.deliver()
+    [post] = prompts_to(web, "UANA")
+    with web.deps.db.read() as s:
+        [prompt] = s.exec(select(CheckInPrompt)).all()
+    click(web, "UANA", post, "checkin_answer", f"{prompt.id}:on_track")
+    with web.deps.db.read() as s:
+        assert s.exec(select(CheckIn)).all() == []
+    assert run_all(a_worker(worker_deps(web))) == 1
+    assert "Checked in" in web.slack.wait_for("response_url")[-1].args["text"]
+    with web.deps.db.read() as s:
+        [checkin] = s.exec(select(CheckIn)).all()
+    assert checkin.status == "on_track"
+
+
+def test_feedback_commands_are_answered_by_the_worker(web: Bravo) -> None:
+    assert web.send.slash_command("UANA", "/feedback", "inbox", channel_id=CHANNEL).status == 200
+    assert web.send.slash_command("UANA", "/feedback", "<@UANA|ana>", channel_id=CHANNEL).status
+    time.sleep(0.2)
+    said = [c.args.get("text", "") for c in web.slack.calls("response_url")]
+    assert len(said) == 1 and "yourself" in said[0]  # a mistake is answered in the ack path
+    assert run_all(a_worker(worker_deps(web))) == 1
+    inbox = web.slack.wait_for("response_url", 2)[-1].args
+    assert inbox["response_type"] == "ephemeral"
