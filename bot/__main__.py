@@ -203,12 +203,18 @@ def cmd_worker(args: argparse.Namespace) -> int:
     app = build_app(deps, http=False, verify_token=False)
     deps.deliverer.start()
     scheduler = start_scheduler(deps)
-    worker = Worker(db, replayer(app), poll_seconds=args.poll)
+    workers = [Worker(db, replayer(app), poll_seconds=args.poll) for _ in range(args.threads)]
+    threads = [threading.Thread(target=w.run, args=(stop,), name=w.name) for w in workers]
+    for thread in threads:
+        thread.start()
     try:
-        worker.run(stop)
+        stop.wait()
     finally:
+        stop.set()
+        for thread in threads:
+            thread.join()  # each finishes the item it holds
         _shut_down(deps, scheduler)
-    logging.getLogger("bravo").info("worker %s stopped", worker.name)
+    logging.getLogger("bravo").info("Bravo worker stopped")
     return 0
 
 
@@ -331,6 +337,7 @@ def parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=cmd_run)
     worker = sub.add_parser("worker", help="do the work `bravo run --http --queue` recorded")
+    worker.add_argument("--threads", type=int, default=4, help="items done at once")
     worker.add_argument("--poll", type=float, default=0.5, help="seconds between looks")
     worker.set_defaults(func=cmd_worker)
     db = sub.add_parser("db", help="database migrations")
