@@ -18,6 +18,7 @@ import os
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 CLAIM_FOR = timedelta(minutes=5)  # far longer than any one request's work
+KEEP_DONE = timedelta(hours=1)  # then a done item (what people typed) is deleted
+PURGE_EVERY = 60.0  # seconds between purges, per worker
 
 Dispatch = Callable[[dict[str, Any]], None]
 
@@ -91,6 +94,10 @@ class Worker:
                 log.warning("work item %s was taken again before it was done", item_id)
         return True
 
+    def purge(self) -> int:
+        with self.db.write() as session:
+            return store.purge_done(session, before=self._now() - KEEP_DONE)
+
     def _do(self, item_id: int, body: dict[str, Any]) -> bool:
         try:
             self._dispatch(body)
@@ -102,8 +109,12 @@ class Worker:
     def run(self, stop: threading.Event) -> None:
         """Until ``stop``: take items as they come, polling when there are none."""
         log.info("worker %s taking work", self.name)
+        purged = 0.0
         while not stop.is_set():
             try:
+                if time.monotonic() - purged > PURGE_EVERY:
+                    self.purge()
+                    purged = time.monotonic()
                 busy = self.run_once()
             except Exception:  # the database went away: try again after a pause
                 log.exception("could not take work")

@@ -10,6 +10,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete
 from sqlmodel import Session, col, func, or_, select
 
 from storage.models import WorkItem
@@ -54,6 +55,13 @@ def finish(
     item.done_at, item.failed = now, failed
     session.add(item)
     return True
+
+
+def purge_done(session: Session, *, before: datetime) -> int:
+    """Delete the items done before ``before``: a request's body (what people typed) is kept
+    only as long as its work needs it."""
+    stmt = delete(WorkItem).where(col(WorkItem.done_at) < before)
+    return int(getattr(session.execute(stmt), "rowcount", 0) or 0)
 
 
 def waiting(session: Session) -> int:

@@ -64,6 +64,9 @@ def test_kudos_is_acked_by_the_web_app_and_done_by_a_worker(web: Bravo) -> None:
     assert "<@UANA> gave kudos to <@UBEN>" in post["text"]
     assert waiting(web.deps.db) == 0
     assert a_worker(deps).run_once() is False  # nothing left
+    assert a_worker(deps).purge() == 0  # done, and kept a while
+    later = a_worker(deps, now=lambda: datetime.now(UTC) + timedelta(hours=2))
+    assert later.purge() == 1  # then what was typed is gone
 
 
 def test_a_reaction_is_recorded_once_and_given_by_the_worker(web: Bravo) -> None:
