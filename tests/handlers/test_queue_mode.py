@@ -229,3 +229,18 @@ def test_feedback_commands_are_answered_by_the_worker(web: Bravo) -> None:
     assert run_all(a_worker(worker_deps(web))) == 1
     inbox = web.slack.wait_for("response_url", 2)[-1].args
     assert inbox["response_type"] == "ephemeral"
+
+
+def test_work_that_cannot_be_replayed_stays_in_the_web_process_and_a_worker_delivers_it(
+    web: Bravo,
+) -> None:
+    from tests.handlers.test_privacy import _queued, uploads, wait_until
+
+    said = web.send.slash_command("UANA", "/bravo", "export", channel_id=CHANNEL)
+    assert said.status == 200
+    assert "on its way" in web.slack.wait_for("response_url")[-1].args["text"]
+    wait_until(lambda: _queued(web) == 2)  # the export is made here, after the answer...
+    assert waiting(web.deps.db) == 0  # ...not recorded for a worker (it said "on its way")
+    deps = worker_deps(web)
+    deps.deliverer.drain()  # a worker's deliverer sends what the web queued
+    assert {f["name"] for f in uploads(web)} == {"bravo-export.json", "bravo-kudos.csv"}
