@@ -244,3 +244,29 @@ def test_work_that_cannot_be_replayed_stays_in_the_web_process_and_a_worker_deli
     deps = worker_deps(web)
     deps.deliverer.drain()  # a worker's deliverer sends what the web queued
     assert {f["name"] for f in uploads(web)} == {"bravo-export.json", "bravo-kudos.csv"}
+
+
+def test_a_request_is_recorded_once_and_work_outside_a_request_runs_here() -> None:
+    import contextvars
+
+    from bot.work import serving
+
+    recorded: list[tuple[str, dict[str, Any]]] = []
+    work = WorkQueue(record=lambda team, body: recorded.append((team, body)))
+    ran = threading.Event()
+
+    def outside() -> None:  # no request served on this thread: nothing to hand on
+        assert work.hand_on() is False
+        assert work.submit(ran.set, on_error=lambda _err: None)
+
+    contextvars.Context().run(outside)
+    assert ran.wait(2) and recorded == []
+
+    def one_request() -> None:
+        serving("T1", {"n": 1})
+        assert work.hand_on() and work.hand_on()  # a listener asking twice
+
+    contextvars.Context().run(one_request)
+    assert recorded == [("T1", {"n": 1})]
+    assert InlineWork().hand_on() is False  # a worker does the work itself
+    work.shutdown()
