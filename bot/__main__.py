@@ -51,9 +51,20 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
+QUEUE_NEEDS_HTTP = "--queue needs --http: the web process acks, `bravo worker` does the work."
+QUEUE_NEEDS_PG = (
+    "--queue and `bravo worker` need PostgreSQL (DATABASE_URL=postgresql+psycopg://...): "
+    "on SQLite Bravo runs as one process, `bravo run`."
+)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     stop = _stop_on_signals()
     settings = _settings()
+    if args.queue and not args.http:
+        raise SettingsError([QUEUE_NEEDS_HTTP])
+    if args.queue and not _on_postgres(settings):
+        raise SettingsError([QUEUE_NEEDS_PG])
     settings.require_for_run(http=args.http)
     _logging(settings.log_level)
     from bot.preflight import check_port, check_slack
@@ -76,6 +87,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _run_socket(settings, stop)
 
 
+def _on_postgres(settings: Settings) -> bool:
+    return settings.database_url.startswith("postgresql")
+
+
 def _open_database(settings: Settings) -> Database:
     from bot.preflight import StartupError
     from storage.db import DatabaseUnavailable, open_database
@@ -86,23 +101,34 @@ def _open_database(settings: Settings) -> Database:
         raise StartupError(str(err)) from None
 
 
-def _serve(settings: Settings, *, http: bool) -> tuple[App, Deps, Scheduler]:
+def _serve(
+    settings: Settings, *, http: bool, queue: bool = False
+) -> tuple[App, Deps, Scheduler | None]:
+    """The app and what runs beside it. ``queue``: the web process of the split shape, which
+    records the work after each ack for `bravo worker` and runs no deliverer, no scheduler."""
     from bot.deps import build_deps
     from bot.scheduling.start import start_scheduler
+    from bot.work import WorkQueue
+    from bot.worker import record_for
     from handlers.app import build_app
 
-    deps = build_deps(settings, _open_database(settings))
+    db = _open_database(settings)
+    work = WorkQueue(record=record_for(db)) if queue else None
+    deps = build_deps(settings, db, work=work)
     app = build_app(deps, http=http)
+    if queue:
+        return app, deps, None
     deps.deliverer.start()
     return app, deps, start_scheduler(deps)
 
 
-def _shut_down(deps: Deps, scheduler: Scheduler) -> None:
+def _shut_down(deps: Deps, scheduler: Scheduler | None) -> None:
     """In order: the work taken in finishes (it may queue messages), the scheduler stops after
     the job it is running, the deliverer sends what is in flight and leaves the rest queued
     for the next start."""
     deps.work.shutdown(wait=True)
-    scheduler.stop()
+    if scheduler is not None:
+        scheduler.stop()
     deps.deliverer.stop()
     deps.db.dispose()
 
@@ -111,10 +137,10 @@ def _run_http(settings: Settings, args: argparse.Namespace) -> int:
     from bot.server import GunicornServer
     from bot.web import make_wsgi
 
-    served: list[tuple[Deps, Scheduler]] = []
+    served: list[tuple[Deps, Scheduler | None]] = []
 
     def load() -> object:
-        app, deps, scheduler = _serve(settings, http=True)
+        app, deps, scheduler = _serve(settings, http=True, queue=args.queue)
         served.append((deps, scheduler))
         return make_wsgi(app, deps.db, signing_secret=settings.slack_signing_secret)
 
@@ -151,6 +177,44 @@ def _run_socket(settings: Settings, stop: threading.Event) -> int:
         socket_mode.close()  # no more envelopes taken in
         _shut_down(deps, scheduler)
     logging.getLogger("bravo").info("Bravo stopped")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """``bravo worker``: do the work `bravo run --http --queue` recorded, deliver the outbox,
+    and run the scheduled jobs while this process leads (one leader among all the workers)."""
+    stop = _stop_on_signals()
+    settings = _settings()
+    if not _on_postgres(settings):
+        raise SettingsError([QUEUE_NEEDS_PG])
+    if not settings.slack_bot_token and not settings.oauth:
+        settings.require_for_run(http=True)  # says what is missing, in its words
+    _logging(settings.log_level)
+    from bot.deps import build_deps
+    from bot.scheduling.start import start_scheduler
+    from bot.work import InlineWork
+    from bot.worker import Worker
+    from handlers.app import build_app, replayer
+    from storage.migrate import upgrade
+
+    db = _open_database(settings)
+    upgrade(db.engine)
+    deps = build_deps(settings, db, work=InlineWork())
+    app = build_app(deps, http=False, verify_token=False)
+    deps.deliverer.start()
+    scheduler = start_scheduler(deps)
+    workers = [Worker(db, replayer(app), poll_seconds=args.poll) for _ in range(args.threads)]
+    threads = [threading.Thread(target=w.run, args=(stop,), name=w.name) for w in workers]
+    for thread in threads:
+        thread.start()
+    try:
+        stop.wait()
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()  # each finishes the item it holds
+        _shut_down(deps, scheduler)
+    logging.getLogger("bravo").info("Bravo worker stopped")
     return 0
 
 
@@ -266,7 +330,16 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
     run.add_argument("--workers", type=int, default=1, help="HTTP worker processes")
     run.add_argument("--threads", type=int, default=32, help="HTTP threads per worker")
+    run.add_argument(
+        "--queue",
+        action="store_true",
+        help="with --http, on PostgreSQL: only ack and record; `bravo worker` does the work",
+    )
     run.set_defaults(func=cmd_run)
+    worker = sub.add_parser("worker", help="do the work `bravo run --http --queue` recorded")
+    worker.add_argument("--threads", type=int, default=4, help="items done at once")
+    worker.add_argument("--poll", type=float, default=0.5, help="seconds between looks")
+    worker.set_defaults(func=cmd_worker)
     db = sub.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "current"])
     db.set_defaults(func=cmd_db)

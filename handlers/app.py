@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 
 from bot.deps import Deps
 from bot.errors import error_text
@@ -23,7 +23,7 @@ from bot.payload import UnreadableError, envelope_problem, shape_problem
 from bot.tokens import OneToken
 from handlers import register_all
 from handlers.authorize import authorize_for, tokenless
-from handlers.common import apologise, clean_inputs, ephemeral, with_deps
+from handlers.common import apologise, clean_inputs, ephemeral, serving_request, with_deps
 from handlers.home import mark_actor
 from handlers.stale import register_stale
 
@@ -47,6 +47,7 @@ def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> Ap
     app.use(readable_requests)
     app.use(clean_inputs)
     app.use(with_deps(deps))
+    app.use(serving_request)  # queue mode: `later` hands the request on to a worker
     app.use(mark_actor(deps))  # whoever acts: their Home tab is refreshed once things settle
     register_all(app, deps)
     register_stale(app)  # last: Bolt runs the first listener that matches
@@ -63,6 +64,18 @@ def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> Ap
         return acked  # acknowledged before it failed: Slack gets the ack, not a 500
 
     return app
+
+
+def replayer(app: App) -> Callable[[dict[str, Any]], None]:
+    """``bravo worker``'s dispatch: a recorded request (its parsed body) through ``app`` again,
+    the app of a worker (``InlineWork``: the listener's work runs now)."""
+
+    def replay(body: dict[str, Any]) -> None:
+        response = app.dispatch(BoltRequest(body=body, mode="socket_mode"))
+        if response.status >= 400:
+            log.warning("a replayed request was answered %s", response.status)
+
+    return replay
 
 
 def _installed_by_oauth(deps: Deps) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from bot.blocks import message, section
 from bot.deps import Deps
 from bot.errors import BUSY, SORRY, BravoError, echo, error_text
 from bot.text import clean
+from bot.work import serving
 
 log = logging.getLogger(__name__)
 
@@ -99,14 +100,35 @@ def apologise(body: dict[str, Any], respond: Any) -> None:
         log.warning("could not tell the user about the error")
 
 
-def later(deps: Deps, body: dict[str, Any], respond: Any, fn: Callable[[], None]) -> None:
-    """Run a person's request after the ack; if Bravo is overloaded, say so instead."""
+def serving_request(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> None:
+    """A Bolt middleware: the request is known to ``later`` while its listener runs, so in queue
+    mode it can be handed on to a worker (``bot.work``)."""
+    serving(str(context.team_id or body.get("team_id") or ""), body)
+    next()
+
+
+def later(
+    deps: Deps,
+    body: dict[str, Any],
+    respond: Any,
+    fn: Callable[[], None],
+    *,
+    here: bool = False,
+) -> None:
+    """Run a person's request after the ack; if Bravo is overloaded, say so instead. In queue
+    mode the request goes to a worker, which replays its listener; ``here``: the listener did
+    something before that must not be done twice, so the work stays in this process."""
+    if not here and deps.work.hand_on():
+        return
     if not deps.work.submit(fn, on_error=lambda _err: apologise(body, respond)):
         respond(ephemeral(BUSY + echo(body)))
 
 
-def later_or_now(deps: Deps, fn: Callable[[], None]) -> None:
-    """Run an event's work after the ack; when the queue is full, run it here (never drop it)."""
+def later_or_now(deps: Deps, fn: Callable[[], None], *, here: bool = False) -> None:
+    """Run an event's work after the ack; when the queue is full, run it here (never drop it).
+    Queue mode and ``here``: as ``later``."""
+    if not here and deps.work.hand_on():
+        return
     if not deps.work.submit(fn, on_error=lambda _err: None):
         fn()
 

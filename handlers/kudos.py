@@ -82,6 +82,7 @@ class Asked:
     team: str
     user: str
     channel: str | None
+    trigger: str | None = None  # the command's trigger_id: the same command is given once
 
 
 def on_kudos(
@@ -91,7 +92,9 @@ def on_kudos(
     or kudos given in words run after the ack."""
     ack()
     deps = deps_of(context)
-    asked = Asked(command["team_id"], command["user_id"], command.get("channel_id"))
+    asked = Asked(
+        command["team_id"], command["user_id"], command.get("channel_id"), command.get("trigger_id")
+    )
     with answering(respond):
         rules = deps.config(asked.team).kudos  # the workspace's values and limits, now
         parsed = parse_kudos_command(command.get("text") or "", limits(rules))
@@ -124,7 +127,11 @@ def answer(deps: Deps, asked: Asked, parsed: KudosCommand, respond: Respond) -> 
 
 def give_kudos(deps: Deps, asked: Asked, parsed: GiveKudos) -> Reply | None:
     gift = service.command_gift(
-        parsed, team_id=asked.team, giver_id=asked.user, channel_id=asked.channel
+        parsed,
+        team_id=asked.team,
+        giver_id=asked.user,
+        channel_id=asked.channel,
+        trigger_id=asked.trigger,
     )
     result = service.give(deps, gift)
     if result is None:

@@ -26,7 +26,7 @@ def on_export(
     team, user = command["team_id"], command["user_id"]
     key = command.get("trigger_id") or f"{user}:{deps.clock():%Y%m%d%H%M}"
     respond(ephemeral(render.EXPORT_ON_ITS_WAY))
-    later(deps, command, respond, lambda: _send_export(deps, team, user, key))
+    later(deps, command, respond, lambda: _send_export(deps, team, user, key), here=True)
 
 
 def _send_export(deps: Deps, team: str, user: str, key: str) -> None:
@@ -69,7 +69,7 @@ def on_forget_submit(
         return
     ack(response_action="update", view=render.erasing_view())
     view_id = str(view.get("id") or "")
-    later_or_now(deps, lambda: _forget(deps, client, team, user, mode, target, view_id))
+    later_or_now(deps, lambda: _forget(deps, client, team, user, mode, target, view_id), here=True)
 
 
 def _forget(

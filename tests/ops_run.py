@@ -61,11 +61,11 @@ def run_bravo(env: dict[str, str], *args: str, timeout: float = 30) -> Ran:
 class Bravo:
     """A running ``python -m bot run``; its stderr collected in a file."""
 
-    def __init__(self, env: dict[str, str], tmp_path: Path, *args: str) -> None:
+    def __init__(self, env: dict[str, str], tmp_path: Path, *args: str, cmd: str = "run") -> None:
         self.log_path = tmp_path / f"bravo-{time.monotonic_ns()}.log"
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", *args],
+            [sys.executable, "-m", "bot", cmd, *args],
             cwd=ROOT,
             env=env,
             stdout=self._log,

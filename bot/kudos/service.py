@@ -47,8 +47,17 @@ class Gift:
     event_id: str | None = None
 
 
-def command_gift(parsed: GiveKudos, *, team_id: str, giver_id: str, channel_id: str | None) -> Gift:
-    """``/kudos @ana for ...`` typed in ``channel_id``."""
+def command_gift(
+    parsed: GiveKudos,
+    *,
+    team_id: str,
+    giver_id: str,
+    channel_id: str | None,
+    trigger_id: str | None = None,
+) -> Gift:
+    """``/kudos @ana for ...`` typed in ``channel_id``. ``trigger_id`` (the command's own, one
+    per command typed) makes it once only: a worker that replays it after another died midway
+    gives nothing twice (``bot.worker``)."""
     return Gift(
         team_id=team_id,
         giver_id=giver_id,
@@ -58,6 +67,7 @@ def command_gift(parsed: GiveKudos, *, team_id: str, giver_id: str, channel_id: 
         values=parsed.values,
         channel_id=channel_id,
         source=KudosSource.COMMAND,
+        event_id=f"command:{trigger_id}"[:64] if trigger_id else None,
     )
 
 

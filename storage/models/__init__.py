@@ -27,6 +27,7 @@ from storage.models.suggestions import (
     SuggestionQuota,
 )
 from storage.models.users import SlackUser, UserPref
+from storage.models.work import WorkItem
 from storage.models.workspace import Erasure, HomeViewer, SettingChange, WorkspaceConfig
 
 __all__ = [
@@ -64,5 +65,6 @@ __all__ = [
     "TeamLead",
     "TipSeen",
     "UserPref",
+    "WorkItem",
     "WorkspaceConfig",
 ]
