@@ -46,6 +46,7 @@ from storage.models import (
     UserPref,
     WorkspaceConfig,
 )
+from storage.models.work import WorkItem
 
 ERASED_ID = "erased"  # stands for an erased person wherever their id was kept (bot.text too)
 ERASED_MENTION = "someone who has left Bravo"  # replaces a mention of them in stored text
@@ -171,6 +172,9 @@ def erase(session: Session, *, team_id: str, user_id: str) -> tuple[dict[str, in
     for model in own:
         gone(model, model.user_id == u)
     gone(ScheduledSend, col(ScheduledSend.user_id) == u)
+    # Requests waiting for a worker that name them hold what they typed or what was typed
+    # about them: dropped (a request replayed with its people rewritten would be nonsense).
+    gone(WorkItem, col(WorkItem.body).contains(u))
     gone(OutboxRow, col(OutboxRow.status) == OutboxStatus.PENDING, _addressed_to(u))
     gone(OutboxRow, col(OutboxRow.ref) == export_ref(u))  # the files of their own export
     _unlead(session, t, u)

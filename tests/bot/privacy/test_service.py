@@ -18,6 +18,7 @@ from bot.sandbox.server import FakeSlack
 from storage import kudos as ledger
 from storage.db import Database
 from storage.models import Erasure, Feedback, Kudos, OutboxRow, WorkspaceConfig
+from storage.models.work import WorkItem
 from tests.bot.privacy.seed import ANA, AT, BEN, BEN_TO_CY, CY, CY_GOAL, T, give, seed
 from tests.db_scan import where_found
 from tests.handlers.conftest import deps_alone
@@ -119,3 +120,15 @@ def test_erasure_rewrites_whole_ids_only_and_the_erasure_log_too(deps: Deps) -> 
         [to_other] = s.exec(select(Kudos).where(Kudos.recipient_id == "UANA2")).all()
         assert to_other.reason == ("Ben thanks UANA2, not someone who has left Bravo, and uana too")
         assert {e.requested_by for e in s.exec(select(Erasure))} == {"erased", None}
+
+
+def test_erasure_drops_the_requests_waiting_for_a_worker_that_name_them(deps: Deps) -> None:
+    with deps.db.write() as s:
+        for who in (ANA, BEN):
+            body = json.dumps({"user_id": who, "text": f"<@{who}> for the handover"})
+            s.add(WorkItem(team_id=T, body=body, created_at=AT))
+    erased = erase_person(deps, T, ANA, requested_by=None, why=ids.SELF)
+    assert erased.removed["work_item"] == 1
+    with deps.db.read() as s:
+        [left] = s.exec(select(WorkItem)).all()
+        assert BEN in left.body  # Ben's request still waits for a worker
