@@ -1,15 +1,20 @@
 """Whose request it is: with a token per workspace (``Deps.tokens`` is not the one token of
 ``SLACK_BOT_TOKEN``), each request is authorised for its own workspace, and its listeners'
 ``client`` carries that workspace's bot token. A workspace with no token gets Bolt's refusal
-(nothing is done for it)."""
+(nothing is done for it).
+
+With the one token of ``SLACK_BOT_TOKEN`` (self-hosting), Bravo serves the token's own workspace
+only (``OneTeam``: learnt from ``auth.test`` once): a request signed with the secret but from
+another workspace is refused before anything reads it."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 
+from slack_bolt import BoltContext, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import WebClient
@@ -18,6 +23,10 @@ from bot.deps import Deps
 from bot.errors import NotInstalledError
 
 log = logging.getLogger(__name__)
+OTHER_WORKSPACE = (
+    "Bravo here is installed for another workspace, so nothing was done. To use Bravo in this "
+    "workspace, an admin can install it here."
+)
 MAX_REMEMBERED = 10_000  # tokens whose auth.test is remembered; more, and it starts again
 
 
@@ -73,3 +82,49 @@ def authorize_for(deps: Deps) -> Callable[..., AuthorizeResult]:
         return team_authorize(team_id, enterprise_id)
 
     return cast(Callable[..., AuthorizeResult], authorize)
+
+
+class OneTeam:
+    """A Bolt middleware (run before ``authorize``) for the one token of ``SLACK_BOT_TOKEN``:
+    a request from the token's own workspace goes on; one from another workspace is refused
+    (an ephemeral answer where the person waits, one log line) and nothing is stored. The
+    token's workspace is asked of Slack (``auth.test``) once and remembered; while Slack cannot
+    say, requests go on to Bolt's own check of the token."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+        self._team: str | None = None
+        self._lock = threading.Lock()
+
+    def team(self) -> str | None:
+        """The token's own workspace (``auth.test``, asked once), or None while Slack can't say."""
+        with self._lock:
+            if self._team is None:
+                try:
+                    self._team = self._client.auth_test().get("team_id") or None
+                except SlackApiError as err:
+                    log.warning("auth.test failed: %s", err.response.get("error"))
+                except OSError as err:
+                    log.warning("auth.test failed: %s", type(err).__name__)
+            return self._team
+
+    def __call__(
+        self, context: BoltContext, body: dict[str, Any], respond: Any, next: Callable[[], None]
+    ) -> BoltResponse | None:
+        asking, own = context.team_id, self.team()
+        if not asking or own is None or asking == own:
+            next()
+            return None
+        kind = body.get("type") or ("slash_command" if body.get("command") else "request")
+        event = body.get("event")
+        if kind == "event_callback" and isinstance(event, dict):
+            kind = event.get("type") or kind
+        log.info(
+            "ignored a %s from %s: Bravo here serves %s (SLACK_BOT_TOKEN)",
+            str(kind)[:40],
+            str(asking)[:20],
+            own,
+        )
+        if context.response_url and respond is not None:
+            respond(text=OTHER_WORKSPACE, response_type="ephemeral", replace_original=False)
+        return BoltResponse(status=200, body="")
