@@ -204,7 +204,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
             print(f"  {job.name:<15} next: {due:<32} {job.description}")
         return 0
     counts = BY_NAME[args.name].run(deps, at)
-    if settings.slack_bot_token:
+    if settings.slack_bot_token or settings.oauth:  # a token to send with: one, or each install's
         deps.deliverer.drain()
     print(
         f"{args.name} as of {at.isoformat()}: "
