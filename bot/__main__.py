@@ -56,18 +56,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings()
     settings.require_for_run(http=args.http)
     _logging(settings.log_level)
-    from bot.preflight import check_port, check_slack
+    from bot.preflight import check_oauth, check_port, check_slack
     from storage.migrate import upgrade
 
     if args.http:
         check_port(args.host, args.port)
-    if settings.oauth:  # no token of its own: each workspace's comes with its install
-        who = "installed by OAuth: add it to a workspace at /slack/install"
-    else:
+    if not settings.oauth:  # with OAuth, each workspace's token comes with its install
         who = check_slack(settings, socket_mode=not args.http)
     db = _open_database(settings)
-    upgrade(db.engine)
-    db.dispose()
+    try:
+        upgrade(db.engine)
+        if settings.oauth:  # the stored installations open with the keys; Slack answers
+            who = check_oauth(settings, db)
+    finally:
+        db.dispose()
     logging.getLogger("bravo").info("Bravo is %s", who)
     if stop.is_set():
         return 0
