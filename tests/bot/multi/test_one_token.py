@@ -12,7 +12,7 @@ import pytest
 
 from bot.sandbox.server import FakeSlack
 from bot.sandbox.signing import SlackRequester
-from handlers.authorize import OTHER_WORKSPACE
+from handlers.authorize import OTHER_WORKSPACE, UNCHECKED, OneTeam
 from storage.db import Database
 from tests.db_scan import where_found
 from tests.handlers.conftest import CHANNEL, SECRET, TEAM, Bravo, people_and_channels, start_bravo
@@ -90,3 +90,18 @@ def test_the_token_s_own_workspace_is_served_and_its_workspace_asked_once(bravo:
         assert "kudos left today" in json.dumps(reply.args)
     assert len(bravo.slack.calls("auth.test")) <= 2  # Bolt's check of the token, and ours
     assert where_found(bravo.deps.db, ELSE) == []
+
+
+def test_while_slack_cannot_say_whose_the_token_is_requests_are_refused_then_served(
+    bravo: Bravo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(OneTeam, "RETRY_AFTER", 0.0)
+    bravo.slack.fail_next("auth.test", status=500, times=2)  # the client retries once
+    text = "<@UBEN|ben> for a calm call #empathy"
+    assert bravo.send.slash_command("UANA", "/kudos", text, channel_id=CHANNEL).status == 200
+    [refusal] = bravo.slack.wait_for("response_url")
+    assert refusal.args["text"] == UNCHECKED  # never served unchecked
+    assert where_found(bravo.deps.db, "UBEN") == []
+    assert bravo.send.slash_command("UANA", "/kudos", text, channel_id=CHANNEL).status == 200
+    served_now = bravo.slack.wait_for("response_url", count=2)[1]
+    assert "kudos left today" in json.dumps(served_now.args)
