@@ -61,8 +61,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if args.http:
         check_port(args.host, args.port)
+    team = None  # with one SLACK_BOT_TOKEN, the only workspace served
     if not settings.oauth:  # with OAuth, each workspace's token comes with its install
-        who = check_slack(settings, socket_mode=not args.http)
+        me = check_slack(settings, socket_mode=not args.http)
+        who, team = me.who, me.team_id
     db = _open_database(settings)
     try:
         upgrade(db.engine)
@@ -74,8 +76,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if stop.is_set():
         return 0
     if args.http:
-        return _run_http(settings, args)
-    return _run_socket(settings, stop)
+        return _run_http(settings, args, team)
+    return _run_socket(settings, stop, team)
 
 
 def _open_database(settings: Settings) -> Database:
@@ -88,13 +90,16 @@ def _open_database(settings: Settings) -> Database:
         raise StartupError(str(err)) from None
 
 
-def _serve(settings: Settings, *, http: bool) -> tuple[App, Deps, Scheduler]:
+def _serve(
+    settings: Settings, *, http: bool, team: str | None = None
+) -> tuple[App, Deps, Scheduler]:
+    """``team``: SLACK_BOT_TOKEN's workspace, as preflight learnt it (the app asks if None)."""
     from bot.deps import build_deps
     from bot.scheduling.start import start_scheduler
     from handlers.app import build_app
 
     deps = build_deps(settings, _open_database(settings))
-    app = build_app(deps, http=http)
+    app = build_app(deps, http=http, team=team)
     deps.deliverer.start()
     return app, deps, start_scheduler(deps)
 
@@ -109,14 +114,14 @@ def _shut_down(deps: Deps, scheduler: Scheduler) -> None:
     deps.db.dispose()
 
 
-def _run_http(settings: Settings, args: argparse.Namespace) -> int:
+def _run_http(settings: Settings, args: argparse.Namespace, team: str | None) -> int:
     from bot.server import GunicornServer
     from bot.web import make_wsgi
 
     served: list[tuple[Deps, Scheduler]] = []
 
     def load() -> object:
-        app, deps, scheduler = _serve(settings, http=True)
+        app, deps, scheduler = _serve(settings, http=True, team=team)
         served.append((deps, scheduler))
         return make_wsgi(app, deps.db, signing_secret=settings.slack_signing_secret)
 
@@ -142,10 +147,10 @@ def _run_http(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_socket(settings: Settings, stop: threading.Event) -> int:
+def _run_socket(settings: Settings, stop: threading.Event, team: str | None) -> int:
     from bot.socket_mode import SocketMode
 
-    app, deps, scheduler = _serve(settings, http=False)
+    app, deps, scheduler = _serve(settings, http=False, team=team)
     socket_mode = SocketMode(app, settings.slack_app_token or "")
     try:
         socket_mode.run(stop)

@@ -8,6 +8,7 @@ import errno
 import logging
 import re
 import socket
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings
@@ -43,9 +44,18 @@ _APP_TOKEN_WORDS = {
 }
 
 
-def check_slack(settings: Settings, *, socket_mode: bool) -> str:
+@dataclass(frozen=True)
+class Identity:
+    """Who Bravo is with SLACK_BOT_TOKEN: ``who`` for the log ("@bravo in Acme"), and the
+    token's workspace (the only one it serves: ``handlers.authorize.OneTeam``)."""
+
+    who: str
+    team_id: str | None
+
+
+def check_slack(settings: Settings, *, socket_mode: bool) -> Identity:
     """Ask Slack whether the tokens work (auth.test; apps.connections.open for Socket Mode).
-    Returns who Bravo is ("@bravo in Acme"); raises ``StartupError`` if Slack says no."""
+    Returns who Bravo is; raises ``StartupError`` if Slack says no."""
     client = _client(settings, settings.slack_bot_token)
     who = _ask(settings, "SLACK_BOT_TOKEN", _BOT_TOKEN_WORDS, client.auth_test)
     if socket_mode:
@@ -56,7 +66,9 @@ def check_slack(settings: Settings, *, socket_mode: bool) -> str:
             _APP_TOKEN_WORDS,
             lambda: client.apps_connections_open(app_token=app_token or ""),
         )
-    return f"@{who.get('user', '?')} in {who.get('team', '?')}"
+    team = who.get("team_id")
+    name = f"@{who.get('user', '?')} in {who.get('team', '?')}"
+    return Identity(name, team if isinstance(team, str) else None)
 
 
 def check_oauth(settings: Settings, db: Database) -> str:

@@ -93,15 +93,16 @@ class OneTeam:
     """A Bolt middleware (run before ``authorize``) for the one token of ``SLACK_BOT_TOKEN``:
     a request from the token's own workspace goes on; one from another workspace is refused
     (an ephemeral answer where the person waits, one log line) and nothing is stored. The
-    token's workspace is asked of Slack (``auth.test``) once and remembered. While Slack cannot
-    say (asked again at most every ``RETRY_AFTER`` seconds), requests are refused too: Bravo
-    never serves a workspace it has not checked."""
+    token's workspace is learnt at start-up (else asked of Slack, ``auth.test``, once). While
+    Slack cannot say (asked again at most every ``RETRY_AFTER`` seconds), requests are refused
+    too: Bravo never serves a workspace it has not checked."""
 
     RETRY_AFTER = 10.0
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, *, team: str | None = None) -> None:
+        """``team``: the token's workspace when already known (start-up asked Slack)."""
         self._client = client
-        self._team: str | None = None
+        self._team = team
         self._next_try = 0.0
         self._lock = threading.Lock()
 
