@@ -44,11 +44,11 @@ def _cached_coach(session: Session, *, team_id: str, coach_id: str) -> Person:
     return Person(coach_id, tz="UTC") if row is None else person_from_cache(row)
 
 
-def _sendable(deps: Deps, coaches: list[tuple[str, str]], job: str) -> list[tuple[str, str]]:
-    """The coaches in workspaces something can be sent to: one log line for each workspace
-    skipped (no token for it, or Bravo uninstalled there)."""
+def _sendable(deps: Deps, pairs: list[tuple[str, str]], job: str) -> list[tuple[str, str]]:
+    """The (team, person) pairs in workspaces Bravo can still call: one log line for each
+    workspace skipped (no token for it, or Bravo uninstalled there)."""
     keep: dict[str, bool] = {}
-    for team_id in dict.fromkeys(t for t, _ in coaches):
+    for team_id in dict.fromkeys(t for t, _ in pairs):
         why = None
         if not deps.installed(team_id):
             why = "not_installed"
@@ -57,7 +57,7 @@ def _sendable(deps: Deps, coaches: list[tuple[str, str]], job: str) -> list[tupl
         if why is not None:
             log.info("%s skipped in %s: %s", job, team_id, WHY[why])
         keep[team_id] = why is None
-    return [(t, c) for t, c in coaches if keep[t]]
+    return [(t, c) for t, c in pairs if keep[t]]
 
 
 def run_coach_digests(deps: Deps, at: datetime) -> Counter[str]:
@@ -125,7 +125,7 @@ def refresh_people(deps: Deps, at: datetime, limit: int = 100) -> Counter[str]:
         stale = goal_store.stale_owners(session, before, limit)
         stale += [p for p in store.stale_coaches(session, before, limit) if p not in stale]
     by_team: dict[str, list[str]] = {}
-    for team_id, user_id in stale[:limit]:
+    for team_id, user_id in _sendable(deps, stale[:limit], "profile refresh"):
         by_team.setdefault(team_id, []).append(user_id)
     for team_id, users in by_team.items():
         try:

@@ -15,7 +15,7 @@ from sqlmodel import select
 from bot.__main__ import main
 from bot.cadence import Cadence
 from bot.coaching import service as coaching
-from bot.coaching.jobs import run_coach_digests
+from bot.coaching.jobs import refresh_people, run_coach_digests
 from bot.deps import Deps, build_deps
 from bot.goals import service as goals
 from bot.goals.jobs import run_checkins, run_reminders
@@ -150,6 +150,11 @@ def test_digests_skip_an_uninstalled_workspace_and_one_with_no_token(
     deps.deliverer.drain()
     [digest] = fake.calls("chat.postMessage", team_id=A)
     assert digest.args["channel"] == "UBEN"
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        refreshed = refresh_people(deps, FRIDAY_1500)  # the coaches' profiles: A's only
+    assert sum(refreshed.values()) == 1
+    assert len(skip_lines(caplog, B)) == 1 and len(skip_lines(caplog, "T0GONE")) == 1
     assert beta.calls() == []
 
 
