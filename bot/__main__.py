@@ -67,24 +67,28 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise SettingsError([QUEUE_NEEDS_PG])
     settings.require_for_run(http=args.http)
     _logging(settings.log_level)
-    from bot.preflight import check_port, check_slack
+    from bot.preflight import check_oauth, check_port, check_slack
     from storage.migrate import upgrade
 
     if args.http:
         check_port(args.host, args.port)
-    if settings.oauth:  # no token of its own: each workspace's comes with its install
-        who = "installed by OAuth: add it to a workspace at /slack/install"
-    else:
-        who = check_slack(settings, socket_mode=not args.http)
+    team = None  # with one SLACK_BOT_TOKEN, the only workspace served
+    if not settings.oauth:  # with OAuth, each workspace's token comes with its install
+        me = check_slack(settings, socket_mode=not args.http)
+        who, team = me.who, me.team_id
     db = _open_database(settings)
-    upgrade(db.engine)
-    db.dispose()
+    try:
+        upgrade(db.engine)
+        if settings.oauth:  # the stored installations open with the keys; Slack answers
+            who = check_oauth(settings, db)
+    finally:
+        db.dispose()
     logging.getLogger("bravo").info("Bravo is %s", who)
     if stop.is_set():
         return 0
     if args.http:
-        return _run_http(settings, args)
-    return _run_socket(settings, stop)
+        return _run_http(settings, args, team)
+    return _run_socket(settings, stop, team)
 
 
 def _on_postgres(settings: Settings) -> bool:
@@ -102,10 +106,11 @@ def _open_database(settings: Settings) -> Database:
 
 
 def _serve(
-    settings: Settings, *, http: bool, queue: bool = False
+    settings: Settings, *, http: bool, queue: bool = False, team: str | None = None
 ) -> tuple[App, Deps, Scheduler | None]:
     """The app and what runs beside it. ``queue``: the web process of the split shape, which
-    records the work after each ack for `bravo worker` and runs no deliverer, no scheduler."""
+    records the work after each ack for `bravo worker` and runs no deliverer, no scheduler.
+    ``team``: SLACK_BOT_TOKEN's workspace, as preflight learnt it (the app asks if None)."""
     from bot.deps import build_deps
     from bot.scheduling.start import start_scheduler
     from bot.work import WorkQueue
@@ -115,7 +120,7 @@ def _serve(
     db = _open_database(settings)
     work = WorkQueue(record=record_for(db)) if queue else None
     deps = build_deps(settings, db, work=work)
-    app = build_app(deps, http=http)
+    app = build_app(deps, http=http, team=team)
     if queue:
         return app, deps, None
     deps.deliverer.start()
@@ -133,14 +138,14 @@ def _shut_down(deps: Deps, scheduler: Scheduler | None) -> None:
     deps.db.dispose()
 
 
-def _run_http(settings: Settings, args: argparse.Namespace) -> int:
+def _run_http(settings: Settings, args: argparse.Namespace, team: str | None) -> int:
     from bot.server import GunicornServer
     from bot.web import make_wsgi
 
     served: list[tuple[Deps, Scheduler | None]] = []
 
     def load() -> object:
-        app, deps, scheduler = _serve(settings, http=True, queue=args.queue)
+        app, deps, scheduler = _serve(settings, http=True, queue=args.queue, team=team)
         served.append((deps, scheduler))
         return make_wsgi(app, deps.db, signing_secret=settings.slack_signing_secret)
 
@@ -166,10 +171,10 @@ def _run_http(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_socket(settings: Settings, stop: threading.Event) -> int:
+def _run_socket(settings: Settings, stop: threading.Event, team: str | None) -> int:
     from bot.socket_mode import SocketMode
 
-    app, deps, scheduler = _serve(settings, http=False)
+    app, deps, scheduler = _serve(settings, http=False, team=team)
     socket_mode = SocketMode(app, settings.slack_app_token or "")
     try:
         socket_mode.run(stop)
@@ -268,7 +273,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
             print(f"  {job.name:<15} next: {due:<32} {job.description}")
         return 0
     counts = BY_NAME[args.name].run(deps, at)
-    if settings.slack_bot_token:
+    if settings.slack_bot_token or settings.oauth:  # a token to send with: one, or each install's
         deps.deliverer.drain()
     print(
         f"{args.name} as of {at.isoformat()}: "

@@ -8,9 +8,13 @@ import errno
 import logging
 import re
 import socket
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from storage.db import Database
 
 APPS_PAGE = "api.slack.com/apps > your app"
 
@@ -40,20 +44,19 @@ _APP_TOKEN_WORDS = {
 }
 
 
-def check_slack(settings: Settings, *, socket_mode: bool) -> str:
-    """Ask Slack whether the tokens work (auth.test; apps.connections.open for Socket Mode).
-    Returns who Bravo is ("@bravo in Acme"); raises ``StartupError`` if Slack says no."""
-    from slack_sdk.web import WebClient
+@dataclass(frozen=True)
+class Identity:
+    """Who Bravo is with SLACK_BOT_TOKEN: ``who`` for the log ("@bravo in Acme"), and the
+    token's workspace (the only one it serves: ``handlers.authorize.OneTeam``)."""
 
-    quiet = logging.getLogger("bravo.preflight.web")  # its failures are reported here, once
-    quiet.setLevel(logging.CRITICAL)
-    client = WebClient(  # no retries: a failure is reported at once, and the operator retries
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_url,
-        timeout=10,
-        logger=quiet,
-        retry_handlers=[],
-    )
+    who: str
+    team_id: str | None
+
+
+def check_slack(settings: Settings, *, socket_mode: bool) -> Identity:
+    """Ask Slack whether the tokens work (auth.test; apps.connections.open for Socket Mode).
+    Returns who Bravo is; raises ``StartupError`` if Slack says no."""
+    client = _client(settings, settings.slack_bot_token)
     who = _ask(settings, "SLACK_BOT_TOKEN", _BOT_TOKEN_WORDS, client.auth_test)
     if socket_mode:
         app_token = settings.slack_app_token
@@ -63,7 +66,71 @@ def check_slack(settings: Settings, *, socket_mode: bool) -> str:
             _APP_TOKEN_WORDS,
             lambda: client.apps_connections_open(app_token=app_token or ""),
         )
-    return f"@{who.get('user', '?')} in {who.get('team', '?')}"
+    team = who.get("team_id")
+    name = f"@{who.get('user', '?')} in {who.get('team', '?')}"
+    return Identity(name, team if isinstance(team, str) else None)
+
+
+def check_oauth(settings: Settings, db: Database) -> str:
+    """Installed by OAuth: what can be checked before serving. Offline first: every stored
+    installation opens with a key in BRAVO_ENCRYPTION_KEY (a row none opens is one line naming
+    the variable and the workspaces, never a token); then that SLACK_API_URL answers as Slack's
+    Web API (OAuth runs over HTTP only: no app-level token to check). Returns who Bravo is."""
+    count = check_installations(settings, db)
+    client = _client(settings, None)
+    _ask(settings, "SLACK_API_URL", {}, lambda: _answered(client.auth_test))
+    installed = f"{count} workspace{'' if count == 1 else 's'}" if count else "no workspace yet"
+    return f"installed by OAuth in {installed}: add it to a workspace at /slack/install"
+
+
+def check_installations(settings: Settings, db: Database) -> int:
+    """How many installations are stored; ``StartupError`` if any cannot be opened with the
+    keys in BRAVO_ENCRYPTION_KEY (the key that sealed it was removed, or another one given)."""
+    from bot.install.crypto import Sealer, UnreadableSecret
+    from storage.install import all_installations
+
+    sealer = Sealer(settings.encryption_keys)
+    with db.read() as session:
+        rows = all_installations(session, client_id=settings.slack_client_id or "")
+    closed: list[str] = []
+    for row in rows:
+        try:
+            sealer.open(row.bot_token_sealed)
+            sealer.open(row.bot_refresh_token_sealed)
+        except UnreadableSecret:
+            closed.append(row.team_id or row.enterprise_id or "?")
+    if closed:
+        named = ", ".join(closed[:3]) + (f" and {len(closed) - 3} more" if len(closed) > 3 else "")
+        raise StartupError(
+            f"{len(closed)} stored installation{'' if len(closed) == 1 else 's'} ({named}) "
+            "cannot be decrypted with any key in BRAVO_ENCRYPTION_KEY: put back the key that "
+            "sealed them (keys are comma separated, the first seals new ones), or reinstall "
+            "those workspaces."
+        )
+    return len(rows)
+
+
+def _answered(call: Any) -> Any:
+    """Any answer shaped as the Web API's (``not_authed`` included: no token was sent)."""
+    from slack_sdk.errors import SlackApiError
+
+    try:
+        return call()
+    except SlackApiError as err:
+        code = err.response.get("error") if isinstance(err.response.data, dict) else None
+        if isinstance(code, str) and re.fullmatch(r"[a-z_]+", code):
+            return err.response
+        raise
+
+
+def _client(settings: Settings, token: str | None) -> Any:
+    from slack_sdk.web import WebClient
+
+    quiet = logging.getLogger("bravo.preflight.web")  # its failures are reported here, once
+    quiet.setLevel(logging.CRITICAL)
+    return WebClient(  # no retries: a failure is reported at once, and the operator retries
+        token=token, base_url=settings.slack_api_url, timeout=10, logger=quiet, retry_handlers=[]
+    )
 
 
 def _ask(settings: Settings, name: str, words: dict[str, str], call: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from bot.install.tokens import StoreTokens
 from bot.payload import UnreadableError, envelope_problem, shape_problem
 from bot.tokens import OneToken
 from handlers import register_all
-from handlers.authorize import authorize_for, tokenless
+from handlers.authorize import OneTeam, authorize_for, tokenless
 from handlers.common import apologise, clean_inputs, ephemeral, serving_request, with_deps
 from handlers.home import mark_actor
 from handlers.stale import register_stale
@@ -30,10 +30,16 @@ from handlers.stale import register_stale
 log = logging.getLogger(__name__)
 
 
-def build_app(deps: Deps, *, http: bool = True, verify_token: bool = True) -> App:
+def build_app(
+    deps: Deps, *, http: bool = True, verify_token: bool = True, team: str | None = None
+) -> App:
+    """``team``: with one SLACK_BOT_TOKEN, its workspace as start-up learnt it (else asked of
+    Slack at the first request): the only workspace served."""
     settings = deps.settings
     one_token = isinstance(deps.tokens, OneToken)  # self-hosting: every request with it
     access: dict[str, Any] = {"authorize": None if one_token else authorize_for(deps)}
+    if one_token:  # its own workspace only: a request from another is refused
+        access["before_authorize"] = OneTeam(deps.client, team=team)
     access.update(_installed_by_oauth(deps))  # OAuth: Bolt's flow, authorised by the store
     app = App(
         client=deps.client if one_token else tokenless(deps.client),

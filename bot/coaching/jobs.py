@@ -28,6 +28,10 @@ from storage import users as user_store
 from storage.models.goals import CadenceKind
 
 log = logging.getLogger(__name__)
+WHY = {
+    "not_installed": "Bravo is not installed there",
+    "uninstalled": "Bravo was uninstalled there",
+}
 SWEEP_AT = 50  # stale profiles in one workspace from which a users.list sweep is cheaper
 # Coaches get their digest on Friday at 15:00 in their own time zone.
 DIGEST = Cadence(CadenceKind.WEEKLY, weekday=4, minute=15 * 60)
@@ -40,13 +44,32 @@ def _cached_coach(session: Session, *, team_id: str, coach_id: str) -> Person:
     return Person(coach_id, tz="UTC") if row is None else person_from_cache(row)
 
 
+def _sendable(deps: Deps, pairs: list[tuple[str, str]], job: str) -> list[tuple[str, str]]:
+    """The (team, person) pairs in workspaces Bravo can still call: one log line for each
+    workspace skipped (no token for it, or Bravo uninstalled there)."""
+    keep: dict[str, bool] = {}
+    for team_id in dict.fromkeys(t for t, _ in pairs):
+        why = None
+        if not deps.installed(team_id):
+            why = "not_installed"
+        elif deps.config(team_id).uninstalled:
+            why = "uninstalled"
+        if why is not None:
+            log.info("%s skipped in %s: %s", job, team_id, WHY[why])
+        keep[team_id] = why is None
+    return [(t, c) for t, c in pairs if keep[t]]
+
+
 def run_coach_digests(deps: Deps, at: datetime) -> Counter[str]:
     """Each coach's weekly digest, at their local Friday 15:00 (once; late within the grace
-    period if Bravo was down)."""
+    period if Bravo was down). Workspaces nothing can be sent to are skipped up front."""
     counts: Counter[str] = Counter()
     grace = timedelta(hours=deps.settings.goals.grace_hours)
     with deps.db.read() as session:
-        coaches = store.active_coaches(session)
+        every = store.active_coaches(session)
+    coaches = _sendable(deps, every, "coach digests")
+    if len(coaches) < len(every):
+        counts["not_installed"] += len(every) - len(coaches)
     for team_id, coach_id in coaches:
         with deps.db.write() as session:
             coach = _cached_coach(session, team_id=team_id, coach_id=coach_id)
@@ -102,7 +125,7 @@ def refresh_people(deps: Deps, at: datetime, limit: int = 100) -> Counter[str]:
         stale = goal_store.stale_owners(session, before, limit)
         stale += [p for p in store.stale_coaches(session, before, limit) if p not in stale]
     by_team: dict[str, list[str]] = {}
-    for team_id, user_id in stale[:limit]:
+    for team_id, user_id in _sendable(deps, stale[:limit], "profile refresh"):
         by_team.setdefault(team_id, []).append(user_id)
     for team_id, users in by_team.items():
         try:

@@ -13,19 +13,47 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from bot.cadence import next_due
 from bot.deps import Deps
 from bot.goals import ids, messages
 from bot.goals.due import process_due
+from bot.goals.rules import cadence_of
 from bot.outbox.scheduled import send_once
-from bot.users import Person, person_from_cache
+from bot.users import Person, person_from_cache, zone_or_utc
 from storage import goals as store
 from storage import outbox as outbox_store
 from storage import users as user_store
 from storage.models.goals import Goal, GoalStatus
 
 log = logging.getLogger(__name__)
+WHY = {
+    "not_installed": "Bravo is not installed there",
+    "uninstalled": "Bravo was uninstalled there",
+}
 BATCH = 200
 CHUNK = 10  # goals per transaction: short enough that the outbox gets its turn at the database
+
+
+class Skipped:
+    """The workspaces nothing can be sent to this run (no token for it, or Bravo uninstalled
+    there), each asked once and logged once."""
+
+    def __init__(self, deps: Deps, job: str) -> None:
+        self._deps, self._job = deps, job
+        self._why: dict[str, str | None] = {}
+
+    def __call__(self, team_id: str) -> str | None:
+        """Why nothing is sent to this workspace ("not_installed", "uninstalled"), or None."""
+        if team_id not in self._why:
+            why = None
+            if not self._deps.installed(team_id):
+                why = "not_installed"
+            elif self._deps.config(team_id).uninstalled:
+                why = "uninstalled"
+            if why is not None:
+                log.info("%s skipped in %s: %s", self._job, team_id, WHY[why])
+            self._why[team_id] = why
+        return self._why[team_id]
 
 
 def run_checkins(deps: Deps, at: datetime) -> Counter[str]:
@@ -34,19 +62,38 @@ def run_checkins(deps: Deps, at: datetime) -> Counter[str]:
     Goals go in transactions of ``CHUNK``: one locking read, one read per table for what they
     need, then each goal's writes; the outbox is woken after each, so delivery starts while the
     job goes on. If a chunk fails, its goals are retried one per transaction, so one bad goal
-    cannot hold up the rest (it stays due and is tried again next run)."""
+    cannot hold up the rest (it stays due and is tried again next run).
+
+    A workspace nothing can be sent to (no token, or uninstalled) is skipped up front: its goals
+    move on to their next check-in with no prompt, so they neither pile up nor hold up the
+    others', and check-ins resume there at the next one after it is installed again."""
     counts: Counter[str] = Counter()
     tried: set[int] = set()
+    skipped = Skipped(deps, "goal check-ins")
     while True:
         with deps.db.read() as session:
             due = [d for d in store.due_goals(session, at, BATCH) if d[1] not in tried]
         if not due:
             break
         tried.update(goal_id for _, goal_id in due)
+        idle = [g for t, g in due if skipped(t)]
+        if idle:
+            counts += _move_on(deps, idle, at)
+        due = [d for d in due if not skipped(d[0])]
         for start in range(0, len(due), CHUNK):
             counts += _checkin_chunk(deps, [g for _, g in due[start : start + CHUNK]], at)
             deps.deliverer.kick()
     return counts
+
+
+def _move_on(deps: Deps, goal_ids: list[int], at: datetime) -> Counter[str]:
+    """Goals in workspaces nothing can be sent to: on to their next check-in, no prompt."""
+    with deps.db.write() as session:
+        goals = store.lock_due_goals(session, goal_ids, at)
+        for goal in goals:
+            goal.next_due_at = next_due(cadence_of(goal), zone_or_utc(goal.tz), at)
+            store.save(session, goal)
+    return Counter(not_installed=len(goals))
 
 
 def _checkin_chunk(deps: Deps, goal_ids: list[int], at: datetime) -> Counter[str]:
@@ -149,6 +196,7 @@ def next_checkin(deps: Deps, at: datetime) -> datetime | None:
 def run_reminders(deps: Deps, at: datetime) -> Counter[str]:
     """One gentle reminder for each prompt still unanswered at its reminder time."""
     counts: Counter[str] = Counter()
+    skipped = Skipped(deps, "check-in reminders")
     with deps.db.read() as session:
         waiting = [(p.team_id, p.id or 0) for p in store.prompts_to_remind(session, at, 5000)]
     for team_id, prompt_id in waiting:
@@ -156,6 +204,9 @@ def run_reminders(deps: Deps, at: datetime) -> Counter[str]:
             prompt = store.get_prompt(session, team_id=team_id, prompt_id=prompt_id)
             if prompt is None or not store.mark_reminded(session, prompt_id, at):
                 counts["taken"] += 1
+                continue
+            if skipped(team_id):  # marked reminded: not looked at again
+                counts["not_installed"] += 1
                 continue
             goal = store.get_goal(session, team_id=team_id, goal_id=prompt.goal_id)
             if goal is None or goal.status != GoalStatus.ACTIVE:

@@ -13,12 +13,23 @@ import pytest
 from sqlmodel import func, select
 
 from bot.demo.settings import view_state
+from bot.sandbox.server import FakeSlack
 from bot.sandbox.signing import SlackRequester
 from bot.workspace import ids, service
 from bot.workspace.ids import Setting
+from storage.db import Database
 from storage.models import Kudos, OutboxRow, SettingChange, SuggestionBox, WorkspaceConfig
+from tests.bot.multi.tokens import TeamTokens
 from tests.handlers.bravo_flow import bravo_cmd, last_reply
-from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, SECRET, TEAM, Bravo, deps_alone
+from tests.handlers.conftest import (
+    CHANNEL,
+    NO_BOT_CHANNEL,
+    SECRET,
+    TEAM,
+    Bravo,
+    deps_alone,
+    start_bravo,
+)
 from tests.handlers.test_kudos import reaction, wait_rows
 
 ADMIN = "UBOSS"
@@ -244,22 +255,31 @@ def test_the_settings_modal_fits_slack(office: Bravo) -> None:
         assert s.exec(select(func.count()).select_from(OutboxRow)).one() == 0
 
 
-def test_two_workspaces_do_not_see_each_others_settings(office: Bravo) -> None:
-    other = SlackRequester(office.send.bot_url, SECRET, team_id="T0OTHER", fake=office.slack)
-    submit(
-        office,
-        open_settings(office),
-        **{Setting.ALLOWANCE: "1", Setting.VALUES: "grit", Setting.ADMINS: ["UANA"]},
-    )
-    assert office.deps.config("T0OTHER").kudos.daily_allowance == 5
-    before = len(office.slack.calls("response_url"))
-    other.slash_command(
-        "UANA", "/kudos", "<@UBEN|ben> for a calm call #empathy", channel_id=CHANNEL
-    )
-    assert "4 of 5" in last_reply(office, before + 1)  # the other workspace's own rules
-    other.slash_command("UANA", "/bravo", "settings log", channel_id=CHANNEL)
-    assert "read the log" in last_reply(office, before + 2)  # UANA is a Bravo admin only here
-    assert "Bravo admins" in bravo_cmd(office, "settings log", user="UANA")
+def test_two_workspaces_do_not_see_each_others_settings(slack: FakeSlack, db: Database) -> None:
+    """Two workspaces, each with its own token: A's admin's settings stay in A."""
+    other = slack.add_workspace("T0OTHER", token="xoxb-other", bot_user_id="UBRAVOO")
+    other.add_user("UANA", "ana")  # the same person in both (an Enterprise Grid member)
+    other.add_user("UBEN", "ben")
+    other.add_channel(CHANNEL, "kudos", members=("UBRAVOO", "UANA", "UBEN"))
+    tokens = TeamTokens({TEAM: "xoxb-sandbox", "T0OTHER": "xoxb-other"})
+    for bravo in start_bravo(slack, db, tokens=tokens):
+        slack.add_user(ADMIN, "boss", is_admin=True)
+        submit(
+            bravo,
+            open_settings(bravo),
+            **{Setting.ALLOWANCE: "1", Setting.VALUES: "grit", Setting.ADMINS: ["UANA"]},
+        )
+        assert bravo.deps.config("T0OTHER").kudos.daily_allowance == 5
+        send = SlackRequester(bravo.send.bot_url, SECRET, team_id="T0OTHER", fake=other)
+        send.slash_command(
+            "UANA", "/kudos", "<@UBEN|ben> for a calm call #empathy", channel_id=CHANNEL
+        )
+        reply = json.dumps(other.wait_for("response_url", count=1)[0].args)
+        assert "4 of 5" in reply  # the other workspace's own rules
+        send.slash_command("UANA", "/bravo", "settings log", channel_id=CHANNEL)
+        reply = json.dumps(other.wait_for("response_url", count=2)[1].args)
+        assert "read the log" in reply  # UANA is a Bravo admin only in A
+        assert "Bravo admins" in bravo_cmd(bravo, "settings log", user="UANA")
 
 
 def test_shoutouts_on_with_no_day_or_time_uses_the_workspace_default(office: Bravo) -> None:
