@@ -45,6 +45,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import sqlalchemy
+
 from bot.sandbox.signing import USER_AGENT, sign
 from bot.settings import DEFAULT_VALUES, ENV_VARS
 
@@ -423,8 +425,30 @@ class Result:
 # ---- Bravo's database ------------------------------------------------------------------------
 
 
-def db_counts(path: Path) -> dict[str, Any]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=15)
+class _Db:
+    """Read-only queries on Bravo's database: a SQLite file, or a PostgreSQL URL (--split)."""
+
+    def __init__(self, where: Path | str) -> None:
+        self.where = where
+        if isinstance(where, Path):
+            self.conn: Any = sqlite3.connect(f"file:{where}?mode=ro", uri=True, timeout=15)
+        else:
+            self.engine = sqlalchemy.create_engine(where)
+            self.conn = self.engine.connect()
+
+    def execute(self, sql: str) -> Any:
+        if isinstance(self.where, Path):
+            return self.conn.execute(sql)
+        return self.conn.execute(sqlalchemy.text(sql))
+
+    def close(self) -> None:
+        self.conn.close()
+        if not isinstance(self.where, Path):
+            self.engine.dispose()
+
+
+def db_counts(path: Path | str) -> dict[str, Any]:
+    conn = _Db(path)
     try:
         batches, rows = conn.execute(
             "SELECT count(DISTINCT batch_id), count(*) FROM kudos"
@@ -456,7 +480,7 @@ def db_counts(path: Path) -> dict[str, Any]:
     }
 
 
-def wait_quiet(path: Path, batches: int, proc: Proc, timeout: float = QUIET_TIMEOUT) -> float:
+def wait_quiet(path: Path | str, batches: int, proc: Proc, timeout: float = QUIET_TIMEOUT) -> float:
     """Wait until Bravo has recorded ``batches`` kudos commands and its outbox holds nothing
     pending but what waits for its pacing slot (the #kudos channel takes a post a second, so
     thousands of posts take an hour), or nothing has changed for 10 s, or ``timeout``. Returns
@@ -491,6 +515,7 @@ class Options:
     threads: int
     rate: float
     seed: int
+    split: int = 0  # > 0: the web process with --queue and this many `bravo worker`s (PostgreSQL)
 
 
 @dataclass
@@ -534,41 +559,66 @@ def run_bravo(opts: Options, tmp: Path, fake: Fake) -> tuple[Result, list[str]]:
         flush=True,
     )
 
-    db_path = tmp / "bravo.db"
     port = free_port()
-    bravo_env = {
-        **env,
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake.api_url,
-        "DATABASE_URL": f"sqlite:///{db_path}",
-        "LOG_LEVEL": "WARNING",
-    }
-    argv = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1"]
-    argv += ["--port", str(port), "--workers", str(opts.workers), "--threads", str(opts.threads)]
-    with process("Bravo", argv, bravo_env, tmp / "bravo.log") as bravo:
+    with ExitStack() as stack:
+        where = _database(opts, tmp, stack)
+        bravo_env = {
+            **env,
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": fake.api_url,
+            "DATABASE_URL": where if isinstance(where, str) else f"sqlite:///{where}",
+            "LOG_LEVEL": "WARNING",
+        }
+        argv = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1"]
+        argv += ["--port", str(port), "--workers", str(opts.workers)]
+        argv += ["--threads", str(opts.threads)] + (["--queue"] if opts.split else [])
+        bravo = stack.enter_context(process("Bravo", argv, bravo_env, tmp / "bravo.log"))
+        procs = [bravo]
         wait_http(bravo, port, "/healthz")
+        for n in range(opts.split):  # after the web process: it migrated the database
+            worker = [sys.executable, "-m", "bot", "worker"]
+            log = tmp / f"worker{n}.log"
+            procs.append(stack.enter_context(process(f"worker {n}", worker, bravo_env, log)))
         warm = load(port, bodies[: opts.warmup], opts.clients, opts.rate)
-        waited = wait_quiet(db_path, opts.warmup - warm.errors, bravo)
+        waited = wait_quiet(where, opts.warmup - warm.errors, bravo)
         print(
             f"  Bravo warm-up: {opts.warmup} requests, {warm.errors} errors; "
             f"post-ack work and outbox settled in {waited:.1f}s",
             flush=True,
         )
-        cpu0 = {"server": cpu_seconds(bravo.popen.pid), "fake": cpu_seconds(fake.proc.popen.pid)}
+        cpu0 = {name: cpu_seconds(pr.popen.pid) for name, pr in _named(procs, fake)}
         cpu0["client"] = time.process_time()
         phase = load(port, bodies[opts.warmup :], opts.clients, opts.rate)
-        cpu = {
-            "server": cpu_seconds(bravo.popen.pid) - cpu0["server"],
-            "fake": cpu_seconds(fake.proc.popen.pid) - cpu0["fake"],
-            "client": time.process_time() - cpu0["client"],
-        }
-        waited = wait_quiet(db_path, total - warm.errors - phase.errors, bravo)
-        counts = db_counts(db_path)
+        cpu = {name: cpu_seconds(pr.popen.pid) - cpu0[name] for name, pr in _named(procs, fake)}
+        cpu["client"] = time.process_time() - cpu0["client"]
+        waited = wait_quiet(where, total - warm.errors - phase.errors, bravo)
+        counts = db_counts(where)
         calls = control.call("GET", "calls")["calls"]
         log_lines = (tmp / "bravo.log").read_text(errors="replace").splitlines()
+        for n in range(opts.split):
+            log_lines += (tmp / f"worker{n}.log").read_text(errors="replace").splitlines()
     report = work_report(counts, calls, log_lines, total, waited, phase.wall)
     return Result("Bravo", phase, cpu), report
+
+
+def _named(procs: list[Proc], fake: Fake) -> list[tuple[str, Proc]]:
+    """The processes whose CPU is counted: the web process ("server"), each worker, the fake."""
+    named = [("server", procs[0])] + [(f"worker {i}", p) for i, p in enumerate(procs[1:])]
+    return [*named, ("fake", fake.proc)]
+
+
+def _database(opts: Options, tmp: Path, stack: ExitStack) -> Path | str:
+    """A fresh SQLite file, or with --split a throwaway PostgreSQL database (dropped after)."""
+    if not opts.split:
+        return tmp / "bravo.db"
+    from bench.leaderboard import PG_ADMIN_URL, pg_admin
+
+    name = f"bravo_ack_{os.getpid()}"
+    pg_admin(f'DROP DATABASE IF EXISTS "{name}"')
+    pg_admin(f'CREATE DATABASE "{name}"')
+    stack.callback(lambda: pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
 
 def work_report(
@@ -703,6 +753,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--threads", type=int, default=32, help="gunicorn threads (both servers)")
     p.add_argument("--rate", type=float, default=0.0, help="pace to N req/s in total (0: max)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--split",
+        type=int,
+        default=0,
+        help="N > 0: Bravo as `run --http --queue` plus N `bravo worker` on PostgreSQL",
+    )
     p.add_argument("--serve-baseline", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--port", type=int, default=3000, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -720,13 +776,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         threads=args.threads,
         rate=args.rate,
         seed=args.seed,
+        split=args.split,
     )
     signal.signal(signal.SIGTERM, interrupted)
     pace = f", paced to {opts.rate:.0f} req/s" if opts.rate else ""
     print(
         f"/kudos ack latency: {opts.requests} requests (+{opts.warmup} warm-up) from "
         f"{opts.clients} clients{pace}; gunicorn gthread {opts.workers} worker(s) x "
-        f"{opts.threads} threads; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}",
+        f"{opts.threads} threads; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}"
+        + (
+            f"; Bravo split: web --queue + {opts.split} worker(s), PostgreSQL" if opts.split else ""
+        ),
         flush=True,
     )
     began = time.perf_counter()
