@@ -56,7 +56,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, text
+from sqlalchemy import bindparam, insert, text, update
+from sqlmodel import col, select
 
 from bench.checkins import (
     GOALS,
@@ -74,7 +75,7 @@ from bot.outbox.pacer import PACING_BURST
 from bot.sandbox.hosted import WorkspaceHandle
 from bot.sandbox.server import FakeSlack
 from storage.db import Database
-from storage.models import Goal, SlackUser
+from storage.models import CheckInPrompt, Goal, OutboxRow, SlackUser
 
 ROOT = Path(__file__).resolve().parent.parent
 POST = "chat.postMessage"
@@ -232,10 +233,17 @@ def run_leader(args: argparse.Namespace) -> int:
     for d in deliverers:  # as bot.scheduling.start: one at a time sends the paced posts
         d.paces = PacingTurn(leadership_for(settings.database_url, "pacer"))
     job = next(j for j in JOBS if j.name == "checkins")
+    ahead = Counter[str]()
+    if args.ahead:  # delivery alone: the prompts queued first, each due at its check-in time
+        ahead = job.run(deps, datetime.fromtimestamp(args.until, UTC))
     outbox_counts(db)
     print("ready", flush=True)
-    if sys.stdin.readline().strip() != "go":
+    go = sys.stdin.readline().split()
+    if not go or go[0] != "go":
         return 1
+    if args.ahead:  # the window moved on while the job ran ahead: "go <seconds later>"
+        args.until += float(go[1])
+        due_at_checkin(db, float(go[1]))
     for d in deliverers:
         d.start()
     outcomes: Counter[str] = Counter()
@@ -249,9 +257,10 @@ def run_leader(args: argparse.Namespace) -> int:
         for d in deliverers[1:]:
             d.kick()
         upcoming = job.next_due(deps, utcnow())
-        if time.time() > args.until and (upcoming is None or upcoming.timestamp() > args.until):
+        later = upcoming.timestamp() if upcoming else float("inf")
+        if time.time() > args.until and later > args.until:
             break
-        wake = min(upcoming.timestamp() if upcoming else args.until, time.time() + 60)
+        wake = min(later, args.until if time.time() <= args.until else later, time.time() + 60)
         time.sleep(max(0.0, wake - time.time()))
     job_done = time.time()
     deadline = time.monotonic() + args.timeout
@@ -260,7 +269,7 @@ def run_leader(args: argparse.Namespace) -> int:
     for d in deliverers:
         d.stop()
     result = {
-        "outcomes": dict(outcomes),
+        "outcomes": dict(outcomes + ahead),
         "job_runs": runs,
         "job_seconds": job_seconds,
         "job_done": job_done,
@@ -272,6 +281,23 @@ def run_leader(args: argparse.Namespace) -> int:
     print("RESULT " + json.dumps(result), flush=True)
     db.dispose()
     return 0
+
+
+def due_at_checkin(db: Database, later: float) -> None:
+    """--ahead: each queued prompt due at its check-in's due time, ``later`` seconds on."""
+    with db.engine.begin() as conn:
+        pairs = conn.execute(
+            select(CheckInPrompt.outbox_id, CheckInPrompt.due_at).where(
+                col(CheckInPrompt.outbox_id).is_not(None)
+            )
+        ).all()
+        rows = [{"i": i, "at": at + timedelta(seconds=later)} for i, at in pairs]
+        stmt = (
+            update(OutboxRow)
+            .where(col(OutboxRow.id) == bindparam("i"))
+            .values(next_attempt_at=bindparam("at"))
+        )
+        conn.execute(stmt.execution_options(synchronize_session=False), rows)
 
 
 def spawn(role: str, argv: list[str], tmp: Path) -> Worker:
@@ -401,16 +427,24 @@ def measure(
             repr(until),
             "--timeout",
             str(opts.timeout),
-        ],
+        ]
+        + (["--ahead"] if opts.ahead else []),
         tmp,
     )
     progress = Progress(url)
     try:
         leader.wait_ready()
-        if time.time() > start:
+        later = max(0.0, time.time() + 5 - start) if opts.ahead else 0.0
+        if opts.ahead:  # the job ran ahead: the window (and every due time) moves on
+            say(f"job ran ahead; the window opens {later:.0f}s later than seeded")
+            start += later
+            owners = [Owner(o.team, o.user_id, o.tz, o.due + later) for o in owners]
+        elif time.time() > start:
             say(f"warning: ready {time.time() - start:.1f}s after the window opened")
         busy0 = machine_busy()
-        leader.go()
+        assert leader.popen.stdin is not None
+        leader.popen.stdin.write(f"go {later}\n")
+        leader.popen.stdin.flush()
         progress.start()
         result = leader.result(start - time.time() + opts.window + opts.timeout + 60)
     finally:
@@ -437,12 +471,13 @@ def report(run: dict[str, Any], opts: argparse.Namespace) -> None:
     ev, leader = run["evidence"], run["leader"]
     n = opts.workspaces * opts.people
     verdict = "PASS" if run["ratio"] <= TARGET_RATIO else "FAIL"
+    job = "the job run AHEAD, delivery alone" if opts.ahead else "checkins job as scheduled"
     print(
         f"\n=== {run['backend']}: {opts.workspaces:,} workspaces x {opts.people} people, "
         f"{n:,} check-ins due within {opts.window:.0f}s, {opts.rate} posts/min each ==="
     )
     print(
-        f"  shape: leader (checkins job as the scheduler runs it) + {opts.deliverers} "
+        f"  shape: leader ({job}) + {opts.deliverers} "
         f"in-process deliverer(s) (sends paced posts: {leader['pacing']}); no `bravo worker`"
     )
     print(
@@ -483,6 +518,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="50 workspaces, a 20 s window")
+    parser.add_argument(
+        "--ahead",
+        action="store_true",
+        help="delivery alone: the job runs before the window, each post due at its check-in",
+    )
     parser.add_argument("--leader", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
