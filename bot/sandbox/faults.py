@@ -1,7 +1,9 @@
 """Fault injection: what the fake is told to get wrong, and whether a call fails now.
 
 Failures queued with `fail_next`, rate limits per method and channel and for the workspace as a
-whole (token buckets), the bot token's scopes, and a delay before every answer. `Faults` is not
+whole (token buckets), the bot token's scopes, and a delay before every answer. The limits are
+set once for every hosted workspace, and each workspace has its own buckets, as in Slack (one
+workspace's posts never use up another's limit). `Faults` is not
 thread-safe on its own: `FakeSlack` calls it under its lock.
 """
 
@@ -96,8 +98,8 @@ class Faults:
 
     def clear(self) -> None:
         self._failures: dict[str, list[Failure]] = {}
-        self._buckets: dict[tuple[str, str], Bucket] = {}
-        self._workspace_bucket: Bucket | None = None
+        self._buckets: dict[tuple[str, str, str], Bucket] = {}  # (team, method, channel)
+        self._workspace_buckets: dict[str, Bucket] = {}  # by team
 
     # ---- settings --------------------------------------------------------------------------
 
@@ -113,14 +115,14 @@ class Faults:
             self._rate_limits[method] = float(per_second)
         else:
             self._rate_limits.pop(method, None)
-        self._buckets = {k: v for k, v in self._buckets.items() if k[0] != method}
+        self._buckets = {k: v for k, v in self._buckets.items() if k[1] != method}
 
     def set_workspace_rate_limit(self, per_minute: float | None, burst: int) -> None:
         if per_minute:
             self._workspace_limit = (float(per_minute) / 60.0, max(1, int(burst)))
         else:
             self._workspace_limit = None
-        self._workspace_bucket = None
+        self._workspace_buckets = {}
 
     def set_scopes(self, scopes: Iterable[str] | None) -> None:
         self._scopes = None if scopes is None else set(scopes)
@@ -151,18 +153,20 @@ class Faults:
                 "missing_scope", needed=",".join(needed), provided=",".join(sorted(self._scopes))
             )
 
-    def rate_limited(self, method: str, args: dict[str, Any], now: float) -> int:
-        """0 when the call may go ahead (taking from every limit it is under), else Retry-After."""
+    def rate_limited(self, method: str, args: dict[str, Any], now: float, team: str = "") -> int:
+        """0 when the call may go ahead (taking from every limit it is under), else Retry-After.
+        ``team``: the workspace the call is answered for (its own buckets)."""
         buckets = []
         rate = self._rate_limits.get(method)
         if rate:
-            key = (method, str(args.get("channel") or args.get("channel_id") or ""))
+            key = (team, method, str(args.get("channel") or args.get("channel_id") or ""))
             buckets.append(self._buckets.setdefault(key, Bucket(rate, now)))
         if self._workspace_limit is not None and method in WORKSPACE_PACED:
-            if self._workspace_bucket is None:
+            bucket = self._workspace_buckets.get(team)
+            if bucket is None:
                 per_second, burst = self._workspace_limit
-                self._workspace_bucket = Bucket(per_second, now, capacity=burst)
-            buckets.append(self._workspace_bucket)
+                bucket = self._workspace_buckets[team] = Bucket(per_second, now, capacity=burst)
+            buckets.append(bucket)
         wait = max((b.wait(now) for b in buckets), default=0)
         if not wait:
             for bucket in buckets:

@@ -98,7 +98,9 @@ class Routes:
                 else:
                     check_token(self.workspace, headers.get("authorization"), supplied)
                 self.faults.check_scope(method)
-                wait = self.faults.rate_limited(method, args, time.monotonic())
+                wait = self.faults.rate_limited(
+                    method, args, time.monotonic(), self.workspace.team_id
+                )
                 if wait:
                     data = {"ok": False, "error": "ratelimited"}
                     self.log.record(method, args, data, 429, ctx)

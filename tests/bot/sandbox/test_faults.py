@@ -90,3 +90,26 @@ def test_latency_delays_answers(fake: FakeSlack, client: WebClient) -> None:
     started = time.perf_counter()
     client.auth_test()
     assert time.perf_counter() - started >= 0.2
+
+
+def test_each_hosted_workspace_has_its_own_rate_limits(fake: FakeSlack, client: WebClient) -> None:
+    other = fake.add_workspace("T0OTHER", token="xoxb-other", bot_user_id="UBRAVOO")
+    other.add_user("UZED", "Zed")
+    other.add_channel(KUDOS, "kudos", members=("UBRAVOO", "UZED"))  # the same channel id
+    theirs = WebClient(token="xoxb-other", base_url=fake.base_url, timeout=5)
+    fake.set_workspace_rate_limit(60, burst=2)  # set once, for every workspace
+    fake.set_rate_limit("chat.postMessage", 1)
+    # The first workspace uses up its burst and its channel's turn...
+    client.chat_postMessage(channel=KUDOS, text="1")
+    client.chat_postMessage(channel="UANA", text="2")
+    assert error_of(client.chat_postMessage, channel="UBEN", text="3") == "ratelimited"
+    assert error_of(client.chat_postMessage, channel=KUDOS, text="4") == "ratelimited"
+    # ... and the other has all of its own: the same channel id, and two posts in its burst.
+    assert theirs.chat_postMessage(channel=KUDOS, text="a")["ok"] is True
+    assert theirs.chat_postMessage(channel="UZED", text="b")["ok"] is True
+    # Then the other is held to the same limits in its turn.
+    assert error_of(theirs.chat_postMessage, channel="UZED", text="c") == "ratelimited"
+    assert [c.status for c in fake.calls("chat.postMessage", team_id=fake.team_id)] == [
+        200, 200, 429, 429,
+    ]  # fmt: skip
+    assert [c.status for c in other.calls("chat.postMessage")] == [200, 200, 429]
