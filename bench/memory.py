@@ -373,7 +373,8 @@ def exercise(opts: Options, port: int, fake: Fake, crowd: Crowd) -> Tally:
         control = Control(fake.port)
         rng = random.Random(f"{opts.seed}:{n}")
         people = People(Requester(url, control), crowd, rng, next_home())
-        kinds, weights = zip(*MIX, strict=True)
+        kinds = [k for k, _ in MIX]
+        weights = [float(w) for _, w in MIX]
         try:
             while (now := time.monotonic()) < end:
                 what = rng.choices(kinds, weights)[0]
