@@ -177,6 +177,50 @@ class Sampler:
         self.thread.join(5)
 
 
+# ---- --trace: where the memory is --------------------------------------------------------------
+
+TRACER = """
+import os, threading, time, tracemalloc
+
+def _dump(folder, every):
+    while True:
+        time.sleep(every)
+        snap = tracemalloc.take_snapshot().filter_traces(
+            (tracemalloc.Filter(False, tracemalloc.__file__),)
+        )
+        top = snap.statistics("traceback")[:15]
+        lines = [f"pid {os.getpid()}: traced {tracemalloc.get_traced_memory()} (now, peak)"]
+        for stat in top:
+            lines.append(f"{stat.size / 2**20:8.2f} MiB in {stat.count:,} blocks")
+            lines += ["    " + ln for ln in stat.traceback.format(limit=8)]
+        with open(os.path.join(folder, f"trace-{os.getpid()}.txt"), "w") as out:
+            out.write("\\n".join(lines) + "\\n")
+
+def _start():
+    if tracemalloc.is_tracing():
+        folder = os.environ["BRAVO_BENCH_TRACE"]
+        every = float(os.environ.get("BRAVO_BENCH_TRACE_EVERY", "10"))
+        threading.Thread(target=_dump, args=(folder, every), daemon=True).start()
+
+_start()
+os.register_at_fork(after_in_child=_start)
+"""
+
+
+def trace_env(folder: Path) -> dict[str, str]:
+    """Every Python process started with this environment traces its allocations (8 frames) and
+    writes its 15 biggest allocation sites to ``folder/trace-<pid>.txt`` every 10 s (a
+    sitecustomize; gunicorn's forked worker restarts the writer after the fork)."""
+    site = folder / "site"
+    site.mkdir(parents=True, exist_ok=True)
+    (site / "sitecustomize.py").write_text(TRACER)
+    return {
+        "PYTHONPATH": str(site),
+        "PYTHONTRACEMALLOC": "8",
+        "BRAVO_BENCH_TRACE": str(folder.resolve()),
+    }
+
+
 # ---- the people's requests -------------------------------------------------------------------
 
 
@@ -290,6 +334,7 @@ class Options:
     seed: int
     queue_env: list[str]
     logs: Path | None
+    trace: Path | None
 
 
 @dataclass
@@ -321,9 +366,10 @@ def start_fake(tmp: Path, stack: ExitStack) -> Fake:
     return Fake(proc, port, control)
 
 
-def bravo_env(tmp: Path, url: str, api_url: str) -> dict[str, str]:
+def bravo_env(tmp: Path, url: str, api_url: str, trace: Path | None) -> dict[str, str]:
     return {
         **base_env(tmp),
+        **(trace_env(trace) if trace is not None else {}),
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": api_url,
@@ -472,7 +518,7 @@ def serve_and_use(
         fake = start_fake(tmp, stack)
         sampler.watch(fake.proc.popen.pid, "sandbox (fake Slack, not Bravo)")
         seed(fake.control, people.seeded)
-        env = bravo_env(tmp, url, fake.api_url)
+        env = bravo_env(tmp, url, fake.api_url, opts.trace)
         port = free_port()
         argv = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1"]
         argv += ["--port", str(port), "--workers", "1", "--threads", "8"]
@@ -610,13 +656,19 @@ def parse(argv: Sequence[str] | None) -> Options:
         help="environment of the web process and the worker in queue mode",
     )
     p.add_argument("--logs", type=Path, help="keep Bravo's and the jobs' logs here")
+    p.add_argument(
+        "--trace",
+        type=Path,
+        metavar="DIR",
+        help="debug: tracemalloc in every Bravo process; top allocation sites to DIR/trace-PID.txt",
+    )
     a = p.parse_args(argv)
     backends = [b.strip().replace("postgresql", "postgres") for b in a.backends.split(",")]
     if a.quick:
         a.size, backends, a.duration = 100_000, ["sqlite"], 30.0
     return Options(
         a.size, backends, a.duration, a.rate, a.clients, a.every, a.export_every, a.seed,
-        a.queue_env, a.logs,
+        a.queue_env, a.logs, a.trace,
     )  # fmt: skip
 
 
