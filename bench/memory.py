@@ -28,6 +28,7 @@ answers): a web process and one worker on PostgreSQL, run with ``--queue-env``.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import subprocess
@@ -215,7 +216,7 @@ def trace_env(folder: Path) -> dict[str, str]:
     site.mkdir(parents=True, exist_ok=True)
     (site / "sitecustomize.py").write_text(TRACER)
     return {
-        "PYTHONPATH": str(site),
+        "PYTHONPATH": os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH")) if p),
         "PYTHONTRACEMALLOC": "8",
         "BRAVO_BENCH_TRACE": str(folder.resolve()),
     }
