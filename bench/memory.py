@@ -336,6 +336,7 @@ class Options:
     queue_env: list[str]
     logs: Path | None
     trace: Path | None
+    reuse: str | None
 
 
 @dataclass
@@ -563,6 +564,10 @@ def log_problems(proc: Proc) -> list[str]:
 def loaded(backend: str, opts: Options, spaces: Sequence[Workspace]) -> Iterator[str]:
     """A throwaway database of ``opts.size`` kudos; yields its URL."""
     now = datetime.now(UTC)
+    if opts.reuse is not None:
+        print(f"[{backend}] using {opts.reuse} as it is (--reuse)", flush=True)
+        yield opts.reuse
+        return
     with fresh_database(backend) as (loading, size_of):
         done = load(loading, opts.size, now, opts.seed, spaces)
         db = reopen(loading)
@@ -663,13 +668,18 @@ def parse(argv: Sequence[str] | None) -> Options:
         metavar="DIR",
         help="debug: tracemalloc in every Bravo process; top allocation sites to DIR/trace-PID.txt",
     )
+    p.add_argument(
+        "--reuse",
+        metavar="URL",
+        help="debug: a database loaded before (by this bench) instead of a new one; written to",
+    )
     a = p.parse_args(argv)
     backends = [b.strip().replace("postgresql", "postgres") for b in a.backends.split(",")]
     if a.quick:
         a.size, backends, a.duration = 100_000, ["sqlite"], 30.0
     return Options(
         a.size, backends, a.duration, a.rate, a.clients, a.every, a.export_every, a.seed,
-        a.queue_env, a.logs, a.trace,
+        a.queue_env, a.logs, a.trace, a.reuse,
     )  # fmt: skip
 
 
