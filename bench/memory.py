@@ -693,14 +693,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines.append(f"\n=== {backend}: skipped: {why} ===")
             continue
         for outcome in run_backend(backend, opts, worker):
-            lines += report(backend, opts, outcome)
+            told = report(backend, opts, outcome)
+            print("\n".join(told), flush=True)
+            lines += told
     if worker is None:
         lines.append(
             "\nqueue mode (bravo worker): not measured: `python -m bot worker --help` fails here."
         )
     elif "postgres" not in opts.backends:
         lines.append("\nqueue mode (bravo worker): not measured: it needs PostgreSQL.")
-    print("\n".join(lines), flush=True)
+    print("\n=== summary ===" + "\n".join(lines), flush=True)
     return 0
 
 
