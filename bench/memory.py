@@ -199,8 +199,8 @@ def _dump(folder, every):
 
 def _start():
     if tracemalloc.is_tracing():
-        folder = os.environ["BRAVO_BENCH_TRACE"]
-        every = float(os.environ.get("BRAVO_BENCH_TRACE_EVERY", "10"))
+        folder = os.environ["MEMBENCH_TRACE_DIR"]
+        every = float(os.environ.get("MEMBENCH_TRACE_EVERY", "10"))
         threading.Thread(target=_dump, args=(folder, every), daemon=True).start()
 
 _start()
@@ -218,7 +218,7 @@ def trace_env(folder: Path) -> dict[str, str]:
     return {
         "PYTHONPATH": os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH")) if p),
         "PYTHONTRACEMALLOC": "8",
-        "BRAVO_BENCH_TRACE": str(folder.resolve()),
+        "MEMBENCH_TRACE_DIR": str(folder.resolve()),
     }
 
 
