@@ -189,11 +189,12 @@ def _dump(folder, every):
         snap = tracemalloc.take_snapshot().filter_traces(
             (tracemalloc.Filter(False, tracemalloc.__file__),)
         )
-        top = snap.statistics("traceback")[:15]
         lines = [f"pid {os.getpid()}: traced {tracemalloc.get_traced_memory()} (now, peak)"]
-        for stat in top:
-            lines.append(f"{stat.size / 2**20:8.2f} MiB in {stat.count:,} blocks")
-            lines += ["    " + ln for ln in stat.traceback.format(limit=8)]
+        for stat in snap.statistics("filename")[:15] + snap.statistics("lineno")[:25]:
+            size = stat.size / 2**20
+            lines.append(f"{size:8.2f} MiB in {stat.count:>9,} blocks: {stat.traceback}")
+        with open(f"/proc/{os.getpid()}/status") as status:
+            lines += [ln.strip() for ln in status if ln.startswith(("VmRSS", "VmHWM"))]
         with open(os.path.join(folder, f"trace-{os.getpid()}.txt"), "w") as out:
             out.write("\\n".join(lines) + "\\n")
 
@@ -209,15 +210,15 @@ os.register_at_fork(after_in_child=_start)
 
 
 def trace_env(folder: Path) -> dict[str, str]:
-    """Every Python process started with this environment traces its allocations (8 frames) and
-    writes its 15 biggest allocation sites to ``folder/trace-<pid>.txt`` every 10 s (a
+    """Every Python process started with this environment traces its allocations and writes its
+    15 biggest files and 25 biggest lines to ``folder/trace-<pid>.txt`` every 10 s (a
     sitecustomize; gunicorn's forked worker restarts the writer after the fork)."""
     site = folder / "site"
     site.mkdir(parents=True, exist_ok=True)
     (site / "sitecustomize.py").write_text(TRACER)
     return {
         "PYTHONPATH": os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH")) if p),
-        "PYTHONTRACEMALLOC": "8",
+        "PYTHONTRACEMALLOC": "1",
         "MEMBENCH_TRACE_DIR": str(folder.resolve()),
     }
 
@@ -532,7 +533,7 @@ def serve_and_use(
                 process("worker", argv, {**env, **queue}, tmp / "worker.log")
             )
             sampler.watch(worker.popen.pid, "bravo worker")
-        wait_http(web, port, "/healthz", timeout=120)
+        wait_http(web, port, "/healthz", timeout=120 if opts.trace is None else 600)
         time.sleep(3)  # idle, started
         began = time.monotonic()
         stop_jobs = threading.Event()
