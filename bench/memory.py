@@ -338,6 +338,7 @@ class Options:
     logs: Path | None
     trace: Path | None
     reuse: str | None
+    bravo_env: list[str]
 
 
 @dataclass
@@ -522,6 +523,7 @@ def serve_and_use(
         sampler.watch(fake.proc.popen.pid, "sandbox (fake Slack, not Bravo)")
         seed(fake.control, people.seeded)
         env = bravo_env(tmp, url, fake.api_url, opts.trace)
+        env.update(kv.split("=", 1) for kv in opts.bravo_env)
         port = free_port()
         argv = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1"]
         argv += ["--port", str(port), "--workers", "1", "--threads", "8"]
@@ -617,7 +619,7 @@ def report(backend: str, opts: Options, outcome: Outcome) -> list[str]:
     lines = [
         "",
         f"=== {backend}, {opts.size:,} kudos: {outcome.shape}, {opts.duration:.0f} s "
-        f"at {opts.rate:g} requests/s; RSS in MB (target: under {TARGET_MB:.0f} MB each) ===",
+        f"at {opts.rate:g} requests/s{''.join(' ' + e for e in opts.bravo_env)}; RSS in MB (target: under {TARGET_MB:.0f} MB each) ===",
         f"  {'process':<52} {'idle':>7} {'steady':>7} {'peak':>7}  target",
     ]
     for r in outcome.rows:
@@ -662,6 +664,13 @@ def parse(argv: Sequence[str] | None) -> Options:
         metavar="KEY=VALUE",
         help="environment of the web process and the worker in queue mode",
     )
+    p.add_argument(
+        "--bravo-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="more environment for every Bravo process (e.g. MALLOC_ARENA_MAX=2)",
+    )
     p.add_argument("--logs", type=Path, help="keep Bravo's and the jobs' logs here")
     p.add_argument(
         "--trace",
@@ -680,7 +689,7 @@ def parse(argv: Sequence[str] | None) -> Options:
         a.size, backends, a.duration = 100_000, ["sqlite"], 30.0
     return Options(
         a.size, backends, a.duration, a.rate, a.clients, a.every, a.export_every, a.seed,
-        a.queue_env, a.logs, a.trace, a.reuse,
+        a.queue_env, a.logs, a.trace, a.reuse, a.bravo_env,
     )  # fmt: skip
 
 
