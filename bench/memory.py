@@ -495,6 +495,11 @@ def settle(fake: Fake, seconds: float = 60.0) -> None:
         time.sleep(0.5)
 
 
+def pair(kv: str) -> tuple[str, str]:
+    key, _, value = kv.partition("=")
+    return key, value
+
+
 def worker_help(env: dict[str, str]) -> str | None:
     """``python -m bot worker --help``'s words when this checkout has a worker, else None."""
     try:
@@ -523,7 +528,7 @@ def serve_and_use(
         sampler.watch(fake.proc.popen.pid, "sandbox (fake Slack, not Bravo)")
         seed(fake.control, people.seeded)
         env = bravo_env(tmp, url, fake.api_url, opts.trace)
-        env.update(kv.split("=", 1) for kv in opts.bravo_env)
+        env.update(pair(kv) for kv in opts.bravo_env)
         port = free_port()
         argv = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1"]
         argv += ["--port", str(port), "--workers", "1", "--threads", "8"]
@@ -594,7 +599,7 @@ def run_backend(backend: str, opts: Options, worker: str | None) -> list[Outcome
         outcomes.append(serve_and_use(opts, tmp, url, spaces[0], None))
         keep_logs(opts, tmp, backend, "one")
         if worker is not None and backend == "postgres":
-            queue = dict(kv.split("=", 1) for kv in opts.queue_env)
+            queue = dict(pair(kv) for kv in opts.queue_env)
             outcomes.append(serve_and_use(opts, tmp, url, spaces[0], queue))
             keep_logs(opts, tmp, backend, "queue")
     return outcomes
@@ -616,10 +621,11 @@ def mb(kb: int | None) -> str:
 
 
 def report(backend: str, opts: Options, outcome: Outcome) -> list[str]:
+    extra = "".join(f", {kv}" for kv in opts.bravo_env)
     lines = [
         "",
         f"=== {backend}, {opts.size:,} kudos: {outcome.shape}, {opts.duration:.0f} s "
-        f"at {opts.rate:g} requests/s{''.join(' ' + e for e in opts.bravo_env)}; RSS in MB (target: under {TARGET_MB:.0f} MB each) ===",
+        f"at {opts.rate:g} requests/s{extra}; RSS in MB (target: under {TARGET_MB:.0f} MB each) ===",
         f"  {'process':<52} {'idle':>7} {'steady':>7} {'peak':>7}  target",
     ]
     for r in outcome.rows:
