@@ -625,7 +625,8 @@ def report(backend: str, opts: Options, outcome: Outcome) -> list[str]:
     lines = [
         "",
         f"=== {backend}, {opts.size:,} kudos: {outcome.shape}, {opts.duration:.0f} s "
-        f"at {opts.rate:g} requests/s{extra}; RSS in MB (target: under {TARGET_MB:.0f} MB each) ===",
+        f"at {opts.rate:g} requests/s{extra}; RSS in MB"
+        f" (target: under {TARGET_MB:.0f} MB each) ===",
         f"  {'process':<52} {'idle':>7} {'steady':>7} {'peak':>7}  target",
     ]
     for r in outcome.rows:
