@@ -133,24 +133,31 @@ class Sampler:
         self.every = every
         self.roots: dict[int, str] = {}
         self.series: dict[int, Series] = {}
+        self.child_labels: dict[int, str] = {}
         self.lock = threading.Lock()
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
 
-    def watch(self, pid: int, label: str) -> None:
+    def watch(self, pid: int, label: str, child: str | None = None) -> None:
+        """Sample ``pid`` (as ``label``) and its descendants (a child as ``child``, if given)."""
         with self.lock:
             self.roots[pid] = label
+            if child is not None:
+                self.child_labels[pid] = child
 
-    def _label(self, root_label: str, depth: int, index: int) -> str:
+    def _label(self, root: int, depth: int, index: int) -> str:
+        label = self.roots[root]
         if depth == 0:
-            return root_label
-        return f"{root_label}, child {index}" if depth == 1 else f"{root_label}, grandchild"
+            return label
+        if depth == 1:
+            return self.child_labels.get(root) or f"{label}, child {index}"
+        return f"{label}, grandchild"
 
     def sample(self) -> None:
         now = time.monotonic()
         with self.lock:
             roots = dict(self.roots)
-        for root, label in roots.items():
+        for root in roots:
             todo = [(root, 0, 0)]
             while todo:
                 pid, depth, index = todo.pop()
@@ -160,7 +167,7 @@ class Sampler:
                 with self.lock:
                     series = self.series.get(pid)
                     if series is None:
-                        series = Series(self._label(label, depth, index), pid)
+                        series = Series(self._label(root, depth, index), pid)
                         self.series[pid] = series
                     series.samples.append((now, kb))
                 todo += [(c, depth + 1, i) for i, c in enumerate(children(pid), 1)]
@@ -533,7 +540,11 @@ def serve_and_use(
         argv = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1"]
         argv += ["--port", str(port), "--workers", "1", "--threads", "8"]
         web = stack.enter_context(process("Bravo", argv, {**env, **(queue or {})}, tmp / "web.log"))
-        sampler.watch(web.popen.pid, "bravo run --http: gunicorn arbiter")
+        sampler.watch(
+            web.popen.pid,
+            "bravo run --http: gunicorn arbiter",
+            "bravo run --http: gunicorn worker (app, outbox, scheduler)",
+        )
         if queue is not None:
             argv = [sys.executable, "-m", "bot", "worker"]
             worker = stack.enter_context(
