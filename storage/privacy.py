@@ -12,8 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Table, delete, inspect, or_, update
-from sqlalchemy import select as sa_select
+from sqlalchemy import String, Table, delete, or_, update
 from sqlmodel import AutoString, Session, SQLModel, col, select
 
 from storage import kudos as ledger
@@ -111,24 +110,13 @@ def person_data(session: Session, *, team_id: str, user_id: str) -> dict[str, An
 
 
 def _kudos(session: Session, team_id: str, where: Any) -> list[Row]:
-    """Plain rows, not ORM objects: a heavy person has thousands, and an object each (with its
-    identity-map entry and then a dump) tripled the export's memory."""
-    kudos = inspect(Kudos).local_table.c
-    rows = session.execute(
-        sa_select(*kudos, KudosRevocation.why)  # type: ignore[call-overload]
-        .outerjoin(KudosRevocation, col(KudosRevocation.kudos_id) == kudos.id)
-        .where(kudos.team_id == team_id, where)
-        .order_by(kudos.created_at, kudos.id)
+    rows = session.exec(
+        select(Kudos, KudosRevocation.why)
+        .outerjoin(KudosRevocation, col(KudosRevocation.kudos_id) == col(Kudos.id))
+        .where(Kudos.team_id == team_id, where)
+        .order_by(col(Kudos.created_at), col(Kudos.id))
     ).all()
-    names = [c.name for c in kudos]
-    return [
-        {
-            **dict(zip(names, r[:-1], strict=True)),
-            "revoked": r[-1] is not None,
-            "revoked_why": r[-1],
-        }
-        for r in rows
-    ]
+    return [{**k.model_dump(), "revoked": why is not None, "revoked_why": why} for k, why in rows]
 
 
 def _logged(session: Session, team_id: str, user_id: str) -> list[Row]:
