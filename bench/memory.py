@@ -450,7 +450,7 @@ def exercise(opts: Options, port: int, fake: Fake, crowd: Crowd) -> Tally:
                     began = time.monotonic()
                     sent = send.slash_command(who.user_id, "/bravo", "export", channel_id=CHANNEL)
                     tally.note("export", sent.status, time.monotonic() - began)
-                time.sleep(opts.export_every)
+                time.sleep(max(0.0, min(opts.export_every, end - time.monotonic())))
         finally:
             control.close()
 
