@@ -455,7 +455,8 @@ def exercise(opts: Options, port: int, fake: Fake, crowd: Crowd) -> Tally:
             control.close()
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(opts.clients)]
-    threads.append(threading.Thread(target=exporter))
+    if opts.export_every > 0:  # 0: nobody exports
+        threads.append(threading.Thread(target=exporter))
     for t in threads:
         t.start()
     for t in threads:
@@ -673,7 +674,7 @@ def parse(argv: Sequence[str] | None) -> Options:
     p.add_argument("--rate", type=float, default=20.0, help="requests a second, in all")
     p.add_argument("--clients", type=int, default=4)
     p.add_argument("--every", type=float, default=0.25, help="seconds between RSS samples")
-    p.add_argument("--export-every", type=float, default=20.0)
+    p.add_argument("--export-every", type=float, default=20.0, help="seconds; 0: no exports")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument(
         "--queue-env",
