@@ -22,7 +22,8 @@ the steady RSS (the median over the last half of the exercise), next to the 150 
 ``python -m bot worker`` (queue mode) is measured too when this checkout has it (``--help``
 answers): a web process and one worker on PostgreSQL, run with ``--queue-env``.
 
-``--quick``: 100k kudos, SQLite only, a 30 s exercise (about a minute in all).
+``--quick``: 100k kudos, SQLite only, a 30 s exercise (2-3 minutes in all on a busy 2-CPU machine:
+the twelve job processes run one after the other, and the outbox is waited for afterwards).
 """
 
 from __future__ import annotations
