@@ -20,7 +20,8 @@ A sampler reads ``VmRSS`` from ``/proc/<pid>/status`` for every process and its 
 ``--every`` seconds. Per process: RSS once started and idle, the peak over the whole run, and
 the steady RSS (the median over the last half of the exercise), next to the 150 MB target.
 ``python -m bot worker`` (queue mode) is measured too when this checkout has it (``--help``
-answers): a web process and one worker on PostgreSQL, run with ``--queue-env``.
+answers): ``bravo run --http --queue`` and one worker on PostgreSQL (``--queue-env`` adds
+environment to both).
 
 ``--quick``: 100k kudos, SQLite only, a 30 s exercise (2-3 minutes in all on a busy 2-CPU machine:
 the twelve job processes run one after the other, and the outbox is waited for afterwards).
@@ -541,19 +542,20 @@ def serve_and_use(
         port = free_port()
         argv = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1"]
         argv += ["--port", str(port), "--workers", "1", "--threads", "8"]
+        argv += ["--queue"] if queue is not None else []  # the web process of the split shape
         web = stack.enter_context(process("Bravo", argv, {**env, **(queue or {})}, tmp / "web.log"))
         sampler.watch(
             web.popen.pid,
             "bravo run --http: gunicorn arbiter",
             "bravo run --http: gunicorn worker (app, outbox, scheduler)",
         )
+        wait_http(web, port, "/healthz", timeout=120 if opts.trace is None else 600)
         if queue is not None:
             argv = [sys.executable, "-m", "bot", "worker"]
             worker = stack.enter_context(
                 process("worker", argv, {**env, **queue}, tmp / "worker.log")
             )
             sampler.watch(worker.popen.pid, "bravo worker")
-        wait_http(web, port, "/healthz", timeout=120 if opts.trace is None else 600)
         time.sleep(3)  # idle, started
         began = time.monotonic()
         stop_jobs = threading.Event()
