@@ -67,13 +67,7 @@ class WorkQueue:
 
         def run() -> None:
             try:
-                fn()
-            except Exception as err:  # the one error path for work done after an ack
-                log.exception("unhandled error in work after an ack")
-                try:
-                    on_error(err)
-                except Exception:
-                    log.warning("could not tell the user about the error")
+                run_reporting(fn, on_error)
             finally:
                 self._slots.release()
                 with self._idle:
@@ -116,12 +110,17 @@ class InlineWork(WorkQueue):
         super().__init__(threads=1)
 
     def submit(self, fn: Callable[[], None], *, on_error: Callable[[Exception], None]) -> bool:
-        try:
-            fn()
-        except Exception as err:  # the one error path for work done after an ack
-            log.exception("unhandled error in work after an ack")
-            try:
-                on_error(err)
-            except Exception:
-                log.warning("could not tell the user about the error")
+        run_reporting(fn, on_error)
         return True
+
+
+def run_reporting(fn: Callable[[], None], on_error: Callable[[Exception], None]) -> None:
+    """The one error path for work done after an ack: logged, and the person told."""
+    try:
+        fn()
+    except Exception as err:
+        log.exception("unhandled error in work after an ack")
+        try:
+            on_error(err)
+        except Exception:
+            log.warning("could not tell the user about the error")
