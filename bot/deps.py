@@ -68,6 +68,12 @@ class Waker:
             self._target(name, due)
 
 
+NOT_SENDING = {
+    "not_installed": "Bravo is not installed there",
+    "uninstalled": "Bravo was uninstalled there",
+}
+
+
 @dataclass(frozen=True)
 class Deps:
     settings: Settings
@@ -90,6 +96,15 @@ class Deps:
         environment's token: one workspace). None installed: ``NotInstalledError``. For the
         calls use cases and jobs make themselves; the outbox has clients of its own."""
         return self._clients(team_id)
+
+    def not_sending(self, team_id: str) -> str | None:
+        """Why nothing can be sent to the workspace now ("not_installed": no token for it;
+        "uninstalled": marked so), or None; ``NOT_SENDING`` words it for a log line."""
+        if not self.installed(team_id):
+            return "not_installed"
+        if self.config(team_id).uninstalled:
+            return "uninstalled"
+        return None
 
     def installed(self, team_id: str) -> bool:
         """Whether Bravo holds a token for the workspace (jobs skip those it does not)."""

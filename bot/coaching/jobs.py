@@ -18,7 +18,7 @@ from sqlmodel import Session
 from bot.cadence import Cadence, next_due, previous_due
 from bot.coaching import ids, messages
 from bot.coaching.digest import digest_for
-from bot.deps import Deps
+from bot.deps import NOT_SENDING, Deps
 from bot.outbox.envelope import OutMessage
 from bot.outbox.scheduled import send_once
 from bot.users import Person, person_from_cache, zone_or_utc
@@ -28,10 +28,6 @@ from storage import users as user_store
 from storage.models.goals import CadenceKind
 
 log = logging.getLogger(__name__)
-WHY = {
-    "not_installed": "Bravo is not installed there",
-    "uninstalled": "Bravo was uninstalled there",
-}
 SWEEP_AT = 50  # stale profiles in one workspace from which a users.list sweep is cheaper
 # Coaches get their digest on Friday at 15:00 in their own time zone.
 DIGEST = Cadence(CadenceKind.WEEKLY, weekday=4, minute=15 * 60)
@@ -49,13 +45,9 @@ def _sendable(deps: Deps, pairs: list[tuple[str, str]], job: str) -> list[tuple[
     workspace skipped (no token for it, or Bravo uninstalled there)."""
     keep: dict[str, bool] = {}
     for team_id in dict.fromkeys(t for t, _ in pairs):
-        why = None
-        if not deps.installed(team_id):
-            why = "not_installed"
-        elif deps.config(team_id).uninstalled:
-            why = "uninstalled"
+        why = deps.not_sending(team_id)
         if why is not None:
-            log.info("%s skipped in %s: %s", job, team_id, WHY[why])
+            log.info("%s skipped in %s: %s", job, team_id, NOT_SENDING[why])
         keep[team_id] = why is None
     return [(t, c) for t, c in pairs if keep[t]]
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.cadence import next_due
-from bot.deps import Deps
+from bot.deps import NOT_SENDING, Deps
 from bot.goals import ids, messages
 from bot.goals.due import process_due
 from bot.goals.rules import cadence_of
@@ -26,10 +26,6 @@ from storage import users as user_store
 from storage.models.goals import Goal, GoalStatus
 
 log = logging.getLogger(__name__)
-WHY = {
-    "not_installed": "Bravo is not installed there",
-    "uninstalled": "Bravo was uninstalled there",
-}
 BATCH = 200
 CHUNK = 10  # goals per transaction: short enough that the outbox gets its turn at the database
 
@@ -45,13 +41,9 @@ class Skipped:
     def __call__(self, team_id: str) -> str | None:
         """Why nothing is sent to this workspace ("not_installed", "uninstalled"), or None."""
         if team_id not in self._why:
-            why = None
-            if not self._deps.installed(team_id):
-                why = "not_installed"
-            elif self._deps.config(team_id).uninstalled:
-                why = "uninstalled"
+            why = self._deps.not_sending(team_id)
             if why is not None:
-                log.info("%s skipped in %s: %s", self._job, team_id, WHY[why])
+                log.info("%s skipped in %s: %s", self._job, team_id, NOT_SENDING[why])
             self._why[team_id] = why
         return self._why[team_id]
 

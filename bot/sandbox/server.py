@@ -154,8 +154,16 @@ class FakeSlack(WorkspaceHandle):
     def workspace_for_token(self, token: str | None) -> WorkspaceHandle | None:
         """The hosted workspace whose bot token this is (revoked or not), if any."""
         with self._lock:
-            found = self._hosted.get(token or "")
+            found = self._by_token(token)
             return found[0] if found else None
+
+    def _by_token(self, token: str | None) -> tuple[WorkspaceHandle, Routes] | None:
+        """By the token it was hosted with (one lookup); a token rotated since (OAuth's
+        refresh) is looked for among them all. Under the lock."""
+        found = self._hosted.get(token or "")
+        if found is not None and found[0].token == token:
+            return found
+        return next((h for h in self._hosted.values() if h[0].token == token), None)
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -193,15 +201,17 @@ class FakeSlack(WorkspaceHandle):
         for: the one its token names (a Web API call), or the one that handed out its
         response URL or upload URL; anything else, the first."""
         route = unquote(urlsplit(path).path)
+        if route.startswith(API_PATH):
+            token = _token_of(headers, body, urlsplit(path).query)
+            with self._lock:
+                found = self._by_token(token) or next(iter(self._hosted.values()))
+            if found[0].revoked and found[0].token == token:
+                return self._refuse_revoked(found[0], route[len(API_PATH) :])
+            return found[1](verb, path, headers, body)
         with self._lock:
             hosted = list(self._hosted.values())
         found = hosted[0]
-        if route.startswith(API_PATH):
-            token = _token_of(headers, body, urlsplit(path).query)
-            found = next((h for h in hosted if h[0].token == token), found)
-            if found[0].revoked and found[0].token == token:
-                return self._refuse_revoked(found[0], route[len(API_PATH) :])
-        elif route.startswith(RESPONSE_PATH):
+        if route.startswith(RESPONSE_PATH):
             url_id = route[len(RESPONSE_PATH) :]
             found = next((h for h in hosted if url_id in h[0]._workspace.response_urls), found)
         elif route.startswith(UPLOAD_PATH):
