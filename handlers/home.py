@@ -43,7 +43,9 @@ def mark_actor(deps: Deps) -> Callable[..., None]:
 
     def mark(body: dict[str, Any], next: Callable[[], None]) -> None:
         who = parse.actor(body)
-        if who is not None and not parse.changes_nothing(body):
+        # queue mode: the web process only records; the worker replaying it marks the home
+        mine = not deps.work.queued
+        if mine and who is not None and not parse.changes_nothing(body):
             team_id, user_id = who
 
             def run() -> None:
