@@ -101,6 +101,28 @@ REGISTRY: tuple[CommandHelp, ...] = (
     ),
     CommandHelp("/suggest", "/suggest help", "Help with the suggestion box.", ("help",)),
     CommandHelp(
+        "/review",
+        "/review @ana <link to the ticket or call>",
+        "Score one of Ana's conversations on each skill (coaches, team leads and admins); "
+        "only Ana, you, her coaches and her team's leads see it.",
+        example="/review @ana https://help.example.com/tickets/4521",
+    ),
+    CommandHelp(
+        "/review",
+        "/review list [@someone]",
+        "Reviews you gave or received, with each skill's average over 30 and 90 days.",
+        ("list",),
+        "/review list @ana",
+    ),
+    CommandHelp(
+        "/review",
+        "/review calibrate <link> @ben @cy @dee",
+        "Leads: several reviewers score the same conversation blind, then compare.",
+        ("calibrate",),
+        "/review calibrate https://help.example.com/tickets/4521 @ben @cy",
+    ),
+    CommandHelp("/review", "/review help", "Help with reviews.", ("help",)),
+    CommandHelp(
         "/bravo",
         "/bravo shoutouts on [weekday] [HH:MM] [time zone]",
         "Weekly shout-out in this channel for its members (default Friday 16:00, your time "
@@ -159,6 +181,14 @@ REGISTRY: tuple[CommandHelp, ...] = (
         "Erase your data from Bravo (admins: someone who left), after a confirmation.",
         ("forget",),
         "/bravo forget me",
+    ),
+    CommandHelp(
+        "/bravo",
+        "/bravo ratings [unmatched]",
+        "Admins: the customer-rating webhook (its address and secret), and ratings waiting to "
+        "be matched to someone.",
+        ("ratings",),
+        "/bravo ratings",
     ),
     CommandHelp("/bravo", "/bravo help", "Help with shout-outs and celebrations.", ("help",)),
 )

@@ -6,12 +6,15 @@ from slack_bolt import App
 
 from bot.deps import Deps
 from handlers import (
+    calibration,
     coaching,
     feedback,
     goals,
     home,
     kudos,
     privacy,
+    ratings,
+    reviews,
     shoutouts,
     suggestions,
     workspace,
@@ -27,4 +30,7 @@ def register_all(app: App, deps: Deps) -> None:
     shoutouts.register(app, deps)
     workspace.register(app, deps)
     privacy.register(app, deps)
+    reviews.register(app, deps)
+    calibration.register(app, deps)
+    ratings.register(app, deps)
     home.register(app, deps)

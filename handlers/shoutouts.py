@@ -22,7 +22,7 @@ from bot.deps import Deps
 from bot.shoutouts import ids, render, service
 from bot.shoutouts import parse as p
 from bot.shoutouts.service import Asked
-from handlers import celebrations, privacy, workspace
+from handlers import celebrations, privacy, ratings, workspace
 from handlers.common import answering, deps_of, ephemeral, later
 
 Parsed = p.BravoCommand | cp.CelebrateCommand
@@ -51,7 +51,7 @@ def on_bravo(
             respond(ephemeral(command_help(ids.COMMAND)))
         elif isinstance(parsed, cp.ImportDates):  # now: the trigger_id expires in 3 seconds
             celebrations.open_import(deps, command, client)
-        elif isinstance(parsed, p.Elsewhere):  # settings, export, forget: their own rooms
+        elif isinstance(parsed, p.Elsewhere):  # settings, export, forget, ratings: own rooms
             ELSEWHERE[parsed.verb](deps, command, parsed.words, respond, client)
         else:
             later(deps, command, respond, lambda: answer(deps, command, parsed, respond))
@@ -95,7 +95,11 @@ def fairness(deps: Deps, asked: Asked, parsed: p.Fairness) -> Reply:
 
 # ``/bravo <verb> ...`` answered by another room: (deps, command, words after the verb, respond,
 # client); each opens its modal at once when it has one (the trigger_id expires in 3 seconds).
-ELSEWHERE: dict[str, Callable[..., None]] = {**workspace.BRAVO_WORDS, **privacy.BRAVO_WORDS}
+ELSEWHERE: dict[str, Callable[..., None]] = {
+    **workspace.BRAVO_WORDS,
+    **privacy.BRAVO_WORDS,
+    **ratings.BRAVO_WORDS,
+}
 
 ACTIONS: dict[type, Callable[[Deps, Asked, Any], Reply]] = {
     p.ShoutoutsOn: shoutouts_on,

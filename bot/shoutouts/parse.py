@@ -74,14 +74,21 @@ class Celebrate:
 
 @dataclass(frozen=True)
 class Elsewhere:
-    """``/bravo settings|export|forget ...``: words another room answers (the workspace's
-    settings, a person's data); the edge hands them on."""
+    """``/bravo settings|export|forget|ratings ...``: words another room answers (the
+    workspace's settings, a person's data, the customer-rating webhook); the edge hands them on."""
 
-    verb: str  # "settings", "export" or "forget"
+    verb: str  # "settings", "export", "forget" or "ratings"
     words: tuple[str, ...]
 
 
-ELSEWHERE = {"settings": "settings", "setting": "settings", "export": "export", "forget": "forget"}
+ELSEWHERE = {
+    "settings": "settings",
+    "setting": "settings",
+    "export": "export",
+    "forget": "forget",
+    "ratings": "ratings",
+    "rating": "ratings",
+}
 
 
 BravoCommand = (

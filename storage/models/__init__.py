@@ -19,6 +19,14 @@ from storage.models.kudos import (
     ProcessedEvent,
 )
 from storage.models.outbox import OutboxRow, OutboxStatus, ScheduledSend
+from storage.models.ratings import HookReceipt, RatingHook, UnmatchedRating
+from storage.models.reviews import (
+    Calibration,
+    CalibrationReviewer,
+    CalibrationScore,
+    Review,
+    ReviewScore,
+)
 from storage.models.shoutouts import ShoutoutChannel, ShoutoutMember, TeamLead
 from storage.models.suggestions import (
     Suggestion,
@@ -31,6 +39,9 @@ from storage.models.work import WorkItem
 from storage.models.workspace import Erasure, HomeViewer, SettingChange, WorkspaceConfig
 
 __all__ = [
+    "Calibration",
+    "CalibrationReviewer",
+    "CalibrationScore",
     "CelebrationPref",
     "CheckIn",
     "CheckInPrompt",
@@ -42,6 +53,7 @@ __all__ = [
     "GivingStreak",
     "Goal",
     "HomeViewer",
+    "HookReceipt",
     "Installation",
     "Kudos",
     "KudosRevocation",
@@ -53,6 +65,9 @@ __all__ = [
     "OutboxStatus",
     "PersonDate",
     "ProcessedEvent",
+    "RatingHook",
+    "Review",
+    "ReviewScore",
     "ScheduledSend",
     "SettingChange",
     "ShoutoutChannel",
@@ -64,6 +79,7 @@ __all__ = [
     "SuggestionQuota",
     "TeamLead",
     "TipSeen",
+    "UnmatchedRating",
     "UserPref",
     "WorkItem",
     "WorkspaceConfig",

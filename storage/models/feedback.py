@@ -121,4 +121,9 @@ class CustomerFeedback(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     source_ref: str | None = Field(default=None, max_length=128)  # "<channel>:<ts>"
     kudos_batch_id: str | None = Field(default=None, max_length=36)
+    # Ratings that came by webhook (``bot.ratings``): the tool that sent it ("zendesk"), the
+    # ticket, and when the teammate was told (NULL: not yet; they are told at a calm pace).
+    origin: str | None = Field(default=None, max_length=64)
+    ticket_url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    told_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     created_at: datetime = Field(sa_column=utc_column())

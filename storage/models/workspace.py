@@ -28,6 +28,9 @@ class WorkspaceConfig(SQLModel, table=True):
     admins_csv: str | None = Field(default=None, max_length=2048)  # Bravo admins' Slack ids
     # Erase a person deactivated in Slack this many days later; NULL: never (the default).
     erase_departed_after_days: int | None = None
+    # Who may review a teammate's conversations (``/review``): NULL or "leads" (their coaches,
+    # team leads and admins), or "anyone".
+    review_scope: str | None = Field(default=None, max_length=16)
     # The app was uninstalled or its tokens revoked: nothing is sent; data goes after retention.
     uninstalled_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     version: int = 0  # bumped by every change (a cheap "has anything changed" for caches)
