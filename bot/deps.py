@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +27,8 @@ from bot.tokens import OneToken, Tokens
 from bot.users import UserDirectory
 from bot.work import WorkQueue
 from storage.db import Database
+
+log = logging.getLogger(__name__)
 
 
 def make_client(settings: Settings, token: str | None = None) -> WebClient:
@@ -116,6 +119,25 @@ class Deps:
     def config(self, team_id: str) -> WorkspaceConfig:
         """The workspace's settings now (its admins' choices over the environment's defaults)."""
         return load_config(self.db, self.settings, team_id)
+
+
+class SendCheck:
+    """For one job run: why nothing can be sent to each workspace (``Deps.not_sending``), asked
+    once per workspace and logged once, so a run over many rows of an uninstalled workspace
+    neither asks again nor fills the log."""
+
+    def __init__(self, deps: Deps, job: str) -> None:
+        self._deps, self._job = deps, job
+        self._why: dict[str, str | None] = {}
+
+    def __call__(self, team_id: str) -> str | None:
+        """Why nothing is sent to this workspace ("not_installed", "uninstalled"), or None."""
+        if team_id not in self._why:
+            why = self._deps.not_sending(team_id)
+            if why is not None:
+                log.info("%s skipped in %s: %s", self._job, team_id, NOT_SENDING[why])
+            self._why[team_id] = why
+        return self._why[team_id]
 
 
 def build_deps(

@@ -19,7 +19,7 @@ from bot.cadence import Cadence, next_due, previous_due
 from bot.celebrations import messages
 from bot.celebrations.dates import CELEBRATE_AT, dates_to_celebrate
 from bot.celebrations.service import Reached, milestone_words, milestones_in_channel
-from bot.deps import Deps
+from bot.deps import Deps, SendCheck
 from bot.errors import NotInstalledError
 from bot.outbox.scheduled import send_once
 from bot.users import zone_or_utc
@@ -40,13 +40,15 @@ def run_celebrations(deps: Deps, at: datetime) -> Counter[str]:
     """Birthdays and work anniversaries at 09:00 (channel time) on working days, and
     milestones announced in the team channel for people who asked for that."""
     counts: Counter[str] = Counter()
+    not_sending = SendCheck(deps, "celebrations")
     team_channels = _channels(deps)
     for team_id, channel_id in team_channels:
         try:
-            if not deps.installed(team_id):
-                raise NotInstalledError(team_id)
+            if not_sending(team_id):  # nothing is queued for a workspace nothing can go to
+                counts["not_installed"] += 1
+                continue
             counts[_dates_one(deps, team_id=team_id, channel_id=channel_id, at=at)] += 1
-        except NotInstalledError:  # no token for it (uninstalled): nothing can be sent there
+        except NotInstalledError:  # its token went while the job ran
             log.info(
                 "celebrations for %s skipped: Bravo is not installed in %s", channel_id, team_id
             )
@@ -54,7 +56,7 @@ def run_celebrations(deps: Deps, at: datetime) -> Counter[str]:
         except Exception:  # logged; this channel is tried again at the next run
             log.exception("celebrations for %s failed", channel_id)
             counts["error"] += 1
-    for team_id in sorted({t for t, _ in team_channels if deps.installed(t)}):
+    for team_id in sorted({t for t, _ in team_channels if not not_sending(t)}):
         counts.update(_milestones(deps, team_id, at))
     deps.deliverer.kick()
     return counts

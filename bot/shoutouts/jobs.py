@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.cadence import next_due, previous_due
-from bot.deps import Deps
+from bot.deps import Deps, SendCheck
 from bot.errors import NotInstalledError
 from bot.outbox.scheduled import send_once
 from bot.shoutouts import messages
@@ -72,12 +72,14 @@ def _channels(deps: Deps) -> list[tuple[str, str]]:
 def run_shoutouts(deps: Deps, at: datetime) -> Counter[str]:
     """The weekly shout-out (and fairness note) of every team channel whose time has come."""
     counts: Counter[str] = Counter()
+    not_sending = SendCheck(deps, "weekly shout-outs")
     for team_id, channel_id in _channels(deps):
         try:
-            if not deps.installed(team_id):
-                raise NotInstalledError(team_id)
+            if not_sending(team_id):  # nothing is queued for a workspace nothing can go to
+                counts["not_installed"] += 1
+                continue
             outcome = _shoutout_one(deps, team_id=team_id, channel_id=channel_id, at=at)
-        except NotInstalledError:  # no token for it (uninstalled): nothing can be sent there
+        except NotInstalledError:  # its token went while the job ran
             log.info(
                 "weekly shout-out for %s skipped: Bravo is not installed in %s", channel_id, team_id
             )

@@ -186,3 +186,37 @@ def test_jobs_run_delivers_with_the_installation_s_token_when_installed_by_oauth
         assert "prompt 1" in capsys.readouterr().out
         [prompt] = fake.calls("chat.postMessage", ok=True)
         assert prompt.args["channel"] == "UANA" and "Time to check in" in prompt.args["text"]
+
+
+def test_shoutouts_and_celebrations_queue_nothing_for_an_uninstalled_workspace(
+    deps: Deps, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Marked uninstalled but its token still held (one-token self-hosting): nothing is queued
+    there, one log line each, while the other workspace's channel is still handled."""
+    from bot.celebrations.jobs import run_celebrations
+    from bot.shoutouts.jobs import run_shoutouts
+    from storage.models import ShoutoutChannel
+
+    friday_1600 = datetime(2026, 11, 27, 16, 0, 30, tzinfo=UTC)
+    with deps.db.write() as s:
+        for team in (A, B):
+            s.add(
+                ShoutoutChannel(
+                    team_id=team,
+                    channel_id="CTEAM",
+                    enabled_by="ULEAD",
+                    members_at=friday_1600,
+                    since=CREATED,
+                    updated_at=CREATED,
+                )
+            )
+        privacy.mark_uninstalled(s, team_id=B, now=CREATED)
+    with caplog.at_level(logging.INFO):
+        shoutouts = run_shoutouts(deps, friday_1600)
+        celebrations = run_celebrations(deps, friday_1600)
+    assert shoutouts["not_installed"] == 1 and shoutouts["sent"] == 1
+    assert celebrations["not_installed"] == 1
+    assert queued_for(deps.db, B) == []
+    assert [r.team_id for r in queued_for(deps.db, A)] != []
+    assert len([line for line in skip_lines(caplog, B) if "shout-outs" in line]) == 1
+    assert len([line for line in skip_lines(caplog, B) if "celebrations" in line]) == 1
