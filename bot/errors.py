@@ -112,7 +112,7 @@ def _(err: NoRecipientError) -> str:
 def _(err: TextTooLongError) -> str:
     return (
         f"That {err.field} is {err.length} characters; please keep it under {err.limit}. "
-        "Nothing was sent."
+        "Nothing was saved or sent."
     )
 
 

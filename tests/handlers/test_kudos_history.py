@@ -100,10 +100,13 @@ def test_bad_history_requests_are_answered_in_kudos_words(bravo: Bravo) -> None:
         ("history", "No kudos yet"),
         ("history <@UBEN|ben>", "<@UBEN> has no public kudos yet"),
         ("history <@UGONE|gone>", "no longer active"),
+        ("history " + "x" * 40_000, "please keep it under"),
     ]
     for n, (text, expected) in enumerate(cases, 1):
         command(bravo, text)
-        assert expected in json.dumps(reply(bravo, n)), text
+        answer = json.dumps(reply(bravo, n))
+        assert expected in answer, text[:80]
+        assert "was sent" not in answer, text[:80]  # reading a history sends nothing
 
 
 def test_a_forged_page_button_changes_nothing(bravo: Bravo) -> None:
