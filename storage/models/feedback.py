@@ -86,6 +86,7 @@ class FeedbackRequest(SQLModel, table=True):
         Index("ix_feedback_request_due", "status", "remind_at"),
         Index("ix_feedback_request_expiry", "status", "expires_at"),
         Index("ix_feedback_request_pair", "team_id", "requester_id", "giver_id", "status"),
+        Index("ix_feedback_request_giver", "team_id", "giver_id", "status"),  # the home's "to you"
     )
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
