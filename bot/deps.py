@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.web import WebClient
 
+from bot.channels import ChannelInfo
 from bot.clock import Clock, utcnow
 from bot.config import WorkspaceConfig, load_config
 from bot.install.oauth import tokens_for
@@ -89,6 +90,7 @@ class Deps:
     clock: Clock = utcnow
     wake: Waker = field(default_factory=Waker)  # the scheduler attaches itself at start
     tokens: Tokens = field(default_factory=lambda: OneToken(None))
+    channels: ChannelInfo = field(default_factory=ChannelInfo)  # conversations.info, for a minute
     _clients: TeamClients = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

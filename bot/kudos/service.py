@@ -111,7 +111,7 @@ def where_to_post(
 def _cannot_post_in(deps: Deps, team_id: str, channel_id: str) -> str:
     """Why Bravo cannot post in ``channel_id`` ("" when it can, or when Slack can't say)."""
     try:
-        info = deps.client_for(team_id).conversations_info(channel=channel_id).get("channel") or {}
+        info = deps.channels.info(deps.client_for(team_id), team_id, channel_id)
     except SlackApiError as err:
         error = str(err.response.get("error", ""))
         return error if error in CANNOT_POST else ""
@@ -346,14 +346,12 @@ def history(
 
 def public_channels(deps: Deps, team_id: str, channel_ids: list[str]) -> tuple[str, ...]:
     """Those of ``channel_ids`` anyone in the workspace can read and Bravo is in (so a kudos
-    given there was posted there): one conversations.info each. A channel Slack will not
-    describe (deleted, private without Bravo, Slack in trouble) counts as not public."""
+    given there was posted there): one conversations.info each, reused for a minute. A channel
+    Slack will not describe (deleted, private without Bravo, Slack in trouble) is not public."""
     public: list[str] = []
     for channel_id in channel_ids:
         try:
-            info = (
-                deps.client_for(team_id).conversations_info(channel=channel_id).get("channel") or {}
-            )
+            info = deps.channels.info(deps.client_for(team_id), team_id, channel_id)
         except SlackApiError as err:
             log.info("history: %s not described: %s", channel_id, err.response.get("error"))
             continue
