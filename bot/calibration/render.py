@@ -250,7 +250,7 @@ def history_blocks(rounds: Sequence[Calibration]) -> dict[str, Any]:
         f" · agreement {percent(r.agreement)}"
         for r in rounds
     ]
-    title = f"Agreement in your last {len(rounds)} calibration rounds, newest first"
+    title = "Agreement in your calibration rounds, newest first"
     blocks = [section(f"*{title}*"), *_sections(lines), context(trend(rounds))]
     return {"response_type": "ephemeral", **message(title, blocks)}
 
