@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.reviews.scorecard import Scorecard, SkillScore, agreement, scored_skills
+from bot.text import ERASED_ID
 from storage.models.reviews import Calibration, CalibrationReviewer, CalibrationScore
 
 
@@ -54,8 +55,9 @@ class Spread:
 
     @property
     def audience(self) -> tuple[str, ...]:
-        """Who sees it: every reviewer invited, and the lead (once)."""
-        return tuple(dict.fromkeys([*self.scored, *self.missing, self.round.lead_id]))
+        """Who sees it: every reviewer invited, and the lead (once; not a lead since erased)."""
+        people = dict.fromkeys([*self.scored, *self.missing, self.round.lead_id])
+        return tuple(p for p in people if p != ERASED_ID)
 
 
 def skills_of(row: Calibration) -> tuple[str, ...]:
