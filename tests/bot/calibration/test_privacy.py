@@ -91,3 +91,18 @@ def test_erasure_removes_their_scores_and_invitations_and_leaves_the_others(deps
         assert s.get(Calibration, round_id) is not None
     view = service.show_round(deps, team_id=T, round_id=round_id, viewer_id=CY)
     assert view.spread is not None and view.spread.scored == (CY,)
+
+
+def test_erasing_the_lead_keeps_the_round_for_its_reviewers_naming_no_one(deps: Deps) -> None:
+    round_id = a_revealed_round(deps)
+    _, initial = service.agree_form(deps, team_id=T, round_id=round_id, lead_id=LEAD)
+    values = {
+        f"sc_score:{s.skill}": {"input": {"selected_option": {"value": str(s.score or "na")}}}
+        for s in initial.scores
+    }
+    service.record_agreed(deps, team_id=T, round_id=round_id, lead_id=LEAD, values=values)
+    erase_person(deps, T, LEAD, requested_by=None, why=ids.SELF)
+    assert where_found(deps.db, LEAD) == []
+    view = service.show_round(deps, team_id=T, round_id=round_id, viewer_id=CY)
+    assert view.spread is not None and view.spread.audience == (BEN, CY)
+    assert all(s.agreed is not None for s in view.spread.skills)  # the agreed score stays
