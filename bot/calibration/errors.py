@@ -60,6 +60,7 @@ class GroupMentionError(BravoError):
 class ReviewerPersonError(BravoError):
     user_id: str
     why: str  # "bot" | "deactivated" | "unknown"
+    agent: bool = False  # named with ``for``: whose conversation it is
 
 
 @dataclass
@@ -171,6 +172,10 @@ def _(err: GroupMentionError) -> str:
 @error_text.register
 def _(err: ReviewerPersonError) -> str:
     why = _PERSON.get(err.why, "can't review")
+    if err.agent:
+        return (
+            f"<@{err.user_id}> {why}: name the teammate whose conversation it is. Nothing was sent."
+        )
     return f"<@{err.user_id}> {why}, so can't score a round. Nothing was sent."
 
 

@@ -75,11 +75,11 @@ def open_round(
     now = deps.clock()
     wanted = [lead_id, *asked.reviewer_ids, *([asked.agent_id] if asked.agent_id else [])]
     people = deps.directory.people(team_id=team_id, user_ids=wanted, now=now)
-    for uid in asked.reviewer_ids:
+    for uid in (*asked.reviewer_ids, *([asked.agent_id] if asked.agent_id else [])):
         person = people[uid]
         if not is_teammate(person):
             why = "unknown" if not person.known else "bot" if person.is_bot else "deactivated"
-            raise ReviewerPersonError(uid, why)
+            raise ReviewerPersonError(uid, why, agent=uid == asked.agent_id)
     if asked.agent_id in asked.reviewer_ids:
         raise AgentReviewsError()
     due = deadline_at(asked.when, now=now, zone=people[lead_id].zone)

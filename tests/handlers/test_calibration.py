@@ -332,6 +332,25 @@ def test_history_shows_agreement_over_time_newest_first(bravo: Bravo) -> None:
 # A second delivery, and bad input ---------------------------------------------------------------
 
 
+def test_a_command_delivered_twice_over_http_opens_one_round(bravo: Bravo) -> None:
+    fields = {
+        "team_id": T,
+        "channel_id": CHANNEL,
+        "user_id": LEAD,
+        "command": "/review",
+        "text": f"calibrate {LINK} <@{BEN}|ben> <@{CY}|cy>",
+        "response_url": bravo.send.response_url(LEAD, CHANNEL),
+        "trigger_id": "1234.5678.deadbeef",
+    }
+    for n in (1, 2):
+        assert bravo.send.post_form(fields).status == 200
+        reply = bravo.slack.wait_for("response_url", n)[-1].args["text"]
+        assert "round #1 is open" in reply
+    bravo.deliver()
+    assert count(bravo, Calibration) == 1
+    assert len(dms_to(bravo, BEN, "asks you to score")) == 1
+
+
 def test_the_same_command_delivered_twice_opens_one_round(bravo: Bravo) -> None:
     asked = OpenRound("https://help.example.com/t/1", (BEN, CY))
     one = service.open_round(bravo.deps, team_id=T, lead_id=LEAD, asked=asked, request_key="1.2.x")
@@ -355,6 +374,7 @@ BAD_INPUT = [
     (f"{LINK} <@{BEN}|ben> <@{CY}|cy> by someday", "as a deadline"),
     (f"{LINK} <@{BEN}|ben> <@{CY}|cy> by 2020-01-01", "already past"),
     (f"{LINK} <@{BEN}|ben> <@{CY}|cy> for <@{BEN}|ben>", "can't score it"),
+    (f"{LINK} <@{BEN}|ben> <@{CY}|cy> for <@UROBOT|deploybot>", "whose conversation it is"),
     ("x" * 40_000, "40000 characters"),
     (f"<mailto:boss@example.com> <@{BEN}|ben> <@{CY}|cy>", "isn't a web link"),
     (f"{LINK} <@{BEN}|ben> <@{CY}|cy> <!channel>", "I don't understand"),
