@@ -116,10 +116,11 @@ REGISTRY: tuple[CommandHelp, ...] = (
     ),
     CommandHelp(
         "/review",
-        "/review calibrate <link> @ben @cy @dee",
-        "Leads: several reviewers score the same conversation blind, then compare.",
+        "/review calibrate <link> @ben @cy @dee [for @ana] [by friday] | history | show <n>",
+        "Leads: 2 to 10 reviewers score the same conversation blind, then all see the spread "
+        "and the agreement; `history` shows your rounds' agreement over time.",
         ("calibrate",),
-        "/review calibrate https://help.example.com/tickets/4521 @ben @cy",
+        "/review calibrate https://help.example.com/tickets/4521 @ben @cy by friday",
     ),
     CommandHelp("/review", "/review help", "Help with reviews.", ("help",)),
     CommandHelp(

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import String, Table, delete, or_, update
 from sqlmodel import AutoString, Session, SQLModel, col, select
 
+from storage import calibration
 from storage import kudos as ledger
 from storage.models import (
     CelebrationPref,
@@ -107,6 +108,7 @@ def person_data(session: Session, *, team_id: str, user_id: str) -> dict[str, An
         "setting_changes_you_made": mine(SettingChange, SettingChange.changed_by),
         "slack_profile_cache": mine(SlackUser, SlackUser.user_id),
         "home_tab": mine(HomeViewer, HomeViewer.user_id),
+        **calibration.person_data(session, team_id=t, user_id=u),
     }
 
 
@@ -167,6 +169,7 @@ def erase(session: Session, *, team_id: str, user_id: str) -> tuple[dict[str, in
     )
     gone(CustomerFeedback, col(CustomerFeedback.teammate_id) == u)
     gone(CoachPairing, or_(col(CoachPairing.coach_id) == u, col(CoachPairing.coachee_id) == u))
+    removed.update(calibration.erase_person(session, team_id=t, user_id=u))
     own: tuple[Any, ...] = (KudosTally, KudosTotal, GivingStreak, Milestone, TipSeen, UserPref)
     own += (PersonDate, CelebrationPref, HomeViewer, SlackUser, ShoutoutMember, TeamLead)
     for model in own:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.calibration import ids as calibration_ids
+from bot.calibration import jobs as calibration_jobs
 from bot.celebrations import ids as celebration_ids
 from bot.celebrations import jobs as celebration_jobs
 from bot.coaching import jobs as coaching_jobs
@@ -89,6 +91,13 @@ JOBS: tuple[Job, ...] = (
         "birthdays and work anniversaries at 09:00 channel time; milestones in team channels",
         celebration_jobs.run_celebrations,
         celebration_jobs.next_celebration,
+        timedelta(minutes=5),
+    ),
+    Job(
+        calibration_ids.JOB,
+        "reveal each calibration round whose deadline passed (the spread, by DM, once)",
+        calibration_jobs.run_reveals,
+        calibration_jobs.next_reveal,
         timedelta(minutes=5),
     ),
     Job(

@@ -105,6 +105,9 @@ class Calibration(SQLModel, table=True):
     lead_id: str = Field(max_length=32)
     agent_id: str | None = Field(default=None, max_length=32)  # whose conversation, if named
     link: str = Field(sa_column=Column(Text, nullable=False))
+    # The skills every reviewer scores, comma-separated: the workspace's values when the round
+    # opened (a change to them later does not change what a round compares).
+    skills: str = Field(default="", sa_column=Column(Text, nullable=False))
     status: str = Field(default=CalibrationStatus.OPEN, max_length=16)
     deadline_at: datetime = Field(sa_column=utc_column())
     # The share of skills on which every reviewer was within one point (0..1), at the reveal.

@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("lead_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("agent_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("link", sa.Text(), nullable=False),
+        sa.Column("skills", sa.Text(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("deadline_at", storage.types.UtcDateTime(timezone=True), nullable=False),
         sa.Column("agreement", sa.Float(), nullable=True),
