@@ -30,12 +30,15 @@ from storage.models import (
     CheckIn,
     CheckInPrompt,
     CoachPairing,
+    CustomerFeedback,
     Feedback,
     FeedbackRequest,
+    Goal,
     Kudos,
     KudosRevocation,
     Suggestion,
 )
+from storage.models.goals import GoalStatus
 from tests.handlers.conftest import CHANNEL, Bravo, start_bravo
 from tests.handlers.test_queue_mode import a_worker, waiting, worker_deps
 
@@ -229,3 +232,37 @@ def test_an_event_that_cannot_be_recorded_fails_so_slack_sends_it_again(
     }
     assert web_without_db.send.event(event, event_id="Ev9").status == 500
     assert web_without_db.slack.calls("response_url") == []
+
+
+def test_a_goal_completed_from_its_menu_replayed_is_completed_and_answered_once(
+    web: Bravo,
+) -> None:
+    from tests.handlers.test_goals import make_goal, menu
+
+    goal = make_goal(web)
+    menu(web, "UANA", f"complete:{goal.id}")
+    done_twice(web)
+    with web.deps.db.read() as s:
+        assert s.exec(select(Goal)).one().status == GoalStatus.COMPLETED
+    [said] = web.slack.calls("response_url")  # no "already closed" after it
+    assert "already" not in json.dumps(said.args)
+
+
+def test_customer_praise_turned_into_kudos_replayed_is_one_kudos(web: Bravo) -> None:
+    from tests.handlers.test_feedback import customer_form, log_customer, submit
+
+    view, _ = log_customer(web, "UANA")
+    assert submit(web, view, customer_form("UBEN"), user="UANA") == {}
+    with web.deps.db.read() as s:
+        row = s.exec(select(CustomerFeedback)).one()
+    web.send.block_action("UANA", "customer_kudos", str(row.id), channel_id="D0DM")
+    done_twice(web)
+    assert count(web, Kudos) == 1
+    assert answers(web, "Kudos sent") == 1 and answers(web, "already") == 0
+    assert len(dms(web, "UBEN", "gave you kudos")) == 1
+
+
+def test_away_replayed_is_set_and_answered_once(web: Bravo) -> None:
+    web.send.slash_command("UANA", "/goal", "away until 2026-12-24", channel_id=CHANNEL)
+    done_twice(web)
+    assert len(web.slack.calls("response_url")) == 1
