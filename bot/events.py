@@ -1,5 +1,6 @@
-"""Events API bookkeeping: a retried delivery (same ``event_id``) must have one effect; the ids
-are forgotten once Slack can no longer retry them (the ``forget_events`` job)."""
+"""Requests done once: a retried event delivery (same ``event_id``), or a request a worker
+replays after its work was done (``once``, with ``bot.payload.request_key``), must have one
+effect. The keys are forgotten once nothing can send them again (the ``forget_events`` job)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.deps import Deps
+from bot.work import Replayed
 from storage import kudos as ledger
 
 log = logging.getLogger(__name__)
@@ -22,6 +24,14 @@ def first_delivery(*, session: Session, team_id: str, event_id: str | None, now:
     if not event_id:
         return True
     return ledger.claim_event(session, team_id=team_id, event_id=event_id, now=now)
+
+
+def once(*, session: Session, team_id: str, key: str | None, now: datetime) -> None:
+    """First thing in a use case's write transaction: record the request's key
+    (``bot.payload.request_key``), or raise ``Replayed`` when it was recorded before, so a
+    request replayed after its work was done does nothing (its transaction rolls back)."""
+    if not first_delivery(session=session, team_id=team_id, event_id=key, now=now):
+        raise Replayed(key)
 
 
 def forget_old_events(*, session: Session, now: datetime) -> int:

@@ -117,6 +117,20 @@ def action_value(action: dict[str, Any]) -> str:
     return found
 
 
+def request_key(body: dict[str, Any]) -> str | None:
+    """The one key a request carries for its effect to be recorded once (``bot.events.once``):
+    an event's ``event_id``, or a command's, button's or form's ``trigger_id`` (Slack makes one
+    per action). None when it has neither."""
+    event_id = body.get("event_id")
+    if isinstance(event_id, str) and event_id:
+        return event_id[:64]
+    trigger = body.get("trigger_id")
+    if isinstance(trigger, str) and trigger:
+        kind = "command" if "command" in body else "action"
+        return f"{kind}:{trigger}"[:64]
+    return None
+
+
 # What Slack always sends, by kind of request: top-level texts, and objects with a text "id".
 COMMAND_TEXTS = ("command", "team_id", "user_id", "channel_id", "trigger_id", "response_url")
 INTERACTIVE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

@@ -47,6 +47,18 @@ def serving(team_id: str, body: dict[str, Any]) -> None:
     _SERVING.set(_Request(team_id, body))
 
 
+class Replayed(Exception):
+    """Raised inside a use case's transaction when its request's key was already recorded: the
+    request is a replay of one whose work was done (queue mode: its worker died before marking
+    the item done). The transaction rolls back; ``run_reporting`` drops it quietly."""
+
+
+class NotRecorded(Exception):
+    """Queue mode: the request could not be recorded for a worker (the database is down), so
+    nothing will do it: the person is told to try again (a command or a button), or Slack is
+    answered with an error so that it sends the event again."""
+
+
 class WorkQueue:
     def __init__(
         self, threads: int = 4, max_pending: int = 5000, record: Record | None = None
@@ -89,7 +101,11 @@ class WorkQueue:
         if self._record is None or current is None:
             return False
         if not current.recorded:
-            self._record(current.team_id, current.body)
+            try:
+                self._record(current.team_id, current.body)
+            except Exception as err:
+                log.exception("could not record a request for a worker")
+                raise NotRecorded() from err
             current.recorded = True
         return True
 
@@ -118,6 +134,8 @@ def run_reporting(fn: Callable[[], None], on_error: Callable[[Exception], None])
     """The one error path for work done after an ack: logged, and the person told."""
     try:
         fn()
+    except Replayed as done:
+        log.info("request %s was already done; not doing it again", done)
     except Exception as err:
         log.exception("unhandled error in work after an ack")
         try:

@@ -21,6 +21,7 @@ from bot.install.oauth import NOT_INSTALLED, StoreAuthorize, oauth_flow
 from bot.install.tokens import StoreTokens
 from bot.payload import UnreadableError, envelope_problem, shape_problem
 from bot.tokens import OneToken
+from bot.work import NotRecorded
 from handlers import register_all
 from handlers.authorize import OneTeam, authorize_for, tokenless
 from handlers.common import apologise, clean_inputs, ephemeral, serving_request, with_deps
@@ -64,6 +65,8 @@ def build_app(
     ) -> BoltResponse | None:
         if isinstance(error, UnreadableError):
             return unreadable(body, error, respond)
+        if isinstance(error, NotRecorded):  # from later_or_now, logged where it happened
+            return None  # 500: Slack sends an event again, and shows a click as failed
         log.exception("unhandled error in a listener", exc_info=error)
         apologise(body, respond)
         acked = context.ack.response if context.ack is not None else None

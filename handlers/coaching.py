@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
+from bot import payload
 from bot.coaching import ids, parse, render
 from bot.coaching import service as coaching
 from bot.commands import command_help
@@ -46,10 +47,17 @@ def coach_command(
             rows = coaching.pairings(deps, team_id=team, user_id=user)
             respond({"response_type": "ephemeral", **render.coach_list(rows, user)})
         elif isinstance(parsed, parse.AskToCoach):
-            coaching.ask(deps, team_id=team, coach_id=user, coachee_id=parsed.user_id)
+            key = payload.request_key(command)
+            coaching.ask(deps, team_id=team, coach_id=user, coachee_id=parsed.user_id, key=key)
             respond(ephemeral(render.asked(parsed.user_id)))
         elif isinstance(parsed, parse.EndCoaching):
-            ended = coaching.end_with(deps, team_id=team, actor_id=user, other_id=parsed.user_id)
+            ended = coaching.end_with(
+                deps,
+                team_id=team,
+                actor_id=user,
+                other_id=parsed.user_id,
+                key=payload.request_key(command),
+            )
             respond(ephemeral(render.you_ended(ended)))
 
 
@@ -72,6 +80,7 @@ def coach_answer(
             actor_id=body["user"]["id"],
             pairing_id=parse.number(str(action.get("value") or "")) or 0,
             accept=action.get("action_id") == ids.COACH_ACCEPT,
+            key=payload.request_key(body),
         )
     except BravoError as err:
         tell(respond, error_text(err))
@@ -96,6 +105,7 @@ def coach_end(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond:
             team_id=body["team"]["id"],
             actor_id=user,
             pairing_id=parse.number(str(action.get("value") or "")) or 0,
+            key=payload.request_key(body),
         )
     except BravoError as err:
         tell(respond, error_text(err))

@@ -17,7 +17,7 @@ from bot.blocks import message, section
 from bot.deps import Deps
 from bot.errors import BUSY, SORRY, BravoError, echo, error_text
 from bot.text import clean
-from bot.work import serving
+from bot.work import NotRecorded, serving
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +117,13 @@ def later(
 ) -> None:
     """Run a person's request after the ack; if Bravo is overloaded, say so instead. In queue
     mode the request goes to a worker, which replays its listener; ``here``: the listener did
-    something before that must not be done twice, so the work stays in this process."""
-    if not here and deps.work.hand_on():
+    something before that must not be done twice, so the work stays in this process. A request
+    that cannot be recorded (the database is down) is answered "busy" too: nothing was saved."""
+    try:
+        if not here and deps.work.hand_on():
+            return
+    except NotRecorded:
+        respond(ephemeral(BUSY + echo(body)))
         return
     if not deps.work.submit(fn, on_error=lambda _err: apologise(body, respond)):
         respond(ephemeral(BUSY + echo(body)))
@@ -126,7 +131,8 @@ def later(
 
 def later_or_now(deps: Deps, fn: Callable[[], None], *, here: bool = False) -> None:
     """Run an event's work after the ack; when the queue is full, run it here (never drop it).
-    Queue mode and ``here``: as ``later``."""
+    Queue mode and ``here``: as ``later``; an event that cannot be recorded fails its request
+    (``NotRecorded`` reaches the error handler, which answers 500), so Slack sends it again."""
     if not here and deps.work.hand_on():
         return
     if not deps.work.submit(fn, on_error=lambda _err: None):

@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk.web import WebClient
 
+from bot import payload
 from bot.commands import command_help
 from bot.deps import Deps
 from bot.errors import BravoError, error_text
@@ -78,7 +79,12 @@ def feedback_later(
             respond({"response_type": "ephemeral", **render.inbox_blocks(box)})
         elif isinstance(parsed, RequestFeedback):
             service.ask(
-                deps, team_id=team, requester_id=user, user_ids=parsed.user_ids, topic=parsed.topic
+                deps,
+                team_id=team,
+                requester_id=user,
+                user_ids=parsed.user_ids,
+                topic=parsed.topic,
+                key=payload.request_key(command),
             )
             respond(ephemeral(render.requests_sent(parsed.user_ids, parsed.topic)))
 
@@ -157,24 +163,24 @@ def on_recipient_button(
 Pressed = tuple[str, dict[str, Any] | None]  # the answer, and the message redrawn (if it is)
 
 
-def _thank(deps: Deps, team: str, user: str, feedback_id: int) -> Pressed:
-    fb = service.thank(deps, team_id=team, feedback_id=feedback_id, actor_id=user)
+def _thank(deps: Deps, team: str, user: str, feedback_id: int, key: str | None) -> Pressed:
+    fb = service.thank(deps, team_id=team, feedback_id=feedback_id, actor_id=user, key=key)
     return render.thanked_note(fb), None
 
 
-def _share(deps: Deps, team: str, user: str, feedback_id: int) -> Pressed:
+def _share(deps: Deps, team: str, user: str, feedback_id: int, key: str | None) -> Pressed:
     """Shared: the recipient's message is redrawn with who sees it now."""
-    done = service.share(deps, team_id=team, feedback_id=feedback_id, actor_id=user)
+    done = service.share(deps, team_id=team, feedback_id=feedback_id, actor_id=user, key=key)
     note = render.shared_note(done.audience)
     return note, render.feedback_dm(done.feedback, done.audience, done.request, note)
 
 
-def _acted_on(deps: Deps, team: str, user: str, feedback_id: int) -> Pressed:
-    service.mark_acted_on(deps, team_id=team, feedback_id=feedback_id, actor_id=user)
+def _acted_on(deps: Deps, team: str, user: str, feedback_id: int, key: str | None) -> Pressed:
+    service.mark_acted_on(deps, team_id=team, feedback_id=feedback_id, actor_id=user, key=key)
     return render.ACTED_ON_NOTE, None
 
 
-PRESSED: dict[str, Callable[[Deps, str, str, int], Pressed]] = {
+PRESSED: dict[str, Callable[[Deps, str, str, int, str | None], Pressed]] = {
     ids.THANK: _thank,
     ids.SHARE: _share,
     ids.ACTED_ON: _acted_on,
@@ -186,7 +192,8 @@ def recipient_button(
 ) -> None:
     verb = str(action.get("action_id"))
     try:
-        text, redrawn = PRESSED[verb](deps, body["team"]["id"], body["user"]["id"], _value(action))
+        team, user, key = body["team"]["id"], body["user"]["id"], payload.request_key(body)
+        text, redrawn = PRESSED[verb](deps, team, user, _value(action), key)
     except BravoError as err:
         tell(respond, error_text(err))
         return
@@ -274,7 +281,11 @@ def customer_kudos(
 ) -> None:
     with telling(respond):
         row = service.praise_to_kudos(
-            deps, team_id=body["team"]["id"], actor_id=body["user"]["id"], row_id=_value(action)
+            deps,
+            team_id=body["team"]["id"],
+            actor_id=body["user"]["id"],
+            row_id=_value(action),
+            key=payload.request_key(body),
         )
         tell(respond, render.praise_kudos_sent(row))
 

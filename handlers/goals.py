@@ -16,6 +16,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk.web import WebClient
 
+from bot import payload
 from bot.coaching import service as coaching
 from bot.commands import command_help
 from bot.deps import Deps
@@ -79,7 +80,8 @@ def goal_command(
             body = render.goal_list(shown.goals, shown.zone, owner_id=owner, viewer_id=user)
             respond({"response_type": "ephemeral", **body})
         elif isinstance(parsed, parse.SetAway):
-            was_away = goals.set_away(deps, team_id=team, user_id=user, until=parsed.until)
+            key = payload.request_key(command)
+            was_away = goals.set_away(deps, team_id=team, user_id=user, until=parsed.until, key=key)
             respond(ephemeral(render.away_set(parsed.until, was_away)))
 
 
@@ -117,7 +119,11 @@ def answer(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Re
     try:
         pressed = parse.answer(str(action.get("value") or ""))
         answered = goals.answer_prompt(
-            deps, team_id=body["team"]["id"], actor_id=body["user"]["id"], answer=pressed
+            deps,
+            team_id=body["team"]["id"],
+            actor_id=body["user"]["id"],
+            answer=pressed,
+            key=payload.request_key(body),
         )
     except BravoError as err:
         tell(respond, error_text(err))
@@ -220,7 +226,12 @@ def change(deps: Deps, body: dict[str, Any], choice: parse.MenuChoice, respond: 
     team, user = body["team"]["id"], body["user"]["id"]
     try:
         changed = goals.change_goal(
-            deps, team_id=team, actor_id=user, goal_id=choice.goal_id, verb=choice.verb
+            deps,
+            team_id=team,
+            actor_id=user,
+            goal_id=choice.goal_id,
+            verb=choice.verb,
+            key=payload.request_key(body),
         )
     except BravoError as err:
         tell(respond, error_text(err))

@@ -22,6 +22,7 @@ from bot.goals.ids import MenuVerb
 from bot.home import ids, parse
 from bot.home import service as home
 from bot.home.render import refusal_view
+from bot.payload import request_key
 from handlers.common import deps_of, later_or_now
 
 log = logging.getLogger(__name__)
@@ -105,13 +106,14 @@ def on_goal_change(
     goal_id = parse.goal_id(action.get("value"))
     verb = MenuVerb.COMPLETE if action.get("action_id") == ids.GOAL_COMPLETE else MenuVerb.RESUME
     team, user, trigger = body["team"]["id"], body["user"]["id"], body.get("trigger_id")
+    key = request_key(body)
     if goal_id is None:
         _refuse(client, trigger, GONE)
         return
 
     def run() -> None:
         try:
-            home.change_goal(deps, team_id=team, user_id=user, goal_id=goal_id, verb=verb)
+            home.change_goal(deps, team_id=team, user_id=user, goal_id=goal_id, verb=verb, key=key)
         except BravoError as err:
             _refuse(client, trigger, error_text(err))
 

@@ -245,6 +245,7 @@ def undo(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Resp
             team_id=body["team"]["id"],
             batch_id=payload.action_value(action),
             giver_id=body["user"]["id"],
+            key=payload.request_key(body),
         )
     except BravoError as err:
         tell(respond, error_text(err))

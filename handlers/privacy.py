@@ -96,17 +96,23 @@ def _account_changed(deps: Deps, team: str, user: dict[str, Any]) -> None:
 
 
 def on_app_uninstalled(body: dict[str, Any], context: BoltContext) -> None:
-    deps = deps_of(context)
-    if body.get("team_id"):
-        service.uninstalled(deps, body["team_id"])
+    _uninstalled(deps_of(context), body, context)
 
 
 def on_tokens_revoked(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
     """Only the bot token matters: a user token revoked leaves Bravo working."""
-    deps = deps_of(context)
     tokens = event.get("tokens") or {}
-    if body.get("team_id") and isinstance(tokens, dict) and tokens.get("bot"):
-        service.uninstalled(deps, body["team_id"])
+    if isinstance(tokens, dict) and tokens.get("bot"):
+        _uninstalled(deps_of(context), body, context)
+
+
+def _uninstalled(deps: Deps, body: dict[str, Any], context: BoltContext) -> None:
+    """A workspace's install, or an organisation's org-wide one (all its workspaces)."""
+    team = body.get("team_id") if isinstance(body.get("team_id"), str) else None
+    if context.is_enterprise_install and context.enterprise_id:
+        service.org_uninstalled(deps, context.enterprise_id, team)
+    elif team:
+        service.uninstalled(deps, team)
 
 
 def back_after_uninstall(

@@ -94,7 +94,8 @@ def on_post(
 
 def post_draft(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
     with telling(respond):
-        service.post_draft(deps, **_who(body), value=str(action.get("value") or ""))
+        value = str(action.get("value") or "")
+        service.post_draft(deps, **_who(body), value=value, key=payload.request_key(body))
         respond({"replace_original": True, **ephemeral(render.POSTED)})
 
 

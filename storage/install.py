@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from storage.models import Installation, OAuthState
+from storage.models import Installation, OAuthState, OrgWorkspace
+from storage.upsert import insert_ignore
 
 
 def save_installation(session: Session, row: Installation) -> None:
@@ -30,19 +31,52 @@ def find_installation(
     is_enterprise_install: bool = False,
 ) -> Installation | None:
     """A workspace install is found by its team (whatever enterprise it is in); an org-wide
-    install by its enterprise."""
+    install by its enterprise. A workspace with no install of its own is served by its
+    organisation's org-wide install: the enterprise the request names, else the one the
+    workspace was seen in (``org_workspace``)."""
     query = select(Installation).where(col(Installation.client_id) == client_id)
-    if is_enterprise_install or not team_id:
-        if not enterprise_id:
-            return None
-        query = query.where(
-            col(Installation.enterprise_id) == enterprise_id, col(Installation.team_id) == ""
-        )
-    else:
-        query = query.where(col(Installation.team_id) == team_id)
+    if not is_enterprise_install and team_id:
+        own = query.where(col(Installation.team_id) == team_id)
         if enterprise_id:
-            query = query.where(col(Installation.enterprise_id).in_([enterprise_id, ""]))
+            own = own.where(col(Installation.enterprise_id).in_([enterprise_id, ""]))
+        found = session.exec(own.order_by(col(Installation.installed_at).desc()).limit(1)).first()
+        if found is not None:
+            return found
+    enterprise_id = enterprise_id or (org_of(session, team_id=team_id) if team_id else None)
+    if not enterprise_id:
+        return None
+    query = query.where(
+        col(Installation.enterprise_id) == enterprise_id, col(Installation.team_id) == ""
+    )
     return session.exec(query.order_by(col(Installation.installed_at).desc()).limit(1)).first()
+
+
+def org_of(session: Session, *, team_id: str) -> str | None:
+    """The organisation a workspace was seen in, if any."""
+    row = session.get(OrgWorkspace, team_id)
+    return None if row is None else row.enterprise_id
+
+
+def note_org_workspace(
+    session: Session, *, enterprise_id: str, team_id: str, now: datetime
+) -> bool:
+    """Record that ``team_id`` is a workspace of ``enterprise_id``; True when it was new (or
+    had moved organisation)."""
+    values = {"team_id": team_id, "enterprise_id": enterprise_id, "seen_at": now}
+    if insert_ignore(session, OrgWorkspace, values, ["team_id"]):
+        return True  # two requests at once: one inserts, the other finds it
+    row = session.get(OrgWorkspace, team_id)
+    if row is None or row.enterprise_id == enterprise_id:
+        return False
+    row.enterprise_id, row.seen_at = enterprise_id, now
+    session.add(row)
+    return True
+
+
+def org_teams(session: Session, *, enterprise_id: str) -> list[str]:
+    """The workspaces of an organisation seen so far."""
+    query = select(OrgWorkspace.team_id).where(col(OrgWorkspace.enterprise_id) == enterprise_id)
+    return sorted(session.exec(query).all())
 
 
 def delete_installations(

@@ -24,6 +24,7 @@ from bot.coaching.errors import (
     PairingNotFoundError,
 )
 from bot.deps import Deps
+from bot.events import once
 from bot.goals.service import can_view
 from bot.users import Person
 from storage import coaching as store
@@ -123,11 +124,14 @@ def goals_visible(
 # Use cases ------------------------------------------------------------------------------------
 
 
-def ask(deps: Deps, *, team_id: str, coach_id: str, coachee_id: str) -> CoachPairing:
+def ask(
+    deps: Deps, *, team_id: str, coach_id: str, coachee_id: str, key: str | None = None
+) -> CoachPairing:
     """``coach_id`` offers to coach ``coachee_id``, who is asked by DM."""
     now = deps.clock()
     people = deps.directory.people(team_id=team_id, user_ids=[coach_id, coachee_id], now=now)
     with deps.db.write() as session:
+        once(session=session, team_id=team_id, key=key, now=deps.clock())
         row = request_coaching(
             session, team_id=team_id, coach=people[coach_id], coachee=people[coachee_id], now=now
         )
@@ -137,10 +141,17 @@ def ask(deps: Deps, *, team_id: str, coach_id: str, coachee_id: str) -> CoachPai
 
 
 def answer(
-    deps: Deps, *, team_id: str, actor_id: str, pairing_id: int, accept: bool
+    deps: Deps,
+    *,
+    team_id: str,
+    actor_id: str,
+    pairing_id: int,
+    accept: bool,
+    key: str | None = None,
 ) -> CoachPairing:
     """The coachee accepts or declines; the coach is told."""
     with deps.db.write() as session:
+        once(session=session, team_id=team_id, key=key, now=deps.clock())
         row = answer_request(
             session,
             team_id=team_id,
@@ -154,10 +165,13 @@ def answer(
     return row
 
 
-def end(deps: Deps, *, team_id: str, actor_id: str, pairing_id: int) -> list[CoachPairing]:
+def end(
+    deps: Deps, *, team_id: str, actor_id: str, pairing_id: int, key: str | None = None
+) -> list[CoachPairing]:
     """Either side ends a pairing (or a coach withdraws an offer); the other side is told.
     The actor's pairings, after."""
     with deps.db.write() as session:
+        once(session=session, team_id=team_id, key=key, now=deps.clock())
         row = end_pairing(
             session, team_id=team_id, pairing_id=pairing_id, actor_id=actor_id, now=deps.clock()
         )
@@ -167,12 +181,15 @@ def end(deps: Deps, *, team_id: str, actor_id: str, pairing_id: int) -> list[Coa
     return rows
 
 
-def end_with(deps: Deps, *, team_id: str, actor_id: str, other_id: str) -> list[CoachPairing]:
+def end_with(
+    deps: Deps, *, team_id: str, actor_id: str, other_id: str, key: str | None = None
+) -> list[CoachPairing]:
     """``/coach end @other``: end the coaching between the actor and ``other_id``, whichever of
     them coaches (a coach's unanswered offer is withdrawn). The other side is told once per
     pairing ended; the pairings ended, after. Raises ``NoPairingError`` when there is none."""
     now = deps.clock()
     with deps.db.write() as session:
+        once(session=session, team_id=team_id, key=key, now=deps.clock())
         live = live_between(session, team_id=team_id, one=actor_id, other=other_id)
         if not live:
             raise NoPairingError(other_id)

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from bot.deps import Deps
 from bot.errors import BravoError, error_text
+from bot.events import once
 from bot.feedback import customer, ids, messages, render, requests, rules
 from bot.feedback.errors import (
     NoFeedbackRecipientError,
@@ -26,6 +27,7 @@ from bot.feedback.rules import Given, Inbox
 from bot.kudos.errors import DuplicateKudosError
 from bot.kudos.service import Gift, KudosSource, give
 from bot.outbox.envelope import OutMessage
+from bot.work import Replayed
 from storage.models.feedback import CustomerFeedback, Feedback, FeedbackRequest
 from storage.models.goals import Goal
 
@@ -134,12 +136,19 @@ def request_to_answer(
 
 
 def ask(
-    deps: Deps, *, team_id: str, requester_id: str, user_ids: Sequence[str], topic: str
+    deps: Deps,
+    *,
+    team_id: str,
+    requester_id: str,
+    user_ids: Sequence[str],
+    topic: str,
+    key: str | None = None,
 ) -> requests.Asked:
     """One request DM to each person asked; all or nothing."""
     now = deps.clock()
     people = deps.directory.people(team_id=team_id, user_ids=[requester_id, *user_ids], now=now)
     with deps.db.write() as session:
+        once(session=session, team_id=team_id, key=key, now=deps.clock())
         asked = requests.request_feedback(
             session,
             team_id=team_id,
@@ -166,10 +175,13 @@ def inbox(deps: Deps, *, team_id: str, owner_id: str, viewer_id: str) -> Inbox:
 # The recipient's buttons -----------------------------------------------------------------------
 
 
-def thank(deps: Deps, *, team_id: str, feedback_id: int, actor_id: str) -> Feedback:
+def thank(
+    deps: Deps, *, team_id: str, feedback_id: int, actor_id: str, key: str | None = None
+) -> Feedback:
     """The recipient thanks the giver, who hears it once."""
     now = deps.clock()
     with deps.db.write() as session:
+        once(session=session, team_id=team_id, key=key, now=deps.clock())
         fb, first = rules.thank_giver(
             session, team_id=team_id, feedback_id=feedback_id, actor_id=actor_id, now=now
         )
@@ -179,9 +191,12 @@ def thank(deps: Deps, *, team_id: str, feedback_id: int, actor_id: str) -> Feedb
     return fb
 
 
-def share(deps: Deps, *, team_id: str, feedback_id: int, actor_id: str) -> rules.Shared:
+def share(
+    deps: Deps, *, team_id: str, feedback_id: int, actor_id: str, key: str | None = None
+) -> rules.Shared:
     """The recipient shares it with their coaches, who hear it once; returns who sees it now."""
     with deps.db.write() as session:
+        once(session=session, team_id=team_id, key=key, now=deps.clock())
         fb, audience, fresh = rules.share_with_coach(
             session, team_id=team_id, feedback_id=feedback_id, actor_id=actor_id
         )
@@ -192,9 +207,12 @@ def share(deps: Deps, *, team_id: str, feedback_id: int, actor_id: str) -> rules
     return result
 
 
-def mark_acted_on(deps: Deps, *, team_id: str, feedback_id: int, actor_id: str) -> Feedback:
+def mark_acted_on(
+    deps: Deps, *, team_id: str, feedback_id: int, actor_id: str, key: str | None = None
+) -> Feedback:
     now = deps.clock()
     with deps.db.write() as session:
+        once(session=session, team_id=team_id, key=key, now=deps.clock())
         fb = rules.mark_acted_on(
             session, team_id=team_id, feedback_id=feedback_id, actor_id=actor_id, now=now
         )
@@ -236,8 +254,11 @@ def log_customer(
     return row
 
 
-def praise_to_kudos(deps: Deps, *, team_id: str, actor_id: str, row_id: int) -> CustomerFeedback:
-    """Its logger turns customer praise into kudos, through the kudos service and its rules."""
+def praise_to_kudos(
+    deps: Deps, *, team_id: str, actor_id: str, row_id: int, key: str | None = None
+) -> CustomerFeedback:
+    """Its logger turns customer praise into kudos, through the kudos service and its rules
+    (which record ``key``: the same press replayed does nothing, ``Replayed``)."""
     with deps.db.read() as session:
         row = customer.praise_to_recognise(
             session, team_id=team_id, row_id=row_id, actor_id=actor_id
@@ -251,12 +272,14 @@ def praise_to_kudos(deps: Deps, *, team_id: str, actor_id: str, row_id: int) -> 
         channel_id=(row.source_ref or "").split(":")[0] or None,
         source=KudosSource.CUSTOMER,
         source_ref=f"customer:{row_id}",
+        event_id=key,
     )
     try:
         result = give(deps, gift)
     except DuplicateKudosError as err:
         raise PraiseAlreadyKudosError() from err
-    if result is not None:
-        with deps.db.write() as session:
-            customer.link_kudos(session, team_id=team_id, row_id=row_id, batch_id=result.batch_id)
+    if result is None:
+        raise Replayed(key)
+    with deps.db.write() as session:
+        customer.link_kudos(session, team_id=team_id, row_id=row_id, batch_id=result.batch_id)
     return row

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from bot.celebrations.service import milestones_in_channel
 from bot.deps import Deps
+from bot.events import once
 from bot.goals import lifecycle, messages
 from bot.goals.checkins import CheckInResult, record_checkin
 from bot.goals.errors import AwayInThePastError, GoalNotFoundError, PromptClosedError
@@ -98,10 +99,13 @@ class Answered:
     ack: dict[str, object]
 
 
-def answer_prompt(deps: Deps, *, team_id: str, actor_id: str, answer: Answer) -> Answered:
+def answer_prompt(
+    deps: Deps, *, team_id: str, actor_id: str, answer: Answer, key: str | None = None
+) -> Answered:
     """A prompt's status button: the check-in, and what it sends (alerts, completion)."""
     kudos_channel = deps.config(team_id).kudos.kudos_channel
     with deps.db.write() as session:
+        once(session=session, team_id=team_id, key=key, now=deps.clock())
         result = record_checkin(
             session,
             team_id=team_id,
@@ -179,7 +183,7 @@ class Changed:
 
 
 def change_goal(
-    deps: Deps, *, team_id: str, actor_id: str, goal_id: int, verb: MenuVerb
+    deps: Deps, *, team_id: str, actor_id: str, goal_id: int, verb: MenuVerb, key: str | None = None
 ) -> Changed:
     """Resume, complete or archive a goal (``verb``); a goal closed sends its celebrations and
     takes the buttons off its open prompts."""
@@ -187,6 +191,7 @@ def change_goal(
     owner = deps.directory.person(team_id=team_id, user_id=actor_id, now=now)
     kudos_channel = deps.config(team_id).kudos.kudos_channel
     with deps.db.write() as session:
+        once(session=session, team_id=team_id, key=key, now=deps.clock())
         if verb == MenuVerb.RESUME:
             goal = resume_goal(session, team_id=team_id, goal_id=goal_id, owner=owner, now=now)
             milestone = None
@@ -210,7 +215,9 @@ def pause(deps: Deps, *, team_id: str, owner_id: str, pause: Pause) -> Goal:
         )
 
 
-def set_away(deps: Deps, *, team_id: str, user_id: str, until: date | None) -> bool:
+def set_away(
+    deps: Deps, *, team_id: str, user_id: str, until: date | None, key: str | None = None
+) -> bool:
     """No check-ins on any of the person's goals through ``until`` (their local date; None:
     back now). Returns whether they were away before. A date already past raises
     ``AwayInThePastError``."""
@@ -220,6 +227,7 @@ def set_away(deps: Deps, *, team_id: str, user_id: str, until: date | None) -> b
     if until is not None and until < today:
         raise AwayInThePastError(until.isoformat())
     with deps.db.write() as session:
+        once(session=session, team_id=team_id, key=key, now=deps.clock())
         return lifecycle.set_away(
             session, team_id=team_id, user_id=user_id, until=until, today=today
         )

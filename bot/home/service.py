@@ -330,8 +330,10 @@ def toggle(deps: Deps, *, team_id: str, user_id: str, choice: Toggle) -> None:
     publish(deps, team_id=team_id, user_id=user_id, force=True)
 
 
-def change_goal(deps: Deps, *, team_id: str, user_id: str, goal_id: int, verb: MenuVerb) -> None:
+def change_goal(
+    deps: Deps, *, team_id: str, user_id: str, goal_id: int, verb: MenuVerb, key: str | None = None
+) -> None:
     """Resume or complete one of the person's goals (the goals room's use case, which checks it
-    is theirs), then show the home as it now is."""
-    goals.change_goal(deps, team_id=team_id, actor_id=user_id, goal_id=goal_id, verb=verb)
+    is theirs and records ``key``), then show the home as it now is."""
+    goals.change_goal(deps, team_id=team_id, actor_id=user_id, goal_id=goal_id, verb=verb, key=key)
     publish(deps, team_id=team_id, user_id=user_id, force=True)

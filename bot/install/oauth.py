@@ -20,6 +20,7 @@ from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_bolt.request import BoltRequest
+from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.web import WebClient
 from sqlalchemy.exc import SQLAlchemyError
@@ -47,6 +48,7 @@ BOT_SCOPES = (
     "mpim:history",
     "im:write",
 )
+MAX_SEEN = 10_000  # org workspaces remembered as recorded, per process; more, and it starts again
 NOT_INSTALLED = (
     "Bravo isn't installed in this workspace (or its installation was removed), so nothing was "
     "done. An admin can add it from Bravo's Add to Slack page."
@@ -87,6 +89,7 @@ class StoreAuthorize(Authorize):
 
     def __init__(self, tokens: StoreTokens) -> None:
         self.tokens = tokens
+        self._seen: set[str] = set()  # workspaces of an org-wide install recorded (this process)
 
     def __call__(
         self,
@@ -105,6 +108,8 @@ class StoreAuthorize(Authorize):
         if inst is None or not inst.bot_token:
             log.warning("refused a request from %s: Bravo is not installed there", team_id)
             return None
+        if inst.is_enterprise_install and inst.enterprise_id and team_id:
+            self._saw(inst.enterprise_id, team_id)
         return AuthorizeResult(
             enterprise_id=inst.enterprise_id,
             team_id=team_id or inst.team_id,
@@ -114,6 +119,29 @@ class StoreAuthorize(Authorize):
             bot_scopes=inst.bot_scopes,
             user_id=user_id,
         )
+
+    def _saw(self, enterprise_id: str, team_id: str) -> None:
+        """A workspace of an org-wide install, recorded once (so jobs find its token)."""
+        if team_id in self._seen:
+            return
+        if self.tokens.store.note_workspace(enterprise_id=enterprise_id, team_id=team_id):
+            log.info("workspace %s of %s is served by its org-wide install", team_id, enterprise_id)
+        if len(self._seen) >= MAX_SEEN:
+            self._seen.clear()
+        self._seen.add(team_id)
+
+
+def org_workspaces(client: WebClient, token: str) -> list[str]:
+    """The workspaces an org-wide install's token reaches (``auth.teams.list``, every page)."""
+    teams: list[str] = []
+    cursor = ""
+    for _page in range(100):
+        answer = client.auth_teams_list(token=token, cursor=cursor or None, limit=200)
+        teams += [t["id"] for t in answer.get("teams") or [] if isinstance(t.get("id"), str)]
+        cursor = (answer.get("response_metadata") or {}).get("next_cursor") or ""
+        if not cursor:
+            break
+    return teams
 
 
 class BravoOAuthFlow(OAuthFlow):
@@ -129,6 +157,25 @@ class BravoOAuthFlow(OAuthFlow):
             where = installation.team_id or installation.enterprise_id
             log.error("could not store the installation of %s: %s", where, type(err).__name__)
             raise BoltError("storage_error") from None
+        if installation.is_enterprise_install and installation.enterprise_id:
+            self._note_org(installation.enterprise_id, installation.bot_token or "")
+
+    def _note_org(self, enterprise_id: str, token: str) -> None:
+        """The org-wide install's workspaces, recorded now (each is also recorded at its first
+        request, so a failure here only delays a job until then)."""
+        store = self.settings.installation_store
+        if not isinstance(store, InstallStore):
+            return
+        try:
+            teams = org_workspaces(self.client, token)
+            for team in teams:
+                store.note_workspace(enterprise_id=enterprise_id, team_id=team)
+        except (SlackApiError, SQLAlchemyError) as err:
+            log.warning(
+                "could not list the workspaces of %s: %s", enterprise_id, type(err).__name__
+            )
+            return
+        log.info("org-wide install in %s serves %d workspaces", enterprise_id, len(teams))
 
 
 def oauth_flow(settings: Settings, tokens: StoreTokens, db: Database) -> BravoOAuthFlow:

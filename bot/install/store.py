@@ -6,9 +6,11 @@ only: user tokens and incoming webhooks are not kept.
 
 Enterprise Grid: a workspace install inside an organisation is stored and found by its team
 (its ``enterprise_id`` kept beside it). An org-wide install (``is_enterprise_install``, no team)
-is stored under its enterprise and authorises requests from every workspace of the
-organisation; Bravo's manifest does not ask for org-wide deployment (``org_deploy_enabled``), and
-scheduled work, which knows only a team, needs a workspace install.
+is stored under its enterprise and serves every workspace of the organisation: a request names
+its enterprise; scheduled work knows only a team, so the workspaces of the organisation are
+recorded as they are seen (``note_workspace``: at install from ``auth.teams.list``, and at each
+workspace's first request), and a team with no install of its own is served by its
+organisation's. Each workspace's data and settings stay its own (by its team id).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from logging import Logger
 
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from slack_sdk.oauth.state_store import OAuthStateStore
+from sqlmodel import Session
 
 from bot.install.crypto import Sealer
 from storage import install as queries
@@ -57,13 +60,26 @@ class InstallStore(InstallationStore):
         row = self._row(installation)
         with self._db.write() as session:
             queries.save_installation(session, row)
-            if row.team_id:
-                workspaces.mark_reinstalled(session, team_id=row.team_id, now=self.clock())
+            teams = [row.team_id] if row.team_id else self._org_teams(session, row.enterprise_id)
+            for team in teams:
+                workspaces.mark_reinstalled(session, team_id=team, now=self.clock())
         log.info(
             "Bravo installed in %s (%s)",
             installation.team_id or installation.enterprise_id,
             "org-wide" if installation.is_enterprise_install else "workspace",
         )
+
+    def note_workspace(self, *, enterprise_id: str, team_id: str) -> bool:
+        """``team_id`` is a workspace of the organisation ``enterprise_id`` (served by its
+        org-wide install); True when it was not known."""
+        with self._db.write() as session:
+            return queries.note_org_workspace(
+                session, enterprise_id=enterprise_id, team_id=team_id, now=self.clock()
+            )
+
+    @staticmethod
+    def _org_teams(session: Session, enterprise_id: str) -> list[str]:
+        return queries.org_teams(session, enterprise_id=enterprise_id) if enterprise_id else []
 
     def save_bot(self, bot: Bot) -> None:
         """Bolt saves the installation itself (``save``); a bot alone carries the same columns."""

@@ -198,12 +198,15 @@ def confirm_by_dm(deps: Deps, result: KudosResult) -> None:
     deps.deliverer.kick()
 
 
-def undo(deps: Deps, *, team_id: str, batch_id: str, giver_id: str) -> Undone:
+def undo(
+    deps: Deps, *, team_id: str, batch_id: str, giver_id: str, key: str | None = None
+) -> Undone:
     """The giver pressed Undo: take the batch back and withdraw what it sent, if still allowed."""
     now = deps.clock()
     giver = deps.directory.person(team_id=team_id, user_id=giver_id, now=now)
     policy = deps.config(team_id).kudos
     with deps.db.write() as session:
+        events.once(session=session, team_id=team_id, key=key, now=deps.clock())
         undone = rules.undo_kudos(
             session=session,
             team_id=team_id,

@@ -240,6 +240,27 @@ def uninstalled(deps: Deps, team_id: str) -> int:
     return cancelled
 
 
+def org_uninstalled(deps: Deps, enterprise_id: str, team_id: str | None = None) -> int:
+    """An Enterprise Grid org-wide install was uninstalled (or its bot token revoked): every
+    workspace of the organisation Bravo has seen is marked so (nothing more is sent to any of
+    them) and the org's installation is deleted."""
+    with deps.db.write() as session:
+        teams = set(installs.org_teams(session, enterprise_id=enterprise_id))
+        teams |= {team_id} if team_id else set()
+        now = deps.clock()
+        cancelled = sum(store.mark_uninstalled(session, team_id=t, now=now) for t in sorted(teams))
+        installs.delete_installations(
+            session, client_id=None, enterprise_id=enterprise_id, team_id=None
+        )
+    log.warning(
+        "organisation %s uninstalled Bravo (%d workspaces): %d queued messages cancelled",
+        enterprise_id,
+        len(teams),
+        cancelled,
+    )
+    return cancelled
+
+
 def back_if_uninstalled(deps: Deps, team_id: str) -> bool:
     """A request from a workspace marked uninstalled: Slack sends nothing to an uninstalled app,
     so it was installed again. Sends resume (whatever was left of its data is still there, unless

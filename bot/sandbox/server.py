@@ -81,6 +81,7 @@ class FakeSlack(WorkspaceHandle):
         self._faults = Faults()
         self._control = ControlAPI(self)
         self._hosted: dict[str, tuple[WorkspaceHandle, Routes]] = {}  # by token
+        self._orgs: dict[str, list[str]] = {}  # org-wide token -> its workspaces (make_org)
         self._host(self)
 
     def _new_workspace(
@@ -157,6 +158,27 @@ class FakeSlack(WorkspaceHandle):
             found = self._by_token(token)
             return found[0] if found else None
 
+    def _org_member(
+        self, token: str | None, headers: dict[str, str], body: bytes, query: str
+    ) -> tuple[WorkspaceHandle, Routes] | None:
+        """For an org-wide token: the workspace of the org the call's arguments are in."""
+        teams = self._orgs.get(token or "")
+        if not teams:
+            return None
+        try:
+            args = parse_request_args(headers.get("content-type", ""), body, query)
+        except SlackError:
+            args = {}
+        members = [h for h in self._hosted.values() if h[0].team_id in teams]
+        named = {str(args.get(k) or "") for k in ("channel", "user")}
+        named |= set(str(args.get("users") or "").split(",")[:1])
+        for handle, routes in members:
+            ws = handle._workspace
+            known = ws.channels.keys() | ws.dm_users.keys() | ws.users.keys() - {ws.bot_user_id}
+            if args.get("team_id") == ws.team_id or named & known:
+                return handle, routes
+        return members[0] if members else None
+
     def _by_token(self, token: str | None) -> tuple[WorkspaceHandle, Routes] | None:
         """By the token it was hosted with (one lookup); a token rotated since (OAuth's
         refresh) is looked for among them all. Under the lock."""
@@ -204,7 +226,11 @@ class FakeSlack(WorkspaceHandle):
         if route.startswith(API_PATH):
             token = _token_of(headers, body, urlsplit(path).query)
             with self._lock:
-                found = self._by_token(token) or next(iter(self._hosted.values()))
+                found = (
+                    self._by_token(token)
+                    or self._org_member(token, headers, body, urlsplit(path).query)
+                    or next(iter(self._hosted.values()))
+                )
             if found[0].revoked and found[0].token == token:
                 return self._refuse_revoked(found[0], route[len(API_PATH) :])
             return found[1](verb, path, headers, body)
@@ -267,10 +293,24 @@ class FakeSlack(WorkspaceHandle):
         with self._lock:
             self._faults.set_latency(seconds)
 
-    def new_oauth_code(self, *, installer: str = "U0INSTALL", team_id: str | None = None) -> str:
+    def new_oauth_code(
+        self, *, installer: str = "U0INSTALL", team_id: str | None = None, org: bool = False
+    ) -> str:
         """What Slack gives the installer's browser after "Allow" (bot.sandbox.api.oauth), for
-        the first workspace or ``team_id``'s."""
-        return oauth.new_code(self._hosted_or_first(team_id)._workspace, installer=installer)
+        the first workspace or ``team_id``'s; ``org``: an org-wide install of its organisation."""
+        ws = self._hosted_or_first(team_id)._workspace
+        return oauth.new_code(ws, installer=installer, org=org)
+
+    def make_org(self, enterprise_id: str, *, token: str, team_ids: list[str]) -> None:
+        """Enterprise Grid: the hosted workspaces ``team_ids`` are one organisation, and an
+        org-wide install's bot ``token`` reaches them all. A call with it is answered as the
+        workspace its ``team_id``, ``channel`` or ``user`` argument is in (else the first)."""
+        with self._lock:
+            members = [self._hosted_or_first(t)._workspace for t in team_ids]
+            teams = [{"id": ws.team_id, "name": ws.team_name} for ws in members]
+            for ws in members:
+                ws.enterprise_id, ws.org_token, ws.org_teams = enterprise_id, token, teams
+            self._orgs[token] = team_ids
 
     def rotate_tokens(self, *, expires_in: int = 43_200, team_id: str | None = None) -> None:
         """Installs from now on get expiring tokens and refresh tokens (token rotation on)."""

@@ -87,7 +87,10 @@ class SlackRequester:
         team_domain: str = "sandbox",
         verification_token: str = "sandbox-verification-token",
         timeout: float = 10.0,
+        enterprise_id: str | None = None,
     ) -> None:
+        """``enterprise_id``: requests from a workspace of an Enterprise Grid organisation whose
+        install is org-wide (they carry the enterprise and ``is_enterprise_install``)."""
         self.bot_url = bot_url
         self.signing_secret = signing_secret
         self.team_id = team_id
@@ -97,6 +100,7 @@ class SlackRequester:
         self.team_domain = team_domain
         self.verification_token = verification_token
         self.timeout = timeout
+        self.enterprise_id = enterprise_id
         self._seq: Iterator[int] = itertools.count(1)
 
     # ---- transport -------------------------------------------------------------------------
@@ -195,8 +199,8 @@ class SlackRequester:
             "team": self._team(),
             "user": self._user(user_id),
             "api_app_id": self.api_app_id,
-            "is_enterprise_install": False,
-            "enterprise": None,
+            "is_enterprise_install": self.enterprise_id is not None,
+            "enterprise": {"id": self.enterprise_id} if self.enterprise_id else None,
         }
 
     # ---- what people do --------------------------------------------------------------------
@@ -216,7 +220,8 @@ class SlackRequester:
             "command": command,
             "text": text,
             "api_app_id": self.api_app_id,
-            "is_enterprise_install": "false",
+            "is_enterprise_install": "true" if self.enterprise_id else "false",
+            **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
             "response_url": self.response_url(user_id, channel_id),
             "trigger_id": self.trigger_id(user_id),
         }
@@ -383,7 +388,8 @@ class SlackRequester:
             "token": self.verification_token,
             "team_id": self.team_id,
             "context_team_id": self.team_id,
-            "context_enterprise_id": None,
+            "context_enterprise_id": self.enterprise_id,
+            **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
             "api_app_id": self.api_app_id,
             "event": inner,
             "type": "event_callback",
@@ -391,11 +397,11 @@ class SlackRequester:
             "event_time": int(now),
             "authorizations": [
                 {
-                    "enterprise_id": None,
-                    "team_id": self.team_id,
+                    "enterprise_id": self.enterprise_id,
+                    "team_id": None if self.enterprise_id else self.team_id,
                     "user_id": bot_user,
                     "is_bot": True,
-                    "is_enterprise_install": False,
+                    "is_enterprise_install": self.enterprise_id is not None,
                 }
             ],
             "is_ext_shared_channel": False,

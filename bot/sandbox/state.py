@@ -40,6 +40,11 @@ class Workspace:
         id_start: int = 1,
     ) -> None:
         self.root_url = root_url  # where the fake is served, for upload and response URLs
+        # Enterprise Grid (``FakeSlack.make_org``): the organisation this workspace is in, the
+        # org-wide install's bot token (it answers to it too) and the org's workspaces.
+        self.enterprise_id: str | None = None
+        self.org_token: str | None = None
+        self.org_teams: list[dict[str, str]] = []
         self.token, self.team_id, self.bot_user_id = token, team_id, bot_user_id
         self.bot_id, self.app_id = bot_id, app_id
         self.team_name, self.team_domain = team_name, team_domain

@@ -29,6 +29,7 @@ from sqlmodel import Session
 
 from bot import admins
 from bot.deps import Deps
+from bot.events import once
 from bot.settings import Settings
 from bot.suggestions import messages, render
 from bot.suggestions.errors import (
@@ -146,10 +147,15 @@ def preview(deps: Deps, *, team_id: str, user_id: str, text: str) -> Preview:
     return Preview(text, value)
 
 
-def post_draft(deps: Deps, *, team_id: str, user_id: str, value: str) -> Suggestion:
-    """**Post anonymously** pressed on a preview: posted once, by its author only."""
+def post_draft(
+    deps: Deps, *, team_id: str, user_id: str, value: str, key: str | None = None
+) -> Suggestion:
+    """**Post anonymously** pressed on a preview: posted once, by its author only. ``key``: the
+    press's request key; the same press replayed does nothing (``Replayed``)."""
     draft = _own_draft(deps, team_id=team_id, user_id=user_id, value=value)
-    return post(deps, team_id=team_id, user_id=user_id, text=draft.text or "", nonce=draft.nonce)
+    return post(
+        deps, team_id=team_id, user_id=user_id, text=draft.text or "", nonce=draft.nonce, key=key
+    )
 
 
 def cancel_draft(deps: Deps, *, team_id: str, user_id: str, value: str) -> None:
@@ -192,18 +198,25 @@ def _own_draft(deps: Deps, *, team_id: str, user_id: str, value: str) -> DraftVa
 
 
 def post(
-    deps: Deps, *, team_id: str, user_id: str, text: str, nonce: str | None = None
+    deps: Deps,
+    *,
+    team_id: str,
+    user_id: str,
+    text: str,
+    nonce: str | None = None,
+    key: str | None = None,
 ) -> Suggestion:
     """Post with no trace of the author, in one transaction: the draft settled (once), the
     count against the author's daily limit, the suggestion and its post. Any failure undoes
     all of it, so nothing is counted that was not posted."""
     day = deps.clock().astimezone(UTC).date()
-    key = quota_key(quota_secret(deps.settings), team_id=team_id, user_id=user_id, day=day)
+    quota = quota_key(quota_secret(deps.settings), team_id=team_id, user_id=user_id, day=day)
     with deps.db.write() as session:
+        once(session=session, team_id=team_id, key=key, now=deps.clock())
         _box_of(session, team_id=team_id)
         if nonce:
             _settle(session, team_id=team_id, nonce=nonce, day=day, outcome=DraftOutcome.POSTED)
-        count_one(session, key=key, day=day)
+        count_one(session, key=quota, day=day)
         row = _submit(session, team_id=team_id, text=said(text), day=day)
         [queued] = deps.outbox.enqueue(session, team_id, [messages.post(row)], deps.clock())
         row.outbox_id = queued.id

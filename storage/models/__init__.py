@@ -8,7 +8,7 @@ from storage.models.celebrations import CelebrationPref, PersonDate
 from storage.models.coaching import CoachPairing
 from storage.models.feedback import CustomerFeedback, Feedback, FeedbackRequest
 from storage.models.goals import CheckIn, CheckInPrompt, Goal, TipSeen
-from storage.models.install import Installation, OAuthState
+from storage.models.install import Installation, OAuthState, OrgWorkspace
 from storage.models.kudos import (
     GivingStreak,
     Kudos,
@@ -61,6 +61,7 @@ __all__ = [
     "KudosTotal",
     "Milestone",
     "OAuthState",
+    "OrgWorkspace",
     "OutboxRow",
     "OutboxStatus",
     "PersonDate",

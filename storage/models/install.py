@@ -39,6 +39,18 @@ class Installation(SQLModel, table=True):
     installed_at: datetime = Field(sa_column=utc_column())
 
 
+class OrgWorkspace(SQLModel, table=True):
+    """A workspace of an Enterprise Grid organisation, as Bravo has seen it (the org-wide
+    install's ``auth.teams.list``, or a request from it): with an org-wide install, the
+    workspace's token is the organisation's."""
+
+    __tablename__ = "org_workspace"
+    __table_args__ = (Index("ix_org_workspace_enterprise", "enterprise_id"),)
+    team_id: str = Field(primary_key=True, max_length=32)
+    enterprise_id: str = Field(max_length=32)
+    seen_at: datetime = Field(sa_column=utc_column())
+
+
 class OAuthState(SQLModel, table=True):
     """A state handed to someone opening /slack/install: good once, until ``expires_at``."""
 

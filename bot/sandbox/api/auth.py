@@ -16,8 +16,16 @@ def auth_test(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str
         "team_id": ws.team_id,
         "user_id": ws.bot_user_id,
         "bot_id": ws.bot_id,
+        **({"enterprise_id": ws.enterprise_id} if ws.enterprise_id else {}),
         "is_enterprise_install": False,
     }
+
+
+def teams_list(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+    """auth.teams.list: the workspaces an org-wide install's token can reach (its own only,
+    for a workspace install)."""
+    teams = ws.org_teams or [{"id": ws.team_id, "name": ws.team_name}]
+    return {"teams": [dict(t) for t in teams], "response_metadata": {"next_cursor": ""}}
 
 
 def not_socket_mode(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
@@ -47,5 +55,5 @@ def check_token(ws: Workspace, header: str | None, supplied: Any) -> None:
         token = str(supplied)
     if not token:
         raise SlackError("not_authed")
-    if token != ws.token:
+    if token != ws.token and (ws.org_token is None or token != ws.org_token):
         raise SlackError("invalid_auth")

@@ -13,6 +13,7 @@ Handler = Callable[[Workspace, dict[str, Any], CallContext], dict[str, Any]]
 
 METHODS: dict[str, Handler] = {
     "auth.test": auth.auth_test,
+    "auth.teams.list": auth.teams_list,
     "apps.connections.open": auth.not_socket_mode,
     "team.info": auth.team_info,
     "chat.postMessage": chat.post_message,

@@ -35,15 +35,20 @@ GRANTED = (
 CODE_TTL = 600.0
 
 _lock = threading.Lock()
-_codes: dict[str, tuple[Workspace, float, str]] = {}  # code -> workspace, expiry, installer
+_codes: dict[str, tuple[Workspace, float, str, bool]] = {}  # code -> ws, expiry, installer, org
 _refresh: dict[str, Workspace] = {}  # refresh token -> workspace
 _rotating: weakref.WeakKeyDictionary[Workspace, int] = weakref.WeakKeyDictionary()
 
 
-def new_code(ws: Workspace, *, installer: str = "U0INSTALL", ttl: float = CODE_TTL) -> str:
+def new_code(
+    ws: Workspace, *, installer: str = "U0INSTALL", ttl: float = CODE_TTL, org: bool = False
+) -> str:
+    """``org``: an org-wide install of ``ws``'s organisation (``FakeSlack.make_org``)."""
+    if org and not ws.org_token:
+        raise SlackError("not_an_enterprise")
     code = f"sandbox-code-{secrets.token_hex(12)}"
     with _lock:
-        _codes[code] = (ws, time.monotonic() + ttl, installer)
+        _codes[code] = (ws, time.monotonic() + ttl, installer, org)
     return code
 
 
@@ -79,7 +84,9 @@ def v2_access(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str
         found = _codes.pop(str(args.get("code") or ""), None)
     if found is None or found[1] < time.monotonic():
         raise SlackError("invalid_code")
-    target, _, installer = found
+    target, _, installer, org = found
+    if org:
+        return _org_wide(target, installer)
     answer = {
         **_bot(target),
         "authed_user": {"id": installer},
@@ -91,6 +98,21 @@ def v2_access(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str
     if expires_in is not None:
         answer.update(_new_token(target, expires_in))
     return answer
+
+
+def _org_wide(ws: Workspace, installer: str) -> dict[str, Any]:
+    """An org-wide install: one bot token for the organisation, no team."""
+    return {
+        "access_token": ws.org_token,
+        "token_type": "bot",
+        "scope": GRANTED,
+        "bot_user_id": ws.bot_user_id,
+        "app_id": ws.app_id,
+        "team": None,
+        "enterprise": {"id": ws.enterprise_id, "name": ws.enterprise_id},
+        "is_enterprise_install": True,
+        "authed_user": {"id": installer},
+    }
 
 
 def _bot(ws: Workspace) -> dict[str, Any]:

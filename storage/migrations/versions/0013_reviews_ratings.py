@@ -1,7 +1,7 @@
 """review, calibration and customer ratings by webhook
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012_replay_key
 Create Date: 2026-12-03 10:25:00
 
 Quality reviews (``review``, ``review_score``), calibration rounds (``calibration``,
@@ -21,7 +21,7 @@ import storage.types
 
 
 revision: str = "0013"
-down_revision: str | None = "0010"
+down_revision: str | None = "0012_replay_key"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

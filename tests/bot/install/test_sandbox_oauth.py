@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import WebClient
 
 from bot.sandbox.api.oauth import CLIENT_ID, CLIENT_SECRET
+from bot.sandbox.calls import SlackError
 from bot.sandbox.server import FakeSlack
 
 
@@ -70,3 +71,19 @@ def test_with_rotation_a_refresh_token_gives_a_new_token_once(slack: FakeSlack) 
         error_of(lambda: exchange(slack, grant_type="refresh_token", refresh_token=refresh))
         == "invalid_refresh_token"
     )
+
+
+def test_an_org_wide_code_gives_the_organisation_s_one_token(slack: FakeSlack) -> None:
+    two = slack.add_workspace("T2", token="xoxb-t2", team_name="Two")
+    two.add_channel("C2", "general", members=(two.bot_user_id,))
+    with pytest.raises(SlackError, match="not_an_enterprise"):
+        slack.new_oauth_code(org=True)  # not in an organisation yet
+    slack.make_org("E1", token="xoxb-org", team_ids=["T1", "T2"])
+    answer = exchange(slack, code=slack.new_oauth_code(org=True))
+    assert answer["access_token"] == "xoxb-org" and answer["is_enterprise_install"] is True
+    assert answer["team"] is None and answer["enterprise"]["id"] == "E1"
+    org = WebClient(token="xoxb-org", base_url=slack.base_url)
+    assert [t["id"] for t in org.auth_teams_list()["teams"]] == ["T1", "T2"]
+    org.chat_postMessage(channel="C2", text="hi", team_id="T2")
+    assert [c.team_id for c in slack.calls("chat.postMessage")] == ["T2"]  # answered as T2
+    assert WebClient(token="xoxb-t2", base_url=slack.base_url).auth_test()["team_id"] == "T2"
