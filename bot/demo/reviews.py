@@ -51,6 +51,13 @@ def scorecard_values(view: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _lead(scene: Scene, slack: SlackRequester) -> None:
+    answered = scene.more("response_url")
+    slack.slash_command(DEE, "/bravo", "shoutouts on", channel_id=CHANNEL)
+    scene.wait(answered)  # a team channel first, then its lead
+    slack.slash_command(ADMIN, "/bravo", f"lead <@{DEE}|dee>", channel_id=CHANNEL)
+
+
 def play_reviews(scene: Scene, slack: SlackRequester) -> None:
     """``slack``: signed requests to Bravo's ``/slack/events``."""
     if not scene.fake.user_name(ADMIN):
@@ -59,11 +66,7 @@ def play_reviews(scene: Scene, slack: SlackRequester) -> None:
     scene.step(
         "#team-wins is a team channel (/bravo shoutouts on), and @ada, an admin, names @dee its "
         "lead: /bravo lead @dee",
-        lambda: (
-            slack.slash_command(DEE, "/bravo", "shoutouts on", channel_id=CHANNEL),
-            scene.wait(scene.more("response_url")),
-            slack.slash_command(ADMIN, "/bravo", f"lead <@{DEE}|dee>", channel_id=CHANNEL),
-        ),
+        lambda: _lead(scene, slack),
         scene.more("response_url", 2),
     )
     scene.step(
