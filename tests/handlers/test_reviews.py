@@ -420,3 +420,22 @@ def test_who_sees_whose_reviews_in_the_list(bravo: Bravo) -> None:
         assert "Reviews are private" in words and URL not in words
         assert words == nobody  # the refusal says nothing about whether there are any
     never_in_a_channel(bravo)
+
+
+def test_without_mpim_write_the_discussion_goes_to_the_reviewer_and_the_lead_by_dm(
+    bravo: Bravo,
+) -> None:
+    import yaml
+
+    with open("manifest.yml") as f:
+        scopes = set(yaml.safe_load(f)["oauth_config"]["scopes"]["bot"])
+    row = review(bravo, reviewer=COACH)
+    bravo.slack.set_scopes(scopes - {"mpim:write"})
+    assert discuss(bravo, row) == {}
+    [refused] = bravo.slack.calls("conversations.open")
+    assert refused.response.get("error") == "missing_scope"
+    [to_reviewer] = dms_to(bravo, COACH, "would like to discuss")
+    [to_lead] = dms_to(bravo, LEAD, "would like to discuss")
+    assert ids.KEEP in json.dumps(to_reviewer.args) and ids.KEEP not in json.dumps(to_lead.args)
+    assert status(bravo, row.id) == ReviewStatus.DISCUSSING
+    never_in_a_channel(bravo)
