@@ -439,3 +439,23 @@ def test_without_mpim_write_the_discussion_goes_to_the_reviewer_and_the_lead_by_
     assert ids.KEEP in json.dumps(to_reviewer.args) and ids.KEEP not in json.dumps(to_lead.args)
     assert status(bravo, row.id) == ReviewStatus.DISCUSSING
     never_in_a_channel(bravo)
+
+
+def test_someone_of_another_workspace_sees_and_changes_nothing(bravo: Bravo) -> None:
+    from bot.sandbox.signing import SlackRequester
+    from tests.handlers.conftest import SECRET
+
+    row = review(bravo)
+    far = SlackRequester(bravo.url + "/slack/events", SECRET, team_id="T0FAR", fake=bravo.slack)
+    before = len(bravo.slack.calls("response_url"))
+    assert (
+        far.slash_command(STRANGER, "/review", f"list <@{AGENT}|ana>", channel_id="C0FAR").status
+        == 200
+    )
+    assert (
+        far.block_action(STRANGER, ids.ACKNOWLEDGE, str(row.id), channel_id="D0FAR").status == 200
+    )
+    answers = bravo.slack.wait_for("response_url", before + 1)[before:]
+    shown = json.dumps([c.args for c in answers])
+    assert URL not in shown and "summarised" not in shown
+    assert status(bravo, row.id) == ReviewStatus.SENT
