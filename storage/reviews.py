@@ -17,7 +17,7 @@ from sqlmodel import Session, col, delete, or_, select
 
 from storage.models import CoachPairing, ShoutoutChannel, ShoutoutMember, TeamLead
 from storage.models.coaching import PairingStatus
-from storage.models.reviews import Review, ReviewScore
+from storage.models.reviews import Review, ReviewScore, ReviewStatus
 from storage.upsert import insert_ignore
 
 # One review ------------------------------------------------------------------------------------
@@ -176,7 +176,7 @@ def unacknowledged(session: Session, *, team_id: str, agent_id: str, limit: int 
     )
     return int(
         session.exec(
-            select(func.count()).select_from(latest).where(latest.c.status == "sent")
+            select(func.count()).select_from(latest).where(latest.c.status == ReviewStatus.SENT)
         ).one()
     )
 
