@@ -8,6 +8,7 @@ takes effect at once in every process, with no restart and no cache to go stale.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from sqlmodel import Session
 
@@ -20,6 +21,13 @@ DEFAULT_SHOUTOUT_WEEKDAY = 4  # Friday
 DEFAULT_SHOUTOUT_MINUTE = 16 * 60  # 16:00 local
 
 
+class ReviewScope(StrEnum):
+    """Who may review a teammate's conversation (``/review``)."""
+
+    LEADS = "leads"  # their active coaches, the leads of their team channels and admins
+    ANYONE = "anyone"  # anyone in the workspace
+
+
 @dataclass(frozen=True)
 class WorkspaceConfig:
     team_id: str
@@ -29,6 +37,7 @@ class WorkspaceConfig:
     admins: tuple[str, ...] = ()  # Bravo admins besides Slack's own admins and owners
     erase_departed_after_days: int | None = None  # None: people who left are kept
     uninstalled: bool = False
+    review_scope: ReviewScope = ReviewScope.LEADS
 
 
 def from_row(settings: Settings, team_id: str, row: Row | None) -> WorkspaceConfig:
@@ -62,6 +71,9 @@ def from_row(settings: Settings, team_id: str, row: Row | None) -> WorkspaceConf
         admins=admins,
         erase_departed_after_days=row.erase_departed_after_days,
         uninstalled=row.uninstalled_at is not None,
+        review_scope=(
+            ReviewScope.ANYONE if row.review_scope == ReviewScope.ANYONE else ReviewScope.LEADS
+        ),
     )
 
 

@@ -17,6 +17,7 @@ from sqlmodel import AutoString, Session, SQLModel, col, select
 
 from storage import calibration
 from storage import kudos as ledger
+from storage import reviews
 from storage.models import (
     CelebrationPref,
     CheckIn,
@@ -109,6 +110,7 @@ def person_data(session: Session, *, team_id: str, user_id: str) -> dict[str, An
         "slack_profile_cache": mine(SlackUser, SlackUser.user_id),
         "home_tab": mine(HomeViewer, HomeViewer.user_id),
         **calibration.person_data(session, team_id=t, user_id=u),
+        **reviews.person_reviews(session, team_id=t, user_id=u),
     }
 
 
@@ -168,6 +170,7 @@ def erase(session: Session, *, team_id: str, user_id: str) -> tuple[dict[str, in
         or_(col(FeedbackRequest.requester_id) == u, col(FeedbackRequest.giver_id) == u),
     )
     gone(CustomerFeedback, col(CustomerFeedback.teammate_id) == u)
+    removed.update(reviews.erase_person(session, team_id=t, user_id=u))  # given and received
     gone(CoachPairing, or_(col(CoachPairing.coach_id) == u, col(CoachPairing.coachee_id) == u))
     removed.update(calibration.erase_person(session, team_id=t, user_id=u))
     own: tuple[Any, ...] = (KudosTally, KudosTotal, GivingStreak, Milestone, TipSeen, UserPref)

@@ -7,7 +7,7 @@ the rules and steps they need are named here too."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -55,10 +55,18 @@ __all__ = [  # the use cases, and what other capabilities and tests take from th
 ]
 
 
-def save_goal(deps: Deps, *, team_id: str, owner_id: str, form: GoalForm) -> dict[str, str]:
+def save_goal(
+    deps: Deps,
+    *,
+    team_id: str,
+    owner_id: str,
+    form: GoalForm,
+    on_saved: Callable[[Session, Goal], None] | None = None,
+) -> dict[str, str]:
     """Set a goal from the goal modal (or edit one), with the owner's confirmation queued.
     The field errors of a draft that does not pass (then nothing is saved), else none; a goal
-    that cannot be edited raises its ``BravoError``."""
+    that cannot be edited raises its ``BravoError``. ``on_saved``: run in the same transaction
+    with the goal saved (a capability above goals linking it to where it came from)."""
     now = deps.clock()
     owner = deps.directory.person(team_id=team_id, user_id=owner_id, now=now)
     spec, errors = check_draft(
@@ -83,6 +91,8 @@ def save_goal(deps: Deps, *, team_id: str, owner_id: str, form: GoalForm) -> dic
                 channel_id=form.channel_id,
                 now=now,
             )
+        if on_saved is not None:
+            on_saved(session, goal)
         coaches = lifecycle.coaches_of(session, goal)
         saved = messages.goal_saved(goal, owner.zone, edited=edited, coaches=coaches)
         _queue(deps, session, team_id, [saved])

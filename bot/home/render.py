@@ -105,6 +105,7 @@ class HomeData:
     dates: tuple[PersonDate, ...] = ()
     prefs: Prefs = field(default_factory=Prefs)
     admin: AdminSummary | None = None
+    reviews_to_acknowledge: int = 0  # reviews of the person's conversations not yet seen to
 
 
 def home_view(data: HomeData, *, history_action: str, settings_action: str) -> dict[str, Any]:
@@ -267,6 +268,14 @@ def feedback_blocks(data: HomeData) -> list[Block]:
         for r in data.my_requests[:REQUESTS_SHOWN]
     ]
     blocks.append(section("*Your open requests*\n" + ("\n".join(mine) or "None open.")))
+    if data.reviews_to_acknowledge:
+        n = data.reviews_to_acknowledge
+        blocks.append(
+            section(
+                f"*Reviews*: {n} to acknowledge, in your DMs from Bravo (`/review list`; "
+                "only you see this)."
+            )
+        )
     return blocks
 
 

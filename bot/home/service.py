@@ -50,6 +50,7 @@ from storage import feedback as feedback_store
 from storage import goals as goal_store
 from storage import home as store
 from storage import kudos as ledger
+from storage import reviews as review_store
 from storage import users as user_store
 from storage.models import CoachPairing
 from storage.models.celebrations import MilestonesPlace
@@ -114,6 +115,9 @@ def read_home(deps: Deps, team_id: str, user_id: str) -> HomeData:
             dates=tuple(celebration_store.dates_of(session, team_id=team_id, user_id=user_id)),
             prefs=_prefs(session, team_id, user_id),
             admin=admin,
+            reviews_to_acknowledge=review_store.unacknowledged(
+                session, team_id=team_id, agent_id=user_id
+            ),
         )
 
 

@@ -142,8 +142,12 @@ def scorecard_blocks(
                 multiline=False,
             )
         )
-    if not with_summary:
-        return blocks
+    return [*blocks, *_summary_blocks(initial)] if with_summary else blocks
+
+
+def _summary_blocks(initial: Scorecard | None) -> list[Block]:
+    """The outcome for the customer, what went well and one thing to try next."""
+    blocks: list[Block] = []
     outcome: Block = {
         "type": "static_select",
         "action_id": INPUT,

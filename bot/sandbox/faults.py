@@ -143,9 +143,14 @@ class Faults:
             queue.pop(0)
         return failure
 
-    def check_scope(self, method: str) -> None:
-        """Raise SlackError("missing_scope") when the token lacks every scope `method` needs."""
+    def check_scope(self, method: str, args: dict[str, Any] | None = None) -> None:
+        """Raise SlackError("missing_scope") when the token lacks every scope `method` needs
+        (conversations.open: ``im:write`` for one person's DM, ``mpim:write`` for several)."""
         needed = METHOD_SCOPES.get(method)
+        if method == "conversations.open" and args is not None and not args.get("channel"):
+            raw = args.get("users")
+            users = raw if isinstance(raw, list) else str(raw or "").split(",")
+            needed = ("mpim:write",) if len([u for u in users if u]) > 1 else ("im:write",)
         if needed is None or self._scopes is None:
             return
         if not any(scope in self._scopes for scope in needed):

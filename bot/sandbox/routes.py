@@ -97,7 +97,7 @@ class Routes:
                     oauth.check_client(headers.get("authorization"), args)
                 else:
                     check_token(self.workspace, headers.get("authorization"), supplied)
-                self.faults.check_scope(method)
+                self.faults.check_scope(method, args)
                 wait = self.faults.rate_limited(
                     method, args, time.monotonic(), self.workspace.team_id
                 )

@@ -28,6 +28,7 @@ class Setting(StrEnum):
     SUGGESTION_BOX = "suggestion_box"
     ADMINS = "admins"
     ERASE_DEPARTED = "erase_departed_after_days"
+    REVIEW_SCOPE = "review_scope"
 
 
 LABELS: dict[Setting, str] = {
@@ -41,4 +42,5 @@ LABELS: dict[Setting, str] = {
     Setting.SUGGESTION_BOX: "Suggestion box channel",
     Setting.ADMINS: "Bravo admins",
     Setting.ERASE_DEPARTED: "Erase people who left Slack",
+    Setting.REVIEW_SCOPE: "Who may review",
 }

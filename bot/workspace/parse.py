@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.cadence import parse_hhmm
+from bot.config import ReviewScope
 from bot.errors import UnknownCommandError
 from bot.settings import EMOJI_RE, VALUE_RE
 from bot.workspace.ids import INPUT, MAX_ADMINS, MAX_ERASE_DAYS, MAX_VALUES, Setting
@@ -147,8 +148,19 @@ def parse_settings(view: dict[str, Any]) -> tuple[Proposed | None, dict[str, str
         suggestion_box=form.channel(Setting.SUGGESTION_BOX),
         admins=admins,
         erase_departed_after_days=None if erase in (None, -1) else erase,
+        review_scope=_review_scope(form),
     )
     return (None if form.errors else proposed), form.errors
+
+
+def _review_scope(form: _Form) -> ReviewScope:
+    picked = (form.raw(Setting.REVIEW_SCOPE, "selected_option") or {}).get("value")
+    if picked is None:  # a modal opened before the field existed: as before
+        return ReviewScope.LEADS
+    if picked not in set(ReviewScope):
+        form.fail(Setting.REVIEW_SCOPE, "Pick who may review from the list.")
+        return ReviewScope.LEADS
+    return ReviewScope(picked)
 
 
 def _admins(form: _Form) -> tuple[str, ...]:

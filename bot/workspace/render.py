@@ -17,7 +17,7 @@ from bot.workspace.ids import (
     MODAL,
     Setting,
 )
-from bot.workspace.values import Proposed, hhmm
+from bot.workspace.values import REVIEW_SCOPES, Proposed, hhmm
 from storage.models import SettingChange
 
 View = dict[str, Any]
@@ -151,7 +151,21 @@ def _workspace_fields(now: Proposed) -> list[Block]:
             "Empty: off, they are kept.",
             optional=True,
         ),
+        _input(
+            Setting.REVIEW_SCOPE,
+            _review_scope(now),
+            hint="Who may score a teammate's conversation with /review. Reviews stay private.",
+        ),
     ]
+
+
+def _review_scope(now: Proposed) -> Block:
+    options = [
+        {"text": {"type": "plain_text", "text": label.capitalize()}, "value": scope.value}
+        for scope, label in REVIEW_SCOPES.items()
+    ]
+    chosen = next(o for o in options if o["value"] == now.review_scope)
+    return {"type": "static_select", "options": options, "initial_option": chosen}
 
 
 def notice_modal(text: str) -> View:

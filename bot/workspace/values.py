@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.cadence import WEEKDAYS
-from bot.config import WorkspaceConfig
+from bot.config import ReviewScope, WorkspaceConfig
 from bot.workspace.ids import Setting
 
 
@@ -27,6 +27,7 @@ class Proposed:
     suggestion_box: str | None  # None: not set up
     admins: tuple[str, ...]
     erase_departed_after_days: int | None  # None: off
+    review_scope: ReviewScope = ReviewScope.LEADS  # who may /review a teammate
 
 
 FIELDS: dict[Setting, str] = {
@@ -40,6 +41,12 @@ FIELDS: dict[Setting, str] = {
     Setting.SUGGESTION_BOX: "suggestion_box",
     Setting.ADMINS: "admins",
     Setting.ERASE_DEPARTED: "erase_departed_after_days",
+    Setting.REVIEW_SCOPE: "review_scope",
+}
+
+REVIEW_SCOPES: dict[ReviewScope, str] = {
+    ReviewScope.LEADS: "their coaches, team leads and admins",
+    ReviewScope.ANYONE: "anyone in the workspace",
 }
 
 
@@ -57,6 +64,7 @@ def in_effect(config: WorkspaceConfig, suggestion_box: str | None) -> Proposed:
         suggestion_box=suggestion_box,
         admins=config.admins,
         erase_departed_after_days=config.erase_departed_after_days,
+        review_scope=config.review_scope,
     )
 
 
@@ -120,4 +128,6 @@ def shown(settings: Proposed, setting: Setting, names: Mapping[str, str]) -> str
         return ", ".join(people) or "none besides the workspace's admins and owners"
     if setting == Setting.ERASE_DEPARTED:
         return f"after {value} days" if value else "off"
+    if setting == Setting.REVIEW_SCOPE:
+        return REVIEW_SCOPES[ReviewScope(value)]
     return str(value)

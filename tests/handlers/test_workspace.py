@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
+from bot.config import ReviewScope
 from bot.demo.settings import view_state
 from bot.sandbox.server import FakeSlack
 from bot.sandbox.signing import SlackRequester
@@ -330,3 +331,18 @@ def test_a_change_saved_by_another_process_applies_here_at_once(office: Bravo) -
     reaction(office, "reaction_added", reaction_name="tada", event_id="Ev2")
     [row] = wait_rows(office, 1)
     assert row.source == "reaction"
+
+
+def test_who_may_review_is_a_setting_with_its_log_row(office: Bravo) -> None:
+    view = open_settings(office)
+    assert office.deps.config(TEAM).review_scope == ReviewScope.LEADS
+    assert submit(office, view, **{Setting.REVIEW_SCOPE: "1"}) == {}  # the second option
+    assert office.deps.config(TEAM).review_scope == ReviewScope.ANYONE
+    with office.deps.db.read() as s:
+        [change] = s.exec(select(SettingChange)).all()
+    assert (change.key, change.new) == (Setting.REVIEW_SCOPE, "anyone in the workspace")
+    view = open_settings(office)
+    values = state(view)
+    values[Setting.REVIEW_SCOPE][ids.INPUT]["selected_option"] = {"value": "everybody"}
+    body = office.send.view_submission(ADMIN, view, values).json() or {}
+    assert "who may review" in body["errors"][Setting.REVIEW_SCOPE]
