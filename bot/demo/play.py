@@ -15,14 +15,17 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.demo.calibration import play_calibration
 from bot.demo.feedback import play_feedback
 from bot.demo.goals import play_fortnight
 from bot.demo.home import play_home
 from bot.demo.kudos import play_kudos
 from bot.demo.privacy import play_privacy
+from bot.demo.reviews import play_reviews
 from bot.demo.settings import play_settings
 from bot.demo.stage import (
     CHANNEL,
@@ -41,7 +44,16 @@ from bot.sandbox.signing import SlackRequester
 from bot.scheduling.scheduler import leadership_for
 from storage.db import Database
 
-PARTS = ("kudos", "fortnight", "feedback", "settings", "home", "privacy")
+PARTS = (
+    "kudos",
+    "fortnight",
+    "feedback",
+    "settings",
+    "reviews",
+    "calibration",
+    "home",
+    "privacy",
+)
 
 
 def run_demo(
@@ -78,21 +90,7 @@ def run_demo(
         )
         db = Database.from_url(env["DATABASE_URL"])  # a step settles on its outbox
         scene = Scene(fake, make_app, db)
-        if "kudos" in parts:
-            requester = SlackRequester(url + "/slack/events", SECRET, team_id=TEAM, fake=fake)
-            play_kudos(scene, requester)
-        if "fortnight" in parts:
-            play_fortnight(scene, env)
-        if "feedback" in parts:
-            play_feedback(scene, env)
-        if "settings" in parts:
-            play_settings(
-                scene, SlackRequester(url + "/slack/events", SECRET, team_id=TEAM, fake=fake)
-            )
-        if "home" in parts:
-            play_home(scene, url)  # after the others: the home shows what they left behind
-        if "privacy" in parts:
-            play_privacy(scene, url)  # the last scene: /bravo export
+        _play(scene, parts, url, env)
         failed = [c for c in fake.calls() if not c.ok and c.method != "users.info"]
         print(f"\nDone: {len(fake.calls())} Slack API calls, {len(failed)} refused by Slack.")
         return 0 if not failed else 1
@@ -103,6 +101,28 @@ def run_demo(
         leader.release()
         fake.stop()
         _clean_up(workdir, keep)
+
+
+def _play(scene: Scene, parts: tuple[str, ...], url: str, env: dict[str, str]) -> None:
+    """The scenes asked for, in the story's order: the home and the export come last, as they
+    show what the others left behind."""
+
+    def requester() -> SlackRequester:
+        return SlackRequester(url + "/slack/events", SECRET, team_id=TEAM, fake=scene.fake)
+
+    scenes: dict[str, Callable[[], None]] = {
+        "kudos": lambda: play_kudos(scene, requester()),
+        "fortnight": lambda: play_fortnight(scene, env),
+        "feedback": lambda: play_feedback(scene, env),
+        "settings": lambda: play_settings(scene, requester()),
+        "reviews": lambda: play_reviews(scene, requester()),
+        "calibration": lambda: play_calibration(scene, env),
+        "home": lambda: play_home(scene, url),
+        "privacy": lambda: play_privacy(scene, url),  # the last scene: /bravo export
+    }
+    for part in PARTS:
+        if part in parts:
+            scenes[part]()
 
 
 def _seat_the_team(fake: FakeSlack) -> FakeSlack:
