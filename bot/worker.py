@@ -46,7 +46,7 @@ def record_for(db: Database, now: Callable[[], datetime] = _utc_now) -> Record:
 
     def record(team_id: str, body: dict[str, Any]) -> None:
         with db.write() as session:
-            store.add(session, team_id=team_id, body=body, now=now())
+            store.put(session, team_id=team_id, body=body, now=now())
 
     return record
 
