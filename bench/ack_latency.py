@@ -20,6 +20,11 @@ gthread through ``bot.server.GunicornServer`` with the same workers and threads:
 sending it to reading the whole response, that is Slack's view of the ack. ``--warmup`` requests
 go first and are not counted. ``--rate`` paces the clients (open loop) instead of sending as fast
 as answers come back.
+
+``--split N``: Bravo runs as the split shape on a throwaway PostgreSQL database, ``python -m bot
+run --http --queue`` (the web process: it acks and records each command for a worker, without
+Bolt for ``/kudos`` with text: ``bot.web.Straight``) plus N ``python -m bot worker`` processes
+that do the work. The report then also counts the work items the web process recorded.
 """
 
 from __future__ import annotations
@@ -468,9 +473,15 @@ def db_counts(path: Path | str) -> dict[str, Any]:
             "SELECT last_error, count(*) FROM outbox WHERE last_error IS NOT NULL "
             "GROUP BY last_error ORDER BY 2 DESC LIMIT 5"
         ).fetchall()
+        work = None
+        if not isinstance(path, Path):  # --split: what the web process recorded for workers
+            work = conn.execute(
+                "SELECT count(*), count(done_at), count(*) FILTER (WHERE failed) FROM work_item"
+            ).fetchone()
     finally:
         conn.close()
     return {
+        "work": work,
         "batches": batches,
         "rows": rows,
         "outbox": outbox,
@@ -516,6 +527,7 @@ class Options:
     rate: float
     seed: int
     split: int = 0  # > 0: the web process with --queue and this many `bravo worker`s (PostgreSQL)
+    worker_nice: int = 0  # --split: the workers' `nice` increment (0: same priority as the web)
 
 
 @dataclass
@@ -577,7 +589,8 @@ def run_bravo(opts: Options, tmp: Path, fake: Fake) -> tuple[Result, list[str]]:
         procs = [bravo]
         wait_http(bravo, port, "/healthz")
         for n in range(opts.split):  # after the web process: it migrated the database
-            worker = [sys.executable, "-m", "bot", "worker"]
+            nice = ["nice", "-n", str(opts.worker_nice)] if opts.worker_nice else []
+            worker = [*nice, sys.executable, "-m", "bot", "worker"]
             log = tmp / f"worker{n}.log"
             procs.append(stack.enter_context(process(f"worker {n}", worker, bravo_env, log)))
         warm = load(port, bodies[: opts.warmup], opts.clients, opts.rate)
@@ -650,6 +663,12 @@ def work_report(
         + ", ".join(f"{n} {m}" for m, n in sorted(by_method.items(), key=lambda kv: -kv[1])),
         f"  response_url posts: {by_method.get('response_url', 0)} (one confirmation per command)",
     ]
+    if counts.get("work") is not None:
+        recorded, done, gave_up = counts["work"]
+        lines.append(
+            f"  work items recorded by the web process: {recorded} (expected {total}), "
+            f"{done} done by the workers ({gave_up} given up), {recorded - done} still to do"
+        )
     if failed:
         shown = ", ".join(f"{n}x {k}" for k, n in failed.most_common(5))
         lines.append(f"  error answers from the fake: {sum(failed.values())} ({shown})")
@@ -738,6 +757,15 @@ def summary(bravo: Result, bare: Result, opts: Options) -> list[str]:
     return lines
 
 
+def load_average() -> str:
+    """The machine's load (1, 5, 15 minutes), as ``uptime`` prints it: others' work on a
+    shared machine moves the figures."""
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def interrupted(signum: int, frame: Any) -> None:
     """SIGTERM unwinds like Ctrl-C, so the servers are stopped either way."""
     raise KeyboardInterrupt
@@ -759,6 +787,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=0,
         help="N > 0: Bravo as `run --http --queue` plus N `bravo worker` on PostgreSQL",
     )
+    p.add_argument(
+        "--worker-nice",
+        type=int,
+        default=0,
+        help="with --split: start the workers under `nice -n N` (acks first on a busy host)",
+    )
     p.add_argument("--serve-baseline", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--port", type=int, default=3000, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -777,6 +811,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rate=args.rate,
         seed=args.seed,
         split=args.split,
+        worker_nice=args.worker_nice,
     )
     signal.signal(signal.SIGTERM, interrupted)
     pace = f", paced to {opts.rate:.0f} req/s" if opts.rate else ""
@@ -785,10 +820,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{opts.clients} clients{pace}; gunicorn gthread {opts.workers} worker(s) x "
         f"{opts.threads} threads; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}"
         + (
-            f"; Bravo split: web --queue + {opts.split} worker(s), PostgreSQL" if opts.split else ""
+            f"; Bravo split: web --queue + {opts.split} worker(s), PostgreSQL"
+            + (f", workers at nice {opts.worker_nice}" if opts.worker_nice else "")
+            if opts.split
+            else ""
         ),
         flush=True,
     )
+    print(f"machine load before (1/5/15 min, as uptime): {load_average()}", flush=True)
     began = time.perf_counter()
     try:
         with tempfile.TemporaryDirectory(prefix="bravo-ack-") as tmpdir, ExitStack() as stack:
@@ -806,7 +845,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n".join(table([bravo, bare]) + summary(bravo, bare, opts)))
     print()
     print("\n".join(work))
-    print(f"\ntotal time {time.perf_counter() - began:.0f}s")
+    print(f"\ntotal time {time.perf_counter() - began:.0f}s; machine load after: {load_average()}")
     return 0
 
 

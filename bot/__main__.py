@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the composition root imports the rest lazily: `bravo --help
 
     from bot.deps import Deps
     from bot.scheduling.scheduler import Scheduler
+    from bot.web import Straight
     from storage.db import Database
 
 
@@ -127,6 +128,19 @@ def _serve(
     return app, deps, start_scheduler(deps)
 
 
+def _straight(deps: Deps, team: str | None) -> Straight | None:
+    """Queue mode with one SLACK_BOT_TOKEN: the requests recorded for a worker without Bolt
+    (``handlers.straight``). With OAuth (no one workspace known here) every request goes
+    through Bolt, whose ``authorize`` refuses a workspace that has not installed Bravo."""
+    from bot.web import Straight
+    from bot.worker import record_for
+    from handlers.app import recorded_as_is
+
+    if team is None:
+        return None
+    return Straight(takes=recorded_as_is, team=team, record=record_for(deps.db))
+
+
 def _shut_down(deps: Deps, scheduler: Scheduler | None) -> None:
     """In order: the work taken in finishes (it may queue messages), the scheduler stops after
     the job it is running, the deliverer sends what is in flight and leaves the rest queued
@@ -147,7 +161,10 @@ def _run_http(settings: Settings, args: argparse.Namespace, team: str | None) ->
     def load() -> object:
         app, deps, scheduler = _serve(settings, http=True, queue=args.queue, team=team)
         served.append((deps, scheduler))
-        return make_wsgi(app, deps.db, signing_secret=settings.slack_signing_secret)
+        straight = _straight(deps, team) if args.queue else None
+        return make_wsgi(
+            app, deps.db, signing_secret=settings.slack_signing_secret, straight=straight
+        )
 
     def on_exit() -> None:  # in the worker, as it exits
         while served:

@@ -27,6 +27,7 @@ from handlers.authorize import OneTeam, authorize_for, tokenless
 from handlers.common import apologise, clean_inputs, ephemeral, serving_request, with_deps
 from handlers.home import mark_actor
 from handlers.stale import register_stale
+from handlers.straight import recorded_as_is as recorded_as_is  # queue mode's bot.web.Straight
 
 log = logging.getLogger(__name__)
 

@@ -10,17 +10,21 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlmodel import Session, col, func, or_, select
 
 from storage.models import WorkItem
 
 
-def add(session: Session, *, team_id: str, body: dict[str, Any], now: datetime) -> int:
-    item = WorkItem(team_id=team_id[:32], body=json.dumps(body), created_at=now)
-    session.add(item)
-    session.flush()
-    return int(item.id or 0)
+def put(session: Session, items: list[tuple[str, dict[str, Any]]], *, now: datetime) -> None:
+    """``add`` for the web process: (team_id, body) items in one plain INSERT (no ids read
+    back, no ORM objects), as many requests a second record them on their way to the ack."""
+    rows = [
+        {"team_id": team[:32], "body": json.dumps(body), "created_at": now, "attempts": 0}
+        for team, body in items
+    ]
+    if rows:
+        session.execute(insert(WorkItem), rows)
 
 
 def claim(

@@ -17,7 +17,7 @@ from bot.sandbox.server import FakeSlack
 from bot.sandbox.signing import SlackRequester
 from bot.settings import load_settings
 from bot.tokens import Tokens
-from bot.web import make_wsgi
+from bot.web import Straight, make_wsgi
 from bot.work import WorkQueue
 from handlers.app import build_app
 from storage.db import Database
@@ -86,7 +86,9 @@ def start_bravo(
     env: dict[str, str] | None = None,
     work: WorkQueue | None = None,
     tokens: Tokens | None = None,
+    straight: Straight | None = None,
 ) -> Iterator[Bravo]:
+    """``straight``: queue mode's requests recorded by ``bot.web`` without Bolt."""
     settings = load_settings(
         {
             "SLACK_BOT_TOKEN": "xoxb-sandbox",
@@ -101,7 +103,7 @@ def start_bravo(
     server = make_server(
         "127.0.0.1",
         0,
-        make_wsgi(app, db, signing_secret=SECRET),
+        make_wsgi(app, db, signing_secret=SECRET, straight=straight),
         server_class=_Server,
         handler_class=_Quiet,
     )
