@@ -76,7 +76,9 @@ class Bravo:
     def output(self) -> str:
         return self.log_path.read_text()
 
-    def wait_for(self, text: str, timeout: float = 20) -> None:
+    def wait_for(self, text: str, timeout: float = 90) -> None:
+        """A process starting under a loaded machine (CI, parallel tests) may take tens of
+        seconds to import and migrate: waiting longer costs nothing when it is quick."""
         self.wait_until(lambda: text in self.output, timeout, f"{text!r} in Bravo's log")
 
     def wait_until(self, ok: Callable[[], bool], timeout: float, what: str) -> None:
