@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, update
+from sqlalchemy import ColumnElement, and_, func, literal, literal_column, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxRow, OutboxStatus, ScheduledSend, WorkspaceConfig
@@ -62,6 +62,14 @@ def _free_to_take(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def shard_of_team(shards: int) -> ColumnElement[int]:
+    """PostgreSQL: a row's workspace shard, as ``bot.outbox.shards.shard_of`` computes it (the
+    first 32 bits of the MD5 of the team id, modulo ``shards``)."""
+    return literal_column(
+        f"mod(('x' || substr(md5(outbox.team_id), 1, 8))::bit(32)::bigint, {int(shards)})"
+    )
+
+
 def due(
     session: Session,
     now: datetime,
@@ -69,10 +77,13 @@ def due(
     *,
     held_back: Sequence[str] = (),
     paced_too: bool = True,
+    shards: tuple[int, Sequence[int]] | None = None,
 ) -> list[tuple[int, str, str]]:
     """(id, team, method) of rows to send now, oldest first. Messages of the workspaces in
     ``held_back`` (their pace is booked up), or of every workspace without ``paced_too``, are
-    left for later, so they cannot crowd out other rows, such as replies that are not paced."""
+    left for later, so they cannot crowd out other rows, such as replies that are not paced.
+    With ``shards`` (how many, and which are ours; PostgreSQL only), paced messages only of the
+    workspaces in our shards: the others are paced by the processes holding theirs."""
     stmt = select(OutboxRow.id, OutboxRow.team_id, OutboxRow.method).where(
         _free_to_take(now), col(OutboxRow.next_attempt_at) <= now
     )
@@ -81,8 +92,12 @@ def due(
     )
     if not paced_too:
         stmt = stmt.where(~is_paced)
-    elif held_back:
-        stmt = stmt.where(~(col(OutboxRow.team_id).in_(list(held_back)) & is_paced))
+    else:
+        if held_back:
+            stmt = stmt.where(~(col(OutboxRow.team_id).in_(list(held_back)) & is_paced))
+        if shards is not None:
+            count, ours = shards
+            stmt = stmt.where(~is_paced | shard_of_team(count).in_(sorted(ours)))
     rows = session.exec(
         stmt.order_by(col(OutboxRow.next_attempt_at), col(OutboxRow.id)).limit(limit)
     ).all()

@@ -28,6 +28,12 @@ from storage.models.goals import Goal, GoalStatus
 log = logging.getLogger(__name__)
 BATCH = 200
 CHUNK = 10  # goals per transaction: short enough that the outbox gets its turn at the database
+# Check-ins are prepared this long before their time: the prompt is queued with its check-in
+# time as the outbox row's first moment to go, so at the busy minute (thousands due at 09:00)
+# delivery does not wait for the job. A pause or time away set within this lead time starts
+# with the next check-in (the prompt is in the queue already); a goal closed meanwhile has its
+# prompt's buttons taken off as for any open prompt.
+PREPARE_AHEAD = timedelta(minutes=5)
 
 
 class Skipped:
@@ -48,8 +54,10 @@ class Skipped:
         return self._why[team_id]
 
 
-def run_checkins(deps: Deps, at: datetime) -> Counter[str]:
-    """Prompt every goal whose check-in time is at or before ``at`` (or skip it for a reason).
+def run_checkins(deps: Deps, at: datetime, *, ahead: timedelta = PREPARE_AHEAD) -> Counter[str]:
+    """Prompt every goal whose check-in time is at or before ``at + ahead`` (or skip it for a
+    reason). A goal is handled as of its own check-in time when that is still ahead (its prompt
+    is queued to go then), else as of ``at``.
 
     Goals go in transactions of ``CHUNK``: one locking read, one read per table for what they
     need, then each goal's writes; the outbox is woken after each, so delivery starts while the
@@ -62,35 +70,44 @@ def run_checkins(deps: Deps, at: datetime) -> Counter[str]:
     counts: Counter[str] = Counter()
     tried: set[int] = set()
     skipped = Skipped(deps, "goal check-ins")
+    horizon = at + ahead
     while True:
         with deps.db.read() as session:
-            due = [d for d in store.due_goals(session, at, BATCH) if d[1] not in tried]
+            due = [d for d in store.due_goals(session, horizon, BATCH) if d[1] not in tried]
         if not due:
             break
         tried.update(goal_id for _, goal_id in due)
         idle = [g for t, g in due if skipped(t)]
         if idle:
-            counts += _move_on(deps, idle, at)
+            counts += _move_on(deps, idle, at, horizon)
         due = [d for d in due if not skipped(d[0])]
         for start in range(0, len(due), CHUNK):
-            counts += _checkin_chunk(deps, [g for _, g in due[start : start + CHUNK]], at)
+            chunk = [g for _, g in due[start : start + CHUNK]]
+            counts += _checkin_chunk(deps, chunk, at, horizon)
             deps.deliverer.kick()
     return counts
 
 
-def _move_on(deps: Deps, goal_ids: list[int], at: datetime) -> Counter[str]:
+def _as_of(goal: Goal, at: datetime) -> datetime:
+    """The moment a goal is handled as of: its check-in time, when the job runs ahead of it."""
+    return max(at, goal.next_due_at or at)
+
+
+def _move_on(deps: Deps, goal_ids: list[int], at: datetime, horizon: datetime) -> Counter[str]:
     """Goals in workspaces nothing can be sent to: on to their next check-in, no prompt."""
     with deps.db.write() as session:
-        goals = store.lock_due_goals(session, goal_ids, at)
+        goals = store.lock_due_goals(session, goal_ids, horizon)
         for goal in goals:
-            goal.next_due_at = next_due(cadence_of(goal), zone_or_utc(goal.tz), at)
+            goal.next_due_at = next_due(cadence_of(goal), zone_or_utc(goal.tz), _as_of(goal, at))
             store.save(session, goal)
     return Counter(not_installed=len(goals))
 
 
-def _checkin_chunk(deps: Deps, goal_ids: list[int], at: datetime) -> Counter[str]:
+def _checkin_chunk(
+    deps: Deps, goal_ids: list[int], at: datetime, horizon: datetime
+) -> Counter[str]:
     try:
-        return _checkin_goals(deps, goal_ids, at)
+        return _checkin_goals(deps, goal_ids, at, horizon)
     except Exception:
         if len(goal_ids) == 1:
             log.exception("check-in for goal %s failed", goal_ids[0])
@@ -98,14 +115,16 @@ def _checkin_chunk(deps: Deps, goal_ids: list[int], at: datetime) -> Counter[str
         log.warning("a batch of %d check-ins failed; retrying goal by goal", len(goal_ids))
     counts: Counter[str] = Counter()
     for goal_id in goal_ids:
-        counts += _checkin_chunk(deps, [goal_id], at)
+        counts += _checkin_chunk(deps, [goal_id], at, horizon)
     return counts
 
 
-def _checkin_goals(deps: Deps, goal_ids: list[int], at: datetime) -> Counter[str]:
+def _checkin_goals(
+    deps: Deps, goal_ids: list[int], at: datetime, horizon: datetime
+) -> Counter[str]:
     counts: Counter[str] = Counter()
     with deps.db.write() as session:
-        goals = store.lock_due_goals(session, goal_ids, at)
+        goals = store.lock_due_goals(session, goal_ids, horizon)
         # Not due any more (another process moved it on), or being handled by another process.
         counts["not_due"] += len(goal_ids) - len(goals)
         if not goals:
@@ -116,7 +135,7 @@ def _checkin_goals(deps: Deps, goal_ids: list[int], at: datetime) -> Counter[str
         owners = _cached_owners(session, goals)
         for goal in goals:
             owner = owners[(goal.team_id, goal.owner_id)]
-            counts[_checkin_one(deps, session, goal, owner, pre, at)] += 1
+            counts[_checkin_one(deps, session, goal, owner, pre, _as_of(goal, at))] += 1
     return counts
 
 
@@ -181,8 +200,10 @@ def _checkin_one(
 
 
 def next_checkin(deps: Deps, at: datetime) -> datetime | None:
+    """When the job should run next: ``PREPARE_AHEAD`` before the next check-in time."""
     with deps.db.read() as session:
-        return store.next_goal_due(session)
+        due = store.next_goal_due(session)
+    return due - PREPARE_AHEAD if due is not None else None
 
 
 def run_reminders(deps: Deps, at: datetime) -> Counter[str]:

@@ -137,16 +137,26 @@ class PgLeader:
             self._conn = None
 
 
-def leadership_for(url: str, role: str = "scheduler") -> Leadership:
-    """PgLeader for PostgreSQL, FileLeader for a SQLite file, Solo for in-memory SQLite; one
-    lock per ``role`` (``scheduler``: runs the jobs; ``pacer``: sends paced messages)."""
+def pg_conninfo(url: str) -> str | None:
+    """The libpq connection string of a PostgreSQL database URL; None for another database."""
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
-    if parsed.get_backend_name() == "postgresql":
-        plain = parsed.set(drivername="postgresql")
-        return PgLeader(plain.render_as_string(hide_password=False), LOCK_KEYS[role])
-    database = parsed.database or ""
+    if parsed.get_backend_name() != "postgresql":
+        return None
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def leadership_for(url: str, role: str = "scheduler") -> Leadership:
+    """PgLeader for PostgreSQL, FileLeader for a SQLite file, Solo for in-memory SQLite; one
+    lock per ``role`` (``scheduler``: runs the jobs; ``pacer``: sends paced messages, where
+    workspaces are not shared out in shards: ``bot.scheduling.start.share_pacing``)."""
+    from sqlalchemy.engine import make_url
+
+    conninfo = pg_conninfo(url)
+    if conninfo is not None:
+        return PgLeader(conninfo, LOCK_KEYS[role])
+    database = make_url(url).database or ""
     if not database or database == ":memory:" or database.startswith("file::memory"):
         return Solo()
     return FileLeader(f"{database}.{role}.lock")
