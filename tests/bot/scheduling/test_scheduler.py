@@ -172,7 +172,8 @@ def test_bravo_jobs_run_and_list_from_the_command_line(
         monkeypatch.setenv("SLACK_API_URL", fake.base_url)
         assert main(["jobs", "list", "--at", "2026-11-23T00:00Z"]) == 0
         listing = capsys.readouterr().out
-        assert "checkins" in listing and "2026-11-23T14:30:00+00:00" in listing
+        # The check-in is at 14:30; the job prepares it five minutes ahead (PREPARE_AHEAD).
+        assert "checkins" in listing and "2026-11-23T14:25:00+00:00" in listing
         assert main(["jobs", "run", "checkins", "--at", "2026-11-23T14:31Z"]) == 0
         assert "prompt 1" in capsys.readouterr().out
         assert main(["jobs", "run", "checkins", "--at", "2026-11-23T14:31Z"]) == 0
