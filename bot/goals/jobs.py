@@ -16,7 +16,7 @@ from sqlmodel import Session
 from bot.cadence import next_due
 from bot.deps import NOT_SENDING, Deps
 from bot.goals import ids, messages
-from bot.goals.due import process_due
+from bot.goals.due import Due, process_due
 from bot.goals.rules import cadence_of
 from bot.outbox.scheduled import send_once
 from bot.users import Person, person_from_cache, zone_or_utc
@@ -133,9 +133,26 @@ def _checkin_goals(
         # Wide enough for any cadence's "checked in recently" window, and a time zone move.
         pre = store.due_lookups(session, goals, earliest - timedelta(days=9))
         owners = _cached_owners(session, goals)
+        handled: list[tuple[Due, Person, datetime]] = []
         for goal in goals:
             owner = owners[(goal.team_id, goal.owner_id)]
-            counts[_checkin_one(deps, session, goal, owner, pre, _as_of(goal, at))] += 1
+            when = _as_of(goal, at)
+            due = process_due(
+                session,
+                team_id=goal.team_id,
+                goal_id=goal.id or 0,
+                owner=owner,
+                at=when,
+                rules=deps.settings.goals,
+                locked=goal,
+                pre=pre,
+            )
+            if due is None:
+                counts["not_due"] += 1
+                continue
+            counts[due.outcome.value] += 1
+            handled.append((due, owner, when))
+        _queue_chunk(deps, session, handled)
     return counts
 
 
@@ -158,45 +175,35 @@ def _cached_owners(session: Session, goals: list[Goal]) -> dict[tuple[str, str],
     return found
 
 
-def _checkin_one(
-    deps: Deps,
-    session: Session,
-    goal: Goal,
-    owner: Person,
-    pre: store.DueLookups,
-    at: datetime,
-) -> str:
-    team_id = goal.team_id
-    due = process_due(
-        session,
-        team_id=team_id,
-        goal_id=goal.id or 0,
-        owner=owner,
-        at=at,
-        rules=deps.settings.goals,
-        locked=goal,
-        pre=pre,
-    )
-    if due is None:
-        return "not_due"
-    rows = deps.outbox.enqueue(session, team_id, messages.due_messages(due, owner.zone), at)
-    if due.prompt is not None:
+def _queue_chunk(deps: Deps, session: Session, handled: list[tuple[Due, Person, datetime]]) -> None:
+    """What the chunk's goals send, queued in one INSERT, each due at its goal's time; each
+    prompt's delivery record in another (the unique key: a goal prompted once per due time),
+    and the prompts' outbox ids in one flush."""
+    queued = [
+        (d.goal.team_id, messages.due_messages(d, owner.zone), when) for d, owner, when in handled
+    ]
+    ids_by_key = deps.outbox.enqueue_many(session, queued)
+    sends: list[dict[str, object]] = []
+    for due, _, when in handled:
+        if due.prompt is None:
+            continue
         key = messages.prompt_key(due.goal, due.due_at.isoformat())
-        sent = next((r for r in rows if r.dedupe_key == key), None)
-        outbox_store.record_send(
-            session,
-            key=key,
-            team_id=team_id,
-            kind=ids.SENT_CHECKIN,
-            user_id=due.goal.owner_id,
-            due_at=due.due_at,
-            now=at,
-            outbox_id=sent.id if sent is not None else None,
+        outbox_id = ids_by_key.get(key)
+        sends.append(
+            {
+                "key": key,
+                "team_id": due.goal.team_id,
+                "kind": ids.SENT_CHECKIN,
+                "user_id": due.goal.owner_id,
+                "due_at": due.due_at,
+                "created_at": when,
+                "outbox_id": outbox_id,
+            }
         )
-        if sent is not None:
-            due.prompt.outbox_id = sent.id
-            store.save(session, due.prompt)
-    return due.outcome.value
+        if outbox_id is not None:
+            due.prompt.outbox_id = outbox_id
+    outbox_store.record_sends(session, sends)
+    session.flush()
 
 
 def next_checkin(deps: Deps, at: datetime) -> datetime | None:
