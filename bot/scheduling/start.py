@@ -10,7 +10,8 @@ from bot.scheduling.shards import ShardLeases
 
 def start_scheduler(deps: Deps) -> Scheduler:
     url = deps.settings.database_url
-    scheduler = Scheduler(deps, JOBS, leadership_for(url), clock=deps.clock)
+    shared = pg_conninfo(url) is not None  # several processes may serve it: share the work
+    scheduler = Scheduler(deps, JOBS, leadership_for(url), clock=deps.clock, shared=shared)
     share_pacing(deps)
     scheduler.start()
     deps.wake.attach(scheduler.wake)
