@@ -223,7 +223,6 @@ def run_leader(args: argparse.Namespace) -> int:
     """The scheduler's leader: say "ready", wait for "go", run the check-ins job as the
     scheduler would (at the next time the job says, or its poll) until ``--until``, deliver
     beside it, then wait for the outbox."""
-    from bot.clock import utcnow
     from bot.scheduling.registry import JOBS
 
     deps = bench_deps(args)
@@ -241,32 +240,14 @@ def run_leader(args: argparse.Namespace) -> int:
         args.until += float(go[1])
         due_at_checkin(db, float(go[1]))
     deps.deliverer.start()
-    outcomes: Counter[str] = Counter()
-    runs, job_seconds, job_done = 0, 0.0, 0.0
-    while True:  # the scheduler: run at the next due time (or the poll), from the database
-        now = utcnow()
-        began = time.perf_counter()
-        counts = job.run(deps, now)
-        job_seconds += time.perf_counter() - began
-        if counts:
-            job_done = time.time()
-        outcomes += counts
-        runs += 1
-        upcoming = job.next_due(deps, utcnow())
-        later = upcoming.timestamp() if upcoming else float("inf")
-        if time.time() > args.until and later > args.until:
-            break
-        wake = min(later, args.until if time.time() <= args.until else later, time.time() + 60)
-        time.sleep(max(0.0, wake - time.time()))
+    ran = run_job(deps, job, args.until)
     deadline = time.monotonic() + args.timeout
     while outbox_counts(db).get("pending", 0) and time.monotonic() < deadline:
         time.sleep(0.2)
     deps.deliverer.stop()
+    ran["outcomes"] = dict(Counter(ran["outcomes"]) + ahead)
     result = {
-        "outcomes": dict(outcomes + ahead),
-        "job_runs": runs,
-        "job_seconds": job_seconds,
-        "job_done": job_done,
+        **ran,
         "settled": time.time(),
         "outbox": outbox_counts(db),
         "cpu": time.process_time(),
@@ -277,15 +258,46 @@ def run_leader(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_job(deps: Any, job: Any, until: float) -> dict[str, Any]:
+    """The scheduler's runs of ``job`` until ``until``: at the next time the job says (from
+    the database), or its poll interval."""
+    from bot.clock import utcnow
+
+    outcomes: Counter[str] = Counter()
+    runs, seconds, done = 0, 0.0, 0.0
+    while True:
+        began = time.perf_counter()
+        counts = job.run(deps, utcnow())
+        seconds += time.perf_counter() - began
+        if counts.get("prompt"):
+            done = time.time()
+        outcomes += counts
+        runs += 1
+        upcoming = job.next_due(deps, utcnow())
+        later = upcoming.timestamp() if upcoming else float("inf")
+        if time.time() > until and later > until:
+            break
+        wake = min(later, until if time.time() <= until else later, time.time() + 60)
+        time.sleep(max(0.0, wake - time.time()))
+    return {"outcomes": dict(outcomes), "job_runs": runs, "job_seconds": seconds, "job_done": done}
+
+
 def run_deliverer(args: argparse.Namespace) -> int:
-    """A worker process's delivery, as ``bravo worker`` runs it (its deliverer, pacing the
-    shards it holds): say "ready", deliver until "stop"."""
+    """A worker process, as ``bravo worker`` runs on PostgreSQL: its deliverer (pacing the
+    shards it holds) and the check-ins job (``Job.everywhere``, shared with the leader by SKIP
+    LOCKED; not the leader's other jobs): say "ready", wait for "go", run the job until
+    ``--until``, deliver until "stop"."""
+    from bot.scheduling.registry import JOBS
+
     deps = bench_deps(args)
-    deps.deliverer.start()
+    job = next(j for j in JOBS if j.name == "checkins")
     print("ready", flush=True)
     sys.stdin.readline()
+    deps.deliverer.start()
+    ran = run_job(deps, job, args.until) if args.share_job else {}
+    sys.stdin.readline()
     deps.deliverer.stop()
-    print("RESULT " + json.dumps({"cpu": time.process_time()}), flush=True)
+    print("RESULT " + json.dumps({**ran, "cpu": time.process_time()}), flush=True)
     deps.db.dispose()
     return 0
 
@@ -430,8 +442,13 @@ def measure(
     )
     until = start + opts.window
     common = ["--database-url", url, "--api-url", fake.base_url, "--rate", str(opts.rate)]
-    workers = [
-        spawn(f"worker{i + 1}-{backend}", [*BENCH, "--deliver", *common], tmp)
+    workers: list[Worker] = [
+        spawn(
+            f"worker{i + 1}-{backend}",
+            [*BENCH, "--deliver", *common, "--until", repr(until)]
+            + ([] if opts.ahead or opts.leader_job_only else ["--share-job"]),
+            tmp,
+        )
         for i in range(opts.workers)
     ]
     leader = spawn(
@@ -454,9 +471,12 @@ def measure(
         elif time.time() > start:
             say(f"warning: ready {time.time() - start:.1f}s after the window opened")
         busy0 = machine_busy()
+        began = time.time()
         assert leader.popen.stdin is not None
         leader.popen.stdin.write(f"go {later}\n")
         leader.popen.stdin.flush()
+        for w in workers:
+            w.go()
         progress.start()
         result = leader.result(start - time.time() + opts.window + opts.timeout + 60)
         load1 = os.getloadavg()
@@ -464,7 +484,7 @@ def measure(
             assert w.popen.stdin is not None
             w.popen.stdin.write("stop\n")
             w.popen.stdin.flush()
-        result["workers_cpu"] = [w.result(60)["cpu"] for w in workers]
+        result["workers"] = [w.result(opts.timeout) for w in workers]
     finally:
         for w in [leader, *workers]:
             w.kill()
@@ -484,6 +504,7 @@ def measure(
         "start": start,
         "busy": (busy1[0] - busy0[0]) / max(1.0, busy1[1] - busy0[1]),
         "load": (load0, load1),
+        "began": began,
     }
 
 
@@ -492,6 +513,8 @@ def report(run: dict[str, Any], opts: argparse.Namespace) -> None:
     n = opts.workspaces * opts.people
     verdict = "PASS" if run["ratio"] <= TARGET_RATIO else "FAIL"
     job = "the job run AHEAD, delivery alone" if opts.ahead else "checkins job as scheduled"
+    if not opts.ahead and not opts.leader_job_only:
+        job += ", in the workers too"
     print(
         f"\n=== {run['backend']}: {opts.workspaces:,} workspaces x {opts.people} people, "
         f"{n:,} check-ins due within {opts.window:.0f}s, {opts.rate} posts/min each ==="
@@ -513,16 +536,19 @@ def report(run: dict[str, Any], opts: argparse.Namespace) -> None:
             f"  busiest workspace in any {span:.0f}s: {most} posts (pace allows "
             f"{ev['allowed'][span]})"
         )
-    prompts = leader["outcomes"].get("prompt", 0)
+    ran = [leader, *[w for w in leader["workers"] if "outcomes" in w]]
+    outcomes = sum((Counter(r["outcomes"]) for r in ran), Counter[str]())
+    done = max(r["job_done"] for r in ran)
     print(
-        f"  job: {leader['job_runs']} runs, {leader['job_seconds']:.1f}s in all "
-        f"({prompts / max(0.001, leader['job_seconds']):.0f} prompts/s), last prompt "
-        f"{leader['job_done'] - run['start']:+.1f}s from the window's opening; "
-        f"outcomes {leader['outcomes']}; outbox {leader['outbox']}"
+        f"  job, in {len(ran)} process(es): prompts {[r['outcomes'].get('prompt', 0) for r in ran]}"
+        f" in {[round(r['job_seconds']) for r in ran]}s of runs; all together "
+        f"{outcomes['prompt'] / max(1.0, done - run['began']):.0f} prompts/s from go to the "
+        f"last prompt ({done - run['start']:+.1f}s from the window's opening)"
     )
+    print(f"  outcomes {dict(outcomes)}; outbox {leader['outbox']}")
     print(f"  posts sent by process (pid: posts): {leader['delivered_by']}")
     (a1, a5, _), (b1, b5, _) = run["load"]
-    workers_cpu = [round(c, 1) for c in leader["workers_cpu"]]
+    workers_cpu = [round(w["cpu"], 1) for w in leader["workers"]]
     print(
         f"  CPU: leader {leader['cpu']:.1f}s, workers {workers_cpu}s;"
         f" machine busy {run['busy']:.0%}; load (1 min/5 min) {a1:.1f}/{a5:.1f} at go,"
@@ -562,6 +588,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--leader", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--deliver", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--share-job", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--leader-job-only",
+        action="store_true",
+        help="only the leader runs the check-ins job (as on SQLite); workers only deliver",
+    )
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
     parser.add_argument("--until", type=float, help=argparse.SUPPRESS)
