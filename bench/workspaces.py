@@ -21,12 +21,13 @@ and ``--rate`` messages a minute per workspace (burst 5); the 429s it answers ar
 subprocess built as Bravo builds itself (``bot.deps.build_deps(settings, db,
 tokens=BenchTokens())``: each workspace's calls with its own token) and shares the paced posts as
 ``bot.scheduling.start.share_pacing`` does (on PostgreSQL: shards of workspaces held with
-advisory locks; on SQLite the ``pacer`` lock, so one process sends them all). *The leader* runs
-the ``checkins`` job as the scheduler does (at each next time the job says, or its poll interval)
-and its deliverer; *a worker* runs its deliverer only, as ``bravo worker`` does (these take no
-``work_item`` requests, there are none here, and do not start the scheduler, so the leader stays
-the one running the job). ``--ahead``: the job is run once before "go" for the whole window and
-the window moves on (delivery alone).
+advisory locks; on SQLite the ``pacer`` lock, so one process sends them all). Each runs the
+``checkins`` job as the scheduler does (at each next time the job says, or its poll interval):
+*the leader* as the one running the jobs, *a worker* because on PostgreSQL every process runs it
+(``Job.everywhere``; ``--leader-job-only``: the leader alone, as on SQLite); and each delivers.
+The workers take no ``work_item`` requests (there are none here) and run no other job.
+``--ahead``: the job is run once before "go" for the whole window, and the window moves on
+(delivery alone).
 
 The pacing floor: per workspace, the earliest each of its posts could go, given its due time, at
 ``--rate`` a minute with Bravo's burst (``PACING_BURST``) and one a second per channel (each DM
