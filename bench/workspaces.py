@@ -1,8 +1,8 @@
 """1,000 installed workspaces of 20 people, 20,000 check-ins due across them within one minute.
 
     .venv/bin/python -m bench.workspaces [--workspaces 1000] [--people 20] [--window 60]
-                                         [--rate 300] [--deliverers 2] [--backends postgres]
-                                         [--quick] [--seed 1]
+                                         [--rate 300] [--workers 2] [--lead 300]
+                                         [--backends postgres] [--quick] [--ahead] [--seed 1]
 
 The requirement (issue 13): "each workspace's pace holds, everything delivered within 1.2x of the
 pacing floor, 0 duplicates, 0 lost, on PostgreSQL with two workers and the leader".
@@ -10,21 +10,24 @@ pacing floor, 0 duplicates, 0 lost, on PostgreSQL with two workers and the leade
 For each backend (PostgreSQL when one answers, as the other benches detect it; SQLite too when
 asked) it builds a throwaway database and bulk-loads ``--workspaces`` workspaces of ``--people``
 people (the ``slack_user`` cache, fresh, so no users.info calls) with one active weekly goal each,
-due at a moment drawn evenly from the ``--window`` seconds starting a few seconds after "go". The
-recording fake Slack runs in this process and hosts every workspace (``FakeSlack.add_workspace``,
-one bot token each), with Slack's limits for each workspace on its own: one message a second per
-channel and ``--rate`` messages a minute per workspace (burst 5); the 429s it answers are counted.
+due at a moment drawn evenly from the ``--window`` seconds that open ``--lead`` seconds (default:
+the job's ``PREPARE_AHEAD``, 300; ``--quick``: 30) after start-up: in production the goals are
+known days ahead, and the job prepares each check-in that long before its time. The recording
+fake Slack runs in this process and hosts every workspace (``FakeSlack.add_workspace``, one bot
+token each), with Slack's limits for each workspace on its own: one message a second per channel
+and ``--rate`` messages a minute per workspace (burst 5); the 429s it answers are counted.
 
-Bravo runs in a subprocess, *the leader*, built as Bravo builds itself
-(``bot.deps.build_deps(settings, db, tokens=BenchTokens())``: each workspace's calls with its own
-token): it runs the ``checkins`` job as the scheduler does (at each next due time the job says,
-or its poll interval), and ``--deliverers`` outbox deliverers in threads. Each deliverer asks for
-the ``pacer`` lock as ``bot.scheduling.start`` does, so one of them sends the paced posts and the
-others only what is not paced; in one process they share the process's claimant identity
-(``claimed_by`` is host:pid:run), and their claims are one atomic ``UPDATE`` each, so no row is
-taken twice. **Shape measured: "leader + in-process deliverers"**; ``--workers N`` (``python -m
-bot worker`` processes taking work from PostgreSQL) is the shape to add once ``bravo worker``
-exists: the leader then runs only the job, and ``spawn`` starts the workers beside it.
+**Shape measured: the leader and ``--workers`` worker processes, all delivering.** Each is a
+subprocess built as Bravo builds itself (``bot.deps.build_deps(settings, db,
+tokens=BenchTokens())``: each workspace's calls with its own token) and shares the paced posts as
+``bot.scheduling.start.share_pacing`` does (on PostgreSQL: shards of workspaces held with
+advisory locks; on SQLite the ``pacer`` lock, so one process sends them all). Each runs the
+``checkins`` job as the scheduler does (at each next time the job says, or its poll interval):
+*the leader* as the one running the jobs, *a worker* because on PostgreSQL every process runs it
+(``Job.everywhere``; ``--leader-job-only``: the leader alone, as on SQLite); and each delivers.
+The workers take no ``work_item`` requests (there are none here) and run no other job.
+``--ahead``: the job is run once before "go" for the whole window, and the window moves on
+(delivery alone).
 
 The pacing floor: per workspace, the earliest each of its posts could go, given its due time, at
 ``--rate`` a minute with Bravo's burst (``PACING_BURST``) and one a second per channel (each DM
@@ -71,6 +74,7 @@ from bench.checkins import (
 )
 from bench.leaderboard import pg_problem
 from bot.cadence import monday_of
+from bot.goals.jobs import PREPARE_AHEAD
 from bot.outbox.pacer import PACING_BURST
 from bot.sandbox.hosted import WorkspaceHandle
 from bot.sandbox.server import FakeSlack
@@ -84,6 +88,7 @@ TARGET_RATIO = 1.2
 # and a part per check-in seeded.
 LEAD_IN, LEAD_IN_EACH = 6.0, 1 / 3000
 FAKE_BURST = 5  # the fake's per-workspace burst (Slack tolerates short bursts)
+BENCH = [sys.executable, "-m", "bench.workspaces"]
 
 
 def team_of(i: int) -> str:
@@ -193,17 +198,11 @@ def make_fake(owners: Sequence[Owner], rate: int) -> FakeSlack:
 # ---- the leader: one Bravo process -----------------------------------------------------------
 
 
-def run_leader(args: argparse.Namespace) -> int:
-    """The scheduler's leader with ``--deliverers`` outbox threads: say "ready", wait for "go",
-    run the check-ins job as the scheduler would until ``--until``, then wait for the outbox."""
-    from bot.clock import utcnow
-    from bot.deps import build_deps, make_delivery_client
-    from bot.outbox.clients import TeamClients
-    from bot.outbox.deliverer import Deliverer
-    from bot.outbox.recovery import Recovery
-    from bot.outbox.sender import SlackSender
-    from bot.scheduling.registry import JOBS
-    from bot.scheduling.scheduler import PacingTurn, leadership_for
+def bench_deps(args: argparse.Namespace) -> Any:
+    """Deps built as Bravo builds itself (each workspace's calls with its own token), with the
+    paced posts shared out as ``bot.scheduling.start`` shares them (``share_pacing``)."""
+    from bot.deps import build_deps
+    from bot.scheduling.start import share_pacing
     from bot.settings import load_settings
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
@@ -216,22 +215,19 @@ def run_leader(args: argparse.Namespace) -> int:
             "LOG_LEVEL": "WARNING",
         }
     )
-    db = Database.from_url(settings.database_url)
-    tokens = BenchTokens()
-    deps = build_deps(settings, db, tokens=tokens)
-    deliverers = [deps.deliverer]
-    for _ in range(args.deliverers - 1):  # as build_deps makes its one
-        clients = TeamClients(tokens, lambda token: make_delivery_client(settings, token))
-        deliverers.append(
-            Deliverer(
-                db,
-                SlackSender(clients),
-                posts_per_minute=settings.posts_per_minute,
-                recovery=Recovery(clients),
-            )
-        )
-    for d in deliverers:  # as bot.scheduling.start: one at a time sends the paced posts
-        d.paces = PacingTurn(leadership_for(settings.database_url, "pacer"))
+    deps = build_deps(settings, Database.from_url(settings.database_url), tokens=BenchTokens())
+    share_pacing(deps)
+    return deps
+
+
+def run_leader(args: argparse.Namespace) -> int:
+    """The scheduler's leader: say "ready", wait for "go", run the check-ins job as the
+    scheduler would (at the next time the job says, or its poll) until ``--until``, deliver
+    beside it, then wait for the outbox."""
+    from bot.scheduling.registry import JOBS
+
+    deps = bench_deps(args)
+    db = deps.db
     job = next(j for j in JOBS if j.name == "checkins")
     ahead = Counter[str]()
     if args.ahead:  # delivery alone: the prompts queued first, each due at its check-in time
@@ -244,43 +240,81 @@ def run_leader(args: argparse.Namespace) -> int:
     if args.ahead:  # the window moved on while the job ran ahead: "go <seconds later>"
         args.until += float(go[1])
         due_at_checkin(db, float(go[1]))
-    for d in deliverers:
-        d.start()
-    outcomes: Counter[str] = Counter()
-    runs, job_seconds = 0, 0.0
-    while True:  # the scheduler: run at the next due time (or the poll), from the database
-        now = utcnow()
-        began = time.perf_counter()
-        outcomes += job.run(deps, now)
-        job_seconds += time.perf_counter() - began
-        runs += 1
-        for d in deliverers[1:]:
-            d.kick()
-        upcoming = job.next_due(deps, utcnow())
-        later = upcoming.timestamp() if upcoming else float("inf")
-        if time.time() > args.until and later > args.until:
-            break
-        wake = min(later, args.until if time.time() <= args.until else later, time.time() + 60)
-        time.sleep(max(0.0, wake - time.time()))
-    job_done = time.time()
+    deps.deliverer.start()
+    ran = run_job(deps, job, args.until)
     deadline = time.monotonic() + args.timeout
     while outbox_counts(db).get("pending", 0) and time.monotonic() < deadline:
         time.sleep(0.2)
-    for d in deliverers:
-        d.stop()
+    deps.deliverer.stop()
+    ran["outcomes"] = dict(Counter(ran["outcomes"]) + ahead)
     result = {
-        "outcomes": dict(outcomes + ahead),
-        "job_runs": runs,
-        "job_seconds": job_seconds,
-        "job_done": job_done,
+        **ran,
         "settled": time.time(),
         "outbox": outbox_counts(db),
         "cpu": time.process_time(),
-        "pacing": [bool(d.paces()) for d in deliverers],
+        "delivered_by": delivered_by(db),
     }
     print("RESULT " + json.dumps(result), flush=True)
     db.dispose()
     return 0
+
+
+def run_job(deps: Any, job: Any, until: float) -> dict[str, Any]:
+    """The scheduler's runs of ``job`` until ``until``: at the next time the job says (from
+    the database), or its poll interval."""
+    from bot.clock import utcnow
+
+    outcomes: Counter[str] = Counter()
+    runs, seconds, done = 0, 0.0, 0.0
+    while True:
+        began = time.perf_counter()
+        counts = job.run(deps, utcnow())
+        seconds += time.perf_counter() - began
+        if counts.get("prompt"):
+            done = time.time()
+        outcomes += counts
+        runs += 1
+        upcoming = job.next_due(deps, utcnow())
+        later = upcoming.timestamp() if upcoming else float("inf")
+        if time.time() > until and later > until:
+            break
+        wake = min(later, until if time.time() <= until else later, time.time() + 60)
+        time.sleep(max(0.0, wake - time.time()))
+    return {"outcomes": dict(outcomes), "job_runs": runs, "job_seconds": seconds, "job_done": done}
+
+
+def run_deliverer(args: argparse.Namespace) -> int:
+    """A worker process, as ``bravo worker`` runs on PostgreSQL: its deliverer (pacing the
+    shards it holds) and the check-ins job (``Job.everywhere``, shared with the leader by SKIP
+    LOCKED; not the leader's other jobs): say "ready", wait for "go", run the job until
+    ``--until``, deliver until "stop"."""
+    from bot.scheduling.registry import JOBS
+
+    deps = bench_deps(args)
+    job = next(j for j in JOBS if j.name == "checkins")
+    print("ready", flush=True)
+    sys.stdin.readline()
+    deps.deliverer.start()
+    ran = run_job(deps, job, args.until) if args.share_job else {}
+    sys.stdin.readline()
+    deps.deliverer.stop()
+    print("RESULT " + json.dumps({**ran, "cpu": time.process_time()}), flush=True)
+    deps.db.dispose()
+    return 0
+
+
+def delivered_by(db: Database) -> dict[str, int]:
+    """Posts sent, by the process that claimed them (``claimed_by``: host:pid:run)."""
+    with db.engine.begin() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT split_part(claimed_by, ':', 2), count(*) FROM outbox"
+                " WHERE status = 'sent' GROUP BY 1"
+            )
+            if db.engine.dialect.name == "postgresql"
+            else text("SELECT claimed_by, count(*) FROM outbox WHERE status = 'sent' GROUP BY 1")
+        ).all()
+    return {str(who): int(n) for who, n in rows}
 
 
 def due_at_checkin(db: Database, later: float) -> None:
@@ -382,9 +416,9 @@ def run_backend(backend: str, opts: argparse.Namespace, tmp: Path) -> dict[str, 
         fake = make_fake(offsets, opts.rate)
         say(f"fake Slack hosts {opts.workspaces:,} workspaces, {n:,} people")
         try:
-            start = (
-                time.time() + LEAD_IN + n * LEAD_IN_EACH
-            )  # seeding and the leader's start-up come first
+            # Seeding and the processes' start-up come first, then the lead time in which the
+            # goals are known but not yet due (in production: days; the job prepares 5 minutes).
+            start = time.time() + LEAD_IN + n * LEAD_IN_EACH + opts.lead
             owners = [Owner(o.team, o.user_id, o.tz, start + o.due) for o in offsets]
             return measure(backend, opts, db, url, fake, owners, start, tmp, say)
         finally:
@@ -408,31 +442,27 @@ def measure(
         f"{datetime.fromtimestamp(start, UTC):%H:%M:%S}Z over {opts.window:.0f}s"
     )
     until = start + opts.window
+    common = ["--database-url", url, "--api-url", fake.base_url, "--rate", str(opts.rate)]
+    workers: list[Worker] = [
+        spawn(
+            f"worker{i + 1}-{backend}",
+            [*BENCH, "--deliver", *common, "--until", repr(until)]
+            + ([] if opts.ahead or opts.leader_job_only else ["--share-job"]),
+            tmp,
+        )
+        for i in range(opts.workers)
+    ]
     leader = spawn(
         f"leader-{backend}",
-        [
-            sys.executable,
-            "-m",
-            "bench.workspaces",
-            "--leader",
-            "--database-url",
-            url,
-            "--api-url",
-            fake.base_url,
-            "--rate",
-            str(opts.rate),
-            "--deliverers",
-            str(opts.deliverers),
-            "--until",
-            repr(until),
-            "--timeout",
-            str(opts.timeout),
-        ]
+        [*BENCH, "--leader", *common, "--until", repr(until), "--timeout", str(opts.timeout)]
         + (["--ahead"] if opts.ahead else []),
         tmp,
     )
     progress = Progress(url)
+    load0 = os.getloadavg()
     try:
+        for w in workers:
+            w.wait_ready()
         leader.wait_ready()
         later = max(0.0, time.time() + 5 - start) if opts.ahead else 0.0
         if opts.ahead:  # the job ran ahead: the window (and every due time) moves on
@@ -442,13 +472,23 @@ def measure(
         elif time.time() > start:
             say(f"warning: ready {time.time() - start:.1f}s after the window opened")
         busy0 = machine_busy()
+        began = time.time()
         assert leader.popen.stdin is not None
         leader.popen.stdin.write(f"go {later}\n")
         leader.popen.stdin.flush()
+        for w in workers:
+            w.go()
         progress.start()
         result = leader.result(start - time.time() + opts.window + opts.timeout + 60)
+        load1 = os.getloadavg()
+        for w in workers:
+            assert w.popen.stdin is not None
+            w.popen.stdin.write("stop\n")
+            w.popen.stdin.flush()
+        result["workers"] = [w.result(opts.timeout) for w in workers]
     finally:
-        leader.kill()
+        for w in [leader, *workers]:
+            w.kill()
         progress.stop()
     busy1 = machine_busy()
     found = evidence(fake, owners, opts.rate)
@@ -464,6 +504,8 @@ def measure(
         "progress": progress.samples,
         "start": start,
         "busy": (busy1[0] - busy0[0]) / max(1.0, busy1[1] - busy0[1]),
+        "load": (load0, load1),
+        "began": began,
     }
 
 
@@ -472,13 +514,15 @@ def report(run: dict[str, Any], opts: argparse.Namespace) -> None:
     n = opts.workspaces * opts.people
     verdict = "PASS" if run["ratio"] <= TARGET_RATIO else "FAIL"
     job = "the job run AHEAD, delivery alone" if opts.ahead else "checkins job as scheduled"
+    if not opts.ahead and not opts.leader_job_only:
+        job += ", in the workers too"
     print(
         f"\n=== {run['backend']}: {opts.workspaces:,} workspaces x {opts.people} people, "
         f"{n:,} check-ins due within {opts.window:.0f}s, {opts.rate} posts/min each ==="
     )
     print(
-        f"  shape: leader ({job}) + {opts.deliverers} "
-        f"in-process deliverer(s) (sends paced posts: {leader['pacing']}); no `bravo worker`"
+        f"  shape: leader ({job}, delivering) + {opts.workers} worker process(es) delivering; "
+        f"paced posts shared in shards; the job's lead {opts.lead:.0f}s"
     )
     print(
         f"  pacing floor {run['floor']:.1f}s; last post at {run['took']:.1f}s: "
@@ -493,12 +537,24 @@ def report(run: dict[str, Any], opts: argparse.Namespace) -> None:
             f"  busiest workspace in any {span:.0f}s: {most} posts (pace allows "
             f"{ev['allowed'][span]})"
         )
+    ran = [leader, *[w for w in leader["workers"] if "outcomes" in w]]
+    outcomes = sum((Counter(r["outcomes"]) for r in ran), Counter[str]())
+    done = max(r["job_done"] for r in ran)
     print(
-        f"  job: {leader['job_runs']} runs, {leader['job_seconds']:.1f}s in all, "
-        f"done {leader['job_done'] - run['start']:.1f}s after the window opened; "
-        f"outcomes {leader['outcomes']}; outbox {leader['outbox']}"
+        f"  job, in {len(ran)} process(es): prompts {[r['outcomes'].get('prompt', 0) for r in ran]}"
+        f" in {[round(r['job_seconds']) for r in ran]}s of runs; all together "
+        f"{outcomes['prompt'] / max(1.0, done - run['began']):.0f} prompts/s from go to the "
+        f"last prompt ({done - run['start']:+.1f}s from the window's opening)"
     )
-    print(f"  leader CPU {leader['cpu']:.1f}s; machine busy {run['busy']:.0%}")
+    print(f"  outcomes {dict(outcomes)}; outbox {leader['outbox']}")
+    print(f"  posts sent by process (pid: posts): {leader['delivered_by']}")
+    (a1, a5, _), (b1, b5, _) = run["load"]
+    workers_cpu = [round(w["cpu"], 1) for w in leader["workers"]]
+    print(
+        f"  CPU: leader {leader['cpu']:.1f}s, workers {workers_cpu}s;"
+        f" machine busy {run['busy']:.0%}; load (1 min/5 min) {a1:.1f}/{a5:.1f} at go,"
+        f" {b1:.1f}/{b5:.1f} at the end"
+    )
     marks = [(t - run["start"], p, s) for t, p, s in run["progress"]]
     step = max(1, len(marks) // 12)
     print(
@@ -513,25 +569,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=20)
     parser.add_argument("--window", type=float, default=60.0)
     parser.add_argument("--rate", type=int, default=300)
-    parser.add_argument("--deliverers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="worker processes delivering")
+    parser.add_argument(
+        "--lead",
+        type=float,
+        default=PREPARE_AHEAD.total_seconds(),
+        help="seconds the goals are known before the window opens (the job's lead: 300)",
+    )
     parser.add_argument("--backends", default="postgres")
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--quick", action="store_true", help="50 workspaces, a 20 s window")
+    parser.add_argument(
+        "--quick", action="store_true", help="50 workspaces, a 20 s window, a 30 s lead"
+    )
     parser.add_argument(
         "--ahead",
         action="store_true",
         help="delivery alone: the job runs before the window, each post due at its check-in",
     )
     parser.add_argument("--leader", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--deliver", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--share-job", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--leader-job-only",
+        action="store_true",
+        help="only the leader runs the check-ins job (as on SQLite); workers only deliver",
+    )
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
     parser.add_argument("--until", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.leader:
         return run_leader(args)
+    if args.deliver:
+        return run_deliverer(args)
     if args.quick:
-        args.workspaces, args.window = 50, 20.0
+        args.workspaces, args.window, args.lead = 50, 20.0, min(args.lead, 30.0)
     for backend in args.backends.split(","):
         if backend == "postgres" and (problem := pg_problem()):
             print(f"[postgres] skipped: {problem}")

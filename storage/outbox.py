@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, update
+from sqlalchemy import ColumnElement, and_, func, literal, literal_column, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxRow, OutboxStatus, ScheduledSend, WorkspaceConfig
@@ -27,7 +29,38 @@ def add(
     now: datetime,
 ) -> OutboxRow | None:
     """Queue a message; with a ``dedupe_key`` already queued, nothing is added (returns None)."""
-    values = {
+    values = row_values(
+        team_id=team_id,
+        kind=kind,
+        method=method,
+        payload=payload,
+        ref=ref,
+        dedupe_key=dedupe_key,
+        notify_user=notify_user,
+        now=now,
+    )
+    if dedupe_key is not None:
+        row: OutboxRow | None = insert_returning(session, OutboxRow, values, ["dedupe_key"])
+        return row
+    row = OutboxRow.model_validate(values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def row_values(
+    *,
+    team_id: str,
+    kind: str,
+    method: str,
+    payload: str,
+    ref: str | None,
+    dedupe_key: str | None,
+    notify_user: str | None,
+    now: datetime,
+) -> dict[str, object]:
+    """A queued row's columns: due at ``now``."""
+    return {
         "team_id": team_id,
         "kind": kind,
         "method": method,
@@ -40,13 +73,25 @@ def add(
         "created_at": now,
         "next_attempt_at": now,
     }
-    if dedupe_key is not None:
-        row: OutboxRow | None = insert_returning(session, OutboxRow, values, ["dedupe_key"])
-        return row
-    row = OutboxRow.model_validate(values)
-    session.add(row)
-    session.flush()
-    return row
+
+
+def _insert(session: Session, model: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+def add_many(session: Session, rows: Sequence[dict[str, object]]) -> dict[str, int]:
+    """Queue many rows (``row_values``) in one INSERT; a row whose ``dedupe_key`` is queued
+    already is left out. Returns the ids of the rows queued that have a dedupe key, by key."""
+    if not rows:
+        return {}
+    stmt = (
+        _insert(session, OutboxRow)
+        .values(list(rows))
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(col(OutboxRow.id), col(OutboxRow.dedupe_key))
+    )
+    return {key: int(i) for i, key in session.execute(stmt).all() if key is not None}
 
 
 def _free_to_take(now: datetime) -> ColumnElement[bool]:
@@ -62,6 +107,14 @@ def _free_to_take(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def shard_of_team(shards: int) -> ColumnElement[int]:
+    """PostgreSQL: a row's workspace shard, as ``bot.outbox.shards.shard_of`` computes it (the
+    first 32 bits of the MD5 of the team id, modulo ``shards``)."""
+    return literal_column(
+        f"mod(('x' || substr(md5(outbox.team_id), 1, 8))::bit(32)::bigint, {int(shards)})"
+    )
+
+
 def due(
     session: Session,
     now: datetime,
@@ -69,10 +122,13 @@ def due(
     *,
     held_back: Sequence[str] = (),
     paced_too: bool = True,
+    shards: tuple[int, Sequence[int]] | None = None,
 ) -> list[tuple[int, str, str]]:
     """(id, team, method) of rows to send now, oldest first. Messages of the workspaces in
     ``held_back`` (their pace is booked up), or of every workspace without ``paced_too``, are
-    left for later, so they cannot crowd out other rows, such as replies that are not paced."""
+    left for later, so they cannot crowd out other rows, such as replies that are not paced.
+    With ``shards`` (how many, and which are ours; PostgreSQL only), paced messages only of the
+    workspaces in our shards: the others are paced by the processes holding theirs."""
     stmt = select(OutboxRow.id, OutboxRow.team_id, OutboxRow.method).where(
         _free_to_take(now), col(OutboxRow.next_attempt_at) <= now
     )
@@ -81,8 +137,12 @@ def due(
     )
     if not paced_too:
         stmt = stmt.where(~is_paced)
-    elif held_back:
-        stmt = stmt.where(~(col(OutboxRow.team_id).in_(list(held_back)) & is_paced))
+    else:
+        if held_back:
+            stmt = stmt.where(~(col(OutboxRow.team_id).in_(list(held_back)) & is_paced))
+        if shards is not None:
+            count, ours = shards
+            stmt = stmt.where(~is_paced | shard_of_team(count).in_(sorted(ours)))
     rows = session.exec(
         stmt.order_by(col(OutboxRow.next_attempt_at), col(OutboxRow.id)).limit(limit)
     ).all()
@@ -249,6 +309,14 @@ def record_send(
         "outbox_id": outbox_id,
     }
     return insert_ignore(session, ScheduledSend, values, ["key"])
+
+
+def record_sends(session: Session, rows: Sequence[dict[str, object]]) -> None:
+    """``record_send`` for many in one INSERT (``key``, ``team_id``, ``kind``, ``user_id``,
+    ``due_at``, ``created_at``, ``outbox_id`` each); records that exist are left as they are."""
+    if rows:
+        stmt = _insert(session, ScheduledSend).values(list(rows))
+        session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
 
 
 def link_send(session: Session, key: str, outbox_id: int | None) -> None:

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from bot.cadence import next_due
 from bot.deps import NOT_SENDING, Deps
 from bot.goals import ids, messages
-from bot.goals.due import process_due
+from bot.goals.due import Due, process_due
 from bot.goals.rules import cadence_of
 from bot.outbox.scheduled import send_once
 from bot.users import Person, person_from_cache, zone_or_utc
@@ -28,6 +28,12 @@ from storage.models.goals import Goal, GoalStatus
 log = logging.getLogger(__name__)
 BATCH = 200
 CHUNK = 10  # goals per transaction: short enough that the outbox gets its turn at the database
+# Check-ins are prepared this long before their time: the prompt is queued with its check-in
+# time as the outbox row's first moment to go, so at the busy minute (thousands due at 09:00)
+# delivery does not wait for the job. A pause or time away set within this lead time starts
+# with the next check-in (the prompt is in the queue already); a goal closed meanwhile has its
+# prompt's buttons taken off as for any open prompt.
+PREPARE_AHEAD = timedelta(minutes=5)
 
 
 class Skipped:
@@ -48,8 +54,10 @@ class Skipped:
         return self._why[team_id]
 
 
-def run_checkins(deps: Deps, at: datetime) -> Counter[str]:
-    """Prompt every goal whose check-in time is at or before ``at`` (or skip it for a reason).
+def run_checkins(deps: Deps, at: datetime, *, ahead: timedelta = PREPARE_AHEAD) -> Counter[str]:
+    """Prompt every goal whose check-in time is at or before ``at + ahead`` (or skip it for a
+    reason). A goal is handled as of its own check-in time when that is still ahead (its prompt
+    is queued to go then), else as of ``at``.
 
     Goals go in transactions of ``CHUNK``: one locking read, one read per table for what they
     need, then each goal's writes; the outbox is woken after each, so delivery starts while the
@@ -62,35 +70,44 @@ def run_checkins(deps: Deps, at: datetime) -> Counter[str]:
     counts: Counter[str] = Counter()
     tried: set[int] = set()
     skipped = Skipped(deps, "goal check-ins")
+    horizon = at + ahead
     while True:
         with deps.db.read() as session:
-            due = [d for d in store.due_goals(session, at, BATCH) if d[1] not in tried]
+            due = [d for d in store.due_goals(session, horizon, BATCH) if d[1] not in tried]
         if not due:
             break
         tried.update(goal_id for _, goal_id in due)
         idle = [g for t, g in due if skipped(t)]
         if idle:
-            counts += _move_on(deps, idle, at)
+            counts += _move_on(deps, idle, at, horizon)
         due = [d for d in due if not skipped(d[0])]
         for start in range(0, len(due), CHUNK):
-            counts += _checkin_chunk(deps, [g for _, g in due[start : start + CHUNK]], at)
+            chunk = [g for _, g in due[start : start + CHUNK]]
+            counts += _checkin_chunk(deps, chunk, at, horizon)
             deps.deliverer.kick()
     return counts
 
 
-def _move_on(deps: Deps, goal_ids: list[int], at: datetime) -> Counter[str]:
+def _as_of(goal: Goal, at: datetime) -> datetime:
+    """The moment a goal is handled as of: its check-in time, when the job runs ahead of it."""
+    return max(at, goal.next_due_at or at)
+
+
+def _move_on(deps: Deps, goal_ids: list[int], at: datetime, horizon: datetime) -> Counter[str]:
     """Goals in workspaces nothing can be sent to: on to their next check-in, no prompt."""
     with deps.db.write() as session:
-        goals = store.lock_due_goals(session, goal_ids, at)
+        goals = store.lock_due_goals(session, goal_ids, horizon)
         for goal in goals:
-            goal.next_due_at = next_due(cadence_of(goal), zone_or_utc(goal.tz), at)
+            goal.next_due_at = next_due(cadence_of(goal), zone_or_utc(goal.tz), _as_of(goal, at))
             store.save(session, goal)
     return Counter(not_installed=len(goals))
 
 
-def _checkin_chunk(deps: Deps, goal_ids: list[int], at: datetime) -> Counter[str]:
+def _checkin_chunk(
+    deps: Deps, goal_ids: list[int], at: datetime, horizon: datetime
+) -> Counter[str]:
     try:
-        return _checkin_goals(deps, goal_ids, at)
+        return _checkin_goals(deps, goal_ids, at, horizon)
     except Exception:
         if len(goal_ids) == 1:
             log.exception("check-in for goal %s failed", goal_ids[0])
@@ -98,14 +115,16 @@ def _checkin_chunk(deps: Deps, goal_ids: list[int], at: datetime) -> Counter[str
         log.warning("a batch of %d check-ins failed; retrying goal by goal", len(goal_ids))
     counts: Counter[str] = Counter()
     for goal_id in goal_ids:
-        counts += _checkin_chunk(deps, [goal_id], at)
+        counts += _checkin_chunk(deps, [goal_id], at, horizon)
     return counts
 
 
-def _checkin_goals(deps: Deps, goal_ids: list[int], at: datetime) -> Counter[str]:
+def _checkin_goals(
+    deps: Deps, goal_ids: list[int], at: datetime, horizon: datetime
+) -> Counter[str]:
     counts: Counter[str] = Counter()
     with deps.db.write() as session:
-        goals = store.lock_due_goals(session, goal_ids, at)
+        goals = store.lock_due_goals(session, goal_ids, horizon)
         # Not due any more (another process moved it on), or being handled by another process.
         counts["not_due"] += len(goal_ids) - len(goals)
         if not goals:
@@ -114,9 +133,26 @@ def _checkin_goals(deps: Deps, goal_ids: list[int], at: datetime) -> Counter[str
         # Wide enough for any cadence's "checked in recently" window, and a time zone move.
         pre = store.due_lookups(session, goals, earliest - timedelta(days=9))
         owners = _cached_owners(session, goals)
+        handled: list[tuple[Due, Person, datetime]] = []
         for goal in goals:
             owner = owners[(goal.team_id, goal.owner_id)]
-            counts[_checkin_one(deps, session, goal, owner, pre, at)] += 1
+            when = _as_of(goal, at)
+            due = process_due(
+                session,
+                team_id=goal.team_id,
+                goal_id=goal.id or 0,
+                owner=owner,
+                at=when,
+                rules=deps.settings.goals,
+                locked=goal,
+                pre=pre,
+            )
+            if due is None:
+                counts["not_due"] += 1
+                continue
+            counts[due.outcome.value] += 1
+            handled.append((due, owner, when))
+        _queue_chunk(deps, session, handled)
     return counts
 
 
@@ -139,50 +175,42 @@ def _cached_owners(session: Session, goals: list[Goal]) -> dict[tuple[str, str],
     return found
 
 
-def _checkin_one(
-    deps: Deps,
-    session: Session,
-    goal: Goal,
-    owner: Person,
-    pre: store.DueLookups,
-    at: datetime,
-) -> str:
-    team_id = goal.team_id
-    due = process_due(
-        session,
-        team_id=team_id,
-        goal_id=goal.id or 0,
-        owner=owner,
-        at=at,
-        rules=deps.settings.goals,
-        locked=goal,
-        pre=pre,
-    )
-    if due is None:
-        return "not_due"
-    rows = deps.outbox.enqueue(session, team_id, messages.due_messages(due, owner.zone), at)
-    if due.prompt is not None:
+def _queue_chunk(deps: Deps, session: Session, handled: list[tuple[Due, Person, datetime]]) -> None:
+    """What the chunk's goals send, queued in one INSERT, each due at its goal's time; each
+    prompt's delivery record in another (the unique key: a goal prompted once per due time),
+    and the prompts' outbox ids in one flush."""
+    queued = [
+        (d.goal.team_id, messages.due_messages(d, owner.zone), when) for d, owner, when in handled
+    ]
+    ids_by_key = deps.outbox.enqueue_many(session, queued)
+    sends: list[dict[str, object]] = []
+    for due, _, when in handled:
+        if due.prompt is None:
+            continue
         key = messages.prompt_key(due.goal, due.due_at.isoformat())
-        sent = next((r for r in rows if r.dedupe_key == key), None)
-        outbox_store.record_send(
-            session,
-            key=key,
-            team_id=team_id,
-            kind=ids.SENT_CHECKIN,
-            user_id=due.goal.owner_id,
-            due_at=due.due_at,
-            now=at,
-            outbox_id=sent.id if sent is not None else None,
+        outbox_id = ids_by_key.get(key)
+        sends.append(
+            {
+                "key": key,
+                "team_id": due.goal.team_id,
+                "kind": ids.SENT_CHECKIN,
+                "user_id": due.goal.owner_id,
+                "due_at": due.due_at,
+                "created_at": when,
+                "outbox_id": outbox_id,
+            }
         )
-        if sent is not None:
-            due.prompt.outbox_id = sent.id
-            store.save(session, due.prompt)
-    return due.outcome.value
+        if outbox_id is not None:
+            due.prompt.outbox_id = outbox_id
+    outbox_store.record_sends(session, sends)
+    session.flush()
 
 
 def next_checkin(deps: Deps, at: datetime) -> datetime | None:
+    """When the job should run next: ``PREPARE_AHEAD`` before the next check-in time."""
     with deps.db.read() as session:
-        return store.next_goal_due(session)
+        due = store.next_goal_due(session)
+    return due - PREPARE_AHEAD if due is not None else None
 
 
 def run_reminders(deps: Deps, at: datetime) -> Counter[str]:

@@ -37,6 +37,7 @@ from bot.outbox.pacer import SENDERS as SENDERS
 from bot.outbox.recovery import Claimant, Recovery, free_dead_claims, tag
 from bot.outbox.render import delivery_failed_dm
 from bot.outbox.sender import Outcome, SlackSender
+from bot.outbox.shards import SHARDS, ShardsHeld, shard_of
 from storage import outbox as store
 from storage.db import Database
 from storage.models import OutboxRow, OutboxStatus
@@ -146,11 +147,14 @@ class Deliverer:
         self._answered: set[str] = set()
         self._lock = threading.RLock()
         self._next_look = 0.0  # monotonic: when to read the queue again if not kicked
-        # Whether this process sends paced (chat.*) messages. Pacing is per process, so where
-        # several processes deliver (gunicorn workers) one of them sends them (the holder of
-        # the pacer lock: bot.scheduling.scheduler.PacingTurn), and the workspace's pace holds; the
-        # others send what is not paced (replies, views) at once.
+        # Pacing is per process, so each workspace's paced (chat.*) messages go from one
+        # process at a time, and its pace holds (bot.scheduling.start.share_pacing). On SQLite,
+        # where several processes deliver (gunicorn workers), one of them sends them all (the
+        # holder of the pacer lock: ``paces``); on PostgreSQL every delivering process sends
+        # those of the workspaces in the shards it holds (``shards``; None: all). The rest
+        # (replies, views) any process sends at once.
         self.paces: Callable[[], bool] = lambda: True
+        self.shards: ShardsHeld = lambda: None
 
     def kick(self) -> None:
         self._next_look = 0.0
@@ -278,8 +282,28 @@ class Deliverer:
             self._sleep(wait)
 
     def _anything_due(self) -> bool:
+        paces, shards = self._pacing_share()
         with self._db.read() as session:
-            return bool(store.due(session, self._clock(), 1, paced_too=self.paces()))
+            return bool(store.due(session, self._clock(), 1, paced_too=paces, shards=shards))
+
+    def _pacing_share(self) -> tuple[bool, tuple[int, list[int]] | None]:
+        """Whether this process sends paced posts now, and of which shards (None: all)."""
+        if not self.paces():
+            return False, None
+        mine = self.shards()
+        if mine is None:
+            return True, None
+        return bool(mine), (SHARDS, sorted(mine))
+
+    def busy_with(self, shard: int) -> bool:
+        """Whether this process still has posts of the shard's workspaces held for a slot or in
+        flight, or slots booked ahead for them: until not, it keeps the shard (another process
+        pacing them from a fresh bucket meanwhile could go over their pace)."""
+        with self._lock:
+            teams = {h.row.team_id for h in self._held}
+            teams.update(row.team_id for row in self._in_flight.values())
+            teams.update(self._pacer.active())
+        return any(shard_of(team) == shard for team in teams)
 
     def _pacing_wait(self) -> float | None:
         """Seconds until a held row's slot or a put-back row comes due; None when none will."""
@@ -314,11 +338,13 @@ class Deliverer:
         room = {team: self._room(team, now) for team in busy}
         take: list[int] = []
         full = True
-        paces = self.paces()
+        paces, shards = self._pacing_share()
         for _ in range(3):  # again without the workspaces this pass has filled, if any
             held_back = sorted(team for team, free in room.items() if free <= 0)
             with self._db.read() as session:
-                due = store.due(session, now, limit, held_back=held_back, paced_too=paces)
+                due = store.due(
+                    session, now, limit, held_back=held_back, paced_too=paces, shards=shards
+                )
             skipped = False
             for row_id, team, method in due:
                 if paced(method):

@@ -44,6 +44,28 @@ class Outbox:
             homes.mark_dirty(session, team_id=team_id, user_ids=people, now=now)
         return rows
 
+    def enqueue_many(
+        self,
+        session: Session,
+        queued: Sequence[tuple[str, Sequence[OutMessage], datetime]],
+    ) -> dict[str, int]:
+        """``enqueue`` for many workspaces' messages, each (team, messages, due at), in one
+        INSERT. Returns the ids of the rows queued that have a dedupe key, by key (a key
+        already queued is left out)."""
+        values: list[dict[str, object]] = []
+        for team_id, messages, now in queued:
+            values += [_values(team_id, msg, now) for msg in messages]
+        ids = store.add_many(session, values)
+        people: dict[tuple[str, datetime], set[str]] = {}
+        for team_id, messages, now in queued:
+            for msg in messages:
+                if msg.dedupe_key is None or msg.dedupe_key in ids:
+                    people.setdefault((team_id, now), set()).update(_dm_recipient(msg))
+        for (team_id, now), users in people.items():
+            if users:
+                homes.mark_dirty(session, team_id=team_id, user_ids=users, now=now)
+        return ids
+
     def withdraw(
         self,
         session: Session,
@@ -64,6 +86,22 @@ class Outbox:
             elif row.status in {OutboxStatus.PENDING, OutboxStatus.SENT}:
                 self.enqueue(session, team_id, [replacement(row)], now)
         return cancelled
+
+
+def _values(team_id: str, msg: OutMessage, now: datetime) -> dict[str, object]:
+    payload = dict(msg.payload)
+    if msg.update_of is not None:
+        payload["_update_of"] = msg.update_of
+    return store.row_values(
+        team_id=team_id,
+        kind=msg.kind,
+        method=msg.method,
+        payload=json.dumps(payload),
+        ref=msg.ref,
+        dedupe_key=msg.dedupe_key,
+        notify_user=msg.notify_user,
+        now=now,
+    )
 
 
 def _dm_recipient(msg: OutMessage) -> list[str]:

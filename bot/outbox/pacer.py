@@ -129,6 +129,12 @@ class Pacer:
         """Workspaces with slots booked ahead (the others have all their room)."""
         return list(self._tat)
 
+    def active(self) -> set[str]:
+        """Workspaces whose bucket is not empty yet: slots booked ahead, or posts sent within
+        the last burst. Another pacer may take one over, fresh, only once it is not here."""
+        now = self._now()
+        return {t for t, v in [*self._tat.items(), *self._sent_tat.items()] if v > now}
+
     def capacity(self, within: float) -> int:
         """The most messages one workspace may be given slots for in ``within`` seconds."""
         return int(within / self.interval) + 1

@@ -36,6 +36,7 @@ JOBS: tuple[Job, ...] = (
         goal_jobs.run_checkins,
         goal_jobs.next_checkin,
         timedelta(seconds=60),
+        everywhere=True,  # goals locked SKIP LOCKED, a delivery record per prompt
     ),
     Job(
         "reminders",

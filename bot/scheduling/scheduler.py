@@ -7,7 +7,9 @@ sooner), so the schedule is rebuilt from the tables at every start and after eve
 Only the leader runs jobs: on PostgreSQL, the process holding an advisory lock on a connection
 of its own (if it dies, the connection closes, the lock is freed and another process takes
 over); on a SQLite file, the process holding an exclusive lock on a file beside it. Even so,
-jobs are safe to run twice: every message has a unique delivery record.
+jobs are safe to run twice: every message has a unique delivery record. A job marked
+``everywhere`` (the check-ins) runs in every process on PostgreSQL (``shared``), so that workers
+share a busy minute's work: it locks what it handles with SKIP LOCKED.
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ class Job:
     run: Callable[[Deps, datetime], Counter[str]]  # (deps, as_of) -> what came of it
     next_due: Callable[[Deps, datetime], datetime | None]  # what the database says is next
     poll: timedelta  # look at least this often (work can become due from another process)
+    # Where several processes serve one PostgreSQL database, every one of them runs it, not
+    # only the leader: for a job that is safe to run at once and splits its work (row locks
+    # with SKIP LOCKED), so that a busy minute's work is shared by the workers.
+    everywhere: bool = False
 
 
 class Leadership(Protocol):
@@ -137,16 +143,26 @@ class PgLeader:
             self._conn = None
 
 
-def leadership_for(url: str, role: str = "scheduler") -> Leadership:
-    """PgLeader for PostgreSQL, FileLeader for a SQLite file, Solo for in-memory SQLite; one
-    lock per ``role`` (``scheduler``: runs the jobs; ``pacer``: sends paced messages)."""
+def pg_conninfo(url: str) -> str | None:
+    """The libpq connection string of a PostgreSQL database URL; None for another database."""
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
-    if parsed.get_backend_name() == "postgresql":
-        plain = parsed.set(drivername="postgresql")
-        return PgLeader(plain.render_as_string(hide_password=False), LOCK_KEYS[role])
-    database = parsed.database or ""
+    if parsed.get_backend_name() != "postgresql":
+        return None
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def leadership_for(url: str, role: str = "scheduler") -> Leadership:
+    """PgLeader for PostgreSQL, FileLeader for a SQLite file, Solo for in-memory SQLite; one
+    lock per ``role`` (``scheduler``: runs the jobs; ``pacer``: sends paced messages, where
+    workspaces are not shared out in shards: ``bot.scheduling.start.share_pacing``)."""
+    from sqlalchemy.engine import make_url
+
+    conninfo = pg_conninfo(url)
+    if conninfo is not None:
+        return PgLeader(conninfo, LOCK_KEYS[role])
+    database = make_url(url).database or ""
     if not database or database == ":memory:" or database.startswith("file::memory"):
         return Solo()
     return FileLeader(f"{database}.{role}.lock")
@@ -186,8 +202,12 @@ class Scheduler:
         *,
         clock: Clock = utcnow,
         leader_check: timedelta = timedelta(seconds=15),
+        shared: bool = False,
     ) -> None:
         self.deps = deps
+        # The jobs this process runs whether it leads or not (``Job.everywhere``, with ``shared``:
+        # several processes on PostgreSQL).
+        self.shared = {job.name for job in jobs if shared and job.everywhere}
         self.jobs = {job.name: job for job in jobs}
         self.leadership = leadership
         self.clock = clock
@@ -210,7 +230,20 @@ class Scheduler:
             id="_leadership",
             next_run_time=datetime.now(UTC),
         )
+        for name in sorted(self.shared):
+            self._add(self.jobs[name])
         self._aps.start()
+
+    def _add(self, job: Job) -> None:
+        self._aps.add_job(
+            self._run,
+            "interval",
+            seconds=job.poll.total_seconds(),
+            args=[job.name],
+            id=job.name,
+            next_run_time=datetime.now(UTC),
+            replace_existing=True,
+        )
 
     def stop(self) -> None:
         """Stop after the jobs under way. APScheduler's shutdown holds its job store lock while
@@ -231,21 +264,14 @@ class Scheduler:
                 log.warning("scheduler: lost the leader lock; another process takes over")
                 self.leading = False
                 for name in self.jobs:
-                    if self._aps.get_job(name):
+                    if name not in self.shared and self._aps.get_job(name):
                         self._aps.remove_job(name)
             elif not self.leading and self.leadership.acquire():
                 log.info("scheduler: this process runs the scheduled jobs")
                 self.leading = True
                 for job in self.jobs.values():
-                    self._aps.add_job(
-                        self._run,
-                        "interval",
-                        seconds=job.poll.total_seconds(),
-                        args=[job.name],
-                        id=job.name,
-                        next_run_time=datetime.now(UTC),
-                        replace_existing=True,
-                    )
+                    if job.name not in self.shared:
+                        self._add(job)
 
     def _run(self, name: str) -> None:
         job = self.jobs[name]
@@ -278,7 +304,8 @@ class Scheduler:
         for its next due time from the database, which now includes the change. Only the leader
         runs jobs; in another process this does nothing and the leader's polling finds it."""
         with self._lock:
-            job = self._aps.get_job(name) if self.leading and not self._stopping else None
+            runs_here = self.leading or name in self.shared
+            job = self._aps.get_job(name) if runs_here and not self._stopping else None
             if job is None:
                 return
             if due is not None and job.next_run_time is not None and job.next_run_time <= due:

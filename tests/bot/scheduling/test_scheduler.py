@@ -110,6 +110,34 @@ def test_the_leader_runs_jobs_and_reschedules_them_for_their_next_due_time() -> 
         scheduler.stop()
 
 
+def test_a_job_shared_by_every_process_runs_without_the_leader_lock(tmp_path: Path) -> None:
+    path = str(tmp_path / "lock")
+    holder = FileLeader(path)
+    assert holder.acquire()  # another process leads
+    shared, leaders_only = Counting(next_in=None), Counting(next_in=None)
+    jobs = [
+        Job("checkins", "x", shared.run, shared.next_due, timedelta(hours=1), everywhere=True),
+        Job("digests", "x", leaders_only.run, leaders_only.next_due, timedelta(hours=1)),
+    ]
+    alone = Scheduler(None, jobs, FileLeader(path), leader_check=timedelta(seconds=0.2))
+    alone.start()  # one process (SQLite): only the leader runs jobs, even "everywhere" ones
+    try:
+        assert not shared.ran.wait(0.6) and not leaders_only.ran.wait(0.01)
+    finally:
+        alone.stop()
+    follower = Scheduler(
+        None, jobs, FileLeader(path), leader_check=timedelta(seconds=0.2), shared=True
+    )
+    follower.start()
+    try:
+        assert shared.ran.wait(3.0)  # a worker beside the leader shares the check-ins
+        assert not leaders_only.ran.wait(0.6) and not follower.leading
+        assert follower.planned()["checkins"] is not None
+    finally:
+        follower.stop()
+        holder.release()
+
+
 def test_a_process_that_is_not_the_leader_runs_nothing(tmp_path: Path) -> None:
     path = str(tmp_path / "lock")
     holder = FileLeader(path)
@@ -172,7 +200,8 @@ def test_bravo_jobs_run_and_list_from_the_command_line(
         monkeypatch.setenv("SLACK_API_URL", fake.base_url)
         assert main(["jobs", "list", "--at", "2026-11-23T00:00Z"]) == 0
         listing = capsys.readouterr().out
-        assert "checkins" in listing and "2026-11-23T14:30:00+00:00" in listing
+        # The check-in is at 14:30; the job prepares it five minutes ahead (PREPARE_AHEAD).
+        assert "checkins" in listing and "2026-11-23T14:25:00+00:00" in listing
         assert main(["jobs", "run", "checkins", "--at", "2026-11-23T14:31Z"]) == 0
         assert "prompt 1" in capsys.readouterr().out
         assert main(["jobs", "run", "checkins", "--at", "2026-11-23T14:31Z"]) == 0
