@@ -18,7 +18,7 @@ from sqlmodel import Session
 from bot.cadence import Cadence, next_due, previous_due
 from bot.coaching import ids, messages
 from bot.coaching.digest import digest_for
-from bot.deps import NOT_SENDING, Deps
+from bot.deps import Deps, SendCheck
 from bot.outbox.envelope import OutMessage
 from bot.outbox.scheduled import send_once
 from bot.users import Person, person_from_cache, zone_or_utc
@@ -43,13 +43,8 @@ def _cached_coach(session: Session, *, team_id: str, coach_id: str) -> Person:
 def _sendable(deps: Deps, pairs: list[tuple[str, str]], job: str) -> list[tuple[str, str]]:
     """The (team, person) pairs in workspaces Bravo can still call: one log line for each
     workspace skipped (no token for it, or Bravo uninstalled there)."""
-    keep: dict[str, bool] = {}
-    for team_id in dict.fromkeys(t for t, _ in pairs):
-        why = deps.not_sending(team_id)
-        if why is not None:
-            log.info("%s skipped in %s: %s", job, team_id, NOT_SENDING[why])
-        keep[team_id] = why is None
-    return [(t, c) for t, c in pairs if keep[t]]
+    not_sending = SendCheck(deps, job)
+    return [(t, c) for t, c in pairs if not not_sending(t)]
 
 
 def run_coach_digests(deps: Deps, at: datetime) -> Counter[str]:

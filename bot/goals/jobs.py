@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.cadence import next_due
-from bot.deps import NOT_SENDING, Deps
+from bot.deps import Deps, SendCheck
 from bot.goals import ids, messages
 from bot.goals.due import Due, process_due
 from bot.goals.rules import cadence_of
@@ -36,24 +36,6 @@ CHUNK = 10  # goals per transaction: short enough that the outbox gets its turn 
 PREPARE_AHEAD = timedelta(minutes=5)
 
 
-class Skipped:
-    """The workspaces nothing can be sent to this run (no token for it, or Bravo uninstalled
-    there), each asked once and logged once."""
-
-    def __init__(self, deps: Deps, job: str) -> None:
-        self._deps, self._job = deps, job
-        self._why: dict[str, str | None] = {}
-
-    def __call__(self, team_id: str) -> str | None:
-        """Why nothing is sent to this workspace ("not_installed", "uninstalled"), or None."""
-        if team_id not in self._why:
-            why = self._deps.not_sending(team_id)
-            if why is not None:
-                log.info("%s skipped in %s: %s", self._job, team_id, NOT_SENDING[why])
-            self._why[team_id] = why
-        return self._why[team_id]
-
-
 def run_checkins(deps: Deps, at: datetime, *, ahead: timedelta = PREPARE_AHEAD) -> Counter[str]:
     """Prompt every goal whose check-in time is at or before ``at + ahead`` (or skip it for a
     reason). A goal is handled as of its own check-in time when that is still ahead (its prompt
@@ -69,7 +51,7 @@ def run_checkins(deps: Deps, at: datetime, *, ahead: timedelta = PREPARE_AHEAD) 
     others', and check-ins resume there at the next one after it is installed again."""
     counts: Counter[str] = Counter()
     tried: set[int] = set()
-    skipped = Skipped(deps, "goal check-ins")
+    skipped = SendCheck(deps, "goal check-ins")
     horizon = at + ahead
     while True:
         with deps.db.read() as session:
@@ -216,7 +198,7 @@ def next_checkin(deps: Deps, at: datetime) -> datetime | None:
 def run_reminders(deps: Deps, at: datetime) -> Counter[str]:
     """One gentle reminder for each prompt still unanswered at its reminder time."""
     counts: Counter[str] = Counter()
-    skipped = Skipped(deps, "check-in reminders")
+    skipped = SendCheck(deps, "check-in reminders")
     with deps.db.read() as session:
         waiting = [(p.team_id, p.id or 0) for p in store.prompts_to_remind(session, at, 5000)]
     for team_id, prompt_id in waiting:
