@@ -36,7 +36,9 @@ def file_for(session: Session, *, file_id: int, team_id: str, user_id: str) -> E
     erased, or someone else's)."""
     return session.exec(
         select(ExportFile).where(
-            ExportFile.id == file_id, ExportFile.team_id == team_id, ExportFile.user_id == user_id
+            col(ExportFile.id) == file_id,
+            col(ExportFile.team_id) == team_id,
+            col(ExportFile.user_id) == user_id,
         )
     ).first()
 
@@ -49,8 +51,15 @@ def delete_files(session: Session, file_ids: Iterable[int]) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def delete_file(session: Session, file_id: int) -> None:
-    delete_files(session, [file_id])
+def delete_file(session: Session, *, file_id: int, team_id: str, user_id: str) -> None:
+    """An upload of the file ended: it goes (only when the row was for its owner)."""
+    session.execute(
+        delete(ExportFile).where(
+            col(ExportFile.id) == file_id,
+            col(ExportFile.team_id) == team_id,
+            col(ExportFile.user_id) == user_id,
+        )
+    )
 
 
 def delete_files_before(session: Session, before: datetime) -> int:

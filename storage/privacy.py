@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Table, and_, delete, or_, update
+from sqlalchemy import String, Table, delete, or_, update
 from sqlmodel import AutoString, Session, SQLModel, col, select
 
 from storage import kudos as ledger
@@ -101,11 +101,9 @@ def person_kudos(
         )
         if after is not None:
             at, last = after
-            query = query.where(
-                or_(
-                    col(Kudos.created_at) > at,
-                    and_(col(Kudos.created_at) == at, col(Kudos.id) > last),
-                )
+            query = query.where(  # the first condition alone is an index range
+                col(Kudos.created_at) >= at,
+                or_(col(Kudos.created_at) > at, col(Kudos.id) > last),
             )
         rows = session.exec(query.order_by(col(Kudos.created_at), col(Kudos.id)).limit(page)).all()
         if not rows:

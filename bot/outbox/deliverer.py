@@ -546,9 +546,11 @@ class Deliverer:
         self._results.append(
             store.result(row.id or 0, status, now, error=error, channel=channel, ts=ts)
         )
-        file_id = stored_file(row.method, row.payload)
+        file_id, owner = stored_file(row.method, row.payload), row.notify_user or ""
         if file_id is not None:  # uploaded, or never will be: the stored file goes
-            self._writes.append(lambda s: files.delete_file(s, file_id))
+            self._writes.append(
+                lambda s: files.delete_file(s, file_id=file_id, team_id=row.team_id, user_id=owner)
+            )
         if status == OutboxStatus.FAILED and row.notify_user and error != NOT_INSTALLED:
             self._writes.append(lambda s: self._notify_failure(s, row, error or "unknown", now))
 
