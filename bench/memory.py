@@ -691,7 +691,8 @@ def parse(argv: Sequence[str] | None) -> Options:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="more environment for every Bravo process (e.g. MALLOC_ARENA_MAX=2)",
+        help="more environment for every Bravo process (Bravo caps glibc's malloc arenas at two"
+        " itself, bot.malloc; e.g. MALLOC_ARENA_MAX=16 measures without the cap)",
     )
     p.add_argument("--logs", type=Path, help="keep Bravo's and the jobs' logs here")
     p.add_argument(

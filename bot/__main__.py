@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
 
+from bot.malloc import limit_arenas
 from bot.preflight import StartupError
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -205,6 +206,7 @@ def _run_socket(settings: Settings, stop: threading.Event, team: str | None) -> 
 def cmd_worker(args: argparse.Namespace) -> int:
     """``bravo worker``: do the work `bravo run --http --queue` recorded, deliver the outbox,
     and run the scheduled jobs while this process leads (one leader among all the workers)."""
+    limit_arenas()  # before any of its threads starts (bot.malloc)
     stop = _stop_on_signals()
     settings = _settings()
     if not _on_postgres(settings):

@@ -7,6 +7,8 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from bot.malloc import limit_arenas
+
 
 class GunicornServer(BaseApplication):
     """Runs a WSGI app built by ``load_app`` inside each worker (after the fork, so database
@@ -26,6 +28,7 @@ class GunicornServer(BaseApplication):
     ) -> None:
         """``on_ready`` runs once the port is bound; ``on_exit`` in each worker as it exits
         (to stop its scheduler and deliverer before the interpreter shuts down)."""
+        limit_arenas()  # in the arbiter, before it forks: its workers inherit the cap
         self._load_app = load_app
         self._options: dict[str, Any] = {
             "bind": f"{host}:{port}",

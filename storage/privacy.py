@@ -8,7 +8,7 @@ others (kudos, feedback) stays with its recipients without naming them."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from storage.models import (
     CoachPairing,
     CustomerFeedback,
     Erasure,
+    ExportFile,
     Feedback,
     FeedbackRequest,
     GivingStreak,
@@ -67,12 +68,60 @@ def _dump(rows: Sequence[SQLModel]) -> list[Row]:
 # Export ----------------------------------------------------------------------------------------
 
 
+KUDOS_PAGE = 1_000  # kudos rows read at a time for an export (a keyset page)
+KUDOS_SIDES = {"received": "recipient_id", "given": "giver_id"}
+
+
 def person_data(session: Session, *, team_id: str, user_id: str) -> dict[str, Any]:
-    """Every row that is about ``user_id`` (or that they wrote), by table, as plain dicts. Rows of
-    other people are never read here, except as the other side of the person's own records."""
+    """Every row that is about ``user_id`` (or that they wrote), by table, as plain dicts, all at
+    once (an export streams the same with ``person_kudos`` and ``person_tables``)."""
+    kudos = {
+        f"kudos_{side}": [
+            row
+            for page in person_kudos(session, team_id=team_id, user_id=user_id, side=side)
+            for row in page
+        ]
+        for side in KUDOS_SIDES
+    }
+    return {**kudos, **person_tables(session, team_id=team_id, user_id=user_id)}
+
+
+def person_kudos(
+    session: Session, *, team_id: str, user_id: str, side: str, page: int = KUDOS_PAGE
+) -> Iterator[list[Row]]:
+    """The kudos ``user_id`` received or gave (``side``: a key of ``KUDOS_SIDES``), oldest first,
+    as plain dicts in pages of ``page`` rows: a page is read after the last one by its
+    (created_at, id), so no more than a page is held at once, however long their history."""
+    column = getattr(Kudos, KUDOS_SIDES[side])
+    after: tuple[datetime, int] | None = None
+    while True:
+        query = (
+            select(Kudos, KudosRevocation.why)
+            .outerjoin(KudosRevocation, col(KudosRevocation.kudos_id) == col(Kudos.id))
+            .where(Kudos.team_id == team_id, col(column) == user_id)
+        )
+        if after is not None:
+            at, last = after
+            query = query.where(  # the first condition alone is an index range
+                col(Kudos.created_at) >= at,
+                or_(col(Kudos.created_at) > at, col(Kudos.id) > last),
+            )
+        rows = session.exec(query.order_by(col(Kudos.created_at), col(Kudos.id)).limit(page)).all()
+        if not rows:
+            return
+        found = [
+            {**k.model_dump(), "revoked": why is not None, "revoked_why": why} for k, why in rows
+        ]
+        yield found
+        if len(rows) < page:
+            return
+        after = (found[-1]["created_at"], found[-1]["id"])
+
+
+def person_tables(session: Session, *, team_id: str, user_id: str) -> dict[str, Any]:
+    """Everything about ``user_id`` but their kudos, by table, as plain dicts. Rows of other
+    people are never read here, except as the other side of the person's own records."""
     t, u = team_id, user_id
-    received = _kudos(session, t, col(Kudos.recipient_id) == u)
-    given = _kudos(session, t, col(Kudos.giver_id) == u)
     goals = session.exec(select(Goal).where(Goal.team_id == t, Goal.owner_id == u)).all()
     goal_ids = [g.id for g in goals]
     checkins = session.exec(
@@ -84,8 +133,6 @@ def person_data(session: Session, *, team_id: str, user_id: str) -> dict[str, An
         return _dump(session.exec(select(model).where(model.team_id == t, where)).all())
 
     return {
-        "kudos_received": received,
-        "kudos_given": given,
         "goals": _dump(goals),
         "checkins": _dump(checkins),
         "checkin_prompts": mine(CheckInPrompt, CheckInPrompt.user_id),
@@ -111,16 +158,6 @@ def person_data(session: Session, *, team_id: str, user_id: str) -> dict[str, An
         **calibration.person_data(session, team_id=t, user_id=u),
         **reviews.person_reviews(session, team_id=t, user_id=u),
     }
-
-
-def _kudos(session: Session, team_id: str, where: Any) -> list[Row]:
-    rows = session.exec(
-        select(Kudos, KudosRevocation.why)
-        .outerjoin(KudosRevocation, col(KudosRevocation.kudos_id) == col(Kudos.id))
-        .where(Kudos.team_id == team_id, where)
-        .order_by(col(Kudos.created_at), col(Kudos.id))
-    ).all()
-    return [{**k.model_dump(), "revoked": why is not None, "revoked_why": why} for k, why in rows]
 
 
 def _logged(session: Session, team_id: str, user_id: str) -> list[Row]:
@@ -182,6 +219,7 @@ def erase(session: Session, *, team_id: str, user_id: str) -> tuple[dict[str, in
     gone(WorkItem, col(WorkItem.body).contains(u))
     gone(OutboxRow, col(OutboxRow.status) == OutboxStatus.PENDING, _addressed_to(u))
     gone(OutboxRow, col(OutboxRow.ref) == export_ref(u))  # the files of their own export
+    gone(ExportFile, col(ExportFile.user_id) == u)  # and what they hold, uploaded or not
     _unlead(session, t, u)
     given = 0
     for column in (Kudos.giver_id, Feedback.giver_id, CustomerFeedback.logged_by):

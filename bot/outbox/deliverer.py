@@ -38,6 +38,8 @@ from bot.outbox.recovery import Claimant, Recovery, free_dead_claims, tag
 from bot.outbox.render import delivery_failed_dm
 from bot.outbox.sender import Outcome, SlackSender
 from bot.outbox.shards import SHARDS, ShardsHeld, shard_of
+from bot.outbox.uploads import stored_content, stored_file
+from storage import files
 from storage import outbox as store
 from storage.db import Database
 from storage.models import OutboxRow, OutboxStatus
@@ -447,6 +449,8 @@ class Deliverer:
         """The call's arguments; for an edit, with the channel and ts of the message it edits
         (None when the row was settled instead)."""
         payload: dict[str, Any] = json.loads(row.payload)
+        if stored_file(row.method, row.payload) is not None:
+            return self._with_file(row, payload)
         update_of = payload.pop("_update_of", None)
         if update_of is None:
             return payload
@@ -462,6 +466,14 @@ class Deliverer:
             return None
         payload["channel"], payload["ts"] = target.result_channel, target.result_ts
         return payload
+
+    def _with_file(self, row: OutboxRow, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """An upload of a stored file, with its bytes (cancelled when the file is gone)."""
+        with self._db.read() as session:
+            found = stored_content(session, payload, team_id=row.team_id, user_id=row.notify_user)
+        if found is None:
+            self._finish(row, OutboxStatus.CANCELLED, error="file gone")
+        return found
 
     def _wait(self, row: OutboxRow, payload: dict[str, Any], wait: float) -> None:
         if wait <= HOLD_FOR:
@@ -560,6 +572,11 @@ class Deliverer:
         self._results.append(
             store.result(row.id or 0, status, now, error=error, channel=channel, ts=ts)
         )
+        file_id, owner = stored_file(row.method, row.payload), row.notify_user or ""
+        if file_id is not None:  # uploaded, or never will be: the stored file goes
+            self._writes.append(
+                lambda s: files.delete_file(s, file_id=file_id, team_id=row.team_id, user_id=owner)
+            )
         if status == OutboxStatus.FAILED and row.notify_user and error != NOT_INSTALLED:
             self._writes.append(lambda s: self._notify_failure(s, row, error or "unknown", now))
 

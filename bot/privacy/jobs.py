@@ -10,9 +10,14 @@ from datetime import datetime, timedelta
 from bot.deps import Deps
 from bot.privacy import ids
 from bot.privacy.service import erase_person
+from storage import files as stored
 from storage import privacy as store
 
 log = logging.getLogger(__name__)
+
+# An export's files are deleted once uploaded; the outbox gives an upload up after two days, so
+# one older than this was left behind (a crash between the upload and its deletion).
+EXPORT_FILES_KEPT = timedelta(days=3)
 
 
 def erase_departed(deps: Deps, at: datetime) -> Counter[str]:
@@ -32,11 +37,16 @@ def erase_departed(deps: Deps, at: datetime) -> Counter[str]:
 
 
 def purge_uninstalled(deps: Deps, at: datetime) -> Counter[str]:
-    """Every row of a workspace uninstalled more than ``BRAVO_RETENTION_DAYS`` ago."""
+    """Every row of a workspace uninstalled more than ``BRAVO_RETENTION_DAYS`` ago, and export
+    files left behind."""
     done: Counter[str] = Counter()
     cutoff = at - timedelta(days=deps.settings.retention_days)
     with deps.db.read() as session:
         teams = store.uninstalled_before(session, cutoff)
+    with deps.db.write() as session:  # an export's files never kept past their upload's end
+        left = stored.delete_files_before(session, at - EXPORT_FILES_KEPT)
+    if left:
+        done["export_files"] += left
     for team_id in teams:
         with deps.db.write() as session:
             removed = store.purge_workspace(session, team_id)

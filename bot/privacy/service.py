@@ -5,21 +5,23 @@ after the retention period)."""
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import hmac
 import io
 import json
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk.errors import SlackApiError
 
 from bot import admins
 from bot.deps import Deps
 from bot.outbox.envelope import OutMessage, SlackMethod
-from bot.outbox.uploads import upload_payload
+from bot.outbox.uploads import stored_upload_payload
 from bot.privacy import ids
 from bot.privacy.errors import (
     ForgetActiveError,
@@ -29,6 +31,7 @@ from bot.privacy.errors import (
     ForgetYourselfError,
 )
 from bot.suggestions.service import quota_secret
+from storage import files as stored
 from storage import install as installs
 from storage import privacy as store
 
@@ -39,13 +42,6 @@ NO_SUGGESTIONS = (
     "can be listed here."
 )
 CSV_COLUMNS = ("direction", "id", "date", "giver", "recipient", "values", "reason", "revoked")
-
-
-@dataclass(frozen=True)
-class PersonExport:
-    data: dict[str, Any]
-    json_bytes: bytes
-    csv_bytes: bytes
 
 
 @dataclass(frozen=True)
@@ -65,42 +61,70 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+class Sink(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+
+@dataclass(frozen=True)
+class PersonExport:
+    data: dict[str, Any]
+    json_bytes: bytes
+    csv_bytes: bytes
+
+
 def export_person(deps: Deps, team_id: str, user_id: str) -> PersonExport:
-    """Everything Bravo holds about one person, as JSON (all of it) and CSV (their kudos)."""
-    with deps.db.read() as session:
-        tables = store.person_data(session, team_id=team_id, user_id=user_id)
-    data: dict[str, Any] = {
-        "about": {
-            "team_id": team_id,
-            "user_id": user_id,
-            "exported_at": deps.clock().isoformat(),
-            "suggestions": NO_SUGGESTIONS,
-        },
-        **tables,
+    """Everything Bravo holds about one person, as JSON (all of it) and CSV (their kudos), in
+    memory (``send_export`` streams the same files into compressed ones instead)."""
+    json_out, csv_out = io.BytesIO(), io.BytesIO()
+    write_export(deps, team_id, user_id, json_out=json_out, csv_out=csv_out)
+    json_bytes = json_out.getvalue()
+    return PersonExport(
+        data=json.loads(json_bytes), json_bytes=json_bytes, csv_bytes=csv_out.getvalue()
+    )
+
+
+def write_export(deps: Deps, team_id: str, user_id: str, *, json_out: Sink, csv_out: Sink) -> None:
+    """Write the export as it is read: the JSON of everything (laid out as ``json.dumps`` with
+    ``indent=2`` lays out the whole) and the CSV of their kudos, holding one page of kudos at a
+    time however long the person's history."""
+    about = {
+        "team_id": team_id,
+        "user_id": user_id,
+        "exported_at": deps.clock().isoformat(),
+        "suggestions": NO_SUGGESTIONS,
     }
-    json_bytes = json.dumps(data, default=_plain, indent=2, ensure_ascii=False).encode()
-    return PersonExport(data=data, json_bytes=json_bytes, csv_bytes=kudos_csv(data))
+    doc = _JsonObject(_Utf8(json_out))
+    table = csv.writer(_Utf8(csv_out))
+    table.writerow(CSV_COLUMNS)
+    doc.member("about", about)
+    with deps.db.read() as session:
+        for side in store.KUDOS_SIDES:
+            pages = store.person_kudos(session, team_id=team_id, user_id=user_id, side=side)
+            doc.list_member(f"kudos_{side}", _with_csv_rows(pages, side, table))
+        for key, value in store.person_tables(session, team_id=team_id, user_id=user_id).items():
+            doc.member(key, value)
+    doc.close()
 
 
-def kudos_csv(data: dict[str, Any]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for direction in ("received", "given"):
-        for k in data[f"kudos_{direction}"]:
-            writer.writerow(
-                [
-                    direction,
-                    k["id"],
-                    _plain(k["created_at"]),
-                    k["giver_id"],
-                    k["recipient_id"],
-                    k["values"],
-                    _csv_safe(k["reason"]),
-                    "yes" if k["revoked"] else "",
-                ]
-            )
-    return out.getvalue().encode()
+def _with_csv_rows(
+    pages: Iterable[list[dict[str, Any]]], side: str, table: Any
+) -> Iterator[list[dict[str, Any]]]:
+    for page in pages:
+        table.writerows(_csv_row(side, k) for k in page)
+        yield page
+
+
+def _csv_row(direction: str, k: dict[str, Any]) -> list[Any]:
+    return [
+        direction,
+        k["id"],
+        _plain(k["created_at"]),
+        k["giver_id"],
+        k["recipient_id"],
+        k["values"],
+        _csv_safe(k["reason"]),
+        "yes" if k["revoked"] else "",
+    ]
 
 
 def _csv_safe(text: str) -> str:
@@ -108,31 +132,110 @@ def _csv_safe(text: str) -> str:
     return "'" + text if text[:1] in {"=", "+", "-", "@"} else text
 
 
+class _Utf8:
+    """Text written as UTF-8 to a byte sink (what ``csv.writer`` and ``_JsonObject`` write to)."""
+
+    def __init__(self, out: Sink) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        return self.out.write(text.encode())
+
+
+def _nested(value: Any, depth: int) -> str:
+    text = json.dumps(value, default=_plain, indent=2, ensure_ascii=False)
+    return text.replace("\n", "\n" + "  " * depth)  # JSON strings hold no raw newline
+
+
+class _JsonObject:
+    """A JSON object written member by member, and a list member item by item, byte for byte as
+    ``json.dumps(whole, indent=2, ensure_ascii=False)`` would write the whole object."""
+
+    def __init__(self, out: _Utf8) -> None:
+        self.out = out
+        self.empty = True
+        out.write("{")
+
+    def _key(self, key: str) -> None:
+        self.out.write(("\n  " if self.empty else ",\n  ") + json.dumps(key, ensure_ascii=False))
+        self.out.write(": ")
+        self.empty = False
+
+    def member(self, key: str, value: Any) -> None:
+        self._key(key)
+        self.out.write(_nested(value, 1))
+
+    def list_member(self, key: str, pages: Iterable[list[Any]]) -> None:
+        self._key(key)
+        items = 0
+        for page in pages:
+            for item in page:
+                self.out.write(("[" if not items else ",") + "\n    " + _nested(item, 2))
+                items += 1
+        self.out.write("\n  ]" if items else "[]")
+
+    def close(self) -> None:
+        self.out.write("}" if self.empty else "\n}")
+
+
+class _Gzipped:
+    """A file compressed as it is written, in memory (an export's JSON shrinks about tenfold)."""
+
+    def __init__(self) -> None:
+        self._buffer = io.BytesIO()
+        self._gzip = gzip.GzipFile(fileobj=self._buffer, mode="wb", mtime=0)
+        self.size = 0
+
+    def write(self, data: bytes, /) -> int:
+        self.size += len(data)
+        return self._gzip.write(data)
+
+    def close(self) -> bytes:
+        self._gzip.close()
+        return self._buffer.getvalue()
+
+
 def send_export(deps: Deps, team_id: str, user_id: str, request_key: str) -> bool:
     """Build the export and queue its two files to the person's DM. False when this request
-    (``request_key``: the command's trigger id) was already sent."""
-    export = export_person(deps, team_id, user_id)
+    (``request_key``: the command's trigger id) was already sent. The files are written
+    compressed into the database (``storage.files``), where whichever process delivers the
+    outbox reads them; the outbox rows only name them, and they are deleted once uploaded."""
+    json_file, csv_file = _Gzipped(), _Gzipped()
+    write_export(deps, team_id, user_id, json_out=json_file, csv_out=csv_file)
     dm = deps.client_for(team_id).conversations_open(users=user_id)["channel"]["id"]
     day = deps.clock().date().isoformat()
     files = [
-        ("bravo-export.json", f"Everything Bravo holds about you ({day})", export.json_bytes),
-        ("bravo-kudos.csv", f"Your kudos, given and received ({day})", export.csv_bytes),
+        ("bravo-export.json", f"Everything Bravo holds about you ({day})", json_file),
+        ("bravo-kudos.csv", f"Your kudos, given and received ({day})", csv_file),
     ]
-    messages = [
-        OutMessage(
-            kind=ids.EXPORT_FILE,
-            method=SlackMethod.UPLOAD,
-            payload=upload_payload(
-                channel=dm, filename=name, title=title, alt_text=title, content=content
-            ),
-            ref=store.export_ref(user_id),
-            dedupe_key=f"export:{team_id}:{request_key}:{name}",
-            notify_user=user_id,
-        )
-        for name, title, content in files
-    ]
+    queued = 0
+    now = deps.clock()
     with deps.db.write() as session:
-        queued = deps.outbox.enqueue(session, team_id, messages, deps.clock())
+        for name, title, file in files:
+            size = file.size
+            file_id = stored.add_file(
+                session,
+                team_id=team_id,
+                user_id=user_id,
+                name=name,
+                gzipped=file.close(),
+                size=size,
+                now=now,
+            )
+            message = OutMessage(
+                kind=ids.EXPORT_FILE,
+                method=SlackMethod.UPLOAD,
+                payload=stored_upload_payload(
+                    channel=dm, filename=name, title=title, alt_text=title, file_id=file_id
+                ),
+                ref=store.export_ref(user_id),
+                dedupe_key=f"export:{team_id}:{request_key}:{name}",
+                notify_user=user_id,
+            )
+            if deps.outbox.enqueue(session, team_id, [message], now):
+                queued += 1
+            else:  # this request's file was queued before: this copy is not needed
+                stored.delete_files(session, [file_id])
     deps.deliverer.kick()
     return bool(queued)
 

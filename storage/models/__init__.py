@@ -7,6 +7,7 @@ from __future__ import annotations
 from storage.models.celebrations import CelebrationPref, PersonDate
 from storage.models.coaching import CoachPairing
 from storage.models.feedback import CustomerFeedback, Feedback, FeedbackRequest
+from storage.models.files import ExportFile
 from storage.models.goals import CheckIn, CheckInPrompt, Goal, TipSeen
 from storage.models.install import Installation, OAuthState, OrgWorkspace
 from storage.models.kudos import (
@@ -48,6 +49,7 @@ __all__ = [
     "CoachPairing",
     "CustomerFeedback",
     "Erasure",
+    "ExportFile",
     "Feedback",
     "FeedbackRequest",
     "GivingStreak",

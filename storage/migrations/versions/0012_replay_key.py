@@ -1,7 +1,7 @@
 """org_workspace: the workspaces of an Enterprise Grid org-wide install, as they are seen
 
 Revision ID: 0012_replay_key
-Revises: 0010
+Revises: 0011_export_file
 Create Date: 2026-12-03 10:40:00
 
 An org-wide install has one bot token for the organisation and no team. Requests name their
@@ -22,7 +22,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0012_replay_key"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011_export_file"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
