@@ -22,18 +22,17 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
 from bot.clock import Clock, utcnow
+from bot.outbox import tuning as t
 from bot.outbox.clients import NOT_INSTALLED
 from bot.outbox.envelope import SlackMethod, paced
 from bot.outbox.outbox import Outbox
-from bot.outbox.pacer import CHANNEL_SPACING, PACE_MARGIN, PACING_BURST, Pacer, senders_for
-from bot.outbox.pacer import SENDERS as SENDERS
+from bot.outbox.pacer import CHANNEL_SPACING, PACE_MARGIN, PACING_BURST, Held, Pacer, senders_for
 from bot.outbox.recovery import Claimant, Recovery, free_dead_claims, tag
 from bot.outbox.render import delivery_failed_dm
 from bot.outbox.sender import Outcome, SlackSender
@@ -45,43 +44,6 @@ from storage.db import Database
 from storage.models import OutboxRow, OutboxStatus
 
 log = logging.getLogger(__name__)
-
-MAX_BACKOFF = timedelta(minutes=30)
-GIVE_UP_AFTER = timedelta(days=2)
-CLAIM_FOR = timedelta(seconds=60)
-# A claimed row whose sending slot is at most this far off waits in memory (still claimed, so no
-# other process takes it); one due later goes back to the queue until its slot.
-HOLD_FOR = 3.0
-# What Slack answered is written within ANSWERS_WITHIN seconds (a group commit: the answers that
-# come meanwhile share one transaction), so after a crash few rows sent but not yet written must
-# be looked for in Slack (bench/crash.py: a transaction per answer cost a fifth of the throughput).
-# Put-backs, which send nothing, are written in batches of WRITE_EVERY, or within WRITE_WITHIN.
-ANSWERS_WITHIN = 0.1
-WRITE_EVERY = 20
-# Rows claimed per transaction. Small, because slots falling due while we are at the database
-# wait for it: at 100 posts a second a 100-row claim would hold them back 100-150 ms.
-CLAIM_BATCH = 20
-MAX_HELD = 2_000
-# With nothing more to claim (the queue is empty, or every workspace's pace is booked up), the
-# queue is read again this often; ``kick`` (a commit that queued something) reads it at once.
-LOOK_EVERY = 0.05
-LOOK_BEHIND = 0.5
-# Put-backs are written when WRITE_EVERY wait, or the oldest has waited this long (seconds).
-WRITE_WITHIN = 0.5
-LOOK_AGAIN = timedelta(seconds=30)  # Slack could not say whether a row in doubt was sent
-WAKE_SLACK = 0.002  # sleep a hair past a slot, so the row is due when we look
-PACING_NOTE = "waiting for a sending slot (pacing)"
-PAUSED_NOTE = "waiting: Slack rate limited this workspace"
-
-
-@dataclass(order=True)
-class _Held:
-    """A claimed row waiting in memory for its slot (monotonic time); ordered by slot."""
-
-    slot: float
-    seq: int
-    row: OutboxRow = field(compare=False)
-    payload: dict[str, Any] = field(compare=False)
 
 
 Write = Callable[[Session], None]
@@ -114,7 +76,7 @@ class Deliverer:
         sleep: Callable[[float], None] = time.sleep,
         senders: int | None = None,
         recovery: Recovery | None = None,
-        answers_within: float = ANSWERS_WITHIN,
+        answers_within: float = t.ANSWERS_WITHIN,
     ) -> None:
         self._db = db
         # Without ``recovery`` a row in doubt is sent again (at least once) without looking.
@@ -132,7 +94,7 @@ class Deliverer:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._paused_until: dict[str, datetime] = {}
-        self._held: list[_Held] = []  # heap
+        self._held: list[Held] = []  # heap
         self._seq = itertools.count()
         self._wakes: list[float] = []  # heap: when rows put back for pacing come due (monotonic)
         self._resume_at: dict[str, float] = {}  # when paused workspaces may post again
@@ -178,7 +140,7 @@ class Deliverer:
             self._settle(until=0)  # what is in flight is written as sent (or not), not lost
             now = self._clock()
             for held in self._held:
-                self._put_back(held.row, now, PACING_NOTE)
+                self._put_back(held.row, now, t.PACING_NOTE)
             self._held = []
             self._write()
             if self._pool is not None:
@@ -212,7 +174,7 @@ class Deliverer:
         """Wait for a kick, a slot, the end of a pause, or (with calls in flight) an answer."""
         timeout = self._idle_wait()
         with self._lock:
-            if timeout >= WRITE_WITHIN:
+            if timeout >= t.WRITE_WITHIN:
                 self._write()  # nothing more for a while: write what is waiting now
             in_flight = list(self._in_flight)
         if in_flight:
@@ -234,7 +196,7 @@ class Deliverer:
         with self._lock:
             now = self._mono()
             self._resume_at = {t: at for t, at in self._resume_at.items() if at > now}
-            waits += [at - now + WAKE_SLACK for at in self._resume_at.values()]
+            waits += [at - now + t.WAKE_SLACK for at in self._resume_at.values()]
             if self._answered_at is not None:  # answers to write
                 waits.append(max(0.0, self._answered_at + self._answers_within - now))
         return min(waits)
@@ -248,7 +210,7 @@ class Deliverer:
         with self._lock:
             try:
                 handled = self._send_held()
-                if len(self._held) < MAX_HELD:
+                if len(self._held) < t.MAX_HELD:
                     handled += self._take_due(limit)
                 return handled
             finally:
@@ -314,7 +276,7 @@ class Deliverer:
             while self._wakes and self._wakes[0] <= now:
                 heapq.heappop(self._wakes)
             times = [h.slot for h in self._held[:1]] + self._wakes[:1]
-            return max(0.0, min(times) - now) + WAKE_SLACK if times else None
+            return max(0.0, min(times) - now) + t.WAKE_SLACK if times else None
 
     def _send_held(self) -> int:
         """Handle the held rows whose slot has come, earliest first."""
@@ -366,10 +328,10 @@ class Deliverer:
         if full and take:
             self._next_look = 0.0
         else:
-            self._next_look = mono + (LOOK_BEHIND if held_back and not due else LOOK_EVERY)
+            self._next_look = mono + (t.LOOK_BEHIND if held_back and not due else t.LOOK_EVERY)
         handled = 0
-        for start in range(0, len(take), CLAIM_BATCH):
-            handled += self._claim_and_process(take[start : start + CLAIM_BATCH])
+        for start in range(0, len(take), t.CLAIM_BATCH):
+            handled += self._claim_and_process(take[start : start + t.CLAIM_BATCH])
             handled += self._send_held()  # slots that came while we were at the database
         return handled
 
@@ -379,19 +341,19 @@ class Deliverer:
         paused = self._paused_until.get(team)
         if paused is not None and paused > now:
             return 0
-        free = self._pacer.room(team, HOLD_FOR)  # held rows have booked their slots
-        worth = max(1, min(CLAIM_BATCH, self._pacer.capacity(HOLD_FOR) // 4))
+        free = self._pacer.room(team, t.HOLD_FOR)  # held rows have booked their slots
+        worth = max(1, min(t.CLAIM_BATCH, self._pacer.capacity(t.HOLD_FOR) // 4))
         return free if free >= worth else 0
 
     def _claim_and_process(self, row_ids: list[int]) -> int:
         now = self._clock()
         with self._db.write() as session:  # one statement claims the batch
             rows = store.claim(  # others: taken already
-                session, row_ids, now, now + CLAIM_FOR, claimed_by=self._claimant.name
+                session, row_ids, now, now + t.CLAIM_FOR, claimed_by=self._claimant.name
             )
         started = self._mono()
         for n, row in enumerate(rows):
-            if self._mono() - started > CLAIM_FOR.total_seconds() / 2:
+            if self._mono() - started > t.CLAIM_FOR.total_seconds() / 2:
                 # Slack is slow today: hand back what is left before our claims run out.
                 for rest in rows[n:]:
                     self._put_back(rest, self._clock(), rest.last_error or "claim handed back")
@@ -416,7 +378,7 @@ class Deliverer:
             where = {"channel": found.channel, "ts": found.ts}
             self._finish(row, OutboxStatus.SENT, response=where)
         elif found.transient:
-            self._retry(row, f"in doubt: {found.error}", LOOK_AGAIN, in_doubt=True)
+            self._retry(row, f"in doubt: {found.error}", t.LOOK_AGAIN, in_doubt=True)
         elif found.error:
             log.warning("outbox row %s in doubt, Slack says %s: sent again", row.id, found.error)
         self._write_if_due()
@@ -429,7 +391,7 @@ class Deliverer:
             self._settle_workspace(row.team_id)
         paused = self._paused_until.get(row.team_id)
         if paused is not None and paused > self._clock():
-            self._put_back(row, paused, PAUSED_NOTE)
+            self._put_back(row, paused, t.PAUSED_NOTE)
             return
         if payload is None:
             payload = self._payload(row)
@@ -476,11 +438,11 @@ class Deliverer:
         return found
 
     def _wait(self, row: OutboxRow, payload: dict[str, Any], wait: float) -> None:
-        if wait <= HOLD_FOR:
-            heapq.heappush(self._held, _Held(self._mono() + wait, next(self._seq), row, payload))
+        if wait <= t.HOLD_FOR:
+            heapq.heappush(self._held, Held(self._mono() + wait, next(self._seq), row, payload))
             return
         heapq.heappush(self._wakes, self._mono() + wait)
-        self._put_back(row, self._clock() + timedelta(seconds=wait), PACING_NOTE)
+        self._put_back(row, self._clock() + timedelta(seconds=wait), t.PACING_NOTE)
 
     def _send(self, row: OutboxRow, payload: dict[str, Any]) -> None:
         if row.method == SlackMethod.POST:
@@ -509,7 +471,7 @@ class Deliverer:
                     log.exception("sending outbox row %s failed", row.id)
                     outcome = Outcome(False, transient=True, error=f"bravo: {err}")
                 self._handle(row, outcome)
-            self._write_if_due()  # answers ANSWERS_WITHIN old are written (group commit)
+            self._write_if_due()  # answers t.ANSWERS_WITHIN old are written (group commit)
 
     def _settle_workspace(self, team_id: str) -> None:
         """Wait until no call for this workspace is in flight (handling what finishes)."""
@@ -530,8 +492,8 @@ class Deliverer:
                 timedelta(seconds=outcome.retry_after),
                 count_attempt=False,
             )
-        elif outcome.transient and self._clock() - row.created_at < GIVE_UP_AFTER:
-            backoff = min(MAX_BACKOFF, timedelta(seconds=2 ** min(row.attempts, 11)))
+        elif outcome.transient and self._clock() - row.created_at < t.GIVE_UP_AFTER:
+            backoff = min(t.MAX_BACKOFF, timedelta(seconds=2 ** min(row.attempts, 11)))
             # No answer, or a server error: Slack may have posted it. Looked for before resending.
             self._retry(row, outcome.error or "transient", backoff, in_doubt=True)
         else:
@@ -546,7 +508,7 @@ class Deliverer:
         self._resume_at[team_id] = self._mono() + seconds
         self._pacer.forget(team_id)
         for held in [h for h in self._held if h.row.team_id == team_id]:
-            self._put_back(held.row, until, PAUSED_NOTE)
+            self._put_back(held.row, until, t.PAUSED_NOTE)
         self._held = [h for h in self._held if h.row.team_id != team_id]
         heapq.heapify(self._held)
         self._write()  # unclaimed now, so the rows are there to take the moment the pause ends
@@ -617,7 +579,7 @@ class Deliverer:
             self._write()
             return
         waiting = len(self._writes) + len(self._results)
-        if waiting >= WRITE_EVERY or (waiting and self._mono() - self._written >= WRITE_WITHIN):
+        if waiting >= t.WRITE_EVERY or (waiting and self._mono() - self._written >= t.WRITE_WITHIN):
             self._write()
 
     def _write(self) -> None:

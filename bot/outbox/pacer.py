@@ -5,7 +5,10 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+
+from storage.models import OutboxRow
 
 # Bravo aims just under the configured pace: at exactly a workspace's limit, network jitter
 # makes some posts arrive early and each 429 pauses the workspace a second or more (measured:
@@ -29,6 +32,17 @@ def senders_for(posts_per_minute: int) -> int:
     answer (at least ``SENDERS``, at most ``MAX_SENDERS``)."""
     needed = math.ceil(posts_per_minute / 60 * SLACK_LATENCY)
     return min(MAX_SENDERS, max(SENDERS, needed))
+
+
+@dataclass(order=True)
+class Held:
+    """A claimed row waiting in memory for its slot (monotonic time); ordered by slot, so the
+    deliverer keeps them in a heap."""
+
+    slot: float
+    seq: int
+    row: OutboxRow = field(compare=False)
+    payload: dict[str, Any] = field(compare=False)
 
 
 @dataclass

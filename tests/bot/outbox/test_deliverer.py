@@ -12,11 +12,12 @@ from typing import Any
 from slack_sdk.web import WebClient
 from sqlmodel import select
 
-from bot.outbox.deliverer import HOLD_FOR, SENDERS, Deliverer
+from bot.outbox.deliverer import Deliverer
 from bot.outbox.envelope import OutMessage
 from bot.outbox.outbox import Outbox
-from bot.outbox.pacer import Pacer
+from bot.outbox.pacer import SENDERS, Pacer
 from bot.outbox.sender import Outcome
+from bot.outbox.tuning import HOLD_FOR
 from storage.models import OutboxRow
 
 T = "T1"
