@@ -26,6 +26,7 @@ from bot.demo.stage import (
     zone,
 )
 from bot.deps import Deps, make_delivery_client
+from bot.goals.jobs import PREPARE_AHEAD, run_checkins
 from bot.outbox.deliverer import Deliverer
 from bot.outbox.sender import SlackSender
 from bot.sandbox.server import Call
@@ -125,6 +126,8 @@ class Fortnight:
             due = []
             for name in GOAL_JOBS:
                 nxt = BY_NAME[name].next_due(self.deps, self.clock())
+                if nxt is not None and name == "checkins":
+                    nxt += PREPARE_AHEAD  # the story runs it at the check-in time itself
                 if nxt is not None and nxt <= to:
                     due.append((max(nxt, self.clock()), name))
             if not due:
@@ -159,7 +162,10 @@ class Fortnight:
             print(f"    $ bravo jobs run {name} --at {stamp}")
             print("    " + self.cli("jobs", "run", name, "--at", stamp).strip())
         else:
-            counts = BY_NAME[name].run(self.deps, at)
+            if name == "checkins":  # as of the check-in time: nothing queued ahead of the story
+                counts = run_checkins(self.deps, at, ahead=timedelta(0))
+            else:
+                counts = BY_NAME[name].run(self.deps, at)
             self.deliver()
             done = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing due"
             print(f"    ({name} as of {at.isoformat()}: {done})")
