@@ -16,6 +16,7 @@ from sqlalchemy import String, Table, delete, or_, update
 from sqlmodel import AutoString, Session, SQLModel, col, select
 
 from storage import kudos as ledger
+from storage import ratings
 from storage.models import (
     CelebrationPref,
     CheckIn,
@@ -107,6 +108,7 @@ def person_data(session: Session, *, team_id: str, user_id: str) -> dict[str, An
         "setting_changes_you_made": mine(SettingChange, SettingChange.changed_by),
         "slack_profile_cache": mine(SlackUser, SlackUser.user_id),
         "home_tab": mine(HomeViewer, HomeViewer.user_id),
+        **ratings.person_ratings(session, team_id=t, user_id=u),
     }
 
 
@@ -166,6 +168,8 @@ def erase(session: Session, *, team_id: str, user_id: str) -> tuple[dict[str, in
         or_(col(FeedbackRequest.requester_id) == u, col(FeedbackRequest.giver_id) == u),
     )
     gone(CustomerFeedback, col(CustomerFeedback.teammate_id) == u)
+    if n := ratings.erase_person_ratings(session, team_id=t, user_id=u):
+        removed["unmatched_rating"] = n
     gone(CoachPairing, or_(col(CoachPairing.coach_id) == u, col(CoachPairing.coachee_id) == u))
     own: tuple[Any, ...] = (KudosTally, KudosTotal, GivingStreak, Milestone, TipSeen, UserPref)
     own += (PersonDate, CelebrationPref, HomeViewer, SlackUser, ShoutoutMember, TeamLead)

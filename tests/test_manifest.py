@@ -64,6 +64,9 @@ def test_scopes_are_least_privilege(manifest) -> None:
         "im:history",
         "mpim:history",
         "im:write",  # conversations.open: the DM a post named by user id went to
+    } | {
+        # users.lookupByEmail: a customer rating by webhook that names its agent by email
+        "users:read.email",
     }
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
         "app_home_opened",  # the Home tab

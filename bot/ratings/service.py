@@ -1,0 +1,340 @@
+"""Customer ratings by webhook, the use cases: a signed request received (checked and recorded
+before the answer), ratings settled after it (the agent found, the rating added to the customer
+feedback log, the agent told at a calm pace), and the daily digest.
+
+Receiving does no Slack call: the webhook answers within milliseconds. Settling happens after
+the answer, on the work queue (``Settler``) and, should a process stop first, in the
+``ratings_settle`` job; a rating moves on from ``pending`` once (a conditional update), so two
+processes settling at once add it to the log once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.deps import Deps
+from bot.install.crypto import Sealer, UnreadableSecret
+from bot.outbox.scheduled import send_once
+from bot.ratings import agents, ids, messages
+from bot.ratings.parse import Problem, check_headers, parse_body, signature_hash, signed
+from bot.users import Person, local_day_bounds
+from storage import ratings as store
+from storage.models.feedback import CustomerFeedback, CustomerKind, CustomerSource
+from storage.models.ratings import RatingState, UnmatchedRating
+
+log = logging.getLogger(__name__)
+SETTLE_BATCH = 200
+
+
+def sealer_of(deps: Deps) -> Sealer | None:
+    """The hook secrets' sealer (``BRAVO_ENCRYPTION_KEY``), or None without a key."""
+    keys = deps.settings.encryption_keys
+    return _sealer(keys) if keys else None
+
+
+@lru_cache(maxsize=4)
+def _sealer(keys: tuple[str, ...]) -> Sealer:
+    return Sealer(keys)
+
+
+@lru_cache(maxsize=1024)
+def _opened(sealer: Sealer, sealed: str) -> str:
+    """A sealed secret, opened once per process (Fernet costs more than the rest of a request)."""
+    secret = sealer.open(sealed)
+    assert secret is not None
+    return secret
+
+
+def kind_of(rating: int) -> str:
+    """4-5 ("good") is praise; 1-3 ("bad" included) a complaint: a 3 is not a satisfied customer
+    in CSAT's own terms, so it is one to look at, and never becomes kudos."""
+    return CustomerKind.PRAISE if rating >= 4 else CustomerKind.COMPLAINT
+
+
+# Receiving -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Received:
+    team_id: str
+    rating_id: int | None  # None: a duplicate (the same ticket and source came before)
+
+    @property
+    def duplicate(self) -> bool:
+        return self.rating_id is None
+
+
+def receive(
+    deps: Deps, *, hook_id: str, timestamp: str, signature: str, body: bytes, now_ts: float
+) -> Received:
+    """Check a webhook request and record its rating, in one transaction with its signature
+    (a replay is refused). Raises ``Problem`` and stores nothing when anything is wrong."""
+    check_headers(timestamp, signature, now_ts)
+    with deps.db.read() as session:
+        hook = store.hook_by_id(session, hook_id)
+    sealer = sealer_of(deps)
+    if hook is None or sealer is None:
+        raise Problem(404, "unknown_hook", "No webhook has this address.")
+    try:
+        secret = _opened(sealer, hook.secret_sealed)
+    except UnreadableSecret:
+        log.error("a webhook secret of %s cannot be opened with its keys", hook.team_id)
+        raise Problem(
+            503, "hook_unavailable", "This webhook cannot check signatures now."
+        ) from None
+    if not signed(secret, timestamp, body, signature):
+        raise Problem(401, "invalid_signature", "The signature does not match.")
+    rating = parse_body(body)
+    now = deps.clock()
+    with deps.db.write() as session:
+        team = hook.team_id
+        if not store.record_receipt(
+            session, team_id=team, signature_hash=signature_hash(signature), now=now
+        ):
+            raise Problem(409, "replayed", "This signed request was received before.")
+        row = store.add_rating(
+            session,
+            {
+                "team_id": team,
+                "agent_slack_id": rating.agent_slack_id,
+                "agent_email": rating.agent_email,
+                "rating": rating.rating,
+                "comment": rating.comment,
+                "source": rating.source,
+                "ticket_url": rating.ticket_url,
+                "dedupe_key": rating.dedupe_key(signature),
+                "state": RatingState.PENDING,
+                "created_at": now,
+            },
+        )
+    return Received(team, None if row is None else row.id)
+
+
+def forget_receipts(deps: Deps, at: datetime) -> int:
+    """Signatures older than the window a replay could come in (and a margin)."""
+    with deps.db.write() as session:
+        return store.purge_receipts(session, before=at - ids.RECEIPTS_KEPT)
+
+
+# Settling --------------------------------------------------------------------------------------
+
+
+def settle(deps: Deps, team_id: str, limit: int = SETTLE_BATCH) -> Counter[str]:
+    """One batch of the workspace's pending ratings: agents looked up (before the transaction),
+    then each rating moved on once: to the customer feedback log (its agent told, at a calm
+    pace) or to the admins' unmatched list. Slack unreachable: they stay pending."""
+    with deps.db.read() as session:
+        rows = store.waiting(session, team_id=team_id, limit=limit)
+    if not rows:
+        return Counter()
+    now = deps.clock()
+    try:
+        found = agents.find_agents(deps, team_id, rows, now)
+    except agents.LookupFailed as err:
+        log.warning("ratings wait: Slack could not find their agents now (%s)", err)
+        return Counter({"waiting": len(rows)})
+    counts: Counter[str] = Counter()
+    with deps.db.write() as session:
+        pace = Pace(session, team_id, now)
+        for row in rows:
+            person = found.get(row.id or 0)
+            if person is None:
+                moved = store.move(
+                    session,
+                    team_id=team_id,
+                    row_id=row.id or 0,
+                    was=[RatingState.PENDING],
+                    values={"state": RatingState.UNMATCHED},
+                )
+                counts["unmatched" if moved else "taken"] += 1
+            else:
+                added = add_to_log(deps, session, row, person, pace, was=RatingState.PENDING)
+                counts["matched" if added else "taken"] += 1
+    deps.deliverer.kick()
+    return counts
+
+
+def settle_all(deps: Deps, at: datetime) -> Counter[str]:
+    """Every workspace's pending ratings (the job; the work queue usually came first)."""
+    counts: Counter[str] = Counter()
+    with deps.db.read() as session:
+        teams = store.teams_waiting(session)
+    for team in teams:
+        if deps.not_sending(team):
+            continue
+        while True:
+            done = settle(deps, team)
+            counts.update(done)
+            if sum(done.values()) < SETTLE_BATCH or done.get("waiting"):
+                break
+    return counts
+
+
+class Pace:
+    """How many webhook ratings each agent was told of today (their own DMs and digests),
+    counted once per agent per transaction."""
+
+    def __init__(self, session: Session, team_id: str, now: datetime) -> None:
+        self.session, self.team_id, self.now = session, team_id, now
+        self._told: dict[str, int] = {}
+
+    def may_tell(self, person: Person) -> bool:
+        uid = person.user_id
+        if uid not in self._told:
+            start, _end = local_day_bounds(self.now, person.zone)
+            self._told[uid] = store.told_since(
+                self.session, team_id=self.team_id, teammate_id=uid, since=start
+            )
+        if self._told[uid] >= ids.OWN_DMS_PER_DAY:
+            return False
+        self._told[uid] += 1
+        return True
+
+
+def add_to_log(
+    deps: Deps,
+    session: Session,
+    row: UnmatchedRating,
+    person: Person,
+    pace: Pace,
+    *,
+    was: str,
+    by: str | None = None,
+) -> CustomerFeedback | None:
+    """Move the rating to the customer feedback log, once (None: it was moved before); its
+    agent is told now, unless they heard of enough today (then the digest tells them)."""
+    rating_id, comment, ticket_url = row.id or 0, row.comment, row.ticket_url
+    rating, origin = row.rating, row.source
+    resolved: dict[str, Any] = {"state": RatingState.MATCHED, "matched_to": person.user_id}
+    resolved |= {"resolved_at": pace.now, "resolved_by": by or ids.LOGGED_BY}
+    resolved |= {"comment": "", "ticket_url": None}  # kept once, in customer_feedback
+    if not store.move(session, team_id=pace.team_id, row_id=rating_id, was=[was], values=resolved):
+        return None
+    fb = store.add_feedback(
+        session,
+        {
+            "team_id": pace.team_id,
+            "logged_by": ids.LOGGED_BY,
+            "teammate_id": person.user_id,
+            "kind": kind_of(rating),
+            "rating": rating,
+            "source": CustomerSource.SURVEY,
+            "text": comment,
+            "source_ref": f"rating:{rating_id}",
+            "origin": origin,
+            "ticket_url": ticket_url,
+            "created_at": pace.now,
+        },
+    )
+    if fb is None:
+        return None
+    store.move(
+        session,
+        team_id=pace.team_id,
+        row_id=rating_id,
+        was=[RatingState.MATCHED],
+        values={"feedback_id": fb.id},
+    )
+    if pace.may_tell(person):
+        deps.outbox.enqueue(session, pace.team_id, [messages.rating_dm(fb)], pace.now)
+        store.mark_told(session, team_id=pace.team_id, row_ids=[fb.id or 0], now=pace.now)
+    return fb
+
+
+class Settler:
+    """Settles a workspace's ratings on the work queue soon after they arrive: one task per
+    workspace at a time, however many requests kick it (a burst is settled in batches)."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+        self._lock = threading.Lock()
+        self._wanted: set[str] = set()
+        self._running: set[str] = set()
+
+    def kick(self, team_id: str) -> None:
+        with self._lock:
+            self._wanted.add(team_id)
+            if team_id in self._running:
+                return
+            self._running.add(team_id)
+        if not self._deps.work.submit(lambda: self._run(team_id), on_error=self._failed(team_id)):
+            with self._lock:  # the queue is full: the job settles them within a minute
+                self._running.discard(team_id)
+
+    def _failed(self, team_id: str) -> Callable[[Exception], None]:
+        def on_error(_err: Exception) -> None:
+            with self._lock:
+                self._running.discard(team_id)
+
+        return on_error
+
+    def _run(self, team_id: str) -> None:
+        while True:
+            with self._lock:
+                if team_id not in self._wanted:
+                    self._running.discard(team_id)
+                    return
+                self._wanted.discard(team_id)
+            while sum((done := settle(self._deps, team_id)).values()) >= SETTLE_BATCH:
+                if done.get("waiting"):
+                    break
+
+
+# The daily digest ------------------------------------------------------------------------------
+
+
+def send_digests(deps: Deps, at: datetime) -> Counter[str]:
+    """To each agent with ratings they were not told of (more than their own DMs of a day):
+    one digest a day, at ``DIGEST_HOUR`` in their time zone."""
+    counts: Counter[str] = Counter()
+    with deps.db.read() as session:
+        people = store.untold_people(session)
+    for team_id, user_id in people:
+        if deps.not_sending(team_id):
+            continue
+        try:
+            person = deps.directory.person(team_id=team_id, user_id=user_id, now=at)
+        except Exception as err:  # Slack trouble: tomorrow's digest, or the next run, tells them
+            log.warning("rating digest waits: %s", err)
+            continue
+        local = at.astimezone(person.zone)
+        if local.hour < ids.DIGEST_HOUR:
+            continue
+        counts[_digest(deps, team_id, user_id, local.date().isoformat(), at)] += 1
+    return counts
+
+
+def _digest(deps: Deps, team_id: str, user_id: str, day: str, at: datetime) -> str:
+    with deps.db.write() as session:
+        rows = store.untold(session, team_id=team_id, teammate_id=user_id)
+        if not rows:
+            return "nothing"
+        sent = send_once(
+            session,
+            deps.outbox,
+            lambda: messages.digest(user_id, rows),
+            key=f"{ids.RatingKind.DIGEST}:{team_id}:{user_id}:{day}",
+            team_id=team_id,
+            kind=ids.RatingKind.DIGEST,
+            target=user_id,
+            due_at=at,
+            at=at,
+        )
+        if sent is None:
+            return "already"
+        store.mark_told(session, team_id=team_id, row_ids=_ids(rows), now=at)
+    deps.deliverer.kick()
+    return "digests"
+
+
+def _ids(rows: Sequence[CustomerFeedback]) -> list[int]:
+    return [r.id for r in rows if r.id is not None]
