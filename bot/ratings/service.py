@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,8 @@ from storage.models.feedback import CustomerFeedback, CustomerKind, CustomerSour
 from storage.models.ratings import RatingState, UnmatchedRating
 
 log = logging.getLogger(__name__)
-SETTLE_BATCH = 200
+SETTLE_BATCH = 100
+SETTLE_PAUSE = 0.2  # seconds between a workspace's batches: the answers come first
 
 
 def sealer_of(deps: Deps) -> Sealer | None:
@@ -73,30 +75,68 @@ class Received:
         return self.rating_id is None
 
 
+class _Hooks:
+    """Each hook's workspace and opened secret, remembered by this process, so a request needs
+    one transaction; that transaction reads the hook's sealed secret again, so a rotation (by
+    any process) is in effect at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: dict[str, tuple[str, str, str]] = {}  # hook id -> (team, sealed, secret)
+
+    def get(self, deps: Deps, hook_id: str, *, fresh: bool = False) -> tuple[str, str, str]:
+        with self._lock:
+            seen = None if fresh else self._seen.get(hook_id)
+        if seen is not None:
+            return seen
+        with deps.db.read() as session:
+            hook = store.hook_by_id(session, hook_id)
+        if hook is None:
+            raise Problem(404, "unknown_hook", "No webhook has this address.")
+        return self.put(deps, hook_id, hook.team_id, hook.secret_sealed)
+
+    def put(self, deps: Deps, hook_id: str, team_id: str, sealed: str) -> tuple[str, str, str]:
+        sealer = sealer_of(deps)
+        if sealer is None:
+            raise Problem(404, "unknown_hook", "No webhook has this address.")
+        try:
+            seen = (team_id, sealed, _opened(sealer, sealed))
+        except UnreadableSecret:
+            log.error("a webhook secret of %s cannot be opened with its keys", team_id)
+            raise Problem(
+                503, "hook_unavailable", "This webhook cannot check signatures now."
+            ) from None
+        with self._lock:
+            if len(self._seen) > 10_000:
+                self._seen.clear()
+            self._seen[hook_id] = seen
+        return seen
+
+
+HOOKS = _Hooks()
+
+
 def receive(
     deps: Deps, *, hook_id: str, timestamp: str, signature: str, body: bytes, now_ts: float
 ) -> Received:
     """Check a webhook request and record its rating, in one transaction with its signature
     (a replay is refused). Raises ``Problem`` and stores nothing when anything is wrong."""
     check_headers(timestamp, signature, now_ts)
-    with deps.db.read() as session:
-        hook = store.hook_by_id(session, hook_id)
-    sealer = sealer_of(deps)
-    if hook is None or sealer is None:
-        raise Problem(404, "unknown_hook", "No webhook has this address.")
-    try:
-        secret = _opened(sealer, hook.secret_sealed)
-    except UnreadableSecret:
-        log.error("a webhook secret of %s cannot be opened with its keys", hook.team_id)
-        raise Problem(
-            503, "hook_unavailable", "This webhook cannot check signatures now."
-        ) from None
-    if not signed(secret, timestamp, body, signature):
-        raise Problem(401, "invalid_signature", "The signature does not match.")
+    team, sealed, secret = HOOKS.get(deps, hook_id)
+    if not signed(secret, timestamp, body, signature):  # perhaps rotated since: ask again
+        team, sealed, secret = HOOKS.get(deps, hook_id, fresh=True)
+        if not signed(secret, timestamp, body, signature):
+            raise Problem(401, "invalid_signature", "The signature does not match.")
     rating = parse_body(body)
     now = deps.clock()
     with deps.db.write() as session:
-        team = hook.team_id
+        hook = store.hook_by_id(session, hook_id)
+        if hook is None:
+            raise Problem(404, "unknown_hook", "No webhook has this address.")
+        if hook.secret_sealed != sealed:  # rotated since this process last looked
+            team, sealed, secret = HOOKS.put(deps, hook_id, hook.team_id, hook.secret_sealed)
+            if not signed(secret, timestamp, body, signature):
+                raise Problem(401, "invalid_signature", "The signature does not match.")
         if not store.record_receipt(
             session, team_id=team, signature_hash=signature_hash(signature), now=now
         ):
@@ -284,9 +324,11 @@ class Settler:
                     self._running.discard(team_id)
                     return
                 self._wanted.discard(team_id)
+            time.sleep(SETTLE_PAUSE)  # let a burst gather: fewer, fuller batches
             while sum((done := settle(self._deps, team_id)).values()) >= SETTLE_BATCH:
                 if done.get("waiting"):
                     break
+                time.sleep(SETTLE_PAUSE)
 
 
 # The daily digest ------------------------------------------------------------------------------
