@@ -235,7 +235,8 @@ def run(opts: argparse.Namespace) -> int:
         cpu0 = {"web": cpu_seconds(bravo.popen.pid), "fake": cpu_seconds(fake.proc.popen.pid)}
         load = send_all(port, sends, opts.clients)
         settled = wait_settled(db, len(unique), bravo)
-        cpu = {n: cpu_seconds(p.popen.pid) - cpu0[n] for n, p in (("web", bravo), ("fake", fake.proc))}
+        procs = (("web", bravo), ("fake", fake.proc))
+        cpu = {n: cpu_seconds(p.popen.pid) - cpu0[n] for n, p in procs}
         time.sleep(2)  # the deliverer's last sends
         state = db_state(db)
         calls = fake.control.call("GET", "calls")["calls"]
