@@ -54,7 +54,7 @@ def play_ratings(scene: Scene, env: dict[str, str]) -> None:
             scene.more("response_url"),
         )
         hook_id, secret = _hook_of(scene)
-        sent = [
+        sent: list[dict[str, Any]] = [
             {
                 "agent_slack_id": ANA,
                 "rating": "good",
@@ -65,11 +65,11 @@ def play_ratings(scene: Scene, env: dict[str, str]) -> None:
             {"agent_slack_id": "U0SAM", "rating": 5, "comment": "Sam was wonderful."},
         ]
         scene.title("The help desk posts three signed ratings, then the first one again")
-        for n, body in enumerate(sent):
-            body = {**body, "source": "zendesk", "ticket_url": f"{TICKETS}{4521 + n}"}
+        for n, said in enumerate(sent):
+            body = {**said, "source": "zendesk", "ticket_url": f"{TICKETS}{4521 + n}"}
             _post(scene, base, hook_id, secret, body)
             if n == 0:
-                again = {**body, "comment": body["comment"] + " (resent)"}
+                again = {**body, "comment": f"{body['comment']} (resent)"}
                 _post(scene, base, hook_id, secret, again)
         _post(scene, base, hook_id, "not-the-secret", {**sent[0], "source": "x"})
         scene.wait(scene.more("chat.postMessage", 2))
