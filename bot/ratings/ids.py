@@ -36,6 +36,7 @@ class RatingKind(StrEnum):
     """Outbox kinds and delivery records."""
 
     RATING_DM = "rating_dm"
+    COACH_PRAISE = "rating_coach_praise"  # praise told one by one, to the agent's coaches
     DIGEST = "rating_digest"
 
 

@@ -23,3 +23,13 @@ def digest(user_id: str, rows: Sequence[CustomerFeedback]) -> OutMessage:
     return OutMessage(
         kind=ids.RatingKind.DIGEST, method=SlackMethod.POST, payload=render.digest(user_id, rows)
     )
+
+
+def coach_praise(fb: CustomerFeedback, coach_id: str) -> OutMessage:
+    return OutMessage(
+        kind=ids.RatingKind.COACH_PRAISE,
+        method=SlackMethod.POST,
+        payload=render.coach_praise_dm(fb, coach_id),
+        ref=f"customer:{fb.id}",
+        dedupe_key=f"{ids.RatingKind.COACH_PRAISE}:{fb.team_id}:{fb.id}:{coach_id}",
+    )

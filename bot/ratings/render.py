@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.blocks import Block, button, clip, context, message, quote, section
+from bot.feedback.ids import CUSTOMER_KUDOS
 from bot.ratings import ids
 from bot.text import escape, person
 from storage.models.feedback import CustomerFeedback, CustomerKind
@@ -167,3 +168,19 @@ def digest(user_id: str, rows: Sequence[CustomerFeedback]) -> dict[str, Any]:
         )
     )
     return {"channel": user_id, **message(text, blocks)}
+
+
+def coach_praise_dm(fb: CustomerFeedback, coach_id: str) -> dict[str, Any]:
+    """To a coach of the agent: the customer's praise, and one click to make it kudos."""
+    text = f":star2: A customer praised {person(fb.teammate_id)}, whom you coach"
+    blocks: list[Block] = [section(f"{text}.\n{_line(fb)}")]
+    if fb.text:
+        blocks.append(section(quote(escape(clip(fb.text, 2000)))))
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": f"customer_{fb.id}",
+            "elements": [button("Turn into kudos", CUSTOMER_KUDOS, str(fb.id), "primary")],
+        }
+    )
+    return {"channel": coach_id, **message(text, blocks)}

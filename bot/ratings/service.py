@@ -28,6 +28,7 @@ from bot.outbox.scheduled import send_once
 from bot.ratings import agents, ids, messages
 from bot.ratings.parse import Problem, check_headers, parse_body, signature_hash, signed
 from bot.users import Person, local_day_bounds
+from storage import coaching
 from storage import ratings as store
 from storage.models.feedback import CustomerFeedback, CustomerKind, CustomerSource
 from storage.models.ratings import RatingState, UnmatchedRating
@@ -285,7 +286,11 @@ def add_to_log(
         values={"feedback_id": fb.id},
     )
     if pace.may_tell(person):
-        deps.outbox.enqueue(session, pace.team_id, [messages.rating_dm(fb)], pace.now)
+        out = [messages.rating_dm(fb)]
+        if fb.kind == CustomerKind.PRAISE:  # its coaches may make it kudos, in one click
+            coaches = coaching.coaches_of(session, team_id=pace.team_id, coachee_id=person.user_id)
+            out += [messages.coach_praise(fb, c) for c in coaches if c != person.user_id]
+        deps.outbox.enqueue(session, pace.team_id, out, pace.now)
         store.mark_told(session, team_id=pace.team_id, row_ids=[fb.id or 0], now=pace.now)
     return fb
 

@@ -136,3 +136,43 @@ def test_without_an_encryption_key_or_a_public_url_the_admin_is_told(
         text = bravo_cmd(bravo, "ratings", user=ADMIN)
         assert "BRAVO_PUBLIC_URL" in text and "/hooks/customer-feedback/" in text
     assert SECRET and TEAM  # the workspace the edge tests share
+
+
+def test_praise_reaches_the_agents_coach_who_makes_it_kudos_in_one_click(hooked: Hooked) -> None:
+    """Nobody logged webhook praise, so its one click is the agent's coach's: Ben coaches Ana.
+    Cy, who does not, cannot use the button; a complaint goes to no coach."""
+    from storage.models import CoachPairing, Kudos
+    from storage.models.coaching import PairingStatus
+
+    with hooked.deps.db.write() as s:
+        s.add(
+            CoachPairing(
+                team_id=TEAM,
+                coach_id="UBEN",
+                coachee_id="UANA",
+                status=PairingStatus.ACTIVE,
+                requested_at=hooked.bravo.clock(),
+            )
+        )
+    assert hooked.post(rating("UANA", comment="Ana was kind")).status == 202
+    assert hooked.post(rating("UANA", rating=1, ticket="https://h.example/2")).status == 202
+    hooked.settle()
+    to_ben = [
+        c
+        for c in hooked.bravo.slack.calls("chat.postMessage", ok=True)
+        if c.args["channel"] == "UBEN"
+    ]
+    assert len(to_ben) == 1 and "Ana was kind" in json.dumps(to_ben[0].args["blocks"])
+    message = {**to_ben[0].args, "ts": to_ben[0].response["ts"]}
+    with hooked.deps.db.read() as s:
+        fb_id = s.exec(select(CustomerFeedback.id).where(CustomerFeedback.kind == "praise")).one()
+    for user, count, sent in (("UCY", 1, False), ("UBEN", 2, True)):
+        result = hooked.bravo.send.block_action(
+            user, "customer_kudos", str(fb_id), channel_id="D0BEN", message=message
+        )
+        assert result.status == 200
+        assert ("Kudos sent to <@UANA>" in reply_of(hooked, count)["text"]) is sent
+    hooked.settle()
+    with hooked.deps.db.read() as s:
+        given = s.exec(select(Kudos)).all()
+    assert [(k.giver_id, k.recipient_id) for k in given] == [("UBEN", "UANA")]
