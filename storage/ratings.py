@@ -102,16 +102,13 @@ def get_rating(session: Session, *, team_id: str, row_id: int) -> UnmatchedRatin
 def move(session: Session, *, team_id: str, row_id: int, was: Sequence[str], values: Row) -> bool:
     """Move a rating on from one of the states ``was``; False when another process did
     first (so whatever follows the move happens once)."""
-    result = session.execute(
-        update(UnmatchedRating)
-        .where(
-            col(UnmatchedRating.team_id) == team_id,
-            col(UnmatchedRating.id) == row_id,
-            col(UnmatchedRating.state).in_(list(was)),
-        )
+    table: Any = UnmatchedRating.__table__  # type: ignore[attr-defined]  # Core: no ORM bookkeeping
+    result = session.connection().execute(
+        update(table)
+        .where(table.c.team_id == team_id, table.c.id == row_id, table.c.state.in_(list(was)))
         .values(**values)
     )
-    return int(getattr(result, "rowcount", 0) or 0) == 1
+    return int(result.rowcount or 0) == 1
 
 
 def open_unmatched(
@@ -142,6 +139,14 @@ def add_feedback(session: Session, values: Row) -> CustomerFeedback | None:
         session, CustomerFeedback, values, ["team_id", "teammate_id", "source_ref"]
     )
     return row
+
+
+def drop_feedback(session: Session, *, team_id: str, row_id: int) -> None:
+    session.execute(
+        delete(CustomerFeedback).where(
+            col(CustomerFeedback.team_id) == team_id, col(CustomerFeedback.id) == row_id
+        )
+    )
 
 
 # Telling the agent -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import secrets
 from bot.admins import is_admin
 from bot.deps import Deps
 from bot.install.crypto import Sealer
+from bot.outbox.envelope import OutMessage
 from bot.ratings import ids
 from bot.ratings.errors import (
     RatingGoneError,
@@ -110,17 +111,12 @@ def match(
         row = store.get_rating(session, team_id=team_id, row_id=rating_id)
         if row is None or row.state != RatingState.UNMATCHED:
             raise RatingGoneError()
-        fb = add_to_log(
-            deps,
-            session,
-            row,
-            person,
-            Pace(session, team_id, now),
-            was=RatingState.UNMATCHED,
-            by=admin_id,
-        )
+        out: list[OutMessage] = []
+        pace = Pace(team_id, now)
+        fb = add_to_log(session, row, person, pace, was=RatingState.UNMATCHED, out=out, by=admin_id)
         if fb is None:
             raise RatingGoneError()
+        deps.outbox.enqueue(session, team_id, out, now)
     deps.deliverer.kick()
     return fb
 

@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from bot.deps import Deps
 from bot.install.crypto import Sealer, UnreadableSecret
+from bot.outbox.envelope import OutMessage
 from bot.outbox.scheduled import send_once
 from bot.ratings import agents, ids, messages
 from bot.ratings.parse import Problem, check_headers, parse_body, signature_hash, signed
@@ -35,6 +36,7 @@ from storage.models.ratings import RatingState, UnmatchedRating
 
 log = logging.getLogger(__name__)
 SETTLE_BATCH = 100
+SETTLE_CHUNK = 10  # ratings per writing transaction
 SETTLE_PAUSE = 0.2  # seconds between a workspace's batches: the answers come first
 
 
@@ -170,9 +172,10 @@ def forget_receipts(deps: Deps, at: datetime) -> int:
 
 
 def settle(deps: Deps, team_id: str, limit: int = SETTLE_BATCH) -> Counter[str]:
-    """One batch of the workspace's pending ratings: agents looked up (before the transaction),
+    """One batch of the workspace's pending ratings: agents looked up (before any transaction),
     then each rating moved on once: to the customer feedback log (its agent told, at a calm
-    pace) or to the admins' unmatched list. Slack unreachable: they stay pending."""
+    pace) or to the admins' unmatched list. Short transactions, so webhook requests waiting
+    to write get in between. Slack unreachable: they stay pending."""
     with deps.db.read() as session:
         rows = store.waiting(session, team_id=team_id, limit=limit)
     if not rows:
@@ -184,24 +187,37 @@ def settle(deps: Deps, team_id: str, limit: int = SETTLE_BATCH) -> Counter[str]:
         log.warning("ratings wait: Slack could not find their agents now (%s)", err)
         return Counter({"waiting": len(rows)})
     counts: Counter[str] = Counter()
-    with deps.db.write() as session:
-        pace = Pace(session, team_id, now)
-        for row in rows:
-            person = found.get(row.id or 0)
-            if person is None:
-                moved = store.move(
-                    session,
-                    team_id=team_id,
-                    row_id=row.id or 0,
-                    was=[RatingState.PENDING],
-                    values={"state": RatingState.UNMATCHED},
-                )
-                counts["unmatched" if moved else "taken"] += 1
-            else:
-                added = add_to_log(deps, session, row, person, pace, was=RatingState.PENDING)
-                counts["matched" if added else "taken"] += 1
+    pace = Pace(team_id, now)
+    for start in range(0, len(rows), SETTLE_CHUNK):
+        with deps.db.write() as session:
+            out: list[OutMessage] = []
+            for row in rows[start : start + SETTLE_CHUNK]:
+                counts[_settle_one(deps, session, row, found.get(row.id or 0), pace, out)] += 1
+            if out:
+                deps.outbox.enqueue(session, team_id, out, now)
     deps.deliverer.kick()
     return counts
+
+
+def _settle_one(
+    deps: Deps,
+    session: Session,
+    row: UnmatchedRating,
+    person: Person | None,
+    pace: Pace,
+    out: list[OutMessage],
+) -> str:
+    if person is not None:
+        added = add_to_log(session, row, person, pace, was=RatingState.PENDING, out=out)
+        return "matched" if added else "taken"
+    moved = store.move(
+        session,
+        team_id=pace.team_id,
+        row_id=row.id or 0,
+        was=[RatingState.PENDING],
+        values={"state": RatingState.UNMATCHED},
+    )
+    return "unmatched" if moved else "taken"
 
 
 def settle_all(deps: Deps, at: datetime) -> Counter[str]:
@@ -221,19 +237,19 @@ def settle_all(deps: Deps, at: datetime) -> Counter[str]:
 
 
 class Pace:
-    """How many webhook ratings each agent was told of today (their own DMs and digests),
-    counted once per agent per transaction."""
+    """How many webhook ratings each agent was told of today (their own DMs and digests):
+    asked of the database once per agent per settling, then counted here."""
 
-    def __init__(self, session: Session, team_id: str, now: datetime) -> None:
-        self.session, self.team_id, self.now = session, team_id, now
+    def __init__(self, team_id: str, now: datetime) -> None:
+        self.team_id, self.now = team_id, now
         self._told: dict[str, int] = {}
 
-    def may_tell(self, person: Person) -> bool:
+    def may_tell(self, session: Session, person: Person) -> bool:
         uid = person.user_id
         if uid not in self._told:
             start, _end = local_day_bounds(self.now, person.zone)
             self._told[uid] = store.told_since(
-                self.session, team_id=self.team_id, teammate_id=uid, since=start
+                session, team_id=self.team_id, teammate_id=uid, since=start
             )
         if self._told[uid] >= ids.OWN_DMS_PER_DAY:
             return False
@@ -242,56 +258,49 @@ class Pace:
 
 
 def add_to_log(
-    deps: Deps,
     session: Session,
     row: UnmatchedRating,
     person: Person,
     pace: Pace,
     *,
     was: str,
+    out: list[OutMessage],
     by: str | None = None,
 ) -> CustomerFeedback | None:
     """Move the rating to the customer feedback log, once (None: it was moved before); its
-    agent is told now, unless they heard of enough today (then the digest tells them)."""
-    rating_id, comment, ticket_url = row.id or 0, row.comment, row.ticket_url
-    rating, origin = row.rating, row.source
-    resolved: dict[str, Any] = {"state": RatingState.MATCHED, "matched_to": person.user_id}
-    resolved |= {"resolved_at": pace.now, "resolved_by": by or ids.LOGGED_BY}
-    resolved |= {"comment": "", "ticket_url": None}  # kept once, in customer_feedback
-    if not store.move(session, team_id=pace.team_id, row_id=rating_id, was=[was], values=resolved):
-        return None
+    agent is told now (``out``: the DMs to queue), unless they heard of enough today (then the
+    digest tells them)."""
+    rating_id, tell = row.id or 0, pace.may_tell(session, person)
     fb = store.add_feedback(
         session,
         {
             "team_id": pace.team_id,
             "logged_by": ids.LOGGED_BY,
             "teammate_id": person.user_id,
-            "kind": kind_of(rating),
-            "rating": rating,
+            "kind": kind_of(row.rating),
+            "rating": row.rating,
             "source": CustomerSource.SURVEY,
-            "text": comment,
+            "text": row.comment,
             "source_ref": f"rating:{rating_id}",
-            "origin": origin,
-            "ticket_url": ticket_url,
+            "origin": row.source,
+            "ticket_url": row.ticket_url,
+            "told_at": pace.now if tell else None,
             "created_at": pace.now,
         },
     )
-    if fb is None:
+    if fb is None:  # another process logged it first
         return None
-    store.move(
-        session,
-        team_id=pace.team_id,
-        row_id=rating_id,
-        was=[RatingState.MATCHED],
-        values={"feedback_id": fb.id},
-    )
-    if pace.may_tell(person):
-        out = [messages.rating_dm(fb)]
+    resolved: dict[str, Any] = {"state": RatingState.MATCHED, "matched_to": person.user_id}
+    resolved |= {"resolved_at": pace.now, "resolved_by": by or ids.LOGGED_BY}
+    resolved |= {"feedback_id": fb.id, "comment": "", "ticket_url": None}  # kept once, in fb
+    if not store.move(session, team_id=pace.team_id, row_id=rating_id, was=[was], values=resolved):
+        store.drop_feedback(session, team_id=pace.team_id, row_id=fb.id or 0)  # matched elsewhere
+        return None
+    if tell:
+        out.append(messages.rating_dm(fb))
         if fb.kind == CustomerKind.PRAISE:  # its coaches may make it kudos, in one click
             coaches = coaching.coaches_of(session, team_id=pace.team_id, coachee_id=person.user_id)
             out += [messages.coach_praise(fb, c) for c in coaches if c != person.user_id]
-        deps.outbox.enqueue(session, pace.team_id, out, pace.now)
-        store.mark_told(session, team_id=pace.team_id, row_ids=[fb.id or 0], now=pace.now)
     return fb
 
 
