@@ -218,7 +218,6 @@ def run(opts: argparse.Namespace) -> int:
             "SLACK_API_URL": fake.api_url,
             "DATABASE_URL": f"sqlite:///{db}",
             "BRAVO_ENCRYPTION_KEY": key,
-            "BRAVO_POSTS_PER_MINUTE": "100000",
             "LOG_LEVEL": "ERROR",
         }
         argv = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1"]

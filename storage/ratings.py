@@ -3,16 +3,18 @@ accepted, and the ratings received (waiting, unmatched, matched or dismissed).""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, or_, select
 
 from storage.models.feedback import CustomerFeedback
 from storage.models.ratings import HookReceipt, RatingHook, RatingState, UnmatchedRating
-from storage.upsert import insert_ignore, insert_returning
+from storage.upsert import insert_ignore
 
 Row = dict[str, Any]
 
@@ -61,12 +63,23 @@ def purge_receipts(session: Session, *, before: datetime) -> int:
 # Ratings received ------------------------------------------------------------------------------
 
 
-def add_rating(session: Session, values: Row) -> UnmatchedRating | None:
-    """Insert unless the workspace already has this dedupe key: None then."""
-    row: UnmatchedRating | None = insert_returning(
-        session, UnmatchedRating, values, ["team_id", "dedupe_key"]
-    )
-    return row
+@functools.cache
+def _insert_id(dialect: str, model: Any, keys: tuple[str, ...]) -> Any:
+    # Core, built once: the webhook's answer and settling do one per rating.
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = model.__table__
+    return insert(table).on_conflict_do_nothing(index_elements=list(keys)).returning(table.c.id)
+
+
+def _insert(session: Session, model: Any, values: Row, keys: tuple[str, ...]) -> int | None:
+    conn = session.connection()
+    found = conn.execute(_insert_id(conn.dialect.name, model, keys), values).scalar()
+    return None if found is None else int(found)
+
+
+def add_rating(session: Session, values: Row) -> int | None:
+    """Insert unless the workspace already has this dedupe key; its id, or None then."""
+    return _insert(session, UnmatchedRating, values, ("team_id", "dedupe_key"))
 
 
 def teams_waiting(session: Session, limit: int = 100) -> list[str]:
@@ -133,12 +146,10 @@ def counts(session: Session, *, team_id: str) -> dict[str, int]:
 
 
 def add_feedback(session: Session, values: Row) -> CustomerFeedback | None:
-    """The rating in the customer feedback log; None when it is there already (its
-    ``source_ref`` names the rating)."""
-    row: CustomerFeedback | None = insert_returning(
-        session, CustomerFeedback, values, ["team_id", "teammate_id", "source_ref"]
-    )
-    return row
+    """The rating in the customer feedback log (its ``source_ref`` names the rating); None
+    when it is there already."""
+    row_id = _insert(session, CustomerFeedback, values, ("team_id", "teammate_id", "source_ref"))
+    return None if row_id is None else CustomerFeedback.model_validate({**values, "id": row_id})
 
 
 def drop_feedback(session: Session, *, team_id: str, row_id: int) -> None:

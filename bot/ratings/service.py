@@ -144,7 +144,7 @@ def receive(
             session, team_id=team, signature_hash=signature_hash(signature), now=now
         ):
             raise Problem(409, "replayed", "This signed request was received before.")
-        row = store.add_rating(
+        row_id = store.add_rating(
             session,
             {
                 "team_id": team,
@@ -159,7 +159,7 @@ def receive(
                 "created_at": now,
             },
         )
-    return Received(team, None if row is None else row.id)
+    return Received(team, row_id)
 
 
 def forget_receipts(deps: Deps, at: datetime) -> int:
@@ -171,7 +171,12 @@ def forget_receipts(deps: Deps, at: datetime) -> int:
 # Settling --------------------------------------------------------------------------------------
 
 
-def settle(deps: Deps, team_id: str, limit: int = SETTLE_BATCH) -> Counter[str]:
+def settle(
+    deps: Deps,
+    team_id: str,
+    limit: int = SETTLE_BATCH,
+    capped: set[tuple[str, str]] | None = None,
+) -> Counter[str]:
     """One batch of the workspace's pending ratings: agents looked up (before any transaction),
     then each rating moved on once: to the customer feedback log (its agent told, at a calm
     pace) or to the admins' unmatched list. Short transactions, so webhook requests waiting
@@ -187,7 +192,7 @@ def settle(deps: Deps, team_id: str, limit: int = SETTLE_BATCH) -> Counter[str]:
         log.warning("ratings wait: Slack could not find their agents now (%s)", err)
         return Counter({"waiting": len(rows)})
     counts: Counter[str] = Counter()
-    pace = Pace(team_id, now)
+    pace = Pace(team_id, now, capped)
     for start in range(0, len(rows), SETTLE_CHUNK):
         with deps.db.write() as session:
             out: list[OutMessage] = []
@@ -238,20 +243,29 @@ def settle_all(deps: Deps, at: datetime) -> Counter[str]:
 
 class Pace:
     """How many webhook ratings each agent was told of today (their own DMs and digests):
-    asked of the database once per agent per settling, then counted here."""
+    asked of the database once per agent per settling, then counted here. ``capped``: agents
+    (and their day) known to have had their DMs of the day, kept by a ``Settler`` across
+    batches, so a burst for the same agents does not count again."""
 
-    def __init__(self, team_id: str, now: datetime) -> None:
+    def __init__(self, team_id: str, now: datetime, capped: set[tuple[str, str]] | None = None):
         self.team_id, self.now = team_id, now
         self._told: dict[str, int] = {}
+        self._capped = capped if capped is not None else set()
 
     def may_tell(self, session: Session, person: Person) -> bool:
         uid = person.user_id
+        start, _end = local_day_bounds(self.now, person.zone)
+        day = (f"{self.team_id}:{uid}", start.date().isoformat())
+        if day in self._capped:
+            return False
         if uid not in self._told:
-            start, _end = local_day_bounds(self.now, person.zone)
             self._told[uid] = store.told_since(
                 session, team_id=self.team_id, teammate_id=uid, since=start
             )
         if self._told[uid] >= ids.OWN_DMS_PER_DAY:
+            if len(self._capped) > 100_000:
+                self._capped.clear()
+            self._capped.add(day)
             return False
         self._told[uid] += 1
         return True
@@ -313,6 +327,7 @@ class Settler:
         self._lock = threading.Lock()
         self._wanted: set[str] = set()
         self._running: set[str] = set()
+        self._capped: set[tuple[str, str]] = set()  # (agent, their day): told enough
 
     def kick(self, team_id: str) -> None:
         with self._lock:
@@ -339,7 +354,10 @@ class Settler:
                     return
                 self._wanted.discard(team_id)
             time.sleep(SETTLE_PAUSE)  # let a burst gather: fewer, fuller batches
-            while sum((done := settle(self._deps, team_id)).values()) >= SETTLE_BATCH:
+            while (
+                sum((done := settle(self._deps, team_id, capped=self._capped)).values())
+                >= SETTLE_BATCH
+            ):
                 if done.get("waiting"):
                     break
                 time.sleep(SETTLE_PAUSE)
