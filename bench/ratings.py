@@ -221,7 +221,7 @@ def run(opts: argparse.Namespace) -> int:
             "LOG_LEVEL": "ERROR",
         }
         argv = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1"]
-        argv += ["--port", str(port), "--workers", "1", "--threads", "32"]
+        argv += ["--port", str(port), "--workers", str(opts.workers), "--threads", "32"]
         bravo = stack.enter_context(process("Bravo", argv, env, tmp / "bravo.log"))
         wait_http(bravo, port, "/healthz")
         write_hook(db, key)
@@ -303,6 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seconds", type=int, default=60)
     p.add_argument("--agents", type=int, default=200)
     p.add_argument("--clients", type=int, default=16)
+    p.add_argument("--workers", type=int, default=1, help="bravo run --http --workers")
     p.add_argument("--seed", type=int, default=1)
     opts = p.parse_args(argv)
     if opts.quick:
