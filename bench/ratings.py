@@ -1,7 +1,7 @@
 """10,000 customer ratings a minute into one Bravo through its signed webhook.
 
     .venv/bin/python -m bench.ratings [--quick] [--per-minute 10000] [--seconds 60]
-                                      [--agents 200] [--clients 16] [--seed 1]
+                                      [--agents 200] [--clients 16] [--workers 1] [--seed 1]
 
 ``python -m bot run --http`` (gunicorn gthread, one worker, SQLite file) runs as a subprocess
 against the recording fake Slack (``python -m bot.sandbox.server``, another subprocess) seeded

@@ -330,6 +330,8 @@ class Settler:
         self._capped: set[tuple[str, str]] = set()  # (agent, their day): told enough
 
     def kick(self, team_id: str) -> None:
+        if self._deps.work.queued:  # the split shape: the web process only answers and records;
+            return  # the workers' ``ratings_settle`` job settles (within its minute)
         with self._lock:
             self._wanted.add(team_id)
             if team_id in self._running:

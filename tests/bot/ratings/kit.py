@@ -21,6 +21,7 @@ from bot.sandbox.server import FakeSlack
 from bot.sandbox.signing import SlackRequester
 from bot.settings import load_settings
 from bot.web import make_wsgi
+from bot.work import WorkQueue
 from handlers.app import build_app
 from storage.db import Database
 from tests.handlers.conftest import SECRET, TEAM, Bravo, Clock, _Quiet, _Server
@@ -87,7 +88,7 @@ def post(
 
 
 def start_hooked(
-    slack: FakeSlack, db: Database, env: dict[str, str] | None = None
+    slack: FakeSlack, db: Database, env: dict[str, str] | None = None, work: WorkQueue | None = None
 ) -> Iterator[Hooked]:
     """Bravo over HTTP (Slack's requests signed) with ``/hooks/`` routed to the webhook, and
     an admin who made the workspace's hook."""
@@ -103,7 +104,7 @@ def start_hooked(
         }
     )
     clock = Clock()
-    deps = build_deps(settings, db, clock=clock)
+    deps = build_deps(settings, db, clock=clock, work=work)
     app = build_app(deps, http=True)
     wsgi = make_wsgi(app, db, signing_secret=SECRET, routes=hook_routes(deps))
     server = make_server("127.0.0.1", 0, wsgi, server_class=_Server, handler_class=_Quiet)

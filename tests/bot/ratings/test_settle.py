@@ -138,3 +138,20 @@ def test_many_ratings_a_few_dms_then_one_digest_a_day(hooked: Hooked) -> None:
     assert "5 more" in digest[0] and all(f"number {n}" in digest[0] for n in range(3, 8))
     with hooked.deps.db.read() as s:
         assert all(f.told_at is not None for f in s.exec(select(CustomerFeedback)).all())
+
+
+def test_in_the_split_shape_the_web_process_only_records_and_the_job_settles(
+    slack: FakeSlack, sqlite_db: Database
+) -> None:
+    """``bravo run --http --queue``: the web process answers and records; settling (Slack
+    lookups, the log, DMs) is the workers' ``ratings_settle`` job."""
+    from bot.work import WorkQueue
+
+    queued = WorkQueue(record=lambda _team, _body: None)
+    for hooked in start_hooked(slack, sqlite_db, work=queued):
+        send_all(hooked, rating("UANA", comment="split"))
+        assert states(hooked) == {"split": (RatingState.PENDING, None)}
+        looked_up = [c.args["user"] for c in hooked.bravo.slack.calls("users.info")]
+        assert "UANA" not in looked_up  # (the admin who made the hook was asked about)
+        assert jobs.settle_ratings(hooked.deps, hooked.deps.clock())["matched"] == 1
+        assert states(hooked) == {"split": (RatingState.MATCHED, "UANA")}
