@@ -176,3 +176,22 @@ def test_praise_reaches_the_agents_coach_who_makes_it_kudos_in_one_click(hooked:
     with hooked.deps.db.read() as s:
         given = s.exec(select(Kudos)).all()
     assert [(k.giver_id, k.recipient_id) for k in given] == [("UBEN", "UANA")]
+
+
+def test_values_bravo_did_not_write_are_answered_not_crashed(
+    hooked: Hooked, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An admin's forged or stale clicks: odd values and block ids change nothing, crash nothing."""
+    import logging
+
+    from tests.handlers.hostile_kit import BUTTON_VALUES, stored, tracebacks
+
+    before = stored(hooked.deps.db)
+    with caplog.at_level(logging.INFO):
+        for value in BUTTON_VALUES:
+            click(hooked, ADMIN, ids.DISMISS, value)
+            pick = {"type": "users_select", "block_id": f"{ids.MATCH_BLOCK}{value}"}
+            click(hooked, ADMIN, ids.MATCH, None, action={**pick, "selected_user": value})
+        assert hooked.deps.work.wait_idle(10)
+    assert tracebacks(caplog) == []
+    assert stored(hooked.deps.db) == before
