@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the composition root imports the rest lazily: `bravo --help
 
     from bot.deps import Deps
     from bot.scheduling.scheduler import Scheduler
+    from bot.server import SideServer
     from bot.web import Straight
     from storage.db import Database
 
@@ -90,7 +91,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     if args.http:
         return _run_http(settings, args, team)
-    return _run_socket(settings, stop, team)
+    return _run_socket(settings, stop, team, args)
 
 
 def _on_postgres(settings: Settings) -> bool:
@@ -154,6 +155,7 @@ def _shut_down(deps: Deps, scheduler: Scheduler | None) -> None:
 
 
 def _run_http(settings: Settings, args: argparse.Namespace, team: str | None) -> int:
+    from bot.ratings.webhook import hook_routes
     from bot.server import GunicornServer
     from bot.web import make_wsgi
 
@@ -164,7 +166,11 @@ def _run_http(settings: Settings, args: argparse.Namespace, team: str | None) ->
         served.append((deps, scheduler))
         straight = _straight(deps, team) if args.queue else None
         return make_wsgi(
-            app, deps.db, signing_secret=settings.slack_signing_secret, straight=straight
+            app,
+            deps.db,
+            signing_secret=settings.slack_signing_secret,
+            straight=straight,
+            routes=hook_routes(deps),
         )
 
     def on_exit() -> None:  # in the worker, as it exits
@@ -189,18 +195,44 @@ def _run_http(settings: Settings, args: argparse.Namespace, team: str | None) ->
     return 0
 
 
-def _run_socket(settings: Settings, stop: threading.Event, team: str | None) -> int:
+def _run_socket(
+    settings: Settings, stop: threading.Event, team: str | None, args: argparse.Namespace
+) -> int:
     from bot.socket_mode import SocketMode
 
     app, deps, scheduler = _serve(settings, http=False, team=team)
+    side = _side_server(app, deps, args.host, args.port)
     socket_mode = SocketMode(app, settings.slack_app_token or "")
     try:
         socket_mode.run(stop)
     finally:
         socket_mode.close()  # no more envelopes taken in
+        if side is not None:
+            side.stop()
         _shut_down(deps, scheduler)
     logging.getLogger("bravo").info("Bravo stopped")
     return 0
+
+
+def _side_server(app: App, deps: Deps, host: str, port: int) -> SideServer | None:
+    """Socket Mode has no HTTP server for Slack, but the customer-rating webhook comes by HTTP:
+    a small one on ``--port`` serves /hooks/ and /healthz only. A busy port is one warning
+    (Bravo still runs; the webhook does not)."""
+    from bot.ratings.webhook import hook_routes
+    from bot.server import SideServer, only_paths
+    from bot.web import make_wsgi
+
+    wsgi = make_wsgi(app, deps.db, routes=hook_routes(deps))
+    try:
+        side = SideServer(only_paths(wsgi, ("/hooks/", "/healthz")), host=host, port=port)
+    except OSError as err:
+        logging.getLogger("bravo").warning(
+            "the customer-rating webhook is not served: port %s: %s", port, err.strerror
+        )
+        return None
+    side.start()
+    logging.getLogger("bravo").info("webhooks and /healthz on http://%s:%s", host, port)
+    return side
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

@@ -1,13 +1,18 @@
-"""Production HTTP mode: gunicorn with threaded workers (not Bolt's development server)."""
+"""Production HTTP mode: gunicorn with threaded workers (not Bolt's development server); and
+beside Socket Mode, a small threaded server for the few things that come by HTTP even there."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
+from socketserver import ThreadingMixIn
 from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from gunicorn.app.base import BaseApplication
 
 from bot.malloc import limit_arenas
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class GunicornServer(BaseApplication):
@@ -53,3 +58,50 @@ class GunicornServer(BaseApplication):
 
     def load(self) -> Any:
         return self._load_app()
+
+
+class _Threads(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # Bravo's own log says what matters; no access log
+
+
+def only_paths(wsgi: WSGIApp, prefixes: tuple[str, ...]) -> WSGIApp:
+    """``wsgi`` for the paths starting with one of ``prefixes``; 404 for every other."""
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith(prefixes):
+            return wsgi(environ, start_response)
+        start_response("404 Not Found", [("Content-Type", "application/json")])
+        return [b'{"ok": false, "error": "not_found"}']
+
+    return app
+
+
+class SideServer:
+    """A small threaded HTTP server beside Socket Mode, for what must come by HTTP even there
+    (the customer-rating webhook, the health check). Slack's own requests come through the
+    socket, so ``wsgi`` should answer nothing else (``only_paths``)."""
+
+    def __init__(self, wsgi: WSGIApp, *, host: str, port: int) -> None:
+        self._server = make_server(
+            host, port, wsgi, server_class=_Threads, handler_class=_QuietHandler
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="bravo-side-http", daemon=True
+        )
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_port)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -47,6 +47,7 @@ ENV_VARS = (
     "SLACK_CLIENT_SECRET",
     "SLACK_REDIRECT_URI",
     "BRAVO_ENCRYPTION_KEY",
+    "BRAVO_PUBLIC_URL",
 )
 # Read by Bravo's tools, not settings of the app: never reported as unknown.
 TOOL_VARS = ("BRAVO_ENV_FILE", "BRAVO_TEST_PG", "BRAVO_BENCH_PG")
@@ -124,6 +125,9 @@ class Settings:
     slack_client_secret: str | None = field(default=None, repr=False)
     slack_redirect_uri: str | None = None
     encryption_keys: tuple[str, ...] = field(default=(), repr=False)
+    # Where Slack and other tools reach this Bravo (https://bravo.example.com, no trailing
+    # slash): the customer-rating webhook's address is built on it. None: not known.
+    public_url: str | None = None
 
     @property
     def oauth(self) -> bool:
@@ -200,6 +204,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     shoutout_grace_hours = read.int("BRAVO_SHOUTOUT_GRACE_HOURS", 24, 0, 24 * 6)
     retention_days = read.int("BRAVO_RETENTION_DAYS", 30, 0, 3650)
     client_id, client_secret, redirect_uri, keys = read.oauth(has_bot_token=bool(slack[0]))
+    public_url = read.public_url()
     read.unknown_names()
     if read.problems:
         raise SettingsError(read.problems)
@@ -222,6 +227,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         slack_client_secret=client_secret,
         slack_redirect_uri=redirect_uri,
         encryption_keys=keys,
+        public_url=public_url,
     )
 
 
@@ -295,6 +301,18 @@ class _Reader:
                 "token encrypted with it. Make one with `python -m bot keys new`."
             )
         return client_id, secret, redirect_uri, keys
+
+    def public_url(self) -> str | None:
+        url = self.text("BRAVO_PUBLIC_URL")
+        if url is None:
+            return None
+        if not re.match(r"^https?://[^\s/]+(/\S*)?$", url):
+            self.problems.append(
+                f"BRAVO_PUBLIC_URL must be an http(s) URL like https://bravo.example.com, "
+                f"got {url[:80]!r}."
+            )
+            return None
+        return url.rstrip("/")
 
     def encryption_keys(self) -> tuple[str, ...]:
         raw = self.text("BRAVO_ENCRYPTION_KEY") or ""

@@ -24,7 +24,7 @@ import io
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
@@ -44,6 +44,7 @@ MAX_BODY = 1_000_000  # Slack's payloads are far smaller; a larger body is not S
 log = logging.getLogger(__name__)
 
 StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,20 @@ def make_wsgi(
     *,
     signing_secret: str | None = None,
     straight: Straight | None = None,
+    routes: Mapping[str, WSGIApp] | None = None,
 ) -> Callable[..., Iterable[bytes]]:
     """``signing_secret``: check Slack's signature here, before Bolt parses the body.
-    ``straight`` (needs ``signing_secret``): queue mode's requests recorded without Bolt."""
+    ``straight`` (needs ``signing_secret``): queue mode's requests recorded without Bolt.
+    ``routes``: path prefix -> WSGI app for requests that are not Slack's (they check their
+    own signatures), wired by the composition root."""
     slack = SlackRequestHandler(app, path=SLACK_PATH)
+    prefixes = tuple((routes or {}).items())
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
+        for prefix, route in prefixes:
+            if path.startswith(prefix):
+                return route(environ, start_response)
         if path == "/healthz":
             status, body = _health(db)
             return _answer(start_response, status, body)

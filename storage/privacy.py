@@ -17,6 +17,7 @@ from sqlmodel import AutoString, Session, SQLModel, col, select
 
 from storage import calibration, reviews
 from storage import kudos as ledger
+from storage import ratings
 from storage.models import (
     CelebrationPref,
     CheckIn,
@@ -157,6 +158,7 @@ def person_tables(session: Session, *, team_id: str, user_id: str) -> dict[str, 
         "home_tab": mine(HomeViewer, HomeViewer.user_id),
         **calibration.person_data(session, team_id=t, user_id=u),
         **reviews.person_reviews(session, team_id=t, user_id=u),
+        **ratings.person_ratings(session, team_id=t, user_id=u),
     }
 
 
@@ -207,6 +209,8 @@ def erase(session: Session, *, team_id: str, user_id: str) -> tuple[dict[str, in
     )
     gone(CustomerFeedback, col(CustomerFeedback.teammate_id) == u)
     removed.update(reviews.erase_person(session, team_id=t, user_id=u))  # given and received
+    if n := ratings.erase_person_ratings(session, team_id=t, user_id=u):
+        removed["unmatched_rating"] = n
     gone(CoachPairing, or_(col(CoachPairing.coach_id) == u, col(CoachPairing.coachee_id) == u))
     removed.update(calibration.erase_person(session, team_id=t, user_id=u))
     own: tuple[Any, ...] = (KudosTally, KudosTotal, GivingStreak, Milestone, TipSeen, UserPref)

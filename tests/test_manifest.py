@@ -66,6 +66,8 @@ def test_scopes_are_least_privilege(manifest) -> None:
         "im:write",  # conversations.open: the DM a post named by user id went to
     } | {
         "mpim:write",  # /review Discuss: a group DM of the agent, reviewer and a team lead
+        # users.lookupByEmail: a customer rating by webhook that names its agent by email
+        "users:read.email",
     }
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
         "app_home_opened",  # the Home tab

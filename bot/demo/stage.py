@@ -23,6 +23,7 @@ from slack_bolt import App
 from sqlmodel import func, select
 
 from bot.deps import Deps, build_deps
+from bot.ratings.webhook import hook_routes
 from bot.sandbox.server import Call, FakeSlack
 from bot.sandbox.transcript import render_transcript
 from bot.settings import load_settings
@@ -269,7 +270,7 @@ def bravo_on(scene: Scene, clock: SimClock, env: dict[str, str]) -> Iterator[tup
     server = make_server(
         "127.0.0.1",
         0,
-        make_wsgi(app, db, signing_secret=settings.slack_signing_secret),
+        make_wsgi(app, db, signing_secret=settings.slack_signing_secret, routes=hook_routes(deps)),
         server_class=_Server,
         handler_class=_Quiet,
     )

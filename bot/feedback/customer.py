@@ -23,6 +23,7 @@ from bot.feedback.errors import (
 )
 from bot.feedback.rules import check_person
 from bot.users import Person
+from storage import coaching
 from storage import feedback as store
 from storage.models.feedback import CustomerFeedback, CustomerKind, CustomerSource
 
@@ -105,9 +106,18 @@ def log_customer_feedback(
 def praise_to_recognise(
     session: Session, *, team_id: str, row_id: int, actor_id: str
 ) -> CustomerFeedback:
-    """The praise its logger may turn into kudos (the kudos service then checks its rules)."""
+    """The praise its logger may turn into kudos (the kudos service then checks its rules);
+    praise that came by webhook (``origin``: nobody logged it) is for the teammate's active
+    coaches to recognise."""
     row = store.get_customer_feedback(session, team_id=team_id, row_id=row_id)
-    if row is None or row.logged_by != actor_id:
+    if row is None or not (
+        row.logged_by == actor_id
+        or (
+            row.origin is not None
+            and actor_id
+            in coaching.coaches_of(session, team_id=team_id, coachee_id=row.teammate_id)
+        )
+    ):
         raise FeedbackNotFoundError()
     if row.kind != CustomerKind.PRAISE:
         raise NotPraiseError()

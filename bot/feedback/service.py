@@ -269,7 +269,8 @@ def praise_to_kudos(
         user_ids=(row.teammate_id,),
         reason=render.praise_reason(row),
         values=(),
-        channel_id=(row.source_ref or "").split(":")[0] or None,
+        # logged from a message: posted where it was said; by webhook: nowhere in particular
+        channel_id=None if row.origin else (row.source_ref or "").split(":")[0] or None,
         source=KudosSource.CUSTOMER,
         source_ref=f"customer:{row_id}",
         event_id=key,

@@ -37,6 +37,7 @@ BOT_SCOPES = (
     "commands",
     "chat:write",
     "users:read",
+    "users:read.email",
     "usergroups:read",
     "reactions:read",
     "channels:read",

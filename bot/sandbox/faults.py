@@ -33,6 +33,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "conversations.history": HISTORY_SCOPES,
     "conversations.replies": HISTORY_SCOPES,
     "conversations.open": ("im:write", "mpim:write"),
+    "users.lookupByEmail": ("users:read.email",),
 }
 
 SERVER_ERRORS = {500: "internal_error", 503: "service_unavailable"}

@@ -107,6 +107,7 @@ class WorkspaceHandle:
         real_name: str | None = None,
         is_admin: bool = False,
         is_owner: bool = False,
+        email: str | None = None,
     ) -> dict[str, Any]:
         """Add or replace a member of the workspace; returns the users.info shape."""
         with self._lock:
@@ -119,6 +120,7 @@ class WorkspaceHandle:
                 real_name=real_name,
                 is_admin=is_admin,
                 is_owner=is_owner,
+                email=email,
             )
             return user_json(self._workspace, user_id)
 

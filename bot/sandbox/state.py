@@ -90,8 +90,12 @@ class Workspace:
         real_name: str | None = None,
         is_admin: bool = False,
         is_owner: bool = False,
+        email: str | None = None,
     ) -> None:
-        """Add or replace a member of the workspace."""
+        """Add or replace a member of the workspace. A person's email is ``email`` or, by
+        default, their name at example.com (a bot has none)."""
+        if email is None and not is_bot:
+            email = "{}@example.com".format(".".join(name.lower().split()) or user_id.lower())
         self.users[user_id] = {
             "id": user_id,
             "name": name,
@@ -101,6 +105,7 @@ class Workspace:
             "deleted": deleted,
             "is_admin": is_admin,
             "is_owner": is_owner,
+            "email": email,
         }
 
     def add_channel(

@@ -18,6 +18,8 @@ from bot.home import ids as home_ids
 from bot.home import jobs as home_jobs
 from bot.privacy import ids as privacy_ids
 from bot.privacy import jobs as privacy_jobs
+from bot.ratings import ids as ratings_ids
+from bot.ratings import jobs as ratings_jobs
 from bot.scheduling.scheduler import Job
 from bot.shoutouts import ids as shoutout_ids
 from bot.shoutouts import jobs as shoutout_jobs
@@ -121,6 +123,27 @@ JOBS: tuple[Job, ...] = (
         privacy_jobs.purge_uninstalled,
         _hourly,
         timedelta(days=1),
+    ),
+    Job(
+        ratings_ids.SETTLE_JOB,
+        "customer ratings by webhook still waiting for their agent to be looked up",
+        ratings_jobs.settle_ratings,
+        _hourly,
+        timedelta(minutes=1),
+    ),
+    Job(
+        ratings_ids.DIGEST_JOB,
+        "each agent's daily digest of customer ratings beyond their own DMs of the day",
+        ratings_jobs.rating_digests,
+        _hourly,
+        timedelta(minutes=10),
+    ),
+    Job(
+        ratings_ids.RECEIPTS_JOB,
+        "forget webhook signatures once a replay of them would be refused as stale anyway",
+        ratings_jobs.forget_receipts,
+        _hourly,
+        timedelta(minutes=10),
     ),
 )
 BY_NAME = {job.name: job for job in JOBS}

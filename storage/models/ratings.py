@@ -8,6 +8,7 @@ joins ``customer_feedback``; one it cannot match waits in ``unmatched_rating`` f
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -40,13 +41,24 @@ class HookReceipt(SQLModel, table=True):
     received_at: datetime = Field(sa_column=utc_column())
 
 
+class RatingState(StrEnum):
+    PENDING = "pending"  # accepted, its agent not looked up yet (that happens after the ack)
+    UNMATCHED = "unmatched"  # nobody found: waits for an admin
+    MATCHED = "matched"  # in customer_feedback (``feedback_id``)
+    DISMISSED = "dismissed"  # an admin dismissed it
+
+
 class UnmatchedRating(SQLModel, table=True):
-    """A rating whose agent Bravo could not find: kept until an admin matches or dismisses it."""
+    """Every rating the webhook accepts, recorded before the answer: its unique ``dedupe_key``
+    stores the same ticket and source once. It is unmatched until its agent is looked up (after
+    the ack); then it joins ``customer_feedback`` (``matched``), or waits here for an admin to
+    match or dismiss it (``unmatched``). A resolved row keeps only what dedupe needs: its
+    comment and ticket go (they live on in ``customer_feedback`` when matched)."""
 
     __tablename__ = "unmatched_rating"
     __table_args__ = (
         UniqueConstraint("team_id", "dedupe_key"),
-        Index("ix_unmatched_rating_open", "team_id", "resolved_at", "created_at"),
+        Index("ix_unmatched_rating_open", "team_id", "state", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
@@ -60,4 +72,6 @@ class UnmatchedRating(SQLModel, table=True):
     resolved_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     resolved_by: str | None = Field(default=None, max_length=32)
     matched_to: str | None = Field(default=None, max_length=32)  # None when dismissed
+    state: str = Field(default=RatingState.PENDING, max_length=16)  # a RatingState
+    feedback_id: int | None = None  # the customer_feedback row, once matched
     created_at: datetime = Field(sa_column=utc_column())

@@ -29,7 +29,7 @@ CLIENT_SECRET = "sandbox-client-secret"
 # Methods the app calls with its client id and secret instead of a token.
 CLIENT_AUTH = frozenset({"oauth.v2.access"})
 GRANTED = (
-    "commands,chat:write,users:read,usergroups:read,reactions:read,channels:read,groups:read,"
+    "commands,chat:write,users:read,users:read.email,usergroups:read,reactions:read,channels:read,groups:read,"
     "files:write,channels:history,groups:history,im:history,mpim:history,im:write"
 )
 CODE_TTL = 600.0

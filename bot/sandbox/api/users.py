@@ -33,6 +33,8 @@ def user_json(ws: Workspace, user_id: str) -> dict[str, Any]:
         "real_name_normalized": u["real_name"],
         "team": ws.team_id,
     }
+    if u.get("email"):
+        profile["email"] = u["email"]
     if user_id == ws.bot_user_id:
         profile["bot_id"] = ws.bot_id
         profile["api_app_id"] = ws.app_id
@@ -56,6 +58,17 @@ def user_json(ws: Workspace, user_id: str) -> dict[str, Any]:
 
 def users_info(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
     return {"user": user_json(ws, ws.user(args.get("user"))["id"])}
+
+
+def users_lookup_by_email(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+    """A member by their email (any case), as Slack finds them: deactivated ones too."""
+    email = str(args.get("email") or "").strip().lower()
+    if not email:
+        raise SlackError("invalid_arguments")
+    for uid, u in ws.users.items():
+        if (u.get("email") or "").lower() == email:
+            return {"user": user_json(ws, uid)}
+    raise SlackError("users_not_found")
 
 
 def users_list(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:

@@ -120,14 +120,14 @@ def upgrade() -> None:
         sa.Column("resolved_at", storage.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("resolved_by", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("matched_to", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("feedback_id", sa.Integer(), nullable=True),
         sa.Column("created_at", storage.types.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("team_id", "dedupe_key"),
     )
     with op.batch_alter_table("unmatched_rating", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_unmatched_rating_open", ["team_id", "resolved_at", "created_at"], unique=False
-        )
+        batch_op.create_index("ix_unmatched_rating_open", ["team_id", "state", "id"], unique=False)
 
     op.create_table(
         "calibration_reviewer",

@@ -1,0 +1,316 @@
+"""10,000 customer ratings a minute into one Bravo through its signed webhook.
+
+    .venv/bin/python -m bench.ratings [--quick] [--per-minute 10000] [--seconds 60]
+                                      [--agents 200] [--clients 16] [--workers 1] [--seed 1]
+
+``python -m bot run --http`` (gunicorn gthread, one worker, SQLite file) runs as a subprocess
+against the recording fake Slack (``python -m bot.sandbox.server``, another subprocess) seeded
+with ``--agents`` people (each with an email). The workspace's hook is written into Bravo's
+database the way ``/bravo ratings`` writes it (its secret sealed with the run's
+``BRAVO_ENCRYPTION_KEY``). Then ``--clients`` threads, each on one keep-alive connection, post
+ratings at ``--per-minute`` (open loop: each request has its time to be sent, and its latency
+counts from then, so a slow answer delays nothing after it), each signed right before it goes:
+
+- half name the agent by Slack id and half by email; 5% name nobody Bravo can find (an unknown
+  id or address: they wait for an admin);
+- 10% are a duplicate: the same ticket and source sent again later (a new body and signature,
+  so not a replay): Bravo must answer 200 "duplicate" and store nothing.
+
+It reports the answers' latency (p50/p99/max, the client's view on 127.0.0.1), what was
+stored against what should be (every unique ticket once: matched or unmatched, none left
+pending), the DMs the agents were sent or have queued (at most ``OWN_DMS_PER_DAY`` each; the
+rest wait for the daily digest), the CPU of each process, and ``uptime``'s load. ``--quick``:
+1,000 ratings over 6 seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.ack_latency import (
+    TEAM,
+    TOKEN,
+    Fake,
+    base_env,
+    cpu_seconds,
+    free_port,
+    pct,
+    process,
+    start_fake,
+    wait_http,
+)
+from bot.install.crypto import Sealer, new_key
+from bot.ratings import ids
+from bot.ratings.parse import sign
+
+TARGET_P99_MS = 50.0
+HOOK_ID = "bench-hook"
+SECRET = "bench-hook-secret"
+
+
+@dataclass(frozen=True)
+class Sent:
+    at: float  # seconds after the start
+    body: bytes
+    ticket: str
+    duplicate: bool
+    known: bool
+
+
+@dataclass
+class Load:
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    late: int = 0  # sent more than 50 ms after its time (the client fell behind)
+    wall: float = 0.0
+
+
+def plan(opts: argparse.Namespace, rng: random.Random) -> list[Sent]:
+    total = opts.per_minute * opts.seconds // 60
+    interval = opts.seconds / total
+    first: list[tuple[str, dict[str, object]]] = []
+    out: list[Sent] = []
+    for n in range(total):
+        if first and rng.random() < 0.10:
+            ticket, body = rng.choice(first)
+            body = {**body, "comment": f"sent again #{n}"}
+            out.append(Sent(n * interval, json.dumps(body).encode(), ticket, True, True))
+            continue
+        known = rng.random() >= 0.05
+        agent = rng.randrange(opts.agents) if known else 10_000_000 + n
+        who: dict[str, object] = (
+            {"agent_slack_id": f"U0B{agent:06d}"}
+            if rng.random() < 0.5
+            else {"agent_email": f"member{agent}@example.com"}
+        )
+        ticket = f"https://help.example.com/tickets/{n}"
+        body = {
+            **who,
+            "rating": rng.choice([5, 5, 4, 4, 3, 2, 1, "good", "bad"]),
+            "comment": rng.choice(["Thanks!", "Quick and kind.", "Took too long.", ""]),
+            "source": "zendesk",
+            "ticket_url": ticket,
+        }
+        first.append((ticket, body))
+        out.append(Sent(n * interval, json.dumps(body).encode(), ticket, False, known))
+    return out
+
+
+def send_all(port: int, sends: list[Sent], clients: int) -> Load:
+    result = Load()
+    lock = threading.Lock()
+    gate = threading.Barrier(clients + 1)
+    start = [0.0]
+
+    def client(k: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        gate.wait()
+        for item in sends[k::clients]:
+            wait = start[0] + item.at - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            stamp = str(int(time.time()))
+            headers = {
+                "Content-Type": "application/json",
+                "X-Bravo-Timestamp": stamp,
+                "X-Bravo-Signature": sign(SECRET, stamp, item.body),
+            }
+            began = start[0] + item.at  # open loop: from the time it was due
+            late = time.perf_counter() - began > 0.05
+            try:
+                conn.request("POST", ids.HOOK_PATH + HOOK_ID, body=item.body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except OSError:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status = 0
+            took = time.perf_counter() - began
+            with lock:
+                result.latencies.append(took)
+                result.statuses[status] += 1
+                result.late += late
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    start[0] = time.perf_counter() + 0.2
+    gate.wait()
+    for t in threads:
+        t.join()
+    result.wall = time.perf_counter() - start[0]
+    return result
+
+
+def write_hook(db: Path, key: str) -> None:
+    """The hook as ``/bravo ratings`` makes it (bot.ratings.admin.hook_view)."""
+    sealed = Sealer((key,)).seal(SECRET)
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO rating_hook (team_id, hook_id, secret_sealed, created_by, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (TEAM, HOOK_ID, sealed, "UADMIN", datetime.now(UTC).isoformat()),
+        )
+
+
+def db_state(db: Path) -> dict[str, object]:
+    with sqlite3.connect(db) as conn:
+        states = dict(conn.execute("SELECT state, COUNT(*) FROM unmatched_rating GROUP BY state"))
+        feedback = conn.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT source_ref) FROM customer_feedback"
+        ).fetchone()
+        dms = conn.execute(
+            "SELECT json_extract(payload, '$.channel'), status FROM outbox WHERE kind = ?",
+            (str(ids.RatingKind.RATING_DM),),
+        ).fetchall()
+        untold = conn.execute(
+            "SELECT COUNT(*) FROM customer_feedback WHERE told_at IS NULL"
+        ).fetchone()[0]
+    return {"states": states, "feedback": feedback, "dms": dms, "untold": untold}
+
+
+def wait_settled(db: Path, expected: int, proc: object, timeout: float = 180.0) -> float:
+    began = time.monotonic()
+    while time.monotonic() - began < timeout:
+        proc.check_alive()  # type: ignore[attr-defined]
+        states = db_state(db)["states"]
+        assert isinstance(states, dict)
+        if sum(states.values()) >= expected and not states.get("pending"):
+            return time.monotonic() - began
+        time.sleep(0.5)
+    return time.monotonic() - began
+
+
+def run(opts: argparse.Namespace) -> int:
+    rng = random.Random(opts.seed)
+    sends = plan(opts, rng)
+    unique = [s for s in sends if not s.duplicate]
+    key = new_key()
+    with tempfile.TemporaryDirectory(prefix="bench-ratings-") as name, ExitStack() as stack:
+        tmp = Path(name)
+        fake: Fake = start_fake(tmp, stack)
+        for i in range(opts.agents):
+            fake.control.call("POST", "users", {"user_id": f"U0B{i:06d}", "name": f"member{i}"})
+        db = tmp / "bravo.db"
+        port = free_port()
+        env = {
+            **base_env(tmp),
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": "bench-signing-secret",
+            "SLACK_API_URL": fake.api_url,
+            "DATABASE_URL": f"sqlite:///{db}",
+            "BRAVO_ENCRYPTION_KEY": key,
+            "LOG_LEVEL": "ERROR",
+        }
+        argv = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1"]
+        argv += ["--port", str(port), "--workers", str(opts.workers), "--threads", "32"]
+        bravo = stack.enter_context(process("Bravo", argv, env, tmp / "bravo.log"))
+        wait_http(bravo, port, "/healthz")
+        write_hook(db, key)
+        print(
+            f"ratings: {len(sends)} over {opts.seconds}s ({opts.per_minute}/min), "
+            f"{len(sends) - len(unique)} duplicates, "
+            f"{sum(not s.known for s in unique)} for nobody Bravo knows, {opts.agents} agents",
+            flush=True,
+        )
+        cpu0 = {"web": cpu_seconds(bravo.popen.pid), "fake": cpu_seconds(fake.proc.popen.pid)}
+        load = send_all(port, sends, opts.clients)
+        settled = wait_settled(db, len(unique), bravo)
+        procs = (("web", bravo), ("fake", fake.proc))
+        cpu = {n: cpu_seconds(p.popen.pid) - cpu0[n] for n, p in procs}
+        time.sleep(2)  # the deliverer's last sends
+        state = db_state(db)
+        calls = fake.control.call("GET", "calls")["calls"]
+    return report(opts, sends, unique, load, settled, cpu, state, calls)
+
+
+def report(
+    opts: argparse.Namespace,
+    sends: list[Sent],
+    unique: list[Sent],
+    load: Load,
+    settled: float,
+    cpu: dict[str, float],
+    state: dict[str, object],
+    calls: list[dict[str, object]],
+) -> int:
+    lat = sorted(load.latencies)
+    p99 = pct(lat, 99) * 1000
+    print(
+        f"answers: {dict(sorted(load.statuses.items()))} in {load.wall:.1f}s "
+        f"({len(lat) / load.wall:.0f}/s); {load.late} sent late by the client"
+    )
+    print(
+        f"latency ms: p50 {pct(lat, 50) * 1000:.1f}  p99 {p99:.1f}  max {lat[-1] * 1000:.1f}  "
+        f"(target p99 < {TARGET_P99_MS:.0f}: {'met' if p99 < TARGET_P99_MS else 'NOT met'})"
+    )
+    states = state["states"]
+    assert isinstance(states, dict)
+    feedback, feedback_refs = state["feedback"]  # type: ignore[misc]
+    known = sum(s.known for s in unique)
+    stored_once = (
+        sum(states.values()) == len(unique)
+        and states.get("matched", 0) == known == feedback == feedback_refs
+        and states.get("unmatched", 0) == len(unique) - known
+        and load.statuses.get(200, 0) == len(sends) - len(unique)
+        and load.statuses.get(202, 0) == len(unique)
+    )
+    print(
+        f"stored: {dict(states)} (expected matched {known}, unmatched {len(unique) - known}); "
+        f"customer_feedback {feedback}; all stored exactly once: {'yes' if stored_once else 'NO'}; "
+        f"settled {settled:.1f}s after the last request"
+    )
+    dms = state["dms"]
+    assert isinstance(dms, list)
+    per_agent = Counter(channel for channel, _status in dms)
+    sent = Counter(status for _c, status in dms)
+    lookups = Counter(str(c["method"]) for c in calls if str(c["method"]).startswith("users."))
+    print(
+        f"agent DMs: {len(dms)} queued for {len(per_agent)} agents, at most "
+        f"{max(per_agent.values(), default=0)} each (limit {ids.OWN_DMS_PER_DAY} a day), "
+        f"by status {dict(sent)}; {state['untold']} ratings wait for the daily digest; "
+        f"Slack lookups {dict(lookups)}"
+    )
+    print(f"CPU seconds during the load: {', '.join(f'{k} {v:.1f}' for k, v in cpu.items())}")
+    uptime = subprocess.run(["uptime"], capture_output=True, text=True, check=False)
+    print(f"uptime: {uptime.stdout.strip()}")
+    paced = max(per_agent.values(), default=0) <= ids.OWN_DMS_PER_DAY
+    return 0 if stored_once and paced else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="bench.ratings", description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="1,000 ratings over 6 seconds")
+    p.add_argument("--per-minute", type=int, default=10_000)
+    p.add_argument("--seconds", type=int, default=60)
+    p.add_argument("--agents", type=int, default=200)
+    p.add_argument("--clients", type=int, default=16)
+    p.add_argument("--workers", type=int, default=1, help="bravo run --http --workers")
+    p.add_argument("--seed", type=int, default=1)
+    opts = p.parse_args(argv)
+    if opts.quick:
+        opts.seconds = 6
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    return run(opts)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

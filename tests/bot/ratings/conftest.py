@@ -1,0 +1,1 @@
+from tests.handlers.conftest import slack  # noqa: F401  (the fake Slack fixture)
