@@ -15,9 +15,8 @@ from typing import Any
 from sqlalchemy import String, Table, delete, or_, update
 from sqlmodel import AutoString, Session, SQLModel, col, select
 
-from storage import calibration, reviews
+from storage import calibration, ratings, reviews
 from storage import kudos as ledger
-from storage import ratings
 from storage.models import (
     CelebrationPref,
     CheckIn,

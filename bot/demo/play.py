@@ -25,6 +25,7 @@ from bot.demo.goals import play_fortnight
 from bot.demo.home import play_home
 from bot.demo.kudos import play_kudos
 from bot.demo.privacy import play_privacy
+from bot.demo.ratings import play_ratings
 from bot.demo.reviews import play_reviews
 from bot.demo.settings import play_settings
 from bot.demo.stage import (
@@ -48,6 +49,7 @@ PARTS = (
     "kudos",
     "fortnight",
     "feedback",
+    "ratings",
     "settings",
     "reviews",
     "calibration",
@@ -114,6 +116,7 @@ def _play(scene: Scene, parts: tuple[str, ...], url: str, env: dict[str, str]) -
         "kudos": lambda: play_kudos(scene, requester()),
         "fortnight": lambda: play_fortnight(scene, env),
         "feedback": lambda: play_feedback(scene, env),
+        "ratings": lambda: play_ratings(scene, env),
         "settings": lambda: play_settings(scene, requester()),
         "reviews": lambda: play_reviews(scene, requester()),
         "calibration": lambda: play_calibration(scene, env),
