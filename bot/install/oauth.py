@@ -48,6 +48,7 @@ BOT_SCOPES = (
     "im:history",
     "mpim:history",
     "im:write",
+    "mpim:write",
 )
 MAX_SEEN = 10_000  # org workspaces remembered as recorded, per process; more, and it starts again
 NOT_INSTALLED = (
