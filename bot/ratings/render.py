@@ -73,13 +73,18 @@ def hook_message(view: HookView, *, rotated: bool = False) -> dict[str, Any]:
             "from then on."
             + (f" Last rotated {view.rotated_at:%d %b %Y %H:%M} UTC." if view.rotated_at else "")
             + (
-                f" {view.waiting} rating(s) wait to be matched: `/bravo ratings unmatched`."
+                f" {_ratings(view.waiting)} to be matched: `/bravo ratings unmatched`."
                 if view.waiting
                 else ""
             )
         ),
     ]
     return {"response_type": "ephemeral", **message("The customer-rating webhook", blocks)}
+
+
+def _ratings(n: int) -> str:
+    """ "1 rating waits", "3 ratings wait"."""
+    return "1 rating waits" if n == 1 else f"{n} ratings wait"
 
 
 def _agent(row: UnmatchedRating) -> str:
@@ -92,7 +97,8 @@ def unmatched_message(rows: Sequence[UnmatchedRating], total: int) -> dict[str, 
     if not rows:
         text = ":white_check_mark: No customer ratings are waiting to be matched."
         return {"response_type": "ephemeral", **message(text, [section(text)])}
-    text = f":mag: {total} customer rating(s) name someone Bravo could not find."
+    some = "1 customer rating names" if total == 1 else f"{total} customer ratings name"
+    text = f":mag: {some} someone Bravo could not find."
     blocks: list[Block] = [
         section(text + " Match each to a teammate (it joins their feedback), or dismiss it.")
     ]

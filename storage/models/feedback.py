@@ -111,6 +111,9 @@ class CustomerFeedback(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("team_id", "teammate_id", "source_ref"),
         Index("ix_customer_feedback_teammate", "team_id", "teammate_id", "created_at"),
+        # Webhook ratings not yet told (``told_at`` NULL): the digest job's search. Rows logged
+        # by hand are never told, so they share the range; they are few next to the webhook's.
+        Index("ix_customer_feedback_untold", "told_at", "origin"),
     )
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)

@@ -202,6 +202,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("told_at", storage.types.UtcDateTime(timezone=True), nullable=True)
         )
+    op.create_index("ix_customer_feedback_untold", "customer_feedback", ["told_at", "origin"])
 
     with op.batch_alter_table("workspace_config", schema=None) as batch_op:
         batch_op.add_column(
@@ -211,6 +212,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_feedback_request_giver", table_name="feedback_request")
+    op.drop_index("ix_customer_feedback_untold", table_name="customer_feedback")
     with op.batch_alter_table("workspace_config", schema=None) as batch_op:
         batch_op.drop_column("review_scope")
 
