@@ -106,6 +106,14 @@ def on_tokens_revoked(event: dict[str, Any], body: dict[str, Any], context: Bolt
         _uninstalled(deps_of(context), body, context)
 
 
+def on_app_uninstalled_team(body: dict[str, Any], context: BoltContext) -> None:
+    """An org-wide Bravo removed from one workspace of the organisation: that workspace
+    stops; the organisation's other workspaces and its install go on."""
+    team = body.get("team_id")
+    if isinstance(team, str) and team:
+        service.uninstalled(deps_of(context), team, keep_install=True)
+
+
 def _uninstalled(deps: Deps, body: dict[str, Any], context: BoltContext) -> None:
     """A workspace's install, or an organisation's org-wide one (all its workspaces)."""
     team = body.get("team_id") if isinstance(body.get("team_id"), str) else None
@@ -124,7 +132,8 @@ def back_after_uninstall(
     kind = event.get("type") if isinstance(event, dict) else None
     named = body.get("team")
     team = body.get("team_id") or (named.get("id") if isinstance(named, dict) else None)
-    if isinstance(team, str) and team and kind not in (ids.APP_UNINSTALLED, ids.TOKENS_REVOKED):
+    gone = (ids.APP_UNINSTALLED, ids.TOKENS_REVOKED, ids.APP_UNINSTALLED_TEAM)
+    if isinstance(team, str) and team and kind not in gone:
         service.back_if_uninstalled(deps_of(context), team)
     next()
 
@@ -138,3 +147,4 @@ def register(app: App, deps: Deps) -> None:
     app.event(ids.USER_CHANGE)(on_user_change)
     app.event(ids.APP_UNINSTALLED)(on_app_uninstalled)
     app.event(ids.TOKENS_REVOKED)(on_tokens_revoked)
+    app.event(ids.APP_UNINSTALLED_TEAM)(on_app_uninstalled_team)

@@ -75,6 +75,7 @@ def test_scopes_are_least_privilege(manifest) -> None:
         "reaction_removed",
         "app_uninstalled",  # stop sending, delete after retention
         "tokens_revoked",
+        "app_uninstalled_team",  # an org-wide install removed from one workspace
         "user_change",  # a deactivated account (automatic erasure)
     }
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True

@@ -333,12 +333,16 @@ def account_changed(deps: Deps, team_id: str, user: dict[str, Any]) -> bool:
         )
 
 
-def uninstalled(deps: Deps, team_id: str) -> int:
+def uninstalled(deps: Deps, team_id: str, *, keep_install: bool = False) -> int:
     """The app was uninstalled (or its bot token revoked): nothing more is sent there, and its
-    installation (tokens and all, when installed by OAuth) is deleted."""
+    installation (tokens and all, when installed by OAuth) is deleted. ``keep_install``: one
+    workspace of an organisation left an org-wide install, which serves the others still."""
     with deps.db.write() as session:
         cancelled = store.mark_uninstalled(session, team_id=team_id, now=deps.clock())
-        installs.delete_installations(session, client_id=None, enterprise_id=None, team_id=team_id)
+        if not keep_install:
+            installs.delete_installations(
+                session, client_id=None, enterprise_id=None, team_id=team_id
+            )
     log.warning("workspace %s uninstalled Bravo: %d queued messages cancelled", team_id, cancelled)
     return cancelled
 

@@ -144,3 +144,19 @@ def test_the_weekly_job_sends_to_each_workspace_then_uninstall_stops_both(org: O
     deliver(org.bravo)
     assert len(org.bravo.slack.calls("chat.postMessage")) == before  # nothing more sent
     assert jobs.run_shoutouts(deps, FRIDAY_1600_BERLIN) == {"not_installed": 2}
+
+
+def test_one_workspace_leaving_the_org_install_stops_it_and_not_the_other(org: Org) -> None:
+    install_org(org)
+    org.command(org.b, "UYAN", "/kudos", "<@UZED|zed> for a calm voice")
+    org.replies(B, 1)
+    assert org.b.event({"type": "app_uninstalled_team"}).status == 200
+    deps = org.bravo.deps
+    assert deps.config(B).uninstalled and deps.not_sending(B) == "uninstalled"
+    assert deps.not_sending(TEAM) is None  # the organisation's other workspace goes on
+    with deps.db.read() as s:
+        assert len(s.exec(select(Installation)).all()) == 1  # the org install stays
+    org.command(org.a, "UANA", "/kudos", "<@UBEN|ben> for a refund")
+    org.replies(TEAM, 1)
+    deliver(org.bravo)
+    assert org.bravo.slack.calls("chat.postMessage", ok=True, team_id=TEAM)
