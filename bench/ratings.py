@@ -1,15 +1,18 @@
 """10,000 customer ratings a minute into one Bravo through its signed webhook.
 
     .venv/bin/python -m bench.ratings [--quick] [--per-minute 10000] [--seconds 60]
-                                      [--agents 200] [--clients 16] [--workers 1] [--seed 1]
+                                      [--agents 200] [--clients 16] [--workers 1] [--split N]
+                                      [--seed 1]
 
-``python -m bot run --http`` (gunicorn gthread, one worker, SQLite file) runs as a subprocess
-against the recording fake Slack (``python -m bot.sandbox.server``, another subprocess) seeded
-with ``--agents`` people (each with an email). The workspace's hook is written into Bravo's
-database the way ``/bravo ratings`` writes it (its secret sealed with the run's
-``BRAVO_ENCRYPTION_KEY``). Then ``--clients`` threads, each on one keep-alive connection, post
-ratings at ``--per-minute`` (open loop: each request has its time to be sent, and its latency
-counts from then, so a slow answer delays nothing after it), each signed right before it goes:
+``python -m bot run --http`` (gunicorn gthread, one worker, SQLite file; with ``--split N`` ``run
+--http --queue`` on a throwaway PostgreSQL database plus N ``python -m bot worker`` processes, where
+the web process only answers and records and the workers settle) runs as a subprocess against the
+recording fake Slack (``python -m bot.sandbox.server``, another subprocess) seeded with ``--agents``
+people (each with an email). The workspace's hook is written into Bravo's database the way ``/bravo
+ratings`` writes it (its secret sealed with the run's ``BRAVO_ENCRYPTION_KEY``). Then ``--clients``
+threads, each on one keep-alive connection, post ratings at ``--per-minute`` (open loop: each
+request has its time to be sent, and its latency counts from then, so a slow answer delays nothing
+after it), each signed right before it goes:
 
 - half name the agent by Slack id and half by email; 5% name nobody Bravo can find (an unknown
   id or address: they wait for an admin);
@@ -30,7 +33,6 @@ import http.client
 import json
 import os
 import random
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -42,6 +44,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
 
 from bench.ack_latency import (
     TEAM,
@@ -58,6 +62,8 @@ from bench.ack_latency import (
 from bot.install.crypto import Sealer, new_key
 from bot.ratings import ids
 from bot.ratings.parse import sign
+from storage.db import Database
+from storage.models import RatingHook
 
 TARGET_P99_MS = 50.0
 HOOK_ID = "bench-hook"
@@ -160,43 +166,71 @@ def send_all(port: int, sends: list[Sent], clients: int) -> Load:
     return result
 
 
-def write_hook(db: Path, key: str) -> None:
+def write_hook(url: str, key: str) -> None:
     """The hook as ``/bravo ratings`` makes it (bot.ratings.admin.hook_view)."""
-    sealed = Sealer((key,)).seal(SECRET)
-    with sqlite3.connect(db) as conn:
-        conn.execute(
-            "INSERT INTO rating_hook (team_id, hook_id, secret_sealed, created_by, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (TEAM, HOOK_ID, sealed, "UADMIN", datetime.now(UTC).isoformat()),
+    db = Database.from_url(url)
+    try:
+        with db.write() as session:
+            session.add(
+                RatingHook(
+                    team_id=TEAM,
+                    hook_id=HOOK_ID,
+                    secret_sealed=Sealer((key,)).seal(SECRET),
+                    created_by="UADMIN",
+                    created_at=datetime.now(UTC),
+                )
+            )
+    finally:
+        db.dispose()
+
+
+def db_state(engine: Engine) -> dict[str, object]:
+    with engine.connect() as conn:
+        states = {
+            str(state): int(n)
+            for state, n in conn.execute(
+                text("SELECT state, COUNT(*) FROM unmatched_rating GROUP BY state")
+            )
+        }
+        feedback = tuple(
+            conn.execute(
+                text("SELECT COUNT(*), COUNT(DISTINCT source_ref) FROM customer_feedback")
+            ).one()
         )
-
-
-def db_state(db: Path) -> dict[str, object]:
-    with sqlite3.connect(db) as conn:
-        states = dict(conn.execute("SELECT state, COUNT(*) FROM unmatched_rating GROUP BY state"))
-        feedback = conn.execute(
-            "SELECT COUNT(*), COUNT(DISTINCT source_ref) FROM customer_feedback"
-        ).fetchone()
-        dms = conn.execute(
-            "SELECT json_extract(payload, '$.channel'), status FROM outbox WHERE kind = ?",
-            (str(ids.RatingKind.RATING_DM),),
-        ).fetchall()
+        rows = conn.execute(
+            text("SELECT payload, status FROM outbox WHERE kind = :kind"),
+            {"kind": str(ids.RatingKind.RATING_DM)},
+        ).all()
+        dms = [(json.loads(payload).get("channel"), status) for payload, status in rows]
         untold = conn.execute(
-            "SELECT COUNT(*) FROM customer_feedback WHERE told_at IS NULL"
-        ).fetchone()[0]
+            text("SELECT COUNT(*) FROM customer_feedback WHERE told_at IS NULL")
+        ).scalar_one()
     return {"states": states, "feedback": feedback, "dms": dms, "untold": untold}
 
 
-def wait_settled(db: Path, expected: int, proc: object, timeout: float = 180.0) -> float:
+def wait_settled(engine: Engine, expected: int, proc: object, timeout: float = 180.0) -> float:
     began = time.monotonic()
     while time.monotonic() - began < timeout:
         proc.check_alive()  # type: ignore[attr-defined]
-        states = db_state(db)["states"]
+        states = db_state(engine)["states"]
         assert isinstance(states, dict)
         if sum(states.values()) >= expected and not states.get("pending"):
             return time.monotonic() - began
         time.sleep(0.5)
     return time.monotonic() - began
+
+
+def database(opts: argparse.Namespace, tmp: Path, stack: ExitStack) -> str:
+    """A SQLite file, or with ``--split`` a throwaway PostgreSQL database (dropped after)."""
+    if not opts.split:
+        return f"sqlite:///{tmp / 'bravo.db'}"
+    from bench.leaderboard import PG_ADMIN_URL, pg_admin
+
+    name = f"bravo_ratings_{os.getpid()}"
+    pg_admin(f'DROP DATABASE IF EXISTS "{name}"')
+    pg_admin(f'CREATE DATABASE "{name}"')
+    stack.callback(lambda: pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
 
 def run(opts: argparse.Namespace) -> int:
@@ -209,35 +243,45 @@ def run(opts: argparse.Namespace) -> int:
         fake: Fake = start_fake(tmp, stack)
         for i in range(opts.agents):
             fake.control.call("POST", "users", {"user_id": f"U0B{i:06d}", "name": f"member{i}"})
-        db = tmp / "bravo.db"
+        url = database(opts, tmp, stack)
         port = free_port()
         env = {
             **base_env(tmp),
             "SLACK_BOT_TOKEN": TOKEN,
             "SLACK_SIGNING_SECRET": "bench-signing-secret",
             "SLACK_API_URL": fake.api_url,
-            "DATABASE_URL": f"sqlite:///{db}",
+            "DATABASE_URL": url,
             "BRAVO_ENCRYPTION_KEY": key,
             "LOG_LEVEL": "ERROR",
         }
         argv = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1"]
         argv += ["--port", str(port), "--workers", str(opts.workers), "--threads", "32"]
+        argv += ["--queue"] if opts.split else []
         bravo = stack.enter_context(process("Bravo", argv, env, tmp / "bravo.log"))
         wait_http(bravo, port, "/healthz")
-        write_hook(db, key)
+        workers = [  # after the web process: it migrated the database
+            stack.enter_context(
+                process(f"worker {n}", [sys.executable, "-m", "bot", "worker"], env, tmp / f"w{n}")
+            )
+            for n in range(opts.split)
+        ]
+        write_hook(url, key)
+        engine = create_engine(url)
+        stack.callback(engine.dispose)
         print(
             f"ratings: {len(sends)} over {opts.seconds}s ({opts.per_minute}/min), "
             f"{len(sends) - len(unique)} duplicates, "
             f"{sum(not s.known for s in unique)} for nobody Bravo knows, {opts.agents} agents",
             flush=True,
         )
-        cpu0 = {"web": cpu_seconds(bravo.popen.pid), "fake": cpu_seconds(fake.proc.popen.pid)}
+        procs = [("web", bravo), *((f"worker {n}", w) for n, w in enumerate(workers))]
+        procs.append(("fake", fake.proc))
+        cpu0 = {n: cpu_seconds(p.popen.pid) for n, p in procs}
         load = send_all(port, sends, opts.clients)
-        settled = wait_settled(db, len(unique), bravo)
-        procs = (("web", bravo), ("fake", fake.proc))
+        settled = wait_settled(engine, len(unique), bravo)
         cpu = {n: cpu_seconds(p.popen.pid) - cpu0[n] for n, p in procs}
         time.sleep(2)  # the deliverer's last sends
-        state = db_state(db)
+        state = db_state(engine)
         calls = fake.control.call("GET", "calls")["calls"]
     return report(opts, sends, unique, load, settled, cpu, state, calls)
 
@@ -304,6 +348,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--agents", type=int, default=200)
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--workers", type=int, default=1, help="bravo run --http --workers")
+    p.add_argument(
+        "--split",
+        type=int,
+        default=0,
+        help="N > 0: Bravo as `run --http --queue` plus N `bravo worker` on PostgreSQL",
+    )
     p.add_argument("--seed", type=int, default=1)
     opts = p.parse_args(argv)
     if opts.quick:
