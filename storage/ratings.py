@@ -253,3 +253,51 @@ def erase_person_ratings(session: Session, *, team_id: str, user_id: str) -> int
         return 0
     session.execute(delete(UnmatchedRating).where(col(UnmatchedRating.id).in_(list(ids))))
     return len(ids)
+
+
+# Many webhook requests in one transaction (a group commit) -------------------------------------
+
+
+def hooks_by_ids(session: Session, hook_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """hook id -> (workspace, sealed secret), for the hooks that exist."""
+    rows = session.exec(
+        select(RatingHook.hook_id, RatingHook.team_id, RatingHook.secret_sealed).where(
+            col(RatingHook.hook_id).in_(sorted(set(hook_ids)))
+        )
+    ).all()
+    return {hook_id: (team, sealed) for hook_id, team, sealed in rows}
+
+
+def record_receipts(session: Session, rows: Sequence[Row]) -> set[tuple[str, str]]:
+    """Insert the signatures not seen before, in one statement; the (workspace, hash) pairs
+    this call inserted (the others are replays). ``rows`` must not repeat a pair."""
+    if not rows:
+        return set()
+    table = HookReceipt.__table__  # type: ignore[attr-defined]
+    stmt = (
+        _dialect_insert(session)(table)
+        .values(list(rows))
+        .on_conflict_do_nothing(index_elements=["team_id", "signature_hash"])
+        .returning(table.c.team_id, table.c.signature_hash)
+    )
+    return {(str(t), str(h)) for t, h in session.execute(stmt).all()}
+
+
+def add_ratings(session: Session, rows: Sequence[Row]) -> dict[tuple[str, str], int]:
+    """Insert the ratings whose workspace has not this dedupe key yet, in one statement;
+    (workspace, dedupe key) -> id for those inserted. ``rows`` must not repeat a pair."""
+    if not rows:
+        return {}
+    table = UnmatchedRating.__table__  # type: ignore[attr-defined]
+    stmt = (
+        _dialect_insert(session)(table)
+        .values(list(rows))
+        .on_conflict_do_nothing(index_elements=["team_id", "dedupe_key"])
+        .returning(table.c.team_id, table.c.dedupe_key, table.c.id)
+    )
+    return {(str(t), str(k)): int(i) for t, k, i in session.execute(stmt).all()}
+
+
+def _dialect_insert(session: Session) -> Any:
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert

@@ -119,11 +119,26 @@ class _Hooks:
 HOOKS = _Hooks()
 
 
-def receive(
+@dataclass
+class _Request:
+    """A webhook request whose signature and body checked out, waiting to be recorded."""
+
+    hook_id: str
+    team: str
+    sealed: str  # the hook's sealed secret its signature was checked against
+    timestamp: str
+    body: bytes
+    signature: str
+    values: dict[str, Any]  # its unmatched_rating row, team_id filled in when recorded
+    done: bool = False
+    outcome: Received | Problem | Exception | None = None
+
+
+def _checked(
     deps: Deps, *, hook_id: str, timestamp: str, signature: str, body: bytes, now_ts: float
-) -> Received:
-    """Check a webhook request and record its rating, in one transaction with its signature
-    (a replay is refused). Raises ``Problem`` and stores nothing when anything is wrong."""
+) -> _Request:
+    """The checks that need no transaction: headers, signature (with the secret this process
+    remembers, asked again once if it does not match), body."""
     check_headers(timestamp, signature, now_ts)
     team, sealed, secret = HOOKS.get(deps, hook_id)
     if not signed(secret, timestamp, body, signature):  # perhaps rotated since: ask again
@@ -131,35 +146,144 @@ def receive(
         if not signed(secret, timestamp, body, signature):
             raise Problem(401, "invalid_signature", "The signature does not match.")
     rating = parse_body(body)
+    values = {
+        "agent_slack_id": rating.agent_slack_id,
+        "agent_email": rating.agent_email,
+        "rating": rating.rating,
+        "comment": rating.comment,
+        "source": rating.source,
+        "ticket_url": rating.ticket_url,
+        "dedupe_key": rating.dedupe_key(signature),
+        "state": RatingState.PENDING,
+    }
+    return _Request(hook_id, team, sealed, timestamp, body, signature, values)
+
+
+def receive(
+    deps: Deps, *, hook_id: str, timestamp: str, signature: str, body: bytes, now_ts: float
+) -> Received:
+    """Check a webhook request and record its rating, in one transaction with its signature
+    (a replay is refused). Raises ``Problem`` and stores nothing when anything is wrong."""
+    request = _checked(
+        deps, hook_id=hook_id, timestamp=timestamp, signature=signature, body=body, now_ts=now_ts
+    )
+    _record(deps, [request])
+    return _outcome(request)
+
+
+def _outcome(request: _Request) -> Received:
+    if isinstance(request.outcome, Received):
+        return request.outcome
+    if isinstance(request.outcome, Exception):  # a Problem, or the database failing
+        raise request.outcome
+    raise RuntimeError("the request was not recorded")
+
+
+def _record(deps: Deps, requests: list[_Request]) -> None:
+    """Record requests in one transaction: each hook read again (a rotation by any process is
+    in effect at once: a signature checked with the old secret is checked again), then one
+    statement for all their signatures (a replay is refused: 409) and one for all their
+    ratings (the same ticket and source is stored once: a duplicate). Each request's outcome
+    is set on it; if the transaction fails, every request's is the error."""
     now = deps.clock()
-    with deps.db.write() as session:
-        hook = store.hook_by_id(session, hook_id)
-        if hook is None:
-            raise Problem(404, "unknown_hook", "No webhook has this address.")
-        if hook.secret_sealed != sealed:  # rotated since this process last looked
-            team, sealed, secret = HOOKS.put(deps, hook_id, hook.team_id, hook.secret_sealed)
-            if not signed(secret, timestamp, body, signature):
-                raise Problem(401, "invalid_signature", "The signature does not match.")
-        if not store.record_receipt(
-            session, team_id=team, signature_hash=signature_hash(signature), now=now
-        ):
-            raise Problem(409, "replayed", "This signed request was received before.")
-        row_id = store.add_rating(
-            session,
-            {
-                "team_id": team,
-                "agent_slack_id": rating.agent_slack_id,
-                "agent_email": rating.agent_email,
-                "rating": rating.rating,
-                "comment": rating.comment,
-                "source": rating.source,
-                "ticket_url": rating.ticket_url,
-                "dedupe_key": rating.dedupe_key(signature),
-                "state": RatingState.PENDING,
-                "created_at": now,
-            },
+    try:
+        with deps.db.write() as session:
+            hooks = store.hooks_by_ids(session, [r.hook_id for r in requests])
+            live = [r for r in requests if _still_signed(deps, r, hooks)]
+            receipts: dict[tuple[str, str], _Request] = {}
+            for r in live:  # the same signature twice in one group: the second is a replay
+                key = (r.team, signature_hash(r.signature))
+                if key in receipts:
+                    r.outcome = Problem(409, "replayed", "This signed request was received before.")
+                else:
+                    receipts[key] = r
+            fresh = store.record_receipts(
+                session,
+                [{"team_id": t, "signature_hash": h, "received_at": now} for t, h in receipts],
+            )
+            ratings: dict[tuple[str, str], _Request] = {}
+            for key, r in receipts.items():
+                if key not in fresh:
+                    r.outcome = Problem(409, "replayed", "This signed request was received before.")
+                    continue
+                dedupe = (r.team, str(r.values["dedupe_key"]))
+                if dedupe in ratings:  # the same ticket twice in one group: stored once
+                    r.outcome = Received(r.team, None)
+                else:
+                    ratings[dedupe] = r
+            added = store.add_ratings(
+                session,
+                [{**r.values, "team_id": r.team, "created_at": now} for r in ratings.values()],
+            )
+            for dedupe, r in ratings.items():
+                r.outcome = Received(r.team, added.get(dedupe))
+    except Exception as err:  # not recorded: every request of the group is told so
+        for r in requests:
+            r.outcome = err
+
+
+def _still_signed(deps: Deps, request: _Request, hooks: dict[str, tuple[str, str]]) -> bool:
+    """Whether the hook still exists and the request is signed with its secret as it is now
+    (sets the request's outcome when not)."""
+    found = hooks.get(request.hook_id)
+    if found is None:
+        request.outcome = Problem(404, "unknown_hook", "No webhook has this address.")
+        return False
+    team, sealed = found
+    if sealed != request.sealed:  # rotated since this process last looked
+        try:
+            team, sealed, secret = HOOKS.put(deps, request.hook_id, team, sealed)
+        except Problem as problem:
+            request.outcome = problem
+            return False
+        if not signed(secret, request.timestamp, request.body, request.signature):
+            request.outcome = Problem(401, "invalid_signature", "The signature does not match.")
+            return False
+    request.team = team
+    return True
+
+
+class GroupReceive:
+    """The webhook's requests recorded as a group commit: those that arrive while one group's
+    transaction is written wait for it, then go together in the next (one statement for their
+    signatures, one for their ratings). Each returns only once its own group is committed, so
+    a rating is answered only when it is safe. Alone, a request is written at once."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+        self._turn = threading.Condition()
+        self._queue: list[_Request] = []
+        self._writing = False
+
+    def __call__(
+        self, *, hook_id: str, timestamp: str, signature: str, body: bytes, now_ts: float
+    ) -> Received:
+        mine = _checked(
+            self._deps,
+            hook_id=hook_id,
+            timestamp=timestamp,
+            signature=signature,
+            body=body,
+            now_ts=now_ts,
         )
-    return Received(team, row_id)
+        with self._turn:
+            self._queue.append(mine)
+            while self._writing and not mine.done:
+                self._turn.wait()
+            batch: list[_Request] = []
+            if not mine.done:  # nobody is writing: this thread writes all that waits
+                self._writing = True
+                batch, self._queue = self._queue, []
+        if batch:
+            try:
+                _record(self._deps, batch)
+            finally:
+                with self._turn:
+                    for request in batch:
+                        request.done = True
+                    self._writing = False
+                    self._turn.notify_all()
+        return _outcome(mine)
 
 
 def forget_receipts(deps: Deps, at: datetime) -> int:

@@ -43,6 +43,7 @@ class RatingsHook:
         self._deps = deps
         self._clock = clock
         self.settler = service.Settler(deps)
+        self._receive = service.GroupReceive(deps)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         try:
@@ -69,8 +70,7 @@ class RatingsHook:
         if environ.get("REQUEST_METHOD") != "POST":
             raise Problem(405, "method_not_allowed", "Use POST.")
         body = _body(environ)
-        received = service.receive(
-            self._deps,
+        received = self._receive(
             hook_id=hook_id,
             timestamp=environ.get("HTTP_X_BRAVO_TIMESTAMP", "").strip(),
             signature=environ.get("HTTP_X_BRAVO_SIGNATURE", "").strip(),

@@ -251,3 +251,40 @@ def test_socket_modes_side_server_serves_the_webhook_and_nothing_of_slack(hooked
     hooked.settle()
     with deps.db.read() as s:
         assert s.exec(select(CustomerFeedback.teammate_id)).all() == ["UBEN"]
+
+
+def test_one_group_refuses_its_replays_and_stores_each_ticket_once(hooked_any: Hooked) -> None:
+    """Several requests in one group commit (``service._record``): the same signature twice is
+    one rating and a replay, the same ticket twice one rating and a duplicate, and a request
+    signed with a secret rotated away is refused; the rest are stored."""
+    from bot.ratings import service
+
+    hooked = hooked_any
+
+    def checked(body: dict[str, object], secret: str | None = None) -> service._Request:
+        raw = json.dumps(body).encode()
+        stamp = str(int(time.time()))
+        return service._checked(
+            hooked.deps,
+            hook_id=hooked.hook_id,
+            timestamp=stamp,
+            signature=sign(secret or hooked.secret, stamp, raw),
+            body=raw,
+            now_ts=time.time(),
+        )
+
+    first = checked(rating("UANA", ticket="https://help.example.com/t/1"))
+    replay = service._Request(**{**first.__dict__, "done": False, "outcome": None})
+    same_ticket = checked(rating("UANA", ticket="https://help.example.com/t/1", comment="again"))
+    other = checked(rating("UBEN", ticket="https://help.example.com/t/2"))
+    stale = checked(rating("UCY", ticket="https://help.example.com/t/3"))
+    stale.sealed = "sealed with a secret since rotated away"  # the process's view was old
+    stale.signature = sign("an old secret", stale.timestamp, stale.body)
+    group = [first, replay, same_ticket, other, stale]
+    service._record(hooked.deps, group)
+    outcomes = [
+        o.status if isinstance(o, service.Problem) else ("dup" if o.duplicate else "ok")  # type: ignore[union-attr]
+        for o in (r.outcome for r in group)
+    ]
+    assert outcomes == ["ok", 409, "dup", "ok", 401]
+    assert stored(hooked.deps.db) == (2, 0, 3)  # two ratings; receipts: first, same_ticket, other
