@@ -552,6 +552,7 @@ def test_on_reaction_added_alone_ignores_other_emoji(deps: Deps) -> None:
 def test_kudos_in_one_channel_ask_slack_about_it_once_a_minute(bravo: Bravo) -> None:
     """conversations.info is Tier 3 (about 50 a minute): a busy channel must not spend it."""
     command(bravo, "<@UBEN|ben> for the refund walkthrough")
+    reply(bravo)  # one after the other: two at once may both ask before either remembers
     command(bravo, "<@UCY|cy> for the calm handover")
     reply(bravo, count=2)
     asked = [c for c in bravo.slack.calls("conversations.info") if c.args["channel"] == CHANNEL]
