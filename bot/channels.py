@@ -22,7 +22,8 @@ MAX_CHANNELS = 10_000  # described channels kept, across workspaces (the oldest 
 
 class ChannelInfo:
     """``conversations.info`` per (workspace, channel), each answer reused for ``ttl`` seconds.
-    Only answers are kept: an error (channel not found, Slack down) is raised every time."""
+    Only answers are kept: an error (channel not found, Slack down) is raised every time. Two
+    requests at once for a channel not known yet may both ask (no waiting on each other)."""
 
     def __init__(
         self,
