@@ -14,7 +14,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from storage.models.feedback import CustomerFeedback
 from storage.models.ratings import HookReceipt, RatingHook, RatingState, UnmatchedRating
-from storage.upsert import insert_ignore
+from storage.upsert import dialect_insert, insert_ignore
 
 Row = dict[str, Any]
 
@@ -49,12 +49,6 @@ def reseal_hook(session: Session, *, team_id: str, sealed: str, now: datetime) -
 # Receipts (replays) ----------------------------------------------------------------------------
 
 
-def record_receipt(session: Session, *, team_id: str, signature_hash: str, now: datetime) -> bool:
-    """False when this signature was accepted before (a replay)."""
-    values = {"team_id": team_id, "signature_hash": signature_hash, "received_at": now}
-    return insert_ignore(session, HookReceipt, values, ["team_id", "signature_hash"])
-
-
 def purge_receipts(session: Session, *, before: datetime) -> int:
     result = session.execute(delete(HookReceipt).where(col(HookReceipt.received_at) < before))
     return int(getattr(result, "rowcount", 0) or 0)
@@ -75,11 +69,6 @@ def _insert(session: Session, model: Any, values: Row, keys: tuple[str, ...]) ->
     conn = session.connection()
     found = conn.execute(_insert_id(conn.dialect.name, model, keys), values).scalar()
     return None if found is None else int(found)
-
-
-def add_rating(session: Session, values: Row) -> int | None:
-    """Insert unless the workspace already has this dedupe key; its id, or None then."""
-    return _insert(session, UnmatchedRating, values, ("team_id", "dedupe_key"))
 
 
 def teams_waiting(session: Session, limit: int = 100) -> list[str]:
@@ -275,7 +264,7 @@ def record_receipts(session: Session, rows: Sequence[Row]) -> set[tuple[str, str
         return set()
     table = HookReceipt.__table__  # type: ignore[attr-defined]
     stmt = (
-        _dialect_insert(session)(table)
+        dialect_insert(session, table)
         .values(list(rows))
         .on_conflict_do_nothing(index_elements=["team_id", "signature_hash"])
         .returning(table.c.team_id, table.c.signature_hash)
@@ -290,14 +279,9 @@ def add_ratings(session: Session, rows: Sequence[Row]) -> dict[tuple[str, str], 
         return {}
     table = UnmatchedRating.__table__  # type: ignore[attr-defined]
     stmt = (
-        _dialect_insert(session)(table)
+        dialect_insert(session, table)
         .values(list(rows))
         .on_conflict_do_nothing(index_elements=["team_id", "dedupe_key"])
         .returning(table.c.team_id, table.c.dedupe_key, table.c.id)
     )
     return {(str(t), str(k)): int(i) for t, k, i in session.execute(stmt).all()}
-
-
-def _dialect_insert(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert

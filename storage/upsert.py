@@ -10,7 +10,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 
-def _insert(session: Session, table: Any) -> Any:
+def dialect_insert(session: Session, table: Any) -> Any:
+    """An INSERT of ``table`` in the session's dialect (for its ON CONFLICT clauses)."""
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
@@ -30,7 +31,7 @@ def add_counts(
     rows = [
         {**dict(zip(key_names, key, strict=True)), **inc} for key, inc in sorted(counts.items())
     ]
-    stmt = _insert(session, table).values(rows)
+    stmt = dialect_insert(session, table).values(rows)
     stmt = stmt.on_conflict_do_update(
         index_elements=list(key_names),
         set_={name: table.c[name] + stmt.excluded[name] for name in increments},
@@ -42,7 +43,7 @@ def insert_ignore(session: Session, model: Any, values: dict[str, Any], keys: li
     """Insert unless a row with the same unique ``keys`` exists; True when this call inserted."""
     table = model.__table__
     stmt = (
-        _insert(session, table)
+        dialect_insert(session, table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=keys)
         .returning(table.c[keys[0]])
@@ -68,7 +69,7 @@ def _returning_insert(dialect: str, model: Any, keys: tuple[str, ...]) -> Any:
 
 def upsert(session: Session, model: Any, values: dict[str, Any], keys: list[str]) -> None:
     table = model.__table__
-    stmt = _insert(session, table).values(**values)
+    stmt = dialect_insert(session, table).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=keys, set_={k: stmt.excluded[k] for k in values if k not in keys}
     )
