@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from bot.work import Record
 from storage import work as store
@@ -38,13 +38,20 @@ PURGE_EVERY = 60.0  # seconds between purges, per worker
 Dispatch = Callable[[dict[str, Any]], None]
 
 
+class Append(Protocol):
+    """Writes a batch of (team_id, body) work items, committed when it returns
+    (``storage.work.Appender``)."""
+
+    def __call__(self, items: list[tuple[str, dict[str, Any]]], *, now: datetime) -> None: ...
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
 def record_for(db: Database, now: Callable[[], datetime] = _utc_now) -> Record:
     """What the web process records a request with, in queue mode (``GroupRecord``)."""
-    return GroupRecord(db, now)
+    return GroupRecord(store.Appender(db), now)
 
 
 @dataclass(eq=False)
@@ -62,8 +69,8 @@ class GroupRecord:
     own request is committed (it raises if that transaction failed): a request is acked only
     when it is safe. Alone, a request is written at once, without waiting for company."""
 
-    def __init__(self, db: Database, now: Callable[[], datetime] = _utc_now) -> None:
-        self._db = db
+    def __init__(self, append: Append, now: Callable[[], datetime] = _utc_now) -> None:
+        self._append = append
         self._now = now
         self._turn = threading.Condition()
         self._queue: list[_Waiting] = []
@@ -86,8 +93,7 @@ class GroupRecord:
     def _write(self, batch: list[_Waiting]) -> None:
         error: Exception | None = RuntimeError("the requests were not recorded")
         try:
-            with self._db.write() as session:
-                store.put(session, [(w.team_id, w.body) for w in batch], now=self._now())
+            self._append([(w.team_id, w.body) for w in batch], now=self._now())
             error = None
         except Exception as err:  # every request of the batch is told, and not acked
             error = err

@@ -31,7 +31,11 @@ def normalise_url(url: str) -> URL:
     return parsed
 
 
-def make_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Engine:
+def make_engine(
+    url: str, *, echo: bool = False, pool_size: int = 20, application_name: str = "bravo"
+) -> Engine:
+    """``application_name`` names the process's connections in PostgreSQL's
+    ``pg_stat_activity`` ("bravo web", "bravo worker", ...), so an operator can tell them apart."""
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo=echo)
@@ -41,7 +45,7 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Engine:
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
-        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT},
+        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT, "application_name": application_name},
     )
 
 

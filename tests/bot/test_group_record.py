@@ -4,11 +4,11 @@ transaction, and none returns (so none is acked) before its own request is commi
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+import pytest
+from sqlmodel import select
 
 from bot.worker import GroupRecord
 from storage import work as store
@@ -18,24 +18,22 @@ from storage.models import WorkItem
 CALLERS = 40
 
 
-class Counted(Database):
-    """The real database, counting its writing transactions; the first waits for ``gate``."""
+class Counted:
+    """The real appender, counting its batches; the first waits for ``gate``."""
 
     def __init__(self, db: Database) -> None:
-        super().__init__(db.engine)
+        self.append = store.Appender(db)
         self.writes = 0
         self.gate = threading.Event()
         self.fail = False
 
-    @contextmanager
-    def write(self) -> Iterator[Session]:
+    def __call__(self, items: list[tuple[str, dict[str, Any]]], *, now: datetime) -> None:
         self.writes += 1
         if self.writes == 1:
             self.gate.wait(10)
         if self.fail:
             raise OSError("the database went away")
-        with super().write() as session:
-            yield session
+        self.append(items, now=now)
 
 
 def bodies(db: Database) -> list[dict[str, Any]]:
@@ -92,3 +90,26 @@ def test_a_failed_commit_fails_every_request_in_it_and_the_next_still_records(
     counted.fail = False
     record("T1", {"n": 99})  # no writer left stuck
     assert bodies(db) == [{"n": 99}]
+
+
+@pytest.mark.postgres
+def test_the_appender_writes_again_after_the_server_drops_its_connection(pg_url: str) -> None:
+    from sqlalchemy import text
+
+    from storage.migrate import upgrade
+
+    db = Database.from_url(pg_url, pool_size=2)
+    upgrade(db.engine)
+    append = store.Appender(db)
+    now = datetime.now().astimezone()
+    append([("TAPPEND", {"n": 1})], now=now)
+    pid = append._conn.info.backend_pid
+    with db.write() as session:  # as a restart would: the server ends that connection
+        session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    append([("TAPPEND", {"n": 2}), ("TAPPEND", {"n": 3})], now=now)
+    assert append._conn.info.backend_pid != pid
+    with db.read() as session:
+        found = session.exec(select(WorkItem).where(WorkItem.team_id == "TAPPEND")).all()
+        assert sorted(store.body_of(i)["n"] for i in found) == [1, 2, 3]  # each once
+    append.close()
+    db.dispose()
