@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from storage.models import SlackUser, UserPref
-from storage.upsert import upsert
+from storage.upsert import dialect_insert, upsert
+
+NEVER = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def cached_people(session: Session, *, team_id: str, user_ids: list[str]) -> dict[str, SlackUser]:
@@ -57,3 +59,50 @@ def set_opt_out(session: Session, *, team_id: str, user_id: str, opt_out: bool) 
 def leaderboard_opted_out(session: Session, *, team_id: str, user_id: str) -> bool:
     row = session.get(UserPref, (team_id, user_id))
     return bool(row and row.leaderboard_opt_out)
+
+
+def remember_status(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    away: bool,
+    text: str,
+    emoji: str,
+    expires_at: datetime | None,
+    now: datetime,
+) -> None:
+    """The person's Slack status as Bravo was just told it. A person not yet cached gets a row
+    with what is known (their name and zone are filled in by the next ``users.info``)."""
+    values = {
+        "team_id": team_id,
+        "user_id": user_id,
+        "status_away": away,
+        "status_text": text,
+        "status_emoji": emoji,
+        "status_expires_at": expires_at,
+        "status_seen_at": now,
+    }
+    # fetched_at long ago: a row made here is refreshed by the next users.info lookup.
+    table = SlackUser.__table__  # type: ignore[attr-defined]
+    stmt = dialect_insert(session, table).values(**values, fetched_at=NEVER)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["team_id", "user_id"],
+        set_={k: stmt.excluded[k] for k in values if k not in ("team_id", "user_id")},
+    )
+    session.execute(stmt)
+
+
+def away_among(session: Session, *, team_id: str, user_ids: list[str], now: datetime) -> set[str]:
+    """Those of ``user_ids`` whose Slack status says they are away at ``now``: one query."""
+    if not user_ids:
+        return set()
+    rows = session.exec(
+        select(SlackUser.user_id).where(
+            SlackUser.team_id == team_id,
+            col(SlackUser.user_id).in_(user_ids),
+            col(SlackUser.status_away).is_(True),
+            or_(col(SlackUser.status_expires_at).is_(None), col(SlackUser.status_expires_at) > now),
+        )
+    ).all()
+    return set(rows)

@@ -20,6 +20,12 @@ from storage.models.kudos import (
     ProcessedEvent,
 )
 from storage.models.outbox import OutboxRow, OutboxStatus, ScheduledSend
+from storage.models.practice import (
+    PracticePlan,
+    PracticeRating,
+    PracticeRound,
+    PracticeScenario,
+)
 from storage.models.ratings import HookReceipt, RatingHook, UnmatchedRating
 from storage.models.reviews import (
     Calibration,
@@ -67,6 +73,10 @@ __all__ = [
     "OutboxRow",
     "OutboxStatus",
     "PersonDate",
+    "PracticePlan",
+    "PracticeRating",
+    "PracticeRound",
+    "PracticeScenario",
     "ProcessedEvent",
     "RatingHook",
     "Review",

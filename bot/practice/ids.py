@@ -1,0 +1,3 @@
+"""Slack ids for practice: renderers, listeners and parsers share them."""
+
+PRACTICE_COMMAND = "/practice"
