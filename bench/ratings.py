@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.ratings [--quick] [--per-minute 10000] [--seconds 60]
                                       [--agents 200] [--clients 16] [--workers 1] [--split N]
-                                      [--seed 1]
+                                      [--elsewhere] [--seed 1]
 
 ``python -m bot run --http`` (gunicorn gthread, one worker, SQLite file; with ``--split N`` ``run
 --http --queue`` on a throwaway PostgreSQL database plus N ``python -m bot worker`` processes, where
@@ -23,7 +23,8 @@ It reports the answers' latency (p50/p99/max, the client's view on 127.0.0.1), w
 stored against what should be (every unique ticket once: matched or unmatched, none left
 pending), the DMs the agents were sent or have queued (at most ``OWN_DMS_PER_DAY`` each; the
 rest wait for the daily digest), the CPU of each process, and ``uptime``'s load. ``--quick``:
-1,000 ratings over 6 seconds.
+1,000 ratings over 6 seconds. ``--elsewhere`` (with ``--split``): the workers, their PostgreSQL
+backends and the fake Slack run at nice 19, as if on other machines (``bench.ack_latency``).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 
 from bench.ack_latency import (
+    ELSEWHERE_NICE,
     TEAM,
     TOKEN,
     Fake,
@@ -56,6 +58,7 @@ from bench.ack_latency import (
     free_port,
     pct,
     process,
+    renicing,
     start_fake,
     wait_http,
 )
@@ -259,12 +262,14 @@ def run(opts: argparse.Namespace) -> int:
         argv += ["--queue"] if opts.split else []
         bravo = stack.enter_context(process("Bravo", argv, env, tmp / "bravo.log"))
         wait_http(bravo, port, "/healthz")
+        nice = ["nice", "-n", str(ELSEWHERE_NICE)] if opts.elsewhere else []
+        worker = [*nice, sys.executable, "-m", "bot", "worker"]
         workers = [  # after the web process: it migrated the database
-            stack.enter_context(
-                process(f"worker {n}", [sys.executable, "-m", "bot", "worker"], env, tmp / f"w{n}")
-            )
+            stack.enter_context(process(f"worker {n}", worker, env, tmp / f"w{n}"))
             for n in range(opts.split)
         ]
+        if opts.elsewhere:
+            stack.enter_context(renicing(url, fake.proc.popen.pid))
         write_hook(url, key)
         engine = create_engine(url)
         stack.callback(engine.dispose)
@@ -354,8 +359,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=0,
         help="N > 0: Bravo as `run --http --queue` plus N `bravo worker` on PostgreSQL",
     )
+    p.add_argument(
+        "--elsewhere",
+        action="store_true",
+        help="with --split: the workers, their PostgreSQL backends and the fake Slack at nice 19,"
+        " as if they ran on other machines (the web process and its backends keep their priority)",
+    )
     p.add_argument("--seed", type=int, default=1)
     opts = p.parse_args(argv)
+    if opts.elsewhere and not opts.split:
+        p.error("--elsewhere needs --split N")
     if opts.quick:
         opts.seconds = 6
     os.environ.setdefault("PYTHONHASHSEED", "0")
