@@ -348,7 +348,8 @@ def _every(poll: timedelta) -> str:
 
 def cmd_keys(args: argparse.Namespace) -> int:
     """``keys new``: print a new BRAVO_ENCRYPTION_KEY key; ``keys reseal``: seal every stored
-    token again with the first key (after a new key was put first), so the old can go."""
+    secret again with the first key (after a new key was put first), so the old can go: the
+    installations' tokens (with OAuth) and the customer-rating webhooks' secrets."""
     if args.action == "new":
         from bot.install.crypto import new_key
 
@@ -356,18 +357,34 @@ def cmd_keys(args: argparse.Namespace) -> int:
         return 0
     settings = _settings()
     _logging(settings.log_level)
-    if not settings.oauth:
-        print("keys reseal: Bravo is not installed by OAuth here (no SLACK_CLIENT_ID).")
+    if not settings.encryption_keys:
+        print("keys reseal: BRAVO_ENCRYPTION_KEY is not set, so nothing is sealed to reseal.")
         return 2
+    from bot.install.crypto import Sealer
     from bot.install.oauth import tokens_for
     from bot.install.tokens import StoreTokens
+    from bot.ratings.admin import reseal_hooks
     from storage.migrate import upgrade
 
     db = _open_database(settings, "keys")
-    upgrade(db.engine)
-    tokens = tokens_for(settings, db, lambda: datetime.now(UTC))
-    assert isinstance(tokens, StoreTokens)
-    print(f"sealed again with the first key: {tokens.store.reseal()} installation(s)")
+    try:
+        upgrade(db.engine)
+        if settings.oauth:
+            tokens = tokens_for(settings, db, lambda: datetime.now(UTC))
+            assert isinstance(tokens, StoreTokens)
+            print(f"sealed again with the first key: {tokens.store.reseal()} installation(s)")
+        hooks, unreadable = reseal_hooks(db, Sealer(settings.encryption_keys))
+    finally:
+        db.dispose()
+    print(f"sealed again with the first key: {hooks} customer-rating webhook secret(s)")
+    if unreadable:
+        print(
+            f"none of the keys opens the webhook secret of {len(unreadable)} workspace(s) "
+            f"({', '.join(unreadable[:10])}): left as they are; an admin can rotate it with "
+            "/bravo ratings",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

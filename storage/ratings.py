@@ -46,6 +46,21 @@ def reseal_hook(session: Session, *, team_id: str, sealed: str, now: datetime) -
     return bool(getattr(result, "rowcount", 0))
 
 
+def all_hooks(session: Session) -> list[RatingHook]:
+    return list(session.exec(select(RatingHook).order_by(col(RatingHook.team_id))).all())
+
+
+def set_sealed(session: Session, *, team_id: str, was: str, sealed: str) -> bool:
+    """The same secret sealed again (with another key): not a rotation. Only if it is still
+    sealed as ``was`` (a rotation meanwhile wins)."""
+    result = session.execute(
+        update(RatingHook)
+        .where(col(RatingHook.team_id) == team_id, col(RatingHook.secret_sealed) == was)
+        .values(secret_sealed=sealed)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
 # Receipts (replays) ----------------------------------------------------------------------------
 
 

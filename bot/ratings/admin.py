@@ -8,7 +8,7 @@ import secrets
 
 from bot.admins import is_admin
 from bot.deps import Deps
-from bot.install.crypto import Sealer
+from bot.install.crypto import Sealer, UnreadableSecret
 from bot.outbox.envelope import OutMessage
 from bot.ratings import ids
 from bot.ratings.errors import (
@@ -21,6 +21,7 @@ from bot.ratings.render import HookView
 from bot.ratings.service import Pace, add_to_log, sealer_of
 from bot.users import is_teammate
 from storage import ratings as store
+from storage.db import Database
 from storage.models.feedback import CustomerFeedback
 from storage.models.ratings import RatingHook, RatingState, UnmatchedRating
 
@@ -76,6 +77,30 @@ def rotate(deps: Deps, *, team_id: str, user_id: str) -> HookView:
         assert hook is not None
         session.refresh(hook)
     return _view(deps, sealer, hook, created=False)
+
+
+def reseal_hooks(db: Database, sealer: Sealer) -> tuple[int, list[str]]:
+    """``bravo keys reseal``: every webhook's secret sealed again with the first key (after a
+    new key was put first), so the old key can go. The secrets stay the same: senders change
+    nothing. Returns how many were sealed again, and the workspaces whose secret none of the
+    keys opens (left as they are: rotating it in ``/bravo ratings`` gives a new one)."""
+    unreadable: list[str] = []
+    done = 0
+    with db.write() as session:
+        for hook in store.all_hooks(session):
+            try:
+                secret = sealer.open(hook.secret_sealed)
+            except UnreadableSecret:
+                unreadable.append(hook.team_id)
+                continue
+            if secret is None:
+                unreadable.append(hook.team_id)
+                continue
+            sealed = sealer.seal(secret) or ""
+            done += store.set_sealed(
+                session, team_id=hook.team_id, was=hook.secret_sealed, sealed=sealed
+            )
+    return done, unreadable
 
 
 def _view(deps: Deps, sealer: Sealer, hook: RatingHook, *, created: bool) -> HookView:

@@ -119,3 +119,67 @@ def test_keys_reseal_seals_every_token_with_the_new_first_key(
     found = only_new.find_installation(enterprise_id=None, team_id="T1")
     assert found is not None and found.bot_token == install("T1").bot_token
     db.dispose()
+
+
+def _hook(db: Database, team: str, secret: str, key: str) -> None:
+    from storage.models import RatingHook
+
+    with db.write() as session:
+        session.add(
+            RatingHook(
+                team_id=team,
+                hook_id=f"hook-{team}",
+                secret_sealed=Sealer((key,)).seal(secret) or "",
+                created_by="UADMIN",
+                created_at=Clock()(),
+            )
+        )
+
+
+def _sealed_of(db: Database, team: str) -> str:
+    from storage.models import RatingHook
+
+    with db.read() as session:
+        hook = session.get(RatingHook, team)
+        assert hook is not None
+        return hook.secret_sealed
+
+
+def test_keys_reseal_seals_webhook_secrets_again_with_one_bot_token_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The customer-rating webhooks' secrets are sealed with the same keys, OAuth or not: after a
+    reseal the old key can go and each hook's secret is still the same."""
+    url = f"sqlite:///{tmp_path / 'bravo.db'}"
+    db = Database.from_url(url)
+    upgrade(db.engine)
+    _hook(db, "T1", "secret-one", KEY)
+    _hook(db, "T2", "secret-two", "z" * 43 + "=")  # sealed with a key that is gone
+    monkeypatch.setenv("BRAVO_ENV_FILE", str(tmp_path / "no.env"))
+    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in {
+        "SLACK_BOT_TOKEN": "xoxb-one",
+        "DATABASE_URL": url,
+        "BRAVO_ENCRYPTION_KEY": f"{OTHER},{KEY}",
+    }.items():
+        monkeypatch.setenv(name, value)
+    before = _sealed_of(db, "T2")
+    assert main(["keys", "reseal"]) == 1  # one secret none of the keys opens: said, not hidden
+    out, err = capsys.readouterr()
+    assert "1 customer-rating webhook secret(s)" in out and "installation" not in out
+    assert "T2" in err and "/bravo ratings" in err
+    assert Sealer((OTHER,)).open(_sealed_of(db, "T1")) == "secret-one"  # the old key can go
+    assert _sealed_of(db, "T2") == before  # left as it was
+    db.dispose()
+
+
+def test_keys_reseal_without_a_key_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("BRAVO_ENV_FILE", str(tmp_path / "no.env"))
+    monkeypatch.delenv("BRAVO_ENCRYPTION_KEY", raising=False)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-one")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bravo.db'}")
+    assert main(["keys", "reseal"]) == 2
+    assert "BRAVO_ENCRYPTION_KEY is not set" in capsys.readouterr().out
