@@ -87,6 +87,25 @@ class Outbox:
                 self.enqueue(session, team_id, [replacement(row)], now)
         return cancelled
 
+    def redraw(
+        self,
+        session: Session,
+        team_id: str,
+        ref: str,
+        kinds: Sequence[str],
+        edit: Callable[[OutboxRow], OutMessage],
+        now: datetime,
+    ) -> int:
+        """Queue ``edit(row)`` (an update of that row's message: ``update_of=row.id``) for each
+        message of ``ref`` that is posted or still to be (it waits for the post); none for one
+        withdrawn or failed. Returns how many were queued."""
+        queued = 0
+        for row in store.by_ref(session, team_id=team_id, ref=ref, kinds=kinds):
+            if row.status in {OutboxStatus.PENDING, OutboxStatus.SENT}:
+                self.enqueue(session, team_id, [edit(row)], now)
+                queued += 1
+        return queued
+
 
 def _values(team_id: str, msg: OutMessage, now: datetime) -> dict[str, object]:
     payload = dict(msg.payload)

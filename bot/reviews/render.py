@@ -202,10 +202,12 @@ def discussion(
     ]
     if reviewer_buttons:
         value = str(review.id)
-        blocks.append(context(f"When you've talked, {person(review.reviewer_id)} records it:"))
+        prompt = context(f"When you've talked, {person(review.reviewer_id)} records it:")
+        blocks.append({**prompt, "block_id": TALK_PROMPT})
         blocks.append(
             {
                 "type": "actions",
+                "block_id": TALK_BUTTONS,
                 "elements": [
                     button("Keep the scores", ids.KEEP, value),
                     button("Change scores", ids.CHANGE, value),
@@ -213,6 +215,19 @@ def discussion(
             }
         )
     return {"channel": channel, **message(text, blocks)}
+
+
+TALK_PROMPT = "review_talk_prompt"
+TALK_BUTTONS = "review_talk_buttons"
+
+
+def discussion_settled(posted: dict[str, Any], review: Review) -> dict[str, Any]:
+    """A discussion post as it was sent (``posted``: its payload), once the reviewer recorded
+    the outcome: the buttons gone, the outcome said."""
+    gone = {TALK_PROMPT, TALK_BUTTONS}
+    blocks = [b for b in posted.get("blocks") or [] if b.get("block_id") not in gone]
+    blocks.append(context(f"Recorded by {person(review.reviewer_id)}: {settled(review)}"))
+    return {**posted, "blocks": blocks}
 
 
 def settled(review: Review) -> str:

@@ -9,6 +9,7 @@ agent's active coaches and the leads of the agent's team channels; admins do not
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -319,6 +320,7 @@ def keep(deps: Deps, *, team_id: str, review_id: int, actor_id: str) -> Review:
         review.status, review.settled_at, review.updated_at = ReviewStatus.KEPT, now, now
         store.save(session, review)
         _queue(deps, session, team_id, [messages.kept(review)])
+        _redraw_settled(deps, session, review, store.scores_of(session, review_id), now)
     deps.deliverer.kick()
     return review
 
@@ -330,6 +332,30 @@ def changeable(deps: Deps, *, team_id: str, review_id: int, actor_id: str) -> Sh
         raise ReviewSettledError(review.status)
     with deps.db.read() as session:
         return Shown(review, store.scores_of(session, review_id))
+
+
+def _redraw_settled(
+    deps: Deps, session: Session, review: Review, scores: Sequence[ReviewScore], now: datetime
+) -> None:
+    """Once the discussion is recorded: the agent's review DM shows the scores as they now stand
+    and the status, and the discussion's posts lose their Keep and Change buttons."""
+    team_id = review.team_id
+    deps.outbox.redraw(
+        session,
+        team_id,
+        messages.dm_ref(review),
+        [ids.REVIEW_DM],
+        lambda row: messages.dm_settled(review, scores, row.id or 0, ""),
+        now,
+    )
+    deps.outbox.redraw(
+        session,
+        team_id,
+        messages.talk_ref(review),
+        [ids.DISCUSSION],
+        lambda row: messages.discussion_settled(review, row),
+        now,
+    )
 
 
 def card_skills(deps: Deps, team_id: str, scores: list[ReviewScore]) -> tuple[str, ...]:
@@ -367,6 +393,7 @@ def change_scores(
         store.save(session, review)
         store.replace_scores(session, review, _score_rows(review, card))
         _queue(deps, session, team_id, [messages.changed(review, changes)])
+        _redraw_settled(deps, session, review, store.scores_of(session, review_id), now)
     deps.deliverer.kick()
     return review
 

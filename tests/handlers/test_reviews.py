@@ -330,6 +330,17 @@ def test_discuss_brings_reviewer_and_lead_into_a_group_dm_and_keep_is_the_review
     assert "scores were kept" in press(bravo, COACH, ids.KEEP, str(row.id))
     bravo.deliver()
     assert dms_to(bravo, AGENT, "kept the scores")
+    # Both places redrawn once: the agent's DM says how it ended, the discussion has no buttons.
+    updates = bravo.slack.calls("chat.update", ok=True)[1:]
+    [dm] = [u for u in updates if u.args["channel"] != group]
+    assert "discussed, scores kept" in json.dumps(dm.args) and ids.DISCUSS not in json.dumps(
+        dm.args
+    )
+    [talk] = [u for u in updates if u.args["channel"] == group]
+    assert talk.args["ts"] == post.response["ts"]
+    shown = json.dumps(talk.args)
+    assert ids.KEEP not in shown and ids.CHANGE not in shown and "scores kept" in shown
+    assert "The caller hung up" in shown and "<!here>" not in shown  # the rest as it was
     never_in_a_channel(bravo)
 
 
@@ -360,6 +371,14 @@ def test_change_scores_reopens_the_scorecard_prefilled_and_tells_the_agent_what_
     with bravo.deps.db.read() as s:
         scores = {r.skill: r.score for r in s.exec(select(ReviewScore))}
     assert scores["empathy"] == 4 and count(bravo, ReviewScore) == len(scores)
+    # The agent's DM shows the scores as they now stand, once.
+    dm_updates = [
+        u
+        for u in bravo.slack.calls("chat.update", ok=True)
+        if "scores changed" in json.dumps(u.args)
+    ]
+    [dm] = [u for u in dm_updates if "A review of your conversation" in json.dumps(u.args)]
+    assert "4/4" in json.dumps(dm.args)
 
 
 def test_make_it_a_goal_opens_the_goal_form_prefilled_and_links_the_goal(bravo: Bravo) -> None:
