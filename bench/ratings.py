@@ -1,6 +1,6 @@
 """10,000 customer ratings a minute into one Bravo through its signed webhook.
 
-    .venv/bin/python -m bench.ratings [--quick] [--per-minute 10000] [--seconds 60]
+    .venv/bin/python -m bench.ratings [--quick] [--per-minute 10000] [--seconds 60] [--warmup 2]
                                       [--agents 200] [--clients 16] [--workers 1] [--split N]
                                       [--elsewhere] [--seed 1]
 
@@ -23,8 +23,11 @@ It reports the answers' latency (p50/p99/max, the client's view on 127.0.0.1), w
 stored against what should be (every unique ticket once: matched or unmatched, none left
 pending), the DMs the agents were sent or have queued (at most ``OWN_DMS_PER_DAY`` each; the
 rest wait for the daily digest), the CPU of each process, and ``uptime``'s load. ``--quick``:
-1,000 ratings over 6 seconds. ``--elsewhere`` (with ``--split``): the workers, their PostgreSQL
-backends and the fake Slack run at nice 19, as if on other machines (``bench.ack_latency``).
+1,000 ratings over 6 seconds. The first ``--warmup`` seconds (at the same rate, before the
+measured ones) are stored and checked like the rest but their latency is not counted: a process's
+first requests open its connections and fill its caches. ``--elsewhere`` (with ``--split``): the
+workers, their PostgreSQL backends and the fake Slack run at nice 19, as if on other machines
+(``bench.ack_latency``).
 """
 
 from __future__ import annotations
@@ -80,6 +83,7 @@ class Sent:
     ticket: str
     duplicate: bool
     known: bool
+    warm: bool = False  # sent during the warm-up: stored and checked, its latency not counted
 
 
 @dataclass
@@ -91,15 +95,19 @@ class Load:
 
 
 def plan(opts: argparse.Namespace, rng: random.Random) -> list[Sent]:
-    total = opts.per_minute * opts.seconds // 60
-    interval = opts.seconds / total
+    """``--warmup`` seconds of ratings at the same rate, then ``--seconds`` measured."""
+    seconds = opts.warmup + opts.seconds
+    total = opts.per_minute * seconds // 60
+    interval = seconds / total
     first: list[tuple[str, dict[str, object]]] = []
     out: list[Sent] = []
     for n in range(total):
         if first and rng.random() < 0.10:
             ticket, body = rng.choice(first)
             body = {**body, "comment": f"sent again #{n}"}
-            out.append(Sent(n * interval, json.dumps(body).encode(), ticket, True, True))
+            at = n * interval
+            body_bytes = json.dumps(body).encode()
+            out.append(Sent(at, body_bytes, ticket, True, True, at < opts.warmup))
             continue
         known = rng.random() >= 0.05
         agent = rng.randrange(opts.agents) if known else 10_000_000 + n
@@ -117,7 +125,8 @@ def plan(opts: argparse.Namespace, rng: random.Random) -> list[Sent]:
             "ticket_url": ticket,
         }
         first.append((ticket, body))
-        out.append(Sent(n * interval, json.dumps(body).encode(), ticket, False, known))
+        at = n * interval
+        out.append(Sent(at, json.dumps(body).encode(), ticket, False, known, at < opts.warmup))
     return out
 
 
@@ -153,7 +162,8 @@ def send_all(port: int, sends: list[Sent], clients: int) -> Load:
                 status = 0
             took = time.perf_counter() - began
             with lock:
-                result.latencies.append(took)
+                if not item.warm:
+                    result.latencies.append(took)
                 result.statuses[status] += 1
                 result.late += late
         conn.close()
@@ -274,7 +284,8 @@ def run(opts: argparse.Namespace) -> int:
         engine = create_engine(url)
         stack.callback(engine.dispose)
         print(
-            f"ratings: {len(sends)} over {opts.seconds}s ({opts.per_minute}/min), "
+            f"ratings: {len(sends)} over {opts.warmup}s of warm-up + {opts.seconds}s measured "
+            f"({opts.per_minute}/min), "
             f"{len(sends) - len(unique)} duplicates, "
             f"{sum(not s.known for s in unique)} for nobody Bravo knows, {opts.agents} agents",
             flush=True,
@@ -305,7 +316,8 @@ def report(
     p99 = pct(lat, 99) * 1000
     print(
         f"answers: {dict(sorted(load.statuses.items()))} in {load.wall:.1f}s "
-        f"({len(lat) / load.wall:.0f}/s); {load.late} sent late by the client"
+        f"({len(sends) / load.wall:.0f}/s); {load.late} sent late by the client; latency of the "
+        f"{len(lat)} after the {opts.warmup}s warm-up:"
     )
     print(
         f"latency ms: p50 {pct(lat, 50) * 1000:.1f}  p99 {p99:.1f}  max {lat[-1] * 1000:.1f}  "
@@ -349,7 +361,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="bench.ratings", description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="1,000 ratings over 6 seconds")
     p.add_argument("--per-minute", type=int, default=10_000)
-    p.add_argument("--seconds", type=int, default=60)
+    p.add_argument("--seconds", type=int, default=60, help="measured, after the warm-up")
+    p.add_argument(
+        "--warmup",
+        type=int,
+        default=2,
+        help="seconds of ratings first, at the same rate: stored and checked, latency not counted",
+    )
     p.add_argument("--agents", type=int, default=200)
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--workers", type=int, default=1, help="bravo run --http --workers")
