@@ -36,7 +36,7 @@ from storage.models.ratings import RatingState, UnmatchedRating
 
 log = logging.getLogger(__name__)
 SETTLE_BATCH = 50
-SETTLE_CHUNK = 10  # ratings per writing transaction
+SETTLE_CHUNK = 2  # ratings per writing transaction: short, so a webhook answer waits little
 SETTLE_PAUSE = 0.1  # seconds at least between a workspace's batches: answers come first
 
 
