@@ -116,7 +116,8 @@ REGISTRY: tuple[CommandHelp, ...] = (
     ),
     CommandHelp(
         "/review",
-        "/review calibrate <link> @ben @cy @dee [for @ana] [by friday] | history | show <n>",
+        "/review calibrate <link> @ben @cy @dee [for @ana] [by friday] | history | show <n> "
+        "| cancel <n>",
         "Leads: 2 to 10 reviewers score the same conversation blind, then all see the spread "
         "and the agreement; `history` shows your rounds' agreement over time.",
         ("calibrate",),

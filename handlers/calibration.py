@@ -14,6 +14,7 @@ from bot.calibration import ids, render, service
 from bot.calibration.parse import (
     Calibrate,
     CalibrateHelp,
+    CancelRound,
     History,
     OpenRound,
     ShowRound,
@@ -56,6 +57,9 @@ def calibrate_later(
         elif isinstance(parsed, ShowRound):
             view = service.show_round(deps, team_id=team, round_id=parsed.round_id, viewer_id=user)
             respond(render.round_view(view))
+        elif isinstance(parsed, CancelRound):
+            row = service.cancel_round(deps, team_id=team, round_id=parsed.round_id, lead_id=user)
+            respond(ephemeral(render.cancel_receipt(row)))
 
 
 def _round_id(raw: object) -> int:

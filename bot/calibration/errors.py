@@ -91,7 +91,9 @@ class RoundNotFoundError(BravoError):
 
 @dataclass
 class NotRoundLeadError(BravoError):
-    """Only the lead who opened a round records its agreed score."""
+    """Only the lead who opened a round records its agreed score (or cancels it)."""
+
+    action: str = "records its agreed score"
 
 
 @dataclass
@@ -102,6 +104,8 @@ class AlreadyScoredError(BravoError):
 @dataclass
 class RoundClosedError(BravoError):
     """Scores are in: the round was revealed (or cancelled)."""
+
+    status: str = "revealed"
 
 
 @dataclass
@@ -219,7 +223,7 @@ def _(err: RoundNotFoundError) -> str:
 
 @error_text.register
 def _(err: NotRoundLeadError) -> str:
-    return "Only the lead who opened this round records its agreed score."
+    return f"Only the lead who opened this round {err.action}."
 
 
 @error_text.register
@@ -229,7 +233,9 @@ def _(err: AlreadyScoredError) -> str:
 
 @error_text.register
 def _(err: RoundClosedError) -> str:
-    return "This round is closed: its scores were revealed, so it takes no more."
+    if err.status == "cancelled":
+        return "This round was cancelled by the lead who opened it, so it takes no more scores."
+    return f"This round is closed: its scores were {err.status}, so it takes no more."
 
 
 @error_text.register

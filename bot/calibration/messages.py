@@ -71,3 +71,9 @@ def agreed(spread: Spread) -> list[OutMessage]:
         )
         for user in spread.audience
     ]
+
+
+def cancelled(row: Calibration, invited: list[CalibrationReviewer]) -> list[OutMessage]:
+    """Every invitation redrawn: the round was called off, nothing more to score."""
+    closed = render.invite_cancelled(row)
+    return [_edit(i, closed) for i in invited if i.outbox_id is not None]

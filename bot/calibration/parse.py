@@ -3,6 +3,7 @@
 /review calibrate <link> @ben @cy @dee [for @ana] [by friday | by 2026-12-10 | in 2 days | 2]
 /review calibrate history            (or: agreement)
 /review calibrate show 12
+/review calibrate cancel 12
 """
 
 from __future__ import annotations
@@ -67,11 +68,16 @@ class ShowRound:
 
 
 @dataclass(frozen=True)
+class CancelRound:
+    round_id: int
+
+
+@dataclass(frozen=True)
 class CalibrateHelp:
     pass
 
 
-Calibrate = OpenRound | History | ShowRound | CalibrateHelp
+Calibrate = OpenRound | History | ShowRound | CancelRound | CalibrateHelp
 Item = Token  # an entity, or a "text" token holding one word
 
 
@@ -85,11 +91,11 @@ def parse_calibrate(text: str) -> Calibrate:
         return CalibrateHelp()
     if first in {"history", "agreement"} and len(items) == 1:
         return History()
-    if first == "show":
+    if first in {"show", "cancel"}:
         number = whole_number(items[1].raw.lstrip("#"), max_digits=9) if len(items) == 2 else None
         if number is None:
             raise StrayWordsError(" ".join(i.raw for i in items))
-        return ShowRound(number)
+        return ShowRound(number) if first == "show" else CancelRound(number)
     return _open_round(items)
 
 

@@ -98,6 +98,21 @@ def invite_closed(row: Calibration) -> dict[str, Any]:
     return message(text, [section(text)])
 
 
+def invite_cancelled(row: Calibration) -> dict[str, Any]:
+    text = (
+        f"Calibration round #{row.id} ({link(row)}) was cancelled by "
+        f"{person(row.lead_id)}, who opened it; it takes no more scores and won't be revealed."
+    )
+    return message(text, [section(text)])
+
+
+def cancel_receipt(row: Calibration) -> str:
+    return (
+        f"Calibration round #{row.id} ({link(row)}) is cancelled. Its reviewers' invitations say "
+        "so, and nobody will see the scores given so far."
+    )
+
+
 def score_modal(row: Calibration) -> dict[str, Any]:
     intro = (
         f"Round #{row.id}: {link(row)}\nScore each skill from 1 to {SCALE} (or not applicable). "
@@ -261,5 +276,6 @@ HELP = (
     "the same conversation blind; all of them and you see the spread when everyone has scored "
     "or at the deadline (`by friday`, `by 2026-12-10`, `in 2 days`; 3 days when none is given).\n"
     "`/review calibrate show 12`: a round you opened or were invited to.\n"
+    "`/review calibrate cancel 12`: call off an open round you opened.\n"
     "`/review calibrate history`: agreement over your rounds, newest first."
 )

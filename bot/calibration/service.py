@@ -133,7 +133,7 @@ def _invitation(
     if mine.submitted_at is not None:
         raise AlreadyScoredError()
     if row.status != CalibrationStatus.OPEN:
-        raise RoundClosedError()
+        raise RoundClosedError(str(row.status))
     return row, invited, mine
 
 
@@ -331,6 +331,35 @@ def record_agreed(
         deps.outbox.enqueue(session, team_id, messages.agreed(spread), now)
     deps.deliverer.kick()
     return Agreed(spread)
+
+
+# Cancelling ------------------------------------------------------------------------------------
+
+
+def cancel_round(deps: Deps, *, team_id: str, round_id: int, lead_id: str) -> Calibration:
+    """The lead who opened an open round calls it off: it takes no more scores and is never
+    revealed (scores already given stay unseen), and each reviewer's invitation loses its
+    button and says so. Once; a round revealed or agreed is past cancelling."""
+    now = deps.clock()
+    with deps.db.write() as session:
+        row, invited = _visible(session, team_id=team_id, round_id=round_id, viewer_id=lead_id)
+        if row.lead_id != lead_id:
+            raise NotRoundLeadError("cancels it")
+        if row.status != CalibrationStatus.OPEN:
+            raise RoundClosedError(str(row.status))
+        moved = store.move_status(
+            session,
+            round_id=round_id,
+            from_status=CalibrationStatus.OPEN,
+            values={"status": CalibrationStatus.CANCELLED},
+        )
+        if not moved:  # revealed (or cancelled) by another transaction just now
+            fresh = store.get_round(session, team_id=team_id, round_id=round_id)
+            raise RoundClosedError(str(fresh.status if fresh else CalibrationStatus.CANCELLED))
+        row.status = CalibrationStatus.CANCELLED
+        deps.outbox.enqueue(session, team_id, messages.cancelled(row, invited), now)
+    deps.deliverer.kick()
+    return row
 
 
 # Agreement over time ---------------------------------------------------------------------------

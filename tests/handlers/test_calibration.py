@@ -241,6 +241,32 @@ def test_the_deadline_reveals_once_and_names_who_did_not_score(bravo: Bravo) -> 
     assert jobs.next_reveal(bravo.deps, bravo.clock()) is None
 
 
+def test_the_lead_cancels_an_open_round_and_nothing_is_scored_or_revealed_after(
+    bravo: Bravo,
+) -> None:
+    round_id = open_round(bravo, f"{ROUND} in 2 days")
+    empathy = skills(bravo)[0]
+    score(bravo, BEN, round_id, {empathy: "1"})
+    bravo.deliver()
+    assert "Only the lead who opened this round cancels it" in cmd(bravo, BEN, f"cancel {round_id}")
+    for user in (AGENT, ADMIN):  # not invited: not told the round exists
+        assert "can't find" in cmd(bravo, user, f"cancel {round_id}")
+    assert newest_round(bravo).status == "open"
+    assert "is cancelled" in cmd(bravo, LEAD, f"cancel #{round_id}")
+    assert newest_round(bravo).status == "cancelled"
+    bravo.deliver()
+    for reviewer in (BEN, CY, DEE):  # each invitation says so, without its button
+        assert "was cancelled" in bravo.slack.messages(reviewer)[0]["text"]
+    assert "cancelled by the lead" in str(press(bravo, CY, "calibration_score", round_id))
+    assert "cancelled" in cmd(bravo, LEAD, f"cancel {round_id}")  # twice: said, not redone
+    bravo.clock.at = bravo.clock() + timedelta(days=3)
+    assert jobs.run_reveals(bravo.deps, bravo.clock()) == {}  # never revealed
+    bravo.deliver()
+    assert not any(SCORE_SHOWN.search(s) for s in shown_to(bravo))
+    assert "cancelled" in cmd(bravo, LEAD, "history")
+    assert "can't find" in cmd(bravo, LEAD, "cancel 999")
+
+
 def test_a_reveal_skips_sending_where_bravo_was_uninstalled(bravo: Bravo) -> None:
     open_round(bravo, f"{ROUND} in 1 day")
     with bravo.deps.db.write() as s:
