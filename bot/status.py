@@ -5,7 +5,9 @@ preps) hold back, as ``/goal away`` does, without breaking a streak.
 Bravo keeps the status it is told (``user_status_changed`` events, and the profile that comes
 with every ``users.info`` it already makes) on ``slack_user``; deciding who is away among many
 people is one query (``storage.users.away_among``), never a Slack call per person per prompt.
-A status with an expiry is away until then; one without, until it changes."""
+A status with an expiry is away until then; one without, until it changes. A status never seen
+counts as not away: Bravo does not call ``users.profile.get`` (or anything else) to find out
+before a prompt. Only the statuses of people Bravo already knows are kept (``status_changed``)."""
 
 from __future__ import annotations
 
