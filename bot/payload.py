@@ -146,7 +146,7 @@ INTERACTIVE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "block_suggestion": (("action_id", "block_id", "value"), ("team", "user")),
 }
 EVENT_TEXTS = ("type", "user", "reaction", "item_user", "channel", "ts", "text", "event_ts")
-USER_OBJECT_EVENTS = ("user_change", "team_join")
+USER_OBJECT_EVENTS = ("user_change", "team_join", "user_status_changed")
 
 
 def envelope_problem(body: dict[str, Any]) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,6 +20,7 @@ from slack_sdk.web import WebClient
 
 from bot.errors import UnknownUserGroupError
 from bot.outbox.clients import ClientFor, one_client
+from bot.status import Status, status_fields, status_from_profile
 from storage import users as user_store
 from storage.db import Database
 from storage.models import SlackUser
@@ -39,6 +40,9 @@ class Person:
     is_bot: bool = False
     deleted: bool = False
     known: bool = True
+    # The Slack status in the profile Slack just returned (None: not read from Slack now), kept
+    # with the rest, so knowing who is away costs no call of its own.
+    status: Status | None = field(default=None, compare=False)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -71,7 +75,15 @@ def person_from_slack(user: dict[str, Any]) -> Person:
         tz=user.get("tz") or "UTC",
         is_bot=bool(user.get("is_bot")) or user["id"] == SLACKBOT or bool(user.get("is_app_user")),
         deleted=bool(user.get("deleted")),
+        status=_status_in(profile),
     )
+
+
+def _status_in(profile: object) -> Status | None:
+    """The status in a profile Slack returned; None when it says nothing of one."""
+    if not isinstance(profile, dict) or not ({"status_text", "status_emoji"} & profile.keys()):
+        return None
+    return status_from_profile(profile)
 
 
 def workspace_people(client: WebClient) -> Iterator[list[Person]]:
@@ -158,6 +170,7 @@ class UserDirectory:
                     is_bot=p.is_bot,
                     deleted=p.deleted,
                     now=now,
+                    status=status_fields(p.status) if p.status is not None else None,
                 )
 
     def teammates(

@@ -16,6 +16,7 @@ from handlers import (
     ratings,
     reviews,
     shoutouts,
+    status,
     suggestions,
     workspace,
 )
@@ -34,3 +35,4 @@ def register_all(app: App, deps: Deps) -> None:
     calibration.register(app, deps)
     ratings.register(app, deps)
     home.register(app, deps)
+    status.register(app, deps)

@@ -11,6 +11,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import WebClient
 
+from bot import status
 from bot.deps import Deps
 from bot.errors import BravoError, error_text
 from bot.privacy import ids, render, service
@@ -93,6 +94,8 @@ def on_user_change(event: dict[str, Any], body: dict[str, Any], context: BoltCon
 
 def _account_changed(deps: Deps, team: str, user: dict[str, Any]) -> None:
     service.account_changed(deps, team, user)
+    # The profile comes with the event: its Slack status is kept too (no call to ask for it).
+    status.status_changed(deps.db, team_id=team, user=user, now=deps.clock())
 
 
 def on_app_uninstalled(body: dict[str, Any], context: BoltContext) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
@@ -31,8 +32,12 @@ def remember_person(
     is_bot: bool,
     deleted: bool,
     now: datetime,
+    status: dict[str, Any] | None = None,
 ) -> None:
-    values = {
+    """A person as ``users.info`` (or ``users.list``) just said they are. ``status``: the Slack
+    status in the profile that came with it (``away``, ``text``, ``emoji``, ``expires_at``, as
+    ``remember_status`` takes them), kept in the same statement; None leaves the stored one."""
+    values: dict[str, Any] = {
         "team_id": team_id,
         "user_id": user_id,
         "name": name,
@@ -41,6 +46,14 @@ def remember_person(
         "deleted": deleted,
         "fetched_at": now,
     }
+    if status is not None:
+        values |= {
+            "status_away": bool(status["away"]),
+            "status_text": status["text"],
+            "status_emoji": status["emoji"],
+            "status_expires_at": status["expires_at"],
+            "status_seen_at": now,
+        }
     upsert(session, SlackUser, values, ["team_id", "user_id"])
 
 

@@ -77,6 +77,7 @@ def test_scopes_are_least_privilege(manifest) -> None:
         "tokens_revoked",
         "app_uninstalled_team",  # an org-wide install removed from one workspace
         "user_change",  # a deactivated account (automatic erasure)
+        "user_status_changed",  # an away status holds prompts back (users:read)
     }
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True

@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.goals.service import can_view
+from bot.users import zone_or_utc
 from storage import coaching as store
 from storage import goals as goal_store
 from storage import kudos as ledger
+from storage import users as user_store
 from storage.models.goals import CheckIn, Goal, GoalStatus
 from storage.models.kudos import Kudos
 
@@ -24,16 +26,20 @@ class CoacheeWeek:
     checkins: dict[int, tuple[CheckIn, ...]]
     missed: dict[int, int]
     kudos: tuple[Kudos, ...]
+    away: bool = False  # away now: by Slack status or ``/goal away`` (which of them, never said)
 
 
 def digest_for(
     session: Session, *, team_id: str, coach_id: str, now: datetime
 ) -> list[CoacheeWeek]:
     """What a coach's weekly digest covers: each coachee's goals shared with the coach, their
-    check-ins and missed prompts over the last 7 days, and kudos they received."""
+    check-ins and missed prompts over the last 7 days, kudos they received, and whether they are
+    away now."""
     since = now - timedelta(days=7)
     out = []
-    for coachee in store.coachees_of(session, team_id=team_id, coach_id=coach_id):
+    coachees = store.coachees_of(session, team_id=team_id, coach_id=coach_id)
+    away = _away(session, team_id=team_id, user_ids=coachees, now=now)
+    for coachee in coachees:
         goals = [
             g
             for g in goal_store.goals_of(session, team_id=team_id, owner_id=coachee, statuses=SHOWN)
@@ -45,5 +51,19 @@ def digest_for(
         }
         missed = {g.id or 0: goal_store.missed_since(session, g.id or 0, since) for g in goals}
         kudos = ledger.kudos_received_since(session, team_id=team_id, user_id=coachee, since=since)
-        out.append(CoacheeWeek(coachee, tuple(goals), checkins, missed, tuple(kudos)))
+        week = CoacheeWeek(coachee, tuple(goals), checkins, missed, tuple(kudos), coachee in away)
+        out.append(week)
     return out
+
+
+def _away(session: Session, *, team_id: str, user_ids: list[str], now: datetime) -> set[str]:
+    """Those of ``user_ids`` away at ``now``: their Slack status says so (one query), or they
+    set ``/goal away`` through their local today or later."""
+    away = user_store.away_among(session, team_id=team_id, user_ids=user_ids, now=now)
+    cached = user_store.cached_people(session, team_id=team_id, user_ids=user_ids)
+    for user_id in user_ids:
+        until = goal_store.away_until(session, team_id=team_id, user_id=user_id)
+        zone = zone_or_utc(cached[user_id].tz if user_id in cached else "UTC")
+        if until is not None and until >= now.astimezone(zone).date():
+            away.add(user_id)
+    return away

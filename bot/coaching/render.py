@@ -114,7 +114,8 @@ def coach_list(pairings: Sequence[CoachPairing], viewer_id: str) -> dict[str, An
 def coach_digest(coach_id: str, coachees: Sequence[CoacheeWeek], week_of: date) -> dict[str, Any]:
     blocks: list[Block] = [header(f"Your coaching digest, week of {week_of:%d %b}")]
     for c in coachees[:12]:
-        lines = [f"*<@{c.coachee_id}>*"]
+        # Only "away": the status behind it may say more than a coach should read.
+        lines = [f"*<@{c.coachee_id}>*" + (" · away" if c.away else "")]
         if not c.goals:
             lines.append("No goals shared with you yet.")
         for goal in c.goals[:5]:

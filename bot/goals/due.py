@@ -21,6 +21,7 @@ from bot.settings import GoalRules
 from bot.users import Person
 from storage import coaching as pairings
 from storage import goals as store
+from storage import users as user_store
 from storage.models.goals import CheckIn, CheckInPrompt, Goal, GoalStatus, PromptStatus, TipSeen
 
 
@@ -62,6 +63,7 @@ class _Turn:
     at: datetime
     rules: GoalRules
     pre: store.DueLookups
+    status_away: bool | None  # whether the owner's Slack status says away; None: read it here
 
 
 def process_due(
@@ -74,14 +76,16 @@ def process_due(
     rules: GoalRules,
     locked: Goal | None = None,
     pre: store.DueLookups | None = None,
+    status_away: bool | None = None,
 ) -> Due | None:
     """Handle one goal whose check-in time has come, as of ``at``: prompt its owner (once), or
     skip this time for a pause, a vacation, a recent check-in of their own, a departed owner, or
     a due time older than the grace period. Always moves ``next_due_at`` past ``at``, so a
     process that was down sends one late prompt, never a burst. None when it is not due.
 
-    A batch passes the goal it has already ``locked`` and the rows it read for all its goals
-    (``pre``); alone, the goal and those rows are read here."""
+    A batch passes the goal it has already ``locked``, the rows it read for all its goals
+    (``pre``) and whether the owner's Slack status says away (``status_away``, from one query
+    for the batch); alone, the goal and those are read here."""
     goal = locked
     if goal is None:
         goal = store.get_goal(session, team_id=team_id, goal_id=goal_id, lock=True)
@@ -89,7 +93,7 @@ def process_due(
         return None
     if goal.next_due_at > at:
         return None  # another process got here first and moved it on
-    turn = _Turn(session, team_id, goal, at, rules, pre or store.DueLookups())
+    turn = _Turn(session, team_id, goal, at, rules, pre or store.DueLookups(), status_away)
     if owner is None or not owner.known or owner.deleted:
         due = goal.next_due_at
         goal.next_due_at = None
@@ -121,8 +125,8 @@ def _move_on(turn: _Turn, owner: Person) -> Due | datetime:
 
 
 def _skipped(turn: _Turn, zone: ZoneInfo, due: datetime) -> Due | None:
-    """This time skipped for a pause, a vacation, or a due time older than the grace period.
-    A pause that is over ends here."""
+    """This time skipped for a pause, a vacation (``/goal away`` or an away Slack status), or a
+    due time older than the grace period. A pause that is over ends here."""
     goal, at = turn.goal, turn.at
     today = at.astimezone(zone).date()
     if goal.status == GoalStatus.PAUSED:
@@ -130,7 +134,7 @@ def _skipped(turn: _Turn, zone: ZoneInfo, due: datetime) -> Due | None:
             return Due(goal, due, DueOutcome.PAUSED, skipped=_set_aside(turn))
         goal.status, goal.paused_until = GoalStatus.ACTIVE, None
     away = _away_until(turn.session, turn.pre, team_id=turn.team_id, user_id=goal.owner_id)
-    if away is not None and away >= today:
+    if (away is not None and away >= today) or _away_by_status(turn):
         return Due(goal, due, DueOutcome.AWAY, skipped=_set_aside(turn))
     if at - due > timedelta(hours=turn.rules.grace_hours):
         store.save(turn.session, goal)
@@ -255,6 +259,15 @@ def _away_until(
     if (team_id, user_id) in pre.away:
         return pre.away[(team_id, user_id)]
     return store.away_until(session, team_id=team_id, user_id=user_id)
+
+
+def _away_by_status(turn: _Turn) -> bool:
+    if turn.status_away is not None:
+        return turn.status_away
+    owner = turn.goal.owner_id
+    return owner in user_store.away_among(
+        turn.session, team_id=turn.team_id, user_ids=[owner], now=turn.at
+    )
 
 
 def _open_prompts(session: Session, pre: store.DueLookups, goal_id: int) -> list[CheckInPrompt]:

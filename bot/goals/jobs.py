@@ -115,6 +115,7 @@ def _checkin_goals(
         # Wide enough for any cadence's "checked in recently" window, and a time zone move.
         pre = store.due_lookups(session, goals, earliest - timedelta(days=9))
         owners = _cached_owners(session, goals)
+        away = _away_by_status(session, goals, min(_as_of(g, at) for g in goals))
         handled: list[tuple[Due, Person, datetime]] = []
         for goal in goals:
             owner = owners[(goal.team_id, goal.owner_id)]
@@ -128,6 +129,7 @@ def _checkin_goals(
                 rules=deps.settings.goals,
                 locked=goal,
                 pre=pre,
+                status_away=(goal.team_id, goal.owner_id) in away,
             )
             if due is None:
                 counts["not_due"] += 1
@@ -155,6 +157,22 @@ def _cached_owners(session: Session, goals: list[Goal]) -> dict[tuple[str, str],
                 person_from_cache(row) if row is not None else Person(g.owner_id, tz=g.tz)
             )
     return found
+
+
+def _away_by_status(session: Session, goals: list[Goal], at: datetime) -> set[tuple[str, str]]:
+    """The goals' owners whose Slack status says away as of ``at`` (the chunk's earliest
+    check-in time, a few minutes at most before its latest): one query per workspace, whatever
+    the number of goals, and never a call to Slack (a status never seen counts as not away)."""
+    by_team: dict[str, list[str]] = {}
+    for g in goals:
+        by_team.setdefault(g.team_id, []).append(g.owner_id)
+    return {
+        (team_id, user_id)
+        for team_id, users in sorted(by_team.items())
+        for user_id in user_store.away_among(
+            session, team_id=team_id, user_ids=sorted(set(users)), now=at
+        )
+    }
 
 
 def _queue_chunk(deps: Deps, session: Session, handled: list[tuple[Due, Person, datetime]]) -> None:
@@ -216,7 +234,9 @@ def run_reminders(deps: Deps, at: datetime) -> Counter[str]:
                 continue
             owner = _cached_owners(session, [goal])[(team_id, goal.owner_id)]
             away = store.away_until(session, team_id=team_id, user_id=goal.owner_id)
-            if away is not None and away >= at.astimezone(owner.zone).date():
+            if (away is not None and away >= at.astimezone(owner.zone).date()) or (
+                _away_by_status(session, [goal], at)
+            ):
                 counts["away"] += 1
                 continue
             key = f"reminder:{team_id}:{prompt_id}"

@@ -124,6 +124,16 @@ class WorkspaceHandle:
             )
             return user_json(self._workspace, user_id)
 
+    def set_status(
+        self, user_id: str, text: str = "", emoji: str = "", expiration: int = 0
+    ) -> dict[str, Any]:
+        """Set (or, with no text and emoji, clear) a member's Slack status; returns the
+        users.info shape. Slack would also send ``user_status_changed``: a test sends that event
+        itself when it wants Bravo told."""
+        with self._lock:
+            self._workspace.set_status(user_id, text, emoji, expiration)
+            return user_json(self._workspace, user_id)
+
     def add_channel(
         self,
         channel_id: str,

@@ -345,7 +345,7 @@ class ControlAPI:
     """The JSON control API under /_sandbox/, for driving a FakeSlack from another process.
 
     GET calls[?method=], messages[?channel=], transcript, state, socket_acks. POST reset, users,
-    channels, usergroups, messages, fail_next, rate_limit, workspace_rate_limit, latency,
+    statuses, channels, usergroups, messages, fail_next, rate_limit, workspace_rate_limit, latency,
     response_urls, trigger_ids, socket_drop or socket_envelopes (kind, payload) with a JSON
     object of the keyword arguments of the FakeSlack (or SocketModeServer) method. POST
     workspaces hosts another workspace (``add_workspace``); a ``team_id`` in the seeding
@@ -353,13 +353,22 @@ class ControlAPI:
     calls or messages names the hosted workspace meant (default: the first).
     """
 
-    PER_WORKSPACE = ("users", "channels", "usergroups", "messages", "response_urls", "trigger_ids")
+    PER_WORKSPACE = (
+        "users",
+        "statuses",
+        "channels",
+        "usergroups",
+        "messages",
+        "response_urls",
+        "trigger_ids",
+    )
 
     def __init__(self, fake: FakeSlack) -> None:
         self.fake = fake
         self.actions: dict[str, Callable[..., Any]] = {
             "reset": fake.reset,
             "users": fake.add_user,
+            "statuses": fake.set_status,
             "channels": fake.add_channel,
             "usergroups": fake.add_usergroup,
             "messages": fake.add_message,
@@ -376,6 +385,7 @@ class ControlAPI:
         # the key an action's result is answered under ({"ok": true, key: result})
         self.result_keys = {
             "users": "user",
+            "statuses": "user",
             "channels": "channel",
             "messages": "message",
             "response_urls": "url",

@@ -106,7 +106,19 @@ class Workspace:
             "is_admin": is_admin,
             "is_owner": is_owner,
             "email": email,
+            "status_text": "",
+            "status_emoji": "",
+            "status_expiration": 0,
         }
+
+    def set_status(
+        self, user_id: str, text: str = "", emoji: str = "", expiration: int = 0
+    ) -> None:
+        """A member's Slack status, as they would set it (empty text and emoji: cleared;
+        ``expiration``: Unix seconds when Slack clears it, 0 for never)."""
+        user = self.user(user_id)
+        user["status_text"], user["status_emoji"] = text, emoji
+        user["status_expiration"] = int(expiration)
 
     def add_channel(
         self,

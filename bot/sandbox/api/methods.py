@@ -28,6 +28,7 @@ METHODS: dict[str, Handler] = {
     "views.publish": views.publish,
     "users.info": users.users_info,
     "users.list": users.users_list,
+    "users.profile.get": users.users_profile_get,
     "users.lookupByEmail": users.users_lookup_by_email,
     "usergroups.users.list": users.usergroups_users_list,
     "conversations.info": conversations.info,

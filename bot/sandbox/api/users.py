@@ -32,6 +32,7 @@ def user_json(ws: Workspace, user_id: str) -> dict[str, Any]:
         "real_name": u["real_name"],
         "real_name_normalized": u["real_name"],
         "team": ws.team_id,
+        **status_json(u),
     }
     if u.get("email"):
         profile["email"] = u["email"]
@@ -54,6 +55,25 @@ def user_json(ws: Workspace, user_id: str) -> dict[str, Any]:
         "updated": ws.ts_start,
         "profile": profile,
     }
+
+
+def status_json(u: dict[str, Any]) -> dict[str, Any]:
+    """A member's status as their profile shows it; one past its expiry reads as cleared, as
+    Slack clears it then."""
+    expiration = int(u.get("status_expiration") or 0)
+    if expiration and expiration <= time.time():
+        return {"status_text": "", "status_emoji": "", "status_expiration": 0}
+    return {
+        "status_text": u.get("status_text") or "",
+        "status_emoji": u.get("status_emoji") or "",
+        "status_expiration": expiration,
+    }
+
+
+def users_profile_get(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+    """A member's profile (the caller's own when ``user`` is not given, which a bot token
+    cannot have: Slack answers user_not_found then, as the fake does)."""
+    return {"profile": user_json(ws, ws.user(args.get("user"))["id"])["profile"]}
 
 
 def users_info(ws: Workspace, args: dict[str, Any], ctx: CallContext) -> dict[str, Any]:

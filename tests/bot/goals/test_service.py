@@ -331,3 +331,36 @@ def test_the_last_progress_note_belongs_to_the_last_check_in(db: Database) -> No
             now=MONDAY,
         )
     assert after.goal.last_status == "blocked" and after.goal.last_progress is None
+
+
+def test_an_away_slack_status_skips_the_prompt_alone_as_in_a_batch(db: Database) -> None:
+    from storage import users as user_store
+
+    goal = new_goal(db)
+    first = due(db, goal, datetime(2026, 11, 23, 14, 31, tzinfo=UTC))
+    assert first is not None and first.prompt is not None
+    answer(db, first.prompt.id or 0)
+
+    def status(text: str, emoji: str, away: bool, expires_at: datetime | None = None) -> None:
+        with db.write() as s:
+            user_store.remember_status(
+                s, team_id=T, user_id="UANA", away=away, text=text, emoji=emoji,
+                expires_at=expires_at, now=MONDAY,
+            )  # fmt: skip
+
+    status("Vacationing", ":palm_tree:", True, expires_at=datetime(2026, 12, 10, tzinfo=UTC))
+    away = due(db, goal, datetime(2026, 11, 30, 14, 31, tzinfo=UTC))
+    assert away is not None and away.outcome == "away" and away.goal.streak == 1
+    assert away.goal.next_due_at == datetime(2026, 12, 7, 14, 30, tzinfo=UTC)
+    still = due(db, goal, datetime(2026, 12, 7, 14, 31, tzinfo=UTC))
+    assert still is not None and still.outcome == "away"
+    # The status expired on the 10th: the next Monday prompts again, the streak intact.
+    after = due(db, goal, datetime(2026, 12, 14, 14, 31, tzinfo=UTC))
+    assert after is not None and after.outcome == "prompt"
+    assert after.missed == () and after.goal.streak == 1 and after.goal.missed_in_row == 0
+    assert after.prompt is not None
+    answer(db, after.prompt.id or 0, at=datetime(2026, 12, 14, 15, tzinfo=UTC))
+    # A working status never holds a prompt back.
+    status("In a meeting", ":spiral_calendar_pad:", False)
+    working = due(db, goal, datetime(2026, 12, 21, 14, 31, tzinfo=UTC))
+    assert working is not None and working.outcome == "prompt"
