@@ -205,10 +205,8 @@ def import_scenarios(deps: Deps, *, team_id: str, text: str, where: str) -> Save
     return _save(deps, team_id, found, by=CLI)
 
 
-def check_file(deps: Deps, *, team_id: str | None, text: str, where: str) -> list[Scenario]:
-    """``bravo practice scenarios check``: what an import would store, stored nowhere.
-    ``team_id`` None: checked against Bravo's default skills."""
-    skills = skills_of(deps, team_id) if team_id else deps.settings.kudos.values
+def check_text(text: str, skills: tuple[str, ...], *, where: str) -> list[Scenario]:
+    """``bravo practice scenarios check``: what an import would store, stored nowhere."""
     return read_text(text, skills, limit=MAX_FILE, where=where)
 
 
