@@ -102,21 +102,7 @@ def scenario_from(data: Any, where: str, skills: tuple[str, ...] | None = None) 
         problems.append(f"skill {texts['skill']!r} is not one of {', '.join(skills)}")
     items: list[str] = []
     if "checklist" in data:
-        raw = data["checklist"]
-        if not isinstance(raw, list) or not all(isinstance(i, str) and i.strip() for i in raw):
-            problems.append("checklist must be a list of short texts")
-        else:
-            items = [i.strip() for i in raw]
-            low, high = CHECKLIST
-            if not low <= len(items) <= high:
-                problems.append(f"checklist has {len(items)} items (from {low} to {high})")
-            for n, item in enumerate(items, start=1):
-                if len(item) > MAX_ITEM:
-                    problems.append(
-                        f"checklist item {n} is {len(item)} characters (at most {MAX_ITEM})"
-                    )
-            if len(set(items)) != len(items):
-                problems.append("checklist repeats an item")
+        items = _checklist(data["checklist"], problems)
     if problems:
         raise ScenarioProblems(where, problems)
     return Scenario(
@@ -127,6 +113,23 @@ def scenario_from(data: Any, where: str, skills: tuple[str, ...] | None = None) 
         message=texts["message"],
         checklist=tuple(items),
     )
+
+
+def _checklist(raw: Any, problems: list[str]) -> list[str]:
+    """The checklist's items, trimmed; what is wrong with it goes to ``problems``."""
+    if not isinstance(raw, list) or not all(isinstance(i, str) and i.strip() for i in raw):
+        problems.append("checklist must be a list of short texts")
+        return []
+    items = [i.strip() for i in raw]
+    low, high = CHECKLIST
+    if not low <= len(items) <= high:
+        problems.append(f"checklist has {len(items)} items (from {low} to {high})")
+    for n, item in enumerate(items, start=1):
+        if len(item) > MAX_ITEM:
+            problems.append(f"checklist item {n} is {len(item)} characters (at most {MAX_ITEM})")
+    if len(set(items)) != len(items):
+        problems.append("checklist repeats an item")
+    return items
 
 
 def parse_scenarios(text: str, where: str, skills: tuple[str, ...] | None = None) -> list[Scenario]:
