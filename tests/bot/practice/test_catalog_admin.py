@@ -202,3 +202,15 @@ def test_a_stored_row_for_a_skill_since_removed_is_shown_as_not_in_use(deps: Dep
     shown = catalog.catalog(deps, team_id=T, admin_id=ADMIN)
     assert "not in use" in shown.rows[0].title
     assert "our-parcel" not in catalog.scenarios_for(deps, T)
+
+
+def test_erasing_the_admin_unnames_them_in_the_scenarios_they_saved(deps: Deps) -> None:
+    from storage.privacy import ERASED_ID, unname
+
+    mention = toml("named").replace("Where is it?", f"Ask <@{ADMIN}> where it is")
+    catalog.add_scenarios(deps, team_id=T, admin_id=ADMIN, text=mention)
+    with deps.db.write() as s:
+        unname(s, team_id=T, user_id=ADMIN)
+    row = rows(deps)["named"]
+    assert row.updated_by == ERASED_ID and ADMIN not in row.body
+    assert catalog.scenarios_for(deps, T)["named"].message.startswith("Ask ")  # still reads
