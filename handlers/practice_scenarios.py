@@ -19,7 +19,7 @@ from bot.practice import catalog_render as render
 from bot.practice import ids
 from bot.practice.catalog_errors import ScenariosAdminOnlyError
 from bot.text import whole_number
-from handlers.common import answering, deps_of
+from handlers.common import answering, deps_of, ephemeral
 
 FIELD_ERROR = 1000  # characters of a field error shown under the input (kept well within Slack's)
 
@@ -27,7 +27,11 @@ FIELD_ERROR = 1000  # characters of a field error shown under the input (kept we
 def on_scenarios(
     deps: Deps, command: dict[str, Any], words: tuple[str, ...], respond: Respond, client: WebClient
 ) -> None:
-    """``/practice scenarios``: the modal now (a trigger_id lasts 3 seconds), or the refusal."""
+    """``/practice scenarios``: the modal now (a trigger_id lasts 3 seconds), or the refusal;
+    ``/practice scenarios help``: what it does."""
+    if words[:1] in (("help",), ("?",)):
+        respond(ephemeral(render.HELP))
+        return
     with answering(respond):
         shown = service.catalog(deps, team_id=command["team_id"], admin_id=command["user_id"])
         client.views_open(trigger_id=command["trigger_id"], view=render.catalog_modal(shown))

@@ -18,6 +18,12 @@ HINT = (
     "checklist (2-6 items of up to 75 characters). A key already in use is replaced; nothing "
     "is saved while anything is wrong."
 )
+HELP = (
+    "*/practice scenarios* (admins): the scenarios your workspace practises with. It opens a "
+    "form where you can paste scenarios in TOML to add them (or to replace one of Bravo's: "
+    "use its key), retire one of Bravo's and restore it, or remove your own. Operators can "
+    "import a whole file: `bravo practice scenarios import FILE --team T0123`."
+)
 MAX_ROWS_SHOWN = 85  # rows of the modal's list; with the rest, within Slack's 100 blocks
 
 

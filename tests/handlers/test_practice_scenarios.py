@@ -257,3 +257,11 @@ def test_titles_typed_by_an_admin_are_shown_without_live_mentions(bravo: Bravo) 
     words = " ".join(mrkdwn(answer["view"]["blocks"]))
     assert "Hi &lt;!channel&gt; &amp; &lt;@UBEN&gt;" in words
     assert "<!" not in words and "<@" not in words
+
+
+def test_help_says_what_it_does_to_anyone(bravo: Bravo) -> None:
+    replies = len(bravo.slack.calls("response_url"))
+    bravo.send.slash_command(AGENT, "/practice", "scenarios help", channel_id=CHANNEL)
+    [*_, reply] = bravo.slack.wait_for("response_url", count=replies + 1)
+    assert "paste scenarios in TOML" in reply.args["text"]
+    assert bravo.slack.calls("views.open") == []
