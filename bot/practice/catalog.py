@@ -1,6 +1,10 @@
 """The scenarios a workspace practises with: Bravo's library, with the workspace's own added
 (a stored scenario with a shipped key replaces it; a retired key hides it), for the workspace's
-skills only. And which one a person gets next (``choose``): pure, so it is tested alone."""
+skills only. And which one a person gets next (``choose``): pure, so it is tested alone.
+
+Admins manage it (``/practice scenarios``): ``add_scenarios`` from pasted TOML (all or nothing),
+``retire``/``restore`` one of Bravo's, ``remove`` their own; each use case asks Slack whether the
+person is an admin and owns its transaction. Operators import a file (``import_scenarios``)."""
 
 from __future__ import annotations
 
