@@ -6,11 +6,13 @@ import argparse
 import gc
 import logging
 import os
+import re
 import signal
 import sys
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
@@ -23,6 +25,7 @@ if TYPE_CHECKING:  # the composition root imports the rest lazily: `bravo --help
     from slack_bolt import App
 
     from bot.deps import Deps
+    from bot.practice.scenarios import Scenario
     from bot.scheduling.scheduler import Scheduler
     from bot.server import SideServer
     from bot.web import Straight
@@ -388,6 +391,77 @@ def cmd_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+TEAM_ID = re.compile(r"^[TE][A-Z0-9]{2,31}$")
+
+
+def cmd_practice(args: argparse.Namespace) -> int:
+    """``practice scenarios check FILE [--team T]``: is the file a good set of scenarios (for
+    the workspace's skills, or the environment's); ``practice scenarios import FILE --team T``:
+    store them for the workspace, all or nothing (keys in use are replaced)."""
+    if args.team is not None and not TEAM_ID.match(args.team):
+        print(
+            f"--team must be a Slack workspace id like T0123ABC, got {args.team!r}", file=sys.stderr
+        )
+        return 2
+    if args.action == "import" and args.team is None:
+        print("practice scenarios import needs --team T0123ABC: the workspace", file=sys.stderr)
+        return 2
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        print(f"cannot read {args.file}: {err}", file=sys.stderr)
+        return 2
+    settings = _settings()
+    _logging(settings.log_level)
+    from bot.errors import BravoError, error_text
+    from bot.practice import catalog
+    from bot.practice.catalog_errors import ScenarioTextError, ScenarioTextLengthError
+    from bot.text import plain
+
+    where = Path(args.file).name
+    try:
+        if args.team is None:  # no database needed: the environment's skills
+            found = catalog.check_text(text, settings.kudos.values, where=where)
+            return _checked(where, found)
+        from bot.deps import build_deps
+        from storage.migrate import upgrade
+
+        db = _open_database(settings, "practice")
+        upgrade(db.engine)
+        deps = build_deps(settings, db)
+        if args.action == "check":
+            skills = catalog.skills_of(deps, args.team)
+            return _checked(where, catalog.check_text(text, skills, where=where))
+        saved = catalog.import_scenarios(deps, team_id=args.team, text=text, where=where)
+    except ScenarioTextError as err:
+        print(f"{where}: nothing was stored; fix these and try again:", file=sys.stderr)
+        for problem in err.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    except ScenarioTextLengthError as err:
+        print(f"{where}: {err.length} characters, at most {err.limit}", file=sys.stderr)
+        return 1
+    except BravoError as err:
+        print(f"{where}: {plain(error_text(err))}", file=sys.stderr)
+        return 1
+    print(
+        f"{where} stored for {args.team}: added {len(saved.added)}"
+        + (f" ({', '.join(saved.added)})" if saved.added else "")
+        + f", replaced {len(saved.replaced)}"
+        + (f" ({', '.join(saved.replaced)})" if saved.replaced else "")
+    )
+    return 0
+
+
+def _checked(where: str, found: list[Scenario]) -> int:
+    skills: dict[str, int] = {}
+    for scenario in found:
+        skills[scenario.skill] = skills.get(scenario.skill, 0) + 1
+    per = ", ".join(f"{skill} {n}" for skill, n in skills.items())
+    print(f"{where}: {len(found)} scenario(s), all fine ({per}); nothing was stored")
+    return 0
+
+
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from bot.sandbox.server import serve
 
@@ -432,6 +506,13 @@ def parser() -> argparse.ArgumentParser:
     keys = sub.add_parser("keys", help="BRAVO_ENCRYPTION_KEY: make a key, or reseal with it")
     keys.add_argument("action", choices=["new", "reseal"])
     keys.set_defaults(func=cmd_keys)
+    practice = sub.add_parser("practice", help="practice scenarios: check a file, or import it")
+    what = practice.add_subparsers(dest="what", required=True)
+    scenarios = what.add_parser("scenarios", help="a TOML file of [[scenario]] tables")
+    scenarios.add_argument("action", choices=["check", "import"])
+    scenarios.add_argument("file", help="the TOML file")
+    scenarios.add_argument("--team", help="the workspace (Slack team id); import needs it")
+    scenarios.set_defaults(func=cmd_practice)
     sb = sub.add_parser("sandbox", help="run the local fake Slack Web API")
     sb.add_argument("--port", type=int, default=3999)
     sb.set_defaults(func=cmd_sandbox)

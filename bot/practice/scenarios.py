@@ -94,25 +94,15 @@ def scenario_from(data: Any, where: str, skills: tuple[str, ...] | None = None) 
             problems.append(f"{name} is {len(value)} characters (at most {limit})")
         else:
             texts[name] = value.strip()
+    if "title" in texts and "\n" in texts["title"]:
+        problems.append("title must be one line")
     if "key" in texts and not KEY.match(texts["key"]):
         problems.append(f"key {texts['key']!r} may hold only lowercase letters, digits and dashes")
     if "skill" in texts and skills is not None and texts["skill"] not in skills:
         problems.append(f"skill {texts['skill']!r} is not one of {', '.join(skills)}")
     items: list[str] = []
     if "checklist" in data:
-        raw = data["checklist"]
-        if not isinstance(raw, list) or not all(isinstance(i, str) and i.strip() for i in raw):
-            problems.append("checklist must be a list of short texts")
-        else:
-            items = [i.strip() for i in raw]
-            low, high = CHECKLIST
-            if not low <= len(items) <= high:
-                problems.append(f"checklist has {len(items)} items (from {low} to {high})")
-            long = [i for i in items if len(i) > MAX_ITEM]
-            if long:
-                problems.append(f"a checklist item is over {MAX_ITEM} characters")
-            if len(set(items)) != len(items):
-                problems.append("checklist repeats an item")
+        items = _checklist(data["checklist"], problems)
     if problems:
         raise ScenarioProblems(where, problems)
     return Scenario(
@@ -125,6 +115,23 @@ def scenario_from(data: Any, where: str, skills: tuple[str, ...] | None = None) 
     )
 
 
+def _checklist(raw: Any, problems: list[str]) -> list[str]:
+    """The checklist's items, trimmed; what is wrong with it goes to ``problems``."""
+    if not isinstance(raw, list) or not all(isinstance(i, str) and i.strip() for i in raw):
+        problems.append("checklist must be a list of short texts")
+        return []
+    items = [i.strip() for i in raw]
+    low, high = CHECKLIST
+    if not low <= len(items) <= high:
+        problems.append(f"checklist has {len(items)} items (from {low} to {high})")
+    for n, item in enumerate(items, start=1):
+        if len(item) > MAX_ITEM:
+            problems.append(f"checklist item {n} is {len(item)} characters (at most {MAX_ITEM})")
+    if len(set(items)) != len(items):
+        problems.append("checklist repeats an item")
+    return items
+
+
 def parse_scenarios(text: str, where: str, skills: tuple[str, ...] | None = None) -> list[Scenario]:
     """Every scenario of a TOML text, or ``ScenarioProblems`` naming each broken one (by its
     position and key) and what is wrong with it; nothing of a broken file is used."""
@@ -133,13 +140,22 @@ def parse_scenarios(text: str, where: str, skills: tuple[str, ...] | None = None
     except tomllib.TOMLDecodeError as err:
         raise ScenarioProblems(where, [f"not valid TOML ({err})"]) from None
     tables = data.get("scenario")
+    if isinstance(tables, dict):
+        raise ScenarioProblems(where, ["write each scenario as [[scenario]] (two brackets)"])
     if not isinstance(tables, list) or not tables:
         raise ScenarioProblems(where, ["no [[scenario]] tables in it"])
     found: list[Scenario] = []
     problems: list[str] = []
+    others = sorted(set(data) - {"scenario"})
+    if others:
+        problems.append(
+            "only [[scenario]] tables belong in it, not " + ", ".join(n[:40] for n in others[:5])
+        )
     for n, table in enumerate(tables, start=1):
         key = table.get("key") if isinstance(table, dict) else None
-        name = f"scenario {n}" + (f" ({key})" if isinstance(key, str) and key else "")
+        key = key.strip() if isinstance(key, str) else ""
+        named = len(key) <= MAX_KEY and KEY.match(key)
+        name = f"scenario {n}" + (f" ({key})" if named else "")
         try:
             found.append(scenario_from(table, name, skills))
         except ScenarioProblems as err:
