@@ -19,6 +19,7 @@ from storage.models.kudos import (
     Milestone,
     ProcessedEvent,
 )
+from storage.models.oneonones import ActionItem, Meeting, OneOnOne
 from storage.models.outbox import OutboxRow, OutboxStatus, ScheduledSend
 from storage.models.practice import (
     PracticePlan,
@@ -46,6 +47,7 @@ from storage.models.work import WorkItem
 from storage.models.workspace import Erasure, HomeViewer, SettingChange, WorkspaceConfig
 
 __all__ = [
+    "ActionItem",
     "Calibration",
     "CalibrationReviewer",
     "CalibrationScore",
@@ -67,8 +69,10 @@ __all__ = [
     "KudosRevocation",
     "KudosTally",
     "KudosTotal",
+    "Meeting",
     "Milestone",
     "OAuthState",
+    "OneOnOne",
     "OrgWorkspace",
     "OutboxRow",
     "OutboxStatus",
