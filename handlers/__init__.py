@@ -12,6 +12,7 @@ from handlers import (
     goals,
     home,
     kudos,
+    practice,
     privacy,
     ratings,
     reviews,
@@ -34,3 +35,4 @@ def register_all(app: App, deps: Deps) -> None:
     calibration.register(app, deps)
     ratings.register(app, deps)
     home.register(app, deps)
+    practice.register(app, deps)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.goals.service import can_view
+from bot.practice.service import PracticeWeek, practice_week
 from storage import coaching as store
 from storage import goals as goal_store
 from storage import kudos as ledger
@@ -24,13 +25,15 @@ class CoacheeWeek:
     checkins: dict[int, tuple[CheckIn, ...]]
     missed: dict[int, int]
     kudos: tuple[Kudos, ...]
+    practice: PracticeWeek  # counts and skills only, never a reply
 
 
 def digest_for(
     session: Session, *, team_id: str, coach_id: str, now: datetime
 ) -> list[CoacheeWeek]:
     """What a coach's weekly digest covers: each coachee's goals shared with the coach, their
-    check-ins and missed prompts over the last 7 days, and kudos they received."""
+    check-ins and missed prompts over the last 7 days, kudos they received, and how often they
+    practised (and which skills: never what they wrote)."""
     since = now - timedelta(days=7)
     out = []
     for coachee in store.coachees_of(session, team_id=team_id, coach_id=coach_id):
@@ -45,5 +48,6 @@ def digest_for(
         }
         missed = {g.id or 0: goal_store.missed_since(session, g.id or 0, since) for g in goals}
         kudos = ledger.kudos_received_since(session, team_id=team_id, user_id=coachee, since=since)
-        out.append(CoacheeWeek(coachee, tuple(goals), checkins, missed, tuple(kudos)))
+        practice = practice_week(session, team_id=team_id, user_id=coachee, since=since)
+        out.append(CoacheeWeek(coachee, tuple(goals), checkins, missed, tuple(kudos), practice))
     return out
