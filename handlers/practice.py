@@ -92,7 +92,7 @@ def practice_later(deps: Deps, command: dict[str, Any], parsed: Asked, respond: 
     team, user, key = command["team_id"], command["user_id"], request_key(command)
     with answering(respond):
         if isinstance(parsed, Practise):
-            service.practise(deps, team_id=team, user_id=user, skill=parsed.skill, key=key or "")
+            service.practise(deps, team_id=team, user_id=user, skill=parsed.skill, key=key)
             respond(ephemeral(render.SENT))
         elif isinstance(parsed, Plan):
             plan = service.set_plan(

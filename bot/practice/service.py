@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from difflib import get_close_matches
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -149,8 +150,10 @@ def new_round(
     return Sent(row, scenario_of(row), fresh)
 
 
-def practise(deps: Deps, *, team_id: str, user_id: str, skill: str | None, key: str) -> Sent:
-    """``/practice [skill]``: a scenario for the skill (any skill: one not seen yet), by DM."""
+def practise(deps: Deps, *, team_id: str, user_id: str, skill: str | None, key: str | None) -> Sent:
+    """``/practice [skill]``: a scenario for the skill (any skill: one not seen yet), by DM.
+    ``key``: the command's (``bot.payload.request_key``); a replay finds the first round."""
+    key = key or f"command:{uuid4().hex}"  # a request without a key is its own
     chosen = check_skill(deps, team_id, skill)
     scenarios = catalog.scenarios_for(deps, team_id)
     with deps.db.write() as session:
