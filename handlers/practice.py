@@ -256,7 +256,7 @@ def on_rate_modal(
     except BravoError as err:
         field_error(ack, ids.NOTE_BLOCK if isinstance(err, NoteError) else ids.CHECKS_BLOCK, err)
         return
-    ack()
+    ack(response_action="update", view=render.thanks_modal())
 
 
 def on_decline(

@@ -256,7 +256,17 @@ def rated_dm(row: PracticeRound, scenario: Any, rating: PracticeRating) -> dict[
 SENT = "Your scenario is in your DMs with me. Write your reply there when you're ready."
 SKIPPED = "Skipped. Ask for another one any time with `/practice`."
 DECLINED = "No problem: I won't ask again about this one."
-THANKS = "Thanks: your rating was sent."
+THANKS = "Thanks: your rating was sent to them."
+
+
+def thanks_modal() -> dict[str, Any]:
+    """What the rating modal turns into once the rating is sent."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Rating sent"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [section(":white_check_mark: " + THANKS)],
+    }
 
 
 def plan_set(plan: PracticePlan) -> str:
