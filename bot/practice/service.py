@@ -157,6 +157,7 @@ def practise(deps: Deps, *, team_id: str, user_id: str, skill: str | None, key: 
     chosen = check_skill(deps, team_id, skill)
     scenarios = catalog.scenarios_for(deps, team_id)
     with deps.db.write() as session:
+        once(session=session, team_id=team_id, key=key, now=deps.clock())
         sent = new_round(
             deps,
             session,

@@ -16,10 +16,13 @@ from bot.practice import ids
 from bot.sandbox.blockkit import check_view
 from bot.sandbox.server import Call, FakeSlack
 from bot.sandbox.signing import SlackRequester
+from bot.work import WorkQueue
+from bot.worker import record_for
 from storage.db import Database
 from storage.models import CoachPairing
 from storage.models.practice import PracticePlan, PracticeRating, PracticeRound, RoundStatus
 from tests.handlers.conftest import CHANNEL, SECRET, Bravo, start_bravo
+from tests.handlers.test_replay import done_twice
 
 T = "T0SANDBOX"
 ANA, BEN, CY, COACH, OTHER = "UANA", "UBEN", "UCY", "UCOCO", "UDEV"
@@ -369,3 +372,25 @@ def test_help_plan_stop_and_history(bravo: Bravo) -> None:
     assert "empathy" in mine and "done" in mine and "ticked 2" in mine
     assert SECRET_WORDS not in mine
     assert "No practice yet" in command(bravo, BEN, "history")  # Ben never sees Ana's
+
+
+# Queue mode: a request replayed after its work was done does nothing more ----------------------
+
+
+@pytest.fixture
+def web(slack: FakeSlack, db: Database) -> Iterator[Bravo]:
+    yield from start_bravo(slack, db, work=WorkQueue(record=record_for(db)))
+
+
+def test_a_practice_command_and_a_skip_replayed_happen_once(web: Bravo) -> None:
+    web.send.slash_command(ANA, "/practice", "empathy", channel_id=CHANNEL)
+    done_twice(web)
+    assert count(web, PracticeRound) == 1
+    [dm] = dms_to(web, ANA, "Write my reply")
+    assert sum("in your DMs" in json.dumps(c.args) for c in web.slack.calls("response_url")) == 1
+    message = {"type": "message", "ts": dm.response.get("ts"), "blocks": dm.args["blocks"]}
+    row = latest(web)
+    web.send.block_action(ANA, ids.SKIP, str(row.id), channel_id="D0DM", message=message)
+    done_twice(web)
+    assert latest(web).status == RoundStatus.DROPPED
+    assert sum("Skipped" in json.dumps(c.args) for c in web.slack.calls("response_url")) == 1

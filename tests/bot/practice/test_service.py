@@ -89,8 +89,9 @@ def assessed(deps: Deps, raters: tuple[str, ...] = (BEN,), key: str = "command:1
 
 
 def test_practise_sends_the_skills_scenario_by_dm_once_per_request(deps: Deps) -> None:
-    for _ in range(2):
-        sent = service.practise(deps, team_id=T, user_id=ANA, skill="empathy", key="command:1")
+    sent = service.practise(deps, team_id=T, user_id=ANA, skill="empathy", key="command:1")
+    with pytest.raises(Replayed):
+        service.practise(deps, team_id=T, user_id=ANA, skill="empathy", key="command:1")
     assert sent.round.skill == "empathy" and sent.round.status == RoundStatus.SENT
     assert count(deps, PracticeRound) == 1
     [dm] = outbox(deps, ids.SCENARIO_DM)
