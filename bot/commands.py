@@ -125,6 +125,32 @@ REGISTRY: tuple[CommandHelp, ...] = (
     ),
     CommandHelp("/review", "/review help", "Help with reviews.", ("help",)),
     CommandHelp(
+        "/practice",
+        "/practice [skill]",
+        "A customer scenario to practise a reply to (for that skill, or one you haven't "
+        "seen), then a quick self-check; only you and the people you ask to rate it see it.",
+        example="/practice empathy",
+    ),
+    CommandHelp(
+        "/practice",
+        "/practice every weekday HH:MM [skill]",
+        "A scenario every weekday at that time (your time zone); days away are skipped and "
+        "keep your streak.",
+        ("every",),
+        "/practice every weekday 09:00 empathy",
+    ),
+    CommandHelp("/practice", "/practice stop", "Stop your weekday scenarios.", ("stop",)),
+    CommandHelp(
+        "/practice", "/practice history", "Your latest practice rounds and streak.", ("history",)
+    ),
+    CommandHelp(
+        "/practice",
+        "/practice scenarios",
+        "Admins: the workspace's practice scenarios.",
+        ("scenarios",),
+    ),
+    CommandHelp("/practice", "/practice help", "Help with practice.", ("help",)),
+    CommandHelp(
         "/bravo",
         "/bravo shoutouts on [weekday] [HH:MM] [time zone]",
         "Weekly shout-out in this channel for its members (default Friday 16:00, your time "

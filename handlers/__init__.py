@@ -12,6 +12,8 @@ from handlers import (
     goals,
     home,
     kudos,
+    practice,
+    practice_scenarios,
     privacy,
     ratings,
     reviews,
@@ -36,3 +38,5 @@ def register_all(app: App, deps: Deps) -> None:
     ratings.register(app, deps)
     home.register(app, deps)
     status.register(app, deps)
+    practice.register(app, deps)
+    practice_scenarios.register(app, deps)

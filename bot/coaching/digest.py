@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.goals.service import can_view
+from bot.practice.service import PracticeWeek, practice_week
 from bot.users import zone_or_utc
 from storage import coaching as store
 from storage import goals as goal_store
@@ -26,6 +27,7 @@ class CoacheeWeek:
     checkins: dict[int, tuple[CheckIn, ...]]
     missed: dict[int, int]
     kudos: tuple[Kudos, ...]
+    practice: PracticeWeek  # counts and skills only, never a reply
     away: bool = False  # away now: by Slack status or ``/goal away`` (which of them, never said)
 
 
@@ -33,8 +35,8 @@ def digest_for(
     session: Session, *, team_id: str, coach_id: str, now: datetime
 ) -> list[CoacheeWeek]:
     """What a coach's weekly digest covers: each coachee's goals shared with the coach, their
-    check-ins and missed prompts over the last 7 days, kudos they received, and whether they are
-    away now."""
+    check-ins and missed prompts over the last 7 days, kudos they received, how often they
+    practised (and which skills: never what they wrote), and whether they are away now."""
     since = now - timedelta(days=7)
     out = []
     coachees = store.coachees_of(session, team_id=team_id, coach_id=coach_id)
@@ -51,7 +53,10 @@ def digest_for(
         }
         missed = {g.id or 0: goal_store.missed_since(session, g.id or 0, since) for g in goals}
         kudos = ledger.kudos_received_since(session, team_id=team_id, user_id=coachee, since=since)
-        week = CoacheeWeek(coachee, tuple(goals), checkins, missed, tuple(kudos), coachee in away)
+        practice = practice_week(session, team_id=team_id, user_id=coachee, since=since)
+        week = CoacheeWeek(
+            coachee, tuple(goals), checkins, missed, tuple(kudos), practice, coachee in away
+        )
         out.append(week)
     return out
 

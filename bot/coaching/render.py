@@ -111,6 +111,15 @@ def coach_list(pairings: Sequence[CoachPairing], viewer_id: str) -> dict[str, An
     return message("Your coaching", blocks)
 
 
+def practice_line(week: CoacheeWeek) -> str:
+    """Practice this week: how many rounds and which skills, never what was written."""
+    done = week.practice
+    if not done.rounds:
+        return ":dart: No practice this week."
+    times = "once" if done.rounds == 1 else f"{done.rounds} times"
+    return f":dart: Practised {times} this week ({', '.join(done.skills)})."
+
+
 def coach_digest(coach_id: str, coachees: Sequence[CoacheeWeek], week_of: date) -> dict[str, Any]:
     blocks: list[Block] = [header(f"Your coaching digest, week of {week_of:%d %b}")]
     for c in coachees[:12]:
@@ -132,6 +141,7 @@ def coach_digest(coach_id: str, coachees: Sequence[CoacheeWeek], week_of: date) 
         if c.kudos:
             reasons = "; ".join(f"from {person(k.giver_id)}" for k in c.kudos[:3])
             lines.append(f":clap: {len(c.kudos)} kudos this week ({reasons})")
+        lines.append(practice_line(c))
         block = section("\n".join(lines))
         block["accessory"] = button("Recognise progress", goal_ids.KUDOS_FOR, c.coachee_id)
         blocks.append(block)

@@ -16,6 +16,8 @@ from bot.feedback import jobs as feedback_jobs
 from bot.goals import jobs as goal_jobs
 from bot.home import ids as home_ids
 from bot.home import jobs as home_jobs
+from bot.practice import ids as practice_ids
+from bot.practice import jobs as practice_jobs
 from bot.privacy import ids as privacy_ids
 from bot.privacy import jobs as privacy_jobs
 from bot.ratings import ids as ratings_ids
@@ -60,6 +62,14 @@ JOBS: tuple[Job, ...] = (
         coaching_jobs.refresh_people,
         _hourly,
         timedelta(hours=1),
+    ),
+    Job(
+        practice_ids.JOB,
+        "a practice scenario every weekday at each planned person's local time",
+        practice_jobs.run_practice_plans,
+        practice_jobs.next_practice,
+        timedelta(seconds=60),
+        everywhere=True,  # plans locked SKIP LOCKED, a round keyed by person and day
     ),
     Job(
         "forget_events",

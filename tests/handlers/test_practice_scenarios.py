@@ -9,17 +9,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk.web import WebClient
 from sqlmodel import select
 
-import handlers.app
-from bot.deps import Deps
 from bot.practice import catalog, ids
 from bot.sandbox.blockkit import check_view
 from bot.sandbox.server import FakeSlack
 from handlers import practice_scenarios
-from handlers.common import deps_of
 from storage.db import Database
 from storage.models import PracticeScenario
 from tests.handlers.conftest import CHANNEL, Bravo, start_bravo
@@ -29,27 +24,9 @@ ADMIN, AGENT, STRANGER = "UADA", "UANA", "UFAR"  # UFAR: a user of another works
 SHIPPED = "empathy-double-charge"
 
 
-def route_practice(
-    ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
-) -> None:
-    """What the /practice router does for ``/practice scenarios ...`` (it lives elsewhere)."""
-    ack()
-    words = tuple(str(command.get("text") or "").split())
-    if words[:1] == ("scenarios",):
-        practice_scenarios.on_scenarios(deps_of(context), command, words[1:], respond, client)
-
-
 @pytest.fixture
-def bravo(slack: FakeSlack, db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bravo]:
+def bravo(slack: FakeSlack, db: Database) -> Iterator[Bravo]:
     slack.add_user(ADMIN, "ada", is_admin=True)
-    everything = handlers.app.register_all
-
-    def wired(app: App, deps: Deps) -> None:  # as the integrator will wire it
-        app.command("/practice")(route_practice)
-        practice_scenarios.register(app, deps)
-        everything(app, deps)
-
-    monkeypatch.setattr(handlers.app, "register_all", wired)
     yield from start_bravo(slack, db)
 
 
