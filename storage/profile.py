@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import Date, and_, bindparam, case, func, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.models import (
     CustomerFeedback,
     Feedback,
-    KudosTally,
     PracticeRating,
     PracticeRound,
     ReviewScore,
@@ -61,6 +60,19 @@ def _recent(column: Any, middle: Any) -> Any:
     return case((column >= middle, 1), else_=0)
 
 
+# SQLite, without statistics (Bravo never runs ANALYZE), prefers the covering leaderboard index
+# (workspace, value, day): a read of every person's tallies in the window. The key (workspace,
+# person, value, day) reads the person's alone; PostgreSQL finds it from its statistics.
+TALLY_BY_PERSON = "INDEXED BY sqlite_autoindex_kudos_tally_1"
+TALLY_SQL = """
+SELECT value, CASE WHEN day >= :middle THEN 1 ELSE 0 END AS recent, SUM(received)
+FROM kudos_tally {hint}
+WHERE team_id = :team_id AND user_id = :user_id AND value IN :skills
+  AND day >= :start AND day < :end
+GROUP BY value, CASE WHEN day >= :middle THEN 1 ELSE 0 END
+"""
+
+
 def kudos_received(
     session: Session, *, team_id: str, user_id: str, skills: Sequence[str], w: Windows
 ) -> Counts:
@@ -68,17 +80,23 @@ def kudos_received(
     if not skills:
         return {}
     start, middle, end = w.days
-    recent = _recent(KudosTally.day, middle)
-    rows = session.exec(
-        select(KudosTally.value, recent, func.sum(KudosTally.received))
-        .where(
-            KudosTally.team_id == team_id,
-            KudosTally.user_id == user_id,
-            col(KudosTally.value).in_(list(skills)),
-            KudosTally.day >= start,
-            KudosTally.day < end,
-        )
-        .group_by(KudosTally.value, recent)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    statement = text(TALLY_SQL.format(hint=TALLY_BY_PERSON if sqlite else "")).bindparams(
+        bindparam("skills", expanding=True),
+        bindparam("start", type_=Date),
+        bindparam("middle", type_=Date),
+        bindparam("end", type_=Date),
+    )
+    rows = session.execute(
+        statement,
+        {
+            "team_id": team_id,
+            "user_id": user_id,
+            "skills": list(skills),
+            "start": start,
+            "middle": middle,
+            "end": end,
+        },
     ).all()
     return {(v, bool(r)): int(n or 0) for v, r, n in rows}
 
