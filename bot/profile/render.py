@@ -88,12 +88,11 @@ def profile_blocks(
 ) -> list[Block]:
     """The profile's blocks (no header: the home and the modal put their own above)."""
     if profile.empty:
-        return [
-            section(
-                "Nothing in the last 180 days yet: kudos tagged with a value, feedback, "
-                "reviews and practice will show here."
-            )
-        ]
+        nothing = section(
+            "Nothing in the last 180 days yet: kudos tagged with a value, feedback, "
+            "reviews and practice will show here."
+        )
+        return [nothing, context(who_sees)] if who_sees else [nothing]
     blocks = [section(profile_text(profile))]
     if chart_file_id:
         blocks.append(
