@@ -101,6 +101,14 @@ def test_a_coach_sees_a_coachees_profile_only_once_shared(bravo: Bravo) -> None:
     assert "*#empathy* :arrow_right: steady · kudos 2 (before 0)" in json.dumps(
         modal, ensure_ascii=False
     )
+    assert "kudos 2 (before 0)" not in json.dumps(view)  # the coach's home holds no figures
+
+    # Ana takes it back: the button still on Ben's old home opens nothing
+    bravo.send.block_action("UANA", "home_toggle", "profile_to_me", view=home_of(bravo, "UANA"))
+    home_of(bravo, "UANA", 3)
+    bravo.send.block_action("UBEN", "profile_open_coachee", "UANA", view=view)
+    stale = view_of(bravo.slack.wait_for("views.open", 3)[-1])
+    assert "skill profile is theirs" in json.dumps(stale) and "#empathy" not in json.dumps(stale)
 
 
 def test_nobody_else_opens_a_shared_profile(bravo: Bravo) -> None:
