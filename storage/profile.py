@@ -36,7 +36,7 @@ ONE_DAY = timedelta(days=1)
 
 @dataclass(frozen=True)
 class Windows:
-    """The previous window is ``[start, middle)``, the recent one ``[middle, end)``. Kudos are
+    """The previous window is ``[start, middle)``, the recent one ``[middle, end]``. Kudos are
     counted per UTC day: the recent window is the 90 days ending with ``end``'s day, the
     previous one the 90 days before."""
 
@@ -110,7 +110,7 @@ def feedback_received(session: Session, *, team_id: str, user_id: str, w: Window
             Feedback.team_id == team_id,
             Feedback.recipient_id == user_id,
             Feedback.created_at >= w.start,
-            Feedback.created_at < w.end,
+            Feedback.created_at <= w.end,
         )
         .group_by(Feedback.skill, recent)
     ).all()
@@ -144,7 +144,7 @@ def customer_feedback(
             col(CustomerFeedback.team_id) == team_id,
             col(CustomerFeedback.teammate_id) == user_id,
             col(CustomerFeedback.created_at) >= w.start,
-            col(CustomerFeedback.created_at) < w.end,
+            col(CustomerFeedback.created_at) <= w.end,
         )
         .group_by(recent)
     ).all()
@@ -173,7 +173,7 @@ def review_scores(session: Session, *, team_id: str, user_id: str, w: Windows) -
             ReviewScore.team_id == team_id,
             ReviewScore.agent_id == user_id,
             ReviewScore.created_at >= w.start,
-            ReviewScore.created_at < w.end,
+            ReviewScore.created_at <= w.end,
             col(ReviewScore.score).is_not(None),
         )
         .group_by(ReviewScore.skill, recent)
@@ -206,7 +206,7 @@ def practice(
             PracticeRound.user_id == user_id,
             col(PracticeRound.skill).in_(list(skills)),
             col(PracticeRound.assessed_at) >= w.start,
-            col(PracticeRound.assessed_at) < w.end,
+            col(PracticeRound.assessed_at) <= w.end,
             PracticeRound.status == RoundStatus.ASSESSED,
         )
         .group_by(PracticeRound.skill, recent)

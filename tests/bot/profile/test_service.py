@@ -10,6 +10,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import event
 
 from bot.deps import Deps
@@ -269,3 +271,27 @@ def test_the_reads_use_their_indexes(deps: Deps, db: Database) -> None:
             assert all("INDEX" in d for d in tables), steps
             person = ("user_id=?", "recipient_id=?", "agent_id=?", "teammate_id=?")
             assert any(p in tables[0] for p in person) and "<?" in tables[0], steps
+
+
+def test_the_window_edges(deps: Deps, db: Database) -> None:
+    """Recent: from 90 days ago (included) to now (included); before: the 90 days before that.
+    Kudos count by UTC day: today and the 89 days before it are recent."""
+    now = deps.clock()
+    edges = [now, now - 90 * DAY, now - 90 * DAY - timedelta(seconds=1), now - 180 * DAY]
+    edges.append(now - 180 * DAY - timedelta(seconds=1))  # out
+    h.add(db, [h.feedback("UANA", at, "empathy", n) for n, at in enumerate(edges)])
+    for n, days in enumerate((0, 89, 90, 179, 180)):
+        h.kudos(db, "UANA", now - days * DAY, "empathy", n)
+    [empathy] = [s for s in profile_of(deps, TEAM, "UANA", now).skills if s.skill == "empathy"]
+    assert empathy.feedback == Count(recent=2, previous=2)
+    assert empathy.kudos == Count(recent=2, previous=2)
+
+
+@given(st.integers(0, 10_000), st.integers(0, 10_000))
+def test_the_count_rule_is_symmetric_and_ignores_small_changes(a: int, b: int) -> None:
+    up, down = count_direction(a, b), count_direction(b, a)
+    assert {up, down} in ({Direction.STEADY}, {Direction.UP, Direction.DOWN})
+    if abs(a - b) < 3:
+        assert up == Direction.STEADY
+    if up == Direction.UP:
+        assert count_direction(a + 1, b) == Direction.UP  # more of it stays up
