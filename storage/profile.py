@@ -62,7 +62,9 @@ def _recent(column: Any, middle: Any) -> Any:
 
 # SQLite, without statistics (Bravo never runs ANALYZE), prefers the covering leaderboard index
 # (workspace, value, day): a read of every person's tallies in the window. The key (workspace,
-# person, value, day) reads the person's alone; PostgreSQL finds it from its statistics.
+# person, value, day) reads the person's alone; PostgreSQL finds it from its statistics. The
+# key's index name is SQLite's own for a table's first key; tests/bot/profile checks the plan on a
+# migrated database, so a migration that renames it fails there, not in production.
 TALLY_BY_PERSON = "INDEXED BY sqlite_autoindex_kudos_tally_1"
 TALLY_SQL = """
 SELECT value, CASE WHEN day >= :middle THEN 1 ELSE 0 END AS recent, SUM(received)
