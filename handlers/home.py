@@ -23,10 +23,20 @@ from bot.home import ids, parse
 from bot.home import service as home
 from bot.home.render import refusal_view
 from bot.payload import request_key
+from bot.profile import ids as profile_ids
+from bot.profile import parse as profile_parse
+from bot.profile import render as profile_render
+from bot.profile import send as profile_send
+from bot.profile import service as profile
 from handlers.common import deps_of, later_or_now
 
 log = logging.getLogger(__name__)
 GONE = "That goal isn't there any more."
+CHART_SENT = "Your skills chart is on its way to your DMs with Bravo."
+CHART_NOT_SENT = (
+    "No chart this time: either it was already sent to your DMs today, or there are no kudos "
+    "tagged with a skill in the last 180 days to draw."
+)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -36,6 +46,8 @@ def register(app: App, deps: Deps) -> None:
     app.action(ids.GOAL_RESUME)(on_goal_change)
     app.action(ids.GOAL_COMPLETE)(on_goal_change)
     app.action(ids.TOGGLE)(on_toggle)
+    app.action(profile_ids.OPEN_FOR_COACHEE)(on_coachee_profile)
+    app.action(profile_ids.SEND_CHART)(on_send_chart)
 
 
 def mark_actor(deps: Deps) -> Callable[..., None]:
@@ -130,6 +142,41 @@ def on_toggle(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: B
         return
     team, user = body["team"]["id"], body["user"]["id"]
     later_or_now(deps, lambda: home.toggle(deps, team_id=team, user_id=user, choice=choice))
+
+
+def on_coachee_profile(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """A coach's "Skill profile" beside a coachee: the use case decides who may see it (the
+    button is only shown to coaches, but a forged or stale click is checked all the same)."""
+    ack()
+    deps = deps_of(context)
+    person = profile_parse.person(action.get("value"))
+    trigger = body.get("trigger_id")
+    if person is None:
+        _refuse(client, trigger, "That skill profile isn't there any more.")
+        return
+    team, viewer = body["team"]["id"], body["user"]["id"]
+    try:
+        shown = profile.profile_for_viewer(deps, team, viewer, person, deps.clock())
+    except BravoError as err:
+        _refuse(client, trigger, error_text(err))
+        return
+    if isinstance(trigger, str) and trigger:
+        client.views_open(trigger_id=trigger, view=profile_render.coach_modal(shown))
+
+
+def on_send_chart(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """ "Send me my chart": drawn now and uploaded to the person's DM, once a day at most."""
+    ack()
+    deps = deps_of(context)
+    team, user, trigger = body["team"]["id"], body["user"]["id"], body.get("trigger_id")
+
+    def run() -> None:
+        sent = profile_send.send_chart(deps, team_id=team, user_id=user, now=deps.clock())
+        _refuse(client, trigger, CHART_SENT if sent else CHART_NOT_SENT)
+
+    later_or_now(deps, run)
 
 
 def _refuse(client: WebClient, trigger_id: object, text: str) -> None:

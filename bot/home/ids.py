@@ -29,3 +29,5 @@ class Toggle(StrEnum):
     CELEBRATIONS_IN = "celebrations_in"
     MILESTONES_DM = "milestones_dm"
     MILESTONES_CHANNEL = "milestones_channel"
+    PROFILE_TO_COACHES = "profile_to_coaches"  # let my coaches see my skill profile
+    PROFILE_TO_ME = "profile_to_me"  # only I see it

@@ -16,6 +16,9 @@ from zoneinfo import ZoneInfo
 from bot.blocks import Block, button, context, header, section
 from bot.home import ids
 from bot.home.ids import Toggle
+from bot.profile import ids as profile_ids
+from bot.profile.render import profile_blocks
+from bot.profile.service import Profile
 from bot.text import escape, said, trim
 from storage.models import (
     Feedback,
@@ -33,6 +36,7 @@ FEEDBACK_SHOWN = 3
 REQUESTS_SHOWN = 5
 PAIRINGS_SHOWN = 10
 MILESTONES_SHOWN = 3
+PROFILES_SHOWN = 5  # coachees with a "Skill profile" button
 REASON_CHARS = 160
 GOAL_CHARS = 200
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -63,6 +67,7 @@ class KudosNumbers:
 class Coaching:
     coaches: tuple[str, ...] = ()
     coachees: tuple[str, ...] = ()
+    sharing: tuple[str, ...] = ()  # coachees who let their coaches see their skill profile
     asked_me: tuple[str, ...] = ()  # offers waiting for my answer (from these coaches)
     i_asked: tuple[str, ...] = ()  # my offers waiting for these people's answer
     partial: bool = False  # more pairings than were read: "and more", not a count
@@ -73,6 +78,7 @@ class Prefs:
     leaderboard_opt_out: bool = False
     celebrations_opt_out: bool = False
     milestones_in_channel: bool = False
+    profile_to_coaches: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,7 @@ class HomeData:
     prefs: Prefs = field(default_factory=Prefs)
     admin: AdminSummary | None = None
     reviews_to_acknowledge: int = 0  # reviews of the person's conversations not yet seen to
+    skills: Profile | None = None  # the person's own skill profile
 
 
 def home_view(data: HomeData, *, history_action: str, settings_action: str) -> dict[str, Any]:
@@ -113,6 +120,7 @@ def home_view(data: HomeData, *, history_action: str, settings_action: str) -> d
     blocks += kudos_blocks(data, history_action)
     blocks += goal_blocks(data)
     blocks += feedback_blocks(data)
+    blocks += skills_blocks(data)
     blocks += coaching_blocks(data.coaching)
     blocks += celebration_blocks(data)
     if data.admin is not None:
@@ -279,6 +287,24 @@ def feedback_blocks(data: HomeData) -> list[Block]:
     return blocks
 
 
+def skills_blocks(data: HomeData) -> list[Block]:
+    """The person's skill profile: their own figures against their own past, nobody else's."""
+    if data.skills is None:
+        return []
+    blocks = _divided(":seedling: Your skills")
+    shared = data.prefs.profile_to_coaches
+    who = "Your coaches see this too, as you chose." if shared else "Only you see this."
+    blocks += profile_blocks(data.skills, who_sees=who)
+    share = (
+        button("Only I see my skill profile", ids.TOGGLE, Toggle.PROFILE_TO_ME)
+        if shared
+        else button("Let my coaches see my skill profile", ids.TOGGLE, Toggle.PROFILE_TO_COACHES)
+    )
+    chart = button("Send me my chart", profile_ids.SEND_CHART, "chart")
+    blocks.append({"type": "actions", "block_id": "home_skills", "elements": [share, chart]})
+    return blocks
+
+
 def _people(user_ids: tuple[str, ...], partial: bool = False) -> str:
     shown = [f"<@{u}>" for u in user_ids[:PAIRINGS_SHOWN]]
     more = len(user_ids) - len(shown)
@@ -305,6 +331,15 @@ def coaching_blocks(c: Coaching) -> list[Block]:
     blocks.append(
         section("\n".join(lines) or "No coaching yet: `/coach @someone` to offer coaching.")
     )
+    for coachee in c.sharing[:PROFILES_SHOWN]:
+        button_ = button("Skill profile", profile_ids.OPEN_FOR_COACHEE, coachee)
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": f"<@{coachee}> shares their skill profile"},
+                "accessory": button_,
+            }
+        )
     return blocks
 
 

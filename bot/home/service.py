@@ -32,6 +32,7 @@ from bot.home.render import (
     KUDOS_SHOWN,
     MILESTONES_SHOWN,
     PAIRINGS_SHOWN,
+    PROFILES_SHOWN,
     REQUESTS_SHOWN,
     AdminSummary,
     Coaching,
@@ -42,6 +43,7 @@ from bot.home.render import (
 )
 from bot.kudos import ids as kudos_ids
 from bot.kudos import service as kudos
+from bot.profile import service as profile
 from bot.users import Person, is_teammate
 from bot.workspace import ids as workspace_ids
 from storage import celebrations as celebration_store
@@ -112,6 +114,13 @@ def read_home(deps: Deps, team_id: str, user_id: str) -> HomeData:
             ),
             **_feedback(session, team_id, user_id),
             coaching=_coaching(session, team_id, user_id),
+            skills=profile.profile_in(
+                session,
+                team_id=team_id,
+                user_id=user_id,
+                skills=config.kudos.values,
+                now=deps.clock(),
+            ),
             dates=tuple(celebration_store.dates_of(session, team_id=team_id, user_id=user_id)),
             prefs=_prefs(session, team_id, user_id),
             admin=admin,
@@ -161,9 +170,13 @@ def _coaching(session: Session, team_id: str, user_id: str) -> Coaching:
     def pick(status: str, mine_as_coach: bool) -> tuple[str, ...]:
         return tuple(_other(r, user_id) for r in rows if _is(r, status, user_id, mine_as_coach))
 
+    coachees = pick(PairingStatus.ACTIVE, True)
+    # One read, always made (even for no coachees): the home's query count stays fixed.
+    sharing = profile.sharing_among(session, team_id=team_id, user_ids=coachees)
     return Coaching(
         coaches=pick(PairingStatus.ACTIVE, False),
-        coachees=pick(PairingStatus.ACTIVE, True),
+        coachees=coachees,
+        sharing=tuple(c for c in coachees if c in sharing)[:PROFILES_SHOWN],
         asked_me=pick(PairingStatus.PENDING, False),
         i_asked=pick(PairingStatus.PENDING, True),
         partial=partial,
@@ -187,6 +200,7 @@ def _prefs(session: Session, team_id: str, user_id: str) -> Prefs:
         ),
         celebrations_opt_out=pref.opt_out,
         milestones_in_channel=pref.milestones == MilestonesPlace.CHANNEL,
+        profile_to_coaches=profile.shared_in(session, team_id=team_id, user_id=user_id),
     )
 
 
@@ -326,6 +340,9 @@ def toggle(deps: Deps, *, team_id: str, user_id: str, choice: Toggle) -> None:
     who = {"team_id": team_id, "user_id": user_id}
     if choice in (Toggle.LEADERBOARDS_OUT, Toggle.LEADERBOARDS_IN):
         kudos.set_opt_out(deps, **who, opt_out=choice == Toggle.LEADERBOARDS_OUT)
+    elif choice in (Toggle.PROFILE_TO_COACHES, Toggle.PROFILE_TO_ME):
+        on = choice == Toggle.PROFILE_TO_COACHES
+        profile.set_shared_with_coaches(deps, **who, on=on)
     elif choice in (Toggle.CELEBRATIONS_OUT, Toggle.CELEBRATIONS_IN):
         celebrations.set_opt_out(deps, **who, opt_out=choice == Toggle.CELEBRATIONS_OUT)
     else:
