@@ -28,6 +28,7 @@ from storage.models import (
     UserPref,
 )
 from storage.models.feedback import CustomerKind
+from storage.models.outbox import OutboxRow, OutboxStatus
 from storage.models.practice import RatingStatus, RoundStatus
 from storage.upsert import upsert
 
@@ -242,3 +243,20 @@ def sharing_among(session: Session, *, team_id: str, user_ids: Sequence[str]) ->
         )
     ).all()
     return set(rows)
+
+
+def latest_chart(session: Session, *, team_id: str, ref: str, since: datetime) -> str | None:
+    """The file id of the person's latest chart uploaded since ``since`` (the outbox row of its
+    upload, found by its ref: indexed), or None."""
+    row = session.exec(
+        select(OutboxRow.result_ts)
+        .where(
+            OutboxRow.team_id == team_id,
+            OutboxRow.ref == ref,
+            OutboxRow.status == OutboxStatus.SENT,
+            col(OutboxRow.sent_at) >= since,
+        )
+        .order_by(col(OutboxRow.id).desc())
+        .limit(1)
+    ).first()
+    return row or None

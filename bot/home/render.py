@@ -113,6 +113,7 @@ class HomeData:
     admin: AdminSummary | None = None
     reviews_to_acknowledge: int = 0  # reviews of the person's conversations not yet seen to
     skills: Profile | None = None  # the person's own skill profile
+    chart_file_id: str | None = None  # their latest chart uploaded, shown with it
 
 
 def home_view(data: HomeData, *, history_action: str, settings_action: str) -> dict[str, Any]:
@@ -294,13 +295,14 @@ def skills_blocks(data: HomeData) -> list[Block]:
     blocks = _divided(":seedling: Your skills")
     shared = data.prefs.profile_to_coaches
     who = "Your coaches see this too, as you chose." if shared else "Only you see this."
-    blocks += profile_blocks(data.skills, who_sees=who)
+    blocks += profile_blocks(data.skills, chart_file_id=data.chart_file_id, who_sees=who)
     share = (
         button("Only I see my skill profile", ids.TOGGLE, Toggle.PROFILE_TO_ME)
         if shared
         else button("Let my coaches see my skill profile", ids.TOGGLE, Toggle.PROFILE_TO_COACHES)
     )
-    chart = button("Send me my chart", profile_ids.SEND_CHART, "chart")
+    label = "Send me a new chart" if data.chart_file_id else "Send me my chart"
+    chart = button(label, profile_ids.SEND_CHART, "chart")
     blocks.append({"type": "actions", "block_id": "home_skills", "elements": [share, chart]})
     return blocks
 

@@ -121,6 +121,9 @@ def read_home(deps: Deps, team_id: str, user_id: str) -> HomeData:
                 skills=config.kudos.values,
                 now=deps.clock(),
             ),
+            chart_file_id=profile.chart_in(
+                session, team_id=team_id, user_id=user_id, now=deps.clock()
+            ),
             dates=tuple(celebration_store.dates_of(session, team_id=team_id, user_id=user_id)),
             prefs=_prefs(session, team_id, user_id),
             admin=admin,

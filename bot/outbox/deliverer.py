@@ -49,6 +49,15 @@ log = logging.getLogger(__name__)
 Write = Callable[[Session], None]
 
 
+def uploaded_file_id(response: dict[str, Any]) -> str | None:
+    """An upload's file id (``files_upload_v2`` answers with the files it completed): kept as
+    the row's ``result_ts``, so what was uploaded can be shown again (a chart in a Home tab)."""
+    found = response.get("files") or ([response["file"]] if response.get("file") else [])
+    first = found[0] if isinstance(found, list) and found else None
+    file_id = first.get("id") if isinstance(first, dict) else None
+    return str(file_id)[:32] if isinstance(file_id, str) and file_id else None
+
+
 class Deliverer:
     """Sends due outbox rows. ``deliver_due`` is synchronous (tests, CLI); ``start`` runs it in a
     background thread woken by ``kick`` after every commit that queued something.
@@ -529,7 +538,7 @@ class Deliverer:
         now = self._clock()
         response = response or {}
         channel = response.get("channel")
-        ts = response.get("ts") or response.get("message_ts")
+        ts = response.get("ts") or response.get("message_ts") or uploaded_file_id(response)
         self._note_answer()
         self._results.append(
             store.result(row.id or 0, status, now, error=error, channel=channel, ts=ts)

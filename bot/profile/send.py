@@ -1,8 +1,10 @@
 """The person's chart, sent to their DM on request (the Home tab's "Send me my chart").
 
-The Home tab itself shows the profile as text: an image block there needs the id of a file
-already uploaded, and drawing and uploading on every publish would slow every home. So the
-chart is drawn on the click and uploaded through the outbox, at most once a UTC day."""
+The Home tab shows the profile as text, and the chart once one was uploaded: an image block
+needs the id of a file already uploaded, and drawing and uploading on every publish would slow
+every home. So the chart is drawn on the click and uploaded through the outbox, at most once a
+UTC day; the deliverer keeps the upload's file id, and the Home tab shows the latest chart of
+the last eight days (``chart_in``)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from bot.deps import Deps
 from bot.outbox.envelope import OutMessage, SlackMethod
 from bot.outbox.uploads import upload_payload
 from bot.profile import chart, ids
-from bot.profile.service import profile_of
+from bot.profile.service import chart_ref, profile_of
 
 
 def send_chart(deps: Deps, *, team_id: str, user_id: str, now: datetime) -> bool:
@@ -37,6 +39,7 @@ def send_chart(deps: Deps, *, team_id: str, user_id: str, now: datetime) -> bool
             content=png,
         ),
         dedupe_key=f"profile_chart:{team_id}:{user_id}:{day}",
+        ref=chart_ref(user_id),
         notify_user=user_id,
     )
     with deps.db.write() as session:

@@ -262,5 +262,20 @@ def sharing_among(session: Session, *, team_id: str, user_ids: Sequence[str]) ->
     return store.sharing_among(session, team_id=team_id, user_ids=user_ids)
 
 
+CHART_SHOWN = timedelta(days=8)  # a chart older than this is not shown in the Home tab
+
+
+def chart_ref(user_id: str) -> str:
+    return f"profile_chart:{user_id}"
+
+
+def chart_in(session: Session, *, team_id: str, user_id: str, now: datetime) -> str | None:
+    """The file id of the person's chart uploaded in the last ``CHART_SHOWN``, for their Home tab
+    (the deliverer keeps an upload's file id), or None."""
+    return store.latest_chart(
+        session, team_id=team_id, ref=chart_ref(user_id), since=now - CHART_SHOWN
+    )
+
+
 def shared_in(session: Session, *, team_id: str, user_id: str) -> bool:
     return store.shared_with_coaches(session, team_id=team_id, user_id=user_id)

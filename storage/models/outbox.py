@@ -47,7 +47,7 @@ class OutboxRow(SQLModel, table=True):
     claimed_by: str | None = Field(default=None, max_length=96)  # bot.outbox.recovery.Claimant
     sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     result_channel: str | None = Field(default=None, max_length=32)
-    result_ts: str | None = Field(default=None, max_length=32)
+    result_ts: str | None = Field(default=None, max_length=32)  # or, for an upload, its file id
 
 
 class ScheduledSend(SQLModel, table=True):

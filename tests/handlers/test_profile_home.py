@@ -146,3 +146,12 @@ def test_send_me_my_chart_uploads_a_png_to_the_dm_once_a_day(bravo: Bravo) -> No
     assert upload.args["channel_id"].startswith("D")
     replies = [json.dumps(view_of(c)) for c in bravo.slack.calls("views.open")]
     assert "on its way" in replies[1] and "No chart this time" in replies[2]
+    # Once uploaded, the Home tab shows that chart (by the file id Slack gave the upload).
+    published = len(bravo.slack.calls("views.publish"))
+    open_home(bravo, "UANA")
+    home = home_of(bravo, "UANA", published + 1)
+    [image] = [b for b in home["blocks"] if b.get("type") == "image"]
+    assert image["slack_file"] == {"id": upload.response["files"][0]["id"]}
+    assert "Send me a new chart" in json.dumps(home)
+    first = view_of(bravo.slack.calls("views.publish")[0])  # before any chart: none shown
+    assert not [b for b in first["blocks"] if b.get("type") == "image"]
