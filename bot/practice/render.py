@@ -70,7 +70,7 @@ def scenario_dm(row: PracticeRound, scenario: Any) -> dict[str, Any]:
         }
     )
     blocks.append(context("Only you see your reply, and the people you ask to rate it."))
-    return {"channel": row.user_id, **message(f"{lead}: {scenario.title}", blocks)}
+    return {"channel": row.user_id, **message(f"{lead}: {_said(scenario.title, 150)}", blocks)}
 
 
 def reply_modal(row: PracticeRound, scenario: Any, private_metadata: str) -> dict[str, Any]:
