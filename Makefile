@@ -39,6 +39,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.checkins --second none
 	$(BIN)/python -m bench.crash
 	$(BIN)/python -m bench.home
+	$(BIN)/python -m bench.ratings
+	$(BIN)/python -m bench.profile
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
