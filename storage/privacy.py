@@ -17,6 +17,7 @@ from sqlmodel import AutoString, Session, SQLModel, col, select
 
 from storage import calibration, ratings, reviews
 from storage import kudos as ledger
+from storage import privacy_coaching as coaching
 from storage.models import (
     CelebrationPref,
     CheckIn,
@@ -158,6 +159,8 @@ def person_tables(session: Session, *, team_id: str, user_id: str) -> dict[str, 
         **calibration.person_data(session, team_id=t, user_id=u),
         **reviews.person_reviews(session, team_id=t, user_id=u),
         **ratings.person_ratings(session, team_id=t, user_id=u),
+        **coaching.person_practice(session, team_id=t, user_id=u),
+        **coaching.person_oneonones(session, team_id=t, user_id=u),
     }
 
 
@@ -212,6 +215,9 @@ def erase(session: Session, *, team_id: str, user_id: str) -> tuple[dict[str, in
         removed["unmatched_rating"] = n
     gone(CoachPairing, or_(col(CoachPairing.coach_id) == u, col(CoachPairing.coachee_id) == u))
     removed.update(calibration.erase_person(session, team_id=t, user_id=u))
+    practised, rated = coaching.erase_practice(session, team_id=t, user_id=u, unnamed_as=ERASED_ID)
+    removed.update(practised)
+    removed.update(coaching.erase_oneonones(session, team_id=t, user_id=u))
     own: tuple[Any, ...] = (KudosTally, KudosTotal, GivingStreak, Milestone, TipSeen, UserPref)
     own += (PersonDate, CelebrationPref, HomeViewer, SlackUser, ShoutoutMember, TeamLead)
     for model in own:
@@ -224,7 +230,7 @@ def erase(session: Session, *, team_id: str, user_id: str) -> tuple[dict[str, in
     gone(OutboxRow, col(OutboxRow.ref) == export_ref(u))  # the files of their own export
     gone(ExportFile, col(ExportFile.user_id) == u)  # and what they hold, uploaded or not
     _unlead(session, t, u)
-    given = 0
+    given = rated  # their finished ratings of others' practice, kept unnamed
     for column in (Kudos.giver_id, Feedback.giver_id, CustomerFeedback.logged_by):
         given += _rename(session, column, t, u)  # by index, before the scan of every column
     return removed, given + unname(session, team_id=t, user_id=u)
