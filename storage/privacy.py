@@ -75,7 +75,8 @@ KUDOS_SIDES = {"received": "recipient_id", "given": "giver_id"}
 
 def person_data(session: Session, *, team_id: str, user_id: str) -> dict[str, Any]:
     """Every row that is about ``user_id`` (or that they wrote), by table, as plain dicts, all at
-    once (an export streams the same with ``person_kudos`` and ``person_tables``)."""
+    once (an export streams the same with ``person_kudos``, ``person_rounds`` and
+    ``person_tables``)."""
     kudos = {
         f"kudos_{side}": [
             row
@@ -84,7 +85,15 @@ def person_data(session: Session, *, team_id: str, user_id: str) -> dict[str, An
         ]
         for side in KUDOS_SIDES
     }
-    return {**kudos, **person_tables(session, team_id=team_id, user_id=user_id)}
+    rounds = coaching.person_rounds(session, team_id=team_id, user_id=user_id)
+    return {
+        **kudos,
+        "practice_rounds": [row for page in rounds for row in page],
+        **person_tables(session, team_id=team_id, user_id=user_id),
+    }
+
+
+person_rounds = coaching.person_rounds  # their practice rounds, in pages (as their kudos)
 
 
 def person_kudos(
@@ -120,8 +129,9 @@ def person_kudos(
 
 
 def person_tables(session: Session, *, team_id: str, user_id: str) -> dict[str, Any]:
-    """Everything about ``user_id`` but their kudos, by table, as plain dicts. Rows of other
-    people are never read here, except as the other side of the person's own records."""
+    """Everything about ``user_id`` but their kudos and practice rounds, by table, as plain
+    dicts. Rows of other people are never read here, except as the other side of the person's
+    own records."""
     t, u = team_id, user_id
     goals = session.exec(select(Goal).where(Goal.team_id == t, Goal.owner_id == u)).all()
     goal_ids = [g.id for g in goals]

@@ -10,6 +10,8 @@ statement over the person's ids, however long their history, and no row is read 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, or_, update
@@ -34,26 +36,51 @@ def _count(result: Any) -> int:
 # Export ----------------------------------------------------------------------------------------
 
 
-def person_practice(session: Session, *, team_id: str, user_id: str) -> dict[str, Any]:
-    """Their rounds (each with the ratings on it), the ratings they gave, their plan, and the
-    workspace scenarios they last changed (as an admin)."""
-    t, u = team_id, user_id
-    rounds = session.exec(
-        select(PracticeRound)
-        .where(PracticeRound.team_id == t, PracticeRound.user_id == u)
-        .order_by(col(PracticeRound.created_at), col(PracticeRound.id))
-    ).all()
-    mine = select(PracticeRound.id).where(PracticeRound.team_id == t, PracticeRound.user_id == u)
-    received = session.exec(
-        select(PracticeRating)
-        .where(PracticeRating.team_id == t, col(PracticeRating.round_id).in_(mine))
-        .order_by(col(PracticeRating.id))
-    ).all()
-    on_round: dict[int, list[Row]] = {}
-    for rating in received:
-        on_round.setdefault(rating.round_id, []).append(
-            rating.model_dump(exclude={"team_id", "round_id"})
+ROUNDS_PAGE = 500  # practice rounds read at a time for an export (a keyset page)
+
+
+def person_rounds(
+    session: Session, *, team_id: str, user_id: str, page: int = ROUNDS_PAGE
+) -> Iterator[list[Row]]:
+    """Their practice rounds, oldest first, each with every rating on it (who was asked, what
+    they said), in pages of ``page`` rounds read after the last one by (created_at, id), as
+    their kudos are: a daily plan kept for years holds a page at a time, not the whole."""
+    after: tuple[datetime, int] | None = None
+    while True:
+        query = select(PracticeRound).where(
+            PracticeRound.team_id == team_id, PracticeRound.user_id == user_id
         )
+        if after is not None:
+            at, last = after
+            query = query.where(  # the first condition alone is an index range
+                col(PracticeRound.created_at) >= at,
+                or_(col(PracticeRound.created_at) > at, col(PracticeRound.id) > last),
+            )
+        order = (col(PracticeRound.created_at), col(PracticeRound.id))
+        rounds = session.exec(query.order_by(*order).limit(page)).all()
+        if not rounds:
+            return
+        on_round: dict[int | None, list[Row]] = {r.id: [] for r in rounds}
+        ratings = session.exec(
+            select(PracticeRating)
+            .where(
+                PracticeRating.team_id == team_id,
+                col(PracticeRating.round_id).in_(list(on_round)),
+            )
+            .order_by(col(PracticeRating.id))
+        ).all()
+        for rating in ratings:
+            on_round[rating.round_id].append(rating.model_dump(exclude={"team_id", "round_id"}))
+        yield [{**r.model_dump(), "ratings": on_round[r.id]} for r in rounds]
+        if len(rounds) < page:
+            return
+        after = (rounds[-1].created_at, rounds[-1].id or 0)
+
+
+def person_practice(session: Session, *, team_id: str, user_id: str) -> dict[str, Any]:
+    """The ratings they gave, their plan, and the workspace scenarios they last changed (as an
+    admin). Their rounds are read apart, in pages (``person_rounds``)."""
+    t, u = team_id, user_id
     given = session.exec(
         select(PracticeRating, PracticeRound.user_id, PracticeRound.skill)
         .join(PracticeRound, col(PracticeRound.id) == col(PracticeRating.round_id))
@@ -69,9 +96,6 @@ def person_practice(session: Session, *, team_id: str, user_id: str) -> dict[str
         )
     ).all()
     return {
-        "practice_rounds": [
-            {**r.model_dump(), "ratings": on_round.get(r.id or 0, [])} for r in rounds
-        ],
         # What they wrote about someone's reply, and whose it was: not the reply (theirs).
         "practice_ratings_you_gave": [
             {**rating.model_dump(), "round_owner_id": owner, "skill": skill}

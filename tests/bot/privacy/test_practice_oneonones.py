@@ -17,6 +17,7 @@ from bot.privacy import ids
 from bot.privacy.render import forget_modal
 from bot.privacy.service import erase_person, export_person
 from bot.sandbox.server import FakeSlack
+from storage import privacy as store
 from storage.db import Database
 from storage.models import SlackUser, UserPref
 from storage.models.oneonones import ActionItem, Meeting, OneOnOne
@@ -29,6 +30,7 @@ from storage.models.practice import (
     RoundStatus,
 )
 from tests.bot.privacy.seed import ANA, AT, BEN, CY, T, seed
+from tests.bot.privacy.test_export_files import whole_export
 from tests.db_scan import where_found
 from tests.handlers.conftest import deps_alone
 
@@ -225,6 +227,26 @@ def test_the_other_party_exports_the_same_one_on_one(deps: Deps) -> None:
     assert {m["notes"] for m in data["one_on_one_meetings"]} == {ANA_CY_NOTES, BEN_CY_NOTES}
     assert BEN_ANA_NOTES not in json.dumps(data, default=str)
     assert ANA_REPLY not in json.dumps(data, default=str)  # she rated Cy, not the other way
+
+
+def test_her_rounds_are_read_in_pages_and_the_export_is_the_same_as_the_whole(
+    deps: Deps, rows: Ids
+) -> None:
+    with deps.db.write() as s:  # a longer history: rounds sharing a time, a page ends in a tie
+        for n in range(6):
+            practice_round(s, ANA, f'Ana\'s reply #{n}\n"quoted" ☎', f"r-ana-{n}")
+        rating(s, rows["ana_round"], "UDAN", "Dan's note")
+    with deps.db.read() as s:
+        pages = list(store.person_rounds(s, team_id=T, user_id=ANA, page=2))
+        [whole] = list(store.person_rounds(s, team_id=T, user_id=ANA, page=100))
+    assert [len(p) for p in pages] == [2, 2, 2, 1]
+    assert [r for p in pages for r in p] == whole
+    assert [r["id"] for r in whole] == sorted(r["id"] for r in whole)  # one time: by id
+    assert [len(r["ratings"]) for r in whole] == [3, 0, 0, 0, 0, 0, 0]
+    export = export_person(deps, T, ANA)
+    json_bytes, _ = whole_export(deps, ANA)
+    assert export.json_bytes == json_bytes
+    assert len(export.data["practice_rounds"]) == 7
 
 
 def snapshot(db: Database) -> dict[str, list[tuple[object, ...]]]:
