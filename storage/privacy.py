@@ -17,6 +17,7 @@ from sqlmodel import AutoString, Session, SQLModel, col, select
 
 from storage import calibration, ratings, reviews
 from storage import kudos as ledger
+from storage import privacy_coaching as coaching
 from storage.models import (
     CelebrationPref,
     CheckIn,
@@ -74,7 +75,8 @@ KUDOS_SIDES = {"received": "recipient_id", "given": "giver_id"}
 
 def person_data(session: Session, *, team_id: str, user_id: str) -> dict[str, Any]:
     """Every row that is about ``user_id`` (or that they wrote), by table, as plain dicts, all at
-    once (an export streams the same with ``person_kudos`` and ``person_tables``)."""
+    once (an export streams the same with ``person_kudos``, ``person_rounds`` and
+    ``person_tables``)."""
     kudos = {
         f"kudos_{side}": [
             row
@@ -83,7 +85,15 @@ def person_data(session: Session, *, team_id: str, user_id: str) -> dict[str, An
         ]
         for side in KUDOS_SIDES
     }
-    return {**kudos, **person_tables(session, team_id=team_id, user_id=user_id)}
+    rounds = coaching.person_rounds(session, team_id=team_id, user_id=user_id)
+    return {
+        **kudos,
+        "practice_rounds": [row for page in rounds for row in page],
+        **person_tables(session, team_id=team_id, user_id=user_id),
+    }
+
+
+person_rounds = coaching.person_rounds  # their practice rounds, in pages (as their kudos)
 
 
 def person_kudos(
@@ -119,8 +129,9 @@ def person_kudos(
 
 
 def person_tables(session: Session, *, team_id: str, user_id: str) -> dict[str, Any]:
-    """Everything about ``user_id`` but their kudos, by table, as plain dicts. Rows of other
-    people are never read here, except as the other side of the person's own records."""
+    """Everything about ``user_id`` but their kudos and practice rounds, by table, as plain
+    dicts. Rows of other people are never read here, except as the other side of the person's
+    own records."""
     t, u = team_id, user_id
     goals = session.exec(select(Goal).where(Goal.team_id == t, Goal.owner_id == u)).all()
     goal_ids = [g.id for g in goals]
@@ -158,6 +169,8 @@ def person_tables(session: Session, *, team_id: str, user_id: str) -> dict[str, 
         **calibration.person_data(session, team_id=t, user_id=u),
         **reviews.person_reviews(session, team_id=t, user_id=u),
         **ratings.person_ratings(session, team_id=t, user_id=u),
+        **coaching.person_practice(session, team_id=t, user_id=u),
+        **coaching.person_oneonones(session, team_id=t, user_id=u),
     }
 
 
@@ -212,6 +225,9 @@ def erase(session: Session, *, team_id: str, user_id: str) -> tuple[dict[str, in
         removed["unmatched_rating"] = n
     gone(CoachPairing, or_(col(CoachPairing.coach_id) == u, col(CoachPairing.coachee_id) == u))
     removed.update(calibration.erase_person(session, team_id=t, user_id=u))
+    practised, rated = coaching.erase_practice(session, team_id=t, user_id=u, unnamed_as=ERASED_ID)
+    removed.update(practised)
+    removed.update(coaching.erase_oneonones(session, team_id=t, user_id=u))
     own: tuple[Any, ...] = (KudosTally, KudosTotal, GivingStreak, Milestone, TipSeen, UserPref)
     own += (PersonDate, CelebrationPref, HomeViewer, SlackUser, ShoutoutMember, TeamLead)
     for model in own:
@@ -224,7 +240,7 @@ def erase(session: Session, *, team_id: str, user_id: str) -> tuple[dict[str, in
     gone(OutboxRow, col(OutboxRow.ref) == export_ref(u))  # the files of their own export
     gone(ExportFile, col(ExportFile.user_id) == u)  # and what they hold, uploaded or not
     _unlead(session, t, u)
-    given = 0
+    given = rated  # their finished ratings of others' practice, kept unnamed
     for column in (Kudos.giver_id, Feedback.giver_id, CustomerFeedback.logged_by):
         given += _rename(session, column, t, u)  # by index, before the scan of every column
     return removed, given + unname(session, team_id=t, user_id=u)

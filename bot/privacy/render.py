@@ -13,10 +13,14 @@ DELETED = (
     "• feedback received, and feedback requests made or asked of {them}\n"
     "• what customers said about {them}, coaching pairings\n"
     "• birthday and start date, preferences and opt-outs\n"
-    "• kudos received (they leave the counts and leaderboards too), milestones and streaks"
+    "• kudos received (they leave the counts and leaderboards too), milestones and streaks\n"
+    "• practice rounds with the ratings on them, the practice plan, and ratings asked of {them} "
+    "but not given\n"
+    "• one-on-ones with {them} as coach or coachee, with their meetings' topics and notes "
+    "and the action items from them"
 )
 KEPT = (
-    "• kudos and feedback {who} gave stay with the people who received them, "
+    "• kudos, feedback and practice ratings {who} gave stay with the people who received them, "
     "shown as from “someone who has left Bravo”\n"
     "• messages already posted in Slack stay in Slack (they are Slack's, not Bravo's)\n"
     "• a record that an erasure happened, with a keyed hash instead of {whose} id"

@@ -85,8 +85,8 @@ def export_person(deps: Deps, team_id: str, user_id: str) -> PersonExport:
 
 def write_export(deps: Deps, team_id: str, user_id: str, *, json_out: Sink, csv_out: Sink) -> None:
     """Write the export as it is read: the JSON of everything (laid out as ``json.dumps`` with
-    ``indent=2`` lays out the whole) and the CSV of their kudos, holding one page of kudos at a
-    time however long the person's history."""
+    ``indent=2`` lays out the whole) and the CSV of their kudos, holding one page of kudos (or
+    of practice rounds) at a time however long the person's history."""
     about = {
         "team_id": team_id,
         "user_id": user_id,
@@ -101,6 +101,8 @@ def write_export(deps: Deps, team_id: str, user_id: str, *, json_out: Sink, csv_
         for side in store.KUDOS_SIDES:
             pages = store.person_kudos(session, team_id=team_id, user_id=user_id, side=side)
             doc.list_member(f"kudos_{side}", _with_csv_rows(pages, side, table))
+        rounds = store.person_rounds(session, team_id=team_id, user_id=user_id)
+        doc.list_member("practice_rounds", rounds)
         for key, value in store.person_tables(session, team_id=team_id, user_id=user_id).items():
             doc.member(key, value)
     doc.close()
