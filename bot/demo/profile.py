@@ -45,18 +45,28 @@ def _home(scene: Scene, who: str) -> dict[str, Any]:
     raise LookupError(f"no home published for {who}")
 
 
-def _show_section(scene: Scene, who: str, title: str) -> dict[str, Any]:
-    """Print one section of the person's home (the whole tab is long): the rest was seen."""
+def _show_section(
+    scene: Scene, who: str, title: str, before: list[str] | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """Print one section of the person's home (the whole tab is long; the rest was seen), or,
+    given ``before`` (the section as last printed), only its lines that changed."""
     view = _home(scene, who)
-    scene.say(f'@{scene.names[who]}\'s Home tab, its "{title}" section:')
-    text = blocks_to_text(section_of(view, title), scene.names, scene.channels)
-    for line in text.splitlines() or ["(not on the home)"]:
+    lines = blocks_to_text(section_of(view, title), scene.names, scene.channels).splitlines()
+    if before is None:
+        scene.say(f"@{scene.names[who]}'s Home tab, its '{title}' section:")
+        shown = lines
+    else:
+        scene.say(f"@{scene.names[who]}'s Home tab changes at once (the rest as before):")
+        shown = [line for line in lines if line not in before]
+    for line in shown or ["(not on the home)"]:
         scene.say("    " + line)
     scene.seen = len(scene.fake.calls())
-    return view
+    return view, lines
 
 
-def _open_home(scene: Scene, slack: SlackRequester, who: str, title: str) -> dict[str, Any]:
+def _open_home(
+    scene: Scene, slack: SlackRequester, who: str, title: str
+) -> tuple[dict[str, Any], list[str]]:
     published = scene.more("views.publish")
     channel = f"D0{scene.names[who].upper()}HOME"
     slack.event({"type": home_ids.EVENT, "user": who, "channel": channel, "tab": home_ids.HOME_TAB})
@@ -106,15 +116,15 @@ def play_profile(scene: Scene, slack: SlackRequester) -> None:
     if not _coached(scene):
         _pair(scene, slack)
     scene.title("@ana opens Bravo's Home tab in Slack")
-    home = _open_home(scene, slack, ANA, SKILLS)
+    home, shown = _open_home(scene, slack, ANA, SKILLS)
     scene.title("@ana presses [Let my coaches see my skill profile]")
     published = scene.more("views.publish")
     slack.block_action(ANA, home_ids.TOGGLE, Toggle.PROFILE_TO_COACHES, view=home)
     scene.wait(published)
     scene.settle()
-    _show_section(scene, ANA, SKILLS)
+    _show_section(scene, ANA, SKILLS, shown)
     scene.title("@ben, her coach, opens his Home tab")
-    coach_home = _open_home(scene, slack, BEN, COACHING)
+    coach_home, _ = _open_home(scene, slack, BEN, COACHING)
     scene.step(
         "@ben presses [Skill profile] beside @ana",
         lambda: slack.block_action(BEN, ids.OPEN_FOR_COACHEE, ANA, view=coach_home),
