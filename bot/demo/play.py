@@ -126,7 +126,7 @@ def _play(scene: Scene, parts: tuple[str, ...], url: str, env: dict[str, str]) -
         "reviews": lambda: play_reviews(scene, requester()),
         "calibration": lambda: play_calibration(scene, env),
         "practice": lambda: play_practice(scene, requester()),
-        "profile": lambda: play_profile(scene, requester()),
+        "profile": lambda: play_profile(scene, requester(), env),
         "home": lambda: play_home(scene, url),
         "privacy": lambda: play_privacy(scene, url),  # the last scene: /bravo export
     }

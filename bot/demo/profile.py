@@ -1,20 +1,38 @@
 """The demo's skill profile scene: @ana opens her Home tab and reads "Your skills" (what the earlier
 scenes left behind: kudos, reviews, feedback, practice), lets her coaches see it, and her coach
 @ben opens it from his own home; @cy, who does not coach her, cannot. Played against Bravo's HTTP
-server process."""
+server process, the profile on a Bravo in this process whose clock is the story's."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlmodel import desc, select
+
 from bot.coaching import ids as coaching_ids
-from bot.demo.stage import ANA, BEN, CHANNEL, CY, TEAM, Scene, as_message, button_of, view_of
+from bot.demo.stage import (
+    ANA,
+    BEN,
+    CHANNEL,
+    CY,
+    SECRET,
+    TEAM,
+    Scene,
+    SimClock,
+    as_message,
+    bravo_on,
+    button_of,
+    view_of,
+)
 from bot.home import ids as home_ids
 from bot.home.ids import Toggle
 from bot.profile import ids
 from bot.sandbox.signing import SlackRequester
 from bot.sandbox.transcript import blocks_to_text
 from storage import coaching as pairings
+from storage.models.feedback import CustomerFeedback, Feedback
+from storage.models.kudos import Kudos
 
 SKILLS = "Your skills"
 COACHING = "Coaching"
@@ -106,8 +124,24 @@ def _pair(scene: Scene, slack: SlackRequester) -> None:
     )
 
 
-def play_profile(scene: Scene, slack: SlackRequester) -> None:
-    """``slack``: signed requests to Bravo's ``/slack/events``."""
+def story_now(scene: Scene) -> datetime:
+    """The story's moment: now, or just after the latest kudos or feedback if an earlier scene
+    played on the simulated clock (the fortnight and the week after it lie ahead of the wall
+    clock, and a profile counts what happened up to its now)."""
+    now = datetime.now(UTC)
+    latest = [now]
+    if scene.db is not None:
+        with scene.db.read() as session:
+            for column in (Kudos.created_at, Feedback.created_at, CustomerFeedback.created_at):
+                found = session.exec(select(column).order_by(desc(column)).limit(1)).first()
+                if isinstance(found, datetime):
+                    latest.append(found if found.tzinfo else found.replace(tzinfo=UTC))
+    return max(latest) + timedelta(hours=1) if max(latest) > now else now
+
+
+def play_profile(scene: Scene, slack: SlackRequester, env: dict[str, str]) -> None:
+    """``slack``: signed requests to Bravo's server process; ``env``: the demo's, for a Bravo
+    in this process on the story's clock (see ``story_now``)."""
     print(
         "\n━━ The skill profile ━━\n"
         "Each person's skills against their own past (never a ranking): kudos, reviews, feedback\n"
@@ -115,6 +149,16 @@ def play_profile(scene: Scene, slack: SlackRequester) -> None:
     )
     if not _coached(scene):
         _pair(scene, slack)
+    clock = SimClock(story_now(scene))
+    if clock() > datetime.now(UTC):
+        print(
+            f"Bravo's clock: {clock():%a %d %b %H:%M} UTC, after the fortnight and the week after."
+        )
+    with bravo_on(scene, clock, env) as (_deps, url):
+        _profile_scenes(scene, SlackRequester(url, SECRET, team_id=TEAM, fake=scene.fake))
+
+
+def _profile_scenes(scene: Scene, slack: SlackRequester) -> None:
     scene.title("@ana opens Bravo's Home tab in Slack")
     home, shown = _open_home(scene, slack, ANA, SKILLS)
     scene.title("@ana presses [Let my coaches see my skill profile]")
