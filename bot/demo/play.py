@@ -24,7 +24,9 @@ from bot.demo.feedback import play_feedback
 from bot.demo.goals import play_fortnight
 from bot.demo.home import play_home
 from bot.demo.kudos import play_kudos
+from bot.demo.practice import play_practice
 from bot.demo.privacy import play_privacy
+from bot.demo.profile import play_profile
 from bot.demo.ratings import play_ratings
 from bot.demo.reviews import play_reviews
 from bot.demo.settings import play_settings
@@ -53,6 +55,9 @@ PARTS = (
     "settings",
     "reviews",
     "calibration",
+    "practice",
+    # A one-on-one scene goes here: prepared with what the practice left, before the profile.
+    "profile",
     "home",
     "privacy",
 )
@@ -120,6 +125,8 @@ def _play(scene: Scene, parts: tuple[str, ...], url: str, env: dict[str, str]) -
         "settings": lambda: play_settings(scene, requester()),
         "reviews": lambda: play_reviews(scene, requester()),
         "calibration": lambda: play_calibration(scene, env),
+        "practice": lambda: play_practice(scene, requester()),
+        "profile": lambda: play_profile(scene, requester(), env),
         "home": lambda: play_home(scene, url),
         "privacy": lambda: play_privacy(scene, url),  # the last scene: /bravo export
     }

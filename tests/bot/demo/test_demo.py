@@ -152,3 +152,29 @@ def test_the_demo_ends_with_an_export_by_dm(played: Played) -> None:
     export, kudos = files["bravo-export.json"], files["bravo-kudos.csv"]
     assert export["channels"] == kudos["channels"] and export["channels"][0].startswith("D")
     assert b'"user_id": "U0ANA"' in export["content"] and b"direction" in kudos["content"]
+
+
+SKILLS = ("empathy", "active-listening")
+
+
+def test_practice_and_the_skill_profile_come_before_the_home(played: Played) -> None:
+    out = played.out
+    practice, profile = out.index("━━ Practice:"), out.index("━━ The skill profile ━━")
+    assert out.index("@dee reviews one of @ana's tickets") < practice < profile
+    assert profile < out.index("━━ Your home in Slack ━━")
+    assert "DM to @cy  Bravo: :memo: @ana practised a customer reply" in out
+    assert "only @dee sees  Bravo: Only the people who were asked to rate" in out
+    assert "DM to @ana  Bravo: :memo: @cy rated your practice reply to *" in out
+    shown = out[profile:]
+    assert "@ben offers to coach" not in shown  # the fortnight paired them already
+    # The profile gathers what every earlier scene left, the simulated weeks' too: @dee's
+    # review, feedback, @ben's kudos in the fortnight, and the practice round.
+    assert "Bravo's clock: " in shown
+    line = {skill: next(s for s in shown.splitlines() if f"*#{skill}*" in s) for skill in SKILLS}
+    assert "reviews 4.0/4 from 1" in line["empathy"] and "feedback 1" in line["empathy"]
+    assert "practice 1 (before 0), 1 rated" in line["empathy"]
+    assert "kudos 1 (before 0)" in line["active-listening"]
+    assert "*Customers*" in shown and "praise 1" in shown  # the help desk's ratings
+    assert "Your coaches see this too, as you chose." in shown
+    assert '@ben sees a modal "Skill profile"' in shown
+    assert '@cy sees a modal "Bravo"' in shown and "only they, and their coaches" in shown
