@@ -19,7 +19,7 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -49,9 +49,12 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+WRITERS = 2  # groups written at once, each on its own connection
+
+
 def record_for(db: Database, now: Callable[[], datetime] = _utc_now) -> Record:
     """What the web process records a request with, in queue mode (``GroupRecord``)."""
-    return GroupRecord(store.Appender(db), now)
+    return GroupRecord([store.Appender(db) for _ in range(WRITERS)], now)
 
 
 @dataclass(eq=False)
@@ -63,37 +66,45 @@ class _Waiting:
 
 
 class GroupRecord:
-    """Records requests for workers, a group commit: the requests that arrive while one
-    transaction is being written wait for it, then go together in the next (one INSERT, one
-    commit), so 32 requests at once cost a few commits, not 32. Each call returns only once its
-    own request is committed (it raises if that transaction failed): a request is acked only
-    when it is safe. Alone, a request is written at once, without waiting for company."""
+    """Records requests for workers, a group commit: the requests that arrive while the
+    writers are busy wait, then go together in the next group (one INSERT, committed), so 32
+    requests at once cost a few commits, not 32. Each call returns only once its own request is
+    committed (it raises if its group failed): a request is acked only when it is safe. Alone,
+    a request is written at once, without waiting for company.
 
-    def __init__(self, append: Append, now: Callable[[], datetime] = _utc_now) -> None:
-        self._append = append
+    Up to one group per appender is written at once (each appender has its own connection):
+    a write that stalls (its database backend descheduled, a slow flush) holds back only its
+    own group, while the next goes on through another appender."""
+
+    def __init__(
+        self, appenders: Sequence[Append] | Append, now: Callable[[], datetime] = _utc_now
+    ) -> None:
+        found = list(appenders) if isinstance(appenders, Sequence) else [appenders]
+        if not found:
+            raise ValueError("a group record needs an appender")
+        self._free: list[Append] = found
         self._now = now
         self._turn = threading.Condition()
         self._queue: list[_Waiting] = []
-        self._writing = False
 
     def __call__(self, team_id: str, body: dict[str, Any]) -> None:
         mine = _Waiting(team_id, body)
         with self._turn:
             self._queue.append(mine)
-            while self._writing and not mine.done:
+            while not self._free and not mine.done:
                 self._turn.wait()
-            if not mine.done:  # nobody is writing: this thread writes all that waits
-                self._writing = True
+            if not mine.done:  # an appender is free: this thread writes all that waits
+                append = self._free.pop()
                 batch, self._queue = self._queue, []
         if not mine.done:
-            self._write(batch)
+            self._write(append, batch)
         if mine.error is not None:
             raise mine.error
 
-    def _write(self, batch: list[_Waiting]) -> None:
+    def _write(self, append: Append, batch: list[_Waiting]) -> None:
         error: Exception | None = RuntimeError("the requests were not recorded")
         try:
-            self._append([(w.team_id, w.body) for w in batch], now=self._now())
+            append([(w.team_id, w.body) for w in batch], now=self._now())
             error = None
         except Exception as err:  # every request of the batch is told, and not acked
             error = err
@@ -101,7 +112,7 @@ class GroupRecord:
             with self._turn:
                 for waiting in batch:
                     waiting.done, waiting.error = True, error
-                self._writing = False
+                self._free.append(append)
                 self._turn.notify_all()
 
 

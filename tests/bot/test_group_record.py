@@ -66,6 +66,41 @@ def test_concurrent_requests_share_commits_and_each_returns_once_committed(db: D
     assert counted.writes == 2  # the first alone, then the 39 that waited, together
 
 
+def test_a_stalled_group_holds_back_only_its_own_requests(db: Database) -> None:
+    """Two appenders: while the first group's write stalls, the requests after it are written
+    through the other and return; the stalled one returns once its write is done."""
+    stalled = Counted(db)  # its first write waits for the gate
+    other = Counted(db)
+    other.gate.set()
+    record = GroupRecord([other, stalled])  # the first free (the last) is the stalling one
+    returned: list[int] = []
+    lock = threading.Lock()
+
+    def call(n: int) -> None:
+        record("T1", {"n": n})
+        with lock:
+            returned.append(n)
+
+    first = threading.Thread(target=call, args=(0,))
+    first.start()
+    for _ in range(1000):  # the first request took an appender and is stuck in it
+        if stalled.writes:
+            break
+        threading.Event().wait(0.01)
+    assert stalled.writes == 1
+    later = [threading.Thread(target=call, args=(n,)) for n in range(1, 10)]
+    for t in later:
+        t.start()
+    for t in later:
+        t.join(20)
+    assert sorted(returned) == list(range(1, 10))  # all through the other, none behind the stall
+    assert 0 not in returned and other.writes >= 1
+    stalled.gate.set()
+    first.join(20)
+    assert sorted(returned) == list(range(10))
+    assert sorted(b["n"] for b in bodies(db)) == list(range(10))  # each once
+
+
 def test_a_failed_commit_fails_every_request_in_it_and_the_next_still_records(
     db: Database,
 ) -> None:
