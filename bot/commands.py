@@ -86,6 +86,13 @@ REGISTRY: tuple[CommandHelp, ...] = (
         ("1on1",),
         "/coach 1on1 @ana every other tuesday 14:00",
     ),
+    CommandHelp(
+        "/coach",
+        "/coach prep @ana",
+        "The prep note for your next one-on-one with someone you coach, by DM: their goals, "
+        "check-ins, what they shared, their topics and open action items.",
+        ("prep",),
+    ),
     CommandHelp("/coach", "/coach help", "Help with coaching.", ("help",)),
     CommandHelp("/feedback", "/feedback @ben", "Give Ben private, specific feedback (a form)."),
     CommandHelp(

@@ -21,7 +21,7 @@ from handlers import oneonones
 from handlers.common import answering, deps_of, ephemeral, later, tell
 
 # /coach words handed on to handlers.oneonones
-ONEONONES = {"1on1": oneonones.on_1on1}
+ONEONONES = {"1on1": oneonones.on_1on1, "prep": oneonones.on_prep}
 
 
 def register(app: App, deps: Deps) -> None:

@@ -178,3 +178,23 @@ def _(err: TooLong) -> str:
 @error_text.register
 def _(err: NothingWritten) -> str:
     return f"The {err.what} is empty: write something first."
+
+
+@dataclass
+class MeetingPast(BravoError):
+    """Topics for a meeting that already happened."""
+
+
+@dataclass
+class TooManyTopics(BravoError):
+    limit: int
+
+
+@error_text.register
+def _(err: MeetingPast) -> str:
+    return "That one-on-one has already happened; add topics to the next one when it comes."
+
+
+@error_text.register
+def _(err: TooManyTopics) -> str:
+    return f"This one-on-one already has {err.limit} topics: talk those through first."

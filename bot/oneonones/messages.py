@@ -3,9 +3,12 @@ Everything goes by DM to the two people of a one-on-one, never to a channel."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.oneonones import ids, render
+from bot.oneonones.prep import PrepNote
 from bot.outbox.envelope import OutMessage, SlackMethod
-from storage.models.oneonones import OneOnOne
+from storage.models.oneonones import Meeting, OneOnOne
 
 
 def changed(row: OneOnOne, actor_id: str, what: str) -> list[OutMessage]:
@@ -18,3 +21,29 @@ def changed(row: OneOnOne, actor_id: str, what: str) -> list[OutMessage]:
         )
         for to in (row.coach_id, row.coachee_id)
     ]
+
+
+def prep(note: PrepNote, *, once: bool = False) -> OutMessage:
+    """The prep note, to the coach (``once``: the job's, sent once per meeting)."""
+    key = f"oneonone:{note.meeting.id}:prep" if once else None
+    return OutMessage(
+        kind=ids.PREP,
+        method=SlackMethod.POST,
+        payload=render.prep_dm(note, note.series.coach_id),
+        dedupe_key=key,
+    )
+
+
+def away(row: OneOnOne, at: datetime) -> OutMessage:
+    """No prep note: the coachee is away (to the coach)."""
+    return OutMessage(kind=ids.PREP, method=SlackMethod.POST, payload=render.away_dm(row, at))
+
+
+def ask_topics(row: OneOnOne, meeting: Meeting) -> OutMessage:
+    """The coachee's note: add a topic for the meeting."""
+    return OutMessage(
+        kind=ids.ASK_TOPICS,
+        method=SlackMethod.POST,
+        payload=render.topics_dm(row, meeting),
+        dedupe_key=f"oneonone:{meeting.id}:topics",
+    )

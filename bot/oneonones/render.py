@@ -6,10 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.blocks import context, message, section
+from bot.blocks import Block, button, context, header, message, section
 from bot.cadence import WEEKDAYS
+from bot.oneonones import ids
 from bot.oneonones.errors import hhmm
-from storage.models.oneonones import OneOnOne
+from bot.oneonones.prep import PrepNote
+from bot.text import escape, said, trim
+from storage.models.oneonones import ActionItem, ItemOwner, ItemState, Meeting, OneOnOne
+
+TOPIC_LIMIT = 300  # characters of one topic
+TOPICS_SHOWN = 10  # topics a meeting keeps
 
 HELP = (
     "*One-on-ones*\n"
@@ -80,3 +86,169 @@ def listing(rows: list[OneOnOne], user_id: str) -> dict[str, Any]:
         lines.append(f"• <@{other}> ({role}): {rule(row)}; next {when(row.next_at)}")
     text = "*Your one-on-ones*\n" + "\n".join(lines)
     return message("Your one-on-ones", [section(text)])
+
+
+# The prep note ---------------------------------------------------------------------------------
+
+SNIPPET = 140  # characters of a check-in, feedback or customer comment quoted in a prep note
+
+
+def _plain(text: str, limit: int = SNIPPET) -> str:
+    return escape(trim(" ".join(text.split()), limit))
+
+
+def _message(text: str) -> str:
+    """Slack message text someone logged (it may hold mentions): shown without live ones."""
+    return said(trim(" ".join(text.split()), SNIPPET))
+
+
+def _lines(title: str, lines: list[str], empty: str) -> Block:
+    body = "\n".join(f"• {line}" for line in lines) if lines else f"_{empty}_"
+    return section(f"*{title}*\n{body}")
+
+
+def prep_blocks(note: PrepNote) -> list[Block]:
+    """The sections of a prep note, each bounded; what the coach may see only."""
+    ana = note.series.coachee_id
+    goals = [
+        f"{_plain(g.what, 100)} (#{escape(g.skill)})"
+        + (f", last check-in: {g.last_status.replace('_', ' ')}" if g.last_status else "")
+        + (f", {note.missed[g.id or 0]} missed" if note.missed.get(g.id or 0) else "")
+        for g in note.goals
+    ]
+    checkins = [
+        f"{c.created_at:%b %d}: {c.status.replace('_', ' ')}"
+        + (f", “{_plain(c.progress)}”" if c.progress.strip() else "")
+        for c in note.checkins
+    ]
+    kudos = [f"#{escape(skill)}: {n}" for skill, n in note.kudos_by_skill]
+    feedback = [
+        f"{f.created_at:%b %d} (#{escape(f.skill)}): {_plain(f.behaviour)}" for f in note.feedback
+    ]
+    customer = [
+        f"{c.created_at:%b %d} {c.kind} ({c.rating}/5): {_message(c.text)}" for c in note.customer
+    ]
+    blocks: list[Block] = [
+        header("One-on-one prep"),
+        section(f"For your one-on-one with <@{ana}>, {when(note.meeting.at)}."),
+        _lines("Suggested talking points", note.points, "Nothing stands out: ask how it's going."),
+        _lines("Their topics", _topic_lines(note.meeting.topics), "None added yet."),
+        _lines("Open action items", [_item_line(i) for i in note.items], "None open."),
+        _lines("Goals shared with you", goals, "No goals shared with coaches."),
+        _lines("Latest check-ins (30 days)", checkins, "No check-ins in 30 days."),
+        _lines("Kudos received by skill (90 days)", kudos, "No kudos in 90 days."),
+        _lines("Feedback they shared (90 days)", feedback, "None shared with coaches."),
+        _lines("Customer feedback (90 days)", customer, "None logged."),
+    ]
+    if note.reviews is not None:
+        reviews = [
+            f"{r.created_at:%b %d}: {r.outcome}, {r.status}"
+            + (
+                f" (asked to discuss: {_plain(r.discuss_reason or '', 80)})"
+                if r.discuss_reason
+                else ""
+            )
+            for r in note.reviews
+        ]
+        blocks.append(_lines("Reviews and discussions (90 days)", reviews, "No reviews."))
+    blocks.append(_lines("Skill profile", note.profile or [], "Not available yet."))
+    blocks.append(_lines("Practice done (90 days)", note.practice or [], "Not available yet."))
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [button("Add notes", ids.ADD_NOTES, str(note.meeting.id or 0))],
+        }
+    )
+    blocks.append(
+        context(
+            "Private to you: only you see this note. Notes you add are seen by "
+            f"you and <@{ana}> only."
+        )
+    )
+    return blocks
+
+
+def _topic_lines(topics: str) -> list[str]:
+    return [_plain(t, TOPIC_LIMIT) for t in topics.split("\n") if t.strip()][:TOPICS_SHOWN]
+
+
+def _item_line(item: ActionItem) -> str:
+    whose = "theirs" if item.owner == ItemOwner.COACHEE else "yours"
+    state = " (proposed as a goal)" if item.state == ItemState.PROPOSED else ""
+    return f"{_plain(item.text, 120)} ({whose}){state}"
+
+
+def prep_dm(note: PrepNote, coach_id: str) -> dict[str, Any]:
+    text = f"Prep for your one-on-one with <@{note.series.coachee_id}>"
+    return {"channel": coach_id, **message(text, prep_blocks(note))}
+
+
+def away_dm(row: OneOnOne, at: datetime) -> dict[str, Any]:
+    text = (
+        f"No prep note for your one-on-one with <@{row.coachee_id}> {when(at)}: their Slack "
+        "status (or `/goal away`) says they're away. Move it with "
+        f"`/coach 1on1 @name move <day> HH:MM` if you like."
+    )
+    return {"channel": row.coach_id, **message(text, [section(text)])}
+
+
+def topics_dm(row: OneOnOne, meeting: Meeting) -> dict[str, Any]:
+    text = (
+        f"You have a one-on-one with <@{row.coach_id}> {when(meeting.at)}. Anything you'd like "
+        "to talk about? Add a topic and it will be in their prep."
+    )
+    blocks = [
+        section(text),
+        {
+            "type": "actions",
+            "elements": [button("Add a topic", ids.ADD_TOPIC, str(meeting.id or 0))],
+        },
+        context("Only you and your coach see your topics."),
+    ]
+    return {"channel": row.coachee_id, **message(text, blocks)}
+
+
+def topic_modal(meeting_id: int) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": ids.TOPIC_MODAL,
+        "private_metadata": str(meeting_id),
+        "title": {"type": "plain_text", "text": "Add a topic"},
+        "submit": {"type": "plain_text", "text": "Add"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": ids.TOPIC_BLOCK,
+                "label": {"type": "plain_text", "text": "What would you like to talk about?"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "input",
+                    "max_length": TOPIC_LIMIT,
+                },
+            }
+        ],
+    }
+
+
+def topic_added(count: int) -> str:
+    many = f"{count} topic{'s' if count > 1 else ''}"
+    return f"Added: your coach will see it in their prep ({many} so far)."
+
+
+def prep_sent(note: PrepNote) -> str:
+    away = (
+        f" Note: <@{note.series.coachee_id}> looks away right now (Slack status or `/goal away`)."
+        if note.away
+        else ""
+    )
+    return f"I sent you the prep note for {when(note.meeting.at)} by DM.{away}"
+
+
+def done_modal(title: str, text: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": title[:24]},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [section(text)],
+    }

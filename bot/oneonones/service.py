@@ -7,7 +7,7 @@ moves or cancels it, and both are told by DM. One-on-ones sit above coaching and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session
@@ -17,16 +17,26 @@ from bot.deps import Deps
 from bot.events import once
 from bot.oneonones import messages, rules
 from bot.oneonones.errors import (
+    MeetingGone,
+    MeetingPast,
     NoOneOnOne,
     NotAPerson,
+    NothingWritten,
     NotYourCoachee,
     OneOnOneSelf,
     TimeMissing,
+    TooLong,
+    TooManyTopics,
 )
+from bot.oneonones.prep import PrepNote, gather
+from bot.oneonones.render import TOPIC_LIMIT, TOPICS_SHOWN
+from bot.text import clean
 from bot.users import Person, zone_or_utc
 from storage import oneonones as store
+from storage.goals import away_until
 from storage.models.coaching import PairingStatus
-from storage.models.oneonones import OneOnOne
+from storage.models.oneonones import Meeting, OneOnOne
+from storage.users import away_among
 
 LISTED = 50  # one-on-ones shown in /coach 1on1 list
 
@@ -174,3 +184,139 @@ def list_series(deps: Deps, *, team_id: str, user_id: str) -> Listing:
     with deps.db.read() as session:
         rows = store.active_of(session, team_id=team_id, user_id=user_id, limit=LISTED)
     return Listing(user_id, rows)
+
+
+# The prep note -----------------------------------------------------------------------------------
+
+
+def meeting_of(session: Session, row: OneOnOne, now: datetime) -> Meeting:
+    """The series' next meeting (made when first needed: its topics and notes hang on it)."""
+    at = row.next_at or now
+    found = store.meeting_at(session, team_id=row.team_id, series_id=row.id or 0, at=at)
+    if found is not None:
+        return found
+    meeting = Meeting(team_id=row.team_id, series_id=row.id or 0, at=at, created_at=now)
+    store.save(session, meeting)
+    return meeting
+
+
+def is_away(session: Session, row: OneOnOne, at: datetime, now: datetime) -> bool:
+    """Whether the coachee is away: their Slack status now, or ``/goal away`` on the day."""
+    team, ana = row.team_id, row.coachee_id
+    if ana in away_among(session, team_id=team, user_ids=[ana], now=now):
+        return True
+    until = away_until(session, team_id=team, user_id=ana)
+    return until is not None and at.astimezone(zone_or_utc(row.tz)).date() <= until
+
+
+def prep_now(
+    deps: Deps, *, team_id: str, coach_id: str, coachee_id: str, key: str | None = None
+) -> PrepNote:
+    """``/coach prep @ana``: the prep note of the next one-on-one, to the coach by DM."""
+    now = deps.clock()
+    if coachee_id == coach_id:
+        raise OneOnOneSelf()
+    with deps.db.write() as session:
+        once(session=session, team_id=team_id, key=key, now=now)
+        if not coaches(session, team_id=team_id, coach_id=coach_id, coachee_id=coachee_id):
+            raise NotYourCoachee(coachee_id)
+        row = store.series(session, team_id=team_id, coach_id=coach_id, coachee_id=coachee_id)
+        if row is None or not row.active:
+            raise NoOneOnOne(coachee_id)
+        meeting = meeting_of(session, row, now)
+        note = gather(session, series=row, meeting=meeting, coach_id=coach_id, now=now)
+        note = replace(note, away=is_away(session, row, meeting.at, now))
+        deps.outbox.enqueue(session, team_id, [messages.prep(note)], now)
+    deps.deliverer.kick()
+    return note
+
+
+def prep_due(session: Session, deps: Deps, *, team_id: str, series_id: int, at: datetime) -> str:
+    """One series, in the job's transaction (locked): a prep note once per meeting (or a word
+    to the coach that the coachee is away), a past meeting left behind, an ended coaching's
+    series closed. What happened, as a word."""
+    row = store.lock_series(session, team_id=team_id, series_id=series_id)
+    if row is None or not row.active or row.next_at is None:
+        return "gone"
+    if not coaches(session, team_id=team_id, coach_id=row.coach_id, coachee_id=row.coachee_id):
+        row.active, row.next_at, row.updated_at = False, None, at
+        store.save(session, row)
+        return "ended"
+    if row.next_at <= at:
+        row.next_at = rules.following(
+            weekday=row.weekday,
+            minute=row.minute,
+            every_weeks=row.every_weeks,
+            anchor=row.anchor,
+            zone=zone_or_utc(row.tz),
+            after=at,
+        )
+        row.updated_at = at
+        store.save(session, row)
+        return "advanced"
+    if row.prepped_for == row.next_at or row.next_at - rules.PREP_AHEAD > at:
+        return "done"
+    meeting = meeting_of(session, row, at)
+    if is_away(session, row, meeting.at, at):
+        out = [messages.away(row, meeting.at)]
+        what = "away"
+    else:
+        note = gather(session, series=row, meeting=meeting, coach_id=row.coach_id, now=at)
+        out = [messages.prep(note, once=True), messages.ask_topics(row, meeting)]
+        what = "prepped"
+    row.prepped_for, row.updated_at = row.next_at, at
+    store.save(session, row)
+    deps.outbox.enqueue(session, team_id, out, at)
+    return what
+
+
+# The coachee's topics ----------------------------------------------------------------------------
+
+
+def _coachees_meeting(
+    session: Session, *, team_id: str, actor_id: str, meeting_id: int, now: datetime
+) -> tuple[OneOnOne, Meeting]:
+    """A coming meeting of an active series whose coachee is ``actor_id``."""
+    meeting = store.get_meeting(session, team_id=team_id, meeting_id=meeting_id)
+    row = (
+        None
+        if meeting is None
+        else store.get_series(session, team_id=team_id, series_id=meeting.series_id)
+    )
+    if meeting is None or row is None or row.coachee_id != actor_id or not row.active:
+        raise MeetingGone()
+    if meeting.at <= now:
+        raise MeetingPast()
+    return row, meeting
+
+
+def topic_form(deps: Deps, *, team_id: str, actor_id: str, meeting_id: int) -> int:
+    """ "Add a topic" pressed: the meeting, if it is the presser's to add to."""
+    with deps.db.read() as session:
+        _coachees_meeting(
+            session, team_id=team_id, actor_id=actor_id, meeting_id=meeting_id, now=deps.clock()
+        )
+    return meeting_id
+
+
+def add_topic(
+    deps: Deps, *, team_id: str, actor_id: str, meeting_id: int, text: str, key: str | None
+) -> int:
+    """The coachee adds a topic (one line, capped); how many the meeting has, after."""
+    topic = " ".join(clean(text or "").split())
+    if not topic:
+        raise NothingWritten("topic")
+    if len(topic) > TOPIC_LIMIT:
+        raise TooLong("topic", TOPIC_LIMIT)
+    now = deps.clock()
+    with deps.db.write() as session:
+        _, meeting = _coachees_meeting(
+            session, team_id=team_id, actor_id=actor_id, meeting_id=meeting_id, now=now
+        )
+        once(session=session, team_id=team_id, key=key, now=now)
+        topics = [t for t in meeting.topics.split("\n") if t.strip()]
+        if len(topics) >= TOPICS_SHOWN:
+            raise TooManyTopics(TOPICS_SHOWN)
+        meeting.topics = "\n".join([*topics, topic])
+        store.save(session, meeting)
+    return len(topics) + 1

@@ -16,6 +16,8 @@ from bot.feedback import jobs as feedback_jobs
 from bot.goals import jobs as goal_jobs
 from bot.home import ids as home_ids
 from bot.home import jobs as home_jobs
+from bot.oneonones import ids as oneonone_ids
+from bot.oneonones import jobs as oneonone_jobs
 from bot.privacy import ids as privacy_ids
 from bot.privacy import jobs as privacy_jobs
 from bot.ratings import ids as ratings_ids
@@ -94,6 +96,14 @@ JOBS: tuple[Job, ...] = (
         "birthdays and work anniversaries at 09:00 channel time; milestones in team channels",
         celebration_jobs.run_celebrations,
         celebration_jobs.next_celebration,
+        timedelta(minutes=5),
+    ),
+    Job(
+        oneonone_ids.JOB,
+        "each one-on-one's prep note to the coach a few hours before (once), and the coachee's "
+        "note to add topics",
+        oneonone_jobs.run_preps,
+        oneonone_jobs.next_prep,
         timedelta(minutes=5),
     ),
     Job(

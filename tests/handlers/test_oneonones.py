@@ -4,17 +4,20 @@ was saved, and who could see what."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
+from bot.oneonones.jobs import run_preps
 from bot.sandbox.server import FakeSlack
 from storage.db import Database
-from storage.models import CoachPairing
+from storage.models import CoachPairing, CustomerFeedback, Feedback, Kudos, SlackUser
 from storage.models.oneonones import OneOnOne
 from tests.handlers.conftest import CHANNEL, Bravo, start_bravo
+from tests.handlers.test_goals import click, make_goal
 
 T = "T0SANDBOX"
 COACH, ANA, CO2, ADMIN, LEAD, OTHER = "UBEN", "UANA", "UCO2", "UADA", "ULEA", "UCY"
@@ -156,3 +159,159 @@ def test_a_replayed_command_sets_and_tells_once(bravo: Bravo) -> None:
 def test_help_for_1on1(bravo: Bravo) -> None:
     said = coach(bravo, COACH, "1on1")
     assert "every other tuesday 14:00" in said and "move" in said
+
+
+# The prep note ---------------------------------------------------------------------------------
+
+TUESDAY_1300 = datetime(2026, 11, 24, 13, tzinfo=UTC)  # Tuesday 14:00 in Berlin
+
+
+def run_at(bravo: Bravo, at: datetime) -> Counter[str]:
+    """The prep job at ``at``, with Bravo's clock there too (so what it queues is due)."""
+    bravo.clock.at = at
+    return run_preps(bravo.deps, at)
+
+
+def preps_to(bravo: Bravo, user: str) -> list[str]:
+    return [m for m in dms(bravo, user) if "One-on-one prep" in m]
+
+
+def seed_history(bravo: Bravo) -> None:
+    """What Ana has: a goal shared with coaches and a private one, feedback shared and not,
+    a customer complaint, kudos for empathy."""
+    make_goal(bravo, visibility="coach", what="Shared: summarise before solving")
+    make_goal(bravo, visibility="private", what="Private: stop interrupting")
+    now = bravo.clock()
+    with bravo.deps.db.write() as s:
+        for shared, text in ((True, "Shared: calm on the escalation"), (False, "Secret: late")):
+            s.add(
+                Feedback(
+                    team_id=T,
+                    giver_id=OTHER,
+                    recipient_id=ANA,
+                    situation="a call",
+                    behaviour=text,
+                    impact="good",
+                    skill="empathy",
+                    shared_with_coach=shared,
+                    fingerprint=text,
+                    created_at=now - timedelta(days=3),
+                )
+            )
+        s.add(
+            CustomerFeedback(
+                team_id=T,
+                logged_by=OTHER,
+                teammate_id=ANA,
+                kind="complaint",
+                rating=1,
+                source="chat",
+                text="She cut me off <!channel>",
+                created_at=now - timedelta(days=2),
+            )
+        )
+        s.add(
+            Kudos(
+                team_id=T,
+                batch_id="b1",
+                giver_id=OTHER,
+                recipient_id=ANA,
+                reason="kind",
+                values="empathy",
+                source="command",
+                created_at=now - timedelta(days=1),
+            )
+        )
+
+
+def test_the_coach_alone_gets_the_prep_note_with_what_ana_shared(bravo: Bravo) -> None:
+    seed_history(bravo)
+    coach(bravo, COACH, "1on1 <@UANA|ana> every tuesday 14:00")
+    assert "sent you the prep note" in coach(bravo, COACH, "prep <@UANA|ana>")
+    [note] = preps_to(bravo, COACH)
+    assert "Shared: summarise" in note and "Private: stop" not in note
+    assert "Shared: calm" in note and "Secret: late" not in note
+    assert "cut me off" in note and "<!channel>" not in note
+    assert "#empathy: 1" in note
+    assert "Suggested talking points" in note and "customer complaint" in note
+    assert "Skill profile" in note and "Practice done" in note  # named, never made up
+    refused = {
+        ANA: "takes two people",  # Ana herself: her coach's prep is not hers
+        CO2: "no one-on-one between you",  # Ana's other coach: not Ben's one-on-ones
+        ADMIN: "you don't coach <@UANA>",
+        LEAD: "you don't coach <@UANA>",
+        OTHER: "you don't coach <@UANA>",
+        STRANGER: "you don't coach <@UANA>",
+    }
+    for user, words in refused.items():
+        assert words in coach(bravo, user, "prep <@UANA|ana>")
+        assert not preps_to(bravo, user)
+    assert len(preps_to(bravo, COACH)) == 1
+
+
+def test_the_prep_job_sends_once_and_the_coachee_adds_topics(bravo: Bravo) -> None:
+    coach(bravo, COACH, "1on1 <@UANA|ana> every tuesday 14:00")
+    assert run_at(bravo, TUESDAY_1300 - timedelta(hours=4)) == Counter()  # too early
+    at = TUESDAY_1300 - timedelta(hours=2)
+    assert run_at(bravo, at) == Counter({"prepped": 1})
+    assert run_at(bravo, at + timedelta(minutes=5)) == Counter()  # once
+    assert len(preps_to(bravo, COACH)) == 1
+    bravo.deliver()
+    [ask] = [
+        c
+        for c in bravo.slack.calls("chat.postMessage")
+        if c.args["channel"] == ANA and "Add a topic" in json.dumps(c.args)
+    ]
+    meeting_id = json.dumps(ask.args["blocks"]).split('"value": "')[1].split('"')[0]
+    click(bravo, CO2, ask, "oneonone_add_topic", meeting_id)  # not Cora's meeting
+    assert "isn't yours" in bravo.slack.wait_for("response_url")[-1].args["text"]
+    click(bravo, ANA, ask, "oneonone_add_topic", meeting_id)
+    [opened] = bravo.slack.wait_for("views.open")
+    view = {**opened.args["view"], "id": "V0TOPIC"}  # one modal, submitted again and again
+    for text in ("Career path <@UBOSS> <!here>", "x" * 301, "   "):
+        values = {"oneonone_topic": {"input": {"type": "plain_text_input", "value": text}}}
+        body = bravo.send.view_submission(ANA, view, values).json() or {}
+        if text.startswith("Career"):
+            assert body.get("response_action") == "update"
+        else:
+            assert body.get("response_action") == "errors"
+    again = {"oneonone_topic": {"input": {"type": "plain_text_input", "value": "Career path"}}}
+    assert (bravo.send.view_submission(ANA, view, again).json() or {}) == {}  # a replay
+    # Someone else submitting the same modal adds nothing.
+    values = {"oneonone_topic": {"input": {"type": "plain_text_input", "value": "Cora's"}}}
+    body = bravo.send.view_submission(CO2, view, values).json() or {}
+    assert body.get("response_action") == "errors"
+    coach(bravo, COACH, "prep <@UANA|ana>")
+    latest = preps_to(bravo, COACH)[-1]
+    assert "Career path" in latest and "&lt;@UBOSS&gt;" in latest and "<!here>" not in latest
+    assert "Cora's" not in latest and latest.count("Career path") == 1
+    # The meeting passes: the series moves on to next Tuesday, prepped again once.
+    assert run_at(bravo, TUESDAY_1300 + timedelta(hours=1)) == Counter({"advanced": 1})
+    [row] = series(bravo)
+    assert row.next_at == TUESDAY_1300 + timedelta(days=7)
+    nxt = row.next_at - timedelta(hours=1)
+    assert run_at(bravo, nxt) == Counter({"prepped": 1})
+    assert "Career path" not in preps_to(bravo, COACH)[-1]  # topics belong to their meeting
+
+
+def test_no_prep_when_the_coachee_is_away_and_the_coach_is_told(bravo: Bravo) -> None:
+    coach(bravo, COACH, "1on1 <@UANA|ana> every tuesday 14:00")
+    with bravo.deps.db.write() as s:
+        user = s.get(SlackUser, (T, ANA))
+        assert user is not None
+        user.status_away = True
+        s.add(user)
+    at = TUESDAY_1300 - timedelta(hours=2)
+    assert run_at(bravo, at) == Counter({"away": 1})
+    assert not preps_to(bravo, COACH)
+    assert any("they're away" in m for m in dms(bravo, COACH))
+    assert not [m for m in dms(bravo, ANA) if "Add a topic" in m]
+    assert run_at(bravo, at) == Counter()  # said once
+
+
+def test_ending_the_coaching_ends_the_one_on_ones(bravo: Bravo) -> None:
+    coach(bravo, COACH, "1on1 <@UANA|ana> every tuesday 14:00")
+    coach(bravo, ANA, "end <@UBEN|ben>")
+    assert run_at(bravo, TUESDAY_1300 - timedelta(hours=2)) == Counter({"ended": 1})
+    assert not preps_to(bravo, COACH)
+    assert "you don't coach <@UANA>" in coach(bravo, COACH, "prep <@UANA|ana>")
