@@ -120,10 +120,11 @@ def items_in(
     )
 
 
-def get_item(session: Session, *, team_id: str, item_id: int) -> ActionItem | None:
-    return session.exec(
-        select(ActionItem).where(ActionItem.team_id == team_id, ActionItem.id == item_id)
-    ).first()
+def get_item(
+    session: Session, *, team_id: str, item_id: int, lock: bool = False
+) -> ActionItem | None:
+    query = select(ActionItem).where(ActionItem.team_id == team_id, ActionItem.id == item_id)
+    return session.exec(query.with_for_update() if lock else query).first()
 
 
 def lock_series(session: Session, *, team_id: str, series_id: int) -> OneOnOne | None:

@@ -21,6 +21,7 @@ ITEM_BLOCK = "oneonone_item_"  # + 0..4: an action item's text
 ITEM_OWNER_BLOCK = "oneonone_owner_"  # + 0..4: whose it is
 MAKE_GOAL = "oneonone_make_goal"  # value: the action item id
 NO_THANKS = "oneonone_no_thanks"  # value: the action item id
+GOAL_MODAL = "oneonone_goal_modal"  # the goal modal opened from an action item
 ITEM_DONE = "oneonone_item_done"  # value: the action item id
 
 # the scheduled job

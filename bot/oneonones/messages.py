@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.oneonones import ids, render
 from bot.oneonones.prep import PrepNote
 from bot.outbox.envelope import OutMessage, SlackMethod
-from storage.models.oneonones import Meeting, OneOnOne
+from storage.models.oneonones import ActionItem, ItemOwner, Meeting, OneOnOne
 
 
 def changed(row: OneOnOne, actor_id: str, what: str) -> list[OutMessage]:
@@ -47,3 +47,27 @@ def ask_topics(row: OneOnOne, meeting: Meeting) -> OutMessage:
         payload=render.topics_dm(row, meeting),
         dedupe_key=f"oneonone:{meeting.id}:topics",
     )
+
+
+def noted(row: OneOnOne, meeting: Meeting, items: list[ActionItem]) -> list[OutMessage]:
+    """Notes saved: the notes to the coachee; each coachee item proposed to them as a goal;
+    each coach follow-up to the coach with its Done button."""
+    out = [
+        OutMessage(
+            kind=ids.NOTE,
+            method=SlackMethod.POST,
+            payload=render.notes_dm(row, meeting, row.coachee_id),
+        )
+    ]
+    for item in items:
+        coachee = item.owner == ItemOwner.COACHEE
+        payload = render.item_dm(row, item) if coachee else render.follow_up_dm(row, item)
+        out.append(
+            OutMessage(
+                kind=ids.ITEM,
+                method=SlackMethod.POST,
+                payload=payload,
+                dedupe_key=f"oneonone:item:{item.id}",
+            )
+        )
+    return out

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from bot.cadence import WEEKDAYS, parse_hhmm
+from bot.oneonones import ids
 from bot.oneonones.errors import BadTime, BadWeekday, OneOnOneUsage
-from bot.text import Token, tokenize, whole_number
+from bot.text import Token, clean, tokenize, whole_number
 
 DAYS = {d.lower(): i for i, d in enumerate(WEEKDAYS)} | {
     d.lower()[:3]: i for i, d in enumerate(WEEKDAYS)
@@ -124,3 +127,54 @@ def _minute(word: str) -> int:
 def number(raw: object) -> int:
     """The id a button or modal carries (0 when it carries none)."""
     return whole_number(raw, max_digits=12) or 0
+
+
+# The notes modal ---------------------------------------------------------------------------------
+
+NOTES_LIMIT = 3000
+ITEM_LIMIT = 300
+ITEMS = 5
+
+
+@dataclass(frozen=True)
+class NotesForm:
+    notes: str
+    items: tuple[tuple[str, str], ...]  # (text, owner: "coachee" | "coach")
+
+
+def _value(view: dict[str, Any], block: str, key: str) -> Any:
+    values = ((view.get("state") or {}).get("values") or {}).get(block) or {}
+    return (values.get("input") or {}).get(key)
+
+
+def read_notes(view: dict[str, Any]) -> tuple[NotesForm | None, dict[str, str]]:
+    """The notes modal submitted: the form, or the errors by block (then nothing is saved)."""
+    errors: dict[str, str] = {}
+    notes = clean(str(_value(view, ids.NOTES_BLOCK, "value") or "")).strip()
+    if len(notes) > NOTES_LIMIT:
+        errors[ids.NOTES_BLOCK] = f"Notes can be at most {NOTES_LIMIT} characters."
+    items: list[tuple[str, str]] = []
+    for n in range(ITEMS):
+        text = " ".join(clean(str(_value(view, f"{ids.ITEM_BLOCK}{n}", "value") or "")).split())
+        owner = (_value(view, f"{ids.ITEM_OWNER_BLOCK}{n}", "selected_option") or {}).get("value")
+        if not text:
+            continue
+        if len(text) > ITEM_LIMIT:
+            errors[f"{ids.ITEM_BLOCK}{n}"] = (
+                f"An action item can be at most {ITEM_LIMIT} characters."
+            )
+        items.append((text, "coach" if owner == "coach" else "coachee"))
+    if not notes and not items and not errors:
+        errors[ids.NOTES_BLOCK] = "Write some notes or an action item first."
+    if errors:
+        return None, errors
+    return NotesForm(notes, tuple(items)), {}
+
+
+def item_of(view: dict[str, Any]) -> int:
+    """The action item a goal modal was opened from (0 when it names none)."""
+    try:
+        found = json.loads(str(view.get("private_metadata") or "{}"))
+    except ValueError:
+        return 0
+    return number(found.get("item")) if isinstance(found, dict) else 0

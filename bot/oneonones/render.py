@@ -173,9 +173,9 @@ def _topic_lines(topics: str) -> list[str]:
 
 
 def _item_line(item: ActionItem) -> str:
-    whose = "theirs" if item.owner == ItemOwner.COACHEE else "yours"
-    state = " (proposed as a goal)" if item.state == ItemState.PROPOSED else ""
-    return f"{_plain(item.text, 120)} ({whose}){state}"
+    whose = "a goal for" if item.owner == ItemOwner.COACHEE else "a follow-up by"
+    state = ", proposed, not yet answered" if item.state == ItemState.PROPOSED else ""
+    return f"{_plain(item.text, 120)} ({whose} <@{item.owner_id}>{state})"
 
 
 def prep_dm(note: PrepNote, coach_id: str) -> dict[str, Any]:
@@ -252,3 +252,140 @@ def done_modal(title: str, text: str) -> dict[str, Any]:
         "close": {"type": "plain_text", "text": "Close"},
         "blocks": [section(text)],
     }
+
+
+# Notes and action items ------------------------------------------------------------------------
+
+OWNERS = (("coachee", "A goal for them (they agree first)"), ("coach", "A follow-up for me"))
+
+
+def _option(value: str, text: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": text}, "value": value}
+
+
+def notes_modal(meeting_id: int, notes: str, limit: int, item_limit: int) -> dict[str, Any]:
+    """Notes (private to the two of them) and up to five action items, each with its owner."""
+    blocks: list[Block] = [
+        {
+            "type": "input",
+            "block_id": ids.NOTES_BLOCK,
+            "optional": True,
+            "label": {"type": "plain_text", "text": "Notes (only you and your coachee see them)"},
+            "element": {
+                "type": "plain_text_input",
+                "action_id": "input",
+                "multiline": True,
+                "max_length": limit,
+                **({"initial_value": notes} if notes else {}),
+            },
+        }
+    ]
+    for n in range(5):
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": f"{ids.ITEM_BLOCK}{n}",
+                "optional": True,
+                "label": {"type": "plain_text", "text": f"Action item {n + 1}"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "input",
+                    "max_length": item_limit,
+                },
+            }
+        )
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": f"{ids.ITEM_OWNER_BLOCK}{n}",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Whose is it?"},
+                "element": {
+                    "type": "static_select",
+                    "action_id": "input",
+                    "initial_option": _option(*OWNERS[0]),
+                    "options": [_option(v, t) for v, t in OWNERS],
+                },
+            }
+        )
+    return {
+        "type": "modal",
+        "callback_id": ids.NOTES_MODAL,
+        "private_metadata": str(meeting_id),
+        "title": {"type": "plain_text", "text": "One-on-one notes"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
+
+
+def _notes_text(meeting: Meeting) -> str:
+    return escape(trim(meeting.notes, 2500)) if meeting.notes.strip() else "_No notes written._"
+
+
+def notes_dm(row: OneOnOne, meeting: Meeting, to: str) -> dict[str, Any]:
+    """The notes of a meeting, to the coachee (the coach wrote them)."""
+    text = f"<@{row.coach_id}> wrote notes on your one-on-one of {when(meeting.at)}"
+    blocks = [
+        section(f":memo: {text}:"),
+        section(_notes_text(meeting)),
+        context("Only you and your coach see these notes. `/coach 1on1 @name notes` shows them."),
+    ]
+    return {"channel": to, **message(text, blocks)}
+
+
+def item_dm(row: OneOnOne, item: ActionItem) -> dict[str, Any]:
+    """A coachee's action item, proposed to them as a goal."""
+    text = f"<@{row.coach_id}> suggests an action item from your one-on-one"
+    blocks: list[Block] = [
+        section(
+            f"{text}:\n> {_plain(item.text, 300)}\nWould you like to make it one of your goals?"
+        ),
+        {
+            "type": "actions",
+            "elements": [
+                button("Make it my goal", ids.MAKE_GOAL, str(item.id or 0), "primary"),
+                button("No thanks", ids.NO_THANKS, str(item.id or 0)),
+            ],
+        },
+    ]
+    return {"channel": row.coachee_id, **message(text, blocks)}
+
+
+def follow_up_dm(row: OneOnOne, item: ActionItem) -> dict[str, Any]:
+    """A coach's follow-up, with its Done button (to the coach)."""
+    text = f"Your follow-up from the one-on-one with <@{row.coachee_id}>"
+    blocks: list[Block] = [
+        section(f"{text}:\n> {_plain(item.text, 300)}"),
+        {"type": "actions", "elements": [button("Done", ids.ITEM_DONE, str(item.id or 0))]},
+    ]
+    return {"channel": row.coach_id, **message(text, blocks)}
+
+
+def item_answered(item: ActionItem) -> dict[str, Any]:
+    words = {
+        ItemState.DONE: "Done",
+        ItemState.DECLINED: "You said no thanks",
+        ItemState.OPEN: "Still open",
+    }.get(ItemState(item.state), item.state)
+    goal = " (it's one of your goals now)" if item.goal_id else ""
+    text = f"{words}: {_plain(item.text, 300)}{goal}"
+    return message(text, [section(text)])
+
+
+def notes_saved(items: int) -> str:
+    extra = f" and {items} action item{'s' if items != 1 else ''}" if items else ""
+    return f"Notes saved{extra}. Your coachee was told; only the two of you see them."
+
+
+def latest_notes(row: OneOnOne, meeting: Meeting | None, items: list[ActionItem]) -> dict[str, Any]:
+    pair = f"<@{row.coach_id}> and <@{row.coachee_id}>"
+    if meeting is None:
+        text = f"No notes yet for the one-on-ones between {pair}."
+        blocks = [section(text)]
+    else:
+        text = f"Notes of the one-on-one between {pair}, {when(meeting.at)}"
+        blocks = [section(f"*{text}*"), section(_notes_text(meeting))]
+    blocks.append(_lines("Open action items", [_item_line(i) for i in items], "None open."))
+    blocks.append(context("Only the two of you see these."))
+    return {"response_type": "ephemeral", **message(text, blocks)}

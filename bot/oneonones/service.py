@@ -8,15 +8,17 @@ moves or cancels it, and both are told by DM. One-on-ones sit above coaching and
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
 from bot.coaching.service import live_between
 from bot.deps import Deps
 from bot.events import once
+from bot.goals.service import GoalForm, save_goal
 from bot.oneonones import messages, rules
 from bot.oneonones.errors import (
+    ItemAnswered,
     MeetingGone,
     MeetingPast,
     NoOneOnOne,
@@ -28,14 +30,16 @@ from bot.oneonones.errors import (
     TooLong,
     TooManyTopics,
 )
-from bot.oneonones.prep import PrepNote, gather
+from bot.oneonones.parse import NotesForm
+from bot.oneonones.prep import ITEMS, OPEN_STATES, PrepNote, gather
 from bot.oneonones.render import TOPIC_LIMIT, TOPICS_SHOWN
 from bot.text import clean
 from bot.users import Person, zone_or_utc
 from storage import oneonones as store
 from storage.goals import away_until
 from storage.models.coaching import PairingStatus
-from storage.models.oneonones import Meeting, OneOnOne
+from storage.models.goals import Goal
+from storage.models.oneonones import ActionItem, ItemOwner, ItemState, Meeting, OneOnOne
 from storage.users import away_among
 
 LISTED = 50  # one-on-ones shown in /coach 1on1 list
@@ -320,3 +324,171 @@ def add_topic(
         meeting.topics = "\n".join([*topics, topic])
         store.save(session, meeting)
     return len(topics) + 1
+
+
+# Notes and action items ----------------------------------------------------------------------
+
+
+def _coachs_meeting(
+    session: Session, *, team_id: str, actor_id: str, meeting_id: int
+) -> tuple[OneOnOne, Meeting]:
+    """A meeting of a series whose coach is ``actor_id`` and who still coaches."""
+    meeting = store.get_meeting(session, team_id=team_id, meeting_id=meeting_id)
+    row = (
+        None
+        if meeting is None
+        else store.get_series(session, team_id=team_id, series_id=meeting.series_id)
+    )
+    if meeting is None or row is None or row.coach_id != actor_id:
+        raise MeetingGone()
+    if not coaches(session, team_id=team_id, coach_id=row.coach_id, coachee_id=row.coachee_id):
+        raise MeetingGone()
+    return row, meeting
+
+
+def notes_form(deps: Deps, *, team_id: str, actor_id: str, meeting_id: int) -> Meeting:
+    """ "Add notes" pressed: the meeting, if the presser is its coach."""
+    with deps.db.read() as session:
+        _, meeting = _coachs_meeting(
+            session, team_id=team_id, actor_id=actor_id, meeting_id=meeting_id
+        )
+    return meeting
+
+
+def save_notes(
+    deps: Deps, *, team_id: str, actor_id: str, meeting_id: int, form: NotesForm, key: str | None
+) -> list[ActionItem]:
+    """The coach saves notes (replacing earlier ones) and adds action items: each coachee item
+    proposed to them as a goal, each coach item a follow-up. The items made."""
+    now = deps.clock()
+    with deps.db.write() as session:
+        row, meeting = _coachs_meeting(
+            session, team_id=team_id, actor_id=actor_id, meeting_id=meeting_id
+        )
+        once(session=session, team_id=team_id, key=key, now=now)
+        meeting.notes, meeting.noted_by, meeting.noted_at = form.notes, actor_id, now
+        store.save(session, meeting)
+        items = []
+        for text, owner in form.items:
+            coachee = owner == ItemOwner.COACHEE
+            item = ActionItem(
+                team_id=team_id,
+                series_id=row.id or 0,
+                meeting_id=meeting.id or 0,
+                owner=ItemOwner.COACHEE if coachee else ItemOwner.COACH,
+                owner_id=row.coachee_id if coachee else row.coach_id,
+                text=text,
+                state=ItemState.PROPOSED if coachee else ItemState.OPEN,
+                created_at=now,
+                updated_at=now,
+            )
+            store.save(session, item)
+            items.append(item)
+        deps.outbox.enqueue(session, team_id, messages.noted(row, meeting, items), now)
+    deps.deliverer.kick()
+    return items
+
+
+@dataclass(frozen=True)
+class Notes:
+    row: OneOnOne
+    meeting: Meeting | None
+    items: list[ActionItem]
+
+
+def notes_of(deps: Deps, *, team_id: str, actor_id: str, other_id: str) -> Notes:
+    """``/coach 1on1 @x notes``: the latest notes and open items, for either of the two only."""
+    if other_id == actor_id:
+        raise OneOnOneSelf()
+    with deps.db.read() as session:
+        row = None
+        for coach, coachee in ((actor_id, other_id), (other_id, actor_id)):
+            row = row or store.series(session, team_id=team_id, coach_id=coach, coachee_id=coachee)
+        if row is None:
+            raise NoOneOnOne(other_id)
+        meeting = store.latest_noted(session, team_id=team_id, series_id=row.id or 0)
+        items = store.items_in(
+            session, team_id=team_id, series_id=row.id or 0, states=OPEN_STATES, limit=ITEMS
+        )
+    return Notes(row, meeting, items)
+
+
+def _coachees_item(
+    session: Session, *, team_id: str, actor_id: str, item_id: int, lock: bool = False
+) -> ActionItem:
+    item = store.get_item(session, team_id=team_id, item_id=item_id, lock=lock)
+    if item is None or item.owner != ItemOwner.COACHEE or item.owner_id != actor_id:
+        raise MeetingGone()
+    if item.state != ItemState.PROPOSED:
+        raise ItemAnswered(item.state)
+    return item
+
+
+def item_goal_draft(deps: Deps, *, team_id: str, actor_id: str, item_id: int) -> Goal:
+    """ "Make it my goal": an unsaved goal to start from, the item's words as its "what"."""
+    with deps.db.read() as session:
+        item = _coachees_item(session, team_id=team_id, actor_id=actor_id, item_id=item_id)
+    today = deps.clock().date()
+    return Goal(
+        team_id=team_id,
+        owner_id=actor_id,
+        what=item.text,
+        measure="",
+        skill="",
+        target_date=today + timedelta(days=28),
+        cadence_anchor=today,
+        created_at=datetime.min,
+        updated_at=datetime.min,
+    )
+
+
+def make_item_goal(
+    deps: Deps, *, team_id: str, actor_id: str, item_id: int, form: GoalForm
+) -> dict[str, str]:
+    """The goal modal opened from an item, saved by goals as any goal is; the item marked done
+    and linked to the goal in the same transaction (a second submission saves nothing)."""
+    with deps.db.read() as session:
+        _coachees_item(session, team_id=team_id, actor_id=actor_id, item_id=item_id)
+
+    def link(session: Session, goal: Goal) -> None:
+        item = _coachees_item(
+            session, team_id=team_id, actor_id=actor_id, item_id=item_id, lock=True
+        )
+        item.state, item.goal_id, item.updated_at = ItemState.DONE, goal.id, deps.clock()
+        store.save(session, item)
+
+    return save_goal(
+        deps, team_id=team_id, owner_id=actor_id, form=replace(form, goal_id=None), on_saved=link
+    )
+
+
+def decline_item(
+    deps: Deps, *, team_id: str, actor_id: str, item_id: int, key: str | None
+) -> ActionItem:
+    """ "No thanks": the coachee declines an item as a goal."""
+    now = deps.clock()
+    with deps.db.write() as session:
+        item = _coachees_item(
+            session, team_id=team_id, actor_id=actor_id, item_id=item_id, lock=True
+        )
+        once(session=session, team_id=team_id, key=key, now=now)
+        item.state, item.updated_at = ItemState.DECLINED, now
+        store.save(session, item)
+    return item
+
+
+def item_done(
+    deps: Deps, *, team_id: str, actor_id: str, item_id: int, key: str | None
+) -> ActionItem:
+    """A coach marks their follow-up done."""
+    now = deps.clock()
+    with deps.db.write() as session:
+        item = store.get_item(session, team_id=team_id, item_id=item_id, lock=True)
+        if item is None or item.owner != ItemOwner.COACH or item.owner_id != actor_id:
+            raise MeetingGone()
+        if item.state != ItemState.OPEN:
+            raise ItemAnswered(item.state)
+        once(session=session, team_id=team_id, key=key, now=now)
+        item.state, item.updated_at = ItemState.DONE, now
+        store.save(session, item)
+    return item

@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -14,10 +15,10 @@ from sqlmodel import select
 from bot.oneonones.jobs import run_preps
 from bot.sandbox.server import FakeSlack
 from storage.db import Database
-from storage.models import CoachPairing, CustomerFeedback, Feedback, Kudos, SlackUser
-from storage.models.oneonones import OneOnOne
+from storage.models import CoachPairing, CustomerFeedback, Feedback, Goal, Kudos, SlackUser
+from storage.models.oneonones import ActionItem, OneOnOne
 from tests.handlers.conftest import CHANNEL, Bravo, start_bravo
-from tests.handlers.test_goals import click, make_goal
+from tests.handlers.test_goals import click, goal_values, make_goal
 
 T = "T0SANDBOX"
 COACH, ANA, CO2, ADMIN, LEAD, OTHER = "UBEN", "UANA", "UCO2", "UADA", "ULEA", "UCY"
@@ -315,3 +316,139 @@ def test_ending_the_coaching_ends_the_one_on_ones(bravo: Bravo) -> None:
     assert run_at(bravo, TUESDAY_1300 - timedelta(hours=2)) == Counter({"ended": 1})
     assert not preps_to(bravo, COACH)
     assert "you don't coach <@UANA>" in coach(bravo, COACH, "prep <@UANA|ana>")
+
+
+# After the meeting: notes and action items -----------------------------------------------------
+
+
+def button_value(call: Any, action_id: str) -> str:
+    for block in call.args["blocks"]:
+        for el in block.get("elements") or []:
+            if el.get("action_id") == action_id:
+                return str(el["value"])
+    raise AssertionError(f"no {action_id} button")
+
+
+def posts_to(bravo: Bravo, user: str, words: str) -> list[Any]:
+    bravo.deliver()
+    return [
+        c
+        for c in bravo.slack.calls("chat.postMessage")
+        if c.args["channel"] == user and words in json.dumps(c.args)
+    ]
+
+
+def notes_values(notes: str, *items: tuple[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "oneonone_notes": {"input": {"type": "plain_text_input", "value": notes}}
+    }
+    for n, (text, owner) in enumerate(items):
+        values[f"oneonone_item_{n}"] = {"input": {"type": "plain_text_input", "value": text}}
+        values[f"oneonone_owner_{n}"] = {
+            "input": {"type": "static_select", "selected_option": {"value": owner}}
+        }
+    return values
+
+
+def last_reply(bravo: Bravo) -> str:
+    return json.dumps(bravo.slack.wait_for("response_url")[-1].args)
+
+
+def test_notes_and_action_items_are_the_two_of_theirs(bravo: Bravo) -> None:
+    coach(bravo, COACH, "1on1 <@UANA|ana> every tuesday 14:00")
+    coach(bravo, COACH, "prep <@UANA|ana>")
+    [prep] = posts_to(bravo, COACH, "One-on-one prep")
+    meeting_id = button_value(prep, "oneonone_add_notes")
+    for user in (ANA, CO2, ADMIN):  # only the coach writes notes
+        before = len(bravo.slack.calls("response_url"))
+        click(bravo, user, prep, "oneonone_add_notes", meeting_id)
+        bravo.slack.wait_for("response_url", count=before + 1)
+        assert "isn't yours" in last_reply(bravo)
+    assert not bravo.slack.calls("views.open")
+    click(bravo, COACH, prep, "oneonone_add_notes", meeting_id)
+    [opened] = bravo.slack.wait_for("views.open")
+    view = {**opened.args["view"], "id": "V0NOTES"}
+    bad = bravo.send.view_submission(COACH, view, notes_values("", ("y" * 301, "coach")))
+    assert (bad.json() or {}).get("response_action") == "errors"
+    empty = bravo.send.view_submission(COACH, view, notes_values("  "))
+    assert (empty.json() or {}).get("response_action") == "errors"
+    good = notes_values(
+        "Talked about <!channel> escalations",
+        ("Shadow Cy on two calls", "coachee"),
+        ("Find a course on de-escalation", "coach"),
+    )
+    assert (bravo.send.view_submission(COACH, view, good).json() or {})[
+        "response_action"
+    ] == "update"
+    assert (bravo.send.view_submission(COACH, view, good).json() or {}) == {}  # replayed
+    # Ana gets the notes and the item proposed as a goal; nobody else hears of it.
+    [notes_dm] = posts_to(bravo, ANA, "wrote notes")
+    assert "escalations" in json.dumps(notes_dm.args) and "<!channel>" not in json.dumps(
+        notes_dm.args
+    )
+    [proposed] = posts_to(bravo, ANA, "Make it my goal")
+    [follow_up] = posts_to(bravo, COACH, "Find a course")
+    for user in (CO2, ADMIN, LEAD, OTHER):
+        assert not posts_to(bravo, user, "escalations") and not posts_to(bravo, user, "Shadow")
+    # Who sees the notes: the two of them only.
+    assert "escalations" in coach(bravo, COACH, "1on1 <@UANA|ana> notes")
+    assert "escalations" in coach(bravo, ANA, "1on1 <@UBEN|ben> notes")
+    for user in (CO2, ADMIN, LEAD, OTHER, STRANGER):
+        said = coach(bravo, user, "1on1 <@UANA|ana> notes")
+        assert "escalations" not in said and "no one-on-one between you" in said
+    # The wrong people pressing the items' buttons change nothing.
+    item_id = button_value(proposed, "oneonone_no_thanks")
+    before = len(bravo.slack.calls("response_url"))
+    click(bravo, COACH, proposed, "oneonone_no_thanks", item_id)
+    bravo.slack.wait_for("response_url", count=before + 1)
+    assert "isn't yours" in last_reply(bravo)
+    done_id = button_value(follow_up, "oneonone_item_done")
+    before = len(bravo.slack.calls("response_url"))
+    click(bravo, ANA, follow_up, "oneonone_item_done", done_id)
+    bravo.slack.wait_for("response_url", count=before + 1)
+    assert "isn't yours" in last_reply(bravo)
+    # Open items carry into the next prep.
+    coach(bravo, COACH, "prep <@UANA|ana>")
+    latest = json.dumps(posts_to(bravo, COACH, "One-on-one prep")[-1].args)
+    assert "Find a course" in latest and "Shadow Cy" in latest and "Follow up on" in latest
+    # Ana makes hers a goal, from the goal modal prefilled with the item.
+    opened_before = len(bravo.slack.calls("views.open"))
+    click(bravo, ANA, proposed, "oneonone_make_goal", item_id)
+    goal_view = bravo.slack.wait_for("views.open", count=opened_before + 1)[-1].args["view"]
+    assert "Shadow Cy on two calls" in json.dumps(goal_view)
+    saved = bravo.send.view_submission(ANA, goal_view, goal_values(what="Shadow Cy on two calls"))
+    assert (saved.json() or {}) == {}
+    with bravo.deps.db.read() as s:
+        [goal] = s.exec(select(Goal).where(Goal.owner_id == ANA)).all()
+        item = s.get(ActionItem, int(item_id))
+        assert item is not None and item.state == "done" and item.goal_id == goal.id
+    # A second press says it was answered; Ben marks his done; nothing is left open.
+    before = len(bravo.slack.calls("response_url"))
+    click(bravo, ANA, proposed, "oneonone_no_thanks", item_id)
+    bravo.slack.wait_for("response_url", count=before + 1)
+    assert "already answered" in last_reply(bravo)
+    before = len(bravo.slack.calls("response_url"))
+    click(bravo, COACH, follow_up, "oneonone_item_done", done_id)
+    bravo.slack.wait_for("response_url", count=before + 1)
+    assert "Done" in last_reply(bravo)
+    assert "None open" in coach(bravo, ANA, "1on1 <@UBEN|ben> notes")
+
+
+def test_no_thanks_declines_and_the_coach_keeps_no_goal_for_her(bravo: Bravo) -> None:
+    coach(bravo, COACH, "1on1 <@UANA|ana> every tuesday 14:00")
+    coach(bravo, COACH, "prep <@UANA|ana>")
+    [prep] = posts_to(bravo, COACH, "One-on-one prep")
+    click(bravo, COACH, prep, "oneonone_add_notes", button_value(prep, "oneonone_add_notes"))
+    [opened] = bravo.slack.wait_for("views.open")
+    bravo.send.view_submission(
+        COACH, opened.args["view"], notes_values("", ("Read the guide", "coachee"))
+    )
+    [proposed] = posts_to(bravo, ANA, "Make it my goal")
+    before = len(bravo.slack.calls("response_url"))
+    click(bravo, ANA, proposed, "oneonone_no_thanks", button_value(proposed, "oneonone_no_thanks"))
+    bravo.slack.wait_for("response_url", count=before + 1)
+    assert "You said no thanks" in last_reply(bravo)
+    with bravo.deps.db.read() as s:
+        assert s.exec(select(Goal)).all() == []
+        assert [i.state for i in s.exec(select(ActionItem)).all()] == ["declined"]
+    assert "None open" in coach(bravo, COACH, "1on1 <@UANA|ana> notes")
