@@ -15,7 +15,17 @@ from sqlmodel import select
 from bot.oneonones.jobs import run_preps
 from bot.sandbox.server import FakeSlack
 from storage.db import Database
-from storage.models import CoachPairing, CustomerFeedback, Feedback, Goal, Kudos, SlackUser
+from storage.models import (
+    CoachPairing,
+    CustomerFeedback,
+    Feedback,
+    Goal,
+    Kudos,
+    ShoutoutChannel,
+    ShoutoutMember,
+    SlackUser,
+    TeamLead,
+)
 from storage.models.oneonones import ActionItem, OneOnOne
 from tests.handlers.conftest import CHANNEL, Bravo, start_bravo
 from tests.handlers.test_goals import click, goal_values, make_goal
@@ -41,6 +51,16 @@ def bravo(slack: FakeSlack, db: Database) -> Iterator[Bravo]:
                 )
             s.add(  # Cy offered to coach Ana; she has not answered
                 CoachPairing(team_id=T, coach_id=OTHER, coachee_id=ANA, requested_at=now)
+            )
+            # Lea leads Ana's team channel (she sees Ana's reviews, not her one-on-ones).
+            s.add(
+                ShoutoutChannel(
+                    team_id=T, channel_id=CHANNEL, enabled_by=ANA, since=now, updated_at=now
+                )
+            )
+            s.add(ShoutoutMember(team_id=T, channel_id=CHANNEL, user_id=ANA))
+            s.add(
+                TeamLead(team_id=T, channel_id=CHANNEL, user_id=LEAD, named_by=ADMIN, named_at=now)
             )
         yield bravo
 
@@ -452,3 +472,36 @@ def test_no_thanks_declines_and_the_coach_keeps_no_goal_for_her(bravo: Bravo) ->
         assert s.exec(select(Goal)).all() == []
         assert [i.state for i in s.exec(select(ActionItem)).all()] == ["declined"]
     assert "None open" in coach(bravo, COACH, "1on1 <@UANA|ana> notes")
+
+
+def test_another_coach_of_hers_sees_only_their_own_one_on_ones(bravo: Bravo) -> None:
+    """Ana has two coaches, each with a one-on-one: topics, preps and notes of one are never
+    in the other's."""
+    coach(bravo, COACH, "1on1 <@UANA|ana> every tuesday 14:00")
+    coach(bravo, CO2, "1on1 <@UANA|ana> every tuesday 14:00")
+    at = TUESDAY_1300 - timedelta(hours=2)
+    assert run_at(bravo, at) == Counter({"prepped": 2})
+    asks = posts_to(bravo, ANA, "Add a topic")
+    ben_ask = next(c for c in asks if "<@UBEN>" in json.dumps(c.args))
+    click(bravo, ANA, ben_ask, "oneonone_add_topic", button_value(ben_ask, "oneonone_add_topic"))
+    [opened] = bravo.slack.wait_for("views.open")
+    values = {"oneonone_topic": {"input": {"type": "plain_text_input", "value": "Only for Ben"}}}
+    bravo.send.view_submission(ANA, opened.args["view"], values)
+    coach(bravo, COACH, "prep <@UANA|ana>")
+    coach(bravo, CO2, "prep <@UANA|ana>")
+    assert "Only for Ben" in json.dumps(posts_to(bravo, COACH, "One-on-one prep")[-1].args)
+    assert not posts_to(bravo, CO2, "Only for Ben")
+    assert "<@UBEN>" not in coach(bravo, CO2, "1on1 list")
+
+
+def test_goal_away_until_the_meeting_day_skips_the_prep(bravo: Bravo) -> None:
+    coach(bravo, COACH, "1on1 <@UANA|ana> every tuesday 14:00")
+    coach(bravo, ANA, "help")  # Ana is known to Bravo
+    bravo.send.slash_command(ANA, "/goal", "away until 2026-11-24", channel_id=CHANNEL)
+    bravo.slack.wait_for("response_url", count=3)
+    assert run_at(bravo, TUESDAY_1300 - timedelta(hours=2)) == Counter({"away": 1})
+    assert not preps_to(bravo, COACH)
+    # Back by the next meeting: its prep goes out.
+    assert run_at(bravo, TUESDAY_1300 + timedelta(minutes=1)) == Counter({"advanced": 1})
+    assert run_at(bravo, TUESDAY_1300 + timedelta(days=7, hours=-2)) == Counter({"prepped": 1})
+    assert len(preps_to(bravo, COACH)) == 1
