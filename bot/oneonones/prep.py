@@ -82,11 +82,12 @@ def gather(
 ) -> PrepNote:
     """The prep note of ``meeting`` for ``coach_id`` (the caller checked they coach)."""
     team, ana = series.team_id, series.coachee_id
+    # Private goals are read and left out here: read a few more than are shown.
     goals = [
         g
-        for g in goal_store.open_goals_of(session, team_id=team, owner_id=ana, limit=GOALS)
+        for g in goal_store.open_goals_of(session, team_id=team, owner_id=ana, limit=GOALS * 4)
         if can_view(g, coach_id, [coach_id])
-    ]
+    ][:GOALS]
     ids = [g.id for g in goals if g.id is not None]
     missed = Counter(
         p.goal_id

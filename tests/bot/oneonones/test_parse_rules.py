@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -91,3 +92,35 @@ def test_every_other_week_keeps_local_time_across_dst() -> None:
         weekday=1, minute=840, every_weeks=1, anchor=anchor, zone=BERLIN, after=at
     )
     assert weekly == datetime(2027, 3, 23, 13, tzinfo=UTC)
+
+
+def _notes_view(notes: str, *items: tuple[str, str | None]) -> dict[str, Any]:
+    values: dict[str, Any] = {"oneonone_notes": {"input": {"value": notes}}}
+    for n, (text, owner) in enumerate(items):
+        values[f"oneonone_item_{n}"] = {"input": {"value": text}}
+        option = {"value": owner} if owner else None
+        values[f"oneonone_owner_{n}"] = {"input": {"selected_option": option}}
+    return {"state": {"values": values}}
+
+
+def test_the_notes_form_reads_items_with_their_owners() -> None:
+    form, errors = parse.read_notes(
+        _notes_view(" Good talk \u200b", ("Shadow Cy", "coachee"), ("", "coach"), ("Book", None))
+    )
+    assert errors == {} and form is not None
+    assert form.notes == "Good talk"
+    assert form.items == (("Shadow Cy", "coachee"), ("Book", "coachee"))
+
+
+def test_the_notes_form_refuses_empty_and_pasted_essays_on_their_fields() -> None:
+    assert parse.read_notes(_notes_view("  \u200b "))[1] == {
+        "oneonone_notes": "Write some notes or an action item first."
+    }
+    form, errors = parse.read_notes(_notes_view("x" * 40000, ("y" * 301, "coach")))
+    assert form is None and set(errors) == {"oneonone_notes", "oneonone_item_0"}
+
+
+def test_an_item_id_from_a_goal_modal() -> None:
+    assert parse.item_of({"private_metadata": '{"channel":null,"item":12}'}) == 12
+    assert parse.item_of({"private_metadata": "not json"}) == 0
+    assert parse.item_of({"private_metadata": '{"item":"12; drop"}'}) == 0
