@@ -136,6 +136,13 @@ def test_a_time_the_clocks_skip_is_refused(bravo: Bravo) -> None:
     assert "02:30 doesn't exist on Sunday 2027-03-28 in Europe/Berlin" in said
     assert series(bravo) == [] and not dms(bravo, ANA)
     assert "Done" in coach(bravo, COACH, "1on1 <@UANA|ana> every sunday 03:30")
+    [row] = series(bravo)
+    was = (row.minute, row.next_at)
+    moved = coach(bravo, ANA, "1on1 <@UBEN|ben> move sunday 02:15")  # Ana moves: Ben's zone
+    assert "02:15 doesn't exist on Sunday 2027-03-28 in Europe/Berlin" in moved
+    [row] = series(bravo)
+    assert (row.minute, row.next_at) == was
+    assert not [m for m in dms(bravo, COACH) if "moved" in m]
 
 
 def test_either_moves_or_cancels_and_both_are_told(bravo: Bravo) -> None:
