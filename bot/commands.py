@@ -77,6 +77,22 @@ REGISTRY: tuple[CommandHelp, ...] = (
         "End the coaching between you and Ana, whichever of you coaches (or withdraw an offer).",
         ("end",),
     ),
+    CommandHelp(
+        "/coach",
+        "/coach 1on1 @ana every [other] <day> HH:MM | @ana move <day> HH:MM | @ana cancel "
+        "| @ana notes | list",
+        "Recurring one-on-ones with someone you coach (your time zone); either of you can "
+        "move or cancel them, and see the latest notes.",
+        ("1on1",),
+        "/coach 1on1 @ana every other tuesday 14:00",
+    ),
+    CommandHelp(
+        "/coach",
+        "/coach prep @ana",
+        "The prep note for your next one-on-one with someone you coach, by DM: their goals, "
+        "check-ins, what they shared, their topics and open action items.",
+        ("prep",),
+    ),
     CommandHelp("/coach", "/coach help", "Help with coaching.", ("help",)),
     CommandHelp("/feedback", "/feedback @ben", "Give Ben private, specific feedback (a form)."),
     CommandHelp(

@@ -12,6 +12,7 @@ from handlers import (
     goals,
     home,
     kudos,
+    oneonones,
     practice,
     practice_scenarios,
     privacy,
@@ -28,6 +29,7 @@ def register_all(app: App, deps: Deps) -> None:
     kudos.register(app, deps)
     goals.register(app, deps)
     coaching.register(app, deps)
+    oneonones.register(app, deps)
     feedback.register(app, deps)
     suggestions.register(app, deps)
     shoutouts.register(app, deps)

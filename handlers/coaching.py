@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk.web import WebClient
 
 from bot import payload
 from bot.coaching import ids, parse, render
@@ -16,7 +17,11 @@ from bot.coaching import service as coaching
 from bot.commands import command_help
 from bot.deps import Deps
 from bot.errors import BravoError, error_text
+from handlers import oneonones
 from handlers.common import answering, deps_of, ephemeral, later, tell
+
+# /coach words handed on to handlers.oneonones
+ONEONONES = {"1on1": oneonones.on_1on1, "prep": oneonones.on_prep}
 
 
 def register(app: App, deps: Deps) -> None:
@@ -26,10 +31,20 @@ def register(app: App, deps: Deps) -> None:
     app.action(ids.COACH_END)(on_coach_end)
 
 
-def on_coach(ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+def on_coach(
+    ack: Ack,
+    command: dict[str, Any],
+    respond: Respond,
+    context: BoltContext,
+    client: WebClient | None = None,
+) -> None:
     ack()
     deps = deps_of(context)
     with answering(respond):
+        words = tuple((command.get("text") or "").split())
+        if words and words[0].lower() in ONEONONES:
+            ONEONONES[words[0].lower()](deps, command, words[1:], respond, client)
+            return
         parsed = parse.parse_coach_command(command.get("text") or "")
         if isinstance(parsed, parse.CoachHelp):
             respond(ephemeral(command_help(ids.COACH_COMMAND)))

@@ -16,6 +16,8 @@ from bot.feedback import jobs as feedback_jobs
 from bot.goals import jobs as goal_jobs
 from bot.home import ids as home_ids
 from bot.home import jobs as home_jobs
+from bot.oneonones import ids as oneonone_ids
+from bot.oneonones import jobs as oneonone_jobs
 from bot.practice import ids as practice_ids
 from bot.practice import jobs as practice_jobs
 from bot.privacy import ids as privacy_ids
@@ -104,6 +106,14 @@ JOBS: tuple[Job, ...] = (
         "birthdays and work anniversaries at 09:00 channel time; milestones in team channels",
         celebration_jobs.run_celebrations,
         celebration_jobs.next_celebration,
+        timedelta(minutes=5),
+    ),
+    Job(
+        oneonone_ids.JOB,
+        "each one-on-one's prep note to the coach a few hours before (once), and the coachee's "
+        "note to add topics",
+        oneonone_jobs.run_preps,
+        oneonone_jobs.next_prep,
         timedelta(minutes=5),
     ),
     Job(

@@ -19,12 +19,19 @@ from bot.errors import (
 from bot.feedback.parse import parse_feedback_command
 from bot.goals.parse import parse_goal_command
 from bot.kudos.parse import KudosLimits, parse_kudos_command
+from bot.oneonones.parse import parse_1on1, parse_prep
 from handlers.shoutouts import parse_bravo
 
 PARSERS: dict[str, Callable[[str], object]] = {
     "/kudos": lambda text: parse_kudos_command(text, KudosLimits(values=("empathy",))),
     "/goal": parse_goal_command,
-    "/coach": parse_coach_command,
+    "/coach": lambda text: (
+        parse_1on1(text.removeprefix("1on1"))  # handed on to handlers.oneonones
+        if text.startswith("1on1")
+        else parse_prep(text.removeprefix("prep"))
+        if text.startswith("prep")
+        else parse_coach_command(text)
+    ),
     "/feedback": parse_feedback_command,
     "/bravo": parse_bravo,
 }
@@ -33,7 +40,7 @@ PARSERS: dict[str, Callable[[str], object]] = {
 def test_the_registry_knows_each_commands_subcommands() -> None:
     assert subcommands("/kudos") == ("stats", "history", "leaderboard", "optout", "optin", "help")
     assert subcommands("/goal") == ("list", "away", "back", "help")
-    assert subcommands("/coach") == ("list", "end", "help")
+    assert subcommands("/coach") == ("list", "end", "1on1", "prep", "help")
     assert subcommands("/feedback") == ("request", "inbox", "help")
     assert "lead" in subcommands("/bravo") and "shoutouts" in subcommands("/bravo")
     assert all("help" in subcommands(c) for c in commands())

@@ -1,0 +1,142 @@
+"""What goes into a prep note, read in the caller's transaction, as the coach may see it.
+
+The coach must actively coach the coachee. What they see is what the coachee chose to share:
+goals shared with coaches (``bot.goals`` ``can_view``), feedback they shared, reviews per
+``bot.reviews`` ``may_see``; customer feedback as an active coach sees it in ``/feedback inbox``.
+Each section is bounded by a date range and a limit (``storage.oneonones``), so a person with
+years of history costs what a newcomer does."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.goals.service import can_view
+from bot.oneonones.points import Facts, GoalFact, talking_points
+from bot.reviews.service import may_see
+from storage import goals as goal_store
+from storage import oneonones as store
+from storage.models.feedback import CustomerFeedback, CustomerKind, Feedback
+from storage.models.goals import CheckIn, Goal
+from storage.models.oneonones import ActionItem, ItemState, Meeting, OneOnOne
+from storage.models.reviews import Review, ReviewStatus
+
+GOALS = 5
+CHECKINS = 6
+KUDOS_READ = 300  # kudos of the last 90 days read to count by skill (a generous week's worth)
+FEEDBACK = 3
+CUSTOMER = 3
+REVIEWS = 3
+ITEMS = 10
+DAYS_30, DAYS_45, DAYS_90 = timedelta(days=30), timedelta(days=45), timedelta(days=90)
+OPEN_STATES = (ItemState.OPEN, ItemState.PROPOSED)
+
+
+@dataclass(frozen=True)
+class PrepNote:
+    series: OneOnOne
+    meeting: Meeting
+    goals: list[Goal]
+    missed: dict[int, int]  # goal id -> check-ins missed, last 30 days
+    checkins: list[CheckIn]
+    kudos_by_skill: list[tuple[str, int]]  # last 90 days, most first
+    feedback: list[Feedback]
+    customer: list[CustomerFeedback]
+    reviews: list[Review] | None  # None: not the coach's to see
+    items: list[ActionItem]
+    points: list[str]
+    profile: list[str] | None = None  # None: the skill profile is not available here yet
+    practice: list[str] | None = None  # None: practice is not available here yet
+    away: bool = False
+
+
+def skill_profile(
+    session: Session, *, team_id: str, coachee_id: str, coach_id: str
+) -> list[str] | None:
+    """The coachee's skill profile as their coach sees it: to be filled from ``bot.profile``
+    (``profile_for_viewer``) once it lands; None until then, and never made up."""
+    return None
+
+
+def practice_done(
+    session: Session, *, team_id: str, coachee_id: str, since: datetime
+) -> list[str] | None:
+    """Practice the coachee did since ``since``: to be filled from ``bot.practice`` once it
+    lands; None until then, and never made up."""
+    return None
+
+
+def _skills(rows: list[tuple[str, datetime]], since: datetime, until: datetime) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for values, at in rows:
+        if since <= at < until:
+            counts.update(v for v in values.split(",") if v)
+    return counts
+
+
+def gather(
+    session: Session, *, series: OneOnOne, meeting: Meeting, coach_id: str, now: datetime
+) -> PrepNote:
+    """The prep note of ``meeting`` for ``coach_id`` (the caller checked they coach)."""
+    team, ana = series.team_id, series.coachee_id
+    # Private goals are read and left out here: read a few more than are shown.
+    goals = [
+        g
+        for g in goal_store.open_goals_of(session, team_id=team, owner_id=ana, limit=GOALS * 4)
+        if can_view(g, coach_id, [coach_id])
+    ][:GOALS]
+    ids = [g.id for g in goals if g.id is not None]
+    missed = Counter(
+        p.goal_id
+        for p in store.missed_prompts(session, goal_ids=ids, since=now - DAYS_30, limit=100)
+    )
+    checkins = store.checkins_since(session, goal_ids=ids, since=now - DAYS_30, limit=CHECKINS)
+    kudos = store.kudos_values_since(
+        session, team_id=team, user_id=ana, since=now - DAYS_90, limit=KUDOS_READ
+    )
+    feedback = store.shared_feedback_since(
+        session, team_id=team, user_id=ana, since=now - DAYS_90, limit=FEEDBACK
+    )
+    customer = store.customer_since(
+        session, team_id=team, user_id=ana, since=now - DAYS_90, limit=CUSTOMER
+    )
+    reviews = (
+        store.reviews_since(session, team_id=team, user_id=ana, since=now - DAYS_90, limit=REVIEWS)
+        if may_see(session, team_id=team, agent_id=ana, viewer_id=coach_id)
+        else None
+    )
+    items = store.items_in(
+        session, team_id=team, series_id=series.id or 0, states=OPEN_STATES, limit=ITEMS
+    )
+    recent = _skills(kudos, now - DAYS_45, now + DAYS_30)
+    before = _skills(kudos, now - DAYS_90, now - DAYS_45)
+    facts = Facts(
+        goals=tuple(GoalFact(g.what, missed.get(g.id or 0, 0), g.last_status) for g in goals),
+        complaints=tuple(
+            c.created_at
+            for c in customer
+            if c.kind == CustomerKind.COMPLAINT and c.created_at >= now - DAYS_30
+        ),
+        discussing=sum(r.status == ReviewStatus.DISCUSSING for r in reviews or []),
+        kudos_recent=tuple(sorted(recent.items())),
+        kudos_before=tuple(sorted(before.items())),
+        open_items=tuple(i.text for i in items if i.state == ItemState.OPEN),
+    )
+    return PrepNote(
+        series=series,
+        meeting=meeting,
+        goals=goals,
+        missed=dict(missed),
+        checkins=checkins,
+        kudos_by_skill=(recent + before).most_common(5),
+        feedback=feedback,
+        customer=customer,
+        reviews=reviews,
+        items=items,
+        points=talking_points(facts),
+        profile=skill_profile(session, team_id=team, coachee_id=ana, coach_id=coach_id),
+        practice=practice_done(session, team_id=team, coachee_id=ana, since=now - DAYS_90),
+    )
