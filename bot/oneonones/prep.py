@@ -9,6 +9,7 @@ years of history costs what a newcomer does."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,6 +17,9 @@ from sqlmodel import Session
 
 from bot.goals.service import can_view
 from bot.oneonones.points import Facts, GoalFact, talking_points
+from bot.practice.service import practice_week
+from bot.profile import service as profile
+from bot.profile.render import profile_text
 from bot.reviews.service import may_see
 from storage import goals as goal_store
 from storage import oneonones as store
@@ -48,25 +52,30 @@ class PrepNote:
     reviews: list[Review] | None  # None: not the coach's to see
     items: list[ActionItem]
     points: list[str]
-    profile: list[str] | None = None  # None: the skill profile is not available here yet
-    practice: list[str] | None = None  # None: practice is not available here yet
+    profile: list[str] | None = None  # None: the coachee has not shared it with coaches
+    practice: list[str] | None = None  # what the coach may know: counts and skills
     away: bool = False
 
 
 def skill_profile(
-    session: Session, *, team_id: str, coachee_id: str, coach_id: str
+    session: Session, *, team_id: str, coachee_id: str, skills: Sequence[str], now: datetime
 ) -> list[str] | None:
-    """The coachee's skill profile as their coach sees it: to be filled from ``bot.profile``
-    (``profile_for_viewer``) once it lands; None until then, and never made up."""
-    return None
+    """The coachee's skill profile for their coach (the caller checked the coaching), only when
+    the coachee chose to share it with their coaches; None otherwise (the note says so)."""
+    if not profile.shared_in(session, team_id=team_id, user_id=coachee_id):
+        return None
+    found = profile.profile_in(session, team_id=team_id, user_id=coachee_id, skills=skills, now=now)
+    return profile_text(found).splitlines() if not found.empty else []
 
 
-def practice_done(
-    session: Session, *, team_id: str, coachee_id: str, since: datetime
-) -> list[str] | None:
-    """Practice the coachee did since ``since``: to be filled from ``bot.practice`` once it
-    lands; None until then, and never made up."""
-    return None
+def practice_done(session: Session, *, team_id: str, coachee_id: str, since: datetime) -> list[str]:
+    """How often the coachee practised since ``since``, and which skills: never what they
+    wrote, self-assessed or were rated (``bot.practice``'s ``practice_week``)."""
+    week = practice_week(session, team_id=team_id, user_id=coachee_id, since=since)
+    if not week.rounds:
+        return []
+    times = "once" if week.rounds == 1 else f"{week.rounds} times"
+    return [f"Practised {times} ({', '.join(week.skills)})"]
 
 
 def _skills(rows: list[tuple[str, datetime]], since: datetime, until: datetime) -> Counter[str]:
@@ -78,7 +87,13 @@ def _skills(rows: list[tuple[str, datetime]], since: datetime, until: datetime) 
 
 
 def gather(
-    session: Session, *, series: OneOnOne, meeting: Meeting, coach_id: str, now: datetime
+    session: Session,
+    *,
+    series: OneOnOne,
+    meeting: Meeting,
+    coach_id: str,
+    now: datetime,
+    skills: Sequence[str] = (),
 ) -> PrepNote:
     """The prep note of ``meeting`` for ``coach_id`` (the caller checked they coach)."""
     team, ana = series.team_id, series.coachee_id
@@ -137,6 +152,6 @@ def gather(
         reviews=reviews,
         items=items,
         points=talking_points(facts),
-        profile=skill_profile(session, team_id=team, coachee_id=ana, coach_id=coach_id),
+        profile=skill_profile(session, team_id=team, coachee_id=ana, skills=skills, now=now),
         practice=practice_done(session, team_id=team, coachee_id=ana, since=now - DAYS_90),
     )

@@ -151,8 +151,16 @@ def prep_blocks(note: PrepNote) -> list[Block]:
             for r in note.reviews
         ]
         blocks.append(_lines("Reviews and discussions (90 days)", reviews, "No reviews."))
-    blocks.append(_lines("Skill profile", note.profile or [], "Not available yet."))
-    blocks.append(_lines("Practice done (90 days)", note.practice or [], "Not available yet."))
+    blocks.append(
+        _lines(
+            "Skill profile",
+            note.profile or [],
+            "Not shared: it is theirs, and they haven't chosen to show it to their coaches."
+            if note.profile is None
+            else "Nothing in the last 180 days yet.",
+        )
+    )
+    blocks.append(_lines("Practice done (90 days)", note.practice or [], "None."))
     blocks.append(
         {
             "type": "actions",

@@ -228,7 +228,14 @@ def prep_now(
         if row is None or not row.active:
             raise NoOneOnOne(coachee_id)
         meeting = meeting_of(session, row, now)
-        note = gather(session, series=row, meeting=meeting, coach_id=coach_id, now=now)
+        note = gather(
+            session,
+            series=row,
+            meeting=meeting,
+            coach_id=coach_id,
+            now=now,
+            skills=deps.config(team_id).kudos.values,
+        )
         note = replace(note, away=is_away(session, row, meeting.at, now))
         deps.outbox.enqueue(session, team_id, [messages.prep(note)], now)
     deps.deliverer.kick()
@@ -265,7 +272,14 @@ def prep_due(session: Session, deps: Deps, *, team_id: str, series_id: int, at: 
         out = [messages.away(row, meeting.at)]
         what = "away"
     else:
-        note = gather(session, series=row, meeting=meeting, coach_id=row.coach_id, now=at)
+        note = gather(
+            session,
+            series=row,
+            meeting=meeting,
+            coach_id=row.coach_id,
+            now=at,
+            skills=deps.config(row.team_id).kudos.values,
+        )
         out = [messages.prep(note, once=True), messages.ask_topics(row, meeting)]
         what = "prepped"
     row.prepped_for, row.updated_at = row.next_at, at

@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import select
 
 from bot.oneonones.jobs import run_preps
+from bot.profile.service import set_shared_with_coaches
 from bot.sandbox.server import FakeSlack
 from storage.db import Database
 from storage.models import (
@@ -21,6 +22,7 @@ from storage.models import (
     Feedback,
     Goal,
     Kudos,
+    PracticeRound,
     ShoutoutChannel,
     ShoutoutMember,
     SlackUser,
@@ -262,7 +264,8 @@ def test_the_coach_alone_gets_the_prep_note_with_what_ana_shared(bravo: Bravo) -
     assert "cut me off" in note and "<!channel>" not in note
     assert "#empathy: 1" in note
     assert "Suggested talking points" in note and "customer complaint" in note
-    assert "Skill profile" in note and "Practice done" in note  # named, never made up
+    assert "Skill profile" in note and "haven't chosen to show it" in note  # not shared
+    assert "Practice done (90 days)" in note and "Practised" not in note  # none yet
     refused = {
         ANA: "takes two people",  # Ana herself: her coach's prep is not hers
         CO2: "no one-on-one between you",  # Ana's other coach: not Ben's one-on-ones
@@ -275,6 +278,37 @@ def test_the_coach_alone_gets_the_prep_note_with_what_ana_shared(bravo: Bravo) -
         assert words in coach(bravo, user, "prep <@UANA|ana>")
         assert not preps_to(bravo, user)
     assert len(preps_to(bravo, COACH)) == 1
+
+
+def test_the_prep_shows_the_profile_once_shared_and_practice_as_counts_only(
+    bravo: Bravo,
+) -> None:
+    seed_history(bravo)
+    now = bravo.clock()
+    with bravo.deps.db.write() as s:
+        s.add(
+            PracticeRound(
+                team_id=T,
+                user_id=ANA,
+                skill="empathy",
+                scenario_key="empathy-double-charge",
+                scenario="{}",
+                reply="My secret practice reply",
+                self_note="a private note to myself",
+                status="assessed",
+                request_key="r1",
+                created_at=now - timedelta(days=2),
+                answered_at=now - timedelta(days=2),
+                assessed_at=now - timedelta(days=2),
+            )
+        )
+    set_shared_with_coaches(bravo.deps, team_id=T, user_id=ANA, on=True)
+    coach(bravo, COACH, "1on1 <@UANA|ana> every tuesday 14:00")
+    coach(bravo, COACH, "prep <@UANA|ana>")
+    [note] = preps_to(bravo, COACH)
+    assert "#empathy" in note and "practice 1 (before 0)" in note  # her profile, as she shared it
+    assert "Practised once (empathy)" in note
+    assert "My secret practice reply" not in note and "private note" not in note
 
 
 def test_the_prep_job_sends_once_and_the_coachee_adds_topics(bravo: Bravo) -> None:
