@@ -7,9 +7,12 @@ SQLite and PostgreSQL.
 For each backend and size it builds a fresh database with ``bench.leaderboard``'s loader (the
 ledger and its rollups, bulk inserts on SQLite, COPY on PostgreSQL) over five years, adds the
 person's other signals (feedback, customer feedback, reviews with a score per skill, practice
-rounds with their ratings: one week's worth every week), runs ANALYZE, then times
+rounds with their ratings: one week's worth every week; a goal shared with coaches with a
+check-in every week; a coach and their weekly one-on-one), runs ANALYZE, then times
 ``bot.profile.service.profile_in`` (the five reads a profile costs) inside its own
-``db.read()`` session, as a Home publish or a coach's click would.
+``db.read()`` session, as a Home publish or a coach's click would, and then the coach's prep
+note for the next one-on-one (``bot.oneonones.prep.gather``: goals, check-ins, kudos by skill,
+feedback shared, customer feedback, reviews, action items, the profile if shared, practice).
 
 The last 180 days (the profile's two windows) hold the same ``--recent-kudos`` kudos at every
 size, and the person's other signals are the same there too; only the history before differs
@@ -37,7 +40,7 @@ from typing import Any
 
 import sqlalchemy
 from sqlalchemy import event
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bench.leaderboard import (
     TEAM,
@@ -51,12 +54,18 @@ from bench.leaderboard import (
     pg_problem,
     reopen,
 )
+from bot.oneonones.prep import gather
 from bot.profile.service import profile_in
 from bot.settings import DEFAULT_VALUES
 from storage.db import Database
 from storage.models import (
+    CheckIn,
+    CoachPairing,
     CustomerFeedback,
     Feedback,
+    Goal,
+    Meeting,
+    OneOnOne,
     PracticeRating,
     PracticeRound,
     Review,
@@ -114,7 +123,76 @@ def person_history(db: Database, user_id: str, now: datetime, years: float, seed
                 session.flush()
                 session.add(_rating(practice.id or 0, done))
             rows += 3 + 1 + len(SKILLS) + 10
+        goal = _goal(user_id, now - timedelta(days=7 * weeks + 1))
+        session.add(goal)
+        session.flush()
+        for w in range(weeks):  # a check-in every week of the history, on a goal still open
+            session.add(_checkin(goal.id or 0, user_id, now - timedelta(days=7 * w + 2)))
+        rows += 1 + weeks
+        rows += _coached(session, user_id, now)
     return rows
+
+
+COACH = "UBENCHCOACH"
+
+
+def _goal(user_id: str, since: datetime) -> Goal:
+    return Goal(
+        team_id=TEAM,
+        owner_id=user_id,
+        what="Summarise the customer's problem before solving it",
+        measure="On 5 calls a week",
+        skill=SKILLS[0],
+        target_date=(since + timedelta(days=3650)).date(),
+        cadence_anchor=since.date(),
+        visibility="coach",
+        created_at=since,
+        updated_at=since,
+    )
+
+
+def _checkin(goal_id: int, user_id: str, at: datetime) -> CheckIn:
+    return CheckIn(
+        team_id=TEAM,
+        goal_id=goal_id,
+        user_id=user_id,
+        status="on_track",
+        progress="Did it on four calls",
+        source="prompt",
+        created_at=at,
+    )
+
+
+def _coached(session: Session, user_id: str, now: datetime) -> int:
+    """The person's coach (an accepted pairing) and their weekly one-on-one, due in a day."""
+    start = now - timedelta(days=365 * YEARS)
+    session.add(
+        CoachPairing(
+            team_id=TEAM,
+            coach_id=COACH,
+            coachee_id=user_id,
+            status="active",
+            requested_at=start,
+            responded_at=start,
+        )
+    )
+    series = OneOnOne(
+        team_id=TEAM,
+        coach_id=COACH,
+        coachee_id=user_id,
+        weekday=now.weekday(),
+        minute=14 * 60,
+        anchor=(now - timedelta(days=now.weekday())).date(),
+        next_at=now + timedelta(days=1),
+        created_by=COACH,
+        created_at=start,
+        updated_at=start,
+    )
+    session.add(series)
+    session.flush()
+    meeting_at = now + timedelta(days=1)
+    session.add(Meeting(team_id=TEAM, series_id=series.id or 0, at=meeting_at, created_at=now))
+    return 3
 
 
 def _feedback(user_id: str, at: datetime, skill: str, n: int) -> Feedback:
@@ -199,6 +277,20 @@ def call_for(person: str, now: datetime) -> Callable[[Session], Any]:
     return build
 
 
+def prep_for(person: str, now: datetime) -> Callable[[Session], Any]:
+    """The coach's prep note for the person's next one-on-one (``bot.oneonones.prep.gather``:
+    its every bounded read), as ``/coach prep`` or the prep job builds it."""
+
+    def build(session: Session) -> Any:
+        series = session.exec(select(OneOnOne).where(OneOnOne.coachee_id == person)).one()
+        meeting = session.exec(select(Meeting).where(Meeting.series_id == series.id)).one()
+        return gather(
+            session, series=series, meeting=meeting, coach_id=COACH, now=now, skills=SKILLS
+        )
+
+    return build
+
+
 def plans(db: Database, call: Callable[[Session], Any]) -> list[list[str]]:
     """The plan of each read a profile sends."""
     captured: list[tuple[str, Any]] = []
@@ -275,8 +367,8 @@ def time_rounds(
             run.samples.append((time.perf_counter() - t0) * 1000)
 
 
-def report(backend: str, runs: Sequence[Run]) -> None:
-    print(f"\n=== {backend}: a skill profile (five reads, one session) ===")
+def report(backend: str, runs: Sequence[Run], what: str, show_plans: bool = True) -> None:
+    print(f"\n=== {backend}: {what} ===")
     print(f"{'kudos before':>14} {'person years':>13} {'p50 ms':>8} {'p99 ms':>8}")
     for run in runs:
         p50, p99 = percentile(run.samples, 0.5), percentile(run.samples, 0.99)
@@ -289,9 +381,10 @@ def report(backend: str, runs: Sequence[Run]) -> None:
         f"want <= x{FLAT_RATIO}); largest p99 {p99:.1f} ms "
         f"({'within' if p99 <= TARGET_MS else 'OVER'} the {TARGET_MS:.0f} ms target)"
     )
-    print("plans at the largest size:")
-    for plan in big.plans:
-        print("  - " + "\n    ".join(plan))
+    if show_plans:
+        print("plans at the largest size:")
+        for plan in big.plans:
+            print("  - " + "\n    ".join(plan))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -330,7 +423,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         with ExitStack() as stack:
             runs = [prepare(stack, backend, s, years[s], now, args, spaces, person) for s in sizes]
             time_rounds(runs, call_for(person, now), args.reps, args.warmup)
-            report(backend, runs)
+            report(backend, runs, "a skill profile (five reads, one session)")
+            for run in runs:
+                run.samples = []
+            time_rounds(runs, prep_for(person, now), args.reps, args.warmup)
+            report(backend, runs, "a one-on-one prep note (its every read)", show_plans=False)
     return 0
 
 
