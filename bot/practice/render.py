@@ -73,6 +73,28 @@ def scenario_dm(row: PracticeRound, scenario: Any) -> dict[str, Any]:
     return {"channel": row.user_id, **message(f"{lead}: {_said(scenario.title, 150)}", blocks)}
 
 
+SCENARIO_DONE = "Done: you replied and checked it against the list. `/practice` for another."
+SCENARIO_SKIPPED = "Skipped. `/practice` for another whenever you like."
+ASK_RATED = "You rated it: thank you. They've been told."
+ASK_PASSED = "You passed on this one; they aren't told why."
+
+
+def scenario_closed(row: PracticeRound, scenario: Any, note: str) -> dict[str, Any]:
+    """The scenario DM once its round is over: the scenario still there to read, no buttons."""
+    drawn = scenario_dm(row, scenario)
+    blocks = [b for b in drawn["blocks"] if b.get("type") != "actions"]
+    blocks[-1:] = [context(note)]
+    return {**drawn, "blocks": blocks}
+
+
+def ask_closed(row: PracticeRound, scenario: Any, rater_id: str, note: str) -> dict[str, Any]:
+    """A rater's DM once they rated or passed: the reply still there to read, no buttons."""
+    drawn = rate_ask_dm(row, scenario, rater_id)
+    blocks = [b for b in drawn["blocks"] if b.get("type") != "actions"]
+    blocks.append(context(note))
+    return {**drawn, "blocks": blocks}
+
+
 def reply_modal(row: PracticeRound, scenario: Any, private_metadata: str) -> dict[str, Any]:
     field: Block = {
         "type": "plain_text_input",

@@ -289,8 +289,38 @@ def assess(
         out = [messages.rate_ask(row, scenario, r) for r in raters]
         out.append(messages.result(row, scenario, raters, streak))
         _queue(deps, session, team_id, out)
+        _close_scenario(deps, session, row, scenario, "done")
     deps.deliverer.kick()
     return Assessed(row, scenario, raters, streak)
+
+
+def _close_scenario(
+    deps: Deps, session: Session, row: PracticeRound, scenario: Scenario, how: str
+) -> None:
+    """The round's scenario DM loses its buttons and says how the round ended ("done" or
+    "skipped")."""
+    deps.outbox.redraw(
+        session,
+        row.team_id,
+        messages.scenario_ref(row),
+        [ids.SCENARIO_DM],
+        lambda posted: messages.scenario_closed(row, scenario, posted.id or 0, how),
+        deps.clock(),
+    )
+
+
+def _close_ask(
+    deps: Deps, session: Session, row: PracticeRound, scenario: Scenario, rater: str, how: str
+) -> None:
+    """The rater's DM loses its buttons and says what they did ("rated" or "passed")."""
+    deps.outbox.redraw(
+        session,
+        row.team_id,
+        messages.ask_ref(row, rater),
+        [ids.RATE_ASK_DM],
+        lambda posted: messages.ask_closed(row, scenario, rater, posted.id or 0, how),
+        deps.clock(),
+    )
 
 
 def skip(deps: Deps, *, team_id: str, round_id: int, actor_id: str, key: str | None) -> Sent:
@@ -302,6 +332,8 @@ def skip(deps: Deps, *, team_id: str, round_id: int, actor_id: str, key: str | N
         _open(row)
         row.status = RoundStatus.DROPPED
         store.save(session, row)
+        _close_scenario(deps, session, row, scenario_of(row), "skipped")
+    deps.deliverer.kick()
     return Sent(row, scenario_of(row), True)
 
 
@@ -395,6 +427,7 @@ def rate(
         rating.status, rating.rated_at = RatingStatus.RATED, now
         store.save(session, rating)
         _queue(deps, session, team_id, [messages.rated(row, scenario, rating)])
+        _close_ask(deps, session, row, scenario, rater_id, "rated")
     deps.deliverer.kick()
     return ToRate(row, scenario, rating)
 
@@ -408,6 +441,10 @@ def decline(
         rating = _asked(session, team_id, round_id, rater_id)
         rating.status, rating.rated_at = RatingStatus.DECLINED, deps.clock()
         store.save(session, rating)
+        row = store.get_round(session, team_id=team_id, round_id=round_id)
+        if row is not None:
+            _close_ask(deps, session, row, scenario_of(row), rater_id, "passed")
+    deps.deliverer.kick()
     return rating
 
 

@@ -194,6 +194,12 @@ def test_a_round_from_scenario_to_rating_shows_the_reply_only_to_ana_and_ben(bra
     [rated] = dms_to(bravo, ANA, "rated your practice reply")
     assert "Warm" in json.dumps(rated.args) and "<!here>" not in json.dumps(rated.args)
     assert ": 2 of " in json.dumps(rated.args)
+    # Each DM with buttons is redrawn once it is done with: no button left to press again.
+    updates = {c.args["ts"]: json.dumps(c.args) for c in bravo.slack.calls("chat.update", ok=True)}
+    scenario_dm, ask_dm = updates[dm.response["ts"]], updates[ask.response["ts"]]
+    assert "Done: you replied" in scenario_dm and ids.WRITE_REPLY not in scenario_dm
+    assert "You rated it" in ask_dm and ids.RATE not in ask_dm and SECRET_WORDS in ask_dm
+    assert len(updates) == 2
     # The privacy matrix, as Slack saw it: only Ana's and Ben's DMs carry the reply.
     reply_dms = {
         c.args["channel"]
@@ -221,6 +227,9 @@ def test_nobody_but_ana_opens_or_skips_her_round(bravo: Bravo) -> None:
         assert view is None and words, value
     _, words = press(bravo, ANA, ids.SKIP, str(row.id))
     assert "Skipped" in words and latest(bravo).status == RoundStatus.DROPPED
+    bravo.deliver()
+    [redrawn] = bravo.slack.calls("chat.update", ok=True)  # the scenario DM, its buttons gone
+    assert "Skipped" in json.dumps(redrawn.args) and ids.WRITE_REPLY not in json.dumps(redrawn.args)
 
 
 def test_a_forged_reply_submission_by_someone_else_saves_nothing(bravo: Bravo) -> None:
@@ -315,6 +324,12 @@ def test_the_coach_sees_the_reply_only_when_asked(bravo: Bravo) -> None:
     assert "won't ask again" in words
     view, words = press(bravo, COACH, ids.RATE, str(row.id))
     assert view is None and "pass on rating" in words
+    bravo.deliver()
+    redrawn = [
+        c for c in bravo.slack.calls("chat.update", ok=True) if c.args["ts"] == ask.response["ts"]
+    ]
+    assert len(redrawn) == 1 and "You passed" in json.dumps(redrawn[0].args)
+    assert ids.RATE not in json.dumps(redrawn[0].args)
 
 
 def test_a_rating_twice_is_refused_the_second_time(bravo: Bravo) -> None:
