@@ -24,6 +24,7 @@ from bot.demo.feedback import play_feedback
 from bot.demo.goals import play_fortnight
 from bot.demo.home import play_home
 from bot.demo.kudos import play_kudos
+from bot.demo.oneonone import play_oneonone
 from bot.demo.practice import play_practice
 from bot.demo.privacy import play_privacy
 from bot.demo.profile import play_profile
@@ -56,8 +57,8 @@ PARTS = (
     "reviews",
     "calibration",
     "practice",
-    # A one-on-one scene goes here: prepared with what the practice left, before the profile.
     "profile",
+    "oneonone",
     "home",
     "privacy",
 )
@@ -127,6 +128,7 @@ def _play(scene: Scene, parts: tuple[str, ...], url: str, env: dict[str, str]) -
         "calibration": lambda: play_calibration(scene, env),
         "practice": lambda: play_practice(scene, requester()),
         "profile": lambda: play_profile(scene, requester(), env),
+        "oneonone": lambda: play_oneonone(scene, requester(), env),
         "home": lambda: play_home(scene, url),
         "privacy": lambda: play_privacy(scene, url),  # the last scene: /bravo export
     }
