@@ -52,6 +52,7 @@ class NotYourCoachee(BravoError):
     """No active coaching pairing where the caller coaches ``user_id``."""
 
     user_id: str
+    for_prep: bool = False  # asked for a prep note, not to set a one-on-one
 
 
 @dataclass
@@ -146,6 +147,11 @@ def _(err: NotAPerson) -> str:
 
 @error_text.register
 def _(err: NotYourCoachee) -> str:
+    if err.for_prep:
+        return (
+            f"Only <@{err.user_id}>'s coaches get a prep note for their one-on-ones, and you "
+            f"don't coach <@{err.user_id}>. Nothing was sent."
+        )
     return (
         f"You can set one-on-ones only with someone you coach, and you don't coach "
         f"<@{err.user_id}> (they accept a `/coach @name` offer first). Nothing was saved."

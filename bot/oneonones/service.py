@@ -223,7 +223,7 @@ def prep_now(
     with deps.db.write() as session:
         once(session=session, team_id=team_id, key=key, now=now)
         if not coaches(session, team_id=team_id, coach_id=coach_id, coachee_id=coachee_id):
-            raise NotYourCoachee(coachee_id)
+            raise NotYourCoachee(coachee_id, for_prep=True)
         row = store.series(session, team_id=team_id, coach_id=coach_id, coachee_id=coachee_id)
         if row is None or not row.active:
             raise NoOneOnOne(coachee_id)

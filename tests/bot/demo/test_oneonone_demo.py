@@ -50,5 +50,5 @@ def test_the_one_on_one_scene_plays_on_its_own() -> None:
     assert _carrying(calls, HIS) == {("chat.postMessage", BEN), ("response_url", ANA)}
 
     # @cy is refused the prep, and was sent nothing of it.
-    assert "only @cy sees  Bravo: You can set one-on-ones only with someone you coach" in printed
+    assert "only @cy sees  Bravo: Only @ana's coaches get a prep note" in printed
     assert not [c for c in calls if c.args.get("channel") == CY]
