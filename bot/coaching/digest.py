@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,10 +30,16 @@ class CoacheeWeek:
     kudos: tuple[Kudos, ...]
     practice: PracticeWeek  # counts and skills only, never a reply
     away: bool = False  # away now: by Slack status or ``/goal away`` (which of them, never said)
+    extra: tuple[str, ...] = ()  # lines from rooms above coaching (the skill profile, if shared)
+
+
+# Lines a room above coaching adds for one coachee (session, team, coach, coachee, now): the
+# skill profile when the coachee shares it with coaches. Passed in from above (scheduling).
+Extra = Callable[[Session, str, str, str, datetime], list[str]]
 
 
 def digest_for(
-    session: Session, *, team_id: str, coach_id: str, now: datetime
+    session: Session, *, team_id: str, coach_id: str, now: datetime, extra: Extra | None = None
 ) -> list[CoacheeWeek]:
     """What a coach's weekly digest covers: each coachee's goals shared with the coach, their
     check-ins and missed prompts over the last 7 days, kudos they received, how often they
@@ -54,8 +61,9 @@ def digest_for(
         missed = {g.id or 0: goal_store.missed_since(session, g.id or 0, since) for g in goals}
         kudos = ledger.kudos_received_since(session, team_id=team_id, user_id=coachee, since=since)
         practice = practice_week(session, team_id=team_id, user_id=coachee, since=since)
+        lines = tuple(extra(session, team_id, coach_id, coachee, now)) if extra else ()
         week = CoacheeWeek(
-            coachee, tuple(goals), checkins, missed, tuple(kudos), practice, coachee in away
+            coachee, tuple(goals), checkins, missed, tuple(kudos), practice, coachee in away, lines
         )
         out.append(week)
     return out

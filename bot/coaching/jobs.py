@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from bot.cadence import Cadence, next_due, previous_due
 from bot.coaching import ids, messages
-from bot.coaching.digest import digest_for
+from bot.coaching.digest import Extra, digest_for
 from bot.deps import Deps, SendCheck
 from bot.outbox.envelope import OutMessage
 from bot.outbox.scheduled import send_once
@@ -47,9 +47,10 @@ def _sendable(deps: Deps, pairs: list[tuple[str, str]], job: str) -> list[tuple[
     return [(t, c) for t, c in pairs if not not_sending(t)]
 
 
-def run_coach_digests(deps: Deps, at: datetime) -> Counter[str]:
+def run_coach_digests(deps: Deps, at: datetime, extra: Extra | None = None) -> Counter[str]:
     """Each coach's weekly digest, at their local Friday 15:00 (once; late within the grace
-    period if Bravo was down). Workspaces nothing can be sent to are skipped up front."""
+    period if Bravo was down). Workspaces nothing can be sent to are skipped up front.
+    ``extra``: lines a room above coaching adds per coachee (wired by the scheduler)."""
     counts: Counter[str] = Counter()
     grace = timedelta(hours=deps.settings.goals.grace_hours)
     with deps.db.read() as session:
@@ -68,7 +69,7 @@ def run_coach_digests(deps: Deps, at: datetime) -> Counter[str]:
             if not send_once(
                 session,
                 deps.outbox,
-                partial(_digest, session, team_id, coach_id, due, key, at),
+                partial(_digest, session, team_id, coach_id, due, key, at, extra),
                 key=key,
                 team_id=team_id,
                 kind=ids.SENT_DIGEST,
@@ -84,10 +85,16 @@ def run_coach_digests(deps: Deps, at: datetime) -> Counter[str]:
 
 
 def _digest(
-    session: Session, team_id: str, coach_id: str, due: datetime, key: str, at: datetime
+    session: Session,
+    team_id: str,
+    coach_id: str,
+    due: datetime,
+    key: str,
+    at: datetime,
+    extra: Extra | None = None,
 ) -> OutMessage:
     """A coach's weekly digest (built only once its delivery record is written)."""
-    week = digest_for(session, team_id=team_id, coach_id=coach_id, now=at)
+    week = digest_for(session, team_id=team_id, coach_id=coach_id, now=at, extra=extra)
     return messages.digest(coach_id, week, (due - timedelta(days=4)).date(), key)
 
 

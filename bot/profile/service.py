@@ -26,7 +26,7 @@ Direction (the rule, so noise is not called a trend):
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -275,6 +275,29 @@ def chart_in(session: Session, *, team_id: str, user_id: str, now: datetime) -> 
     return store.latest_chart(
         session, team_id=team_id, ref=chart_ref(user_id), since=now - CHART_SHOWN
     )
+
+
+def digest_lines_for(deps: Deps) -> Callable[[Session, str, str, str, datetime], list[str]]:
+    """The coach's digest's line about a coachee's skills (``bot.coaching.digest.Extra``):
+    only when the coachee shares their profile with coaches; the skills moving up or down,
+    else that they hold steady. The caller (the digest) checked the coaching."""
+
+    def lines(
+        session: Session, team_id: str, coach_id: str, coachee_id: str, now: datetime
+    ) -> list[str]:
+        if not store.shared_with_coaches(session, team_id=team_id, user_id=coachee_id):
+            return []
+        skills = deps.config(team_id).kudos.values
+        found = profile_in(session, team_id=team_id, user_id=coachee_id, skills=skills, now=now)
+        if found.empty:
+            return []
+        up = [s.skill for s in found.skills if s.direction == Direction.UP]
+        down = [s.skill for s in found.skills if s.direction == Direction.DOWN]
+        moving = [f"#{k} up" for k in up] + [f"#{k} down" for k in down]
+        said = ", ".join(moving[:4]) if moving else "steady on every skill"
+        return [f":seedling: Skills, the last 90 days against the 90 before: {said}."]
+
+    return lines
 
 
 def shared_in(session: Session, *, team_id: str, user_id: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 from bot.calibration import ids as calibration_ids
@@ -22,6 +23,7 @@ from bot.practice import ids as practice_ids
 from bot.practice import jobs as practice_jobs
 from bot.privacy import ids as privacy_ids
 from bot.privacy import jobs as privacy_jobs
+from bot.profile import service as profile
 from bot.ratings import ids as ratings_ids
 from bot.ratings import jobs as ratings_jobs
 from bot.scheduling.scheduler import Job
@@ -29,6 +31,12 @@ from bot.shoutouts import ids as shoutout_ids
 from bot.shoutouts import jobs as shoutout_jobs
 from bot.suggestions import ids as suggestion_ids
 from bot.suggestions import jobs as suggestion_jobs
+
+
+def _coach_digests(deps: Deps, at: datetime) -> Counter[str]:
+    """The coaches' digests, with each coachee's skills when they share their profile (the
+    profile sits above coaching, so it is handed in here)."""
+    return coaching_jobs.run_coach_digests(deps, at, extra=profile.digest_lines_for(deps))
 
 
 def _hourly(deps: Deps, at: datetime) -> datetime | None:
@@ -54,7 +62,7 @@ JOBS: tuple[Job, ...] = (
     Job(
         "coach_digests",
         "coaches' weekly digest, Friday 15:00 in each coach's time zone",
-        coaching_jobs.run_coach_digests,
+        _coach_digests,
         coaching_jobs.next_digest,
         timedelta(minutes=10),
     ),

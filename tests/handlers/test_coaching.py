@@ -133,6 +133,55 @@ def test_blocked_tells_the_coach_at_once_and_the_digest_arrives_once(bravo: Brav
     assert "my own thing" not in text  # private goals never reach the coach
 
 
+def test_the_digest_says_how_a_coachees_skills_move_only_when_she_shares_her_profile(
+    bravo: Bravo,
+) -> None:
+    from bot.coaching import service as coaching
+    from bot.profile.service import set_shared_with_coaches
+    from bot.scheduling.registry import JOBS
+    from bot.users import Person
+    from storage.models import PracticeRound
+
+    with bravo.deps.db.write() as s:
+        row = coaching.request_coaching(
+            s, team_id=T, coach=Person("UBEN"), coachee=Person("UANA"), now=bravo.clock()
+        )
+        coaching.answer_request(
+            s, team_id=T, pairing_id=row.id or 0, actor_id="UANA", accept=True, now=bravo.clock()
+        )
+        s.add(
+            PracticeRound(
+                team_id=T,
+                user_id="UANA",
+                skill="empathy",
+                scenario_key="empathy-double-charge",
+                scenario="{}",
+                reply="Her secret reply",
+                status="assessed",
+                request_key="r1",
+                created_at=bravo.clock() - timedelta(days=1),
+                assessed_at=bravo.clock() - timedelta(days=1),
+            )
+        )
+    bravo.deps.directory.people(team_id=T, user_ids=["UANA", "UBEN"], now=bravo.clock())
+    [job] = [j for j in JOBS if j.name == "coach_digests"]  # as the scheduler runs it
+    friday = datetime(2026, 11, 27, 14, 0, 30, tzinfo=UTC)  # 15:00 in Ben's Berlin
+    next_friday = friday + timedelta(days=7)
+    assert job.run(bravo.deps, friday)["sent"] == 1
+    set_shared_with_coaches(bravo.deps, team_id=T, user_id="UANA", on=True)
+    assert job.run(bravo.deps, next_friday)["sent"] == 1
+    bravo.clock.at = next_friday + timedelta(minutes=10)
+    bravo.deliver()
+    first, second = (
+        json.dumps(c.args["blocks"])
+        for c in bravo.slack.calls("chat.postMessage")
+        if "digest" in c.args["text"].lower()
+    )
+    assert "Skills, the last 90 days" not in first  # not shared: not a word of it
+    assert "Skills, the last 90 days against the 90 before: steady on every skill" in second
+    assert "Her secret reply" not in first + second
+
+
 def test_listeners_work_alone_without_the_app(slack: FakeSlack, db: Database) -> None:
     """/coach help and a forged Accept, each a plain function called with fakes."""
     deps = listener_deps(slack, db)
