@@ -78,6 +78,32 @@ def practice_done(session: Session, *, team_id: str, coachee_id: str, since: dat
     return [f"Practised {times} ({', '.join(week.skills)})"]
 
 
+def _facts(
+    goals: list[Goal],
+    missed: Counter[int],
+    customer: list[CustomerFeedback],
+    reviews: list[Review] | None,
+    kudos: list[tuple[str, datetime]],
+    items: list[ActionItem],
+    now: datetime,
+) -> Facts:
+    """What the talking points are drawn from."""
+    recent = _skills(kudos, now - DAYS_45, now + DAYS_30)
+    before = _skills(kudos, now - DAYS_90, now - DAYS_45)
+    return Facts(
+        goals=tuple(GoalFact(g.what, missed.get(g.id or 0, 0), g.last_status) for g in goals),
+        complaints=tuple(
+            c.created_at
+            for c in customer
+            if c.kind == CustomerKind.COMPLAINT and c.created_at >= now - DAYS_30
+        ),
+        discussing=sum(r.status == ReviewStatus.DISCUSSING for r in reviews or []),
+        kudos_recent=tuple(sorted(recent.items())),
+        kudos_before=tuple(sorted(before.items())),
+        open_items=tuple(i.text for i in items if i.state == ItemState.OPEN),
+    )
+
+
 def _skills(rows: list[tuple[str, datetime]], since: datetime, until: datetime) -> Counter[str]:
     counts: Counter[str] = Counter()
     for values, at in rows:
@@ -126,27 +152,14 @@ def gather(
     items = store.items_in(
         session, team_id=team, series_id=series.id or 0, states=OPEN_STATES, limit=ITEMS
     )
-    recent = _skills(kudos, now - DAYS_45, now + DAYS_30)
-    before = _skills(kudos, now - DAYS_90, now - DAYS_45)
-    facts = Facts(
-        goals=tuple(GoalFact(g.what, missed.get(g.id or 0, 0), g.last_status) for g in goals),
-        complaints=tuple(
-            c.created_at
-            for c in customer
-            if c.kind == CustomerKind.COMPLAINT and c.created_at >= now - DAYS_30
-        ),
-        discussing=sum(r.status == ReviewStatus.DISCUSSING for r in reviews or []),
-        kudos_recent=tuple(sorted(recent.items())),
-        kudos_before=tuple(sorted(before.items())),
-        open_items=tuple(i.text for i in items if i.state == ItemState.OPEN),
-    )
+    facts = _facts(goals, missed, customer, reviews, kudos, items, now)
     return PrepNote(
         series=series,
         meeting=meeting,
         goals=goals,
         missed=dict(missed),
         checkins=checkins,
-        kudos_by_skill=(recent + before).most_common(5),
+        kudos_by_skill=_skills(kudos, now - DAYS_90, now + DAYS_30).most_common(5),
         feedback=feedback,
         customer=customer,
         reviews=reviews,

@@ -107,6 +107,12 @@ def _lines(title: str, lines: list[str], empty: str) -> Block:
     return section(f"*{title}*\n{body}")
 
 
+def _profile_lines(note: PrepNote) -> Block:
+    unshared = "Not shared: it is theirs, and they haven't chosen to show it to their coaches."
+    empty = "Nothing in the last 180 days yet."
+    return _lines("Skill profile", note.profile or [], unshared if note.profile is None else empty)
+
+
 def prep_blocks(note: PrepNote) -> list[Block]:
     """The sections of a prep note, each bounded; what the coach may see only."""
     ana = note.series.coachee_id
@@ -151,15 +157,7 @@ def prep_blocks(note: PrepNote) -> list[Block]:
             for r in note.reviews
         ]
         blocks.append(_lines("Reviews and discussions (90 days)", reviews, "No reviews."))
-    blocks.append(
-        _lines(
-            "Skill profile",
-            note.profile or [],
-            "Not shared: it is theirs, and they haven't chosen to show it to their coaches."
-            if note.profile is None
-            else "Nothing in the last 180 days yet.",
-        )
-    )
+    blocks.append(_profile_lines(note))
     blocks.append(_lines("Practice done (90 days)", note.practice or [], "None."))
     blocks.append(
         {

@@ -37,7 +37,7 @@ from bot.outbox.recovery import Claimant, Recovery, free_dead_claims, tag
 from bot.outbox.render import delivery_failed_dm
 from bot.outbox.sender import Outcome, SlackSender
 from bot.outbox.shards import SHARDS, ShardsHeld, shard_of
-from bot.outbox.uploads import stored_content, stored_file
+from bot.outbox.uploads import stored_content, stored_file, uploaded_file_id
 from storage import files
 from storage import outbox as store
 from storage.db import Database
@@ -47,15 +47,6 @@ log = logging.getLogger(__name__)
 
 
 Write = Callable[[Session], None]
-
-
-def uploaded_file_id(response: dict[str, Any]) -> str | None:
-    """An upload's file id (``files_upload_v2`` answers with the files it completed): kept as
-    the row's ``result_ts``, so what was uploaded can be shown again (a chart in a Home tab)."""
-    found = response.get("files") or ([response["file"]] if response.get("file") else [])
-    first = found[0] if isinstance(found, list) and found else None
-    file_id = first.get("id") if isinstance(first, dict) else None
-    return str(file_id)[:32] if isinstance(file_id, str) and file_id else None
 
 
 class Deliverer:

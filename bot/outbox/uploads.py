@@ -84,3 +84,12 @@ def upload(client: WebClient, payload: dict[str, Any]) -> SlackResponse:
         )
     except SlackRequestError as err:  # the upload URL refused the bytes: try again later
         raise ConnectionError(str(err)) from err
+
+
+def uploaded_file_id(response: dict[str, Any]) -> str | None:
+    """An upload's file id (``files_upload_v2`` answers with the files it completed): kept as
+    the row's ``result_ts``, so what was uploaded can be shown again (a chart in a Home tab)."""
+    found = response.get("files") or ([response["file"]] if response.get("file") else [])
+    first = found[0] if isinstance(found, list) and found else None
+    file_id = first.get("id") if isinstance(first, dict) else None
+    return str(file_id)[:32] if isinstance(file_id, str) and file_id else None

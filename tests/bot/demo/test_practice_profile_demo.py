@@ -33,7 +33,9 @@ def test_practice_and_profile_scenes_play_on_their_own() -> None:
     posted = {where for method, where in carrying if method == "chat.postMessage"}
     assert posted == {CY}  # the summary to @ana shows her ticks, not the reply again
     assert not any(m == "response_url" for m, _ in carrying)  # nobody's ephemeral answer has it
-    assert all(m in ("chat.postMessage", "views.open") for m, _ in carrying)
+    # ...and @cy's DM redrawn once she rated (its buttons gone): still only DMs, no channel.
+    assert all(m in ("chat.postMessage", "views.open", "chat.update") for m, _ in carrying)
+    assert not any(str(where).startswith("C") for _, where in carrying)
     # @dee's forged click was refused, and opened nothing.
     assert "only @dee sees  Bravo: Only the people who were asked to rate" in printed
     assert "@dee sees a modal" not in printed
