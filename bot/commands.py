@@ -167,6 +167,45 @@ REGISTRY: tuple[CommandHelp, ...] = (
     ),
     CommandHelp("/practice", "/practice help", "Help with practice.", ("help",)),
     CommandHelp(
+        "/learned",
+        "/learned <what you learned> [#skill] [link]",
+        "Record a lesson: it stays yours until you post it to your team channel, where others "
+        "can say it helped them.",
+        example="/learned Offer the refund before they ask: calls end calmer #empathy",
+    ),
+    CommandHelp(
+        "/learned",
+        "/learned",
+        "Open the lesson form: what happened, what you learned, the skill and a link.",
+    ),
+    CommandHelp(
+        "/learned",
+        "/learned share <what you learned>",
+        "Record a lesson that starts with one of these words (search, mine, course, help).",
+        ("share",),
+    ),
+    CommandHelp(
+        "/learned",
+        "/learned search <words> [#skill]",
+        "Find lessons your workspace shared, most helpful first.",
+        ("search",),
+        "/learned search refund #empathy",
+    ),
+    CommandHelp(
+        "/learned",
+        "/learned mine",
+        "Your own lessons and the ones you saved.",
+        ("mine",),
+    ),
+    CommandHelp(
+        "/learned",
+        '/learned course "<title>" [#skill] [on YYYY-MM-DD] [next: what you will try]',
+        "Record training you took; what you will try next can become a goal.",
+        ("course",),
+        '/learned course "De-escalation basics" #empathy next: name the feeling first',
+    ),
+    CommandHelp("/learned", "/learned help", "Help with lessons and training.", ("help",)),
+    CommandHelp(
         "/bravo",
         "/bravo shoutouts on [weekday] [HH:MM] [time zone]",
         "Weekly shout-out in this channel for its members (default Friday 16:00, your time "
@@ -247,6 +286,12 @@ SHORTCUTS: tuple[CommandHelp, ...] = (
         "Log customer feedback",
         "Message menu (⋯) > Log customer feedback",
         "Record a customer's praise or complaint about a teammate, with a 1-5 rating.",
+    ),
+    CommandHelp(
+        "Save as a lesson",
+        "Message menu (⋯) > Save as a lesson",
+        "Keep a good answer as a lesson, credited to its author (who is told and can edit or "
+        "remove it).",
     ),
 )
 

@@ -12,6 +12,7 @@ from handlers import (
     goals,
     home,
     kudos,
+    learning,
     oneonones,
     practice,
     practice_scenarios,
@@ -42,3 +43,4 @@ def register_all(app: App, deps: Deps) -> None:
     status.register(app, deps)
     practice.register(app, deps)
     practice_scenarios.register(app, deps)
+    learning.register(app, deps)

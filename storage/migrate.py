@@ -19,6 +19,19 @@ def metadata() -> MetaData:
     return SQLModel.metadata
 
 
+# What the migrations make that no model describes: SQLite's FTS5 index of lessons and the
+# shadow tables FTS5 keeps beside it (``lesson_fts_data``, ``_idx``, ``_docsize``, ``_config``),
+# and PostgreSQL's expression index for the same search (``lesson_fts_search``).
+UNMODELLED_PREFIXES = ("lesson_fts",)
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's filter: what autogenerate compares (everything but the unmodelled tables)."""
+    if type_ not in ("table", "index") or name is None:
+        return True
+    return not name.startswith(UNMODELLED_PREFIXES)
+
+
 def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -12,6 +12,7 @@ import yaml
 from bot.commands import REGISTRY, SHORTCUTS
 from bot.feedback import ids as feedback_ids
 from bot.kudos import ids
+from bot.learning import ids as learning_ids
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
@@ -41,7 +42,11 @@ def test_every_registered_command_and_shortcut_is_in_the_manifest(manifest) -> N
     commands = {c["command"] for c in manifest["features"]["slash_commands"]}
     assert {c.command for c in REGISTRY} == commands
     shortcuts = {s["callback_id"] for s in manifest["features"]["shortcuts"]}
-    assert shortcuts == {ids.SHORTCUT_CALLBACK, feedback_ids.CUSTOMER_SHORTCUT}
+    assert shortcuts == {
+        ids.SHORTCUT_CALLBACK,
+        feedback_ids.CUSTOMER_SHORTCUT,
+        learning_ids.SAVE_SHORTCUT,
+    }
     assert len(SHORTCUTS) == len(shortcuts)
     assert all(c["should_escape"] for c in manifest["features"]["slash_commands"])
 

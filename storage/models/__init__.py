@@ -19,6 +19,7 @@ from storage.models.kudos import (
     Milestone,
     ProcessedEvent,
 )
+from storage.models.learning import Lesson, LessonHelp, Training
 from storage.models.oneonones import ActionItem, Meeting, OneOnOne
 from storage.models.outbox import OutboxRow, OutboxStatus, ScheduledSend
 from storage.models.practice import (
@@ -69,6 +70,8 @@ __all__ = [
     "KudosRevocation",
     "KudosTally",
     "KudosTotal",
+    "Lesson",
+    "LessonHelp",
     "Meeting",
     "Milestone",
     "OAuthState",
@@ -96,6 +99,7 @@ __all__ = [
     "SuggestionQuota",
     "TeamLead",
     "TipSeen",
+    "Training",
     "UnmatchedRating",
     "UserPref",
     "WorkItem",

@@ -23,6 +23,7 @@ class KudosSource(StrEnum):
     SHORTCUT = "shortcut"  # the message shortcut (the form, about one message)
     REACTION = "reaction"  # the kudos emoji on a message
     CUSTOMER = "customer"  # a customer's praise, passed on (feedback)
+    LESSON = "lesson"  # "This helped me" on a lesson: thanks for sharing what they learned
 
 
 class RevocationReason(StrEnum):

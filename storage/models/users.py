@@ -42,3 +42,6 @@ class UserPref(SQLModel, table=True):
     # Whether the person's coaches see their skill profile (one-on-one prep, digest). Off until
     # the person turns it on: the profile is theirs.
     profile_to_coaches: bool = False
+    # Whether the person's coaches see the training they recorded (``/learned course``). Off
+    # until the person turns it on.
+    learning_to_coaches: bool = False
