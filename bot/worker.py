@@ -20,10 +20,10 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from bot.group_commit import GroupCommit
 from bot.work import Record
 from storage import work as store
 from storage.db import Database
@@ -57,24 +57,10 @@ def record_for(db: Database, now: Callable[[], datetime] = _utc_now) -> Record:
     return GroupRecord([store.Appender(db) for _ in range(WRITERS)], now)
 
 
-@dataclass(eq=False)
-class _Waiting:
-    team_id: str
-    body: dict[str, Any]
-    done: bool = False
-    error: Exception | None = None
-
-
 class GroupRecord:
-    """Records requests for workers, a group commit: the requests that arrive while the
-    writers are busy wait, then go together in the next group (one INSERT, committed), so 32
-    requests at once cost a few commits, not 32. Each call returns only once its own request is
-    committed (it raises if its group failed): a request is acked only when it is safe. Alone,
-    a request is written at once, without waiting for company.
-
-    Up to one group per appender is written at once (each appender has its own connection):
-    a write that stalls (its database backend descheduled, a slow flush) holds back only its
-    own group, while the next goes on through another appender."""
+    """Records requests for workers as a group commit (``bot.group_commit``): one INSERT per
+    group, each on its own appender's connection; a call returns once its request is committed
+    (it raises if its group failed), so a request is acked only when it is safe."""
 
     def __init__(
         self, appenders: Sequence[Append] | Append, now: Callable[[], datetime] = _utc_now
@@ -82,38 +68,17 @@ class GroupRecord:
         found = list(appenders) if isinstance(appenders, Sequence) else [appenders]
         if not found:
             raise ValueError("a group record needs an appender")
-        self._free: list[Append] = found
         self._now = now
-        self._turn = threading.Condition()
-        self._queue: list[_Waiting] = []
+        self._group = GroupCommit([self._writer(a) for a in found])
+
+    def _writer(self, append: Append) -> Callable[[list[tuple[str, dict[str, Any]]]], None]:
+        return lambda batch: append(batch, now=self._now())
 
     def __call__(self, team_id: str, body: dict[str, Any]) -> None:
-        mine = _Waiting(team_id, body)
-        with self._turn:
-            self._queue.append(mine)
-            while not self._free and not mine.done:
-                self._turn.wait()
-            if not mine.done:  # an appender is free: this thread writes all that waits
-                append = self._free.pop()
-                batch, self._queue = self._queue, []
-        if not mine.done:
-            self._write(append, batch)
-        if mine.error is not None:
-            raise mine.error
+        self._group((team_id, body))
 
-    def _write(self, append: Append, batch: list[_Waiting]) -> None:
-        error: Exception | None = RuntimeError("the requests were not recorded")
-        try:
-            append([(w.team_id, w.body) for w in batch], now=self._now())
-            error = None
-        except Exception as err:  # every request of the batch is told, and not acked
-            error = err
-        finally:
-            with self._turn:
-                for waiting in batch:
-                    waiting.done, waiting.error = True, error
-                self._free.append(append)
-                self._turn.notify_all()
+    def waiting(self) -> int:
+        return self._group.waiting()
 
 
 def worker_name() -> str:

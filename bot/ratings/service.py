@@ -23,6 +23,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.deps import Deps
+from bot.group_commit import GroupCommit
 from bot.install.crypto import Sealer, UnreadableSecret
 from bot.outbox.envelope import OutMessage
 from bot.outbox.scheduled import send_once
@@ -130,7 +131,6 @@ class _Request:
     body: bytes
     signature: str
     values: dict[str, Any]  # its unmatched_rating row, team_id filled in when recorded
-    done: bool = False
     outcome: Received | Problem | Exception | None = None
 
 
@@ -244,16 +244,14 @@ def _still_signed(deps: Deps, request: _Request, hooks: dict[str, tuple[str, str
 
 
 class GroupReceive:
-    """The webhook's requests recorded as a group commit: those that arrive while one group's
-    transaction is written wait for it, then go together in the next (one statement for their
-    signatures, one for their ratings). Each returns only once its own group is committed, so
-    a rating is answered only when it is safe. Alone, a request is written at once."""
+    """The webhook's requests recorded as a group commit (``bot.group_commit``): one
+    transaction per group (one statement for their signatures, one for their ratings). Each
+    returns only once its own group is committed, so a rating is answered only when it is
+    safe."""
 
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
-        self._turn = threading.Condition()
-        self._queue: list[_Request] = []
-        self._writing = False
+        self._group: GroupCommit[_Request] = GroupCommit([lambda batch: _record(deps, batch)])
 
     def __call__(
         self, *, hook_id: str, timestamp: str, signature: str, body: bytes, now_ts: float
@@ -266,23 +264,7 @@ class GroupReceive:
             body=body,
             now_ts=now_ts,
         )
-        with self._turn:
-            self._queue.append(mine)
-            while self._writing and not mine.done:
-                self._turn.wait()
-            batch: list[_Request] = []
-            if not mine.done:  # nobody is writing: this thread writes all that waits
-                self._writing = True
-                batch, self._queue = self._queue, []
-        if batch:
-            try:
-                _record(self._deps, batch)
-            finally:
-                with self._turn:
-                    for request in batch:
-                        request.done = True
-                    self._writing = False
-                    self._turn.notify_all()
+        self._group(mine)  # each request's outcome is set on it, the group's error included
         return _outcome(mine)
 
 

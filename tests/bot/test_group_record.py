@@ -56,7 +56,7 @@ def test_concurrent_requests_share_commits_and_each_returns_once_committed(db: D
     threads = [threading.Thread(target=call, args=(n,)) for n in range(CALLERS)]
     for t in threads:
         t.start()
-    while len(record._queue) < CALLERS - 1:  # all but the first writer wait behind it
+    while record.waiting() < CALLERS - 1:  # all but the first writer wait behind it
         threading.Event().wait(0.01)
     counted.gate.set()
     for t in threads:

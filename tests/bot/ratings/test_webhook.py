@@ -274,7 +274,7 @@ def test_one_group_refuses_its_replays_and_stores_each_ticket_once(hooked_any: H
         )
 
     first = checked(rating("UANA", ticket="https://help.example.com/t/1"))
-    replay = service._Request(**{**first.__dict__, "done": False, "outcome": None})
+    replay = service._Request(**{**first.__dict__, "outcome": None})
     same_ticket = checked(rating("UANA", ticket="https://help.example.com/t/1", comment="again"))
     other = checked(rating("UBEN", ticket="https://help.example.com/t/2"))
     stale = checked(rating("UCY", ticket="https://help.example.com/t/3"))
