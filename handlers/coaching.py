@@ -16,9 +16,8 @@ from bot.coaching import ids, parse, render
 from bot.coaching import service as coaching
 from bot.commands import command_help
 from bot.deps import Deps
-from bot.errors import BravoError, error_text
 from handlers import oneonones
-from handlers.common import answering, deps_of, ephemeral, later, tell
+from handlers.common import after_ack, answering, deps_of, ephemeral, later, telling
 
 # /coach words handed on to handlers.oneonones
 ONEONONES = {"1on1": oneonones.on_1on1, "prep": oneonones.on_prep}
@@ -76,19 +75,11 @@ def coach_command(
             respond(ephemeral(render.you_ended(ended)))
 
 
-def on_coach_answer(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-) -> None:
-    """Accept or Decline, pressed by the person asked."""
-    ack()
-    deps = deps_of(context)
-    later(deps, body, respond, lambda: coach_answer(deps, body, action, respond))
-
-
 def coach_answer(
     deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond
 ) -> None:
-    try:
+    """Accept or Decline, pressed by the person asked."""
+    with telling(respond):
         row = coaching.answer(
             deps,
             team_id=body["team"]["id"],
@@ -97,24 +88,16 @@ def coach_answer(
             accept=action.get("action_id") == ids.COACH_ACCEPT,
             key=payload.request_key(body),
         )
-    except BravoError as err:
-        tell(respond, error_text(err))
-        return
-    respond({"replace_original": True, **render.coach_answered(row)})
+        respond({"replace_original": True, **render.coach_answered(row)})
 
 
-def on_coach_end(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-) -> None:
-    """End (or Withdraw) in the list of pairings."""
-    ack()
-    deps = deps_of(context)
-    later(deps, body, respond, lambda: coach_end(deps, body, action, respond))
+on_coach_answer = after_ack(coach_answer)
 
 
 def coach_end(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    """End (or Withdraw) in the list of pairings."""
     user = body["user"]["id"]
-    try:
+    with telling(respond):
         rows = coaching.end(
             deps,
             team_id=body["team"]["id"],
@@ -122,8 +105,8 @@ def coach_end(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond:
             pairing_id=parse.number(str(action.get("value") or "")) or 0,
             key=payload.request_key(body),
         )
-    except BravoError as err:
-        tell(respond, error_text(err))
-        return
-    listing = {"response_type": "ephemeral", **render.coach_list(rows, user)}
-    respond({"replace_original": True, **listing})
+        listing = {"response_type": "ephemeral", **render.coach_list(rows, user)}
+        respond({"replace_original": True, **listing})
+
+
+on_coach_end = after_ack(coach_end)

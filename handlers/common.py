@@ -139,6 +139,42 @@ def later_or_now(deps: Deps, fn: Callable[[], None], *, here: bool = False) -> N
         fn()
 
 
+# A button's work after the ack: (deps, body, action, respond).
+Pressed = Callable[[Deps, dict[str, Any], dict[str, Any], Any], None]
+
+
+def after_ack(work: Pressed) -> Callable[..., None]:
+    """The listener of a button whose work runs after the ack: it acks and hands
+    ``work(deps, body, action, respond)`` to ``later`` (in queue mode a worker replays the
+    listener, and the work runs there)."""
+
+    def listener(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Any, context: BoltContext
+    ) -> None:
+        ack()
+        deps = deps_of(context)
+        later(deps, body, respond, lambda: work(deps, body, action, respond))
+
+    listener.__name__ = listener.__qualname__ = f"on_{work.__name__}"
+    listener.__doc__ = work.__doc__
+    return listener
+
+
+def saving_goal(ack: Ack, block_id: str, save: Callable[[], dict[str, str]]) -> None:
+    """A goal form's submission (Make it a goal, opened by a review, an action item, a course):
+    ``save`` is the use case; it returns the form's field errors (none: saved). A domain error
+    is shown under ``block_id`` (the goal's first field)."""
+    try:
+        errors = save()
+    except BravoError as err:
+        field_error(ack, block_id, err)
+        return
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+
+
 def tell(respond: Any, text: str) -> None:
     """An ephemeral answer to a button press, leaving the message pressed on as it is."""
     respond({"replace_original": False, **ephemeral(text)})

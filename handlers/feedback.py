@@ -17,7 +17,7 @@ from slack_sdk.web import WebClient
 from bot import payload
 from bot.commands import command_help
 from bot.deps import Deps
-from bot.errors import BravoError, error_text
+from bot.errors import BravoError
 from bot.feedback import customer, ids, render, service
 from bot.feedback.errors import FeedbackPersonError
 from bot.feedback.parse import (
@@ -35,7 +35,16 @@ from bot.feedback.parse import (
 from bot.goals.render import goal_modal
 from bot.goals.render import meta as goal_meta
 from bot.text import plain
-from handlers.common import answering, deps_of, ephemeral, field_error, later, tell, telling
+from handlers.common import (
+    after_ack,
+    answering,
+    deps_of,
+    ephemeral,
+    field_error,
+    later,
+    tell,
+    telling,
+)
 
 
 def _value(action: dict[str, Any]) -> int:
@@ -151,15 +160,6 @@ def on_answer(
 # The recipient's buttons ------------------------------------------------------------------------
 
 
-def on_recipient_button(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-) -> None:
-    """Thank them, Share with my coach, Mark acted on."""
-    ack()
-    deps = deps_of(context)
-    later(deps, body, respond, lambda: recipient_button(deps, body, action, respond))
-
-
 Pressed = tuple[str, dict[str, Any] | None]  # the answer, and the message redrawn (if it is)
 
 
@@ -190,23 +190,24 @@ PRESSED: dict[str, Callable[[Deps, str, str, int, str | None], Pressed]] = {
 def recipient_button(
     deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond
 ) -> None:
+    """Thank them, Share with my coach, Mark acted on."""
     verb = str(action.get("action_id"))
-    try:
+    with telling(respond):
         team, user, key = body["team"]["id"], body["user"]["id"], payload.request_key(body)
         text, redrawn = PRESSED[verb](deps, team, user, _value(action), key)
-    except BravoError as err:
-        tell(respond, error_text(err))
-        return
-    original = body.get("message") or {}
-    if redrawn is not None and original:
-        redrawn.pop("channel", None)
-        respond({"replace_original": True, **redrawn})
-        return  # the redraw carries the note: one acknowledgement
-    elif verb == ids.THANK and original.get("blocks"):  # the used button goes
-        blocks = render.without_button(original["blocks"], verb, text)
-        respond({"replace_original": True, "text": original.get("text", ""), "blocks": blocks})
-        return  # the redraw says it: one acknowledgement, not a second message
-    tell(respond, text)
+        original = body.get("message") or {}
+        if redrawn is not None and original:
+            redrawn.pop("channel", None)
+            respond({"replace_original": True, **redrawn})
+            return  # the redraw carries the note: one acknowledgement
+        elif verb == ids.THANK and original.get("blocks"):  # the used button goes
+            blocks = render.without_button(original["blocks"], verb, text)
+            respond({"replace_original": True, "text": original.get("text", ""), "blocks": blocks})
+            return  # the redraw says it: one acknowledgement, not a second message
+        tell(respond, text)
+
+
+on_recipient_button = after_ack(recipient_button)
 
 
 def on_to_goal(
@@ -267,18 +268,10 @@ def on_customer_modal(
     ack()
 
 
-def on_customer_kudos(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-) -> None:
-    """ "Turn into kudos" on logged customer praise."""
-    ack()
-    deps = deps_of(context)
-    later(deps, body, respond, lambda: customer_kudos(deps, body, action, respond))
-
-
 def customer_kudos(
     deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond
 ) -> None:
+    """ "Turn into kudos" on logged customer praise."""
     with telling(respond):
         row = service.praise_to_kudos(
             deps,
@@ -288,6 +281,9 @@ def customer_kudos(
             key=payload.request_key(body),
         )
         tell(respond, render.praise_kudos_sent(row))
+
+
+on_customer_kudos = after_ack(customer_kudos)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -20,13 +20,23 @@ from bot import payload
 from bot.coaching import service as coaching
 from bot.commands import command_help
 from bot.deps import Deps
-from bot.errors import BravoError, error_text
+from bot.errors import BravoError
 from bot.goals import ids, parse, render
 from bot.goals import service as goals
 from bot.goals.errors import FieldMissingError, FieldTooLongError
 from bot.goals.ids import MenuVerb
 from bot.kudos.render import kudos_modal
-from handlers.common import answering, deps_of, ephemeral, field_error, later, tell
+from handlers.common import (
+    after_ack,
+    answering,
+    deps_of,
+    ephemeral,
+    field_error,
+    later,
+    saving_goal,
+    tell,
+    telling,
+)
 
 log = logging.getLogger(__name__)
 FORMS = (MenuVerb.CHECKIN, MenuVerb.EDIT, MenuVerb.PAUSE)  # menu choices that open a modal
@@ -90,33 +100,18 @@ def on_goal_modal(
 ) -> None:
     deps = deps_of(context)
     form = parse.goal_form(view)
-    try:
-        errors = goals.save_goal(
-            deps, team_id=body["team"]["id"], owner_id=body["user"]["id"], form=form
-        )
-    except BravoError as err:
-        field_error(ack, ids.WHAT, err)
-        return
-    if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    ack()
+    team, user = body["team"]["id"], body["user"]["id"]
+    saving_goal(
+        ack, ids.WHAT, lambda: goals.save_goal(deps, team_id=team, owner_id=user, form=form)
+    )
 
 
 # Check-ins -----------------------------------------------------------------------------------
 
 
-def on_answer(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-) -> None:
-    """One of a prompt's status buttons (On track, At risk, Blocked, Done!)."""
-    ack()
-    deps = deps_of(context)
-    later(deps, body, respond, lambda: answer(deps, body, action, respond))
-
-
 def answer(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-    try:
+    """One of a prompt's status buttons (On track, At risk, Blocked, Done!)."""
+    with telling(respond):
         pressed = parse.answer(str(action.get("value") or ""))
         answered = goals.answer_prompt(
             deps,
@@ -125,10 +120,10 @@ def answer(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Re
             answer=pressed,
             key=payload.request_key(body),
         )
-    except BravoError as err:
-        tell(respond, error_text(err))
-        return
-    respond({"replace_original": True, **answered.ack})
+        respond({"replace_original": True, **answered.ack})
+
+
+on_answer = after_ack(answer)
 
 
 def on_note(
@@ -143,17 +138,14 @@ def on_note(
     ack()
     deps = deps_of(context)
     prompt_id = parse.number(str(action.get("value") or ""))
-    try:
+    with telling(respond):
         goal = goals.goal_to_note(
             deps, team_id=body["team"]["id"], actor_id=body["user"]["id"], prompt_id=prompt_id
         )
-    except BravoError as err:
-        tell(respond, error_text(err))
-        return
-    client.views_open(
-        trigger_id=body["trigger_id"],
-        view=render.note_modal(goal=goal, private_metadata=render.meta(prompt=prompt_id)),
-    )
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=render.note_modal(goal=goal, private_metadata=render.meta(prompt=prompt_id)),
+        )
 
 
 def on_note_modal(
@@ -189,15 +181,12 @@ def on_menu(
     """A listed goal's menu: a form opens at once; other changes go to the work queue."""
     ack()
     deps = deps_of(context)
-    try:
+    with telling(respond):
         choice = parse.menu_choice(str((action.get("selected_option") or {}).get("value") or ""))
-    except BravoError as err:
-        tell(respond, error_text(err))
-        return
-    if choice.verb in FORMS:
-        open_form(deps, body, choice, client, respond)
-    else:
-        later(deps, body, respond, lambda: change(deps, body, choice, respond))
+        if choice.verb in FORMS:
+            open_form(deps, body, choice, client, respond)
+        else:
+            later(deps, body, respond, lambda: change(deps, body, choice, respond))
 
 
 def open_form(
@@ -205,26 +194,23 @@ def open_form(
 ) -> None:
     """The note, pause or goal modal on one of the person's own goals still open."""
     team, user = body["team"]["id"], body["user"]["id"]
-    try:
+    with telling(respond):
         goal = goals.open_goal(deps, team_id=team, actor_id=user, goal_id=choice.goal_id)
-    except BravoError as err:
-        tell(respond, error_text(err))
-        return
-    meta = render.meta(goal=goal.id)
-    if choice.verb == MenuVerb.CHECKIN:
-        view = render.note_modal(goal=goal, private_metadata=meta)
-    elif choice.verb == MenuVerb.PAUSE:
-        view = render.pause_modal(goal=goal, private_metadata=meta)
-    else:
-        skills = deps.config(team).kudos.values
-        view = render.goal_modal(skills=skills, private_metadata=meta, goal=goal)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+        meta = render.meta(goal=goal.id)
+        if choice.verb == MenuVerb.CHECKIN:
+            view = render.note_modal(goal=goal, private_metadata=meta)
+        elif choice.verb == MenuVerb.PAUSE:
+            view = render.pause_modal(goal=goal, private_metadata=meta)
+        else:
+            skills = deps.config(team).kudos.values
+            view = render.goal_modal(skills=skills, private_metadata=meta, goal=goal)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def change(deps: Deps, body: dict[str, Any], choice: parse.MenuChoice, respond: Respond) -> None:
     """Resume, complete or archive, after the ack."""
     team, user = body["team"]["id"], body["user"]["id"]
-    try:
+    with telling(respond):
         changed = goals.change_goal(
             deps,
             team_id=team,
@@ -233,13 +219,10 @@ def change(deps: Deps, body: dict[str, Any], choice: parse.MenuChoice, respond: 
             verb=choice.verb,
             key=payload.request_key(body),
         )
-    except BravoError as err:
-        tell(respond, error_text(err))
-        return
-    if choice.verb == MenuVerb.RESUME:
-        tell(respond, render.resumed(changed.goal, changed.zone))
-    else:
-        tell(respond, render.closed(changed.goal, changed.milestone))
+        if choice.verb == MenuVerb.RESUME:
+            tell(respond, render.resumed(changed.goal, changed.zone))
+        else:
+            tell(respond, render.closed(changed.goal, changed.milestone))
 
 
 def on_pause_modal(

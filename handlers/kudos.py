@@ -45,6 +45,7 @@ from bot.kudos.parse import (
 from bot.kudos.rules import KudosResult
 from bot.settings import KudosRules
 from handlers.common import (
+    after_ack,
     answering,
     deps_of,
     ephemeral,
@@ -52,6 +53,7 @@ from handlers.common import (
     later,
     later_or_now,
     tell,
+    telling,
 )
 
 log = logging.getLogger(__name__)
@@ -229,17 +231,9 @@ def confirm(deps: Deps, client: WebClient, result: KudosResult, undo_minutes: in
 # Undo
 
 
-def on_undo(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-) -> None:
-    ack()
-    deps = deps_of(context)
-    later(deps, body, respond, lambda: undo(deps, body, action, respond))
-
-
 def undo(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
     """Undo pressed: the confirmation becomes what was withdrawn, or the refusal is told."""
-    try:
+    with telling(respond):
         undone = service.undo(
             deps,
             team_id=body["team"]["id"],
@@ -247,12 +241,12 @@ def undo(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Resp
             giver_id=body["user"]["id"],
             key=payload.request_key(body),
         )
-    except BravoError as err:
-        tell(respond, error_text(err))
-        return
-    allowance = deps.config(body["team"]["id"]).kudos.daily_allowance
-    reply = render.undone(len(undone.revoked), undone.remaining_today, allowance)
-    respond({"response_type": "ephemeral", "replace_original": True, **reply})
+        allowance = deps.config(body["team"]["id"]).kudos.daily_allowance
+        reply = render.undone(len(undone.revoked), undone.remaining_today, allowance)
+        respond({"response_type": "ephemeral", "replace_original": True, **reply})
+
+
+on_undo = after_ack(undo)
 
 
 # Reactions

@@ -13,7 +13,7 @@ from slack_sdk.web import WebClient
 
 from bot import payload
 from bot.deps import Deps
-from bot.errors import BravoError, error_text
+from bot.errors import BravoError
 from bot.goals import ids as goal_ids
 from bot.goals.parse import goal_form
 from bot.goals.render import goal_modal
@@ -21,12 +21,13 @@ from bot.goals.render import meta as goal_meta
 from bot.oneonones import ids, parse, render, service
 from bot.work import Replayed
 from handlers.common import (
+    after_ack,
     answering,
     deps_of,
     ephemeral,
     field_error,
     later,
-    tell,
+    saving_goal,
     telling,
     view_input,
 )
@@ -266,35 +267,23 @@ def on_goal_modal(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
 ) -> None:
     deps = deps_of(context)
-    try:
-        errors = service.make_item_goal(
+    saving_goal(
+        ack,
+        goal_ids.WHAT,
+        lambda: service.make_item_goal(
             deps,
             team_id=_team(body),
             actor_id=_user(body),
             item_id=parse.item_of(view),
             form=goal_form(view),
-        )
-    except BravoError as err:
-        field_error(ack, goal_ids.WHAT, err)
-        return
-    if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    ack()
-
-
-def on_item_button(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-) -> None:
-    """No thanks (the coachee, on a proposed goal) or Done (the coach, on a follow-up)."""
-    ack()
-    deps = deps_of(context)
-    later(deps, body, respond, lambda: item_button(deps, body, action, respond))
+        ),
+    )
 
 
 def item_button(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    """No thanks (the coachee, on a proposed goal) or Done (the coach, on a follow-up)."""
     answer = service.decline_item if action.get("action_id") == ids.NO_THANKS else service.item_done
-    try:
+    with telling(respond):
         item = answer(
             deps,
             team_id=_team(body),
@@ -302,7 +291,7 @@ def item_button(deps: Deps, body: dict[str, Any], action: dict[str, Any], respon
             item_id=parse.number(action.get("value")),
             key=payload.request_key(body),
         )
-    except BravoError as err:
-        tell(respond, error_text(err))
-        return
-    respond({"replace_original": True, **render.item_answered(item)})
+        respond({"replace_original": True, **render.item_answered(item)})
+
+
+on_item_button = after_ack(item_button)

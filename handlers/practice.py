@@ -42,7 +42,16 @@ from bot.practice.parse import (
 )
 from bot.work import Replayed
 from handlers import practice_scenarios
-from handlers.common import answering, deps_of, ephemeral, field_error, later, tell, telling
+from handlers.common import (
+    after_ack,
+    answering,
+    deps_of,
+    ephemeral,
+    field_error,
+    later,
+    tell,
+    telling,
+)
 
 
 def _team(body: dict[str, Any]) -> str:
@@ -183,14 +192,6 @@ def on_assess_modal(
     ack()
 
 
-def on_skip(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-) -> None:
-    ack()
-    deps = deps_of(context)
-    later(deps, body, respond, lambda: skip(deps, body, action, respond))
-
-
 def skip(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
     with telling(respond):
         service.skip(
@@ -201,6 +202,9 @@ def skip(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Resp
             key=request_key(body),
         )
         tell(respond, render.SKIPPED)
+
+
+on_skip = after_ack(skip)
 
 
 # A rater's buttons and modal -------------------------------------------------------------------
@@ -248,14 +252,6 @@ def on_rate_modal(
     ack(response_action="update", view=render.thanks_modal())
 
 
-def on_decline(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-) -> None:
-    ack()
-    deps = deps_of(context)
-    later(deps, body, respond, lambda: decline(deps, body, action, respond))
-
-
 def decline(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
     with telling(respond):
         service.decline(
@@ -266,6 +262,9 @@ def decline(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: R
             key=request_key(body),
         )
         tell(respond, render.DECLINED)
+
+
+on_decline = after_ack(decline)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -14,7 +14,7 @@ from slack_sdk.web import WebClient
 
 from bot.commands import command_help
 from bot.deps import Deps
-from bot.errors import BravoError, error_text
+from bot.errors import BravoError
 from bot.goals import ids as goal_ids
 from bot.goals.parse import goal_form
 from bot.goals.render import goal_modal
@@ -34,7 +34,17 @@ from bot.reviews.parse import (
     review_meta,
 )
 from handlers import calibration
-from handlers.common import answering, deps_of, ephemeral, field_error, later, tell, telling
+from handlers.common import (
+    after_ack,
+    answering,
+    deps_of,
+    ephemeral,
+    field_error,
+    later,
+    saving_goal,
+    tell,
+    telling,
+)
 
 
 def _team(body: dict[str, Any]) -> str:
@@ -127,14 +137,6 @@ def on_review_modal(
 # The agent's buttons ---------------------------------------------------------------------------
 
 
-def on_acknowledge(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-) -> None:
-    ack()
-    deps = deps_of(context)
-    later(deps, body, respond, lambda: acknowledge(deps, body, action, respond))
-
-
 def acknowledge(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
     with telling(respond):
         shown = service.acknowledge(
@@ -146,6 +148,9 @@ def acknowledge(deps: Deps, body: dict[str, Any], action: dict[str, Any], respon
             respond({"replace_original": True, **redrawn})  # the redraw says it: one answer
         else:
             tell(respond, render.ACKNOWLEDGED)
+
+
+on_acknowledge = after_ack(acknowledge)
 
 
 def on_discuss(
@@ -216,43 +221,31 @@ def on_goal_modal(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
 ) -> None:
     deps = deps_of(context)
-    try:
-        errors = service.make_goal(
+    saving_goal(
+        ack,
+        goal_ids.WHAT,
+        lambda: service.make_goal(
             deps,
             team_id=_team(body),
             review_id=review_id_of(view),
             actor_id=_user(body),
             form=goal_form(view),
-        )
-    except BravoError as err:
-        field_error(ack, goal_ids.WHAT, err)
-        return
-    if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    ack()
+        ),
+    )
 
 
 # The reviewer's buttons ------------------------------------------------------------------------
 
 
-def on_keep(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-) -> None:
-    ack()
-    deps = deps_of(context)
-    later(deps, body, respond, lambda: keep(deps, body, action, respond))
-
-
 def keep(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-    try:
+    with telling(respond):
         review = service.keep(
             deps, team_id=_team(body), review_id=button_id(action), actor_id=_user(body)
         )
-    except BravoError as err:
-        tell(respond, error_text(err))
-        return
-    tell(respond, f"Recorded: {render.settled(review).lower()} They've been told.")
+        tell(respond, f"Recorded: {render.settled(review).lower()} They've been told.")
+
+
+on_keep = after_ack(keep)
 
 
 def on_change(

@@ -30,6 +30,7 @@ from bot.suggestions.parse import (
     suggestion_text,
 )
 from handlers.common import (
+    after_ack,
     answering,
     deps_of,
     ephemeral,
@@ -83,20 +84,15 @@ def _who(body: dict[str, Any]) -> dict[str, str]:
     return {"team_id": body["team"]["id"], "user_id": body["user"]["id"]}
 
 
-def on_post(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-) -> None:
-    """**Post anonymously** on a preview (or an older preview's warning): by its author, once."""
-    ack()
-    deps = deps_of(context)
-    later(deps, body, respond, lambda: post_draft(deps, body, action, respond))
-
-
 def post_draft(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    """**Post anonymously** on a preview (or an older preview's warning): by its author, once."""
     with telling(respond):
         value = str(action.get("value") or "")
         service.post_draft(deps, **_who(body), value=value, key=payload.request_key(body))
         respond({"replace_original": True, **ephemeral(render.POSTED)})
+
+
+on_post = after_ack(post_draft)
 
 
 def on_cancel(
