@@ -329,10 +329,14 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     deps = build_deps(settings, db, clock=lambda: at)
     if args.action == "list":
         print(f"as of {at.isoformat()}:")
-        for job in JOBS:
-            nxt = job.next_due(deps, at)
-            due = f"(checks every {_every(job.poll)})" if nxt is None else nxt.isoformat()
-            print(f"  {job.name:<15} next: {due:<32} {job.description}")
+        dues = [(job, job.next_due(deps, at)) for job in JOBS]
+        shown = [
+            (j, f"(checks every {_every(j.poll)})" if n is None else n.isoformat()) for j, n in dues
+        ]
+        name_width = max(len(j.name) for j, _ in shown)  # the longest name sets the columns
+        due_width = max(len(due) for _, due in shown)
+        for job, due in shown:
+            print(f"  {job.name:<{name_width}}  next: {due:<{due_width}}  {job.description}")
         return 0
     counts = BY_NAME[args.name].run(deps, at)
     if settings.slack_bot_token or settings.oauth:  # a token to send with: one, or each install's

@@ -202,6 +202,9 @@ def test_bravo_jobs_run_and_list_from_the_command_line(
         listing = capsys.readouterr().out
         # The check-in is at 14:30; the job prepares it five minutes ahead (PREPARE_AHEAD).
         assert "checkins" in listing and "2026-11-23T14:25:00+00:00" in listing
+        # Every row's "next:" starts in the same column, the longest job name included.
+        rows = [line for line in listing.splitlines() if " next: " in line]
+        assert len(rows) > 10 and len({line.index(" next: ") for line in rows}) == 1
         assert main(["jobs", "run", "checkins", "--at", "2026-11-23T14:31Z"]) == 0
         assert "prompt 1" in capsys.readouterr().out
         assert main(["jobs", "run", "checkins", "--at", "2026-11-23T14:31Z"]) == 0
