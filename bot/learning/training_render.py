@@ -10,7 +10,7 @@ from bot.blocks import Block, button, clip, context, message, section
 from bot.learning import ids
 from bot.learning.training import Saved, Shown, training_line
 from bot.learning.training_errors import COURSE, EXAMPLE, MAX_NEXT
-from bot.text import person, plain
+from bot.text import person, plain, said
 from storage.models.learning import Training
 
 HELP = (
@@ -47,7 +47,7 @@ def recorded_blocks(saved: Saved) -> list[Block]:
 
 
 def recorded(saved: Saved) -> dict[str, Any]:
-    text = f"Recorded: {plain(saved.training.title)}"
+    text = f"Recorded: {said(saved.training.title)}"
     return {"response_type": "ephemeral", **message(text, recorded_blocks(saved))}
 
 
