@@ -83,7 +83,9 @@ def erase_learning(
         col(LessonHelp.team_id) == t, col(LessonHelp.lesson_id).in_(authored)
     )
     count("lesson_help", session.execute(on_theirs))
-    gone = session.execute(delete(Lesson).where(Lesson.team_id == t, Lesson.author_id == u))
+    gone = session.execute(
+        delete(Lesson).where(col(Lesson.team_id) == t, col(Lesson.author_id) == u)
+    )
     count("lesson", gone)
     session.execute(
         update(Lesson)

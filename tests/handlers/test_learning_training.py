@@ -268,3 +268,26 @@ def test_the_prep_lines_show_only_shared_training_since_a_day(bravo: Bravo) -> N
         lines = service.training_lines_for(s, team_id=T, coachee_id=ANA, since=date(2026, 11, 1))
     assert len(lines) == 1 and "New" in lines[0] and "Old" not in lines[0]
     assert "<@UBEN>" not in lines[0] and "<!here>" not in lines[0]
+
+
+# The Home tab ----------------------------------------------------------------------------------
+
+
+def test_the_home_shows_your_training_and_its_toggle_lets_your_coach_see_it(bravo: Bravo) -> None:
+    from tests.handlers.test_home import home_of, open_home
+
+    course(bravo, ANA, '"Home <@UBEN> course" #empathy on friday next: try it')
+    open_home(bravo, ANA)
+    view = home_of(bravo, ANA)
+    body = json.dumps(view)
+    assert "Your training" in body and "Home @" in body and "<@UBEN>" not in body
+    assert "Only you see it" in body and "Let my coaches see the training I record" in body
+    assert REFUSED in course(bravo, COACH, f"list <@{ANA}>")[0]
+    bravo.send.block_action(ANA, "home_toggle", "training_to_coaches", view=view)
+    view = home_of(bravo, ANA, 2)
+    body = json.dumps(view)
+    assert "Your coaches see it too" in body and "Only I see my training" in body
+    assert "Home @" in course(bravo, COACH, f"list <@{ANA}>")[0]
+    bravo.send.block_action(ANA, "home_toggle", "training_to_me", view=view)
+    home_of(bravo, ANA, 3)
+    assert REFUSED in course(bravo, COACH, f"list <@{ANA}>")[0]
