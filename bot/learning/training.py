@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from difflib import get_close_matches
+from typing import NoReturn
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from sqlmodel import Session
 
 from bot.coaching.service import live_between
 from bot.deps import Deps
+from bot.errors import BravoError
 from bot.events import once
 from bot.goals.rules import GoalDraft
 from bot.goals.service import GoalForm, save_goal
@@ -207,6 +209,14 @@ def _draft(row: Training, skills: tuple[str, ...], today: date, shared: bool) ->
     )
 
 
+def _refuse(deps: Deps, team_id: str, key: str | None, err: BravoError) -> NoReturn:
+    """Raise ``err``, once: its request's key is claimed first, so a replay of a refused click
+    says nothing again (``Replayed``)."""
+    with deps.db.write() as session:
+        once(session=session, team_id=team_id, key=key, now=deps.clock())
+    raise err
+
+
 def make_goal(
     deps: Deps, *, team_id: str, training_id: int, actor_id: str, key: str | None
 ) -> Training:
@@ -215,12 +225,14 @@ def make_goal(
     owner; once (a second click: ``AlreadyAGoalError``; a replay: ``Replayed``)."""
     now = deps.clock()
     with deps.db.read() as session:
-        row = _own(session, team_id, training_id, actor_id, lock=False)
+        row = store.get_training(session, team_id=team_id, training_id=training_id)
         shared = store.shared_with_coaches(session, team_id=team_id, user_id=actor_id)
+    if row is None or row.user_id != actor_id:
+        _refuse(deps, team_id, key, TrainingNotFoundError())
     if row.goal_id is not None:
-        raise AlreadyAGoalError()
+        _refuse(deps, team_id, key, AlreadyAGoalError())
     if not row.next_step.strip():
-        raise NoNextStepError()
+        _refuse(deps, team_id, key, NoNextStepError())
     zone = deps.directory.person(team_id=team_id, user_id=actor_id, now=now).zone
     today = now.astimezone(zone).date()
     draft = _draft(row, deps.config(team_id).kudos.values, today, shared)
@@ -238,7 +250,7 @@ def make_goal(
     form = GoalForm(draft, None, None)
     errors = save_goal(deps, team_id=team_id, owner_id=actor_id, form=form, on_saved=link)
     if errors:
-        raise GoalNotMadeError(" ".join(errors.values()))
+        _refuse(deps, team_id, key, GoalNotMadeError(" ".join(errors.values())))
     return linked[0]
 
 

@@ -17,10 +17,13 @@ from bot.learning import ids
 from bot.learning import training as service
 from bot.sandbox.blockkit import check_view
 from bot.sandbox.server import Call, FakeSlack
+from bot.work import WorkQueue
+from bot.worker import record_for
 from storage.db import Database
 from storage.models import CoachPairing, Goal
 from storage.models.learning import Training
 from tests.handlers.conftest import CHANNEL, Bravo, start_bravo
+from tests.handlers.test_replay import done_twice
 
 T = "T0SANDBOX"
 ANA, BEN, COACH, BOSS = "UANA", "UBEN", "UCOCO", "UBOSS"
@@ -291,3 +294,27 @@ def test_the_home_shows_your_training_and_its_toggle_lets_your_coach_see_it(brav
     bravo.send.block_action(ANA, "home_toggle", "training_to_me", view=view)
     home_of(bravo, ANA, 3)
     assert REFUSED in course(bravo, COACH, f"list <@{ANA}>")[0]
+
+
+# Queue mode: a request replayed after its work was done does nothing more ----------------------
+
+
+@pytest.fixture
+def web(slack: FakeSlack, db: Database) -> Iterator[Bravo]:
+    yield from start_bravo(slack, db, work=WorkQueue(record=record_for(db)))
+
+
+def test_a_course_and_its_goal_click_replayed_happen_once(web: Bravo) -> None:
+    web.send.slash_command(
+        ANA, "/learned", 'course "Replayed" #empathy next: say it twice', channel_id=CHANNEL
+    )
+    done_twice(web)
+    [row] = trainings(web)
+    recorded = [c for c in web.slack.calls("response_url") if "Recorded" in json.dumps(c.args)]
+    assert len(recorded) == 1
+    web.send.block_action(ANA, ids.COURSE_GOAL, str(row.id), channel_id=CHANNEL)
+    done_twice(web)
+    assert goals(web) == 1 and trainings(web)[0].goal_id is not None
+    answers = [json.dumps(c.args) for c in web.slack.calls("response_url")]
+    assert sum("now a goal" in a for a in answers) == 1
+    assert not any("already a goal" in a for a in answers)  # the replay said nothing
