@@ -162,13 +162,15 @@ PREP_SHOWN = 5  # training lines in a one-on-one's prep note
 
 
 def training_lines_for(
-    session: Session, *, team_id: str, coachee_id: str, since: date
+    session: Session, *, team_id: str, coach_id: str, coachee_id: str, since: date
 ) -> list[str]:
     """For the coach's one-on-one prep (in the caller's transaction): the coachee's training
     taken since ``since``, one mention-safe mrkdwn line each, newest first, at most
-    ``PREP_SHOWN``; nothing at all unless the coachee lets their coaches see it. The caller has
-    already established that the reader actively coaches the coachee."""
-    if not store.shared_with_coaches(session, team_id=team_id, user_id=coachee_id):
+    ``PREP_SHOWN``; nothing at all unless ``coach_id`` actively coaches the coachee and the
+    coachee lets their coaches see it."""
+    if coach_id == coachee_id or not may_see(
+        session, team_id=team_id, viewer_id=coach_id, person_id=coachee_id
+    ):
         return []
     rows = store.trainings_of(
         session, team_id=team_id, user_id=coachee_id, limit=PREP_SHOWN, since=since

@@ -263,14 +263,21 @@ def test_another_workspace_sees_nothing(bravo: Bravo) -> None:
 def test_the_prep_lines_show_only_shared_training_since_a_day(bravo: Bravo) -> None:
     course(bravo, ANA, '"Old course" #empathy on 2026-10-01')
     course(bravo, ANA, '"New <@UBEN> course" #empathy on 2026-11-20 next: try <!here>')
-    with bravo.deps.db.read() as s:
-        since = date(2026, 11, 1)
-        assert service.training_lines_for(s, team_id=T, coachee_id=ANA, since=since) == []
+    since = date(2026, 11, 1)
+
+    def lines(coach: str, team: str = T) -> list[str]:
+        with bravo.deps.db.read() as s:
+            return service.training_lines_for(
+                s, team_id=team, coach_id=coach, coachee_id=ANA, since=since
+            )
+
+    assert lines(COACH) == []  # not shared yet
     share(bravo, ANA)
-    with bravo.deps.db.read() as s:
-        lines = service.training_lines_for(s, team_id=T, coachee_id=ANA, since=date(2026, 11, 1))
-    assert len(lines) == 1 and "New" in lines[0] and "Old" not in lines[0]
-    assert "<@UBEN>" not in lines[0] and "<!here>" not in lines[0]
+    assert lines(BEN) == [] and lines(BOSS) == [] and lines(ANA) == []  # not her coach
+    assert lines(COACH, "T0OTHER") == []
+    found = lines(COACH)
+    assert len(found) == 1 and "New" in found[0] and "Old" not in found[0]
+    assert "<@UBEN>" not in found[0] and "<!here>" not in found[0]
 
 
 # The Home tab ----------------------------------------------------------------------------------
