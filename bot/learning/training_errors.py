@@ -174,3 +174,18 @@ class LinkError(BravoError):
 @error_text.register
 def _(err: LinkError) -> str:
     return "Give a link starting with https:// (at most 1,000 characters), or leave it empty."
+
+
+@dataclass
+class ListWhoError(BravoError):
+    """``list`` with something that is not an @mention of a person."""
+
+    typed: str
+
+
+@error_text.register
+def _(err: ListWhoError) -> str:
+    return (
+        f"I couldn't tell who `{_shown(err.typed)}` is. Pick the person from Slack's @ list: "
+        f"`{COURSE} list @name` (a coach sees a coachee's training once they share it)."
+    )

@@ -26,6 +26,7 @@ from bot.learning.training_errors import (
     MAX_NEXT,
     CourseDateError,
     CourseSkillError,
+    ListWhoError,
     NextStepError,
     StrayWordsError,
     TitleError,
@@ -95,6 +96,8 @@ def parse_course(text: str) -> CourseAsked:
         people = [t.id for t in tokenize(" ".join(words[1:])) if t.kind == "user"]
         if len(words) == 1 or people:
             return CourseList(people[0] if people else None)
+        if words[1].startswith(("@", "<")):
+            raise ListWhoError(words[1])
     head, tail = _split_next(text)
     title, options = _title(head)
     skill, when = _options(options)

@@ -13,6 +13,7 @@ from bot.learning import ids
 from bot.learning.training_errors import (
     CourseDateError,
     CourseSkillError,
+    ListWhoError,
     NextStepError,
     StrayWordsError,
     TitleError,
@@ -66,6 +67,9 @@ def test_list_and_help() -> None:
     # "list" in a title is a title
     assert parse_course('"list" #empathy') == Recorded("list", "empathy")
     assert parse_course("list of shortcuts") == CourseForm("list of shortcuts")
+    for unknown in ("list @ana", "list <!channel>", "list <#C1|kudos>"):
+        with pytest.raises(ListWhoError):
+            parse_course(unknown)
 
 
 @pytest.mark.parametrize(
