@@ -325,3 +325,33 @@ def test_a_course_and_its_goal_click_replayed_happen_once(web: Bravo) -> None:
     answers = [json.dumps(c.args) for c in web.slack.calls("response_url")]
     assert sum("now a goal" in a for a in answers) == 1
     assert not any("already a goal" in a for a in answers)  # the replay said nothing
+
+
+def test_two_clicks_at_once_make_one_goal(bravo: Bravo) -> None:
+    import threading
+
+    from bot.errors import BravoError
+
+    course(bravo, ANA, '"Basics" #empathy next: ask one more question')
+    [row] = trainings(bravo)
+    assert row.id is not None
+    said: list[str] = []
+    start = threading.Barrier(4)
+
+    def click(n: int) -> None:
+        start.wait()
+        try:
+            service.make_goal(
+                bravo.deps, team_id=T, training_id=row.id or 0, actor_id=ANA, key=f"action:{n}"
+            )
+            said.append("made")
+        except BravoError as err:
+            said.append(type(err).__name__)
+
+    threads = [threading.Thread(target=click, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert said.count("made") == 1 and said.count("AlreadyAGoalError") == 3, said
+    assert goals(bravo) == 1
