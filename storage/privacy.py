@@ -18,6 +18,7 @@ from sqlmodel import AutoString, Session, SQLModel, col, select
 from storage import calibration, ratings, reviews
 from storage import kudos as ledger
 from storage import privacy_coaching as coaching
+from storage import privacy_learning as learning
 from storage.models import (
     CelebrationPref,
     CheckIn,
@@ -171,6 +172,7 @@ def person_tables(session: Session, *, team_id: str, user_id: str) -> dict[str, 
         **ratings.person_ratings(session, team_id=t, user_id=u),
         **coaching.person_practice(session, team_id=t, user_id=u),
         **coaching.person_oneonones(session, team_id=t, user_id=u),
+        **learning.person_learning(session, team_id=t, user_id=u),
     }
 
 
@@ -228,6 +230,7 @@ def erase(session: Session, *, team_id: str, user_id: str) -> tuple[dict[str, in
     practised, rated = coaching.erase_practice(session, team_id=t, user_id=u, unnamed_as=ERASED_ID)
     removed.update(practised)
     removed.update(coaching.erase_oneonones(session, team_id=t, user_id=u))
+    removed.update(learning.erase_learning(session, team_id=t, user_id=u, unnamed_as=ERASED_ID))
     own: tuple[Any, ...] = (KudosTally, KudosTotal, GivingStreak, Milestone, TipSeen, UserPref)
     own += (PersonDate, CelebrationPref, HomeViewer, SlackUser, ShoutoutMember, TeamLead)
     for model in own:
@@ -469,6 +472,8 @@ def purge_workspace(session: Session, team_id: str) -> dict[str, int]:
         n = int(getattr(result, "rowcount", 0) or 0)
         if n:
             removed[table.name] = n
+    if removed.get("lesson"):
+        learning.merge_index(session)
     row = session.get(WorkspaceConfig, team_id)
     if row is not None:
         at = row.uninstalled_at

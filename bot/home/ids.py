@@ -31,3 +31,5 @@ class Toggle(StrEnum):
     MILESTONES_CHANNEL = "milestones_channel"
     PROFILE_TO_COACHES = "profile_to_coaches"  # let my coaches see my skill profile
     PROFILE_TO_ME = "profile_to_me"  # only I see it
+    TRAINING_TO_COACHES = "training_to_coaches"  # let my coaches see the training I record
+    TRAINING_TO_ME = "training_to_me"  # only I see it

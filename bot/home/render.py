@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.blocks import Block, button, context, header, section
 from bot.home import ids
 from bot.home.ids import Toggle
+from bot.learning.training import training_line
 from bot.profile import ids as profile_ids
 from bot.profile.render import profile_blocks
 from bot.profile.service import Profile
@@ -28,6 +29,7 @@ from storage.models import (
     Milestone,
     PersonDate,
 )
+from storage.models.learning import Training
 
 MAX_BLOCKS = 100
 KUDOS_SHOWN = 5
@@ -79,6 +81,7 @@ class Prefs:
     celebrations_opt_out: bool = False
     milestones_in_channel: bool = False
     profile_to_coaches: bool = False
+    training_to_coaches: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ class HomeData:
     reviews_to_acknowledge: int = 0  # reviews of the person's conversations not yet seen to
     skills: Profile | None = None  # the person's own skill profile
     chart_file_id: str | None = None  # their latest chart uploaded, shown with it
+    training: tuple[Training, ...] = ()  # the latest training they recorded (TRAINING_SHOWN)
 
 
 def home_view(data: HomeData, *, history_action: str, settings_action: str) -> dict[str, Any]:
@@ -122,6 +126,7 @@ def home_view(data: HomeData, *, history_action: str, settings_action: str) -> d
     blocks += goal_blocks(data)
     blocks += feedback_blocks(data)
     blocks += skills_blocks(data)
+    blocks += training_blocks(data)
     blocks += coaching_blocks(data.coaching)
     blocks += celebration_blocks(data)
     if data.admin is not None:
@@ -304,6 +309,31 @@ def skills_blocks(data: HomeData) -> list[Block]:
     label = "Send me a new chart" if data.chart_file_id else "Send me my chart"
     chart = button(label, profile_ids.SEND_CHART, "chart")
     blocks.append({"type": "actions", "block_id": "home_skills", "elements": [share, chart]})
+    return blocks
+
+
+TRAINING_SHOWN = 3  # training lines on the home
+
+
+def training_blocks(data: HomeData) -> list[Block]:
+    """The training the person recorded (their latest), and whether their coaches see it."""
+    blocks = _divided(":mortar_board: Your training")
+    shared = data.prefs.training_to_coaches
+    lines = [f"• {training_line(t)}" for t in data.training[:TRAINING_SHOWN]]
+    if not lines:
+        lines = ['Took a course? Record it: `/learned course "Title" #skill next: what I\'ll try`.']
+    elif len(data.training) > TRAINING_SHOWN:
+        lines.append("All of it: `/learned course list`.")
+    who = "Your coaches see it too, as you chose." if shared else "Only you see it."
+    blocks.append(section("\n".join(lines) + f"\n_{who}_"))
+    share = (
+        button("Only I see my training", ids.TOGGLE, Toggle.TRAINING_TO_ME)
+        if shared
+        else button(
+            "Let my coaches see the training I record", ids.TOGGLE, Toggle.TRAINING_TO_COACHES
+        )
+    )
+    blocks.append({"type": "actions", "block_id": "home_training", "elements": [share]})
     return blocks
 
 

@@ -34,6 +34,7 @@ from bot.home.render import (
     PAIRINGS_SHOWN,
     PROFILES_SHOWN,
     REQUESTS_SHOWN,
+    TRAINING_SHOWN,
     AdminSummary,
     Coaching,
     HomeData,
@@ -43,6 +44,7 @@ from bot.home.render import (
 )
 from bot.kudos import ids as kudos_ids
 from bot.kudos import service as kudos
+from bot.learning import training as learning_training
 from bot.profile import service as profile
 from bot.users import Person, is_teammate
 from bot.workspace import ids as workspace_ids
@@ -126,6 +128,11 @@ def read_home(deps: Deps, team_id: str, user_id: str) -> HomeData:
             ),
             dates=tuple(celebration_store.dates_of(session, team_id=team_id, user_id=user_id)),
             prefs=_prefs(session, team_id, user_id),
+            training=tuple(
+                learning_training.recent_in(
+                    session, team_id=team_id, user_id=user_id, limit=TRAINING_SHOWN + 1
+                )
+            ),
             admin=admin,
             reviews_to_acknowledge=review_store.unacknowledged(
                 session, team_id=team_id, agent_id=user_id
@@ -204,6 +211,7 @@ def _prefs(session: Session, team_id: str, user_id: str) -> Prefs:
         celebrations_opt_out=pref.opt_out,
         milestones_in_channel=pref.milestones == MilestonesPlace.CHANNEL,
         profile_to_coaches=profile.shared_in(session, team_id=team_id, user_id=user_id),
+        training_to_coaches=learning_training.shared_in(session, team_id=team_id, user_id=user_id),
     )
 
 
@@ -346,6 +354,9 @@ def toggle(deps: Deps, *, team_id: str, user_id: str, choice: Toggle) -> None:
     elif choice in (Toggle.PROFILE_TO_COACHES, Toggle.PROFILE_TO_ME):
         on = choice == Toggle.PROFILE_TO_COACHES
         profile.set_shared_with_coaches(deps, **who, on=on)
+    elif choice in (Toggle.TRAINING_TO_COACHES, Toggle.TRAINING_TO_ME):
+        on = choice == Toggle.TRAINING_TO_COACHES
+        learning_training.set_shared_with_coaches(deps, **who, on=on)
     elif choice in (Toggle.CELEBRATIONS_OUT, Toggle.CELEBRATIONS_IN):
         celebrations.set_opt_out(deps, **who, opt_out=choice == Toggle.CELEBRATIONS_OUT)
     else:

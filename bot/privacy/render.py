@@ -17,11 +17,14 @@ DELETED = (
     "• practice rounds with the ratings on them, the practice plan, and ratings asked of {them} "
     "but not given\n"
     "• one-on-ones with {them} as coach or coachee, with their meetings' topics and notes "
-    "and the action items from them"
+    "and the action items from them\n"
+    "• lessons {them} wrote (with every “This helped me” on them), {whose_} “This helped me” "
+    "clicks, and the training {them} recorded"
 )
 KEPT = (
     "• kudos, feedback and practice ratings {who} gave stay with the people who received them, "
     "shown as from “someone who has left Bravo”\n"
+    "• lessons {who} saved from other people's messages stay with their authors, unnamed\n"
     "• messages already posted in Slack stay in Slack (they are Slack's, not Bravo's)\n"
     "• a record that an erasure happened, with a keyed hash instead of {whose} id"
 )
@@ -50,7 +53,7 @@ def forget_modal(*, mode: str, user_id: str, metadata: str) -> dict[str, Any]:
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
             section(intro),
-            section(f"*Deleted* ({whose} data):\n" + DELETED.format(them=them)),
+            section(f"*Deleted* ({whose} data):\n" + DELETED.format(them=them, whose_=whose)),
             section(
                 "*Kept*:\n" + KEPT.format(who="you" if mode == "self" else "they", whose=whose)
             ),
