@@ -204,6 +204,12 @@ REGISTRY: tuple[CommandHelp, ...] = (
         ("course",),
         '/learned course "De-escalation basics" #empathy next: name the feeling first',
     ),
+    CommandHelp(
+        "/learned",
+        "/learned course list [@person]",
+        "Your training, or a coachee's who shares it with you.",
+        ("course", "list"),
+    ),
     CommandHelp("/learned", "/learned help", "Help with lessons and training.", ("help",)),
     CommandHelp(
         "/bravo",

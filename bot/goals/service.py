@@ -32,7 +32,7 @@ from bot.goals.lifecycle import (
     update_goal,
 )
 from bot.goals.parse import Answer, GoalForm, Note, Pause
-from bot.goals.rules import GoalSpec, can_view, check_draft
+from bot.goals.rules import GoalDraft, GoalSpec, can_view, check_draft
 from bot.outbox.envelope import OutMessage
 from storage import goals as store
 from storage.models.goals import Goal, PromptStatus
@@ -41,6 +41,7 @@ __all__ = [  # the use cases, and what other capabilities and tests take from th
     "Answered",
     "Changed",
     "CheckInResult",
+    "GoalDraft",
     "GoalSpec",
     "answer_prompt",
     "can_view",
