@@ -22,8 +22,7 @@ from bot.coaching.service import live_between
 from bot.deps import Deps
 from bot.errors import BravoError
 from bot.events import once
-from bot.goals.service import GoalDraft
-from bot.goals.service import GoalForm, save_goal
+from bot.goals.service import GoalDraft, GoalForm, save_goal
 from bot.learning import ids
 from bot.learning.training_errors import (
     AlreadyAGoalError,
