@@ -18,9 +18,11 @@ from bot.learning import ids, messages
 from bot.learning.errors import CannotSaveError
 from bot.learning.parse import FormMeta, Message, Submitted
 from bot.learning.service import Channels, check_fields, check_skill, redraw_post, team_channels
-from bot.text import plain, said, trim
+from bot.text import plain, said, tokenize, trim
 from storage import learning as store
 from storage.models.learning import Lesson, LessonHelp, LessonOrigin
+
+NAMED = 10  # people mentioned in a message looked up for their names (the rest read @someone)
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,10 @@ def prefill(deps: Deps, *, user_id: str, msg: Message) -> Prefill:
         raise CannotSaveError("bot")
     if not msg.text.strip():
         raise CannotSaveError("empty")
-    people = deps.directory.people(team_id=msg.team_id, user_ids=[msg.author], now=deps.clock())
+    named = [t.id for t in tokenize(msg.text) if t.kind == "user"][:NAMED]
+    people = deps.directory.people(
+        team_id=msg.team_id, user_ids=[msg.author, *named], now=deps.clock()
+    )
     author = people.get(msg.author)
     if author is not None and author.is_bot:
         raise CannotSaveError("bot")
