@@ -123,11 +123,11 @@ def helped_reply(row: Lesson, *, fresh: bool, thanked: bool, why_not: str | None
     return f"Saved to `{CMD} mine`, {thanks}"
 
 
-THANKS_REASON = "sharing a lesson that helped them"
+THANKS_REASON = "sharing a lesson that helped me"
 
 
 def kudos_reason(row: Lesson) -> str:
-    return f"{THANKS_REASON} ({trim(row.learned, 80)})"
+    return f"{THANKS_REASON}: “{trim(row.learned, 80)}”"
 
 
 def removed(count: int) -> str:

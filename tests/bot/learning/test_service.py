@@ -376,6 +376,10 @@ def test_text_is_stored_as_typed_and_the_post_never_pings(deps: Deps) -> None:
     service.post(
         deps, team_id=T, user_id=ANA, lesson_id=row.id or 0, channel_id=TEAM_CHANNEL, key="p"
     )
-    [post] = outbox(deps, ids.LESSON_POST)
-    for live in ("<@U123>", "<!channel>", "<!subteam^S1"):
-        assert live not in post.payload
+    service.helped(deps, team_id=T, user_id=BEN, lesson_id=row.id or 0, key="help")
+    with deps.db.read() as s:
+        sent = [r.payload for r in s.exec(select(OutboxRow)).all()]
+    assert any("sharing a lesson" in p for p in sent)  # the kudos DM carries the lesson
+    for payload in sent:  # the post, its redraw, the kudos DM
+        for live in ("<@U123>", "<!channel>", "<!subteam^S1"):
+            assert live not in payload
