@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.blocks import Block, button, clip, context, message, section
 from bot.learning import ids
-from bot.text import escape, person, said, trim
+from bot.text import escape, person, plain, said, trim
 from storage.models.learning import Lesson, LessonVisibility
 
 CMD = ids.LEARNED_COMMAND
@@ -252,6 +252,11 @@ def _text_input(
     return field
 
 
+def editable(text: str) -> str:
+    """Stored text as a form shows it to edit: mentions as the names they read as."""
+    return plain(said(text))
+
+
 def _option(text: str, value: str) -> Block:
     return {"text": {"type": "plain_text", "text": clip(text, 75)}, "value": value}
 
@@ -289,14 +294,14 @@ def lesson_modal(
             ids.STORY_BLOCK,
             "What happened",
             ids.MAX_STORY,
-            initial=row.what_happened if row else "",
+            initial=editable(row.what_happened) if row else "",
             optional=True,
         ),
         _text_input(
             ids.LEARNED_BLOCK,
             "What you learned",
             ids.MAX_LEARNED,
-            initial=row.learned if row else "",
+            initial=editable(row.learned) if row else "",
             optional=False,
         ),
     ]

@@ -32,8 +32,12 @@ LIVE = ("<@U123>", "<!channel>", "<!subteam^S1")
 NOT_FOUND = "couldn't find that lesson"
 
 
+ADMIN = "UADMIN"
+
+
 def with_team(slack: FakeSlack, db: Database, **kw: Any) -> Iterator[Bravo]:
     slack.add_user(DEV, "dev")
+    slack.add_user(ADMIN, "ada", is_admin=True)
     slack.add_channel(TEAM_CHANNEL, "team-care", members=("UBRAVO", ANA, BEN))
     for bravo in start_bravo(slack, db, **kw):
         with bravo.deps.db.write() as s:
@@ -301,6 +305,22 @@ def test_mine_shows_each_persons_own(bravo: Bravo) -> None:
     ben = words(command(bravo, BEN, "mine"))
     assert "Offer the refund first" in ben and "helped you" in ben and "A private one" not in ben
     assert "no lessons yet" in words(command(bravo, CY, "mine"))
+
+
+def test_an_admin_sees_and_changes_nobodys_private_lesson(bravo: Bravo) -> None:
+    command(bravo, ANA, "Secret sauce: apologise once, then fix")
+    [row] = lessons(bravo)
+    for action, value in (
+        (ids.POST_LESSON, f"{row.id}:{TEAM_CHANNEL}"),
+        (ids.EDIT_LESSON, str(row.id)),
+        (ids.REMOVE_LESSON, str(row.id)),
+        (ids.HELPED, str(row.id)),
+    ):
+        view, said = press(bravo, ADMIN, action, value)
+        assert view is None and NOT_FOUND in said, (action, said)
+    assert "Secret sauce" not in words(command(bravo, ADMIN, "mine"))
+    assert [r.learned for r in lessons(bravo)] == ["Secret sauce: apologise once, then fix"]
+    assert lessons(bravo)[0].visibility == "private" and count(bravo, LessonHelp) == 0
 
 
 # Save as a lesson -------------------------------------------------------------------------------

@@ -383,3 +383,26 @@ def test_text_is_stored_as_typed_and_the_post_never_pings(deps: Deps) -> None:
     for payload in sent:  # the post, its redraw, the kudos DM
         for live in ("<@U123>", "<!channel>", "<!subteam^S1"):
             assert live not in payload
+
+
+def test_a_lesson_by_someone_who_left_still_saves_without_a_kudos(deps: Deps) -> None:
+    now = deps.clock()
+    with deps.db.write() as s:
+        row = Lesson(
+            team_id=T,
+            author_id="UGONE",
+            added_by="UGONE",
+            learned="Old wisdom",
+            origin="command",
+            visibility=LessonVisibility.TEAM,
+            posted_channel=TEAM_CHANNEL,
+            posted_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        s.add(row)
+        s.flush()
+        lesson_id = row.id or 0
+    done = service.helped(deps, team_id=T, user_id=BEN, lesson_id=lesson_id, key="h")
+    assert done.fresh and not done.thanked and done.why_not
+    assert kudos_rows(deps) == [] and (get(deps, lesson_id) or Lesson()).helped_count == 1
