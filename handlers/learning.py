@@ -18,6 +18,7 @@ from bot.errors import BravoError, error_text
 from bot.learning import ids, render, saving, service
 from bot.learning.errors import (
     BadLinkError,
+    LessonNotFoundError,
     NotTeamChannelError,
     TooLongError,
     UnknownSkillError,
@@ -219,14 +220,16 @@ def on_remove(
     ack()
     deps = deps_of(context)
     team, user = _team(body), _user(body)
-    with telling(respond):
-        lesson_id = lesson_id_of(action.get("value")) or 0
+    lesson_id = lesson_id_of(action.get("value")) or 0
+    try:
         what = service.removal(deps, team_id=team, user_id=user, lesson_id=lesson_id)
-        if what.whole and what.others:
-            view = render.remove_confirm(what.lesson, what.others)
-            client.views_open(trigger_id=body["trigger_id"], view=view)
-            return
-        later(deps, body, respond, lambda: remove(deps, body, lesson_id, respond))
+    except LessonNotFoundError:
+        what = None  # said by the removal itself (which a replay, done before, never reaches)
+    if what is not None and what.whole and what.others:
+        view = render.remove_confirm(what.lesson, what.others)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+        return
+    later(deps, body, respond, lambda: remove(deps, body, lesson_id, respond))
 
 
 def remove(deps: Deps, body: dict[str, Any], lesson_id: int, respond: Respond) -> None:

@@ -392,3 +392,14 @@ def test_a_lesson_and_a_thanks_replayed_happen_once(web: Bravo) -> None:
     done_twice(web)
     assert len(kudos_rows(web)) == 1 and lessons(web)[0].helped_count == 1
     assert sum("got a kudos" in json.dumps(c.args) for c in web.slack.calls("response_url")) == 1
+    command_text = "A second one, private"
+    web.send.slash_command(ANA, "/learned", command_text, channel_id=CHANNEL)
+    done_twice(web)
+    second = lessons(web)[-1]
+    assert second.learned == command_text
+    web.send.block_action(ANA, ids.REMOVE_LESSON, str(second.id), channel_id="D0DM")
+    done_twice(web)
+    assert [r.id for r in lessons(web)] == [row.id]
+    removed = [c for c in web.slack.calls("response_url") if "Removed." in json.dumps(c.args)]
+    assert len(removed) == 1
+    assert not any(NOT_FOUND in json.dumps(c.args) for c in web.slack.calls("response_url"))
