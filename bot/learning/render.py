@@ -127,7 +127,9 @@ THANKS_REASON = "sharing a lesson that helped me"
 
 
 def kudos_reason(row: Lesson) -> str:
-    return f"{THANKS_REASON}: “{trim(row.learned, 80)}”"
+    """A kudos reason is stored as mrkdwn safe to post (``Kudos.reason``): the lesson's words
+    go in mention-safe."""
+    return f"{THANKS_REASON}: “{said(trim(row.learned, 80))}”"
 
 
 def removed(count: int) -> str:

@@ -380,6 +380,9 @@ def test_text_is_stored_as_typed_and_the_post_never_pings(deps: Deps) -> None:
     with deps.db.read() as s:
         sent = [r.payload for r in s.exec(select(OutboxRow)).all()]
     assert any("sharing a lesson" in p for p in sent)  # the kudos DM carries the lesson
+    [k] = kudos_rows(deps)
+    for live in ("<@U123>", "<!channel>", "<!subteam^S1"):
+        assert live not in k.reason  # stored as mrkdwn safe to post, as the ledger expects
     for payload in sent:  # the post, its redraw, the kudos DM
         for live in ("<@U123>", "<!channel>", "<!subteam^S1"):
             assert live not in payload
