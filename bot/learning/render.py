@@ -15,8 +15,8 @@ CMD = ids.LEARNED_COMMAND
 SHOWN = 600  # characters of a lesson shown in a list or a confirmation
 NO_TEAM_CHANNEL = (
     "It's saved, private to you. To post lessons for your team, you need a team channel: a "
-    "channel with weekly shout-outs (a lead or an admin types `/shoutouts on` in it) that you "
-    "are a member of."
+    "channel with weekly shout-outs that you are a member of. Type `/bravo shoutouts on` in "
+    "your team's channel to make it one."
 )
 
 

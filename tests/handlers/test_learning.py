@@ -144,7 +144,7 @@ def test_a_typed_lesson_is_saved_with_post_edit_remove_and_never_pings(bravo: Br
 
 def test_someone_with_no_team_channel_hears_how_to_get_one(bravo: Bravo) -> None:
     shown = words(command(bravo, CY, "Breathe before answering"))
-    assert "/shoutouts on" in shown and ids.POST_LESSON not in shown
+    assert "/bravo shoutouts on" in shown and ids.POST_LESSON not in shown
     assert len(lessons(bravo)) == 1
 
 
@@ -276,6 +276,17 @@ def test_edit_opens_for_the_author_only(bravo: Bravo) -> None:
     got = bravo.send.view_submission(ANA, view, values).json() or {}
     assert got["response_action"] == "update"
     assert lessons(bravo)[0].learned == "Offer the refund first, always"
+
+
+def test_a_forged_edit_form_changes_nobody_elses_lesson(bravo: Bravo) -> None:
+    command(bravo, ANA, "Offer the refund first")
+    [row] = lessons(bravo)
+    view = {**open_form(bravo, BEN), "private_metadata": f"edit:{row.id}"}
+    got = bravo.send.view_submission(BEN, view, {ids.LEARNED_BLOCK: text_value("Hijacked")})
+    answer = got.json() or {}
+    assert answer["response_action"] == "errors"
+    assert NOT_FOUND in answer["errors"][ids.LEARNED_BLOCK]
+    assert [r.learned for r in lessons(bravo)] == ["Offer the refund first"]
 
 
 def test_removing_a_lesson_others_saved_asks_first_then_strikes_the_post(bravo: Bravo) -> None:

@@ -79,7 +79,7 @@ def test_the_form_is_valid_block_kit_new_and_prefilled() -> None:
     )
     assert check_view(new) == [] and "Yes, post it to #team" in json.dumps(new)
     none = render.lesson_modal(skills=(), channels=(), names={}, metadata="new")
-    assert check_view(none) == [] and "/shoutouts on" in json.dumps(none)
+    assert check_view(none) == [] and "/bravo shoutouts on" in json.dumps(none)
     long = lesson(learned="x" * 5000, what_happened="y" * 5000, link="https://kb.example")
     filled = render.lesson_modal(skills=("empathy",), channels=(), names={}, metadata="e", row=long)
     assert check_view(filled) == []
