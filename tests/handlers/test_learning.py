@@ -21,7 +21,7 @@ from bot.worker import record_for
 from storage.db import Database
 from storage.models import Kudos
 from storage.models.learning import Lesson, LessonHelp
-from tests.bot.learning.conftest import TEAM_CHANNEL, make_team_channel
+from tests.bot.learning.lessons_kit import TEAM_CHANNEL, make_team_channel
 from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, Bravo, start_bravo
 from tests.handlers.test_replay import done_twice
 

@@ -21,7 +21,7 @@ from bot.sandbox.server import FakeSlack
 from storage.db import Database
 from storage.models import OutboxRow
 from storage.models.learning import Lesson, LessonHelp, LessonVisibility
-from tests.bot.learning.conftest import TEAM_CHANNEL, T, make_team_channel
+from tests.bot.learning.lessons_kit import TEAM_CHANNEL, T, make_team_channel
 from tests.handlers.conftest import CHANNEL, NO_BOT_CHANNEL, deps_alone
 
 ANA, BEN, CY = "UANA", "UBEN", "UCY"

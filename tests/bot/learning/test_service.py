@@ -31,7 +31,7 @@ from bot.work import Replayed
 from storage.db import Database
 from storage.models import Kudos, OutboxRow
 from storage.models.learning import Lesson, LessonHelp, LessonVisibility
-from tests.bot.learning.conftest import TEAM_CHANNEL, T, make_team_channel
+from tests.bot.learning.lessons_kit import TEAM_CHANNEL, T, make_team_channel
 from tests.handlers.conftest import deps_alone
 
 ANA, BEN, CY, DEV = "UANA", "UBEN", "UCY", "UDEV"
