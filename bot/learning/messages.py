@@ -55,4 +55,20 @@ def author_told(
         method=SlackMethod.POST,
         payload={"channel": row.author_id, **render.author_dm(row, saver, channels, names)},
         dedupe_key=f"lesson:{row.team_id}:{row.id}:told",
+        ref=told_ref(row),
+    )
+
+
+def told_ref(row: Lesson) -> str:
+    """The outbox ref of the DM telling a message's author it was saved as a lesson."""
+    return f"lesson:{row.id}:told"
+
+
+def told_struck(posted_id: int) -> OutMessage:
+    """The author's DM once the lesson is gone: no buttons left to press."""
+    return OutMessage(
+        kind=ids.LESSON_DM,
+        method=SlackMethod.UPDATE,
+        payload=render.told_removed(),
+        update_of=posted_id,
     )

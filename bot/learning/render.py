@@ -112,6 +112,11 @@ def post_removed() -> dict[str, Any]:
     return message(text, [context(text)])
 
 
+def told_removed() -> dict[str, Any]:
+    text = "~A lesson saved from your message~: it was removed."
+    return message(text, [context(text)])
+
+
 def helped_reply(row: Lesson, *, fresh: bool, thanked: bool, why_not: str | None) -> str:
     if not fresh:
         return f"You already saved this lesson; it's in `{CMD} mine`. Nothing was given twice."

@@ -396,6 +396,14 @@ def _strike(deps: Deps, session: Session, row: Lesson, now: datetime) -> None:
         lambda posted: messages.post_struck(posted.id or 0),
         now,
     )
+    deps.outbox.withdraw(
+        session,
+        row.team_id,
+        messages.told_ref(row),
+        [ids.LESSON_DM],
+        lambda told: messages.told_struck(told.id or 0),
+        now,
+    )
 
 
 # Yours ------------------------------------------------------------------------------------------

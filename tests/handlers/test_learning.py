@@ -361,6 +361,26 @@ def test_save_as_a_lesson_credits_the_author_who_is_told(bravo: Bravo) -> None:
     bravo.deliver()
     [dm] = posts_in(bravo, ANA)
     assert "<@UBEN> saved your message" in json.dumps(dm.args)
+    # Removed by its author: the DM loses its buttons.
+    row_id = lessons(bravo)[0].id
+    copy = {**ANAS, "ts": "1700000000.000200"}
+    view2, _ = shortcut(bravo, CY, CHANNEL, copy)
+    got = bravo.send.view_submission(CY, view2, values).json() or {}
+    assert "its author (who was told)" in json.dumps(got)
+    bravo.deliver()
+    second = lessons(bravo)[-1]
+    confirm, _ = press(bravo, ANA, ids.REMOVE_LESSON, str(second.id))
+    assert confirm is not None and "1 person saved this lesson" in json.dumps(confirm)
+    bravo.send.view_submission(ANA, confirm, {})
+    bravo.deliver()
+    struck = [
+        c
+        for c in bravo.slack.calls("chat.update", ok=True)
+        if c.args["channel"] == dm.response["channel"]
+    ]
+    assert struck and "it was removed" in json.dumps(struck[-1].args)
+    assert ids.REMOVE_LESSON not in json.dumps(struck[-1].args)
+    assert [r.id for r in lessons(bravo)] == [row_id]
     view2, _ = shortcut(bravo, CY, CHANNEL, ANAS)
     got = bravo.send.view_submission(CY, view2, values).json() or {}
     assert "saved for you now too" in json.dumps(got) and len(lessons(bravo)) == 1
