@@ -24,6 +24,7 @@ from bot.demo.feedback import play_feedback
 from bot.demo.goals import play_fortnight
 from bot.demo.home import play_home
 from bot.demo.kudos import play_kudos
+from bot.demo.lessons import play_lessons
 from bot.demo.oneonone import play_oneonone
 from bot.demo.practice import play_practice
 from bot.demo.privacy import play_privacy
@@ -59,6 +60,7 @@ PARTS = (
     "practice",
     "profile",
     "oneonone",
+    "lessons",
     "home",
     "privacy",
 )
@@ -129,6 +131,7 @@ def _play(scene: Scene, parts: tuple[str, ...], url: str, env: dict[str, str]) -
         "practice": lambda: play_practice(scene, requester()),
         "profile": lambda: play_profile(scene, requester(), env),
         "oneonone": lambda: play_oneonone(scene, requester(), env),
+        "lessons": lambda: play_lessons(scene, requester()),
         "home": lambda: play_home(scene, url),
         "privacy": lambda: play_privacy(scene, url),  # the last scene: /bravo export
     }

@@ -19,3 +19,23 @@ COURSE_TITLE, COURSE_DATE, COURSE_SKILL = "course_title", "course_date", "course
 COURSE_NEXT, COURSE_LINK = "course_next", "course_link"
 COURSE_GOAL = "learned_course_goal"  # Make it a goal; value: the training id
 TRAINING_SHOWN = 20  # at most this many trainings in a list
+
+# Sharing lessons (the lesson's buttons, its form and the shortcut's form) ------------------------
+LESSON_MODAL = "lesson_form"  # /learned alone, Edit, and Save as a lesson's form
+REMOVE_CONFIRM_MODAL = "lesson_remove_confirm"
+POST_LESSON = "lesson_post_to"  # value "<lesson id>:<channel id>"
+EDIT_LESSON = "lesson_edit"  # value: the lesson id
+REMOVE_LESSON = "lesson_remove"  # value: the lesson id
+HELPED = "lesson_helped"  # This helped me, on a posted lesson; value: the lesson id
+
+STORY_BLOCK = "lesson_story"
+LEARNED_BLOCK = "lesson_learned"
+SKILL_BLOCK = "lesson_skill"
+LINK_BLOCK = "lesson_link"
+POST_BLOCK = "lesson_post_choice"
+INPUT = "input"
+NO_POST = "-"  # the post choice that keeps the lesson private
+
+LESSON_DM = "lesson_dm"  # to a message's author: someone saved it as a lesson
+MINE_SHOWN = 20  # /learned mine lists at most this many
+MAX_TYPED = 40_000  # longer than any form allows: refused before anything is read

@@ -126,9 +126,25 @@ def upgrade() -> None:
             op.execute(statement)
     else:
         op.execute(f"CREATE INDEX lesson_fts_search ON lesson USING gin ({PG_DOCUMENT})")
+    _kudos_sources(KUDOS_SOURCES + ("lesson",))
+
+
+# "This helped me" thanks the author with a kudos whose source is "lesson" (KudosSource.LESSON):
+# the check made by 0005 widens with the enum.
+KUDOS_SOURCES = ("command", "modal", "shortcut", "reaction", "customer")
+
+
+def _kudos_sources(allowed: tuple[str, ...]) -> None:
+    with op.batch_alter_table("kudos", schema=None) as batch_op:
+        batch_op.drop_constraint("ck_kudos_source", type_="check")
+        batch_op.create_check_constraint(
+            "ck_kudos_source", f"source IN ({', '.join(repr(v) for v in allowed)})"
+        )
 
 
 def downgrade() -> None:
+    op.execute("UPDATE kudos SET source = 'command' WHERE source = 'lesson'")  # totals kept
+    _kudos_sources(KUDOS_SOURCES)
     if op.get_bind().dialect.name == "sqlite":
         for trigger in ("insert", "delete", "update"):
             op.execute(f"DROP TRIGGER IF EXISTS lesson_fts_{trigger}")
