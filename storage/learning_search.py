@@ -1,0 +1,215 @@
+"""Search over lessons: the words people type made into a safe full-text query, on SQLite's FTS5
+index (``lesson_fts``) and PostgreSQL's expression GIN index (``lesson_fts_search``), both made by
+migration 0016_learning.
+
+Who finds what: lessons of the workspace its author posted (``visibility`` ``team``), and the
+viewer's own (authored, or saved from a message by them) even while private. Never another
+person's private lesson, never another workspace's.
+
+The order: most helpful first (``helped_count``), then relevance (FTS5's ``bm25``, PostgreSQL's
+``ts_rank`` over the same text), then newest. One row more than asked is read to know whether
+there are more (no COUNT over every match).
+
+The words are free text. They are cut into terms here (runs of letters and digits, lowercased),
+English stop words are dropped (the list PostgreSQL's ``english`` configuration drops, so both
+databases see the same terms), and at most ``MAX_TERMS`` are kept. Each term goes to FTS5 in
+double quotes (so ``NEAR``, ``OR``, ``-``, ``*``, ``:`` or parentheses are words, never syntax)
+and to PostgreSQL's ``to_tsquery`` in single quotes (a term holds no quote: it is letters and
+digits only). Both stem the terms (Porter), so ``refunds`` finds ``refund``. The last term, when
+it has at least ``PREFIX_MIN`` letters, also matches as a prefix (``refun`` finds ``refund``):
+FTS5 ``"refun"*`` and PostgreSQL ``'refun':*``, both after stemming, so both find the same.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from storage.models.learning import Lesson, LessonVisibility
+
+MAX_TERMS = 12  # the words a search keeps (the first twelve that are not stop words)
+MAX_TERM = 60  # a longer "word" is no word in a lesson (a pasted blob): dropped
+MAX_READ = 2000  # characters of the typed words read at all
+PREFIX_MIN = 3  # the last term matches as a prefix only from this length
+MAX_LIMIT = 50
+
+# PostgreSQL's english.stop (Snowball's English list), which ``to_tsvector('english', ...)``
+# leaves out of the index: dropped here for both databases, so "the refund" finds on SQLite
+# what it finds on PostgreSQL.
+STOP_LIST = """i me my myself we our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves what which who
+    whom this that these those am is are was were be been being have has had having do does did
+    doing a an the and but if or because as until while of at by for with about against between
+    into through during before after above below to from up down in out on off over under again
+    further then once here there when where why how all any both each few more most other some
+    such no nor not only own same so than too very s t can will just don should now"""
+STOP_WORDS = frozenset(STOP_LIST.split())
+
+# Letters and digits (any script); underscores, punctuation, symbols and emoji separate terms.
+TERM_RE = re.compile(r"[^\W_]+")
+
+# The text a lesson is found by: exactly the expression of the index ``lesson_fts_search``.
+PG_DOCUMENT = "to_tsvector('english', lesson.learned || ' ' || lesson.what_happened)"
+PG_QUERY = "to_tsquery('english', :query)"
+VISIBLE = (
+    "lesson.team_id = :team AND (lesson.visibility = :team_visible"
+    " OR lesson.author_id = :viewer OR lesson.added_by = :viewer)"
+)
+
+
+@dataclass(frozen=True)
+class Terms:
+    words: tuple[str, ...]  # what is searched for, lowercased, in the order typed
+    dropped: int  # terms over MAX_TERMS, left out
+    prefix: bool  # the last one also matches as a prefix
+
+    def fts5(self) -> str:
+        """The FTS5 MATCH string: every term, quoted; the last one also as a prefix."""
+        quoted = [f'"{w}"' for w in self.words]
+        if self.prefix:
+            quoted[-1] = f"({quoted[-1]} OR {quoted[-1]}*)"
+        return " AND ".join(quoted)
+
+    def tsquery(self) -> str:
+        """The text given to PostgreSQL's ``to_tsquery('english', ...)``."""
+        quoted = [f"'{w}'" for w in self.words]
+        if self.prefix:
+            quoted[-1] += ":*"
+        return " & ".join(quoted)
+
+
+def terms_of(words: str) -> Terms:
+    """The terms a search looks for in what was typed (perhaps none: only stop words, symbols or
+    emoji)."""
+    seen: list[str] = []
+    for match in TERM_RE.finditer(words[:MAX_READ].lower()):
+        term = match.group(0)
+        if term in STOP_WORDS or len(term) > MAX_TERM or term in seen:
+            continue
+        seen.append(term)
+    kept = tuple(seen[:MAX_TERMS])
+    prefix = bool(kept) and len(kept[-1]) >= PREFIX_MIN and not kept[-1].isdigit()
+    return Terms(kept, max(0, len(seen) - MAX_TERMS), prefix)
+
+
+@dataclass(frozen=True)
+class Found:
+    lessons: list[Lesson]  # at most ``limit``, in order
+    more: bool  # there are more after these (within the first ``POOL``)
+
+
+def search_lessons(
+    session: Session,
+    *,
+    team_id: str,
+    viewer_id: str,
+    words: str,
+    skill: str | None,
+    limit: int,
+    offset: int = 0,
+) -> Found:
+    """The lessons ``viewer_id`` may see in ``team_id`` that hold every term of ``words`` (no
+    words: every lesson), of ``skill`` if given; most helpful first, then relevance, then
+    newest. Words that leave no term (only stop words or symbols) find nothing.
+
+    The database finds the first ``POOL`` matches by help and age (the index says which lessons
+    match); relevance then orders lessons that helped as many people, among those (``score``,
+    the same on both databases). Ranking every match in SQL (``bm25``, ``ts_rank``) costs a read
+    of each match's text: a common word matches tens of thousands of lessons. So among lessons
+    that helped as many people, a more relevant one older than the pool's last is not shown, and
+    a search shows at most ``POOL`` lessons."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, min(offset, POOL - limit))
+    terms = terms_of(words)
+    if words.strip() and not terms.words:
+        return Found([], False)
+    params: dict[str, object] = {
+        "team": team_id,
+        "viewer": viewer_id,
+        "team_visible": LessonVisibility.TEAM.value,
+        "pool": POOL,
+    }
+    if skill is not None:
+        params["skill"] = skill
+    one = SKILL if skill is not None else ""
+    if not terms.words:
+        sql = _by_help(one)
+    elif _dialect(session) == "sqlite":
+        params["query"] = terms.fts5()
+        sql = (
+            "SELECT lesson.id FROM lesson_fts JOIN lesson ON lesson.id = lesson_fts.rowid"
+            f" WHERE lesson_fts MATCH :query AND {VISIBLE}{one} ORDER BY {ORDER} LIMIT :pool"
+        )
+    else:
+        params["query"] = terms.tsquery()
+        sql = (
+            f"SELECT lesson.id FROM lesson WHERE {PG_DOCUMENT} @@ {PG_QUERY} AND {VISIBLE}{one}"
+            f" ORDER BY {ORDER} LIMIT :pool"
+        )
+    ids = [int(r[0]) for r in session.connection().execute(text(sql), params)]
+    if not terms.words:  # no relevance to order by: only the page is read
+        page = _lessons(session, ids[offset : offset + limit])
+        return Found(page, len(ids) > offset + limit)
+    pool = sorted(
+        _lessons(session, ids),
+        key=lambda r: (-r.helped_count, -score(r, terms), -r.created_at.timestamp(), -(r.id or 0)),
+    )
+    return Found(pool[offset : offset + limit], len(pool) > offset + limit)
+
+
+POOL = 100  # the matches ordered by relevance; the most a search shows
+SKILL = " AND lesson.skill = :skill"
+ORDER = "lesson.helped_count DESC, lesson.created_at DESC, lesson.id DESC"
+
+
+def _by_help(one: str) -> str:
+    """No words (a skill alone): the most helpful, newest first. Two ordered reads, the
+    workspace's posted lessons (``ix_lesson_visible`` in help order) and the viewer's own
+    private ones, merged: an OR across both would read every posted lesson to sort them."""
+    return (
+        "SELECT id FROM ("
+        "SELECT * FROM (SELECT lesson.id, lesson.helped_count, lesson.created_at FROM lesson"
+        f" WHERE lesson.team_id = :team AND lesson.visibility = :team_visible{one}"
+        f" ORDER BY {ORDER} LIMIT :pool) AS posted"
+        " UNION ALL "
+        "SELECT * FROM (SELECT lesson.id, lesson.helped_count, lesson.created_at FROM lesson"
+        " WHERE lesson.team_id = :team AND lesson.visibility != :team_visible"
+        f" AND (lesson.author_id = :viewer OR lesson.added_by = :viewer){one}"
+        f" ORDER BY {ORDER} LIMIT :pool) AS own"
+        ") AS found ORDER BY helped_count DESC, created_at DESC, id DESC LIMIT :pool"
+    )
+
+
+STEM = 5  # a term is counted in a lesson's words by its first letters ("refunds": "refun")
+
+
+def score(lesson: Lesson, terms: Terms) -> float:
+    """How much a lesson is about the terms: each term's words in what was learned count twice,
+    in the story once, over the square root of the lesson's length (a short lesson that says it
+    twice beats a long one that says it once)."""
+    learned = TERM_RE.findall(lesson.learned.lower())
+    story = TERM_RE.findall(lesson.what_happened.lower())
+    total = 0
+    for term in terms.words:
+        stem = term[:STEM]
+        total += 2 * sum(w.startswith(stem) for w in learned) + sum(
+            w.startswith(stem) for w in story
+        )
+    return total / math.sqrt(1 + len(learned) + len(story))
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _lessons(session: Session, ids: Sequence[int]) -> list[Lesson]:
+    if not ids:
+        return []
+    rows = session.exec(select(Lesson).where(col(Lesson.id).in_(ids))).all()
+    by_id = {row.id: row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
