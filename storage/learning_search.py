@@ -86,8 +86,11 @@ class Terms:
 def terms_of(words: str) -> Terms:
     """The terms a search looks for in what was typed (perhaps none: only stop words, symbols or
     emoji)."""
+    read = words[:MAX_READ]
+    if len(words) > MAX_READ and words[MAX_READ].isalnum():  # not a word cut in two
+        read = read[: max(0, max(read.rfind(" "), read.rfind("\n")))]
     seen: list[str] = []
-    for match in TERM_RE.finditer(words[:MAX_READ].lower()):
+    for match in TERM_RE.finditer(read.lower()):
         term = match.group(0)
         if term in STOP_WORDS or len(term) > MAX_TERM or term in seen:
             continue
