@@ -141,19 +141,14 @@ def search_lessons(
         params["skill"] = skill
     one = SKILL if skill is not None else ""
     if not terms.words:
-        sql = _by_help(one)
+        sql = _merged(one)
     elif _dialect(session) == "sqlite":
         params["query"] = terms.fts5()
-        sql = (
-            "SELECT lesson.id FROM lesson_fts JOIN lesson ON lesson.id = lesson_fts.rowid"
-            f" WHERE lesson_fts MATCH :query AND {VISIBLE}{one} ORDER BY {ORDER} LIMIT :pool"
-        )
+        sql = _sqlite(session, params, one)
     else:
         params["query"] = terms.tsquery()
-        sql = (
-            f"SELECT lesson.id FROM lesson WHERE {PG_DOCUMENT} @@ {PG_QUERY} AND {VISIBLE}{one}"
-            f" ORDER BY {ORDER} LIMIT :pool"
-        )
+        match = f" AND {PG_DOCUMENT} @@ {PG_QUERY}"
+        sql = _merged(one + match)
     ids = [int(r[0]) for r in session.connection().execute(text(sql), params)]
     if not terms.words:  # no relevance to order by: only the page is read
         page = _lessons(session, ids[offset : offset + limit])
@@ -170,22 +165,54 @@ SKILL = " AND lesson.skill = :skill"
 ORDER = "lesson.helped_count DESC, lesson.created_at DESC, lesson.id DESC"
 
 
-def _by_help(one: str) -> str:
-    """No words (a skill alone): the most helpful, newest first. Two ordered reads, the
-    workspace's posted lessons (``ix_lesson_visible`` in help order) and the viewer's own
-    private ones, merged: an OR across both would read every posted lesson to sort them."""
+def _merged(also: str, posted_from: str = "lesson") -> str:
+    """The workspace's posted lessons and the viewer's own private ones, each read in help
+    order (posted: on ``ix_lesson_visible``, which PostgreSQL walks backwards when the words are
+    common and leaves for the full-text index when they are rare), then merged. One read with
+    ``visibility = 'team' OR author_id = ...`` could not walk that index: it would read every
+    match to sort them."""
     return (
         "SELECT id FROM ("
-        "SELECT * FROM (SELECT lesson.id, lesson.helped_count, lesson.created_at FROM lesson"
-        f" WHERE lesson.team_id = :team AND lesson.visibility = :team_visible{one}"
+        "SELECT * FROM (SELECT lesson.id, lesson.helped_count, lesson.created_at"
+        f" FROM {posted_from}"
+        f" WHERE lesson.team_id = :team AND lesson.visibility = :team_visible{also}"
         f" ORDER BY {ORDER} LIMIT :pool) AS posted"
         " UNION ALL "
         "SELECT * FROM (SELECT lesson.id, lesson.helped_count, lesson.created_at FROM lesson"
         " WHERE lesson.team_id = :team AND lesson.visibility != :team_visible"
-        f" AND (lesson.author_id = :viewer OR lesson.added_by = :viewer){one}"
+        f" AND (lesson.author_id = :viewer OR lesson.added_by = :viewer){also}"
         f" ORDER BY {ORDER} LIMIT :pool) AS own"
         ") AS found ORDER BY helped_count DESC, created_at DESC, id DESC LIMIT :pool"
     )
+
+
+WALK_FACTOR = 4  # see _sqlite
+
+
+def _sqlite(session: Session, params: dict[str, object], one: str) -> str:
+    """SQLite's planner always starts from the full-text index, which costs a row read per
+    match: fine for a rare word, slow for a word in half the lessons. So the matches are
+    counted first (the index alone, up to what decides), and when there are many, the posted
+    lessons are walked in help order (``ix_lesson_visible``) and kept when they are among the
+    matches: the walk reads about ``POOL * lessons / matches`` rows, the index ``matches``, so
+    it walks when ``matches² >= WALK_FACTOR * POOL * lessons``."""
+    lessons = session.connection().execute(text("SELECT max(id) FROM lesson")).scalar() or 0
+    enough = math.isqrt(WALK_FACTOR * POOL * int(lessons)) + 1
+    counted = session.connection().execute(
+        text(
+            "SELECT count(*) FROM (SELECT 1 FROM lesson_fts WHERE lesson_fts MATCH :query"
+            " LIMIT :enough)"
+        ),
+        {"query": params["query"], "enough": enough},
+    )
+    if int(counted.scalar_one()) < enough:
+        return (
+            "SELECT lesson.id FROM lesson_fts JOIN lesson ON lesson.id = lesson_fts.rowid"
+            f" WHERE lesson_fts MATCH :query AND {VISIBLE}{one} ORDER BY {ORDER} LIMIT :pool"
+        )
+    hits = "(SELECT rowid FROM lesson_fts WHERE lesson_fts MATCH :query)"
+    # ``+lesson.id``: not a way in (the viewer's own are read from their indexes, not per match)
+    return _merged(f"{one} AND +lesson.id IN {hits}", "lesson INDEXED BY ix_lesson_visible")
 
 
 STEM = 5  # a term is counted in a lesson's words by its first letters ("refunds": "refun")

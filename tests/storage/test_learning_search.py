@@ -296,3 +296,39 @@ def test_the_full_text_indexes_are_used(db: Database) -> None:
             rows = conn.exec_driver_sql("EXPLAIN " + statement, params).all()
             plan = "\n".join(str(r[0]) for r in rows)
             assert "lesson_fts_search" in plan, plan
+
+
+def test_walking_in_help_order_finds_what_the_index_finds(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite walks the posted lessons in help order when the words are common: the same
+    lessons, in the same order, as reading every match (on PostgreSQL the planner chooses)."""
+    rows = [
+        lesson(
+            n,
+            f"Refund tip {n}" + (" with a callback" if n % 3 else ""),
+            helped=n % 7,
+            author=(CY if n % 5 == 0 else ANA),
+            visibility=("private" if n % 5 == 0 else "team"),
+            skill=("empathy" if n % 2 else None),
+            age_days=n % 11,
+        )
+        for n in range(120)
+    ]
+    add(db, *rows, lesson(500, "Refund elsewhere", team=OTHER_T, helped=50))
+    asks = [("refund", None), ("refund callback", None), ("refund", "empathy"), ("tip", None)]
+    seen = {}
+    for factor in (0, 10**9):  # always walk, never walk
+        monkeypatch.setattr("storage.learning_search.WALK_FACTOR", factor)
+        for viewer in (BEN, CY):
+            for words, skill in asks:
+                pages = [find(db, words, viewer=viewer, skill=skill, offset=o) for o in (0, 10)]
+                seen[factor, viewer, words, skill] = [learned(p) for p in pages]
+    for key, pages in seen.items():
+        if key[0] == 0:
+            assert pages == seen[(10**9, *key[1:])], key
+            assert len(pages[0]) == 10 and "Refund elsewhere" not in pages[0]
+    cy_sees = {t for page in seen[0, CY, "refund", None] for t in page}
+    ben_sees = {t for page in seen[0, BEN, "refund", None] for t in page}
+    assert "Refund tip 20 with a callback" in cy_sees  # Cy's own private one, helped 6
+    assert not any(int(t.split()[2]) % 5 == 0 for t in ben_sees)  # never Cy's private ones
