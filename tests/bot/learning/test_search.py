@@ -185,3 +185,17 @@ def test_nothing_found_suggests_fewer_words_or_another_skill() -> None:
     assert "`#empathy`, " not in text.split("another skill")[1]
     later_page = shown(search_render.results(results([], page=3)))
     assert "No more lessons" in later_page
+
+
+@given(
+    st.lists(
+        st.sampled_from([*"<>!@|^&;#abcUS1 \n*_~`", "<!channel>", "<@U1>", "<!subteam^S1>"]),
+        max_size=120,
+    ).map("".join)
+)
+@settings(max_examples=200, deadline=None)
+def test_whatever_a_lesson_says_nothing_renders_live(typed: str) -> None:
+    payload = search_render.results(results([row(1, typed or "x", what_happened=typed)]))
+    text = shown(payload).replace("<@UANA>", "")
+    assert not LIVE.search(text), text
+    assert check_message(payload) == []
