@@ -22,6 +22,7 @@ FTS5 ``"refun"*`` and PostgreSQL ``'refun':*``, both after stemming, so both fin
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Sequence
@@ -147,8 +148,7 @@ def search_lessons(
         sql = _sqlite(session, params, one)
     else:
         params["query"] = terms.tsquery()
-        match = f" AND {PG_DOCUMENT} @@ {PG_QUERY}"
-        sql = _merged(one + match)
+        sql = _postgres(session, params, one)
     ids = [int(r[0]) for r in session.connection().execute(text(sql), params)]
     if not terms.words:  # no relevance to order by: only the page is read
         page = _lessons(session, ids[offset : offset + limit])
@@ -160,12 +160,12 @@ def search_lessons(
     return Found(pool[offset : offset + limit], len(pool) > offset + limit)
 
 
-POOL = 100  # the matches ordered by relevance; the most a search shows
+POOL = 50  # the matches ordered by relevance; the most a search shows
 SKILL = " AND lesson.skill = :skill"
 ORDER = "lesson.helped_count DESC, lesson.created_at DESC, lesson.id DESC"
 
 
-def _merged(also: str, posted_from: str = "lesson") -> str:
+def _merged(also: str, posted_from: str = "lesson", order: str = ORDER) -> str:
     """The workspace's posted lessons and the viewer's own private ones, each read in help
     order (posted: on ``ix_lesson_visible``, which PostgreSQL walks backwards when the words are
     common and leaves for the full-text index when they are rare), then merged. One read with
@@ -176,7 +176,7 @@ def _merged(also: str, posted_from: str = "lesson") -> str:
         "SELECT * FROM (SELECT lesson.id, lesson.helped_count, lesson.created_at"
         f" FROM {posted_from}"
         f" WHERE lesson.team_id = :team AND lesson.visibility = :team_visible{also}"
-        f" ORDER BY {ORDER} LIMIT :pool) AS posted"
+        f" ORDER BY {order} LIMIT :pool) AS posted"
         " UNION ALL "
         "SELECT * FROM (SELECT lesson.id, lesson.helped_count, lesson.created_at FROM lesson"
         " WHERE lesson.team_id = :team AND lesson.visibility != :team_visible"
@@ -187,6 +187,54 @@ def _merged(also: str, posted_from: str = "lesson") -> str:
 
 
 WALK_FACTOR = 4  # see _sqlite
+PG_WALK_FACTOR = 25  # see _postgres: a row's text parsed costs about 25 rows read
+BY_MATCHES = "lesson.helped_count + 0 DESC, lesson.created_at DESC, lesson.id DESC"
+
+
+def _enough(session: Session, factor: int) -> int:
+    """How many matches make walking the posted lessons in help order find the pool sooner
+    than reading every match: the walk reads about ``POOL * lessons / matches`` rows at
+    ``factor`` times a match's cost, so it wins when ``matches² >= factor * POOL * lessons``."""
+    lessons = session.connection().execute(text("SELECT max(id) FROM lesson")).scalar()
+    return math.isqrt(factor * POOL * int(lessons or 0)) + 1
+
+
+def _sqlite_many(session: Session, query: str) -> bool:
+    """Counted on the FTS5 index alone (no row read), and only up to what decides."""
+    enough = _enough(session, WALK_FACTOR)
+    counted = session.connection().execute(
+        text(
+            "SELECT count(*) FROM (SELECT 1 FROM lesson_fts WHERE lesson_fts MATCH :query"
+            " LIMIT :enough) AS enough"
+        ),
+        {"query": query, "enough": enough},
+    )
+    return int(counted.scalar_one()) >= enough
+
+
+def _postgres_many(session: Session, query: str) -> bool:
+    """PostgreSQL's own estimate (from the statistics ANALYZE keeps on the GIN index's
+    expression): counting the matches would read each one's row, which is the cost avoided."""
+    enough = _enough(session, PG_WALK_FACTOR)
+    plan = session.connection().execute(
+        text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM lesson WHERE {PG_DOCUMENT} @@ {PG_QUERY}"),
+        {"query": query},
+    )
+    found = plan.scalar_one()
+    estimate = (json.loads(found) if isinstance(found, str) else found)[0]["Plan"]["Plan Rows"]
+    return int(estimate) >= enough
+
+
+def _postgres(session: Session, params: dict[str, object], one: str) -> str:
+    """Common words: the posted lessons walked in help order (``ix_lesson_visible`` backwards)
+    and kept when they match; each row kept costs a parse of its text (the GIN index says which
+    lessons match, not in which order). Rarer words: every match read from the GIN index, then
+    sorted (``helped_count + 0`` keeps the planner off the walk, which it would pick for a word
+    with a skill and read thousands of rows)."""
+    match = f" AND {PG_DOCUMENT} @@ {PG_QUERY}"
+    if _postgres_many(session, str(params["query"])):
+        return _merged(one + match)
+    return _merged(one + match, order=BY_MATCHES)
 
 
 def _sqlite(session: Session, params: dict[str, object], one: str) -> str:
@@ -196,16 +244,7 @@ def _sqlite(session: Session, params: dict[str, object], one: str) -> str:
     lessons are walked in help order (``ix_lesson_visible``) and kept when they are among the
     matches: the walk reads about ``POOL * lessons / matches`` rows, the index ``matches``, so
     it walks when ``matches² >= WALK_FACTOR * POOL * lessons``."""
-    lessons = session.connection().execute(text("SELECT max(id) FROM lesson")).scalar() or 0
-    enough = math.isqrt(WALK_FACTOR * POOL * int(lessons)) + 1
-    counted = session.connection().execute(
-        text(
-            "SELECT count(*) FROM (SELECT 1 FROM lesson_fts WHERE lesson_fts MATCH :query"
-            " LIMIT :enough)"
-        ),
-        {"query": params["query"], "enough": enough},
-    )
-    if int(counted.scalar_one()) < enough:
+    if not _sqlite_many(session, str(params["query"])):
         return (
             "SELECT lesson.id FROM lesson_fts JOIN lesson ON lesson.id = lesson_fts.rowid"
             f" WHERE lesson_fts MATCH :query AND {VISIBLE}{one} ORDER BY {ORDER} LIMIT :pool"
