@@ -137,9 +137,9 @@ def search_lessons(
     that helped as many people, a more relevant one older than the pool's last is not shown, and
     a search shows at most ``POOL`` lessons."""
     limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, min(offset, POOL - limit))
+    offset = max(0, offset)
     terms = terms_of(words)
-    if words.strip() and not terms.words:
+    if (words.strip() and not terms.words) or offset >= POOL:
         return Found([], False)
     params: dict[str, object] = {
         "team": team_id,

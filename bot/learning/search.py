@@ -157,7 +157,7 @@ def search(deps: Deps, *, team_id: str, user_id: str, text: str, page: int = 0) 
         if asked.words:
             raise NoWordsError(asked.words)
         raise EmptySearchError()
-    page = max(0, min(page, POOL // PAGE - 1))
+    page = max(0, min(page, POOL // PAGE))  # past the most shown: none
     with deps.db.read() as session:
         found = search_lessons(
             session,

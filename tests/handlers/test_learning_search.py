@@ -129,6 +129,8 @@ def test_more_shows_the_next_lessons_for_whoever_presses(bravo: Bravo) -> None:
     # Cy presses a More button made for Ben: Cy's own search, Cy's private lesson may show
     for_cy = words(press_more(bravo, CY, value)) + words(press_more(bravo, CY, '{"w":"refund"}'))
     assert "other workspace" not in for_cy
+    assert "No more lessons" in words(press_more(bravo, BEN, '{"w": "refund", "p": 99}'))
+    assert "/learned search refund" in words(press_more(bravo, BEN, "not json"))  # the usage
 
 
 def test_a_skill_alone_and_words_with_a_skill(bravo: Bravo) -> None:
