@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.home
 	$(BIN)/python -m bench.ratings
 	$(BIN)/python -m bench.profile
+	$(BIN)/python -m bench.learning
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

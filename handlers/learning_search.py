@@ -1,19 +1,54 @@
-"""``/learned search <words> [#skill]``: lessons the workspace shared, most helpful first."""
+"""``/learned search <words> [#skill]``: lessons the workspace shared, most helpful first, and the
+More button under them. A search only reads, so it runs after the ack (``later``) and a replay
+of it is harmless; the reply is ephemeral, and More replaces it with the next lessons."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.deps import Deps
+from bot.learning import search, search_render
 from bot.learning.parse import Search
-from handlers.common import ephemeral
+from handlers.common import answering, deps_of, later, telling
+
+
+def _team(body: dict[str, Any]) -> str:
+    return str(body.get("team_id") or (body.get("team") or {}).get("id") or "")
+
+
+def _user(body: dict[str, Any]) -> str:
+    return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
 
 
 def on_search(deps: Deps, command: dict[str, Any], parsed: Search, respond: Respond) -> None:
-    respond(ephemeral("Search is not ready yet."))  # FOUNDATION: helper B replaces
+    later(deps, command, respond, lambda: search_later(deps, command, parsed.text, respond))
+
+
+def search_later(deps: Deps, command: dict[str, Any], text: str, respond: Respond) -> None:
+    with answering(respond):
+        found = search.search(deps, team_id=_team(command), user_id=_user(command), text=text)
+        respond({"response_type": "ephemeral", **search_render.results(found)})
+
+
+def on_more(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
+) -> None:
+    """More: the next lessons of the same search, for whoever pressed (they see only what they
+    may see, whatever the button carries)."""
+    ack()
+    deps = deps_of(context)
+    text, page = search.more_of(str(action.get("value") or ""))
+    later(deps, body, respond, lambda: more_later(deps, body, text, page, respond))
+
+
+def more_later(deps: Deps, body: dict[str, Any], text: str, page: int, respond: Respond) -> None:
+    with telling(respond):
+        found = search.search(deps, team_id=_team(body), user_id=_user(body), text=text, page=page)
+        respond({"replace_original": True, **search_render.results(found)})
 
 
 def register(app: App, deps: Deps) -> None:
-    """Buttons of the search results (more, save), when there are any."""
+    """The More button under search results."""
+    app.action(search_render.MORE)(on_more)
