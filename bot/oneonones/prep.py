@@ -2,7 +2,8 @@
 
 The coach must actively coach the coachee. What they see is what the coachee chose to share:
 goals shared with coaches (``bot.goals`` ``can_view``), feedback they shared, reviews per
-``bot.reviews`` ``may_see``; customer feedback as an active coach sees it in ``/feedback inbox``.
+``bot.reviews`` ``may_see``; customer feedback as an active coach sees it in ``/feedback inbox``;
+lessons shared and found helpful as counts (posted lessons are public to the workspace).
 Each section is bounded by a date range and a limit (``storage.oneonones``), so a person with
 years of history costs what a newcomer does."""
 
@@ -20,6 +21,7 @@ from bot.oneonones.points import Facts, GoalFact, talking_points
 from bot.practice.service import practice_week
 from bot.profile import service as profile
 from bot.profile.render import profile_text
+from bot.profile.service import LessonSignals
 from bot.reviews.service import may_see
 from storage import goals as goal_store
 from storage import oneonones as store
@@ -55,6 +57,11 @@ class PrepNote:
     profile: list[str] | None = None  # None: the coachee has not shared it with coaches
     practice: list[str] | None = None  # what the coach may know: counts and skills
     away: bool = False
+    lessons: list[str] | None = None  # lessons shared and found helpful: posted ones, public
+    # TRAINING: the training the coachee recorded (``/learned course``), for the coach only when
+    # the coachee allows it (``user_pref.learning_to_coaches``). None: not shown. Filled by
+    # ``training_lines`` below, which the learning room's training work provides.
+    training: list[str] | None = None
 
 
 def skill_profile(
@@ -66,6 +73,30 @@ def skill_profile(
         return None
     found = profile.profile_in(session, team_id=team_id, user_id=coachee_id, skills=skills, now=now)
     return profile_text(found).splitlines() if not found.empty else []
+
+
+def lessons_shared(found: LessonSignals) -> list[str]:
+    """The coachee's lessons shared (posted to a team channel) and how often others said one
+    helped them, the last 90 days. Posted lessons are public to the workspace, so no choice of
+    the coachee's is needed; private lessons are never counted."""
+    shared, helped = found.lessons.recent, found.helped.recent
+    if not shared and not helped:
+        return []
+    lessons = "1 lesson" if shared == 1 else f"{shared or 'No'} lessons"
+    said = f"{lessons} shared in team channels"
+    if helped:
+        times = "once" if helped == 1 else f"{helped} times"
+        said += f"; teammates found their lessons helpful {times}"
+    return [said]
+
+
+def training_lines(
+    session: Session, *, team_id: str, coach_id: str, coachee_id: str, now: datetime
+) -> list[str] | None:
+    """TRAINING: the spot for the training the coachee recorded, shown to their coach only when
+    the coachee allows it (``user_pref.learning_to_coaches``). Not built here: the learning
+    room's training work supplies it (through ``bot.learning.service``). None: no section."""
+    return None
 
 
 def practice_done(session: Session, *, team_id: str, coachee_id: str, since: datetime) -> list[str]:
@@ -167,4 +198,6 @@ def gather(
         points=talking_points(facts),
         profile=skill_profile(session, team_id=team, coachee_id=ana, skills=skills, now=now),
         practice=practice_done(session, team_id=team, coachee_id=ana, since=now - DAYS_90),
+        lessons=lessons_shared(profile.lessons_in(session, team_id=team, user_id=ana, now=now)),
+        training=training_lines(session, team_id=team, coach_id=coach_id, coachee_id=ana, now=now),
     )

@@ -159,6 +159,9 @@ def prep_blocks(note: PrepNote) -> list[Block]:
         blocks.append(_lines("Reviews and discussions (90 days)", reviews, "No reviews."))
     blocks.append(_profile_lines(note))
     blocks.append(_lines("Practice done (90 days)", note.practice or [], "None."))
+    blocks.append(_lines("Lessons shared (90 days)", note.lessons or [], "None shared."))
+    if note.training is not None:  # TRAINING: shown only when the coachee allows it
+        blocks.append(_lines("Training they recorded", note.training, "None recorded."))
     blocks.append(
         {
             "type": "actions",

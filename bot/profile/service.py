@@ -252,6 +252,21 @@ def profile_in(
     )
 
 
+def lessons_in(session: Session, *, team_id: str, user_id: str, now: datetime) -> LessonSignals:
+    """The person's lessons shared and found helpful, every skill summed (as ``Profile.lessons``),
+    in an open session: one read. Posted lessons are public to the workspace, so anyone the
+    caller allows may be told these counts; private ones are never in them."""
+    figures = store.lessons(session, team_id=team_id, user_id=user_id, w=windows(now))
+
+    def total(source: store.Counts, recent: bool) -> int:
+        return sum(n for (_, r), n in source.items() if r == recent)
+
+    return LessonSignals(
+        lessons=Count(total(figures.shared, True), total(figures.shared, False)),
+        helped=Count(total(figures.helped, True), total(figures.helped, False)),
+    )
+
+
 def _other_lessons(figures: store.LessonFigures, skills: Sequence[str]) -> LessonSignals:
     """Lessons whose skill is none of the workspace's (or that name none), summed."""
 
