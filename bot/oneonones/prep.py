@@ -21,7 +21,7 @@ from bot.oneonones.points import Facts, GoalFact, talking_points
 from bot.practice.service import practice_week
 from bot.profile import service as profile
 from bot.profile.render import profile_text
-from bot.profile.service import LessonSignals
+from bot.profile.service import LessonSignals, Profile
 from bot.reviews.service import may_see
 from storage import goals as goal_store
 from storage import oneonones as store
@@ -64,14 +64,20 @@ class PrepNote:
     training: list[str] | None = None
 
 
-def skill_profile(
+def shared_profile(
     session: Session, *, team_id: str, coachee_id: str, skills: Sequence[str], now: datetime
-) -> list[str] | None:
+) -> Profile | None:
     """The coachee's skill profile for their coach (the caller checked the coaching), only when
     the coachee chose to share it with their coaches; None otherwise (the note says so)."""
     if not profile.shared_in(session, team_id=team_id, user_id=coachee_id):
         return None
-    found = profile.profile_in(session, team_id=team_id, user_id=coachee_id, skills=skills, now=now)
+    return profile.profile_in(session, team_id=team_id, user_id=coachee_id, skills=skills, now=now)
+
+
+def profile_lines(found: Profile | None) -> list[str] | None:
+    """The profile's lines in the note: None when not shared, none when it holds nothing."""
+    if found is None:
+        return None
     return profile_text(found).splitlines() if not found.empty else []
 
 
@@ -88,6 +94,10 @@ def lessons_shared(found: LessonSignals) -> list[str]:
         times = "once" if helped == 1 else f"{helped} times"
         said += f"; teammates found their lessons helpful {times}"
     return [said]
+
+
+def _lessons(session: Session, team_id: str, coachee_id: str, now: datetime) -> LessonSignals:
+    return profile.lessons_in(session, team_id=team_id, user_id=coachee_id, now=now)
 
 
 def training_lines(
@@ -184,6 +194,7 @@ def gather(
         session, team_id=team, series_id=series.id or 0, states=OPEN_STATES, limit=ITEMS
     )
     facts = _facts(goals, missed, customer, reviews, kudos, items, now)
+    found = shared_profile(session, team_id=team, coachee_id=ana, skills=skills, now=now)
     return PrepNote(
         series=series,
         meeting=meeting,
@@ -196,8 +207,9 @@ def gather(
         reviews=reviews,
         items=items,
         points=talking_points(facts),
-        profile=skill_profile(session, team_id=team, coachee_id=ana, skills=skills, now=now),
+        profile=profile_lines(found),
         practice=practice_done(session, team_id=team, coachee_id=ana, since=now - DAYS_90),
-        lessons=lessons_shared(profile.lessons_in(session, team_id=team, user_id=ana, now=now)),
+        # The profile read them already when it is shared: not read twice.
+        lessons=lessons_shared(found.lessons if found else _lessons(session, team, ana, now)),
         training=training_lines(session, team_id=team, coach_id=coach_id, coachee_id=ana, now=now),
     )

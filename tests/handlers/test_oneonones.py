@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from bot.oneonones.jobs import run_preps
@@ -572,8 +573,18 @@ def test_the_prep_counts_lessons_shared_and_found_helpful_never_private_ones(
     assert secret not in note and "Name the feeling first" not in note  # counts, never texts
     assert "Training they recorded" not in note  # TRAINING: not built here
     set_shared_with_coaches(bravo.deps, team_id=T, user_id=ANA, on=True)
-    coach(bravo, COACH, "prep <@UANA|ana>")
-    shared = preps_to(bravo, COACH)[-1]
+    seen: list[str] = []
+
+    def read(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", read)
+    try:
+        coach(bravo, COACH, "prep <@UANA|ana>")
+        shared = preps_to(bravo, COACH)[-1]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", read)
+    assert len([s for s in seen if "FROM lesson l" in s]) == 1  # the profile's read, once
     assert "lessons shared 1 (before 1)" in shared and "found helpful 3 (before 0)" in shared
     assert "1 lesson shared in team channels; teammates found" in shared
 
