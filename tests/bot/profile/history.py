@@ -154,6 +154,7 @@ def lesson(
     created: datetime | None = None,
     team: str = TEAM,
     learned: str = "Name the feeling first",
+    channel: str = "C0TEAM",
 ) -> int:
     """A lesson ``author`` learned, posted at ``posted`` (None: never), with "This helped me"
     clicks (who, when); its ``helped_count`` is every click, as the learning room keeps it."""
@@ -168,7 +169,7 @@ def lesson(
             skill=skill,
             origin="command",
             visibility=visibility,
-            posted_channel="C0TEAM" if posted else None,
+            posted_channel=channel if posted else None,
             posted_at=posted,
             helped_count=len(helps),
             created_at=made,
