@@ -7,9 +7,10 @@ SQLite and PostgreSQL.
 For each backend and size it builds a fresh database with ``bench.leaderboard``'s loader (the
 ledger and its rollups, bulk inserts on SQLite, COPY on PostgreSQL) over five years, adds the
 person's other signals (feedback, customer feedback, reviews with a score per skill, practice
-rounds with their ratings: one week's worth every week; a goal shared with coaches with a
+rounds with their ratings, a lesson posted and found helpful three times: one week's worth every
+week; a goal shared with coaches with a
 check-in every week; a coach and their weekly one-on-one), runs ANALYZE, then times
-``bot.profile.service.profile_in`` (the five reads a profile costs) inside its own
+``bot.profile.service.profile_in`` (the six reads a profile costs) inside its own
 ``db.read()`` session, as a Home publish or a coach's click would, and then the coach's prep
 note for the next one-on-one (``bot.oneonones.prep.gather``: goals, check-ins, kudos by skill,
 feedback shared, customer feedback, reviews, action items, the profile if shared, practice).
@@ -64,6 +65,8 @@ from storage.models import (
     CustomerFeedback,
     Feedback,
     Goal,
+    Lesson,
+    LessonHelp,
     Meeting,
     OneOnOne,
     PracticeRating,
@@ -122,7 +125,7 @@ def person_history(db: Database, user_id: str, now: datetime, years: float, seed
                 session.add(practice)
                 session.flush()
                 session.add(_rating(practice.id or 0, done))
-            rows += 3 + 1 + len(SKILLS) + 10
+            rows += 3 + 1 + len(SKILLS) + 10 + _lesson(session, user_id, at, skill, w)
         goal = _goal(user_id, now - timedelta(days=7 * weeks + 1))
         session.add(goal)
         session.flush()
@@ -234,6 +237,33 @@ def _review(user_id: str, at: datetime, n: int) -> Review:
         created_at=at,
         updated_at=at,
     )
+
+
+def _lesson(session: Session, user_id: str, at: datetime, skill: str, w: int) -> int:
+    """A lesson posted that week, which three people found helpful over the next days (the
+    profile counts them when clicked, also years after it was posted)."""
+    lesson = Lesson(
+        team_id=TEAM,
+        author_id=user_id,
+        added_by=user_id,
+        learned="Say what you will do next, and when",
+        skill=skill,
+        origin="command",
+        visibility="team",
+        posted_channel="C0TEAM",
+        posted_at=at,
+        request_key=f"bench-lesson-{w}",
+        created_at=at,
+        updated_at=at,
+    )
+    session.add(lesson)
+    session.flush()
+    for k in range(3):
+        reader, helped = f"UREADER{k}", at + timedelta(days=k)
+        session.add(
+            LessonHelp(lesson_id=lesson.id or 0, user_id=reader, team_id=TEAM, created_at=helped)
+        )
+    return 4
 
 
 def _round(user_id: str, at: datetime, skill: str, n: int) -> PracticeRound:
@@ -423,7 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with ExitStack() as stack:
             runs = [prepare(stack, backend, s, years[s], now, args, spaces, person) for s in sizes]
             time_rounds(runs, call_for(person, now), args.reps, args.warmup)
-            report(backend, runs, "a skill profile (five reads, one session)")
+            report(backend, runs, "a skill profile (six reads, one session)")
             for run in runs:
                 run.samples = []
             time_rounds(runs, prep_for(person, now), args.reps, args.warmup)

@@ -5,11 +5,13 @@
 For each backend and size it loads a two-year history that ends a week ago with the loader of
 ``bench.leaderboard`` (bulk inserts on SQLite, COPY on PostgreSQL; ledger and rollups), then adds
 the same week on top at every size: ``WEEK_KUDOS`` kudos in the workspace over the last seven
-days, half of them among the team's 500 members, plus a few milestones. It then times what the
-``shoutouts`` job does for the post, each call in its own ``db.read()`` session: read the week
-(``build_week``: the week's kudos, first-timer probes, milestones, public goals) and render it
-(``weekly_post``). The week is the same at both sizes, so the cost should not move with the
-history; the ratio column says whether it does. The chart (matplotlib) is timed once apart.
+days, half of them among the team's 500 members, plus a few milestones; and posted lessons with
+their clicks (one for every 20 kudos of history, and ``WEEK_LESSONS`` in the week). It then
+times what the ``shoutouts`` job does for the post, each call in its own ``db.read()`` session:
+read the week (``build_week``: the week's kudos, first-timer probes, milestones, public goals,
+the lesson of the week) and render it (``weekly_post``). The week is the same at both sizes, so
+the cost should not move with the history; the ratio column says whether it does. The chart
+(matplotlib) is timed once apart.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from bench.leaderboard import (
     KUDOS_COLS,
@@ -47,11 +49,13 @@ from bot.shoutouts.chart import chart_png
 from bot.shoutouts.render import weekly_post
 from bot.shoutouts.week import Week, build_week
 from storage.db import Database
-from storage.models import Kudos, Milestone
+from storage.models import Kudos, Lesson, LessonHelp, Milestone
 
 TEAM_SIZE = 500
 WEEK_KUDOS = 3_000  # in the whole workspace over the post's seven days; half among the team
 WEEK_MILESTONES = 60
+WEEK_LESSONS = 300  # posted in the workspace over the post's seven days; a third to the team's
+LESSONS_PER_KUDOS = 20  # history: one posted lesson for every 20 kudos, each found helpful
 TZ = "Europe/Berlin"
 LABEL = "weekly post (read + render)"
 
@@ -107,6 +111,50 @@ def add_week(
     return len(rows), inside
 
 
+def add_lessons(db: Database, space: Workspace, size: int, now: datetime, seed: int) -> int:
+    """Posted lessons and their "This helped me" clicks: a history over the two years before the
+    week (it grows with the size) and the week's (the same at every size)."""
+    rng = random.Random(f"{seed}:lessons")
+    everyone = [p.user_id for p in space.people]
+    history = size // LESSONS_PER_KUDOS
+    lessons: list[dict[str, Any]] = []
+    helps: list[dict[str, Any]] = []
+    for n in range(history + WEEK_LESSONS):
+        week = n >= history
+        days = rng.uniform(0, 7) if week else rng.uniform(7, 730)
+        posted = now - timedelta(days=days)
+        lessons.append(
+            {
+                "id": n + 1,
+                "team_id": space.team_id,
+                "author_id": rng.choice(everyone),
+                "added_by": "U0",
+                "learned": f"lesson {n}: " + "ask what they tried first " * rng.randint(1, 6),
+                "what_happened": "",
+                "skill": rng.choice(DEFAULT_VALUES),
+                "origin": "command",
+                "visibility": "team",
+                "posted_channel": "C0TEAM" if n % 3 == 0 else "C0OTHER",
+                "posted_at": posted,
+                "helped_count": 0,
+                "created_at": posted,
+                "updated_at": posted,
+            }
+        )
+        for reader in rng.sample(everyone, rng.randint(0, 12 if week else 4)):
+            at = posted + (now - posted) * rng.random()
+            helps.append(
+                {"lesson_id": n + 1, "user_id": reader, "team_id": space.team_id, "created_at": at}
+            )
+            lessons[-1]["helped_count"] += 1
+    with db.write() as session:
+        for start in range(0, len(lessons), 5_000):
+            session.execute(insert(Lesson), lessons[start : start + 5_000])
+        for start in range(0, len(helps), 5_000):
+            session.execute(insert(LessonHelp), helps[start : start + 5_000])
+    return len(lessons)
+
+
 def build(db: Database, team_id: str, team: list[str], now: datetime) -> Any:
     def call(session: Any) -> Week:
         week = build_week(
@@ -146,10 +194,11 @@ def run_one(
     with fresh_database(backend) as (loading_db, db_bytes):
         loaded = load(loading_db, size, now - timedelta(days=7), args.seed, spaces)
         week_rows, inside = add_week(loading_db, space, team, now, args.seed)
+        lessons = add_lessons(loading_db, space, size, now, args.seed)
         say(
             f"loaded {loaded.kudos:,} kudos of history in {loaded.seconds:.1f} s "
             f"({loaded.kudos / loaded.seconds:,.0f}/s), then a week of {week_rows:,} "
-            f"({inside:,} within the team)"
+            f"({inside:,} within the team); {lessons:,} posted lessons"
         )
         db = reopen(loading_db)
         try:
@@ -163,7 +212,8 @@ def run_one(
             say(
                 f"{LABEL}: p50 {p50:.2f} ms, p99 {p99:.2f} ms; the week: {week.kudos} team kudos, "
                 f"{len(week.recognised)} people, {len(week.first_timers)} first-timers, "
-                f"{len(week.milestones)} milestones; "
+                f"{len(week.milestones)} milestones, lesson of the week helped "
+                f"{week.lesson.helped if week.lesson else 0}; "
                 f"{total:,} kudos rows in all"
             )
             t0 = time.perf_counter()

@@ -6,7 +6,13 @@ Every query is bounded by a date range on an index that leads with the workspace
 ``ix_review_score_agent``, ``ix_practice_round_skill``), so its cost follows what happened in
 those 180 days, never the length of the person's history. Kudos and practice name the skills
 they read (``IN``), so each skill is one range on its index rather than a scan of every row the
-person ever had. Each source is one grouped query: five reads for a whole profile."""
+person ever had. Each source is one grouped query: six reads for a whole profile.
+
+Lessons are the one read bounded by the person rather than the window: their lessons shared
+are those they posted (``ix_lesson_author``), and a lesson posted long ago may be found helpful
+today, so the read covers the person's posted lessons and their clicks (a person's own, a few a
+month), never the workspace's. An index on (workspace, author, posted) would bound the shared
+count by the window too; the helped count would still need the person's lessons."""
 
 from __future__ import annotations
 
@@ -28,8 +34,10 @@ from storage.models import (
     UserPref,
 )
 from storage.models.feedback import CustomerKind
+from storage.models.learning import LessonVisibility
 from storage.models.outbox import OutboxRow, OutboxStatus
 from storage.models.practice import RatingStatus, RoundStatus
+from storage.types import UtcDateTime
 from storage.upsert import upsert
 
 ONE_DAY = timedelta(days=1)
@@ -260,3 +268,66 @@ def latest_chart(session: Session, *, team_id: str, ref: str, since: datetime) -
         .limit(1)
     ).first()
     return row or None
+
+
+@dataclass(frozen=True)
+class LessonFigures:
+    """Per skill (``""``: a lesson with no skill): lessons the person posted, and the clicks of
+    "This helped me" on their posted lessons, in the recent window and the one before."""
+
+    shared: Counts
+    helped: Counts
+
+
+# The person's posted lessons (their author's index, ``ix_lesson_author``: a lesson is posted
+# after it is made, so ``created_at <= end`` bounds the read from above), each with its clicks
+# in the two windows (``lesson_help``'s key leads with the lesson). A lesson posted before the
+# window still counts the clicks it gets in it, so the read covers the person's posted lessons,
+# not only those of the window: one person's lessons, never the workspace's.
+LESSONS_SQL = """
+SELECT l.skill,
+  COUNT(DISTINCT CASE WHEN l.posted_at >= :middle AND l.posted_at <= :end THEN l.id END),
+  COUNT(DISTINCT CASE WHEN l.posted_at >= :start AND l.posted_at < :middle THEN l.id END),
+  COUNT(CASE WHEN h.created_at >= :middle THEN 1 END),
+  COUNT(CASE WHEN h.created_at < :middle THEN 1 END)
+FROM lesson l
+LEFT JOIN lesson_help h ON h.lesson_id = l.id AND h.team_id = l.team_id
+  AND h.created_at >= :start AND h.created_at <= :end AND h.user_id <> l.author_id
+WHERE l.team_id = :team_id AND l.author_id = :user_id AND l.visibility = :posted
+  AND l.posted_at IS NOT NULL AND l.created_at <= :end
+GROUP BY l.skill
+"""
+
+
+def lessons(session: Session, *, team_id: str, user_id: str, w: Windows) -> LessonFigures:
+    """Lessons the person shared (posted to a team channel: ``visibility`` team, counted when
+    posted) and found helpful (others' clicks, counted when clicked). Private lessons never
+    count: they are the author's own."""
+    statement = text(LESSONS_SQL).bindparams(
+        bindparam("start", type_=UtcDateTime()),
+        bindparam("middle", type_=UtcDateTime()),
+        bindparam("end", type_=UtcDateTime()),
+    )
+    rows = session.execute(
+        statement,
+        {
+            "team_id": team_id,
+            "user_id": user_id,
+            "posted": LessonVisibility.TEAM.value,
+            "start": w.start,
+            "middle": w.middle,
+            "end": w.end,
+        },
+    ).all()
+    shared: Counts = {}
+    helped: Counts = {}
+    for skill, shared_recent, shared_before, helped_recent, helped_before in rows:
+        for figures, recent, n in (
+            (shared, True, shared_recent),
+            (shared, False, shared_before),
+            (helped, True, helped_recent),
+            (helped, False, helped_before),
+        ):
+            if n:
+                figures[(skill or "", recent)] = int(n)
+    return LessonFigures(shared=shared, helped=helped)

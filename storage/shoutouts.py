@@ -2,7 +2,8 @@
 
 Everything a weekly post reads is bounded by the week, not the history: the week's kudos come
 from a range read on ``ix_kudos_team_created``; "recognised before?" is one probe per recipient
-on ``ix_kudos_team_recipient_created``; recent recognition comes from the daily tally.
+on ``ix_kudos_team_recipient_created``; recent recognition comes from the daily tally; the
+week's most helpful lesson is a range read of the week's posted lessons on ``ix_lesson_posted``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import TextClause, bindparam, exists, text
+from sqlalchemy import TextClause, bindparam, exists, func, text
 from sqlalchemy import select as sa_select  # sqlmodel's select types at most four columns
 from sqlmodel import Session, col, delete, select
 
@@ -26,6 +27,7 @@ from storage.models import (
     ShoutoutMember,
     TeamLead,
 )
+from storage.models.learning import Lesson, LessonHelp, LessonVisibility
 from storage.types import UtcDateTime
 from storage.upsert import insert_ignore
 
@@ -225,3 +227,56 @@ def public_goals_completed(
             .order_by(col(Goal.completed_at))
         ).all()
     )
+
+
+# The week's most helpful lesson ----------------------------------------------------------------
+
+
+class WeekLesson(NamedTuple):
+    id: int
+    author_id: str
+    learned: str
+    skill: str | None
+    posted_at: datetime
+    helped: int  # "This helped me" clicks in the week (not the lesson's all-time count)
+
+
+def most_helpful_lesson(
+    session: Session, *, team_id: str, channel_id: str, start: datetime, end: datetime
+) -> WeekLesson | None:
+    """The lesson posted to ``channel_id`` in [start, end) that most people said helped them in
+    [start, end) (their author's own click aside), earliest posted first on a tie; None when
+    none helped anyone. One statement: a range read of the week's posted lessons on
+    ``ix_lesson_posted`` (team, posted_at), each one's clicks by the key of ``lesson_help``
+    (lesson, person), so it costs the week's lessons and their clicks, never the history."""
+    helped = func.count(col(LessonHelp.user_id)).label("helped")
+    row = session.execute(
+        sa_select(
+            col(Lesson.id),
+            col(Lesson.author_id),
+            col(Lesson.learned),
+            col(Lesson.skill),
+            col(Lesson.posted_at),
+            helped,
+        )
+        .join(LessonHelp, col(LessonHelp.lesson_id) == col(Lesson.id))
+        .where(col(Lesson.team_id) == team_id)
+        .where(col(Lesson.posted_at) >= start, col(Lesson.posted_at) < end)
+        .where(col(Lesson.posted_channel) == channel_id)
+        .where(col(Lesson.visibility) == LessonVisibility.TEAM)
+        .where(col(LessonHelp.team_id) == team_id)
+        .where(col(LessonHelp.created_at) >= start, col(LessonHelp.created_at) < end)
+        .where(col(LessonHelp.user_id) != col(Lesson.author_id))
+        .group_by(
+            col(Lesson.id),
+            col(Lesson.author_id),
+            col(Lesson.learned),
+            col(Lesson.skill),
+            col(Lesson.posted_at),
+        )
+        .order_by(helped.desc(), col(Lesson.posted_at), col(Lesson.id))
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return WeekLesson(*row)

@@ -2,7 +2,8 @@
 
 The coach must actively coach the coachee. What they see is what the coachee chose to share:
 goals shared with coaches (``bot.goals`` ``can_view``), feedback they shared, reviews per
-``bot.reviews`` ``may_see``; customer feedback as an active coach sees it in ``/feedback inbox``.
+``bot.reviews`` ``may_see``; customer feedback as an active coach sees it in ``/feedback inbox``;
+lessons shared and found helpful as counts (posted lessons are public to the workspace).
 Each section is bounded by a date range and a limit (``storage.oneonones``), so a person with
 years of history costs what a newcomer does."""
 
@@ -20,6 +21,7 @@ from bot.oneonones.points import Facts, GoalFact, talking_points
 from bot.practice.service import practice_week
 from bot.profile import service as profile
 from bot.profile.render import profile_text
+from bot.profile.service import LessonSignals, Profile
 from bot.reviews.service import may_see
 from storage import goals as goal_store
 from storage import oneonones as store
@@ -55,17 +57,56 @@ class PrepNote:
     profile: list[str] | None = None  # None: the coachee has not shared it with coaches
     practice: list[str] | None = None  # what the coach may know: counts and skills
     away: bool = False
+    lessons: list[str] | None = None  # lessons shared and found helpful: posted ones, public
+    # TRAINING: the training the coachee recorded (``/learned course``), for the coach only when
+    # the coachee allows it (``user_pref.learning_to_coaches``). None: not shown. Filled by
+    # ``training_lines`` below, which the learning room's training work provides.
+    training: list[str] | None = None
 
 
-def skill_profile(
+def shared_profile(
     session: Session, *, team_id: str, coachee_id: str, skills: Sequence[str], now: datetime
-) -> list[str] | None:
+) -> Profile | None:
     """The coachee's skill profile for their coach (the caller checked the coaching), only when
     the coachee chose to share it with their coaches; None otherwise (the note says so)."""
     if not profile.shared_in(session, team_id=team_id, user_id=coachee_id):
         return None
-    found = profile.profile_in(session, team_id=team_id, user_id=coachee_id, skills=skills, now=now)
+    return profile.profile_in(session, team_id=team_id, user_id=coachee_id, skills=skills, now=now)
+
+
+def profile_lines(found: Profile | None) -> list[str] | None:
+    """The profile's lines in the note: None when not shared, none when it holds nothing."""
+    if found is None:
+        return None
     return profile_text(found).splitlines() if not found.empty else []
+
+
+def lessons_shared(found: LessonSignals) -> list[str]:
+    """The coachee's lessons shared (posted to a team channel) and how often others said one
+    helped them, the last 90 days. Posted lessons are public to the workspace, so no choice of
+    the coachee's is needed; private lessons are never counted."""
+    shared, helped = found.lessons.recent, found.helped.recent
+    if not shared and not helped:
+        return []
+    lessons = "1 lesson" if shared == 1 else f"{shared or 'No'} lessons"
+    said = f"{lessons} shared in team channels"
+    if helped:
+        times = "once" if helped == 1 else f"{helped} times"
+        said += f"; teammates found their lessons helpful {times}"
+    return [said]
+
+
+def _lessons(session: Session, team_id: str, coachee_id: str, now: datetime) -> LessonSignals:
+    return profile.lessons_in(session, team_id=team_id, user_id=coachee_id, now=now)
+
+
+def training_lines(
+    session: Session, *, team_id: str, coach_id: str, coachee_id: str, now: datetime
+) -> list[str] | None:
+    """TRAINING: the spot for the training the coachee recorded, shown to their coach only when
+    the coachee allows it (``user_pref.learning_to_coaches``). Not built here: the learning
+    room's training work supplies it (through ``bot.learning.service``). None: no section."""
+    return None
 
 
 def practice_done(session: Session, *, team_id: str, coachee_id: str, since: datetime) -> list[str]:
@@ -153,6 +194,7 @@ def gather(
         session, team_id=team, series_id=series.id or 0, states=OPEN_STATES, limit=ITEMS
     )
     facts = _facts(goals, missed, customer, reviews, kudos, items, now)
+    found = shared_profile(session, team_id=team, coachee_id=ana, skills=skills, now=now)
     return PrepNote(
         series=series,
         meeting=meeting,
@@ -165,6 +207,9 @@ def gather(
         reviews=reviews,
         items=items,
         points=talking_points(facts),
-        profile=skill_profile(session, team_id=team, coachee_id=ana, skills=skills, now=now),
+        profile=profile_lines(found),
         practice=practice_done(session, team_id=team, coachee_id=ana, since=now - DAYS_90),
+        # The profile read them already when it is shared: not read twice.
+        lessons=lessons_shared(found.lessons if found else _lessons(session, team, ana, now)),
+        training=training_lines(session, team_id=team, coach_id=coach_id, coachee_id=ana, now=now),
     )

@@ -113,6 +113,18 @@ def _profile_lines(note: PrepNote) -> Block:
     return _lines("Skill profile", note.profile or [], unshared if note.profile is None else empty)
 
 
+def _growth(note: PrepNote) -> list[Block]:
+    """How the coachee grows: their profile (if shared), practice, lessons, training."""
+    blocks = [
+        _profile_lines(note),
+        _lines("Practice done (90 days)", note.practice or [], "None."),
+        _lines("Lessons shared (90 days)", note.lessons or [], "None shared."),
+    ]
+    if note.training is not None:  # TRAINING: shown only when the coachee allows it
+        blocks.append(_lines("Training they recorded", note.training, "None recorded."))
+    return blocks
+
+
 def prep_blocks(note: PrepNote) -> list[Block]:
     """The sections of a prep note, each bounded; what the coach may see only."""
     ana = note.series.coachee_id
@@ -157,8 +169,7 @@ def prep_blocks(note: PrepNote) -> list[Block]:
             for r in note.reviews
         ]
         blocks.append(_lines("Reviews and discussions (90 days)", reviews, "No reviews."))
-    blocks.append(_profile_lines(note))
-    blocks.append(_lines("Practice done (90 days)", note.practice or [], "None."))
+    blocks += _growth(note)
     blocks.append(
         {
             "type": "actions",

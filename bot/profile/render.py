@@ -15,6 +15,7 @@ from bot.profile.service import (
     Count,
     CustomerSignals,
     Direction,
+    LessonSignals,
     Profile,
     Scores,
     SkillSignals,
@@ -30,8 +31,8 @@ ARROW = {
 }
 EXPLAINED = (
     "Last 90 days (before: the 90 days before that). A skill goes up or down only when kudos "
-    "or review scores changed by more than chance would; feedback and practice show attention "
-    "and effort."
+    "or review scores changed by more than chance would; feedback, practice and lessons shared "
+    "show attention and effort."
 )
 
 
@@ -62,8 +63,23 @@ def skill_line(s: SkillSignals) -> str:
     if s.practice.recent or s.practice.previous:
         rated = f", {s.practice_ratings.recent} rated" if s.practice_ratings.recent else ""
         parts.append(_count("practice", s.practice) + rated)
+    parts += lesson_parts(s.lessons, s.helped)
     name = escape(clip(s.skill, SKILL_CHARS))
     return f"*#{name}* {ARROW[s.direction]} · " + " · ".join(parts)
+
+
+def lesson_parts(lessons: Count, helped: Count) -> list[str]:
+    """Lessons shared and found helpful, each only when there is some (as feedback is)."""
+    parts = []
+    if lessons.recent or lessons.previous:
+        parts.append(_count("lessons shared", lessons))
+    if helped.recent or helped.previous:
+        parts.append(_count("found helpful", helped))
+    return parts
+
+
+def other_lessons_line(o: LessonSignals) -> str:
+    return "*Lessons on other things* · " + " · ".join(lesson_parts(o.lessons, o.helped))
 
 
 def customer_line(c: CustomerSignals) -> str:
@@ -78,6 +94,8 @@ def profile_text(profile: Profile) -> str:
     shown = [skill_line(s) for s in profile.skills[:SKILLS_SHOWN]]
     if len(profile.skills) > SKILLS_SHOWN:
         shown.append(f"…and {len(profile.skills) - SKILLS_SHOWN} more skills")
+    if not profile.other_lessons.empty:
+        shown.append(other_lessons_line(profile.other_lessons))
     if not profile.customer.empty:
         shown.append(customer_line(profile.customer))
     return "\n".join(shown) or "No skills set up in this workspace yet."
@@ -90,7 +108,7 @@ def profile_blocks(
     if profile.empty:
         nothing = section(
             "Nothing in the last 180 days yet: kudos tagged with a value, feedback, "
-            "reviews and practice will show here."
+            "reviews, practice and lessons shared will show here."
         )
         return [nothing, context(who_sees)] if who_sees else [nothing]
     blocks = [section(profile_text(profile))]

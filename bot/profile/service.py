@@ -6,8 +6,10 @@ once the person turns ``profile_to_coaches`` on; nobody else does, admins includ
 compares people with one another: a profile holds one person's figures against their own past.
 
 Signals, per skill: kudos received tagged with it, private feedback given for it, review scores
-for it (1..4), practice rounds done for it and the peer ratings those rounds got. Customer
-feedback names no skill, so it is one line for the whole person (praise, complaints, rating).
+for it (1..4), practice rounds done for it and the peer ratings those rounds got, lessons the
+person shared (posted to a team channel: public to the workspace) tagged with it and how often
+others said one helped them. Customer feedback names no skill, so it is one line for the whole
+person (praise, complaints, rating); so are lessons tagged with no skill of the workspace's.
 
 Direction (the rule, so noise is not called a trend):
 
@@ -19,8 +21,8 @@ Direction (the rule, so noise is not called a trend):
   window and a difference of at least half a point.
 - A skill's direction comes from what measures how it is going: kudos received and review
   scores. One up and the other steady (or not enough to say) is up; one up and one down is
-  steady (mixed). Feedback and practice show attention and effort, not how the skill goes: they
-  carry their own arrows but do not move the skill's.
+  steady (mixed). Feedback, practice and lessons show attention and effort, not how the skill
+  goes: they carry their own arrows but do not move the skill's.
 """
 
 from __future__ import annotations
@@ -114,6 +116,8 @@ class SkillSignals:
     reviews: Scores = Scores()
     practice: Count = Count()
     practice_ratings: Count = Count()
+    lessons: Count = Count()  # lessons the person posted to a team channel, tagged with it
+    helped: Count = Count()  # "This helped me" on those lessons, by others
 
     @property
     def direction(self) -> Direction:
@@ -131,6 +135,10 @@ class SkillSignals:
                 self.reviews.previous.n,
                 self.practice.recent,
                 self.practice.previous,
+                self.lessons.recent,
+                self.lessons.previous,
+                self.helped.recent,
+                self.helped.previous,
             )
         )
 
@@ -153,6 +161,20 @@ class CustomerSignals:
 
 
 @dataclass(frozen=True)
+class LessonSignals:
+    """The person's posted lessons tagged with no skill of the workspace's (or none at all)."""
+
+    lessons: Count = Count()
+    helped: Count = Count()
+
+    @property
+    def empty(self) -> bool:
+        return not any(
+            (self.lessons.recent, self.lessons.previous, self.helped.recent, self.helped.previous)
+        )
+
+
+@dataclass(frozen=True)
 class Profile:
     """One person's skill profile as of ``now``: the recent window is the 90 days before it."""
 
@@ -161,10 +183,29 @@ class Profile:
     now: datetime
     skills: tuple[SkillSignals, ...]
     customer: CustomerSignals
+    other_lessons: LessonSignals = LessonSignals()
 
     @property
     def empty(self) -> bool:
-        return self.customer.empty and all(s.empty for s in self.skills)
+        return (
+            self.customer.empty and self.other_lessons.empty and all(s.empty for s in self.skills)
+        )
+
+    @property
+    def lessons(self) -> LessonSignals:
+        """Every lesson the person shared and how often others found one helpful, whatever its
+        skill (the one-on-one prep note's line)."""
+        every = [
+            *((s.lessons, s.helped) for s in self.skills),
+            (
+                self.other_lessons.lessons,
+                self.other_lessons.helped,
+            ),
+        ]
+        return LessonSignals(
+            lessons=Count(sum(c.recent for c, _ in every), sum(c.previous for c, _ in every)),
+            helped=Count(sum(h.recent for _, h in every), sum(h.previous for _, h in every)),
+        )
 
 
 def windows(now: datetime) -> Windows:
@@ -174,7 +215,7 @@ def windows(now: datetime) -> Windows:
 def profile_in(
     session: Session, *, team_id: str, user_id: str, skills: Sequence[str], now: datetime
 ) -> Profile:
-    """The profile read in an open session (five bounded queries, whatever the history)."""
+    """The profile read in an open session (six bounded queries, whatever the history)."""
     w = windows(now)
     who: dict[str, Any] = {"team_id": team_id, "user_id": user_id, "w": w}
     kudos = store.kudos_received(session, skills=skills, **who)
@@ -182,6 +223,7 @@ def profile_in(
     reviews = store.review_scores(session, **who)
     rounds, ratings = store.practice(session, skills=skills, **who)
     customer = store.customer_feedback(session, **who)
+    lessons = store.lessons(session, **who)
 
     def count(source: store.Counts, skill: str) -> Count:
         return Count(source.get((skill, True), 0), source.get((skill, False), 0))
@@ -200,10 +242,41 @@ def profile_in(
             reviews=scores(s),
             practice=count(rounds, s),
             practice_ratings=count(ratings, s),
+            lessons=count(lessons.shared, s),
+            helped=count(lessons.helped, s),
         )
         for s in dict.fromkeys(skills)  # a value listed twice is one skill
     )
-    return Profile(team_id, user_id, now, signals, _customer(customer))
+    return Profile(
+        team_id, user_id, now, signals, _customer(customer), _other_lessons(lessons, skills)
+    )
+
+
+def lessons_in(session: Session, *, team_id: str, user_id: str, now: datetime) -> LessonSignals:
+    """The person's lessons shared and found helpful, every skill summed (as ``Profile.lessons``),
+    in an open session: one read. Posted lessons are public to the workspace, so anyone the
+    caller allows may be told these counts; private ones are never in them."""
+    figures = store.lessons(session, team_id=team_id, user_id=user_id, w=windows(now))
+
+    def total(source: store.Counts, recent: bool) -> int:
+        return sum(n for (_, r), n in source.items() if r == recent)
+
+    return LessonSignals(
+        lessons=Count(total(figures.shared, True), total(figures.shared, False)),
+        helped=Count(total(figures.helped, True), total(figures.helped, False)),
+    )
+
+
+def _other_lessons(figures: store.LessonFigures, skills: Sequence[str]) -> LessonSignals:
+    """Lessons whose skill is none of the workspace's (or that name none), summed."""
+
+    def other(source: store.Counts, recent: bool) -> int:
+        return sum(n for (s, r), n in source.items() if r == recent and s not in skills)
+
+    return LessonSignals(
+        lessons=Count(other(figures.shared, True), other(figures.shared, False)),
+        helped=Count(other(figures.helped, True), other(figures.helped, False)),
+    )
 
 
 def _customer(figures: dict[bool, CustomerFigures]) -> CustomerSignals:

@@ -15,8 +15,9 @@ from bot.cadence import WEEKDAYS
 from bot.celebrations.service import milestone_words
 from bot.shoutouts.week import REASON_CHARS, Moment, Week
 from bot.suggestions.service import DoneSuggestion
-from bot.text import escape, said, trim
+from bot.text import escape, person, said, trim
 from storage.models import ShoutoutChannel
+from storage.shoutouts import WeekLesson
 
 MAX_NAMES = 25
 LIST_LINES_PER_SECTION = 12
@@ -24,6 +25,8 @@ MAX_LIST_SECTIONS = 47  # with the title and the "more" note: 49 blocks
 FULL_LIST = "`/bravo shoutouts list`"
 SECTION_CHARS = 2900  # Slack's limit is 3,000; room for "…and N more"
 DONE_CHARS = 300  # each side of a "you said, we did" item
+LESSON_CHARS = 400  # the lesson of the week, as its author wrote it
+SKILL_CHARS = 40
 
 
 def clip_mrkdwn(text: str, limit: int) -> str:
@@ -82,6 +85,18 @@ def _done(item: DoneSuggestion) -> str:
     return f"• {reason_text(item.suggestion, DONE_CHARS)}\n   :white_check_mark: {did}"
 
 
+def lesson_text(lesson: WeekLesson) -> str:
+    """The lesson of the week: what was learned (mention-safe, clipped), who learned it, its
+    skill, and how many it helped this week."""
+    skill = f"  `#{escape(trim(lesson.skill, SKILL_CHARS))}`" if lesson.skill else ""
+    people = "person" if lesson.helped == 1 else "people"
+    text = reason_text(trim(lesson.learned, 4 * LESSON_CHARS), LESSON_CHARS) or "…"
+    return (
+        f":bulb: *Lesson of the week*, from {person(lesson.author_id)}{skill}\n{quote(text)}\n"
+        f"It helped {lesson.helped} {people} this week. Share yours with `/learned`."
+    )
+
+
 def _period(week: Week) -> str:
     first = week.per_day[0][0]
     last = week.per_day[-1][0]
@@ -128,6 +143,8 @@ def weekly_post(week: Week) -> dict[str, Any]:
     if week.done:
         title = ":speech_balloon: *You said, we did* (from the anonymous suggestion box)"
         blocks.append(section(packed(title, [_done(d) for d in week.done])))
+    if week.lesson is not None:
+        blocks.append(section(lesson_text(week.lesson)))
     more = len(week.moments) - len(week.best)
     tail = f"{more} more {'moment' if more == 1 else 'moments'} this week. " if more > 0 else ""
     blocks.append(context(f"{tail}See them all with {FULL_LIST}; recognise someone with `/kudos`."))

@@ -2,6 +2,8 @@
 
 The team is a channel's members; its kudos are those given and received among them. The
 workspace's suggestions marked done that week ("you said, we did") belong to every team's week.
+The week's most helpful lesson is one posted to the team channel itself that week (so it is
+public: its author posted it there), counted by the "This helped me" clicks of that week.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from bot.celebrations.service import Reached
 from bot.suggestions.service import DoneSuggestion, done_between
 from storage import shoutouts as store
 from storage.models.kudos import MilestoneKind
-from storage.shoutouts import WeekKudos
+from storage.shoutouts import WeekKudos, WeekLesson
 
 BEST_MOMENTS = 5
 TOP_VALUES = 3
@@ -63,6 +65,8 @@ class Week:
     milestones: tuple[Reached, ...]
     goals: tuple[Completed, ...]
     done: tuple[DoneSuggestion, ...]  # "you said, we did": suggestions done this week
+    # The lesson posted here this week that helped most people this week (at least one).
+    lesson: WeekLesson | None = None
 
     @property
     def counted_note(self) -> str:
@@ -73,7 +77,8 @@ class Week:
 
     @property
     def quiet(self) -> bool:
-        return self.kudos == 0 and not self.milestones and not self.goals and not self.done
+        nothing = not self.milestones and not self.goals and not self.done and not self.lesson
+        return self.kudos == 0 and nothing
 
 
 def week_start(end: datetime, zone: ZoneInfo) -> datetime:
@@ -116,10 +121,6 @@ def build_week(
     recognised = tuple(u for u, _ in sorted(received.items(), key=lambda kv: (-kv[1], kv[0])))
     values = Counter(v for m in moments for v in m.values)
     earlier = store.recognised_before(session, team_id=team_id, user_ids=recognised, before=start)
-    days = Counter(m.created_at.astimezone(zone).date() for m in moments)
-    first_day = start.astimezone(zone).date()
-    last_day = (end - timedelta(microseconds=1)).astimezone(zone).date()
-    span = range((last_day - first_day).days + 1)  # 8 calendar days, the first and last partly
     reached = [
         Reached(m.user_id, m.kind, m.threshold)
         for m in store.milestones_between(session, team_id, start, end)
@@ -142,14 +143,26 @@ def build_week(
         moments=tuple(moments),
         best=tuple(best_moments(moments)),
         values=tuple(sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))),
-        per_day=tuple(
-            (first_day + timedelta(days=i), days[first_day + timedelta(days=i)]) for i in span
-        ),
+        per_day=_per_day(moments, start, end, zone),
         first_timers=first_timers,
         milestones=tuple(r for r in _highest(reached) if not _first_kudos_of(r, first_timers)),
         goals=tuple(Completed(g.owner_id, g.what) for g in goals),
         done=tuple(done_between(session, team_id=team_id, since=since, until=until)),
+        lesson=store.most_helpful_lesson(
+            session, team_id=team_id, channel_id=channel_id, start=start, end=end
+        ),
     )
+
+
+def _per_day(
+    moments: list[Moment], start: datetime, end: datetime, zone: ZoneInfo
+) -> tuple[tuple[date, int], ...]:
+    """Kudos per local day the week touches: 8 calendar days, the first and last partly."""
+    days = Counter(m.created_at.astimezone(zone).date() for m in moments)
+    first_day = start.astimezone(zone).date()
+    last_day = (end - timedelta(microseconds=1)).astimezone(zone).date()
+    span = range((last_day - first_day).days + 1)
+    return tuple((first_day + timedelta(days=i), days[first_day + timedelta(days=i)]) for i in span)
 
 
 def _moments(rows: list[WeekKudos]) -> list[Moment]:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from bot.oneonones.jobs import run_preps
@@ -546,3 +547,50 @@ def test_goal_away_until_the_meeting_day_skips_the_prep(bravo: Bravo) -> None:
     assert run_at(bravo, TUESDAY_1300 + timedelta(minutes=1)) == Counter({"advanced": 1})
     assert run_at(bravo, TUESDAY_1300 + timedelta(days=7, hours=-2)) == Counter({"prepped": 1})
     assert len(preps_to(bravo, COACH)) == 1
+
+
+def test_the_prep_counts_lessons_shared_and_found_helpful_never_private_ones(
+    bravo: Bravo,
+) -> None:
+    """Posted lessons are public: counted without the coachee's opt-in; private ones never."""
+    from tests.bot.profile import history as h
+
+    now, db = bravo.clock(), bravo.deps.db
+    day = timedelta(days=1)
+    secret = "My private lesson about the boss"
+    h.lesson(db, ANA, team=T, posted=now - 3 * day, helps=[(OTHER, now - day), (LEAD, now - day)])
+    h.lesson(db, ANA, team=T, posted=now - 200 * day, helps=[(OTHER, now - 2 * day)])  # old one
+    h.lesson(db, ANA, team=T, posted=now - 120 * day)  # shared before the 90 days
+    h.lesson(db, ANA, team=T, posted=None, created=now - day, visibility="private", learned=secret)
+    h.lesson(db, ANA, team=T, posted=now - day, visibility="private", helps=[(OTHER, now)])
+    h.lesson(db, OTHER, team=T, posted=now - day, helps=[(ANA, now)])  # someone else's
+    h.lesson(db, ANA, team="T0ELSEWHERE", posted=now - day, helps=[(OTHER, now)])
+    coach(bravo, COACH, "1on1 <@UANA|ana> every tuesday 14:00")
+    coach(bravo, COACH, "prep <@UANA|ana>")
+    [note] = preps_to(bravo, COACH)
+    assert "1 lesson shared in team channels; teammates found their lessons helpful 3 times" in note
+    assert "Not shared: it is theirs" in note  # her profile stays hers; the counts are public
+    assert secret not in note and "Name the feeling first" not in note  # counts, never texts
+    assert "Training they recorded" not in note  # TRAINING: not built here
+    set_shared_with_coaches(bravo.deps, team_id=T, user_id=ANA, on=True)
+    seen: list[str] = []
+
+    def read(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", read)
+    try:
+        coach(bravo, COACH, "prep <@UANA|ana>")
+        shared = preps_to(bravo, COACH)[-1]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", read)
+    assert len([s for s in seen if "FROM lesson l" in s]) == 1  # the profile's read, once
+    assert "lessons shared 1 (before 1)" in shared and "found helpful 3 (before 0)" in shared
+    assert "1 lesson shared in team channels; teammates found" in shared
+
+
+def test_the_prep_says_when_no_lesson_was_shared(bravo: Bravo) -> None:
+    coach(bravo, COACH, "1on1 <@UANA|ana> every tuesday 14:00")
+    coach(bravo, COACH, "prep <@UANA|ana>")
+    [note] = preps_to(bravo, COACH)
+    assert "Lessons shared (90 days)" in note and "None shared." in note

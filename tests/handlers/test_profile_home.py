@@ -8,7 +8,7 @@ import json
 from datetime import timedelta
 
 from storage.kudos import add_kudos
-from storage.models import CoachPairing, Kudos, UserPref
+from storage.models import CoachPairing, Kudos, Lesson, LessonHelp, UserPref
 from tests.handlers.conftest import TEAM, Bravo
 from tests.handlers.test_home import home_of, open_home, view_of
 
@@ -155,3 +155,48 @@ def test_send_me_my_chart_uploads_a_png_to_the_dm_once_a_day(bravo: Bravo) -> No
     assert "Send me a new chart" in json.dumps(home)
     first = view_of(bravo.slack.calls("views.publish")[0])  # before any chart: none shown
     assert not [b for b in first["blocks"] if b.get("type") == "image"]
+
+
+def posted_lesson(bravo: Bravo, author: str, helped_by: list[str], visibility: str) -> None:
+    now = bravo.clock()
+    with bravo.deps.db.write() as session:
+        row = Lesson(
+            team_id=TEAM,
+            author_id=author,
+            added_by=author,
+            learned="Name the feeling first",
+            skill="empathy",
+            origin="command",
+            visibility=visibility,
+            posted_channel="C0TEAM" if visibility == "team" else None,
+            posted_at=now - timedelta(days=3) if visibility == "team" else None,
+            helped_count=len(helped_by),
+            created_at=now - timedelta(days=3),
+            updated_at=now - timedelta(days=3),
+        )
+        session.add(row)
+        session.flush()
+        for user in helped_by:
+            session.add(
+                LessonHelp(
+                    lesson_id=row.id or 0, user_id=user, team_id=TEAM, created_at=now - timedelta(1)
+                )
+            )
+
+
+def test_the_home_and_the_coachs_modal_count_lessons_shared_not_private_ones(
+    bravo: Bravo,
+) -> None:
+    posted_lesson(bravo, "UANA", ["UBEN", "UCY"], "team")
+    posted_lesson(bravo, "UANA", ["UBEN"], "private")  # hers alone: never counted
+    pair(bravo, "UBEN", "UANA")
+    open_home(bravo, "UANA")
+    view = home_of(bravo, "UANA")
+    body = json.dumps(view, ensure_ascii=False)
+    assert "lessons shared 1 (before 0) · found helpful 2 (before 0)" in body
+    bravo.send.block_action("UANA", "home_toggle", "profile_to_coaches", view=view)
+    home_of(bravo, "UANA", 2)
+    open_home(bravo, "UBEN")
+    bravo.send.block_action("UBEN", "profile_open_coachee", "UANA", view=home_of(bravo, "UBEN"))
+    modal = json.dumps(view_of(bravo.slack.wait_for("views.open")[-1]), ensure_ascii=False)
+    assert "lessons shared 1 (before 0) · found helpful 2 (before 0)" in modal

@@ -477,3 +477,48 @@ def test_a_big_teams_fairness_note_reads_people_with_one_users_list_sweep(bravo:
     assert len(bravo.slack.calls("users.info")) == info_before
     sweeps = len(bravo.slack.calls("users.list", ok=True)) - lists_before
     assert sweeps == 2 * -(-workspace // 200)
+
+
+def test_the_weeks_most_helpful_lesson_is_in_its_post_once_and_never_a_private_one(
+    bravo: Bravo,
+) -> None:
+    from tests.bot.profile import history as h
+
+    turn_on(bravo)
+    wednesday = datetime(2026, 11, 25, 10, tzinfo=UTC)
+    ana, ben, cy = ANA.user_id, BEN.user_id, CY.user_id
+    h.lesson(
+        bravo.deps.db,
+        ana,
+        team=T,
+        channel=CHANNEL,
+        posted=wednesday,
+        helps=[(ben, wednesday + timedelta(hours=1)), (cy, wednesday + timedelta(hours=2))],
+        learned="Say what you will do next <!channel>, and when",
+    )
+    h.lesson(  # private: its author's own, never shown, whatever its clicks
+        bravo.deps.db,
+        ben,
+        team=T,
+        channel=CHANNEL,
+        posted=wednesday,
+        visibility="private",
+        learned="My secret lesson",
+        helps=[(ana, wednesday), (cy, wednesday), ("UDEE", wednesday)],
+    )
+    bravo.clock.at = wednesday + timedelta(hours=1, minutes=30)  # Ben's click, not yet Cy's
+    bravo_cmd(bravo, "shoutouts preview", user="UBEN")
+    preview = json.dumps(replies(bravo, len(bravo.slack.calls("response_url")))[-1]["blocks"])
+    assert "Lesson of the week" in preview and "It helped 1 person" in preview
+    for week in range(2):
+        at = FRIDAY_1600_BERLIN + timedelta(days=7 * week)
+        assert jobs.run_shoutouts(bravo.deps, at) == {"sent": 1}
+        deliver(bravo, at + timedelta(hours=3))
+    first, second = weekly_posts(bravo)
+    body = json.dumps(first.args["blocks"])
+    assert "quiet week" not in first.args["text"]  # a helpful lesson is news enough
+    assert "Lesson of the week" in body and "Say what you will do next" in body
+    assert f"<@{ana}>" in body and "`#empathy`" in body and "It helped 2 people" in body
+    assert "<!channel>" not in body and "My secret lesson" not in body
+    assert "Lesson of the week" not in json.dumps(second.args["blocks"])  # last week's
+    assert "quiet week" in second.args["text"]

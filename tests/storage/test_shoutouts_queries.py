@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from storage.db import Database
-from storage.shoutouts import probe_statement
+from storage.shoutouts import most_helpful_lesson, probe_statement
 
 T = "T1"
 END = datetime(2026, 11, 27, 15, tzinfo=UTC)
@@ -43,3 +44,28 @@ def test_the_weeks_kudos_and_first_timer_probes_use_team_time_indexes(
         {"t": T, "s": start, "e": END.replace(tzinfo=None)},
     )
     assert "ix_milestone_team_reached" in milestones
+
+
+def test_the_weeks_most_helpful_lesson_reads_the_weeks_posted_lessons(sqlite_db: Database) -> None:
+    """A range read of the week's posted lessons, each one's clicks found by their key."""
+    seen: list[str] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(sqlite_db.engine, "before_cursor_execute", capture)
+    try:
+        with sqlite_db.read() as session:
+            most_helpful_lesson(
+                session, team_id=T, channel_id="C1", start=END - timedelta(days=7), end=END
+            )
+    finally:
+        event.remove(sqlite_db.engine, "before_cursor_execute", capture)
+    [sql] = [s for s in seen if "lesson_help" in s]
+    args = tuple("x" for _ in range(sql.count("?")))
+    with sqlite_db.engine.connect() as conn:
+        steps = [str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, args)]
+    reads = [s for s in steps if s.startswith(("SCAN", "SEARCH"))]
+    assert "ix_lesson_posted (team_id=? AND posted_at>? AND posted_at<?)" in reads[0], steps
+    assert "lesson_help" in reads[1] and "(lesson_id=?" in reads[1], steps
+    assert all(r.startswith("SEARCH") for r in reads), steps

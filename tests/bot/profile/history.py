@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from storage.db import Database
@@ -11,6 +12,8 @@ from storage.models import (
     CustomerFeedback,
     Feedback,
     Kudos,
+    Lesson,
+    LessonHelp,
     PracticeRating,
     PracticeRound,
     Review,
@@ -138,3 +141,43 @@ def pairing(db: Database, coach: str, coachee: str, status: str, at: datetime) -
 def add(db: Database, rows: list[object]) -> None:
     with db.write() as session:
         session.add_all(rows)
+
+
+def lesson(
+    db: Database,
+    author: str,
+    *,
+    posted: datetime | None,
+    skill: str | None = "empathy",
+    helps: Sequence[tuple[str, datetime]] = (),
+    visibility: str = "team",
+    created: datetime | None = None,
+    team: str = TEAM,
+    learned: str = "Name the feeling first",
+    channel: str = "C0TEAM",
+) -> int:
+    """A lesson ``author`` learned, posted at ``posted`` (None: never), with "This helped me"
+    clicks (who, when); its ``helped_count`` is every click, as the learning room keeps it."""
+    made = created or posted
+    assert made is not None
+    with db.write() as session:
+        row = Lesson(
+            team_id=team,
+            author_id=author,
+            added_by=author,
+            learned=learned,
+            skill=skill,
+            origin="command",
+            visibility=visibility,
+            posted_channel=channel if posted else None,
+            posted_at=posted,
+            helped_count=len(helps),
+            created_at=made,
+            updated_at=posted or made,
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        for user, at in helps:
+            session.add(LessonHelp(lesson_id=row.id, user_id=user, team_id=team, created_at=at))
+        return row.id
