@@ -208,7 +208,7 @@ REGISTRY: tuple[CommandHelp, ...] = (
         "/learned",
         "/learned course list [@person]",
         "Your training, or a coachee's who shares it with you.",
-        ("course", "list"),
+        ("course",),  # "list" only after "course": a lesson may start with "Listen"
     ),
     CommandHelp("/learned", "/learned help", "Help with lessons and training.", ("help",)),
     CommandHelp(
