@@ -20,7 +20,7 @@ from bot.deps import Deps
 from bot.errors import BravoError, error_text
 from bot.events import once
 from bot.kudos.service import Gift, KudosSource, give
-from bot.learning import ids, messages, render
+from bot.learning import ids, messages, render, training
 from bot.learning.errors import (
     BadLinkError,
     EmptyLessonError,
@@ -32,10 +32,17 @@ from bot.learning.errors import (
     UnknownSkillError,
 )
 from bot.learning.parse import Share, Submitted, lesson_text, link_of, mistyped
+from bot.learning.training import training_lines_for as training_lines_for  # the prep note's
 from storage import learning as store
 from storage.models.learning import Lesson, LessonHelp, LessonOrigin, LessonVisibility
 
 # Skills and fields --------------------------------------------------------------------------------
+
+
+def may_see_training(session: Session, *, team_id: str, viewer_id: str, person_id: str) -> bool:
+    """Whether ``viewer_id`` sees ``person_id``'s training: themself, or an active coach of
+    theirs when they share it (for the one-on-one prep, in the caller's transaction)."""
+    return training.may_see(session, team_id=team_id, viewer_id=viewer_id, person_id=person_id)
 
 
 def skills_of(deps: Deps, team_id: str) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.goals.service import can_view
+from bot.learning import service as learning
 from bot.oneonones.points import Facts, GoalFact, talking_points
 from bot.practice.service import practice_week
 from bot.profile import service as profile
@@ -58,9 +59,9 @@ class PrepNote:
     practice: list[str] | None = None  # what the coach may know: counts and skills
     away: bool = False
     lessons: list[str] | None = None  # lessons shared and found helpful: posted ones, public
-    # TRAINING: the training the coachee recorded (``/learned course``), for the coach only when
-    # the coachee allows it (``user_pref.learning_to_coaches``). None: not shown. Filled by
-    # ``training_lines`` below, which the learning room's training work provides.
+    # The training the coachee recorded (``/learned course``), for the coach only when
+    # the coachee allows it (``user_pref.learning_to_coaches``). None: not shown
+    # (``training_lines``).
     training: list[str] | None = None
 
 
@@ -103,10 +104,16 @@ def _lessons(session: Session, team_id: str, coachee_id: str, now: datetime) -> 
 def training_lines(
     session: Session, *, team_id: str, coach_id: str, coachee_id: str, now: datetime
 ) -> list[str] | None:
-    """TRAINING: the spot for the training the coachee recorded, shown to their coach only when
-    the coachee allows it (``user_pref.learning_to_coaches``). Not built here: the learning
-    room's training work supplies it (through ``bot.learning.service``). None: no section."""
-    return None
+    """The training the coachee recorded in the last 90 days, for their coach only when the
+    coachee allows it (``user_pref.learning_to_coaches``). None: not shared, no section."""
+    if not learning.may_see_training(
+        session, team_id=team_id, viewer_id=coach_id, person_id=coachee_id
+    ):
+        return None
+    since = (now - timedelta(days=90)).date()
+    return learning.training_lines_for(
+        session, team_id=team_id, coach_id=coach_id, coachee_id=coachee_id, since=since
+    )
 
 
 def practice_done(session: Session, *, team_id: str, coachee_id: str, since: datetime) -> list[str]:

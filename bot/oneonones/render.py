@@ -120,7 +120,7 @@ def _growth(note: PrepNote) -> list[Block]:
         _lines("Practice done (90 days)", note.practice or [], "None."),
         _lines("Lessons shared (90 days)", note.lessons or [], "None shared."),
     ]
-    if note.training is not None:  # TRAINING: shown only when the coachee allows it
+    if note.training is not None:  # shown only when the coachee allows it
         blocks.append(_lines("Training they recorded", note.training, "None recorded."))
     return blocks
 

@@ -571,7 +571,7 @@ def test_the_prep_counts_lessons_shared_and_found_helpful_never_private_ones(
     assert "1 lesson shared in team channels; teammates found their lessons helpful 3 times" in note
     assert "Not shared: it is theirs" in note  # her profile stays hers; the counts are public
     assert secret not in note and "Name the feeling first" not in note  # counts, never texts
-    assert "Training they recorded" not in note  # TRAINING: not built here
+    assert "Training they recorded" not in note  # not shared with coaches
     set_shared_with_coaches(bravo.deps, team_id=T, user_id=ANA, on=True)
     seen: list[str] = []
 
