@@ -14,7 +14,7 @@ from storage.models.learning import Lesson, LessonVisibility
 CMD = ids.LEARNED_COMMAND
 SHOWN = 600  # characters of a lesson shown in a list or a confirmation
 NO_TEAM_CHANNEL = (
-    "It's saved, private to you. To post lessons for your team, you need a team channel: a "
+    "To post lessons for your team, you need a team channel: a "
     "channel with weekly shout-outs that you are a member of. Type `/bravo shoutouts on` in "
     "your team's channel to make it one."
 )
@@ -78,7 +78,7 @@ def saved(
     elif channels:
         lead = f"Saved, private to you{_skill(row)}{_link(row)}. Post it for your team?"
     else:
-        lead = f"Saved{_skill(row)}{_link(row)}. {NO_TEAM_CHANNEL}"
+        lead = f"Saved, private to you{_skill(row)}{_link(row)}. {NO_TEAM_CHANNEL}"
     blocks = [section(lead), *lesson_blocks(row), lesson_buttons(row, channels, names)]
     return message(lead, blocks)
 
@@ -330,7 +330,7 @@ def lesson_modal(
         posts = [_option(f"Yes, post it to {channel_label(c, names)}", c) for c in channels[:10]]
         blocks.append(_select(ids.POST_BLOCK, "Post it for your team?", [keep, *posts], keep))
     elif not channels and row is None:
-        blocks.append(context(NO_TEAM_CHANNEL.replace("It's saved, private to you. ", "")))
+        blocks.append(context(NO_TEAM_CHANNEL))
     return {
         "type": "modal",
         "callback_id": ids.LESSON_MODAL,
@@ -356,7 +356,7 @@ def done_modal(text: str) -> dict[str, Any]:
 def form_saved(row: Lesson, posted: bool, has_channels: bool) -> str:
     if posted and row.posted_channel:
         return posted_reply(row)
-    tail = "" if has_channels else " " + NO_TEAM_CHANNEL.replace("It's saved, private to you. ", "")
+    tail = "" if has_channels else " " + NO_TEAM_CHANNEL
     return f"Saved, private to you. `{CMD} mine` lists it, to edit, post or remove.{tail}"
 
 
