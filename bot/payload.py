@@ -117,6 +117,22 @@ def action_value(action: dict[str, Any]) -> str:
     return found
 
 
+def team_of(body: dict[str, Any]) -> str:
+    """The workspace a request is from: a command's ``team_id``, an action's or form's team."""
+    return str(body.get("team_id") or (body.get("team") or {}).get("id") or "")
+
+
+def user_of(body: dict[str, Any]) -> str:
+    """Who sent a request: a command's ``user_id``, an action's or form's user."""
+    return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
+
+
+def view_key(view: dict[str, Any], body: dict[str, Any]) -> str:
+    """A form submission's key: its modal (a modal that turns into the next keeps its view id,
+    so the callback is part of it)."""
+    return f"{view.get('callback_id')}:{view.get('id') or body.get('trigger_id')}"[:64]
+
+
 def request_key(body: dict[str, Any]) -> str | None:
     """The one key a request carries for its effect to be recorded once (``bot.events.once``):
     an event's ``event_id``, or a command's, button's or form's ``trigger_id`` (Slack makes one

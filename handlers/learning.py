@@ -39,23 +39,10 @@ from bot.learning.parse import (
     post_target_of,
     submitted_of,
 )
-from bot.payload import request_key
+from bot.payload import request_key, team_of, user_of, view_key
 from bot.work import Replayed
 from handlers import learning_search, learning_training
 from handlers.common import answering, deps_of, ephemeral, field_error, later, tell, telling
-
-
-def _team(body: dict[str, Any]) -> str:
-    return str(body.get("team_id") or (body.get("team") or {}).get("id") or "")
-
-
-def _user(body: dict[str, Any]) -> str:
-    return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
-
-
-def _view_key(view: dict[str, Any], body: dict[str, Any]) -> str:
-    return f"{view.get('callback_id')}:{view.get('id') or body.get('trigger_id')}"[:64]
-
 
 # /learned ---------------------------------------------------------------------------------------
 
@@ -135,8 +122,8 @@ def on_lesson_modal(
 ) -> None:
     """A new lesson, an edit, or a message saved: the form turns into what happened."""
     deps = deps_of(context)
-    team, user, meta = _team(body), _user(body), meta_of(view)
-    got, key = submitted_of(view), _view_key(view, body)
+    team, user, meta = team_of(body), user_of(body), meta_of(view)
+    got, key = submitted_of(view), view_key(view, body)
     try:
         if meta.lesson_id is not None:
             done = service.edit(
@@ -174,8 +161,8 @@ def post(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Resp
         lesson_id, channel = post_target_of(action.get("value"))
         row = service.post(
             deps,
-            team_id=_team(body),
-            user_id=_user(body),
+            team_id=team_of(body),
+            user_id=user_of(body),
             lesson_id=lesson_id or 0,
             channel_id=channel,
             key=request_key(body),
@@ -194,7 +181,7 @@ def on_edit(
     """Edit: the form, filled in, for the lesson's author."""
     ack()
     deps = deps_of(context)
-    team, user = _team(body), _user(body)
+    team, user = team_of(body), user_of(body)
     with telling(respond):
         lesson_id = lesson_id_of(action.get("value")) or 0
         row, channels = service.editable(deps, team_id=team, user_id=user, lesson_id=lesson_id)
@@ -219,7 +206,7 @@ def on_remove(
     """Remove: at once, unless others saved the author's lesson: then ask, saying how many."""
     ack()
     deps = deps_of(context)
-    team, user = _team(body), _user(body)
+    team, user = team_of(body), user_of(body)
     lesson_id = lesson_id_of(action.get("value")) or 0
     try:
         what = service.removal(deps, team_id=team, user_id=user, lesson_id=lesson_id)
@@ -236,8 +223,8 @@ def remove(deps: Deps, body: dict[str, Any], lesson_id: int, respond: Respond) -
     with telling(respond):
         what = service.remove(
             deps,
-            team_id=_team(body),
-            user_id=_user(body),
+            team_id=team_of(body),
+            user_id=user_of(body),
             lesson_id=lesson_id,
             key=request_key(body),
         )
@@ -252,10 +239,10 @@ def on_remove_confirmed(
     try:
         what = service.remove(
             deps,
-            team_id=_team(body),
-            user_id=_user(body),
+            team_id=team_of(body),
+            user_id=user_of(body),
             lesson_id=lesson_id,
-            key=_view_key(view, body),
+            key=view_key(view, body),
         )
     except Replayed:
         ack()
@@ -278,8 +265,8 @@ def helped(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Re
     with telling(respond):
         done = service.helped(
             deps,
-            team_id=_team(body),
-            user_id=_user(body),
+            team_id=team_of(body),
+            user_id=user_of(body),
             lesson_id=lesson_id_of(action.get("value")) or 0,
             key=request_key(body),
         )
@@ -298,9 +285,9 @@ def on_save_shortcut(
     """The form, filled in with the message (or why it can't be a lesson)."""
     ack()
     deps = deps_of(context)
-    team = _team(body)
+    team = team_of(body)
     with telling(respond):
-        ready = saving.prefill(deps, user_id=_user(body), msg=message_of(body))
+        ready = saving.prefill(deps, user_id=user_of(body), msg=message_of(body))
         note = f"A lesson credited to <@{ready.meta.author}>, from their message." + (
             f" It was longer than {ids.MAX_LEARNED:,} characters: trimmed." if ready.trimmed else ""
         )

@@ -11,15 +11,8 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from bot.deps import Deps
 from bot.learning import search, search_render
 from bot.learning.parse import Search
+from bot.payload import team_of, user_of
 from handlers.common import answering, deps_of, later, telling
-
-
-def _team(body: dict[str, Any]) -> str:
-    return str(body.get("team_id") or (body.get("team") or {}).get("id") or "")
-
-
-def _user(body: dict[str, Any]) -> str:
-    return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
 
 
 def on_search(deps: Deps, command: dict[str, Any], parsed: Search, respond: Respond) -> None:
@@ -28,7 +21,7 @@ def on_search(deps: Deps, command: dict[str, Any], parsed: Search, respond: Resp
 
 def search_later(deps: Deps, command: dict[str, Any], text: str, respond: Respond) -> None:
     with answering(respond):
-        found = search.search(deps, team_id=_team(command), user_id=_user(command), text=text)
+        found = search.search(deps, team_id=team_of(command), user_id=user_of(command), text=text)
         respond({"response_type": "ephemeral", **search_render.results(found)})
 
 
@@ -45,7 +38,9 @@ def on_more(
 
 def more_later(deps: Deps, body: dict[str, Any], text: str, page: int, respond: Respond) -> None:
     with telling(respond):
-        found = search.search(deps, team_id=_team(body), user_id=_user(body), text=text, page=page)
+        found = search.search(
+            deps, team_id=team_of(body), user_id=user_of(body), text=text, page=page
+        )
         respond({"replace_original": True, **search_render.results(found)})
 
 

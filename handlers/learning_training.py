@@ -34,17 +34,9 @@ from bot.learning.training_parse import (
     parse_course,
     training_id_of,
 )
-from bot.payload import request_key
+from bot.payload import request_key, team_of, user_of
 from bot.work import Replayed
 from handlers.common import answering, deps_of, ephemeral, field_error, later, tell, telling
-
-
-def _team(body: dict[str, Any]) -> str:
-    return str(body.get("team_id") or (body.get("team") or {}).get("id") or "")
-
-
-def _user(body: dict[str, Any]) -> str:
-    return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
 
 
 def on_course(
@@ -100,7 +92,9 @@ def on_course_modal(
     key = f"{ids.COURSE_MODAL}:{view.get('id') or body.get('trigger_id')}"[:64]
     try:
         asked = course_of_view(view)
-        saved = service.record(deps, team_id=_team(body), user_id=_user(body), asked=asked, key=key)
+        saved = service.record(
+            deps, team_id=team_of(body), user_id=user_of(body), asked=asked, key=key
+        )
     except Replayed:  # the same submission again: it was saved the first time
         ack()
         return
@@ -133,9 +127,9 @@ def make_goal(
         with telling(respond):
             row = service.make_goal(
                 deps,
-                team_id=_team(body),
+                team_id=team_of(body),
                 training_id=training_id_of(action),
-                actor_id=_user(body),
+                actor_id=user_of(body),
                 key=request_key(body),
             )
             tell(respond, render.goal_made(row))
@@ -143,9 +137,9 @@ def make_goal(
     try:
         row = service.make_goal(
             deps,
-            team_id=_team(body),
+            team_id=team_of(body),
             training_id=training_id_of(action),
-            actor_id=_user(body),
+            actor_id=user_of(body),
             key=request_key(body),
         )
         said = render.goal_made(row)

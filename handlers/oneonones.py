@@ -19,6 +19,7 @@ from bot.goals.parse import goal_form
 from bot.goals.render import goal_modal
 from bot.goals.render import meta as goal_meta
 from bot.oneonones import ids, parse, render, service
+from bot.payload import team_of, user_of
 from bot.work import Replayed
 from handlers.common import (
     after_ack,
@@ -43,14 +44,6 @@ def register(app: App, deps: Deps) -> None:
     app.view(ids.GOAL_MODAL)(on_goal_modal)
     app.action(ids.NO_THANKS)(on_item_button)
     app.action(ids.ITEM_DONE)(on_item_button)
-
-
-def _team(body: dict[str, Any]) -> str:
-    return str(body.get("team_id") or (body.get("team") or {}).get("id") or "")
-
-
-def _user(body: dict[str, Any]) -> str:
-    return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
 
 
 def on_1on1(
@@ -153,8 +146,8 @@ def on_add_topic(
     with telling(respond):
         meeting_id = service.topic_form(
             deps,
-            team_id=_team(body),
-            actor_id=_user(body),
+            team_id=team_of(body),
+            actor_id=user_of(body),
             meeting_id=parse.number(action.get("value")),
         )
         client.views_open(trigger_id=body["trigger_id"], view=render.topic_modal(meeting_id))
@@ -167,8 +160,8 @@ def on_topic_modal(
     try:
         count = service.add_topic(
             deps,
-            team_id=_team(body),
-            actor_id=_user(body),
+            team_id=team_of(body),
+            actor_id=user_of(body),
             meeting_id=parse.number(view.get("private_metadata")),
             text=str(view_input(view, ids.TOPIC_BLOCK, "value") or ""),
             key=f"view:{view.get('id') or body.get('trigger_id')}",
@@ -199,8 +192,8 @@ def on_add_notes(
     with telling(respond):
         meeting = service.notes_form(
             deps,
-            team_id=_team(body),
-            actor_id=_user(body),
+            team_id=team_of(body),
+            actor_id=user_of(body),
             meeting_id=parse.number(action.get("value")),
         )
         view = render.notes_modal(
@@ -220,8 +213,8 @@ def on_notes_modal(
     try:
         items = service.save_notes(
             deps,
-            team_id=_team(body),
-            actor_id=_user(body),
+            team_id=team_of(body),
+            actor_id=user_of(body),
             meeting_id=parse.number(view.get("private_metadata")),
             form=form,
             key=f"view:{view.get('id') or body.get('trigger_id')}",
@@ -252,10 +245,10 @@ def on_make_goal(
     with telling(respond):
         item_id = parse.number(action.get("value"))
         draft = service.item_goal_draft(
-            deps, team_id=_team(body), actor_id=_user(body), item_id=item_id
+            deps, team_id=team_of(body), actor_id=user_of(body), item_id=item_id
         )
         view = goal_modal(
-            skills=deps.config(_team(body)).kudos.values,
+            skills=deps.config(team_of(body)).kudos.values,
             private_metadata=goal_meta(channel=None, item=item_id),
             draft=draft,
         )
@@ -272,8 +265,8 @@ def on_goal_modal(
         goal_ids.WHAT,
         lambda: service.make_item_goal(
             deps,
-            team_id=_team(body),
-            actor_id=_user(body),
+            team_id=team_of(body),
+            actor_id=user_of(body),
             item_id=parse.item_of(view),
             form=goal_form(view),
         ),
@@ -286,8 +279,8 @@ def item_button(deps: Deps, body: dict[str, Any], action: dict[str, Any], respon
     with telling(respond):
         item = answer(
             deps,
-            team_id=_team(body),
-            actor_id=_user(body),
+            team_id=team_of(body),
+            actor_id=user_of(body),
             item_id=parse.number(action.get("value")),
             key=payload.request_key(body),
         )

@@ -16,7 +16,7 @@ from slack_sdk.web import WebClient
 from bot.commands import command_help
 from bot.deps import Deps
 from bot.errors import BravoError
-from bot.payload import request_key
+from bot.payload import request_key, team_of, user_of, view_key
 from bot.practice import ids, render, service
 from bot.practice.errors import (
     NoteError,
@@ -52,21 +52,6 @@ from handlers.common import (
     tell,
     telling,
 )
-
-
-def _team(body: dict[str, Any]) -> str:
-    return str(body.get("team_id") or (body.get("team") or {}).get("id") or "")
-
-
-def _user(body: dict[str, Any]) -> str:
-    return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
-
-
-def _view_key(view: dict[str, Any], body: dict[str, Any]) -> str:
-    """A form submission's key: its modal (the reply modal becomes the self-assessment with the
-    same view id, so the callback is part of it)."""
-    return f"{view.get('callback_id')}:{view.get('id') or body.get('trigger_id')}"[:64]
-
 
 # /practice -------------------------------------------------------------------------------------
 
@@ -122,7 +107,7 @@ def on_write_reply(
     deps = deps_of(context)
     with telling(respond):
         sent = service.reply_form(
-            deps, team_id=_team(body), round_id=round_id_of(action), actor_id=_user(body)
+            deps, team_id=team_of(body), round_id=round_id_of(action), actor_id=user_of(body)
         )
         assert sent.round.id is not None
         view = render.reply_modal(sent.round, sent.scenario, round_meta(sent.round.id))
@@ -134,7 +119,7 @@ def on_reply_modal(
 ) -> None:
     """The reply saved; the modal turns into the self-assessment."""
     deps = deps_of(context)
-    team, user = _team(body), _user(body)
+    team, user = team_of(body), user_of(body)
     try:
         round_id = round_of_view(view)
         try:
@@ -144,7 +129,7 @@ def on_reply_modal(
                 round_id=round_id,
                 actor_id=user,
                 reply=reply_of(view),
-                key=_view_key(view, body),
+                key=view_key(view, body),
             )
         except Replayed:  # done before: show where it got to
             sent = service.reply_form(deps, team_id=team, round_id=round_id, actor_id=user)
@@ -173,13 +158,13 @@ def on_assess_modal(
     try:
         service.assess(
             deps,
-            team_id=_team(body),
+            team_id=team_of(body),
             round_id=round_of_view(view),
-            actor_id=_user(body),
+            actor_id=user_of(body),
             checks=checks_of(view),
             note=note_of(view),
             raters=raters_of(view),
-            key=_view_key(view, body),
+            key=view_key(view, body),
         )
     except Replayed:
         pass
@@ -196,9 +181,9 @@ def skip(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Resp
     with telling(respond):
         service.skip(
             deps,
-            team_id=_team(body),
+            team_id=team_of(body),
             round_id=round_id_of(action),
-            actor_id=_user(body),
+            actor_id=user_of(body),
             key=request_key(body),
         )
         tell(respond, render.SKIPPED)
@@ -223,7 +208,7 @@ def on_rate(
     deps = deps_of(context)
     with telling(respond):
         found = service.rate_form(
-            deps, team_id=_team(body), round_id=round_id_of(action), rater_id=_user(body)
+            deps, team_id=team_of(body), round_id=round_id_of(action), rater_id=user_of(body)
         )
         assert found.round.id is not None
         view = render.rate_modal(found.round, found.scenario, round_meta(found.round.id))
@@ -237,12 +222,12 @@ def on_rate_modal(
     try:
         service.rate(
             deps,
-            team_id=_team(body),
+            team_id=team_of(body),
             round_id=round_of_view(view),
-            rater_id=_user(body),
+            rater_id=user_of(body),
             checks=checks_of(view),
             note=note_of(view),
-            key=_view_key(view, body),
+            key=view_key(view, body),
         )
     except Replayed:
         pass
@@ -256,9 +241,9 @@ def decline(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: R
     with telling(respond):
         service.decline(
             deps,
-            team_id=_team(body),
+            team_id=team_of(body),
             round_id=round_id_of(action),
-            rater_id=_user(body),
+            rater_id=user_of(body),
             key=request_key(body),
         )
         tell(respond, render.DECLINED)

@@ -19,6 +19,7 @@ from bot.goals import ids as goal_ids
 from bot.goals.parse import goal_form
 from bot.goals.render import goal_modal
 from bot.goals.render import meta as goal_meta
+from bot.payload import team_of, user_of
 from bot.reviews import ids, render, service
 from bot.reviews.parse import (
     ListReviews,
@@ -45,14 +46,6 @@ from handlers.common import (
     tell,
     telling,
 )
-
-
-def _team(body: dict[str, Any]) -> str:
-    return str(body.get("team_id") or (body.get("team") or {}).get("id") or "")
-
-
-def _user(body: dict[str, Any]) -> str:
-    return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
 
 
 def _first_field(view: dict[str, Any]) -> str:
@@ -118,8 +111,8 @@ def on_review_modal(
         new = new_review(view)
         sent = service.send_review(
             deps,
-            team_id=_team(body),
-            reviewer_id=_user(body),
+            team_id=team_of(body),
+            reviewer_id=user_of(body),
             agent_id=new.agent_id,
             link=new.link,
             values=(view.get("state") or {}).get("values") or {},
@@ -140,7 +133,7 @@ def on_review_modal(
 def acknowledge(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
     with telling(respond):
         shown = service.acknowledge(
-            deps, team_id=_team(body), review_id=button_id(action), actor_id=_user(body)
+            deps, team_id=team_of(body), review_id=button_id(action), actor_id=user_of(body)
         )
         redrawn = render.review_dm(shown.review, shown.scores, render.ACKNOWLEDGED)
         redrawn.pop("channel", None)
@@ -166,7 +159,7 @@ def on_discuss(
     deps = deps_of(context)
     with telling(respond):
         review = service.discussable(
-            deps, team_id=_team(body), review_id=button_id(action), actor_id=_user(body)
+            deps, team_id=team_of(body), review_id=button_id(action), actor_id=user_of(body)
         )
         assert review.id is not None
         where = body.get("container") or {}
@@ -182,9 +175,9 @@ def on_discuss_modal(
     try:
         service.discuss(
             deps,
-            team_id=_team(body),
+            team_id=team_of(body),
             review_id=review_id_of(view),
-            actor_id=_user(body),
+            actor_id=user_of(body),
             reason=reason_of(view),
             redraw=dm_of(view),
         )
@@ -206,8 +199,8 @@ def on_to_goal(
     ack()
     deps = deps_of(context)
     with telling(respond):
-        team, review_id = _team(body), button_id(action)
-        draft = service.goal_draft(deps, team_id=team, review_id=review_id, actor_id=_user(body))
+        team, review_id = team_of(body), button_id(action)
+        draft = service.goal_draft(deps, team_id=team, review_id=review_id, actor_id=user_of(body))
         view = goal_modal(
             skills=service.skills_of(deps, team),
             private_metadata=goal_meta(channel=None, review=review_id),
@@ -226,9 +219,9 @@ def on_goal_modal(
         goal_ids.WHAT,
         lambda: service.make_goal(
             deps,
-            team_id=_team(body),
+            team_id=team_of(body),
             review_id=review_id_of(view),
-            actor_id=_user(body),
+            actor_id=user_of(body),
             form=goal_form(view),
         ),
     )
@@ -240,7 +233,7 @@ def on_goal_modal(
 def keep(deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
     with telling(respond):
         review = service.keep(
-            deps, team_id=_team(body), review_id=button_id(action), actor_id=_user(body)
+            deps, team_id=team_of(body), review_id=button_id(action), actor_id=user_of(body)
         )
         tell(respond, f"Recorded: {render.settled(review).lower()} They've been told.")
 
@@ -260,9 +253,9 @@ def on_change(
     ack()
     deps = deps_of(context)
     with telling(respond):
-        team = _team(body)
+        team = team_of(body)
         shown = service.changeable(
-            deps, team_id=team, review_id=button_id(action), actor_id=_user(body)
+            deps, team_id=team, review_id=button_id(action), actor_id=user_of(body)
         )
         assert shown.review.id is not None
         view = render.scorecard_modal(
@@ -283,9 +276,9 @@ def on_change_modal(
     try:
         changed = service.change_scores(
             deps,
-            team_id=_team(body),
+            team_id=team_of(body),
             review_id=review_id_of(view),
-            actor_id=_user(body),
+            actor_id=user_of(body),
             values=(view.get("state") or {}).get("values") or {},
         )
     except BravoError as err:

@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from difflib import get_close_matches
 
 from bot.deps import Deps
 from bot.errors import BravoError, error_text
 from bot.learning.ids import LEARNED_COMMAND
+from bot.learning.skills import nearest, skills_of
 from bot.text import escape, plain, tokenize
 from storage.learning_search import MAX_TERMS, POOL, search_lessons, terms_of
 from storage.models.learning import Lesson
@@ -116,16 +116,10 @@ def parse_search(text: str) -> Asked:
     return Asked(" ".join(plain(" ".join(words)).split()), skill)
 
 
-def skills_of(deps: Deps, team_id: str) -> tuple[str, ...]:
-    """The skills of a workspace: its kudos values."""
-    return deps.config(team_id).kudos.values
-
-
 def check_skill(typed: str, skills: tuple[str, ...]) -> str:
     if typed in skills:
         return typed
-    near = get_close_matches(typed, list(skills), n=1, cutoff=0.6)
-    raise SearchSkillError(typed, near[0] if near else None, skills)
+    raise SearchSkillError(typed, nearest(typed, skills), skills)
 
 
 # The search -----------------------------------------------------------------------------------

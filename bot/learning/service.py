@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from difflib import get_close_matches
 
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
@@ -32,6 +31,8 @@ from bot.learning.errors import (
     UnknownSkillError,
 )
 from bot.learning.parse import Share, Submitted, lesson_text, link_of, mistyped
+from bot.learning.skills import nearest
+from bot.learning.skills import skills_of as skills_of  # the rooms' and the edge's
 from bot.learning.training import training_lines_for as training_lines_for  # the prep note's
 from storage import learning as store
 from storage.models.learning import Lesson, LessonHelp, LessonOrigin, LessonVisibility
@@ -45,11 +46,6 @@ def may_see_training(session: Session, *, team_id: str, viewer_id: str, person_i
     return training.may_see(session, team_id=team_id, viewer_id=viewer_id, person_id=person_id)
 
 
-def skills_of(deps: Deps, team_id: str) -> tuple[str, ...]:
-    """The skills a lesson may name: the workspace's kudos values (as practice and kudos)."""
-    return deps.config(team_id).kudos.values
-
-
 def check_skill(deps: Deps, team_id: str, typed: Sequence[str]) -> str | None:
     """One skill of the workspace, or None; ``UnknownSkillError`` with the nearest one."""
     skills = skills_of(deps, team_id)
@@ -60,8 +56,7 @@ def check_skill(deps: Deps, team_id: str, typed: Sequence[str]) -> str | None:
     word = typed[0].lower()
     if word in skills:
         return word
-    near = get_close_matches(word, list(skills), n=1, cutoff=0.6)
-    raise UnknownSkillError(typed[0], near[0] if near else None, skills)
+    raise UnknownSkillError(typed[0], nearest(word, skills), skills)
 
 
 def check_fields(learned: str, story: str, link: str | None) -> str | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from difflib import get_close_matches
 from typing import NoReturn
 from uuid import uuid4
 from zoneinfo import ZoneInfo
@@ -24,6 +23,7 @@ from bot.errors import BravoError
 from bot.events import once
 from bot.goals.service import GoalDraft, GoalForm, save_goal
 from bot.learning import ids
+from bot.learning.skills import nearest, skills_of
 from bot.learning.training_errors import (
     AlreadyAGoalError,
     CourseSkillError,
@@ -48,12 +48,11 @@ def check_skill(deps: Deps, team_id: str, typed: str | None) -> str | None:
     """A skill of the workspace, or ``CourseSkillError`` with the nearest one."""
     if typed is None:
         return None
-    skills = deps.config(team_id).kudos.values
+    skills = skills_of(deps, team_id)
     word = typed.strip().lstrip("#").lower()
     if word in skills:
         return word
-    near = get_close_matches(word, list(skills), n=1, cutoff=0.6)
-    raise CourseSkillError(typed, near[0] if near else None, tuple(skills))
+    raise CourseSkillError(typed, nearest(word, skills), skills)
 
 
 def _check_link(link: str | None) -> str | None:
